@@ -1,0 +1,376 @@
+//! Which WebAssembly features a module uses.
+//!
+//! The loader validates with every finished proposal enabled, so a valid module may still need
+//! something a tier cannot run yet. While validating, the loader notes each proposal the module
+//! touches (by its types, its imports and every instruction), so the runtime can refuse it up front
+//! with `unsupported feature: <name>` instead of failing halfway through a run.
+
+use std::fmt;
+
+use wasmparser::Operator;
+
+use crate::types::{CompositeType, HeapType, RefType, StorageType, SubType, ValType};
+
+/// A WebAssembly proposal a module can depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Feature {
+    /// Importing and exporting mutable globals.
+    MutableGlobal,
+    /// `i32.extend8_s` and friends.
+    SignExtension,
+    /// `i32.trunc_sat_f32_s` and friends.
+    SaturatingFloatToInt,
+    /// Several results from functions and blocks, block parameters.
+    MultiValue,
+    /// `memory.copy`, `memory.fill`, passive segments, `table.copy`...
+    BulkMemory,
+    /// `externref`, several tables, `table.get`/`set`/`grow`...
+    ReferenceTypes,
+    /// 128-bit vectors.
+    Simd,
+    /// Relaxed vector instructions.
+    RelaxedSimd,
+    /// `return_call` and friends.
+    TailCall,
+    /// `i32.add` and friends in constant expressions.
+    ExtendedConst,
+    /// Several memories.
+    MultiMemory,
+    /// 64-bit memory and table indices.
+    Memory64,
+    /// Typed function references, `call_ref`, `br_on_null`...
+    FunctionReferences,
+    /// Garbage-collected structs, arrays, `i31`, sub-typing, recursion groups.
+    Gc,
+    /// Exception handling (`try_table`, `throw`, `exnref`, tags).
+    Exceptions,
+    /// The legacy exception instructions (`try`, `catch`, `delegate`).
+    LegacyExceptions,
+    /// Shared memory and atomics.
+    Threads,
+    /// Stack switching (continuations).
+    StackSwitching,
+    /// 128-bit integer arithmetic helpers.
+    WideArithmetic,
+    /// Memory page sizes other than 64 KiB.
+    CustomPageSizes,
+    /// Shared-everything threads.
+    SharedEverythingThreads,
+    /// Custom descriptors and exact types.
+    CustomDescriptors,
+    /// Memory control instructions.
+    MemoryControl,
+    /// An instruction newer than this table (never produced while `wasmparser` and this table agree).
+    Unlisted,
+}
+
+impl Feature {
+    /// Every feature, in declaration order.
+    pub const ALL: [Feature; 24] = [
+        Feature::MutableGlobal,
+        Feature::SignExtension,
+        Feature::SaturatingFloatToInt,
+        Feature::MultiValue,
+        Feature::BulkMemory,
+        Feature::ReferenceTypes,
+        Feature::Simd,
+        Feature::RelaxedSimd,
+        Feature::TailCall,
+        Feature::ExtendedConst,
+        Feature::MultiMemory,
+        Feature::Memory64,
+        Feature::FunctionReferences,
+        Feature::Gc,
+        Feature::Exceptions,
+        Feature::LegacyExceptions,
+        Feature::Threads,
+        Feature::StackSwitching,
+        Feature::WideArithmetic,
+        Feature::CustomPageSizes,
+        Feature::SharedEverythingThreads,
+        Feature::CustomDescriptors,
+        Feature::MemoryControl,
+        Feature::Unlisted,
+    ];
+
+    /// The proposal's usual short name, as in `unsupported feature: simd`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::MutableGlobal => "mutable-global",
+            Feature::SignExtension => "sign-extension",
+            Feature::SaturatingFloatToInt => "saturating-float-to-int",
+            Feature::MultiValue => "multi-value",
+            Feature::BulkMemory => "bulk-memory",
+            Feature::ReferenceTypes => "reference-types",
+            Feature::Simd => "simd",
+            Feature::RelaxedSimd => "relaxed-simd",
+            Feature::TailCall => "tail-call",
+            Feature::ExtendedConst => "extended-const",
+            Feature::MultiMemory => "multi-memory",
+            Feature::Memory64 => "memory64",
+            Feature::FunctionReferences => "function-references",
+            Feature::Gc => "gc",
+            Feature::Exceptions => "exceptions",
+            Feature::LegacyExceptions => "legacy-exceptions",
+            Feature::Threads => "threads",
+            Feature::StackSwitching => "stack-switching",
+            Feature::WideArithmetic => "wide-arithmetic",
+            Feature::CustomPageSizes => "custom-page-sizes",
+            Feature::SharedEverythingThreads => "shared-everything-threads",
+            Feature::CustomDescriptors => "custom-descriptors",
+            Feature::MemoryControl => "memory-control",
+            Feature::Unlisted => "unlisted-proposal",
+        }
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of features.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FeatureSet(u32);
+
+impl FeatureSet {
+    /// The empty set.
+    pub const EMPTY: FeatureSet = FeatureSet(0);
+
+    /// A set of the given features.
+    pub fn of(features: &[Feature]) -> FeatureSet {
+        let mut set = FeatureSet::EMPTY;
+        for &f in features {
+            set.insert(f);
+        }
+        set
+    }
+
+    /// Adds a feature.
+    pub fn insert(&mut self, feature: Feature) {
+        self.0 |= feature.bit();
+    }
+
+    /// Whether the set holds the feature.
+    pub fn contains(self, feature: Feature) -> bool {
+        self.0 & feature.bit() != 0
+    }
+
+    /// The features in `self` but not in `other`.
+    pub fn difference(self, other: FeatureSet) -> FeatureSet {
+        FeatureSet(self.0 & !other.0)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The features in the set, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = Feature> {
+        Feature::ALL.into_iter().filter(move |f| self.contains(*f))
+    }
+
+    /// Adds the features a value type needs.
+    pub fn note_val_type(&mut self, ty: ValType) {
+        match ty {
+            ValType::V128 => self.insert(Feature::Simd),
+            ValType::Ref(r) => self.note_ref_type(r),
+            _ => {}
+        }
+    }
+
+    /// Adds the features a reference type needs.
+    pub fn note_ref_type(&mut self, ty: RefType) {
+        if !ty.nullable {
+            self.insert(Feature::FunctionReferences);
+        }
+        match ty.heap {
+            HeapType::Func | HeapType::Extern => self.insert(Feature::ReferenceTypes),
+            HeapType::NoFunc
+            | HeapType::NoExtern
+            | HeapType::Any
+            | HeapType::Eq
+            | HeapType::I31
+            | HeapType::Struct
+            | HeapType::Array
+            | HeapType::None => self.insert(Feature::Gc),
+            HeapType::Exn | HeapType::NoExn => self.insert(Feature::Exceptions),
+            HeapType::Cont | HeapType::NoCont => self.insert(Feature::StackSwitching),
+            HeapType::Concrete(_) => self.insert(Feature::FunctionReferences),
+            HeapType::Exact(_) => self.insert(Feature::CustomDescriptors),
+        }
+    }
+
+    /// Adds the features a type definition needs.
+    pub fn note_sub_type(&mut self, ty: &SubType) {
+        if !ty.is_final || ty.supertype.is_some() {
+            self.insert(Feature::Gc);
+        }
+        if ty.shared {
+            self.insert(Feature::SharedEverythingThreads);
+        }
+        match &ty.composite {
+            CompositeType::Func(f) => {
+                for &t in f.params.iter().chain(f.results.iter()) {
+                    self.note_val_type(t);
+                }
+                if f.results.len() > 1 {
+                    self.insert(Feature::MultiValue);
+                }
+            }
+            CompositeType::Struct(fields) => {
+                self.insert(Feature::Gc);
+                for field in fields.iter() {
+                    if let StorageType::Val(t) = field.storage {
+                        self.note_val_type(t);
+                    }
+                }
+            }
+            CompositeType::Array(field) => {
+                self.insert(Feature::Gc);
+                if let StorageType::Val(t) = field.storage {
+                    self.note_val_type(t);
+                }
+            }
+            CompositeType::Cont(_) => self.insert(Feature::StackSwitching),
+        }
+    }
+
+    /// Adds the feature an instruction belongs to (its proposal in `wasmparser`'s operator table).
+    pub fn note_operator(&mut self, op: &Operator<'_>) {
+        if let Some(f) = operator_feature(op) {
+            self.insert(f);
+        }
+    }
+}
+
+impl fmt::Debug for FeatureSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter().map(Feature::name)).finish()
+    }
+}
+
+impl fmt::Display for FeatureSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for feature in self.iter() {
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            f.write_str(feature.name())?;
+        }
+        Ok(())
+    }
+}
+
+/// The feature of a proposal group in `wasmparser::for_each_operator!`.
+macro_rules! proposal_feature {
+    (mvp) => {
+        None
+    };
+    (exceptions) => {
+        Some(Feature::Exceptions)
+    };
+    (tail_call) => {
+        Some(Feature::TailCall)
+    };
+    (reference_types) => {
+        Some(Feature::ReferenceTypes)
+    };
+    (sign_extension) => {
+        Some(Feature::SignExtension)
+    };
+    (saturating_float_to_int) => {
+        Some(Feature::SaturatingFloatToInt)
+    };
+    (bulk_memory) => {
+        Some(Feature::BulkMemory)
+    };
+    (simd) => {
+        Some(Feature::Simd)
+    };
+    (relaxed_simd) => {
+        Some(Feature::RelaxedSimd)
+    };
+    (threads) => {
+        Some(Feature::Threads)
+    };
+    (gc) => {
+        Some(Feature::Gc)
+    };
+    (function_references) => {
+        Some(Feature::FunctionReferences)
+    };
+    (stack_switching) => {
+        Some(Feature::StackSwitching)
+    };
+    (wide_arithmetic) => {
+        Some(Feature::WideArithmetic)
+    };
+    (legacy_exceptions) => {
+        Some(Feature::LegacyExceptions)
+    };
+    (shared_everything_threads) => {
+        Some(Feature::SharedEverythingThreads)
+    };
+    (custom_descriptors) => {
+        Some(Feature::CustomDescriptors)
+    };
+    (memory_control) => {
+        Some(Feature::MemoryControl)
+    };
+    (acquire_release_atomics) => {
+        Some(Feature::Threads)
+    };
+}
+
+macro_rules! define_operator_feature {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        /// The proposal that introduced an instruction (`None` for the MVP's).
+        fn operator_feature(op: &Operator<'_>) -> Option<Feature> {
+            match op {
+                $( Operator::$op { .. } => proposal_feature!($proposal), )*
+                // `Operator` is non-exhaustive; the table above lists every variant, so this arm
+                // only matters if the two ever disagree.
+                #[allow(unreachable_patterns)]
+                _ => Some(Feature::Unlisted),
+            }
+        }
+    };
+}
+wasmparser::for_each_operator!(define_operator_feature);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_map_to_their_proposals() {
+        assert_eq!(operator_feature(&Operator::I32Add), None);
+        assert_eq!(operator_feature(&Operator::I32Extend8S), Some(Feature::SignExtension));
+        assert_eq!(
+            operator_feature(&Operator::ReturnCall { function_index: 0 }),
+            Some(Feature::TailCall)
+        );
+        assert_eq!(operator_feature(&Operator::RefI31), Some(Feature::Gc));
+        assert_eq!(operator_feature(&Operator::I32x4Add), Some(Feature::Simd));
+    }
+
+    #[test]
+    fn set_operations() {
+        let mut s = FeatureSet::EMPTY;
+        s.insert(Feature::Gc);
+        s.insert(Feature::Simd);
+        let supported = FeatureSet::of(&[Feature::Simd]);
+        assert_eq!(s.difference(supported).iter().collect::<Vec<_>>(), vec![Feature::Gc]);
+        assert_eq!(s.to_string(), "simd, gc");
+    }
+}

@@ -1,0 +1,32 @@
+//! `silo-loader` turns bytes, `.wat` text or a stream of byte chunks into a validated, immutable
+//! [`Module`]: its types (recursion groups and sub-typing included), imports, exports, functions,
+//! tables, memories, globals, tags, segments and names, plus the set of WebAssembly features it
+//! uses.
+//!
+//! Validation is `wasmparser`'s, with every finished proposal enabled ([`validation_features`]),
+//! so an invalid module is always rejected whatever the tiers can run. Errors name the section and
+//! the byte offset. This crate never executes anything and knows nothing of engines or stores.
+
+mod convert;
+mod error;
+mod features;
+mod module;
+mod sections;
+mod stream;
+mod types;
+
+pub use error::{LoadError, LoadErrorKind};
+pub use features::{Feature, FeatureSet};
+pub use module::{
+    ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export, Import,
+    ImportCounts, Module, Names,
+};
+pub use sections::ValidatedFunction;
+pub use stream::{StreamingLoader, assemble, load, load_binary, load_text, validation_features};
+pub use types::{
+    CompositeType, EntityType, ExternKind, FieldType, FuncType, GlobalType, HeapType, MemoryType,
+    RefType, StorageType, SubType, TableType, TagType, ValType,
+};
+
+/// `wasmparser`, re-exported so that tiers read function bodies with the same version.
+pub use wasmparser;

@@ -1,0 +1,180 @@
+//! Loading from bytes, from text, and from a stream of chunks.
+//!
+//! There is one path: whole inputs are fed to the same [`StreamingLoader`] as a single chunk, so a
+//! module fed one byte at a time yields the same [`Module`] and the same errors as one fed whole.
+
+use std::sync::Arc;
+
+use wasmparser::{Chunk, Parser};
+
+use crate::error::{LoadError, LoadErrorKind};
+use crate::module::Module;
+use crate::sections::{SectionState, ValidatedFunction};
+
+/// The one feature set Silo validates with: every finished proposal (WebAssembly 3.0).
+pub fn validation_features() -> wasmparser::WasmFeatures {
+    wasmparser::WasmFeatures::WASM3
+}
+
+/// Loads a module from bytes that are either the binary format or the text format.
+pub fn load(bytes: &[u8]) -> Result<Module, LoadError> {
+    if bytes.starts_with(b"\0asm") {
+        return load_binary(bytes);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_text(text),
+        // Not text: report it as a binary that lacks its header.
+        Err(_) => load_binary(bytes),
+    }
+}
+
+/// Loads a module in the binary format.
+pub fn load_binary(bytes: &[u8]) -> Result<Module, LoadError> {
+    let mut loader = StreamingLoader::new();
+    loader.push(bytes)?;
+    loader.finish()
+}
+
+/// Assembles a module in the text format (`.wat`) and loads the result.
+pub fn load_text(text: &str) -> Result<Module, LoadError> {
+    let binary = assemble(text)?;
+    load_binary(&binary)
+}
+
+/// Assembles text-format source into the binary format, with a one-line error naming the line and
+/// column of the problem.
+pub fn assemble(text: &str) -> Result<Vec<u8>, LoadError> {
+    let text_error = |e: wast::Error| {
+        let (line, col) = e.span().linecol_in(text);
+        LoadError {
+            kind: LoadErrorKind::Text,
+            message: e.message(),
+            section: Some(format!("line {}, column {}", line + 1, col + 1)),
+            offset: None,
+        }
+    };
+    let buf = wast::parser::ParseBuffer::new(text).map_err(text_error)?;
+    let mut wat = wast::parser::parse::<wast::Wat>(&buf).map_err(text_error)?;
+    wat.encode().map_err(text_error)
+}
+
+/// Loads a module from chunks of bytes as they arrive, validating each function body as soon as
+/// all of its bytes are there.
+pub struct StreamingLoader {
+    parser: Parser,
+    state: SectionState,
+    /// Every byte received so far.
+    buf: Vec<u8>,
+    /// How many of them the parser has consumed.
+    pos: usize,
+    /// The parser asked for at least this many bytes in `buf` before trying again.
+    wanted: usize,
+    done: bool,
+    /// The first error; every later call repeats it.
+    failed: Option<LoadError>,
+}
+
+impl Default for StreamingLoader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StreamingLoader {
+    /// A loader waiting for the first bytes of a binary module.
+    pub fn new() -> StreamingLoader {
+        let features = validation_features();
+        let mut parser = Parser::new(0);
+        parser.set_features(features);
+        StreamingLoader {
+            parser,
+            state: SectionState::new(features),
+            buf: Vec::new(),
+            pos: 0,
+            wanted: 0,
+            done: false,
+            failed: None,
+        }
+    }
+
+    /// Feeds the next chunk. Returns the function bodies that became complete and valid with it.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<ValidatedFunction>, LoadError> {
+        if let Some(err) = &self.failed {
+            return Err(err.clone());
+        }
+        if self.done && !chunk.is_empty() {
+            let err = LoadError {
+                kind: LoadErrorKind::Malformed,
+                message: "unexpected bytes after the end of the module".into(),
+                section: None,
+                offset: Some(self.buf.len() as u64),
+            };
+            self.failed = Some(err.clone());
+            return Err(err);
+        }
+        self.buf.extend_from_slice(chunk);
+        if self.buf.len() < self.wanted {
+            return Ok(Vec::new());
+        }
+        self.advance(false)
+    }
+
+    /// Bytes received so far.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Signals the end of the input and returns the validated module.
+    pub fn finish(mut self) -> Result<Module, LoadError> {
+        if let Some(err) = self.failed {
+            return Err(err);
+        }
+        self.advance(true)?;
+        if !self.done {
+            return Err(LoadError {
+                kind: LoadErrorKind::Malformed,
+                message: "unexpected end of module".into(),
+                section: self.state.section.clone(),
+                offset: Some(self.buf.len() as u64),
+            });
+        }
+        let mut parts = self.state.parts;
+        parts.bytes = Arc::from(self.buf);
+        Ok(Module::from_parts(parts))
+    }
+
+    fn advance(&mut self, eof: bool) -> Result<Vec<ValidatedFunction>, LoadError> {
+        let result = self.advance_inner(eof);
+        if let Err(err) = &result {
+            self.failed = Some(err.clone());
+        }
+        result
+    }
+
+    fn advance_inner(&mut self, eof: bool) -> Result<Vec<ValidatedFunction>, LoadError> {
+        let mut ready = Vec::new();
+        while !self.done {
+            let data = &self.buf[self.pos..];
+            let chunk = match self.parser.parse(data, eof) {
+                Ok(chunk) => chunk,
+                Err(err) => {
+                    let section = self.state.name_position(&self.buf, self.pos);
+                    return Err(LoadError::from_reader(LoadErrorKind::Malformed, &err, section));
+                }
+            };
+            match chunk {
+                Chunk::NeedMoreData(hint) => {
+                    self.wanted = self.buf.len().saturating_add(hint as usize);
+                    break;
+                }
+                Chunk::Parsed { consumed, payload } => {
+                    let (func, done) = self.state.payload(payload)?;
+                    ready.extend(func);
+                    self.done = done;
+                    self.pos += consumed;
+                }
+            }
+        }
+        Ok(ready)
+    }
+}
