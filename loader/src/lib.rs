@@ -28,5 +28,15 @@ pub use types::{
     RefType, StorageType, SubType, TableType, TagType, ValType,
 };
 
+/// Converts a value type as `wasmparser` reads it in a function body (locals, block types).
+pub fn val_type_of(ty: wasmparser::ValType) -> ValType {
+    convert::val_type(ty)
+}
+
+/// Converts a heap type as `wasmparser` reads it in a function body (`ref.null`).
+pub fn heap_type_of(ty: wasmparser::HeapType) -> HeapType {
+    convert::heap_type(ty, 0)
+}
+
 /// `wasmparser`, re-exported so that tiers read function bodies with the same version.
 pub use wasmparser;

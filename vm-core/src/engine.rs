@@ -1,0 +1,123 @@
+//! The engine: configuration shared by every store and module, and the type registry that gives
+//! each function signature one canonical id across modules.
+
+use std::sync::Arc;
+
+use silo_loader::{Feature, FeatureSet};
+
+use crate::registry::TypeRegistry;
+
+/// How a store runs WebAssembly code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every function runs in the interpreter.
+    #[default]
+    Interpreter,
+}
+
+/// Engine settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) strategy: Strategy,
+    pub(crate) max_wasm_stack: usize,
+    pub(crate) max_call_depth: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            strategy: Strategy::Interpreter,
+            max_wasm_stack: 16 << 20,
+            max_call_depth: 100_000,
+        }
+    }
+}
+
+impl Config {
+    /// The default settings.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// Chooses the execution strategy.
+    pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Bytes of value stack each store may use for WebAssembly frames (locals and operands).
+    /// Running out is the "call stack exhausted" trap.
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Config {
+        self.max_wasm_stack = bytes.max(1024);
+        self
+    }
+
+    /// How many WebAssembly calls may be active at once in a store.
+    pub fn max_call_depth(&mut self, depth: usize) -> &mut Config {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+}
+
+/// Compilation and execution settings shared by modules and stores. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<EngineInner>,
+}
+
+pub(crate) struct EngineInner {
+    pub config: Config,
+    pub registry: TypeRegistry,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default())
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine with these settings.
+    pub fn new(config: &Config) -> Engine {
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                registry: TypeRegistry::default(),
+            }),
+        }
+    }
+
+    /// The engine's settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Whether two handles are the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// The WebAssembly features this engine's tiers can run. A module using anything else is
+    /// rejected when it is compiled.
+    pub fn supported_features(&self) -> FeatureSet {
+        FeatureSet::of(&[
+            Feature::MutableGlobal,
+            Feature::SignExtension,
+            Feature::SaturatingFloatToInt,
+            Feature::MultiValue,
+            Feature::BulkMemory,
+            Feature::ReferenceTypes,
+            Feature::TailCall,
+            Feature::ExtendedConst,
+            Feature::MultiMemory,
+            Feature::Memory64,
+            Feature::FunctionReferences,
+        ])
+    }
+}

@@ -1,0 +1,420 @@
+//! Instances and instantiation.
+//!
+//! `InstanceData` is the per-instance context both tiers read: the instance's function, memory,
+//! table and global index spaces as pointers into the store (imports and definitions alike), and
+//! its element and data segments. Instantiation follows the spec's order: check imports, create
+//! the definitions, apply element then data segments (a failing segment traps, and what earlier
+//! ones wrote stays written), then run the start function.
+
+use std::ptr::NonNull;
+
+use silo_loader::{DataMode, ElemItems, ElemMode, EntityType, ExternKind, TableType, ValType};
+
+use crate::const_eval;
+use crate::error::Error;
+use crate::externals::Extern;
+use crate::func::{Func, FuncEntity, FuncKind};
+use crate::global::{Global, GlobalEntity};
+use crate::interp::exec;
+use crate::memory::{Memory, MemoryEntity};
+use crate::module::Module;
+use crate::registry::{TypeId, TypeRegistry, canonical_val};
+use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
+use crate::table::{Table, TableEntity};
+use crate::trap::{Trap, TrapCode};
+use crate::typed::{TypedFunc, WasmParams, WasmResults};
+
+/// The context of one instance, shared by both tiers.
+pub(crate) struct InstanceData {
+    pub store: StoreId,
+    pub module: Module,
+    /// The function index space: imported functions, then this instance's own.
+    pub funcs: Box<[*const FuncEntity]>,
+    pub memories: Box<[*mut MemoryEntity]>,
+    pub tables: Box<[*mut TableEntity]>,
+    pub globals: Box<[*mut GlobalEntity]>,
+    /// The functions this instance defines (the `funcs` entries past the imports point here).
+    pub defined_funcs: Box<[FuncEntity]>,
+    /// Element segments, resolved to raw references; a dropped segment is empty.
+    pub elems: Box<[Box<[u64]>]>,
+    /// Whether each data segment has been dropped.
+    pub data_dropped: Box<[bool]>,
+}
+
+/// An instantiated module in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    store: StoreId,
+    ptr: NonNull<InstanceData>,
+}
+
+// SAFETY: a handle; only dereferenced with its own store, under that store's borrow.
+unsafe impl Send for Instance {}
+// SAFETY: as above.
+unsafe impl Sync for Instance {}
+
+impl Instance {
+    pub(crate) fn from_raw(store: StoreId, ptr: NonNull<InstanceData>) -> Instance {
+        Instance { store, ptr }
+    }
+
+    /// Instantiates `module` with `imports`, given in the order of the module's imports.
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
+        let ctx = store.as_context_mut();
+        let raw = ctx.0.opaque_ptr();
+        // SAFETY: `raw` is the whole store, exclusively borrowed through `ctx` for this call.
+        let ptr = unsafe { instantiate(raw, module, imports)? };
+        Ok(Instance { store: ctx.opaque().id, ptr })
+    }
+
+    fn data<'a>(&self, store: &'a StoreOpaque) -> &'a InstanceData {
+        self.store.assert_same(store.id);
+        // SAFETY: the instance belongs to this store (checked), which keeps it alive and in place.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// The module this instance was made from.
+    pub fn module(&self, store: impl AsContext) -> Module {
+        self.data(store.as_context().opaque()).module.clone()
+    }
+
+    /// The export with this name.
+    pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
+        let ctx = store.as_context();
+        let data = self.data(ctx.opaque());
+        let export = data.module.info().export(name)?;
+        Some(data.export(export.kind, export.index))
+    }
+
+    /// All exports, by name, in declaration order.
+    pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
+        let ctx = store.as_context();
+        let data = self.data(ctx.opaque());
+        data.module
+            .info()
+            .exports
+            .iter()
+            .map(|e| (e.name.clone(), data.export(e.kind, e.index)))
+            .collect()
+    }
+
+    /// The exported function with this name.
+    pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported function with this name, checked against a static signature.
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
+        &self,
+        store: impl AsContext,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>, Error> {
+        let ctx = store.as_context();
+        let func = self
+            .get_func(&ctx, name)
+            .ok_or_else(|| Error::Link(format!("no exported function named `{name}`")))?;
+        func.typed(&ctx)
+    }
+
+    /// The exported memory with this name.
+    pub fn get_memory(&self, store: impl AsContext, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported global with this name.
+    pub fn get_global(&self, store: impl AsContext, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported table with this name.
+    pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+}
+
+impl InstanceData {
+    fn export(&self, kind: ExternKind, index: u32) -> Extern {
+        let i = index as usize;
+        let store = self.store;
+        // The pointers are non-null: every index-space entry is set before the instance is
+        // visible. Tags are not instantiable yet (modules using them are rejected at compile time).
+        match kind {
+            ExternKind::Func => {
+                Extern::Func(Func { store, ptr: nonnull(self.funcs[i].cast_mut()) })
+            }
+            ExternKind::Table => Extern::Table(Table { store, ptr: nonnull(self.tables[i]) }),
+            ExternKind::Memory => Extern::Memory(Memory { store, ptr: nonnull(self.memories[i]) }),
+            ExternKind::Global => Extern::Global(Global { store, ptr: nonnull(self.globals[i]) }),
+            ExternKind::Tag => unreachable!("modules with tags are rejected as unsupported"),
+        }
+    }
+}
+
+fn nonnull<T>(p: *mut T) -> NonNull<T> {
+    NonNull::new(p).expect("instance index spaces hold no null entries")
+}
+
+/// Describes an import for messages: `module::name`.
+fn import_name(import: &silo_loader::Import) -> String {
+    format!("`{}::{}`", import.module, import.name)
+}
+
+fn limits_match(
+    actual_min: u64,
+    actual_max: Option<u64>,
+    want_min: u64,
+    want_max: Option<u64>,
+) -> bool {
+    actual_min >= want_min
+        && match want_max {
+            None => true,
+            Some(w) => actual_max.is_some_and(|a| a <= w),
+        }
+}
+
+/// Checks one import against what the module asks for.
+fn check_import(
+    store: &StoreOpaque,
+    module: &Module,
+    import: &silo_loader::Import,
+    provided: &Extern,
+) -> Result<(), Error> {
+    let registry: &TypeRegistry = &store.engine.inner.registry;
+    let type_ids = &module.inner.type_ids;
+    let mismatch = |what: String| {
+        Error::Link(format!("incompatible import type for {}: {what}", import_name(import)))
+    };
+    match (&import.ty, provided) {
+        (EntityType::Func(ty), Extern::Func(f)) => {
+            let want = type_ids[*ty as usize];
+            if !registry.is_subtype(f.entity(store).sig, want) {
+                let expected = module.info().func_type(*ty).cloned().unwrap_or_default();
+                return Err(mismatch(format!("expected {expected}, found {}", f.ty_in(store))));
+            }
+        }
+        (EntityType::Table(want), Extern::Table(t)) => {
+            t.store.assert_same(store.id);
+            // SAFETY: the table is this store's (checked), alive and in place.
+            let t = unsafe { t.ptr.as_ref() };
+            let want_elem = canonical_val(ValType::Ref(want.element), type_ids);
+            let have_elem = ValType::Ref(t.ty.element);
+            let elem_eq = registry.val_is_subtype(have_elem, want_elem)
+                && registry.val_is_subtype(want_elem, have_elem);
+            let size = t.elements.len() as u64;
+            if !elem_eq
+                || t.ty.index64 != want.index64
+                || !limits_match(size, t.ty.maximum, want.initial, want.maximum)
+            {
+                return Err(mismatch(format!(
+                    "expected table of {} ({}..{:?}), found {} ({}..{:?})",
+                    want.element, want.initial, want.maximum, t.ty.element, size, t.ty.maximum
+                )));
+            }
+        }
+        (EntityType::Memory(want), Extern::Memory(m)) => {
+            m.store.assert_same(store.id);
+            // SAFETY: the memory is this store's (checked), alive and in place.
+            let m = unsafe { m.ptr.as_ref() };
+            let pages = m.pages();
+            if m.ty.index64 != want.index64
+                || m.ty.shared != want.shared
+                || m.ty.page_size() != want.page_size()
+                || !limits_match(pages, m.ty.maximum, want.initial, want.maximum)
+            {
+                return Err(mismatch(format!(
+                    "expected memory of {}..{:?} pages, found {}..{:?}",
+                    want.initial, want.maximum, pages, m.ty.maximum
+                )));
+            }
+        }
+        (EntityType::Global(want), Extern::Global(g)) => {
+            g.store.assert_same(store.id);
+            // SAFETY: the global is this store's (checked), alive and in place.
+            let g = unsafe { g.ptr.as_ref() };
+            let want_ty = canonical_val(want.content, type_ids);
+            let ok = g.ty.mutable == want.mutable
+                && registry.val_is_subtype(g.ty.content, want_ty)
+                && (!want.mutable || registry.val_is_subtype(want_ty, g.ty.content));
+            if !ok {
+                let m = |b: bool| if b { "mut " } else { "" };
+                return Err(mismatch(format!(
+                    "expected global {}{}, found global {}{}",
+                    m(want.mutable),
+                    want.content,
+                    m(g.ty.mutable),
+                    g.ty.content
+                )));
+            }
+        }
+        (want, got) => {
+            return Err(mismatch(format!("expected {}, found {}", want.kind(), got.kind_name())));
+        }
+    }
+    Ok(())
+}
+
+/// Instantiates a module in a store.
+///
+/// # Safety
+/// `store` must point to a whole, live `StoreInner<T>` that the caller borrows exclusively for the
+/// duration of the call (the start function runs with it).
+pub(crate) unsafe fn instantiate(
+    store: *mut StoreOpaque,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<NonNull<InstanceData>, Error> {
+    // SAFETY: exclusive for now; this reference is not used once the start function runs.
+    let opaque = unsafe { &mut *store };
+    if !crate::engine::Engine::same(&opaque.engine, &module.inner.engine) {
+        return Err(Error::Link("module was compiled for a different engine".into()));
+    }
+    let info = module.info();
+    if imports.len() != info.imports.len() {
+        return Err(Error::Link(format!(
+            "expected {} imports, found {}",
+            info.imports.len(),
+            imports.len()
+        )));
+    }
+    let mut funcs = Vec::with_capacity(info.funcs.len());
+    let mut memories = Vec::with_capacity(info.memories.len());
+    let mut tables = Vec::with_capacity(info.tables.len());
+    let mut globals = Vec::with_capacity(info.globals.len());
+    for (import, provided) in info.imports.iter().zip(imports) {
+        check_import(opaque, module, import, provided)?;
+        match provided {
+            Extern::Func(f) => funcs.push(f.ptr.as_ptr().cast_const()),
+            Extern::Memory(m) => memories.push(m.ptr.as_ptr()),
+            Extern::Table(t) => tables.push(t.ptr.as_ptr()),
+            Extern::Global(g) => globals.push(g.ptr.as_ptr()),
+        }
+    }
+
+    let type_ids: &[TypeId] = &module.inner.type_ids;
+    let num_imported = info.num_imported;
+    let data = InstanceData {
+        store: opaque.id,
+        module: module.clone(),
+        funcs: Box::new([]),
+        memories: Box::new([]),
+        tables: Box::new([]),
+        globals: Box::new([]),
+        defined_funcs: Box::new([]),
+        elems: Box::new([]),
+        data_dropped: vec![false; info.datas.len()].into(),
+    };
+    let mut ptr = opaque.instances.alloc(data);
+    // SAFETY: freshly allocated in the store's arena and not shared yet.
+    let inst = unsafe { ptr.as_mut() };
+
+    // Functions: entities for this instance's own functions, then the full index space.
+    inst.defined_funcs = (0..info.num_defined_funcs())
+        .map(|def| {
+            let func_index = num_imported.funcs + def;
+            FuncEntity {
+                sig: type_ids[info.funcs[func_index as usize] as usize],
+                kind: FuncKind::Wasm { instance: ptr, def_index: def, func_index },
+            }
+        })
+        .collect();
+    funcs.extend(inst.defined_funcs.iter().map(|f| f as *const FuncEntity));
+    inst.funcs = funcs.into();
+
+    // Globals, in order: an initializer may read imported globals and earlier ones.
+    for (def, init) in info.global_inits.iter().enumerate() {
+        let mut ty = info.globals[num_imported.globals as usize + def];
+        ty.content = canonical_val(ty.content, type_ids);
+        let value = const_eval::eval(init, &inst.funcs, &globals)?;
+        globals.push(opaque.globals.alloc(GlobalEntity { value, high: 0, ty }).as_ptr());
+    }
+    inst.globals = globals.into();
+    let eval = |expr, inst: &InstanceData| const_eval::eval(expr, &inst.funcs, &inst.globals);
+
+    for (def, init) in info.table_inits.iter().enumerate() {
+        let ty = info.tables[num_imported.tables as usize + def];
+        let ty = TableType {
+            element: match canonical_val(ValType::Ref(ty.element), type_ids) {
+                ValType::Ref(r) => r,
+                _ => ty.element,
+            },
+            ..ty
+        };
+        let init = match init {
+            Some(expr) => eval(expr, inst)?,
+            None => 0,
+        };
+        tables.push(opaque.tables.alloc(TableEntity::new(ty, init)?).as_ptr());
+    }
+    inst.tables = tables.into();
+
+    for ty in &info.memories[num_imported.memories as usize..] {
+        memories.push(opaque.memories.alloc(MemoryEntity::new(*ty)?).as_ptr());
+    }
+    inst.memories = memories.into();
+
+    // Element segments resolve to raw references now: they name this instance's functions.
+    let mut elems = Vec::with_capacity(info.elems.len());
+    for seg in info.elems.iter() {
+        let items: Box<[u64]> = match &seg.items {
+            ElemItems::Funcs(indices) => {
+                indices.iter().map(|&i| inst.funcs[i as usize] as u64).collect()
+            }
+            ElemItems::Exprs(exprs) => {
+                exprs.iter().map(|e| eval(e, inst)).collect::<Result<_, _>>()?
+            }
+        };
+        elems.push(items);
+    }
+    inst.elems = elems.into();
+
+    for (i, seg) in info.elems.iter().enumerate() {
+        match &seg.mode {
+            ElemMode::Passive => {}
+            ElemMode::Declared => inst.elems[i] = Box::new([]),
+            ElemMode::Active { table, offset } => {
+                let offset = eval(offset, inst)?;
+                // SAFETY: table pointers of the instance point to live tables of this store.
+                let table = unsafe { &mut *inst.tables[*table as usize] };
+                let offset = if table.ty.index64 { offset } else { offset as u32 as u64 };
+                let items = std::mem::take(&mut inst.elems[i]);
+                let end = offset.checked_add(items.len() as u64);
+                match end.filter(|&e| e <= table.elements.len() as u64) {
+                    Some(end) => {
+                        table.elements[offset as usize..end as usize].copy_from_slice(&items)
+                    }
+                    None => return Err(Trap::new(TrapCode::TableOutOfBounds).into()),
+                }
+            }
+        }
+    }
+
+    for (i, seg) in info.datas.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let offset = eval(offset, inst)?;
+            // SAFETY: memory pointers of the instance point to live memories of this store.
+            let memory = unsafe { &mut *inst.memories[*memory as usize] };
+            let offset = if memory.ty.index64 { offset } else { offset as u32 as u64 };
+            let bytes = info.data_bytes(seg);
+            let end = offset.checked_add(bytes.len() as u64);
+            match end.filter(|&e| e <= memory.len as u64) {
+                Some(end) => {
+                    memory.bytes_mut()[offset as usize..end as usize].copy_from_slice(bytes)
+                }
+                None => return Err(Trap::new(TrapCode::MemoryOutOfBounds).into()),
+            }
+            inst.data_dropped[i] = true;
+        }
+    }
+
+    if let Some(start) = info.start {
+        let func = inst.funcs[start as usize];
+        // SAFETY: the caller lends us the whole store exclusively; no reference derived from
+        // `opaque` or `inst` is used after this point.
+        unsafe { exec::invoke(store, func, &mut [])? };
+    }
+    Ok(ptr)
+}

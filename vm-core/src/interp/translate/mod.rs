@@ -1,0 +1,310 @@
+//! Translation of one function from WebAssembly's stack machine to the interpreter's register
+//! code, on the function's first call.
+//!
+//! The translator runs the operand stack at translation time. An entry is a local (used in place,
+//! no copy), a constant (folded into an immediate or materialized where needed), or a temporary,
+//! which lives in the slot fixed by its depth: `num_locals + depth`. Because a temporary's slot
+//! depends only on its depth, the values a branch carries end up where its target expects them
+//! with at most a few copies, and a call's arguments are already laid out as the callee's frame.
+//!
+//! Two rules keep lazily used locals sound: `local.set`/`local.tee` first copies out any stack
+//! entry still reading the local, and entering a block, loop or `if` turns every such entry into a
+//! temporary (a copy made inside a conditional arm would not run on the other path).
+
+mod control;
+mod fuse;
+mod ops;
+
+use silo_loader::ValType;
+use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody};
+
+use super::code::{InterpFunc, StackMap};
+use super::isa::{Instr, Slot};
+use crate::module::ModuleInner;
+
+/// Where a stack entry's value is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Operand {
+    /// In the local's slot.
+    Local(u32),
+    /// In the temporary slot of the entry's depth.
+    Temp,
+    /// A constant not yet written anywhere (raw slot bits).
+    Const(u64),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    op: Operand,
+    ty: ValType,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CtrlKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// An open control construct.
+struct Ctrl {
+    kind: CtrlKind,
+    /// Stack depth below the construct's parameters.
+    height: usize,
+    params: Box<[ValType]>,
+    results: Box<[ValType]>,
+    /// For a loop, the index of its first instruction.
+    header: usize,
+    /// Forward branches to the end of the construct, to patch when it is reached.
+    patches: Vec<usize>,
+    /// For an `if`, the branch taken when the condition is false.
+    else_patch: Option<usize>,
+    /// Whether the code at the construct's entry was reachable.
+    entry_reachable: bool,
+}
+
+impl Ctrl {
+    /// The types a branch to this construct carries.
+    fn label_types(&self) -> &[ValType] {
+        if self.kind == CtrlKind::Loop { &self.params } else { &self.results }
+    }
+}
+
+pub(super) struct Translator<'a> {
+    module: &'a ModuleInner,
+    func_index: u32,
+    results: Box<[ValType]>,
+    local_types: Vec<ValType>,
+    num_params: u32,
+    num_locals: u32,
+    code: Vec<Instr>,
+    offsets: Vec<u32>,
+    /// Byte offset of the WebAssembly instruction being translated.
+    offset: u32,
+    stack: Vec<Entry>,
+    ctrl: Vec<Ctrl>,
+    /// Deepest stack seen, in slots.
+    max_height: usize,
+    /// For each local, how many stack entries read it in place.
+    local_refs: Vec<u32>,
+    /// Index of the last instruction emitted when it computed the temporary now on top of the
+    /// stack and nothing has happened since (no other instruction, label, push or pop): it may be
+    /// retargeted by `local.set` or fused into a branch.
+    last_result: Option<usize>,
+    reachable: bool,
+    /// Blocks opened inside unreachable code, to match their `end`s.
+    dead_depth: u32,
+    stack_maps: Vec<StackMap>,
+}
+
+/// Translates defined function `def` of `module`.
+pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, String> {
+    let info = &module.info;
+    let func_index = info.num_imported.funcs + def;
+    let ty = info.func_sig(func_index).ok_or("function has no signature")?;
+    let (bytes, offset) = info.body(def).ok_or("function has no body")?;
+    let mut reader = BinaryReader::new(bytes, offset as u64);
+    reader.set_features(silo_loader::validation_features());
+    let body = FunctionBody::new(reader);
+    let err =
+        |e: wp::BinaryReaderError| format!("{} (at byte offset {:#x})", e.message(), e.offset());
+
+    let mut local_types: Vec<ValType> = ty.params.to_vec();
+    let mut locals = body.get_locals_reader().map_err(err)?;
+    for _ in 0..locals.get_count() {
+        let (count, ty) = locals.read().map_err(err)?;
+        let ty = silo_loader::val_type_of(ty);
+        local_types.extend(std::iter::repeat_n(ty, count as usize));
+    }
+    let mut t = Translator {
+        module,
+        func_index,
+        results: ty.results.clone(),
+        num_params: ty.params.len() as u32,
+        num_locals: local_types.len() as u32,
+        local_refs: vec![0; local_types.len()],
+        local_types,
+        code: Vec::new(),
+        offsets: Vec::new(),
+        offset: 0,
+        stack: Vec::new(),
+        ctrl: Vec::new(),
+        max_height: 0,
+        last_result: None,
+        reachable: true,
+        dead_depth: 0,
+        stack_maps: Vec::new(),
+    };
+    t.ctrl.push(Ctrl {
+        kind: CtrlKind::Function,
+        height: 0,
+        params: Box::new([]),
+        results: ty.results.clone(),
+        header: 0,
+        patches: Vec::new(),
+        else_patch: None,
+        entry_reachable: true,
+    });
+    let mut reader = locals.get_binary_reader();
+    reader.set_features(silo_loader::validation_features());
+    let mut ops = wp::OperatorsReader::new(reader);
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(err)?;
+        t.offset = offset as u32;
+        t.operator(op)?;
+    }
+    Ok(t.finish())
+}
+
+impl Translator<'_> {
+    fn finish(self) -> InterpFunc {
+        let frame_size =
+            (self.num_locals as usize + self.max_height).max(self.results.len()).max(1) as u32;
+        InterpFunc {
+            code: self.code.into(),
+            offsets: self.offsets.into(),
+            func_index: self.func_index,
+            num_params: self.num_params,
+            num_results: self.results.len() as u32,
+            num_locals: self.num_locals,
+            frame_size,
+            local_types: self.local_types.into(),
+            stack_maps: self.stack_maps.into(),
+        }
+    }
+
+    /// The temporary slot of stack depth `pos`.
+    fn slot_at(&self, pos: usize) -> Slot {
+        self.num_locals + pos as Slot
+    }
+
+    /// Appends an instruction; returns its index.
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.offsets.push(self.offset);
+        self.last_result = None;
+        self.code.len() - 1
+    }
+
+    /// Appends an instruction that writes the temporary pushed next.
+    fn emit_result(&mut self, instr: Instr, ty: ValType) {
+        let at = self.emit(instr);
+        self.push_temp(ty);
+        self.last_result = Some(at);
+    }
+
+    fn note_height(&mut self, height: usize) {
+        self.max_height = self.max_height.max(height);
+    }
+
+    fn push_temp(&mut self, ty: ValType) -> Slot {
+        self.last_result = None;
+        let slot = self.slot_at(self.stack.len());
+        self.stack.push(Entry { op: Operand::Temp, ty });
+        self.note_height(self.stack.len());
+        slot
+    }
+
+    fn push(&mut self, op: Operand, ty: ValType) {
+        self.last_result = None;
+        if let Operand::Local(l) = op {
+            self.local_refs[l as usize] += 1;
+        }
+        self.stack.push(Entry { op, ty });
+        self.note_height(self.stack.len());
+    }
+
+    fn pop(&mut self) -> Entry {
+        // Whatever the last instruction computed is no longer on top.
+        self.last_result = None;
+        // Validation guarantees the stack is deep enough in reachable code.
+        let e = self.stack.pop().unwrap_or(Entry { op: Operand::Temp, ty: ValType::I32 });
+        if let Operand::Local(l) = e.op {
+            self.local_refs[l as usize] -= 1;
+        }
+        e
+    }
+
+    /// A slot holding the value of `e`, which was at depth `pos`: constants are written to that
+    /// depth's temporary slot first.
+    fn use_entry(&mut self, e: Entry, pos: usize) -> Slot {
+        match e.op {
+            Operand::Local(l) => l,
+            Operand::Temp => self.slot_at(pos),
+            Operand::Const(v) => {
+                let dst = self.slot_at(pos);
+                self.emit_const(dst, v);
+                dst
+            }
+        }
+    }
+
+    fn emit_const(&mut self, dst: Slot, value: u64) {
+        if value <= u32::MAX as u64 {
+            self.emit(Instr::Const32 { dst, value: value as u32 });
+        } else {
+            self.emit(Instr::Const64 { dst, value });
+        }
+    }
+
+    /// Writes the value of stack entry `pos` into its temporary slot and marks it temporary.
+    fn materialize(&mut self, pos: usize) {
+        let e = self.stack[pos];
+        let dst = self.slot_at(pos);
+        match e.op {
+            Operand::Temp => return,
+            Operand::Local(l) => {
+                self.local_refs[l as usize] -= 1;
+                self.emit(Instr::Copy { dst, src: l });
+            }
+            Operand::Const(v) => self.emit_const(dst, v),
+        }
+        self.stack[pos].op = Operand::Temp;
+    }
+
+    /// Materializes the top `n` entries.
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for pos in len - n..len {
+            self.materialize(pos);
+        }
+    }
+
+    /// Turns every entry that reads a local in place into a temporary.
+    fn materialize_locals(&mut self) {
+        for pos in 0..self.stack.len() {
+            if matches!(self.stack[pos].op, Operand::Local(_)) {
+                self.materialize(pos);
+            }
+        }
+    }
+
+    /// Before writing local `l`: entries still reading it get their value copied out.
+    fn preserve_local(&mut self, l: u32) {
+        if self.local_refs[l as usize] == 0 {
+            return;
+        }
+        for pos in 0..self.stack.len() {
+            if self.stack[pos].op == Operand::Local(l) {
+                self.materialize(pos);
+            }
+        }
+    }
+
+    /// Records which temporaries below `base_pos` hold references, for the collector to find
+    /// across the call emitted next.
+    fn record_stack_map(&mut self, base_pos: usize) {
+        let ref_slots: Box<[Slot]> = (0..base_pos)
+            .filter(|&p| self.stack[p].op == Operand::Temp && self.stack[p].ty.is_ref())
+            .map(|p| self.slot_at(p))
+            .collect();
+        if !ref_slots.is_empty() {
+            self.stack_maps.push(StackMap { pc: self.code.len() as u32, ref_slots });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

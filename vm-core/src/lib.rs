@@ -1,0 +1,47 @@
+//! `silo-core` is Silo's runtime: the [`Engine`] (settings and the type registry), compiled
+//! [`Module`]s, the [`Store`] that owns instances, functions, memories, tables and globals, the
+//! [`Linker`], and the interpreter tier every function starts in.
+//!
+//! The embedding API follows wasmtime's shape: create an engine, compile a module, make a store
+//! with your host data, define imports in a linker, instantiate, and call exports dynamically
+//! ([`Func::call`]) or statically ([`TypedFunc::call`]). A guest fault is a [`Trap`] with a code, a
+//! message and a WebAssembly backtrace; it never takes the host down. This crate does not parse
+//! or validate modules (the loader does) and knows nothing of WASI or sandbox policy.
+
+mod const_eval;
+mod engine;
+mod error;
+mod externals;
+mod func;
+mod global;
+mod instance;
+mod interp;
+mod linker;
+mod memory;
+mod module;
+mod registry;
+mod store;
+mod table;
+mod trap;
+mod typed;
+mod val;
+
+pub use engine::{Config, Engine, Strategy};
+pub use error::Error;
+pub use externals::Extern;
+pub use func::Func;
+pub use global::Global;
+pub use instance::Instance;
+pub use linker::Linker;
+pub use memory::Memory;
+pub use module::Module;
+pub use registry::TypeId;
+pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreContextMut};
+pub use table::Table;
+pub use trap::{FrameInfo, Trap, TrapCode};
+pub use typed::{HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WasmTyList};
+pub use val::{ExternRef, Val};
+
+pub use silo_loader::{
+    ExternKind, FuncType, GlobalType, HeapType, LoadError, MemoryType, RefType, TableType, ValType,
+};

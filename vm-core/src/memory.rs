@@ -1,0 +1,278 @@
+//! Linear memories.
+//!
+//! A memory reserves its whole possible size in virtual memory up front (for a 32-bit memory at
+//! most 4 GiB) and commits pages as it grows, so its base address normally never moves. A 64-bit
+//! memory without a small maximum reserves a window and moves to a larger one if it outgrows it;
+//! every tier reloads the base after `memory.grow` and after calls.
+
+use std::ptr::NonNull;
+
+use silo_loader::MemoryType;
+
+use crate::error::Error;
+use crate::store::{AsContext, AsContextMut, StoreId};
+
+/// The most a 64-bit memory reserves before it has to grow into a new reservation.
+const MEMORY64_WINDOW: u64 = 8 << 30;
+
+/// A linear memory as the store holds it. `base` and `len` come first: compiled code reads them
+/// at fixed offsets.
+#[repr(C)]
+pub(crate) struct MemoryEntity {
+    /// First byte of the memory.
+    pub base: *mut u8,
+    /// Current size in bytes.
+    pub len: usize,
+    pub ty: MemoryType,
+    /// Largest size in pages the memory may grow to.
+    max_pages: u64,
+    /// The reserved address range; `None` for a memory that can never hold a byte.
+    reservation: Option<region::Allocation>,
+}
+
+fn reserve(bytes: usize) -> Result<region::Allocation, Error> {
+    region::alloc(bytes, region::Protection::NONE)
+        .map_err(|e| Error::Limit(format!("cannot reserve {bytes} bytes for a linear memory: {e}")))
+}
+
+/// Makes `[from, to)` of the reservation readable and writable.
+fn commit(reservation: &mut region::Allocation, from: usize, to: usize) -> Result<(), Error> {
+    if to <= from {
+        return Ok(());
+    }
+    let base: *mut u8 = reservation.as_mut_ptr();
+    // SAFETY: `from..to` lies inside the reservation (callers keep `to <= reservation.len()`), which
+    // this memory owns; changing its protection cannot affect memory outside it.
+    unsafe {
+        region::protect(base.add(from), to - from, region::Protection::READ_WRITE)
+            .map_err(|e| Error::Limit(format!("cannot commit linear memory: {e}")))
+    }
+}
+
+impl MemoryEntity {
+    pub fn new(ty: MemoryType) -> Result<MemoryEntity, Error> {
+        let page = ty.page_size();
+        // The index type bounds how many pages are addressable at all.
+        let addressable = if ty.index64 { u64::MAX / page } else { (1u64 << 32) / page };
+        let max_pages = ty.maximum.unwrap_or(addressable).min(addressable);
+        let initial =
+            ty.initial.checked_mul(page).filter(|&b| b <= isize::MAX as u64).ok_or_else(|| {
+                Error::Limit(format!("memory of {} pages is too large", ty.initial))
+            })?;
+        let max_bytes = max_pages.saturating_mul(page);
+        let reserve_bytes =
+            if ty.index64 { max_bytes.min(MEMORY64_WINDOW.max(initial)) } else { max_bytes };
+        let mut entity = MemoryEntity {
+            base: NonNull::dangling().as_ptr(),
+            len: 0,
+            ty,
+            max_pages,
+            reservation: None,
+        };
+        if reserve_bytes > 0 {
+            let mut reservation = reserve(reserve_bytes as usize)?;
+            commit(&mut reservation, 0, initial as usize)?;
+            entity.base = reservation.as_mut_ptr();
+            entity.reservation = Some(reservation);
+        }
+        entity.len = initial as usize;
+        Ok(entity)
+    }
+
+    pub fn page_size(&self) -> u64 {
+        self.ty.page_size()
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        self.len as u64 / self.page_size()
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or `None` (leaving the memory as it
+    /// was) when the maximum would be exceeded or the system refuses.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta).filter(|&n| n <= self.max_pages)?;
+        if delta == 0 {
+            return Some(old);
+        }
+        let new_len = new.checked_mul(self.page_size()).filter(|&b| b <= isize::MAX as u64)?;
+        let new_len = new_len as usize;
+        let reserved = self.reservation.as_ref().map_or(0, |r| r.len());
+        if new_len > reserved {
+            // Only a 64-bit memory can outgrow its reservation: move to a larger one.
+            let want = (new_len as u64)
+                .max(reserved as u64 * 2)
+                .min(self.max_pages.saturating_mul(self.page_size()));
+            let mut bigger = reserve(want as usize).ok()?;
+            commit(&mut bigger, 0, new_len).ok()?;
+            let dst: *mut u8 = bigger.as_mut_ptr();
+            // SAFETY: both ranges are committed for at least `self.len` bytes and belong to two
+            // different reservations, so they cannot overlap.
+            unsafe { std::ptr::copy_nonoverlapping(self.base, dst, self.len) };
+            self.base = dst;
+            self.reservation = Some(bigger);
+        } else {
+            let reservation = self.reservation.as_mut()?;
+            commit(reservation, self.len, new_len).ok()?;
+        }
+        self.len = new_len;
+        Some(old)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `base..base + len` is committed and owned by this memory; the borrow of `self`
+        // keeps it from growing (and moving) meanwhile.
+        unsafe { std::slice::from_raw_parts(self.base, self.len) }
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `bytes`, and the borrow is exclusive.
+        unsafe { std::slice::from_raw_parts_mut(self.base, self.len) }
+    }
+}
+
+/// A linear memory in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Memory {
+    pub(crate) store: StoreId,
+    pub(crate) ptr: NonNull<MemoryEntity>,
+}
+
+// SAFETY: a handle; only dereferenced with its own store, under that store's borrow.
+unsafe impl Send for Memory {}
+// SAFETY: as above.
+unsafe impl Sync for Memory {}
+
+impl Memory {
+    /// Creates a memory in the store.
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
+        let mut ctx = store.as_context_mut();
+        let opaque = ctx.opaque_mut();
+        let ptr = opaque.memories.alloc(MemoryEntity::new(ty)?);
+        Ok(Memory { store: opaque.id, ptr })
+    }
+
+    fn entity<'a, C: AsContext + 'a>(&self, store: &'a C) -> &'a MemoryEntity {
+        self.store.assert_same(store.as_context().opaque().id);
+        // SAFETY: the memory belongs to this store (checked above), which owns it and keeps it at
+        // this address while borrowed.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    fn entity_mut<'a, C: AsContextMut + 'a>(&self, store: &'a mut C) -> &'a mut MemoryEntity {
+        self.store.assert_same(store.as_context().opaque().id);
+        let mut ptr = self.ptr;
+        // SAFETY: as in `entity`; the store is borrowed mutably, so nothing else reaches it.
+        unsafe { ptr.as_mut() }
+    }
+
+    /// The memory's type (its initial size is the one it was created with).
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        self.entity(&store).ty
+    }
+
+    /// Current size in pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        self.entity(&store).pages()
+    }
+
+    /// Current size in bytes.
+    pub fn data_size(&self, store: impl AsContext) -> usize {
+        self.entity(&store).len
+    }
+
+    /// The memory's bytes.
+    pub fn data<'a, T: 'a>(&self, store: impl Into<crate::store::StoreContext<'a, T>>) -> &'a [u8] {
+        let ctx = store.into();
+        self.store.assert_same(ctx.opaque().id);
+        // SAFETY: as in `entity`, for the lifetime of the store borrow `'a`.
+        unsafe { self.ptr.as_ref() }.bytes()
+    }
+
+    /// The memory's bytes, mutably.
+    pub fn data_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::store::StoreContextMut<'a, T>>,
+    ) -> &'a mut [u8] {
+        let ctx = store.into();
+        self.store.assert_same(ctx.opaque().id);
+        let mut ptr = self.ptr;
+        // SAFETY: as in `entity_mut`, for the lifetime of the exclusive store borrow `'a`.
+        unsafe { ptr.as_mut() }.bytes_mut()
+    }
+
+    /// Grows the memory by `delta` pages and returns the previous size in pages.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
+        self.entity_mut(&mut store)
+            .grow(delta)
+            .ok_or_else(|| Error::Limit(format!("failed to grow memory by {delta} pages")))
+    }
+
+    /// Copies bytes out of the memory, or fails if the range is out of bounds.
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
+        let bytes = self.entity(&store).bytes();
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| bytes.get(offset..end))
+            .ok_or_else(|| Error::Limit("out of bounds memory access".into()))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Copies bytes into the memory, or fails if the range is out of bounds.
+    pub fn write(
+        &self,
+        mut store: impl AsContextMut,
+        offset: usize,
+        data: &[u8],
+    ) -> Result<(), Error> {
+        let bytes = self.entity_mut(&mut store).bytes_mut();
+        let dst = offset
+            .checked_add(data.len())
+            .and_then(|end| bytes.get_mut(offset..end))
+            .ok_or_else(|| Error::Limit("out of bounds memory access".into()))?;
+        dst.copy_from_slice(data);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(initial: u64, maximum: Option<u64>, index64: bool) -> MemoryType {
+        MemoryType { index64, shared: false, initial, maximum, page_size_log2: None }
+    }
+
+    #[test]
+    fn grows_within_its_maximum() {
+        let mut m = MemoryEntity::new(ty(1, Some(3), false)).unwrap();
+        assert_eq!(m.len, 65536);
+        let base = m.base;
+        assert_eq!(m.grow(2), Some(1));
+        assert_eq!(m.pages(), 3);
+        assert_eq!(m.grow(1), None);
+        assert_eq!(m.base, base, "a 32-bit memory never moves");
+        m.bytes_mut()[3 * 65536 - 1] = 7;
+        assert_eq!(m.bytes()[3 * 65536 - 1], 7);
+    }
+
+    #[test]
+    fn empty_memory_has_no_bytes() {
+        let mut m = MemoryEntity::new(ty(0, Some(0), false)).unwrap();
+        assert_eq!(m.bytes().len(), 0);
+        assert_eq!(m.grow(0), Some(0));
+        assert_eq!(m.grow(1), None);
+    }
+
+    #[test]
+    fn memory64_outgrows_its_window_and_keeps_its_bytes() {
+        let mut m = MemoryEntity::new(ty(1, None, true)).unwrap();
+        m.bytes_mut()[100] = 42;
+        let window_pages = MEMORY64_WINDOW / 65536;
+        assert_eq!(m.grow(window_pages), Some(1));
+        assert_eq!(m.bytes()[100], 42);
+        assert_eq!(m.pages(), window_pages + 1);
+    }
+}

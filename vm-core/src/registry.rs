@@ -1,0 +1,304 @@
+//! The engine's type registry: canonical ids for defined types, shared by every module compiled
+//! with the engine.
+//!
+//! WebAssembly types are equivalent iso-recursively: two recursion groups are the same when they
+//! have the same shape, with references inside the group compared by position and references
+//! outside by identity. The registry rewrites each group into that canonical form, interns it, and
+//! hands out one `TypeId` per type, so `call_indirect` and import checks compare integers.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::RwLock;
+
+use silo_loader::{CompositeType, FieldType, FuncType, HeapType, StorageType, SubType, ValType};
+
+/// The canonical id of a defined type: equal ids mean equivalent types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub(crate) u32);
+
+/// Marks a reference to a type inside the same recursion group, by position, in canonical form.
+const IN_GROUP: u32 = 1 << 31;
+
+#[derive(Default)]
+pub(crate) struct TypeRegistry {
+    inner: RwLock<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Canonical recursion groups and the id of their first type.
+    groups: HashMap<Box<[SubType]>, u32>,
+    /// Declared supertype of each type id.
+    supertypes: Vec<Option<TypeId>>,
+    /// Whether each type id is a function, struct, array or continuation type.
+    kinds: Vec<TypeKind>,
+}
+
+/// The kind of composite type behind a type id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TypeKind {
+    Func,
+    Struct,
+    Array,
+    Cont,
+}
+
+impl TypeKind {
+    fn of(ty: &CompositeType) -> TypeKind {
+        match ty {
+            CompositeType::Func(_) => TypeKind::Func,
+            CompositeType::Struct(_) => TypeKind::Struct,
+            CompositeType::Array(_) => TypeKind::Array,
+            CompositeType::Cont(_) => TypeKind::Cont,
+        }
+    }
+}
+
+/// Rewrites the type references of one type into canonical form.
+struct Canonicalizer<'a> {
+    group: Range<u32>,
+    ids: &'a [TypeId],
+}
+
+impl Canonicalizer<'_> {
+    fn index(&self, idx: u32) -> u32 {
+        if self.group.contains(&idx) {
+            IN_GROUP | (idx - self.group.start)
+        } else {
+            // Validation guarantees references point to this group or earlier ones.
+            self.ids.get(idx as usize).map_or(u32::MAX, |id| id.0)
+        }
+    }
+
+    fn heap(&self, h: HeapType) -> HeapType {
+        match h {
+            HeapType::Concrete(i) => HeapType::Concrete(self.index(i)),
+            HeapType::Exact(i) => HeapType::Exact(self.index(i)),
+            other => other,
+        }
+    }
+
+    fn val(&self, v: ValType) -> ValType {
+        match v {
+            ValType::Ref(mut r) => {
+                r.heap = self.heap(r.heap);
+                ValType::Ref(r)
+            }
+            other => other,
+        }
+    }
+
+    fn field(&self, f: FieldType) -> FieldType {
+        let storage = match f.storage {
+            StorageType::Val(v) => StorageType::Val(self.val(v)),
+            packed => packed,
+        };
+        FieldType { storage, mutable: f.mutable }
+    }
+
+    fn sub_type(&self, ty: &SubType) -> SubType {
+        let composite = match &ty.composite {
+            CompositeType::Func(f) => CompositeType::Func(FuncType {
+                params: f.params.iter().map(|&v| self.val(v)).collect(),
+                results: f.results.iter().map(|&v| self.val(v)).collect(),
+            }),
+            CompositeType::Struct(fields) => {
+                CompositeType::Struct(fields.iter().map(|&f| self.field(f)).collect())
+            }
+            CompositeType::Array(f) => CompositeType::Array(self.field(*f)),
+            CompositeType::Cont(i) => CompositeType::Cont(self.index(*i)),
+        };
+        SubType {
+            is_final: ty.is_final,
+            supertype: ty.supertype.map(|s| self.index(s)),
+            shared: ty.shared,
+            composite,
+        }
+    }
+}
+
+impl TypeRegistry {
+    /// Registers a module's types, group by group, and returns the canonical id of each.
+    pub fn register_module(&self, types: &[SubType], groups: &[Range<u32>]) -> Vec<TypeId> {
+        let mut ids: Vec<TypeId> = Vec::with_capacity(types.len());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        for group in groups {
+            let canon = Canonicalizer { group: group.clone(), ids: &ids };
+            let members = &types[group.start as usize..group.end as usize];
+            let key: Box<[SubType]> = members.iter().map(|t| canon.sub_type(t)).collect();
+            let first = match inner.groups.get(&key) {
+                Some(&first) => first,
+                None => {
+                    let first = inner.supertypes.len() as u32;
+                    for ty in members {
+                        let supertype = ty.supertype.map(|s| {
+                            if group.contains(&s) {
+                                TypeId(first + (s - group.start))
+                            } else {
+                                ids[s as usize]
+                            }
+                        });
+                        inner.supertypes.push(supertype);
+                        inner.kinds.push(TypeKind::of(&ty.composite));
+                    }
+                    inner.groups.insert(key, first);
+                    first
+                }
+            };
+            ids.extend((0..members.len() as u32).map(|i| TypeId(first + i)));
+        }
+        ids
+    }
+
+    /// Registers a standalone, final function type (a host function's signature).
+    pub fn register_func(&self, ty: &FuncType) -> TypeId {
+        let sub = SubType {
+            is_final: true,
+            supertype: None,
+            shared: false,
+            composite: CompositeType::Func(ty.clone()),
+        };
+        self.register_module(std::slice::from_ref(&sub), &[0..1])[0]
+    }
+
+    /// The kind of a registered type.
+    pub fn kind(&self, id: TypeId) -> Option<TypeKind> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.kinds.get(id.0 as usize).copied()
+    }
+
+    /// Whether heap type `a` is a subtype of `b`, both in canonical form (concrete types named by
+    /// `TypeId`, as entity types are stored).
+    pub fn heap_is_subtype(&self, a: HeapType, b: HeapType) -> bool {
+        use HeapType as H;
+        if a == b {
+            return true;
+        }
+        let concrete_kind = |h: HeapType| match h {
+            H::Concrete(i) | H::Exact(i) => self.kind(TypeId(i)),
+            _ => None,
+        };
+        match (a, b) {
+            (H::Concrete(x) | H::Exact(x), H::Concrete(y)) => self.is_subtype(TypeId(x), TypeId(y)),
+            (H::Concrete(_) | H::Exact(_), H::Func) => concrete_kind(a) == Some(TypeKind::Func),
+            (H::Concrete(_) | H::Exact(_), H::Struct) => concrete_kind(a) == Some(TypeKind::Struct),
+            (H::Concrete(_) | H::Exact(_), H::Array) => concrete_kind(a) == Some(TypeKind::Array),
+            (H::Concrete(_) | H::Exact(_), H::Eq | H::Any) => {
+                matches!(concrete_kind(a), Some(TypeKind::Struct | TypeKind::Array))
+            }
+            (H::Concrete(_) | H::Exact(_), H::Cont) => concrete_kind(a) == Some(TypeKind::Cont),
+            (H::NoFunc, H::Func | H::Concrete(_)) => {
+                b == H::Func || concrete_kind(b) == Some(TypeKind::Func)
+            }
+            (H::NoExtern, H::Extern) | (H::NoExn, H::Exn) | (H::NoCont, H::Cont) => true,
+            (H::NoCont, H::Concrete(_)) => concrete_kind(b) == Some(TypeKind::Cont),
+            (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array) => true,
+            (H::None, H::Concrete(_)) => {
+                matches!(concrete_kind(b), Some(TypeKind::Struct | TypeKind::Array))
+            }
+            (H::I31 | H::Struct | H::Array, H::Eq | H::Any) | (H::Eq, H::Any) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether value type `a` matches `b` (both canonical).
+    pub fn val_is_subtype(&self, a: ValType, b: ValType) -> bool {
+        match (a, b) {
+            (ValType::Ref(x), ValType::Ref(y)) => {
+                (y.nullable || !x.nullable) && self.heap_is_subtype(x.heap, y.heap)
+            }
+            _ => a == b,
+        }
+    }
+
+    /// Whether `sub` is `sup` or one of its declared subtypes.
+    pub fn is_subtype(&self, sub: TypeId, sup: TypeId) -> bool {
+        if sub == sup {
+            return true;
+        }
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let mut cur = sub;
+        while let Some(Some(next)) = inner.supertypes.get(cur.0 as usize) {
+            if *next == sup {
+                return true;
+            }
+            cur = *next;
+        }
+        false
+    }
+}
+
+/// A module-relative value type in canonical form: concrete types named by their `TypeId`.
+pub(crate) fn canonical_val(ty: ValType, type_ids: &[TypeId]) -> ValType {
+    match ty {
+        ValType::Ref(mut r) => {
+            r.heap = canonical_heap(r.heap, type_ids);
+            ValType::Ref(r)
+        }
+        other => other,
+    }
+}
+
+/// A module-relative heap type in canonical form.
+pub(crate) fn canonical_heap(heap: HeapType, type_ids: &[TypeId]) -> HeapType {
+    let id = |i: u32| type_ids.get(i as usize).map_or(u32::MAX, |t| t.0);
+    match heap {
+        HeapType::Concrete(i) => HeapType::Concrete(id(i)),
+        HeapType::Exact(i) => HeapType::Exact(id(i)),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(wat: &str) -> silo_loader::Module {
+        silo_loader::load(wat.as_bytes()).unwrap()
+    }
+
+    fn ids(reg: &TypeRegistry, m: &silo_loader::Module) -> Vec<TypeId> {
+        reg.register_module(&m.types, &m.rec_groups)
+    }
+
+    #[test]
+    fn equal_signatures_share_an_id_across_modules() {
+        let reg = TypeRegistry::default();
+        let a = ids(&reg, &load("(module (type (func (param i32))) (type (func)))"));
+        let b = ids(&reg, &load("(module (type (func)) (type (func (param i32))))"));
+        assert_eq!(a[0], b[1]);
+        assert_eq!(a[1], b[0]);
+        assert_ne!(a[0], a[1]);
+    }
+
+    #[test]
+    fn recursion_groups_are_compared_by_shape() {
+        let reg = TypeRegistry::default();
+        let m = load(
+            "(module (rec (type $a (func (param (ref null $b)))) (type $b (func (param (ref null $a)))))
+                     (rec (type $c (func (param (ref null $d)))) (type $d (func (param (ref null $c)))))
+                     (type $e (func (param (ref null $a)))))",
+        );
+        let ids = ids(&reg, &m);
+        assert_eq!(ids[0], ids[2]);
+        assert_eq!(ids[1], ids[3]);
+        // Outside a group, a type is not the same as a member of one.
+        assert_ne!(ids[4], ids[1]);
+        assert_eq!(
+            reg.register_func(&FuncType::default()),
+            reg.register_func(&FuncType::default())
+        );
+    }
+
+    #[test]
+    fn declared_supertypes_are_followed() {
+        let reg = TypeRegistry::default();
+        let m = load(
+            "(module (type $a (sub (func))) (type $b (sub $a (func))) (type $c (sub (func (param i32)))))",
+        );
+        let ids = ids(&reg, &m);
+        assert!(reg.is_subtype(ids[1], ids[0]));
+        assert!(!reg.is_subtype(ids[0], ids[1]));
+        assert!(!reg.is_subtype(ids[2], ids[0]));
+    }
+}

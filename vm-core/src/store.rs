@@ -1,0 +1,365 @@
+//! The store: owner of every instance, function, memory, table and global created in it, of the
+//! host's data `T`, and of the value stack the interpreter runs on.
+//!
+//! Entities live at fixed addresses until the store is dropped, and code reaches them through raw
+//! pointers (handles carry the store's id, checked on use). Nothing is freed while the store lives,
+//! so a reference held by a table, a global or another instance never dangles.
+
+use std::any::Any;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::engine::Engine;
+use crate::func::FuncEntity;
+use crate::global::GlobalEntity;
+use crate::instance::{Instance, InstanceData};
+use crate::interp::exec::ExecStack;
+use crate::memory::MemoryEntity;
+use crate::table::TableEntity;
+
+/// Identifies a store; handles remember the store they belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct StoreId(u64);
+
+impl StoreId {
+    fn fresh() -> StoreId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Panics when a handle is used with a store it does not belong to: a bug in the embedder,
+    /// never something a guest can cause.
+    #[track_caller]
+    pub(crate) fn assert_same(self, other: StoreId) {
+        assert_eq!(self, other, "object used with the wrong store");
+    }
+}
+
+/// Heap cells at fixed addresses, freed together when the arena is dropped. Cells are only ever
+/// reached through the raw pointers `alloc` returns.
+pub(crate) struct Arena<T> {
+    cells: Vec<NonNull<T>>,
+}
+
+impl<T> Default for Arena<T> {
+    fn default() -> Self {
+        Arena { cells: Vec::new() }
+    }
+}
+
+impl<T> Arena<T> {
+    pub fn alloc(&mut self, value: T) -> NonNull<T> {
+        let ptr = NonNull::from(Box::leak(Box::new(value)));
+        self.cells.push(ptr);
+        ptr
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+}
+
+impl<T> Drop for Arena<T> {
+    fn drop(&mut self) {
+        for cell in self.cells.drain(..) {
+            // SAFETY: each cell came from `Box::leak` in `alloc` and is freed exactly once, here,
+            // when nothing in the store can reach it any more.
+            drop(unsafe { Box::from_raw(cell.as_ptr()) });
+        }
+    }
+}
+
+/// Everything a store owns except the host's data; the part of a store that is not generic.
+pub(crate) struct StoreOpaque {
+    pub id: StoreId,
+    pub engine: Engine,
+    pub instances: Arena<InstanceData>,
+    pub host_funcs: Arena<FuncEntity>,
+    pub memories: Arena<MemoryEntity>,
+    pub tables: Arena<TableEntity>,
+    pub globals: Arena<GlobalEntity>,
+    pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    pub exec: ExecStack,
+}
+
+// SAFETY: the raw pointers in a store point into memory the store itself owns (entities, the value
+// stack) or keeps alive (modules through `Arc`); host functions and extern values are required to be
+// `Send + Sync`. Moving the store to another thread moves all of it.
+unsafe impl Send for StoreOpaque {}
+// SAFETY: as above; a shared `&StoreOpaque` allows only reads.
+unsafe impl Sync for StoreOpaque {}
+
+impl StoreOpaque {
+    fn new(engine: &Engine) -> StoreOpaque {
+        StoreOpaque {
+            id: StoreId::fresh(),
+            engine: engine.clone(),
+            instances: Arena::default(),
+            host_funcs: Arena::default(),
+            memories: Arena::default(),
+            tables: Arena::default(),
+            globals: Arena::default(),
+            externrefs: Vec::new(),
+            exec: ExecStack::new(&engine.inner.config),
+        }
+    }
+}
+
+/// The store's contents. `opaque` comes first so that a pointer to the whole is also a pointer to
+/// it: host functions get the `StoreOpaque` pointer back and recover the typed store from it.
+#[repr(C)]
+pub(crate) struct StoreInner<T> {
+    pub opaque: StoreOpaque,
+    pub data: T,
+}
+
+impl<T> StoreInner<T> {
+    /// A raw pointer to the opaque part with the provenance of the whole store, for the
+    /// interpreter and for host functions to turn back into `StoreInner<T>`.
+    pub fn opaque_ptr(&mut self) -> *mut StoreOpaque {
+        (self as *mut StoreInner<T>).cast()
+    }
+}
+
+/// A collection of WebAssembly instances and host state `T`.
+///
+/// Everything created in a store lives until the store is dropped. A store runs one guest call at a
+/// time; use several stores to run guests in parallel.
+pub struct Store<T> {
+    inner: Box<StoreInner<T>>,
+}
+
+impl<T> Store<T> {
+    /// A new store holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store { inner: Box::new(StoreInner { opaque: StoreOpaque::new(engine), data }) }
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.inner.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data
+    }
+
+    /// Consumes the store and returns the host data.
+    pub fn into_data(self) -> T {
+        self.inner.data
+    }
+
+    /// The engine the store was created with.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.opaque.engine
+    }
+}
+
+impl<T> std::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("id", &self.inner.opaque.id).finish_non_exhaustive()
+    }
+}
+
+/// A shared borrow of a store.
+pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
+
+/// A mutable borrow of a store.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
+
+impl<T> StoreContext<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+
+    pub(crate) fn opaque(&self) -> &StoreOpaque {
+        &self.0.opaque
+    }
+}
+
+impl<T> StoreContextMut<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.0.data
+    }
+
+    pub(crate) fn opaque(&self) -> &StoreOpaque {
+        &self.0.opaque
+    }
+
+    pub(crate) fn opaque_mut(&mut self) -> &mut StoreOpaque {
+        &mut self.0.opaque
+    }
+}
+
+/// Something that can lend a store for reading: a `Store`, a `Caller`, or a context.
+pub trait AsContext {
+    /// The host data type.
+    type Data;
+    /// Borrows the store.
+    fn as_context(&self) -> StoreContext<'_, Self::Data>;
+}
+
+/// Something that can lend a store for writing.
+pub trait AsContextMut: AsContext {
+    /// Borrows the store mutably.
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(&self.inner)
+    }
+}
+
+impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(&mut self.inner)
+    }
+}
+
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.0)
+    }
+}
+
+impl<C: AsContext + ?Sized> AsContext for &C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<C: AsContext + ?Sized> AsContext for &mut C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, C::Data> {
+        (**self).as_context_mut()
+    }
+}
+
+/// What a host function sees of its caller: the store, and the instance whose code made the call.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut StoreInner<T>,
+    pub(crate) instance: Option<NonNull<InstanceData>>,
+}
+
+impl<'a, T> Caller<'a, T> {
+    /// Recovers the typed store from the pointer the interpreter passes to host functions.
+    ///
+    /// # Safety
+    /// `store` must point to a live `StoreInner<T>` (with whole-store provenance) that nothing
+    /// else is using for the duration of `'a`.
+    pub(crate) unsafe fn from_raw(
+        store: *mut StoreOpaque,
+        instance: Option<NonNull<InstanceData>>,
+    ) -> Caller<'a, T> {
+        // SAFETY: the caller guarantees `store` is a `StoreInner<T>` that is ours for `'a`; the
+        // opaque part is its first field of a `repr(C)` struct, so the cast is exact.
+        Caller { store: unsafe { &mut *store.cast::<StoreInner<T>>() }, instance }
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.store.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.store.data
+    }
+
+    /// An export of the calling instance (WASI reads the guest's `memory` this way).
+    pub fn get_export(&mut self, name: &str) -> Option<crate::Extern> {
+        let instance = Instance::from_raw(self.store.opaque.id, self.instance?);
+        instance.get_export(&mut *self, name)
+    }
+
+    /// The engine of the store.
+    pub fn engine(&self) -> &Engine {
+        &self.store.opaque.engine
+    }
+}
+
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.store)
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.store)
+    }
+}
+
+impl<'a, T> From<&'a Store<T>> for StoreContext<'a, T> {
+    fn from(store: &'a Store<T>) -> Self {
+        StoreContext(&store.inner)
+    }
+}
+
+impl<'a, T> From<&'a mut Store<T>> for StoreContext<'a, T> {
+    fn from(store: &'a mut Store<T>) -> Self {
+        StoreContext(&store.inner)
+    }
+}
+
+impl<'a, T> From<&'a mut Store<T>> for StoreContextMut<'a, T> {
+    fn from(store: &'a mut Store<T>) -> Self {
+        StoreContextMut(&mut store.inner)
+    }
+}
+
+impl<'a, T> From<&'a Caller<'_, T>> for StoreContext<'a, T> {
+    fn from(caller: &'a Caller<'_, T>) -> Self {
+        StoreContext(caller.store)
+    }
+}
+
+impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContext<'a, T> {
+    fn from(caller: &'a mut Caller<'_, T>) -> Self {
+        StoreContext(caller.store)
+    }
+}
+
+impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContextMut<'a, T> {
+    fn from(caller: &'a mut Caller<'_, T>) -> Self {
+        StoreContextMut(caller.store)
+    }
+}
+
+impl<'a, T> From<StoreContextMut<'a, T>> for StoreContext<'a, T> {
+    fn from(ctx: StoreContextMut<'a, T>) -> Self {
+        StoreContext(ctx.0)
+    }
+}

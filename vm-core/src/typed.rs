@@ -1,0 +1,294 @@
+//! Statically typed calls: `TypedFunc` for calling WebAssembly from Rust without `Val`s, and
+//! `IntoFunc` for turning Rust closures into host functions.
+
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+use silo_loader::{FuncType, ValType};
+
+use crate::error::Error;
+use crate::func::{Func, HostFunc};
+use crate::instance::InstanceData;
+use crate::interp::exec;
+use crate::store::{AsContextMut, Caller, StoreOpaque};
+use crate::trap::Trap;
+use crate::val::{ExternRef, Val};
+
+/// The store as the raw conversions see it (opaque outside this crate).
+#[doc(hidden)]
+pub struct RawStore<'a>(&'a StoreOpaque);
+
+mod sealed {
+    use super::RawStore;
+
+    /// Conversion between a Rust value and its raw slot form. Private: only the types listed in
+    /// this module can cross the boundary.
+    pub trait RawValue: Sized {
+        fn into_raw(self, store: RawStore<'_>) -> u64;
+        fn from_raw(raw: u64, store: RawStore<'_>) -> Self;
+    }
+
+    /// A list of raw values.
+    pub trait RawList: Sized {
+        fn store(self, store: RawStore<'_>, slots: &mut [u64]);
+        fn load(store: RawStore<'_>, slots: &[u64]) -> Self;
+    }
+}
+use sealed::{RawList, RawValue};
+
+/// A Rust type that is a WebAssembly value type.
+pub trait WasmTy: RawValue + Copy + Send + Sync + 'static {
+    /// The WebAssembly type.
+    fn valtype() -> ValType;
+}
+
+macro_rules! wasm_ty {
+    ($t:ty, $vt:expr, |$v:ident| $to:expr, |$r:ident| $from:expr) => {
+        impl RawValue for $t {
+            fn into_raw(self, _: RawStore<'_>) -> u64 {
+                let $v = self;
+                $to
+            }
+            fn from_raw($r: u64, _: RawStore<'_>) -> Self {
+                $from
+            }
+        }
+        impl WasmTy for $t {
+            fn valtype() -> ValType {
+                $vt
+            }
+        }
+    };
+}
+
+wasm_ty!(i32, ValType::I32, |v| v as u32 as u64, |r| r as u32 as i32);
+wasm_ty!(u32, ValType::I32, |v| v as u64, |r| r as u32);
+wasm_ty!(i64, ValType::I64, |v| v as u64, |r| r as i64);
+wasm_ty!(u64, ValType::I64, |v| v, |r| r);
+wasm_ty!(f32, ValType::F32, |v| v.to_bits() as u64, |r| f32::from_bits(r as u32));
+wasm_ty!(f64, ValType::F64, |v| v.to_bits(), |r| f64::from_bits(r));
+
+impl RawValue for Option<Func> {
+    fn into_raw(self, store: RawStore<'_>) -> u64 {
+        Val::FuncRef(self).to_raw(store.0)
+    }
+    fn from_raw(raw: u64, store: RawStore<'_>) -> Self {
+        Func::from_raw(store.0.id, raw as *const _)
+    }
+}
+
+impl WasmTy for Option<Func> {
+    fn valtype() -> ValType {
+        ValType::FUNCREF
+    }
+}
+
+impl RawValue for Option<ExternRef> {
+    fn into_raw(self, store: RawStore<'_>) -> u64 {
+        Val::ExternRef(self).to_raw(store.0)
+    }
+    fn from_raw(raw: u64, store: RawStore<'_>) -> Self {
+        match Val::from_raw(raw, ValType::EXTERNREF, store.0) {
+            Val::ExternRef(e) => e,
+            _ => None,
+        }
+    }
+}
+
+impl WasmTy for Option<ExternRef> {
+    fn valtype() -> ValType {
+        ValType::EXTERNREF
+    }
+}
+
+/// A list of WebAssembly types: `()`, a single type, or a tuple.
+pub trait WasmTyList: RawList + Send + Sync + 'static {
+    /// The types, in order.
+    fn valtypes() -> Vec<ValType>;
+    /// Whether the list is exactly `tys`.
+    fn matches(tys: &[ValType]) -> bool {
+        Self::valtypes() == tys
+    }
+}
+
+/// Parameters of a typed call.
+pub trait WasmParams: WasmTyList {}
+impl<L: WasmTyList> WasmParams for L {}
+
+/// Results of a typed call.
+pub trait WasmResults: WasmTyList {}
+impl<L: WasmTyList> WasmResults for L {}
+
+impl<A: WasmTy> RawList for A {
+    fn store(self, store: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = self.into_raw(store);
+    }
+    fn load(store: RawStore<'_>, slots: &[u64]) -> Self {
+        A::from_raw(slots[0], store)
+    }
+}
+
+impl<A: WasmTy> WasmTyList for A {
+    fn valtypes() -> Vec<ValType> {
+        vec![A::valtype()]
+    }
+}
+
+macro_rules! tuple_list {
+    ($($t:ident $i:tt),*) => {
+        impl<$($t: WasmTy),*> RawList for ($($t,)*) {
+            #[allow(unused_variables)]
+            fn store(self, store: RawStore<'_>, slots: &mut [u64]) {
+                $( slots[$i] = self.$i.into_raw(RawStore(store.0)); )*
+            }
+            #[allow(unused_variables, clippy::unused_unit)]
+            fn load(store: RawStore<'_>, slots: &[u64]) -> Self {
+                ($( $t::from_raw(slots[$i], RawStore(store.0)), )*)
+            }
+        }
+        impl<$($t: WasmTy),*> WasmTyList for ($($t,)*) {
+            fn valtypes() -> Vec<ValType> {
+                vec![$($t::valtype()),*]
+            }
+        }
+    };
+}
+
+tuple_list!();
+tuple_list!(A 0);
+tuple_list!(A 0, B 1);
+tuple_list!(A 0, B 1, C 2);
+tuple_list!(A 0, B 1, C 2, D 3);
+tuple_list!(A 0, B 1, C 2, D 3, E 4);
+tuple_list!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_list!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_list!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+/// A function whose signature was checked against `Params -> Results`.
+pub struct TypedFunc<Params, Results> {
+    func: Func,
+    _types: PhantomData<fn(Params) -> Results>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, R> Copy for TypedFunc<P, R> {}
+
+impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
+    pub(crate) fn new(func: Func) -> Self {
+        TypedFunc { func, _types: PhantomData }
+    }
+
+    /// The underlying function.
+    pub fn func(&self) -> &Func {
+        &self.func
+    }
+
+    /// Calls the function.
+    pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results, Error> {
+        let ctx = store.as_context_mut();
+        let mut buf = [0u64; 16];
+        let mut heap;
+        let n = Params::valtypes().len().max(Results::valtypes().len());
+        let slots: &mut [u64] = if n <= buf.len() {
+            &mut buf[..n]
+        } else {
+            heap = vec![0u64; n];
+            &mut heap
+        };
+        params.store(RawStore(ctx.opaque()), slots);
+        let raw = ctx.0.opaque_ptr();
+        // The signature was checked when this view was made, and `func` belongs to the store
+        // (checked when its entity is read by `invoke`'s caller chain through `ty_in`).
+        ctx.opaque().id.assert_same(self.func.store);
+        // SAFETY: `raw` is the whole store, mutably borrowed for the call; the function belongs to
+        // it, and `slots` is as long as the larger of its parameter and result lists.
+        unsafe { exec::invoke(raw, self.func.ptr.as_ptr(), slots)? };
+        Ok(Results::load(RawStore(ctx.opaque()), slots))
+    }
+}
+
+/// What a host closure may return: results, or results or a trap.
+pub trait HostResult: Send + Sync + 'static {
+    /// The result list.
+    type Results: WasmTyList;
+    /// The results, or the trap to raise.
+    fn into_result(self) -> Result<Self::Results, Trap>;
+}
+
+impl<R: WasmTyList> HostResult for R {
+    type Results = R;
+    fn into_result(self) -> Result<R, Trap> {
+        Ok(self)
+    }
+}
+
+impl<R: WasmTyList> HostResult for Result<R, Trap> {
+    type Results = R;
+    fn into_result(self) -> Result<R, Trap> {
+        self
+    }
+}
+
+/// A Rust closure that can become a host function. `Params` is a marker for the closure's
+/// argument list (with or without a leading `Caller`).
+pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
+    #[doc(hidden)]
+    fn into_host_func(self) -> HostFunc;
+}
+
+macro_rules! into_func {
+    ($($a:ident $i:tt),*) => {
+        #[allow(non_snake_case)]
+        impl<T: 'static, F, R, $($a: WasmTy),*> IntoFunc<T, (Caller<'_, T>, $($a,)*), R> for F
+        where
+            F: Fn(Caller<'_, T>, $($a),*) -> R + Send + Sync + 'static,
+            R: HostResult,
+        {
+            fn into_host_func(self) -> HostFunc {
+                let ty = FuncType::new(vec![$($a::valtype()),*], R::Results::valtypes());
+                let call = move |store: *mut StoreOpaque,
+                                 instance: Option<NonNull<InstanceData>>,
+                                 slots: &mut [u64]|
+                      -> Result<(), Trap> {
+                    // SAFETY: host functions run only in the store they were made for (a
+                    // `StoreInner<T>`), which the interpreter lends exclusively for the call.
+                    let mut caller: Caller<'_, T> = unsafe { Caller::from_raw(store, instance) };
+                    $( let $a = $a::from_raw(slots[$i], RawStore(&caller.store.opaque)); )*
+                    let results = self(caller.reborrow(), $($a),*).into_result()?;
+                    results.store(RawStore(&caller.store.opaque), slots);
+                    Ok(())
+                };
+                HostFunc { ty, call: Box::new(call) }
+            }
+        }
+
+        #[allow(non_snake_case)]
+        impl<T: 'static, F, R, $($a: WasmTy),*> IntoFunc<T, ($($a,)*), R> for F
+        where
+            F: Fn($($a),*) -> R + Send + Sync + 'static,
+            R: HostResult,
+        {
+            fn into_host_func(self) -> HostFunc {
+                let with_caller = move |_: Caller<'_, T>, $($a: $a),*| self($($a),*);
+                IntoFunc::<T, (Caller<'_, T>, $($a,)*), R>::into_host_func(with_caller)
+            }
+        }
+    };
+}
+
+into_func!();
+into_func!(A 0);
+into_func!(A 0, B 1);
+into_func!(A 0, B 1, C 2);
+into_func!(A 0, B 1, C 2, D 3);
+into_func!(A 0, B 1, C 2, D 3, E 4);
+into_func!(A 0, B 1, C 2, D 3, E 4, F2 5);
+into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6);
+into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6, H 7);
+into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6, H 7, I 8);
+into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6, H 7, I 8, J 9);

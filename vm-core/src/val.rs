@@ -1,0 +1,233 @@
+//! Values crossing the embedding API, and host values held by `externref`.
+
+use std::any::Any;
+
+use silo_loader::{HeapType, RefType, ValType};
+
+use crate::func::{Func, FuncEntity};
+use crate::registry::TypeId;
+use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
+
+/// A WebAssembly value.
+#[derive(Clone, Copy, Debug)]
+pub enum Val {
+    /// An `i32`.
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`, by its bits (so NaN payloads survive).
+    F32(u32),
+    /// An `f64`, by its bits.
+    F64(u64),
+    /// A `v128`.
+    V128(u128),
+    /// A function reference, or null.
+    FuncRef(Option<Func>),
+    /// A host value reference, or null.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The zero value (or null) of a type: what a local or a new table slot starts as.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::Ref(r) => Val::null_of(r),
+        }
+    }
+
+    /// The null reference of a reference type's hierarchy.
+    pub fn null_of(ty: RefType) -> Val {
+        match ty.heap.abstract_top() {
+            Some(HeapType::Extern) => Val::ExternRef(None),
+            _ => Val::FuncRef(None),
+        }
+    }
+
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        match self {
+            Val::I32(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        match self {
+            Val::I64(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `f32`, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        match self {
+            Val::F32(v) => Some(f32::from_bits(*v)),
+            _ => None,
+        }
+    }
+
+    /// The `f64`, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        match self {
+            Val::F64(v) => Some(f64::from_bits(*v)),
+            _ => None,
+        }
+    }
+
+    /// The function reference, if this is one.
+    pub fn funcref(&self) -> Option<Option<&Func>> {
+        match self {
+            Val::FuncRef(f) => Some(f.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The extern reference, if this is one.
+    pub fn externref(&self) -> Option<Option<&ExternRef>> {
+        match self {
+            Val::ExternRef(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is of type `ty`. `type_ids` resolves concrete types of the module `ty`
+    /// comes from.
+    pub(crate) fn matches(&self, store: &StoreOpaque, ty: ValType, type_ids: &[TypeId]) -> bool {
+        match (self, ty) {
+            (Val::I32(_), ValType::I32)
+            | (Val::I64(_), ValType::I64)
+            | (Val::F32(_), ValType::F32)
+            | (Val::F64(_), ValType::F64)
+            | (Val::V128(_), ValType::V128) => true,
+            (Val::FuncRef(f), ValType::Ref(r)) => {
+                if r.heap.abstract_top().is_some_and(|t| t != HeapType::Func) {
+                    return false;
+                }
+                match f {
+                    None => r.nullable,
+                    Some(f) => match r.heap {
+                        HeapType::Func => true,
+                        HeapType::Concrete(i) | HeapType::Exact(i) => {
+                            let Some(&want) = type_ids.get(i as usize) else { return false };
+                            store.engine.inner.registry.is_subtype(f.entity(store).sig, want)
+                        }
+                        _ => false,
+                    },
+                }
+            }
+            (Val::ExternRef(e), ValType::Ref(r)) => match r.heap {
+                HeapType::Extern => e.is_some() || r.nullable,
+                HeapType::NoExtern => e.is_none() && r.nullable,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The value's raw slot form. The caller has checked it belongs to `store`.
+    pub(crate) fn to_raw(self, store: &StoreOpaque) -> u64 {
+        match self {
+            Val::I32(v) => v as u32 as u64,
+            Val::I64(v) => v as u64,
+            Val::F32(v) => v as u64,
+            Val::F64(v) => v,
+            Val::V128(v) => v as u64,
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(f)) => {
+                f.store.assert_same(store.id);
+                f.ptr.as_ptr() as u64
+            }
+            Val::ExternRef(Some(e)) => {
+                e.store.assert_same(store.id);
+                e.index as u64 + 1
+            }
+        }
+    }
+
+    /// A value from its raw slot form.
+    pub(crate) fn from_raw(raw: u64, ty: ValType, store: &StoreOpaque) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw as u32 as i32),
+            ValType::I64 => Val::I64(raw as i64),
+            ValType::F32 => Val::F32(raw as u32),
+            ValType::F64 => Val::F64(raw),
+            ValType::V128 => Val::V128(raw as u128),
+            ValType::Ref(r) => match r.heap.abstract_top() {
+                Some(HeapType::Extern) => Val::ExternRef(
+                    (raw != 0).then(|| ExternRef { store: store.id, index: (raw - 1) as u32 }),
+                ),
+                _ => Val::FuncRef(Func::from_raw(store.id, raw as *const FuncEntity)),
+            },
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
+
+impl From<Func> for Val {
+    fn from(f: Func) -> Val {
+        Val::FuncRef(Some(f))
+    }
+}
+
+/// A reference to a host value, for `externref`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExternRef {
+    store: StoreId,
+    index: u32,
+}
+
+impl ExternRef {
+    /// Puts a host value in the store and returns a reference to it.
+    pub fn new<T: Any + Send + Sync>(mut store: impl AsContextMut, value: T) -> ExternRef {
+        let mut ctx = store.as_context_mut();
+        let opaque = ctx.opaque_mut();
+        let index = opaque.externrefs.len() as u32;
+        opaque.externrefs.push(Box::new(value));
+        ExternRef { store: opaque.id, index }
+    }
+
+    /// The host value.
+    pub fn data<'a, C: AsContext>(&self, store: &'a C) -> &'a (dyn Any + Send + Sync)
+    where
+        C::Data: 'a,
+    {
+        let ctx = store.as_context();
+        self.store.assert_same(ctx.opaque().id);
+        let opaque: &'a StoreOpaque = ctx_opaque(ctx);
+        &*opaque.externrefs[self.index as usize]
+    }
+}
+
+/// Extends a store borrow's lifetime to the context's, which `StoreContext` guarantees.
+fn ctx_opaque<'a, T>(ctx: crate::store::StoreContext<'a, T>) -> &'a StoreOpaque {
+    &ctx.0.opaque
+}
