@@ -99,6 +99,11 @@ impl Trap {
         Trap { code, message: code.message().to_string(), backtrace: Vec::new() }
     }
 
+    /// A trap with the standard message for `code` followed by a detail (`uninitialized element 2`).
+    pub(crate) fn detailed(code: TrapCode, detail: impl std::fmt::Display) -> Trap {
+        Trap { code, message: format!("{} {detail}", code.message()), backtrace: Vec::new() }
+    }
+
     /// A trap raised by a host function, with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
         Trap { code: TrapCode::Host, message: message.into(), backtrace: Vec::new() }

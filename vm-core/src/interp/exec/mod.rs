@@ -435,7 +435,7 @@ unsafe fn run(
                 ip = ip.add(1);
                 match slow::indirect_target(store, inst, $table, $ty, rd(fp, index_slot)) {
                     Ok(t) => t,
-                    Err(code) => trap!(code),
+                    Err(t) => fail!(t),
                 }
             }};
         }
@@ -1240,19 +1240,19 @@ unsafe fn run(
                 }
                 I::F32Ceil { dst, src } => {
                     let x = f32::from_bits(rd(fp, src) as u32);
-                    wr(fp, dst, (x.ceil()).to_bits() as u64);
+                    wr(fp, dst, sem::f32_ceil(x).to_bits() as u64);
                 }
                 I::F32Floor { dst, src } => {
                     let x = f32::from_bits(rd(fp, src) as u32);
-                    wr(fp, dst, (x.floor()).to_bits() as u64);
+                    wr(fp, dst, sem::f32_floor(x).to_bits() as u64);
                 }
                 I::F32Trunc { dst, src } => {
                     let x = f32::from_bits(rd(fp, src) as u32);
-                    wr(fp, dst, (x.trunc()).to_bits() as u64);
+                    wr(fp, dst, sem::f32_trunc(x).to_bits() as u64);
                 }
                 I::F32Nearest { dst, src } => {
                     let x = f32::from_bits(rd(fp, src) as u32);
-                    wr(fp, dst, (x.round_ties_even()).to_bits() as u64);
+                    wr(fp, dst, sem::f32_nearest(x).to_bits() as u64);
                 }
                 I::F32Sqrt { dst, src } => {
                     let x = f32::from_bits(rd(fp, src) as u32);
@@ -1268,19 +1268,19 @@ unsafe fn run(
                 }
                 I::F64Ceil { dst, src } => {
                     let x = f64::from_bits(rd(fp, src) as u64);
-                    wr(fp, dst, (x.ceil()).to_bits() as u64);
+                    wr(fp, dst, sem::f64_ceil(x).to_bits() as u64);
                 }
                 I::F64Floor { dst, src } => {
                     let x = f64::from_bits(rd(fp, src) as u64);
-                    wr(fp, dst, (x.floor()).to_bits() as u64);
+                    wr(fp, dst, sem::f64_floor(x).to_bits() as u64);
                 }
                 I::F64Trunc { dst, src } => {
                     let x = f64::from_bits(rd(fp, src) as u64);
-                    wr(fp, dst, (x.trunc()).to_bits() as u64);
+                    wr(fp, dst, sem::f64_trunc(x).to_bits() as u64);
                 }
                 I::F64Nearest { dst, src } => {
                     let x = f64::from_bits(rd(fp, src) as u64);
-                    wr(fp, dst, (x.round_ties_even()).to_bits() as u64);
+                    wr(fp, dst, sem::f64_nearest(x).to_bits() as u64);
                 }
                 I::F64Sqrt { dst, src } => {
                     let x = f64::from_bits(rd(fp, src) as u64);

@@ -73,6 +73,26 @@ macro_rules! float_min_max {
 float_min_max!(f32_min, f32_max, f32);
 float_min_max!(f64_min, f64_max, f64);
 
+/// Rounding that returns an arithmetic (quiet) NaN for a NaN operand: libm's rounding functions
+/// return a signalling NaN unchanged, which the spec does not allow.
+macro_rules! rounding {
+    ($name:ident, $f:ty, $op:ident) => {
+        #[inline(always)]
+        pub fn $name(x: $f) -> $f {
+            if x.is_nan() { x + x } else { x.$op() }
+        }
+    };
+}
+
+rounding!(f32_ceil, f32, ceil);
+rounding!(f32_floor, f32, floor);
+rounding!(f32_trunc, f32, trunc);
+rounding!(f32_nearest, f32, round_ties_even);
+rounding!(f64_ceil, f64, ceil);
+rounding!(f64_floor, f64, floor);
+rounding!(f64_trunc, f64, trunc);
+rounding!(f64_nearest, f64, round_ties_even);
+
 /// Checked float-to-int truncation: NaN is an invalid conversion, anything whose truncation does
 /// not fit is an overflow. `lo` and `hi` are the exclusive bounds of what fits.
 macro_rules! trunc {
@@ -120,6 +140,14 @@ mod tests {
         assert_eq!(f32_min(0.0, -0.0).to_bits(), (-0.0f32).to_bits());
         assert_eq!(f32_max(-0.0, 0.0).to_bits(), 0.0f32.to_bits());
         assert_eq!(f64_min(1.0, 2.0), 1.0);
+    }
+
+    #[test]
+    fn rounding_quiets_nan() {
+        let snan = f32::from_bits(0x7fa0_0000);
+        assert_eq!(f32_floor(snan).to_bits() & 0x7fc0_0000, 0x7fc0_0000);
+        assert_eq!(f64_nearest(2.5), 2.0);
+        assert_eq!(f64_nearest(-3.5), -4.0);
     }
 
     #[test]

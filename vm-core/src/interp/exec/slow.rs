@@ -11,7 +11,7 @@ use crate::instance::InstanceData;
 use crate::memory::MemoryEntity;
 use crate::store::StoreOpaque;
 use crate::table::TableEntity;
-use crate::trap::TrapCode;
+use crate::trap::{Trap, TrapCode};
 
 /// Reads the `MemArg` word at `ip`.
 ///
@@ -342,24 +342,24 @@ pub(super) unsafe fn indirect_target(
     t: u32,
     ty: u32,
     index: u64,
-) -> Result<*const FuncEntity, TrapCode> {
+) -> Result<*const FuncEntity, Trap> {
     // SAFETY: per the contract.
     let (i, t) = unsafe { (&*inst, table(inst, t)) };
     let index = index_of(t.ty.index64, index);
     let raw = usize::try_from(index)
         .ok()
         .and_then(|n| t.elements.get(n).copied())
-        .ok_or(TrapCode::UndefinedElement)?;
+        .ok_or_else(|| Trap::detailed(TrapCode::UndefinedElement, index))?;
     let target = raw as *const FuncEntity;
     if target.is_null() {
-        return Err(TrapCode::UninitializedElement);
+        return Err(Trap::detailed(TrapCode::UninitializedElement, index));
     }
     let want = i.module.inner.type_ids[ty as usize];
     // SAFETY: non-null table entries of a funcref table are live function entities.
     let have = unsafe { (*target).sig };
     // SAFETY: the store is live; the registry is only read.
     if have != want && !unsafe { &(*store).engine }.inner.registry.is_subtype(have, want) {
-        return Err(TrapCode::IndirectCallTypeMismatch);
+        return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
     }
     Ok(target)
 }

@@ -1,0 +1,104 @@
+//! `silo-spec-tests` runs the official WebAssembly test suite (`.wast` scripts, parsed with
+//! `wast`) against Silo: every directive kind, with the `spectest` host module, on a fresh store
+//! per file. Each tier has an expected-failures list (`expected/<tier>.txt`) that the crate's
+//! tests hold it to, in both directions: a new failure is a regression, and a listed failure
+//! that passes must be removed from the list.
+
+pub mod expected;
+mod runner;
+mod spectest;
+pub mod suite;
+mod values;
+
+use std::collections::BTreeMap;
+
+use silo_core::{Config, Engine, Strategy};
+
+pub use runner::{FileResult, Outcome, run_wast};
+
+/// The execution engines the suite can run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// Every function in the interpreter.
+    Interp,
+}
+
+impl Tier {
+    /// The tier's name, as on the command line and in `expected/<name>.txt`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Interp => "interp",
+        }
+    }
+
+    /// An engine running this tier.
+    pub fn engine(self) -> Engine {
+        let mut config = Config::new();
+        match self {
+            Tier::Interp => config.strategy(Strategy::Interpreter),
+        };
+        Engine::new(&config)
+    }
+
+    /// The tier named `name`.
+    pub fn from_name(name: &str) -> Option<Tier> {
+        match name {
+            "interp" => Some(Tier::Interp),
+            _ => None,
+        }
+    }
+}
+
+/// The results of running a set of files.
+#[derive(Default)]
+pub struct SuiteReport {
+    /// Per file, in the order given: name, directives passed, directives failed.
+    pub files: Vec<(String, usize, usize)>,
+    /// Every failing directive with its reason (first line).
+    pub failures: BTreeMap<expected::Key, String>,
+}
+
+impl SuiteReport {
+    /// Directives passed in all files.
+    pub fn passed(&self) -> usize {
+        self.files.iter().map(|f| f.1).sum()
+    }
+
+    /// Directives failed in all files.
+    pub fn failed(&self) -> usize {
+        self.files.iter().map(|f| f.2).sum()
+    }
+}
+
+/// Runs the files on `tier`, spreading them over the machine's cores.
+pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> SuiteReport {
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<FileResult>> = (0..files.len()).map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let engine = tier.engine();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let result = run_wast(&file.text, &engine);
+                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                }
+            });
+        }
+    });
+    let mut report = SuiteReport::default();
+    for (file, result) in files.iter().zip(results) {
+        let result = result.unwrap_or_default();
+        let failed = result.failures().count();
+        for f in result.failures() {
+            let reason = f.result.as_ref().err().map(|r| expected::one_line(r)).unwrap_or_default();
+            report.failures.insert((file.name.clone(), f.line), reason);
+        }
+        report.files.push((file.name.clone(), result.passed(), failed));
+    }
+    report
+}

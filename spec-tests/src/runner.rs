@@ -1,0 +1,407 @@
+//! Runs the directives of one `.wast` file against an engine and reports each one's outcome.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use silo_core::{Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
+use silo_loader::LoadError;
+use wast::core::WastRetCore;
+use wast::lexer::Lexer;
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke, WastRet};
+
+use crate::{spectest, values};
+
+/// The outcome of one directive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// 1-based line of the directive in its file.
+    pub line: usize,
+    /// The directive's kind, as written (`assert_return`...).
+    pub kind: &'static str,
+    /// `Err` holds why the directive failed.
+    pub result: Result<(), String>,
+}
+
+/// The outcomes of a file's directives, in order.
+#[derive(Clone, Debug, Default)]
+pub struct FileResult {
+    /// Outcomes, in file order.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl FileResult {
+    /// How many directives passed.
+    pub fn passed(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.result.is_ok()).count()
+    }
+
+    /// The directives that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| o.result.is_err())
+    }
+}
+
+/// Runs `text`, the contents of a `.wast` file, on a fresh store of `engine`.
+pub fn run_wast(text: &str, engine: &Engine) -> FileResult {
+    let parse_failure = |e: wast::Error| {
+        let (line, _) = e.span().linecol_in(text);
+        FileResult {
+            outcomes: vec![Outcome {
+                line: line + 1,
+                kind: "parse",
+                result: Err(format!("cannot parse the script: {}", e.message())),
+            }],
+        }
+    };
+    let mut lexer = Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buf = match ParseBuffer::new_with_lexer(lexer) {
+        Ok(buf) => buf,
+        Err(e) => return parse_failure(e),
+    };
+    let wast = match parser::parse::<Wast>(&buf) {
+        Ok(wast) => wast,
+        Err(e) => return parse_failure(e),
+    };
+    let mut runner = Runner::new(engine);
+    let mut result = FileResult::default();
+    for directive in wast.directives {
+        let (line, _) = directive.span().linecol_in(text);
+        let kind = kind_of(&directive);
+        let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
+            .unwrap_or_else(|panic| {
+                let msg = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                Err(format!("panic: {msg}"))
+            });
+        result.outcomes.push(Outcome { line: line + 1, kind, result: outcome });
+    }
+    result
+}
+
+fn kind_of(d: &WastDirective<'_>) -> &'static str {
+    match d {
+        WastDirective::Module(_) => "module",
+        WastDirective::ModuleDefinition(_) => "module definition",
+        WastDirective::ModuleInstance { .. } => "module instance",
+        WastDirective::AssertMalformed { .. } => "assert_malformed",
+        WastDirective::AssertInvalid { .. } => "assert_invalid",
+        WastDirective::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        WastDirective::Register { .. } => "register",
+        WastDirective::Invoke(_) => "invoke",
+        WastDirective::AssertTrap { .. } => "assert_trap",
+        WastDirective::AssertReturn { .. } => "assert_return",
+        WastDirective::AssertExhaustion { .. } => "assert_exhaustion",
+        WastDirective::AssertUnlinkable { .. } => "assert_unlinkable",
+        WastDirective::AssertException { .. } => "assert_exception",
+        WastDirective::AssertSuspension { .. } => "assert_suspension",
+        WastDirective::Thread(_) => "thread",
+        WastDirective::Wait { .. } => "wait",
+        WastDirective::AssertMalformedCustom { .. } => "assert_malformed_custom",
+    }
+}
+
+/// An instance, or why there is none (its module failed earlier).
+type Slot = Result<Instance, String>;
+
+struct Runner {
+    store: Store<()>,
+    linker: Linker<()>,
+    engine: Engine,
+    /// The most recent module instance.
+    current: Option<Slot>,
+    /// Instances by `$name`.
+    named: HashMap<String, Slot>,
+    /// Module definitions by `$name`, and the last one.
+    definitions: HashMap<String, Result<Module, String>>,
+    last_definition: Option<Result<Module, String>>,
+    /// Names whose `register` failed, with the reason (imports from them fail for that reason).
+    broken: HashMap<String, String>,
+}
+
+/// Rules of Wasm 1.0/2.0 that later standards dropped, by the message of the assertion that tests
+/// them: older test files still expect these modules to be rejected or unlinkable.
+fn obsolete_rule(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "zero byte expected" | "zero flag expected" => {
+            "obsolete test: since multi-memory (Wasm 3.0) this byte is a memory index"
+        }
+        "multiple memories" => "obsolete test: multi-memory (Wasm 3.0) allows several memories",
+        "integer representation too long" => {
+            "obsolete test: Wasm 3.0 reads memory limits as u64, so this encoding is not too long"
+        }
+        "elements segment does not fit" | "data segment does not fit" => {
+            "obsolete test: since bulk memory (Wasm 2.0) an out-of-bounds segment traps during \
+             instantiation instead of failing to link"
+        }
+        _ => return None,
+    })
+}
+
+/// Binary bytes of a module in a directive: encoded from text, or quoted text assembled.
+fn module_bytes(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
+    match module.to_test().map_err(|e| format!("text: {}", e.message()))? {
+        QuoteWatTest::Binary(bytes) => Ok(bytes),
+        QuoteWatTest::Text(text) => {
+            let text = String::from_utf8(text).map_err(|e| format!("text: {e}"))?;
+            silo_loader::assemble(&text).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn module_name(module: &QuoteWat<'_>) -> Option<String> {
+    match module {
+        QuoteWat::Wat(wast::Wat::Module(m)) => m.id.map(|id| id.name().to_string()),
+        _ => None,
+    }
+}
+
+fn trap_message(e: &Error) -> Option<(TrapCode, String)> {
+    e.as_trap().map(|t| (t.code(), t.message().to_string()))
+}
+
+impl Runner {
+    fn new(engine: &Engine) -> Runner {
+        let mut store = Store::new(engine, ());
+        let mut linker = Linker::new(engine);
+        linker.allow_shadowing(true);
+        spectest::define(&mut linker, &mut store).expect("the spectest module is well-formed");
+        Runner {
+            store,
+            linker,
+            engine: engine.clone(),
+            current: None,
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+            last_definition: None,
+            broken: HashMap::new(),
+        }
+    }
+
+    fn compile(&self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
+        let bytes = module_bytes(module)?;
+        Module::new(&self.engine, bytes).map_err(|e| e.to_string())
+    }
+
+    fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {
+        self.linker.instantiate(&mut self.store, module)
+    }
+
+    /// The reason for an error, blaming a failed registration when an import names one.
+    fn explain(&self, e: &Error) -> String {
+        if let Error::Link(msg) = e {
+            let module = msg.strip_prefix("unknown import: `").and_then(|m| m.split("::").next());
+            if let Some(reason) = module.and_then(|m| self.broken.get(m)) {
+                return reason.clone();
+            }
+        }
+        e.to_string()
+    }
+
+    fn instantiate_explained(&mut self, module: &Module) -> Result<Instance, String> {
+        self.instantiate(module).map_err(|e| self.explain(&e))
+    }
+
+    fn set_current(&mut self, name: Option<String>, slot: Slot) {
+        if let Some(name) = name {
+            self.named.insert(name, slot.clone());
+        }
+        self.current = Some(slot);
+    }
+
+    fn instance(&self, name: Option<&str>) -> Result<Instance, String> {
+        let slot = match name {
+            Some(n) => self.named.get(n).ok_or_else(|| format!("no module named ${n}"))?,
+            None => self.current.as_ref().ok_or("no module defined yet")?,
+        };
+        slot.clone()
+    }
+
+    fn directive(&mut self, directive: WastDirective<'_>) -> Result<(), String> {
+        match directive {
+            WastDirective::Module(mut module) => {
+                let name = module_name(&module);
+                let slot = self.compile(&mut module).and_then(|m| self.instantiate_explained(&m));
+                self.set_current(name, slot.clone());
+                slot.map(|_| ())
+            }
+            WastDirective::ModuleDefinition(mut module) => {
+                let name = module_name(&module);
+                let def = self.compile(&mut module);
+                if let Some(name) = name {
+                    self.definitions.insert(name, def.clone());
+                }
+                self.last_definition = Some(def.clone());
+                def.map(|_| ())
+            }
+            WastDirective::ModuleInstance { instance, module, .. } => {
+                let def = match module {
+                    Some(id) => self.definitions.get(id.name()).cloned(),
+                    None => self.last_definition.clone(),
+                }
+                .ok_or("no such module definition")?;
+                let slot = def.and_then(|m| self.instantiate_explained(&m));
+                self.set_current(instance.map(|i| i.name().to_string()), slot.clone());
+                slot.map(|_| ())
+            }
+            WastDirective::Register { name, module, .. } => {
+                let instance = match self.instance(module.map(|m| m.name())) {
+                    Ok(i) => i,
+                    Err(reason) => {
+                        self.broken.insert(name.to_string(), reason.clone());
+                        return Err(reason);
+                    }
+                };
+                self.broken.remove(name);
+                self.linker.instance(&self.store, name, instance).map_err(|e| e.to_string())?;
+                Ok(())
+            }
+            WastDirective::Invoke(invoke) => match self.invoke(&invoke) {
+                Ok(_) => Ok(()),
+                Err(Failure::Other(reason)) => Err(reason),
+                Err(Failure::Error(e)) => Err(format!("unexpected error: {e}")),
+            },
+            WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
+            WastDirective::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Err(Failure::Error(e)) => match trap_message(&e) {
+                    Some((TrapCode::StackOverflow, _)) => Ok(()),
+                    _ => Err(format!("expected exhaustion ({message}), got: {e}")),
+                },
+                Err(Failure::Other(reason)) => Err(reason),
+                Ok(_) => Err(format!("expected exhaustion ({message}), but the call returned")),
+            },
+            WastDirective::AssertInvalid { mut module, message, .. }
+            | WastDirective::AssertMalformed { mut module, message, .. } => {
+                match module_bytes(&mut module) {
+                    Err(_) => Ok(()),
+                    Ok(bytes) => match Module::new(&self.engine, bytes) {
+                        Err(Error::Load(LoadError { .. })) => Ok(()),
+                        Err(e) => Err(format!("expected rejection ({message}), got: {e}")),
+                        Ok(_) => Err(obsolete_rule(message).map_or_else(
+                            || format!("expected rejection ({message}), but the module loaded"),
+                            str::to_string,
+                        )),
+                    },
+                }
+            }
+            WastDirective::AssertUnlinkable { module, message, .. } => {
+                let mut module = QuoteWat::Wat(module);
+                let module = self.compile(&mut module)?;
+                match self.instantiate(&module) {
+                    Err(e @ Error::Link(_)) => match self.explain(&e) {
+                        reason if reason == e.to_string() => Ok(()),
+                        reason => Err(reason),
+                    },
+                    Err(e) => Err(obsolete_rule(message).map_or_else(
+                        || format!("expected a link error ({message}), got: {e}"),
+                        str::to_string,
+                    )),
+                    Ok(_) => Err(format!("expected a link error ({message}), but it linked")),
+                }
+            }
+            WastDirective::AssertException { .. } => {
+                Err("unsupported feature: exceptions (assert_exception)".into())
+            }
+            WastDirective::AssertSuspension { .. } => {
+                Err("unsupported feature: stack-switching (assert_suspension)".into())
+            }
+            WastDirective::Thread(_) | WastDirective::Wait { .. } => {
+                Err("unsupported feature: threads (thread)".into())
+            }
+            WastDirective::AssertInvalidCustom { .. }
+            | WastDirective::AssertMalformedCustom { .. } => {
+                Err("unsupported feature: annotations (custom section directive)".into())
+            }
+        }
+    }
+
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, Failure> {
+        let instance = self.instance(invoke.module.map(|m| m.name())).map_err(Failure::Other)?;
+        let func = instance
+            .get_func(&self.store, invoke.name)
+            .ok_or_else(|| Failure::Other(format!("no exported function `{}`", invoke.name)))?;
+        let mut args = Vec::with_capacity(invoke.args.len());
+        for a in &invoke.args {
+            args.push(values::arg(&mut self.store, a).map_err(Failure::Other)?);
+        }
+        let ty = func.ty(&self.store);
+        let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
+        func.call(&mut self.store, &args, &mut results).map_err(Failure::Error)?;
+        Ok(results)
+    }
+
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, Failure> {
+        match exec {
+            WastExecute::Invoke(invoke) => self.invoke(&invoke),
+            WastExecute::Get { module, global, .. } => {
+                let instance = self.instance(module.map(|m| m.name())).map_err(Failure::Other)?;
+                let g = instance
+                    .get_global(&self.store, global)
+                    .ok_or_else(|| Failure::Other(format!("no exported global `{global}`")))?;
+                Ok(vec![g.get(&self.store)])
+            }
+            WastExecute::Wat(module) => {
+                let mut module = QuoteWat::Wat(module);
+                let module = self.compile(&mut module).map_err(Failure::Other)?;
+                match self.instantiate(&module) {
+                    Ok(_) => Ok(Vec::new()),
+                    Err(e) if e.as_trap().is_some() => Err(Failure::Error(e)),
+                    Err(e) => Err(Failure::Other(self.explain(&e))),
+                }
+            }
+        }
+    }
+
+    fn assert_return(
+        &mut self,
+        exec: WastExecute<'_>,
+        expected: &[WastRet<'_>],
+    ) -> Result<(), String> {
+        let actual = match self.execute(exec) {
+            Ok(v) => v,
+            Err(Failure::Other(reason)) => return Err(reason),
+            Err(Failure::Error(e)) => return Err(format!("unexpected error: {e}")),
+        };
+        if actual.len() != expected.len() {
+            return Err(format!("expected {} results, got {}", expected.len(), actual.len()));
+        }
+        for (i, (e, a)) in expected.iter().zip(&actual).enumerate() {
+            if !values::matches(&self.store, e, a)? {
+                let want = match e {
+                    WastRet::Core(WastRetCore::I32(v)) => format!("i32:{v}"),
+                    WastRet::Core(WastRetCore::I64(v)) => format!("i64:{v}"),
+                    _ => "the expected value".to_string(),
+                };
+                return Err(format!(
+                    "result {i}: expected {want}, got {}",
+                    values::describe(&self.store, a)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn assert_trap(&mut self, exec: WastExecute<'_>, message: &str) -> Result<(), String> {
+        match self.execute(exec) {
+            Ok(_) => Err(format!("expected trap `{message}`, but it succeeded")),
+            Err(Failure::Other(reason)) => Err(reason),
+            Err(Failure::Error(e)) => match trap_message(&e) {
+                Some((_, actual)) if actual.contains(message) => Ok(()),
+                _ => Err(format!("expected trap `{message}`, got: {e}")),
+            },
+        }
+    }
+}
+
+/// Why an invocation did not return values.
+enum Failure {
+    /// The runtime reported an error (a trap, usually).
+    Error(Error),
+    /// The directive could not be run (no such module, an unsupported value...).
+    Other(String),
+}

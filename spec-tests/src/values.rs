@@ -1,0 +1,126 @@
+//! Arguments and expected results of `.wast` directives, against Silo's values.
+
+use silo_core::{ExternRef, Store, Val};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::{WastArg, WastRet};
+
+/// Why an argument or expected result cannot be used here.
+pub type Unsupported = String;
+
+fn needs(feature: &str, what: &str) -> Unsupported {
+    format!("unsupported feature: {feature} ({what})")
+}
+
+fn heap_is_extern(ht: &HeapType<'_>) -> bool {
+    matches!(
+        ht,
+        HeapType::Abstract { ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern, .. }
+    )
+}
+
+/// The value of an argument.
+pub fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Unsupported> {
+    let WastArg::Core(arg) = arg else { return Err(needs("component-model", "component value")) };
+    Ok(match arg {
+        WastArgCore::I32(v) => Val::I32(*v),
+        WastArgCore::I64(v) => Val::I64(*v),
+        WastArgCore::F32(v) => Val::F32(v.bits),
+        WastArgCore::F64(v) => Val::F64(v.bits),
+        WastArgCore::V128(_) => return Err(needs("simd", "v128 argument")),
+        WastArgCore::RefNull(ht) if heap_is_extern(ht) => Val::ExternRef(None),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Func | AbstractHeapType::NoFunc,
+            ..
+        })
+        | WastArgCore::RefNull(HeapType::Concrete(_)) => Val::FuncRef(None),
+        WastArgCore::RefNull(_) => return Err(needs("gc", "null of a gc type")),
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(&mut *store, *n))),
+        WastArgCore::RefHost(_) => return Err(needs("gc", "host reference")),
+    })
+}
+
+fn f32_matches(pattern: &NanPattern<wast::token::F32>, bits: u32) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+fn f64_matches(pattern: &NanPattern<wast::token::F64>, bits: u64) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+/// Whether `actual` is what `expected` describes.
+pub fn matches(
+    store: &Store<()>,
+    expected: &WastRet<'_>,
+    actual: &Val,
+) -> Result<bool, Unsupported> {
+    let WastRet::Core(expected) = expected else {
+        return Err(needs("component-model", "component value"));
+    };
+    core_matches(store, expected, actual)
+}
+
+fn core_matches(
+    store: &Store<()>,
+    expected: &WastRetCore<'_>,
+    actual: &Val,
+) -> Result<bool, Unsupported> {
+    Ok(match (expected, actual) {
+        (WastRetCore::I32(e), Val::I32(a)) => e == a,
+        (WastRetCore::I64(e), Val::I64(a)) => e == a,
+        (WastRetCore::F32(p), Val::F32(bits)) => f32_matches(p, *bits),
+        (WastRetCore::F64(p), Val::F64(bits)) => f64_matches(p, *bits),
+        (WastRetCore::RefNull(_), Val::FuncRef(f)) => f.is_none(),
+        (WastRetCore::RefNull(_), Val::ExternRef(e)) => e.is_none(),
+        (WastRetCore::RefFunc(_), Val::FuncRef(f)) => f.is_some(),
+        (WastRetCore::RefExtern(None), Val::ExternRef(e)) => e.is_some(),
+        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(e))) => {
+            e.data(store).downcast_ref::<u32>() == Some(n)
+        }
+        (WastRetCore::RefExtern(Some(_)), Val::ExternRef(None)) => false,
+        (WastRetCore::Either(options), a) => {
+            for option in options {
+                if core_matches(store, option, a)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        (WastRetCore::V128(_), _) => return Err(needs("simd", "v128 result")),
+        (
+            WastRetCore::RefAny
+            | WastRetCore::RefEq
+            | WastRetCore::RefArray
+            | WastRetCore::RefStruct
+            | WastRetCore::RefI31
+            | WastRetCore::RefI31Shared
+            | WastRetCore::RefHost(_),
+            _,
+        ) => return Err(needs("gc", "gc reference result")),
+        _ => false,
+    })
+}
+
+/// A value for a failure message.
+pub fn describe(store: &Store<()>, v: &Val) -> String {
+    match v {
+        Val::I32(x) => format!("i32:{x}"),
+        Val::I64(x) => format!("i64:{x}"),
+        Val::F32(b) => format!("f32:{} ({b:#010x})", f32::from_bits(*b)),
+        Val::F64(b) => format!("f64:{} ({b:#018x})", f64::from_bits(*b)),
+        Val::V128(b) => format!("v128:{b:#034x}"),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(_)) => "funcref".into(),
+        Val::ExternRef(Some(e)) => match e.data(store).downcast_ref::<u32>() {
+            Some(n) => format!("externref:{n}"),
+            None => "externref".into(),
+        },
+    }
+}
