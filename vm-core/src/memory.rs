@@ -202,6 +202,20 @@ impl Memory {
         unsafe { ptr.as_mut() }.bytes_mut()
     }
 
+    /// The memory's bytes and the store's host data, both mutably: a host function reads its
+    /// arguments from guest memory while updating its own state.
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::store::StoreContextMut<'a, T>>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let ctx = store.into();
+        self.store.assert_same(ctx.opaque().id);
+        let mut ptr = self.ptr;
+        // SAFETY: as in `data_mut`. The memory's bytes live in their own mapping, apart from the
+        // host data, so the two borrows do not overlap.
+        (unsafe { ptr.as_mut() }.bytes_mut(), &mut ctx.0.data)
+    }
+
     /// Grows the memory by `delta` pages and returns the previous size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
         self.entity_mut(&mut store)

@@ -91,22 +91,37 @@ pub struct Trap {
     code: TrapCode,
     message: String,
     backtrace: Vec<FrameInfo>,
+    /// Frames beyond the ones kept in `backtrace` (deep recursion keeps only the innermost).
+    frames_omitted: usize,
 }
+
+/// How many frames a backtrace keeps; the rest are counted.
+pub(crate) const MAX_BACKTRACE: usize = 64;
 
 impl Trap {
     /// A trap with the standard message for `code`.
     pub fn new(code: TrapCode) -> Trap {
-        Trap { code, message: code.message().to_string(), backtrace: Vec::new() }
+        Trap { code, message: code.message().to_string(), backtrace: Vec::new(), frames_omitted: 0 }
     }
 
     /// A trap with the standard message for `code` followed by a detail (`uninitialized element 2`).
     pub(crate) fn detailed(code: TrapCode, detail: impl std::fmt::Display) -> Trap {
-        Trap { code, message: format!("{} {detail}", code.message()), backtrace: Vec::new() }
+        Trap {
+            code,
+            message: format!("{} {detail}", code.message()),
+            backtrace: Vec::new(),
+            frames_omitted: 0,
+        }
     }
 
     /// A trap raised by a host function, with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap { code: TrapCode::Host, message: message.into(), backtrace: Vec::new() }
+        Trap {
+            code: TrapCode::Host,
+            message: message.into(),
+            backtrace: Vec::new(),
+            frames_omitted: 0,
+        }
     }
 
     /// The guest asked to exit with `status` (WASI `proc_exit`).
@@ -115,6 +130,7 @@ impl Trap {
             code: TrapCode::Exit(status),
             message: format!("exit with status {status}"),
             backtrace: Vec::new(),
+            frames_omitted: 0,
         }
     }
 
@@ -141,9 +157,15 @@ impl Trap {
         &self.backtrace
     }
 
-    pub(crate) fn with_backtrace(mut self, backtrace: Vec<FrameInfo>) -> Trap {
+    /// How many outer frames the backtrace leaves out.
+    pub fn frames_omitted(&self) -> usize {
+        self.frames_omitted
+    }
+
+    pub(crate) fn with_backtrace(mut self, backtrace: Vec<FrameInfo>, omitted: usize) -> Trap {
         if self.backtrace.is_empty() {
             self.backtrace = backtrace;
+            self.frames_omitted = omitted;
         }
         self
     }
@@ -162,6 +184,9 @@ impl fmt::Display for Trap {
             f.write_str("\nwasm backtrace:")?;
             for (i, frame) in self.backtrace.iter().enumerate() {
                 write!(f, "\n  {i:>3}: {frame}")?;
+            }
+            if self.frames_omitted > 0 {
+                write!(f, "\n       ... {} more frames", self.frames_omitted)?;
             }
         }
         Ok(())

@@ -21,7 +21,7 @@ use crate::engine::Config;
 use crate::func::{FuncEntity, FuncKind};
 use crate::instance::InstanceData;
 use crate::store::StoreOpaque;
-use crate::trap::{FrameInfo, Trap, TrapCode};
+use crate::trap::{FrameInfo, MAX_BACKTRACE, Trap, TrapCode};
 
 /// A caller's state, saved while its callee runs.
 #[derive(Clone, Copy)]
@@ -233,18 +233,22 @@ pub(crate) unsafe fn invoke(
     result
 }
 
-/// The WebAssembly backtrace: the current function, then its callers up to the entry of this run.
+/// The WebAssembly backtrace: the current function, then its callers up to the entry of this run,
+/// at most `MAX_BACKTRACE` of them; also how many more there were.
 #[cold]
 unsafe fn backtrace(
     frames: *const Frame,
     entry_depth: usize,
     depth: usize,
     current: Frame,
-) -> Vec<FrameInfo> {
-    let mut out = Vec::with_capacity(depth - entry_depth + 1);
+) -> (Vec<FrameInfo>, usize) {
+    let total = depth - entry_depth + 1;
+    let kept = total.min(MAX_BACKTRACE);
+    let mut out = Vec::with_capacity(kept);
     let all = std::iter::once(current)
         // SAFETY: frames `entry_depth..depth` were written by calls of this run.
-        .chain((entry_depth..depth).rev().map(|d| unsafe { *frames.add(d) }));
+        .chain((entry_depth..depth).rev().map(|d| unsafe { *frames.add(d) }))
+        .take(kept);
     for frame in all {
         // SAFETY: saved frames name live functions and instances, and `ip` points just past the
         // instruction that was executing (or that made the call).
@@ -260,7 +264,7 @@ unsafe fn backtrace(
             });
         }
     }
-    out
+    (out, total - kept)
 }
 
 /// Runs from the entry of `func` until it returns.
@@ -298,7 +302,8 @@ unsafe fn run(
         macro_rules! fail {
             ($trap:expr) => {{
                 let trap: Trap = $trap;
-                return Err(trap.with_backtrace(backtrace(frames, entry_depth, depth, here!())));
+                let (trace, omitted) = backtrace(frames, entry_depth, depth, here!());
+                return Err(trap.with_backtrace(trace, omitted));
             }};
         }
         macro_rules! trap {

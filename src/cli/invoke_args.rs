@@ -1,0 +1,75 @@
+//! Command-line values for `silo run --invoke`: parsing arguments by the export's parameter types,
+//! and printing its results.
+
+use anyhow::{Context, bail};
+use silo::{Val, ValType};
+
+/// Parses `text` as a value of type `ty`: integers in decimal or `0x` hex (negative allowed),
+/// floats in Rust's syntax (plus `nan`, `inf`), references only as `null`.
+pub fn parse(text: &str, ty: ValType) -> anyhow::Result<Val> {
+    let int = |bits: u32| -> anyhow::Result<i128> {
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let magnitude = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+            Some(hex) => u128::from_str_radix(hex, 16),
+            None => digits.parse::<u128>(),
+        }
+        .with_context(|| format!("`{text}` is not an integer"))?;
+        let value = if neg { -(magnitude as i128) } else { magnitude as i128 };
+        let (min, max) = (-(1i128 << (bits - 1)), (1i128 << bits) - 1);
+        if value < min || value > max {
+            bail!("`{text}` does not fit in {bits} bits");
+        }
+        Ok(value)
+    };
+    Ok(match ty {
+        ValType::I32 => Val::I32(int(32)? as i32),
+        ValType::I64 => Val::I64(int(64)? as i64),
+        ValType::F32 => {
+            Val::from(text.parse::<f32>().with_context(|| format!("`{text}` is not a float"))?)
+        }
+        ValType::F64 => {
+            Val::from(text.parse::<f64>().with_context(|| format!("`{text}` is not a float"))?)
+        }
+        ValType::Ref(r) if text == "null" && r.nullable => Val::null_of(r),
+        other => bail!("cannot pass `{text}` as a {other} from the command line"),
+    })
+}
+
+/// A result as `silo run --invoke` prints it.
+pub fn format(v: &Val) -> String {
+    match v {
+        Val::I32(x) => x.to_string(),
+        Val::I64(x) => x.to_string(),
+        Val::F32(b) => f32::from_bits(*b).to_string(),
+        Val::F64(b) => f64::from_bits(*b).to_string(),
+        Val::V128(b) => format!("{b:#034x}"),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(_)) => "<funcref>".into(),
+        Val::ExternRef(Some(_)) => "<externref>".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse("20", ValType::I64).unwrap().i64(), Some(20));
+        assert_eq!(parse("-1", ValType::I32).unwrap().i32(), Some(-1));
+        assert_eq!(parse("0xffffffff", ValType::I32).unwrap().i32(), Some(-1));
+        assert!(parse("0x100000000", ValType::I32).is_err());
+        assert!(parse("x", ValType::I32).is_err());
+    }
+
+    #[test]
+    fn floats_and_refs() {
+        assert_eq!(parse("1.5", ValType::F64).unwrap().f64(), Some(1.5));
+        assert!(parse("nan", ValType::F32).unwrap().f32().unwrap().is_nan());
+        assert!(matches!(parse("null", ValType::FUNCREF).unwrap(), Val::FuncRef(None)));
+        assert_eq!(format(&Val::I64(2432902008176640000)), "2432902008176640000");
+    }
+}

@@ -1,0 +1,57 @@
+//! Command-line interface: argument definitions and dispatch to the subcommands.
+
+mod invoke_args;
+mod run;
+mod validate;
+mod wast;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Silo: a WebAssembly process VM with a capability sandbox.
+#[derive(Parser)]
+#[command(name = "silo", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Which execution engine runs the guest.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EngineChoice {
+    /// The interpreter, for every function.
+    Interp,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a WebAssembly program (binary or text): its `_start`, or an export with `--invoke`.
+    Run(run::RunArgs),
+    /// Run WebAssembly test scripts (`.wast`) and count the directives that pass and fail.
+    Wast(wast::WastArgs),
+    /// Check that a module is well-formed and valid.
+    Validate {
+        /// The module file.
+        file: PathBuf,
+    },
+}
+
+/// Runs the subcommand; returns the process exit code.
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Wast(args) => wast::run(args),
+        Command::Validate { file } => validate::run(&file),
+    }
+}
+
+/// The engine for a choice.
+fn engine(choice: EngineChoice) -> silo::Engine {
+    let mut config = silo::Config::new();
+    match choice {
+        EngineChoice::Interp => config.strategy(silo::Strategy::Interpreter),
+    };
+    silo::Engine::new(&config)
+}

@@ -1,0 +1,27 @@
+//! `silo validate`: load and validate a module, and say which features it uses.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+pub fn run(file: &Path) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
+    let module = silo::loader::load(&bytes).with_context(|| format!("`{}`", file.display()))?;
+    println!(
+        "{}: valid ({} functions, {} imports, {} exports)",
+        file.display(),
+        module.funcs.len(),
+        module.imports.len(),
+        module.exports.len()
+    );
+    if !module.features.is_empty() {
+        println!("features used: {}", module.features);
+    }
+    let engine = silo::Engine::default();
+    let missing = module.features.difference(engine.supported_features());
+    if !missing.is_empty() {
+        println!("note: this build cannot run it yet: unsupported feature: {missing}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

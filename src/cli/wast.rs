@@ -1,0 +1,74 @@
+//! `silo wast`: run `.wast` scripts (files, or every `.wast` under a directory) and count the
+//! directives that pass and fail.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use silo_spec_tests::suite::{self, SuiteFile};
+use silo_spec_tests::{Tier, run_suite};
+
+use super::EngineChoice;
+
+#[derive(clap::Args)]
+pub struct WastArgs {
+    /// The execution engine.
+    #[arg(long, value_enum, default_value = "interp")]
+    engine: EngineChoice,
+    /// Also run the built-in suite: the official Wasm 2.0 tests without SIMD and the proposal
+    /// folders in the interpreter's scope (as `cargo test` does).
+    #[arg(long)]
+    builtin_suite: bool,
+    /// Print every failing directive with its reason.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Script files, or directories searched for `.wast` files.
+    files: Vec<PathBuf>,
+}
+
+fn collect(path: &Path, out: &mut Vec<SuiteFile>) -> anyhow::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() || entry.extension().is_some_and(|e| e == "wast") {
+                collect(&entry, out)?;
+            }
+        }
+    } else {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        out.push(SuiteFile { name: path.display().to_string(), text: text.into() });
+    }
+    Ok(())
+}
+
+pub fn run(args: WastArgs) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    if args.builtin_suite {
+        files.extend(suite::builtin());
+    }
+    for path in &args.files {
+        collect(path, &mut files)?;
+    }
+    if files.is_empty() {
+        anyhow::bail!("no scripts given: pass .wast files or directories, or --builtin-suite");
+    }
+    let tier = match args.engine {
+        EngineChoice::Interp => Tier::Interp,
+    };
+    let report = run_suite(tier, &files);
+    for (name, passed, failed) in &report.files {
+        println!("{name}: {passed} passed, {failed} failed");
+        if args.verbose {
+            for ((file, line), reason) in report.failures.iter().filter(|((f, _), _)| f == name) {
+                println!("  {file}:{line}: {reason}");
+            }
+        }
+    }
+    println!("{} passed, {} failed", report.passed(), report.failed());
+    Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

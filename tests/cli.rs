@@ -1,0 +1,181 @@
+//! The `silo` command as a user runs it: programs, exports, exit codes and error messages.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn program(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/programs").join(name)
+}
+
+fn silo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_silo")).args(args).output().expect("silo runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_temp(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn c_hello_world_prints_and_gets_its_arguments() {
+    let hello = program("hello.wasm");
+    let o = silo(&["run", hello.to_str().unwrap(), "first", "--second", "third arg"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "hello, world\narg 1: first\narg 2: --second\narg 3: third arg\n");
+}
+
+#[test]
+fn invoke_prints_results() {
+    let (_dir, fac) = write_temp(
+        "x.wat",
+        br#"(module (func $fac (export "fac") (param i64) (result i64)
+              (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+                (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1))))))))"#,
+    );
+    let o = silo(&["run", "--invoke", "fac", fac.to_str().unwrap(), "20"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "2432902008176640000\n");
+}
+
+#[test]
+fn environment_is_only_what_is_granted() {
+    let env = program("env.wasm");
+    let o = silo(&["run", "--env", "GREETING=hi", env.to_str().unwrap()]);
+    assert_eq!(stdout(&o), "env: GREETING=hi\ncount: 1\nHOME: (not granted)\n");
+}
+
+#[test]
+fn stdin_reaches_the_guest() {
+    let cat = program("cat.wasm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_silo"))
+        .args(["run", cat.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"abc\ndef\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&o), "ABC\nDEF\n");
+    assert_eq!(stderr(&o), "8 bytes\n");
+}
+
+#[test]
+fn proc_exit_sets_the_exit_status() {
+    let exit = program("exit_code.wasm");
+    let o = silo(&["run", exit.to_str().unwrap(), "7"]);
+    assert_eq!(o.status.code(), Some(7));
+    assert_eq!(stdout(&o), "exiting with 7\n");
+    assert_eq!(stderr(&o), "to stderr\n");
+}
+
+#[test]
+fn clocks_sleep_and_randomness_work() {
+    let o = silo(&["run", program("clock_random.wasm").to_str().unwrap()]);
+    assert_eq!(
+        stdout(&o),
+        "realtime after 2020: yes\nslept at least 20ms: yes\nrandom differs: yes\n"
+    );
+}
+
+#[test]
+fn a_trap_exits_nonzero_with_message_and_backtrace() {
+    let o = silo(&["run", program("trap.wasm").to_str().unwrap(), "0"]);
+    assert_eq!(o.status.code(), Some(134));
+    let err = stderr(&o);
+    assert!(err.contains("integer divide by zero"), "{err}");
+    assert!(err.contains("wasm backtrace:"), "{err}");
+    assert!(err.contains("!divide"), "{err}");
+    assert!(err.contains("!main"), "{err}");
+}
+
+#[test]
+fn deep_recursion_is_a_trap_not_a_crash() {
+    let (_dir, wat) = write_temp("r.wat", br#"(module (func $r (export "r") (call $r)))"#);
+    let o = silo(&["run", "--invoke", "r", wat.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134));
+    let err = stderr(&o);
+    assert!(err.contains("call stack exhausted"), "{err}");
+    assert!(err.lines().count() < 80, "the backtrace is capped");
+}
+
+/// Runs `silo run` on bad input: one line on stderr, a non-zero exit, no panic.
+fn one_line_error(file: &std::path::Path) -> String {
+    let o = silo(&["run", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn bad_modules_give_one_line_errors() {
+    let hello = std::fs::read(program("hello.wasm")).unwrap();
+    let (_d1, truncated) = write_temp("truncated.wasm", &hello[..hello.len() / 2]);
+    let err = one_line_error(&truncated);
+    assert!(err.contains("malformed module: unexpected end"), "{err}");
+    assert!(err.contains("section"), "{err}");
+    assert!(err.contains("byte offset"), "{err}");
+
+    let (_d2, typed) = write_temp("type.wat", b"(module (func (result i32) i64.const 1))");
+    let err = one_line_error(&typed);
+    assert!(err.contains("invalid module: type mismatch"), "{err}");
+    assert!(err.contains("code section, function 0"), "{err}");
+
+    let (_d3, gc) = write_temp(
+        "gc.wat",
+        b"(module (type $p (struct (field i32))) (func (export \"f\") (result i32) \
+          (struct.get $p 0 (struct.new $p (i32.const 7)))))",
+    );
+    let err = one_line_error(&gc);
+    assert!(err.contains("unsupported feature: gc"), "{err}");
+
+    let missing = PathBuf::from("/nonexistent/prog.wasm");
+    let err = one_line_error(&missing);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn missing_imports_are_named() {
+    let (_dir, wat) = write_temp("i.wat", br#"(module (import "env" "f" (func)))"#);
+    let err = one_line_error(&wat);
+    assert!(err.contains("unknown import: `env::f` has not been defined"), "{err}");
+}
+
+#[test]
+fn validate_reports_features() {
+    let (_dir, gc) = write_temp("gc.wat", b"(module (type (struct)))");
+    let o = silo(&["validate", gc.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("features used: gc"), "{}", stdout(&o));
+    let (_dir2, bad) = write_temp("bad.wasm", b"\0asm\x01\0\0\0\x01");
+    let o = silo(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn wast_counts_directives() {
+    let (_dir, script) = write_temp(
+        "t.wast",
+        br#"(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+            (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+            (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))
+            (assert_trap (module (func $f unreachable) (start $f)) "unreachable")"#,
+    );
+    let o = silo(&["wast", "--engine", "interp", script.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.trim_end().ends_with("3 passed, 1 failed"), "{out}");
+    assert_eq!(o.status.code(), Some(1));
+}

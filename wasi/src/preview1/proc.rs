@@ -1,0 +1,56 @@
+//! Process-level functions: `proc_exit`, `proc_raise`, `random_get`, and the socket functions,
+//! which answer `ENOTSUP` (no socket can be granted yet).
+
+use cap_rand::RngCore;
+use silo_core::{Caller, Error, Linker, Trap};
+
+use super::{Getter, MODULE, with_memory};
+use crate::ctx::WasiCtx;
+use crate::errno::{Errno, WasiResult};
+
+fn not_a_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
+    if ctx.fds.contains_key(&fd) { Err(Errno::Notsup) } else { Err(Errno::Badf) }
+}
+
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
+    linker.func_wrap(MODULE, "proc_exit", |code: u32| -> Result<(), Trap> {
+        Err(Trap::exit(code as i32))
+    })?;
+    // Signals are not part of the sandbox; the spec lets a runtime refuse them.
+    linker.func_wrap(MODULE, "proc_raise", |_sig: u32| Errno::Notsup as i32)?;
+    linker.func_wrap(MODULE, "random_get", move |mut c: Caller<'_, T>, buf: u32, len: u32| {
+        with_memory(&mut c, get, |mem, ctx| {
+            ctx.random.fill_bytes(mem.slice_mut(buf, len)?);
+            Ok(())
+        })
+    })?;
+    linker.func_wrap(
+        MODULE,
+        "sock_accept",
+        move |mut c: Caller<'_, T>, fd: u32, _f: u32, _o: u32| {
+            with_memory(&mut c, get, |_, ctx| not_a_socket(ctx, fd))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "sock_recv",
+        move |mut c: Caller<'_, T>, fd: u32, _d: u32, _l: u32, _f: u32, _n: u32, _of: u32| {
+            with_memory(&mut c, get, |_, ctx| not_a_socket(ctx, fd))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "sock_send",
+        move |mut c: Caller<'_, T>, fd: u32, _d: u32, _l: u32, _f: u32, _n: u32| {
+            with_memory(&mut c, get, |_, ctx| not_a_socket(ctx, fd))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "sock_shutdown",
+        move |mut c: Caller<'_, T>, fd: u32, _how: u32| {
+            with_memory(&mut c, get, |_, ctx| not_a_socket(ctx, fd))
+        },
+    )?;
+    Ok(())
+}
