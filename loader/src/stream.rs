@@ -164,7 +164,7 @@ impl StreamingLoader {
             };
             match chunk {
                 Chunk::NeedMoreData(hint) => {
-                    self.wanted = self.buf.len().saturating_add(hint as usize);
+                    self.wanted = self.buf.len().saturating_add(hint);
                     break;
                 }
                 Chunk::Parsed { consumed, payload } => {

@@ -85,10 +85,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // A WASI reactor initializes itself before any export is called.
-    if let Some(init) = instance.get_func(&store, "_initialize") {
-        if let Err(e) = init.call(&mut store, &[], &mut []) {
-            return finish(&args.file, Err(e));
-        }
+    if let Some(init) = instance.get_func(&store, "_initialize")
+        && let Err(e) = init.call(&mut store, &[], &mut [])
+    {
+        return finish(&args.file, Err(e));
     }
     match &args.invoke {
         Some(name) => {

@@ -158,7 +158,7 @@ impl TypeRegistry {
             shared: false,
             composite: CompositeType::Func(ty.clone()),
         };
-        self.register_module(std::slice::from_ref(&sub), &[0..1])[0]
+        self.register_module(std::slice::from_ref(&sub), std::slice::from_ref(&(0..1)))[0]
     }
 
     /// The kind of a registered type.

@@ -53,10 +53,6 @@ impl<T> Arena<T> {
         self.cells.push(ptr);
         ptr
     }
-
-    pub fn len(&self) -> usize {
-        self.cells.len()
-    }
 }
 
 impl<T> Drop for Arena<T> {

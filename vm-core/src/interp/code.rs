@@ -22,12 +22,15 @@ pub(crate) struct InterpFunc {
     /// Slots the frame needs: locals, the deepest operand stack, and room for results.
     pub frame_size: u32,
     /// Type of every local, so a collector can find the ones holding references.
+    #[allow(dead_code)] // read by the garbage collector, which comes next, and by tests
     pub local_types: Box<[ValType]>,
     /// At each call, the operand-stack slots live across it that hold references.
+    #[allow(dead_code)] // as `local_types`
     pub stack_maps: Box<[StackMap]>,
 }
 
 /// Reference-holding operand slots live across one call site.
+#[allow(dead_code)] // read by the garbage collector, which comes next, and by tests
 pub(crate) struct StackMap {
     /// Index of the call instruction.
     pub pc: u32,

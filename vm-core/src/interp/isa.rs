@@ -57,12 +57,6 @@ pub(crate) enum Instr {
         dst: Slot,
         src: Slot,
     },
-    /// Copies `len` slots from `src..` to `dst..`, in ascending order (`dst <= src`).
-    CopySpan {
-        dst: Slot,
-        src: Slot,
-        len: u32,
-    },
     /// `dst = value` (zero-extended).
     Const32 {
         dst: Slot,

@@ -29,14 +29,20 @@ pub(super) unsafe fn memarg(ip: *const Instr) -> (u32, u64) {
 /// `inst` is live and `index` is one of its memories.
 unsafe fn memory<'a>(inst: *const InstanceData, index: u32) -> &'a mut MemoryEntity {
     // SAFETY: per the contract; the interpreter holds no other reference to the memory.
-    unsafe { &mut **(&(*inst).memories).get_unchecked(index as usize) }
+    unsafe {
+        let memories: &[*mut MemoryEntity] = &(*inst).memories;
+        &mut **memories.get_unchecked(index as usize)
+    }
 }
 
 /// # Safety
 /// `inst` is live and `index` is one of its tables.
 unsafe fn table<'a>(inst: *const InstanceData, index: u32) -> &'a mut TableEntity {
     // SAFETY: per the contract; the interpreter holds no other reference to the table.
-    unsafe { &mut **(&(*inst).tables).get_unchecked(index as usize) }
+    unsafe {
+        let tables: &[*mut TableEntity] = &(*inst).tables;
+        &mut **tables.get_unchecked(index as usize)
+    }
 }
 
 /// An address operand as the memory's index type sees it.
