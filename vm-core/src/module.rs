@@ -99,6 +99,24 @@ impl Module {
         self.inner.info.exports.iter()
     }
 
+    /// The interpreter code of a function, one instruction per line (for studying the translator;
+    /// the format is not stable).
+    #[doc(hidden)]
+    pub fn debug_interp_code(&self, func_index: u32) -> Result<String, String> {
+        let def = func_index
+            .checked_sub(self.inner.info.num_imported.funcs)
+            .ok_or("an imported function has no code")?;
+        let code = self.inner.code(def).map_err(str::to_string)?;
+        let mut out = format!(
+            "func {func_index}: {} params, {} locals, frame of {} slots\n",
+            code.num_params, code.num_locals, code.frame_size
+        );
+        for (pc, instr) in code.code.iter().enumerate() {
+            out.push_str(&format!("{pc:5}  {instr:?}\n"));
+        }
+        Ok(out)
+    }
+
     /// The loader's view of the module.
     pub fn info(&self) -> &silo_loader::Module {
         &self.inner.info

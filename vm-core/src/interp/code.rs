@@ -19,8 +19,11 @@ pub(crate) struct InterpFunc {
     pub num_results: u32,
     /// Parameters plus declared locals: declared locals are zeroed on entry.
     pub num_locals: u32,
-    /// Slots the frame needs: locals, the deepest operand stack, and room for results.
+    /// Slots the frame needs: locals, the constant pool, the deepest operand stack, and room for
+    /// results.
     pub frame_size: u32,
+    /// The constant pool, copied into the slots after the locals on entry.
+    pub consts: Box<[u64]>,
     /// Type of every local, so a collector can find the ones holding references.
     #[allow(dead_code)] // read by the garbage collector, which comes next, and by tests
     pub local_types: Box<[ValType]>,
@@ -39,6 +42,21 @@ pub(crate) struct StackMap {
 }
 
 impl InterpFunc {
+    /// Sets up a frame whose parameters are in place: zeroes the declared locals and fills the
+    /// constant pool.
+    ///
+    /// # Safety
+    /// `fp` must point to at least `frame_size` writable slots.
+    #[inline(always)]
+    pub unsafe fn init_frame(&self, fp: *mut u64) {
+        let (params, locals) = (self.num_params as usize, self.num_locals as usize);
+        // SAFETY: all within the frame, per the contract.
+        unsafe {
+            std::ptr::write_bytes(fp.add(params), 0, locals - params);
+            std::ptr::copy_nonoverlapping(self.consts.as_ptr(), fp.add(locals), self.consts.len());
+        }
+    }
+
     /// Byte offset in the module of the instruction at `pc`.
     pub fn offset_of(&self, pc: usize) -> Option<usize> {
         self.offsets.get(pc).map(|&o| o as usize)

@@ -1267,6 +1267,27 @@ pub(crate) enum Instr {
         value: Slot,
         offset: u32,
     },
+    // ---- the same stores with a constant value (sign-extended for i64)
+    I32StoreImm {
+        addr: Slot,
+        value: i32,
+        offset: u32,
+    },
+    I64StoreImm {
+        addr: Slot,
+        value: i32,
+        offset: u32,
+    },
+    I32Store8Imm {
+        addr: Slot,
+        value: i32,
+        offset: u32,
+    },
+    I32Store16Imm {
+        addr: Slot,
+        value: i32,
+        offset: u32,
+    },
     // ---- compare and branch: jump by `offset` when the comparison holds
     BrI32Eq {
         lhs: Slot,
@@ -1592,6 +1613,325 @@ pub(crate) enum Instr {
 }
 
 impl Instr {
+    /// Calls `f` on every slot operand of the instruction (an `Ext` word's too).
+    #[rustfmt::skip]
+    pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
+        match self {
+            Instr::Copy { dst, src, .. } => { f(dst); f(src); }
+            Instr::Const32 { dst, .. } => { f(dst); }
+            Instr::Const64 { dst, .. } => { f(dst); }
+            Instr::Select { dst, a, b, .. } => { f(dst); f(a); f(b); }
+            Instr::SelectInPlace { dst, cond, src, .. } => { f(dst); f(cond); f(src); }
+            Instr::BrIfNez { cond, .. } => { f(cond); }
+            Instr::BrIfEqz { cond, .. } => { f(cond); }
+            Instr::BrIfNez64 { cond, .. } => { f(cond); }
+            Instr::BrIfEqz64 { cond, .. } => { f(cond); }
+            Instr::BrTable { index, .. } => { f(index); }
+            Instr::Return1 { src, .. } => { f(src); }
+            Instr::ReturnSpan { src, .. } => { f(src); }
+            Instr::CallInternal { base, .. } => { f(base); }
+            Instr::CallImported { base, .. } => { f(base); }
+            Instr::CallIndirect { base, .. } => { f(base); }
+            Instr::CallRef { func, base, .. } => { f(func); f(base); }
+            Instr::ReturnCallInternal { base, .. } => { f(base); }
+            Instr::ReturnCallImported { base, .. } => { f(base); }
+            Instr::ReturnCallIndirect { base, .. } => { f(base); }
+            Instr::ReturnCallRef { func, base, .. } => { f(func); f(base); }
+            Instr::GlobalGet { dst, .. } => { f(dst); }
+            Instr::GlobalSet { src, .. } => { f(src); }
+            Instr::Load { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::Store { addr, value, .. } => { f(addr); f(value); }
+            Instr::MemorySize { dst, .. } => { f(dst); }
+            Instr::MemoryGrow { dst, delta, .. } => { f(dst); f(delta); }
+            Instr::MemoryFill { dst, value, .. } => { f(dst); f(value); }
+            Instr::MemoryCopy { dst, .. } => { f(dst); }
+            Instr::MemoryInit { dst, .. } => { f(dst); }
+            Instr::TableGet { dst, index, .. } => { f(dst); f(index); }
+            Instr::TableSet { index, value, .. } => { f(index); f(value); }
+            Instr::TableSize { dst, .. } => { f(dst); }
+            Instr::TableGrow { dst, init, .. } => { f(dst); f(init); }
+            Instr::TableFill { start, value, .. } => { f(start); f(value); }
+            Instr::TableCopy { dst, .. } => { f(dst); }
+            Instr::TableInit { dst, .. } => { f(dst); }
+            Instr::RefFunc { dst, .. } => { f(dst); }
+            Instr::RefAsNonNull { src, .. } => { f(src); }
+            Instr::I32Add { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Sub { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Mul { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32And { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Or { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Xor { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Shl { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32ShrS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32ShrU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Rotl { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Rotr { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Eq { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Ne { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32LtS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32LtU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32GtS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32GtU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32LeS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32LeU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32GeS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32GeU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32DivS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32DivU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32RemS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32RemU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Add { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Sub { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Mul { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64And { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Or { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Xor { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Shl { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64ShrS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64ShrU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Rotl { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Rotr { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Eq { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64Ne { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64LtS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64LtU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64GtS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64GtU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64LeS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64LeU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64GeS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64GeU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64DivS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64DivU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64RemS { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I64RemU { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32AddImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32MulImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32AndImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32OrImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32XorImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32ShlImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32ShrSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32ShrUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32RotlImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32RotrImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32EqImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32NeImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32LtSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32LtUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32GtSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32GtUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32LeSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32LeUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32GeSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32GeUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32DivSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32DivUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32RemSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32RemUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I32RsubImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64AddImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64MulImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64AndImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64OrImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64XorImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64ShlImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64ShrSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64ShrUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64RotlImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64RotrImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64EqImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64NeImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64LtSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64LtUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64GtSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64GtUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64LeSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64LeUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64GeSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64GeUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64DivSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64DivUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64RemSImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64RemUImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::I64RsubImm { dst, lhs, .. } => { f(dst); f(lhs); }
+            Instr::F32Add { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Sub { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Mul { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Div { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Min { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Max { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Copysign { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Eq { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Ne { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Lt { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Gt { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Le { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F32Ge { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Add { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Sub { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Mul { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Div { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Min { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Max { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Copysign { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Eq { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Ne { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Lt { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Gt { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Le { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::F64Ge { dst, lhs, rhs, .. } => { f(dst); f(lhs); f(rhs); }
+            Instr::I32Clz { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32Ctz { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32Popcnt { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32Eqz { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32Extend8S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32Extend16S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Clz { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Ctz { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Popcnt { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Eqz { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Extend8S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Extend16S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64Extend32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Abs { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Neg { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Ceil { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Floor { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Trunc { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Nearest { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32Sqrt { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Abs { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Neg { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Ceil { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Floor { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Trunc { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Nearest { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64Sqrt { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32WrapI64 { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64ExtendI32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32DemoteF64 { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64PromoteF32 { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32ConvertI32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32ConvertI32U { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32ConvertI64S { dst, src, .. } => { f(dst); f(src); }
+            Instr::F32ConvertI64U { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64ConvertI32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64ConvertI32U { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64ConvertI64S { dst, src, .. } => { f(dst); f(src); }
+            Instr::F64ConvertI64U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncSatF32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncSatF32U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncSatF64S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncSatF64U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncSatF32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncSatF32U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncSatF64S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncSatF64U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncF32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncF32U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncF64S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32TruncF64U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncF32S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncF32U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncF64S { dst, src, .. } => { f(dst); f(src); }
+            Instr::I64TruncF64U { dst, src, .. } => { f(dst); f(src); }
+            Instr::I32Load { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::F32Load { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::F64Load { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I32Load8S { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I32Load8U { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I32Load16S { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I32Load16U { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load8S { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load8U { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load16S { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load16U { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load32S { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I64Load32U { dst, addr, .. } => { f(dst); f(addr); }
+            Instr::I32Store { addr, value, .. } => { f(addr); f(value); }
+            Instr::I64Store { addr, value, .. } => { f(addr); f(value); }
+            Instr::F32Store { addr, value, .. } => { f(addr); f(value); }
+            Instr::F64Store { addr, value, .. } => { f(addr); f(value); }
+            Instr::I32Store8 { addr, value, .. } => { f(addr); f(value); }
+            Instr::I32Store16 { addr, value, .. } => { f(addr); f(value); }
+            Instr::I64Store8 { addr, value, .. } => { f(addr); f(value); }
+            Instr::I64Store16 { addr, value, .. } => { f(addr); f(value); }
+            Instr::I64Store32 { addr, value, .. } => { f(addr); f(value); }
+            Instr::I32StoreImm { addr, .. } => { f(addr); }
+            Instr::I64StoreImm { addr, .. } => { f(addr); }
+            Instr::I32Store8Imm { addr, .. } => { f(addr); }
+            Instr::I32Store16Imm { addr, .. } => { f(addr); }
+            Instr::BrI32Eq { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32Ne { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32LtS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32LtU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32GtS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32GtU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32LeS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32LeU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32GeS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32GeU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI32EqImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32NeImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32LtSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32LtUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32GtSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32GtUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32LeSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32LeUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32GeSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI32GeUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64Eq { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64Ne { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64LtS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64LtU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64GtS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64GtU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64LeS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64LeU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64GeS { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64GeU { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrI64EqImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64NeImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64LtSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64LtUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64GtSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64GtUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64LeSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64LeUImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64GeSImm { lhs, .. } => { f(lhs); }
+            Instr::BrI64GeUImm { lhs, .. } => { f(lhs); }
+            Instr::BrF32Eq { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32Ne { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32Lt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32Gt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32Le { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32Ge { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32NotEq { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32NotNe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32NotLt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32NotGt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32NotLe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF32NotGe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64Eq { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64Ne { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64Lt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64Gt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64Le { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64Ge { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64NotEq { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64NotNe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64NotLt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64NotGt { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64NotLe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::BrF64NotGe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::Ext { a, b } => { f(a); f(b); }
+            _ => {}
+        }
+    }
+
     /// The branch offset of a branch instruction.
     pub(crate) fn offset_mut(&mut self) -> Option<&mut Offset> {
         match self {

@@ -219,9 +219,8 @@ pub(crate) unsafe fn invoke(
             return Err(Trap::new(TrapCode::StackOverflow));
         }
         let fp = stack.slots.add(base);
-        let params = callee.num_params as usize;
-        ptr::copy_nonoverlapping(slots.as_ptr(), fp, params);
-        ptr::write_bytes(fp.add(params), 0, callee.num_locals as usize - params);
+        ptr::copy_nonoverlapping(slots.as_ptr(), fp, callee.num_params as usize);
+        callee.init_frame(fp);
         stack.top = need;
         (fp, stack.depth, base, callee.num_results as usize)
     };

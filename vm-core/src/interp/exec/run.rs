@@ -73,8 +73,7 @@ pub(super) unsafe fn run(
                 }
                 frames.add(depth).write(here!());
                 depth += 1;
-                let params = (*callee).num_params as usize;
-                ptr::write_bytes(new_fp.add(params), 0, (*callee).num_locals as usize - params);
+                (*callee).init_frame(new_fp);
                 fp = new_fp;
                 func = callee;
                 ip = (*callee).code.as_ptr();
@@ -94,7 +93,7 @@ pub(super) unsafe fn run(
                 if fp.add((*callee).frame_size as usize) > stack_end {
                     trap!(TrapCode::StackOverflow);
                 }
-                ptr::write_bytes(fp.add(params), 0, (*callee).num_locals as usize - params);
+                (*callee).init_frame(fp);
                 func = callee;
                 ip = (*callee).code.as_ptr();
                 let callee_inst: *const InstanceData = $callee_inst;
@@ -189,7 +188,8 @@ pub(super) unsafe fn run(
             }};
         }
 
-        loop {
+        macro_rules! step {
+            () => {{
             let instr = *ip;
             ip = ip.add(1);
             match instr {
@@ -580,6 +580,10 @@ pub(super) unsafe fn run(
                 I::I64Store8 { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 1 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (rd(fp, value) as u8).to_le_bytes()); }
                 I::I64Store16 { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 2 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (rd(fp, value) as u16).to_le_bytes()); }
                 I::I64Store32 { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 4 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (rd(fp, value) as u32).to_le_bytes()); }
+                I::I32StoreImm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 4 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as u32).to_le_bytes()); }
+                I::I64StoreImm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 8 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as i64 as u64).to_le_bytes()); }
+                I::I32Store8Imm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 1 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as u8).to_le_bytes()); }
+                I::I32Store16Imm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 2 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as u16).to_le_bytes()); }
                 I::BrI32Eq { lhs, rhs, offset } => { let (x, y) = (rd(fp, lhs) as u32, rd(fp, rhs) as u32); if x == y { ip = ip.offset(offset as isize); } }
                 I::BrI32Ne { lhs, rhs, offset } => { let (x, y) = (rd(fp, lhs) as u32, rd(fp, rhs) as u32); if x != y { ip = ip.offset(offset as isize); } }
                 I::BrI32LtS { lhs, rhs, offset } => { let (x, y) = (rd(fp, lhs) as u32, rd(fp, rhs) as u32); if (x as i32) < (y as i32) { ip = ip.offset(offset as isize); } }
@@ -645,6 +649,13 @@ pub(super) unsafe fn run(
                 I::BrF64NotLe { lhs, rhs, offset } => { let (x, y) = (f64::from_bits(rd(fp, lhs)), f64::from_bits(rd(fp, rhs))); if !(x <= y) { ip = ip.offset(offset as isize); } }
                 I::BrF64NotGe { lhs, rhs, offset } => { let (x, y) = (f64::from_bits(rd(fp, lhs)), f64::from_bits(rd(fp, rhs))); if !(x >= y) { ip = ip.offset(offset as isize); } }
             }
+            }};
+        }
+        // Two copies of the dispatch: each has its own indirect jump, which the branch predictor
+        // learns better than one shared site (measured on bench/: about 15% on loops).
+        loop {
+            step!();
+            step!();
         }
     }
 }

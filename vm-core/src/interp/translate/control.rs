@@ -7,7 +7,7 @@
 use silo_loader::ValType;
 use silo_loader::wasmparser::BlockType;
 
-use super::fuse::fused_branch;
+use super::fuse::{fused_branch, negated};
 use super::{Ctrl, CtrlKind, Operand, Translator};
 use crate::interp::isa::{Instr, Slot};
 
@@ -226,6 +226,9 @@ impl Translator<'_> {
             return;
         }
         self.copy_branch_values(height, n);
+        if kind == CtrlKind::Loop && self.invert_back_edge(header) {
+            return;
+        }
         let br = self.emit(Instr::Br { offset: 0 });
         if kind == CtrlKind::Loop {
             self.patch(br, header);
@@ -233,6 +236,31 @@ impl Translator<'_> {
             let at = self.ctrl.len() - 1 - depth as usize;
             self.ctrl[at].patches.push(br);
         }
+    }
+
+    /// A back edge to a loop whose first instruction is a conditional exit: rather than jump to the
+    /// header and test there, test here and jump straight into the body while the loop goes on,
+    /// falling through to the exit otherwise. One dispatch per iteration instead of two.
+    fn invert_back_edge(&mut self, header: usize) -> bool {
+        let Some(&first) = self.code.get(header) else { return false };
+        let Some(stay) = negated(first) else { return false };
+        // Where the header's branch leads: pending in a construct's patch list, or already final
+        // (a pending `if` condition is in no list: leave that case alone).
+        let pending = self.ctrl.iter().position(|c| c.patches.contains(&header));
+        if pending.is_none() && self.ctrl.iter().any(|c| c.else_patch == Some(header)) {
+            return false;
+        }
+        let mut copy = first;
+        let offset = copy.offset_mut().map_or(0, |o| *o);
+        let resolved = (header as isize + 1 + offset as isize) as usize;
+        let at = self.emit(stay);
+        self.patch(at, header + 1);
+        let exit = self.emit(Instr::Br { offset: 0 });
+        match pending {
+            Some(c) => self.ctrl[c].patches.push(exit),
+            None => self.patch(exit, resolved),
+        }
+        true
     }
 
     /// Links a branch that needs no copies to the construct `depth` levels out.

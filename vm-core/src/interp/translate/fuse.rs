@@ -122,6 +122,84 @@ pub(super) fn fused_branch(cmp: Instr, negate: bool) -> Option<Instr> {
     })
 }
 
+/// The conditional branch taken exactly when `branch` is not (offset left 0); `None` for anything
+/// that is not a conditional branch.
+#[rustfmt::skip]
+pub(super) fn negated(branch: Instr) -> Option<Instr> {
+    Some(match branch {
+        I::BrIfNez { cond, .. } => I::BrIfEqz { cond, offset: 0 },
+        I::BrIfEqz { cond, .. } => I::BrIfNez { cond, offset: 0 },
+        I::BrIfNez64 { cond, .. } => I::BrIfEqz64 { cond, offset: 0 },
+        I::BrIfEqz64 { cond, .. } => I::BrIfNez64 { cond, offset: 0 },
+        I::BrI32Eq { lhs, rhs, .. } => I::BrI32Ne { lhs, rhs, offset: 0 },
+        I::BrI32EqImm { lhs, imm, .. } => I::BrI32NeImm { lhs, imm, offset: 0 },
+        I::BrI32Ne { lhs, rhs, .. } => I::BrI32Eq { lhs, rhs, offset: 0 },
+        I::BrI32NeImm { lhs, imm, .. } => I::BrI32EqImm { lhs, imm, offset: 0 },
+        I::BrI32LtS { lhs, rhs, .. } => I::BrI32GeS { lhs, rhs, offset: 0 },
+        I::BrI32LtSImm { lhs, imm, .. } => I::BrI32GeSImm { lhs, imm, offset: 0 },
+        I::BrI32LtU { lhs, rhs, .. } => I::BrI32GeU { lhs, rhs, offset: 0 },
+        I::BrI32LtUImm { lhs, imm, .. } => I::BrI32GeUImm { lhs, imm, offset: 0 },
+        I::BrI32GtS { lhs, rhs, .. } => I::BrI32LeS { lhs, rhs, offset: 0 },
+        I::BrI32GtSImm { lhs, imm, .. } => I::BrI32LeSImm { lhs, imm, offset: 0 },
+        I::BrI32GtU { lhs, rhs, .. } => I::BrI32LeU { lhs, rhs, offset: 0 },
+        I::BrI32GtUImm { lhs, imm, .. } => I::BrI32LeUImm { lhs, imm, offset: 0 },
+        I::BrI32LeS { lhs, rhs, .. } => I::BrI32GtS { lhs, rhs, offset: 0 },
+        I::BrI32LeSImm { lhs, imm, .. } => I::BrI32GtSImm { lhs, imm, offset: 0 },
+        I::BrI32LeU { lhs, rhs, .. } => I::BrI32GtU { lhs, rhs, offset: 0 },
+        I::BrI32LeUImm { lhs, imm, .. } => I::BrI32GtUImm { lhs, imm, offset: 0 },
+        I::BrI32GeS { lhs, rhs, .. } => I::BrI32LtS { lhs, rhs, offset: 0 },
+        I::BrI32GeSImm { lhs, imm, .. } => I::BrI32LtSImm { lhs, imm, offset: 0 },
+        I::BrI32GeU { lhs, rhs, .. } => I::BrI32LtU { lhs, rhs, offset: 0 },
+        I::BrI32GeUImm { lhs, imm, .. } => I::BrI32LtUImm { lhs, imm, offset: 0 },
+        I::BrI64Eq { lhs, rhs, .. } => I::BrI64Ne { lhs, rhs, offset: 0 },
+        I::BrI64EqImm { lhs, imm, .. } => I::BrI64NeImm { lhs, imm, offset: 0 },
+        I::BrI64Ne { lhs, rhs, .. } => I::BrI64Eq { lhs, rhs, offset: 0 },
+        I::BrI64NeImm { lhs, imm, .. } => I::BrI64EqImm { lhs, imm, offset: 0 },
+        I::BrI64LtS { lhs, rhs, .. } => I::BrI64GeS { lhs, rhs, offset: 0 },
+        I::BrI64LtSImm { lhs, imm, .. } => I::BrI64GeSImm { lhs, imm, offset: 0 },
+        I::BrI64LtU { lhs, rhs, .. } => I::BrI64GeU { lhs, rhs, offset: 0 },
+        I::BrI64LtUImm { lhs, imm, .. } => I::BrI64GeUImm { lhs, imm, offset: 0 },
+        I::BrI64GtS { lhs, rhs, .. } => I::BrI64LeS { lhs, rhs, offset: 0 },
+        I::BrI64GtSImm { lhs, imm, .. } => I::BrI64LeSImm { lhs, imm, offset: 0 },
+        I::BrI64GtU { lhs, rhs, .. } => I::BrI64LeU { lhs, rhs, offset: 0 },
+        I::BrI64GtUImm { lhs, imm, .. } => I::BrI64LeUImm { lhs, imm, offset: 0 },
+        I::BrI64LeS { lhs, rhs, .. } => I::BrI64GtS { lhs, rhs, offset: 0 },
+        I::BrI64LeSImm { lhs, imm, .. } => I::BrI64GtSImm { lhs, imm, offset: 0 },
+        I::BrI64LeU { lhs, rhs, .. } => I::BrI64GtU { lhs, rhs, offset: 0 },
+        I::BrI64LeUImm { lhs, imm, .. } => I::BrI64GtUImm { lhs, imm, offset: 0 },
+        I::BrI64GeS { lhs, rhs, .. } => I::BrI64LtS { lhs, rhs, offset: 0 },
+        I::BrI64GeSImm { lhs, imm, .. } => I::BrI64LtSImm { lhs, imm, offset: 0 },
+        I::BrI64GeU { lhs, rhs, .. } => I::BrI64LtU { lhs, rhs, offset: 0 },
+        I::BrI64GeUImm { lhs, imm, .. } => I::BrI64LtUImm { lhs, imm, offset: 0 },
+        I::BrF32Eq { lhs, rhs, .. } => I::BrF32NotEq { lhs, rhs, offset: 0 },
+        I::BrF32NotEq { lhs, rhs, .. } => I::BrF32Eq { lhs, rhs, offset: 0 },
+        I::BrF32Ne { lhs, rhs, .. } => I::BrF32NotNe { lhs, rhs, offset: 0 },
+        I::BrF32NotNe { lhs, rhs, .. } => I::BrF32Ne { lhs, rhs, offset: 0 },
+        I::BrF32Lt { lhs, rhs, .. } => I::BrF32NotLt { lhs, rhs, offset: 0 },
+        I::BrF32NotLt { lhs, rhs, .. } => I::BrF32Lt { lhs, rhs, offset: 0 },
+        I::BrF32Gt { lhs, rhs, .. } => I::BrF32NotGt { lhs, rhs, offset: 0 },
+        I::BrF32NotGt { lhs, rhs, .. } => I::BrF32Gt { lhs, rhs, offset: 0 },
+        I::BrF32Le { lhs, rhs, .. } => I::BrF32NotLe { lhs, rhs, offset: 0 },
+        I::BrF32NotLe { lhs, rhs, .. } => I::BrF32Le { lhs, rhs, offset: 0 },
+        I::BrF32Ge { lhs, rhs, .. } => I::BrF32NotGe { lhs, rhs, offset: 0 },
+        I::BrF32NotGe { lhs, rhs, .. } => I::BrF32Ge { lhs, rhs, offset: 0 },
+        I::BrF64Eq { lhs, rhs, .. } => I::BrF64NotEq { lhs, rhs, offset: 0 },
+        I::BrF64NotEq { lhs, rhs, .. } => I::BrF64Eq { lhs, rhs, offset: 0 },
+        I::BrF64Ne { lhs, rhs, .. } => I::BrF64NotNe { lhs, rhs, offset: 0 },
+        I::BrF64NotNe { lhs, rhs, .. } => I::BrF64Ne { lhs, rhs, offset: 0 },
+        I::BrF64Lt { lhs, rhs, .. } => I::BrF64NotLt { lhs, rhs, offset: 0 },
+        I::BrF64NotLt { lhs, rhs, .. } => I::BrF64Lt { lhs, rhs, offset: 0 },
+        I::BrF64Gt { lhs, rhs, .. } => I::BrF64NotGt { lhs, rhs, offset: 0 },
+        I::BrF64NotGt { lhs, rhs, .. } => I::BrF64Gt { lhs, rhs, offset: 0 },
+        I::BrF64Le { lhs, rhs, .. } => I::BrF64NotLe { lhs, rhs, offset: 0 },
+        I::BrF64NotLe { lhs, rhs, .. } => I::BrF64Le { lhs, rhs, offset: 0 },
+        I::BrF64Ge { lhs, rhs, .. } => I::BrF64NotGe { lhs, rhs, offset: 0 },
+        I::BrF64NotGe { lhs, rhs, .. } => I::BrF64Ge { lhs, rhs, offset: 0 },
+
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +212,12 @@ mod tests {
         let flt = I::F64Lt { dst: 9, lhs: 1, rhs: 2 };
         assert_eq!(fused_branch(flt, true), Some(I::BrF64NotLt { lhs: 1, rhs: 2, offset: 0 }));
         assert_eq!(fused_branch(I::I32Add { dst: 0, lhs: 1, rhs: 2 }, false), None);
+        let br = I::BrI64LtUImm { lhs: 3, imm: 7, offset: 5 };
+        assert_eq!(negated(br), Some(I::BrI64GeUImm { lhs: 3, imm: 7, offset: 0 }));
+        assert_eq!(
+            negated(negated(br).unwrap()),
+            Some(I::BrI64LtUImm { lhs: 3, imm: 7, offset: 0 })
+        );
+        assert_eq!(negated(I::Br { offset: 1 }), None);
     }
 }

@@ -7,6 +7,12 @@
 //! depends only on its depth, the values a branch carries end up where its target expects them
 //! with at most a few copies, and a call's arguments are already laid out as the callee's frame.
 //!
+//! A constant read where no immediate form exists gets a slot of the function's constant pool,
+//! which sits between the locals and the temporaries and is filled once per call, so a constant in
+//! a loop costs nothing per iteration. Pool and temporary slots are numbered provisionally
+//! (`CONST_MARK`, `TEMP_MARK`) and relocated when the function is done, once the pool's size is
+//! known.
+//!
 //! Two rules keep lazily used locals sound: `local.set`/`local.tee` first copies out any stack
 //! entry still reading the local, and entering a block, loop or `if` turns every such entry into a
 //! temporary (a copy made inside a conditional arm would not run on the other path).
@@ -18,9 +24,16 @@ mod ops;
 use silo_loader::ValType;
 use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody};
 
+use std::collections::HashMap;
+
 use super::code::{InterpFunc, StackMap};
 use super::isa::{Instr, Slot};
 use crate::module::ModuleInner;
+
+/// Marks a provisional temporary slot (by stack depth) until relocation.
+const TEMP_MARK: Slot = 1 << 31;
+/// Marks a provisional constant-pool slot (by pool index) until relocation.
+const CONST_MARK: Slot = 1 << 30;
 
 /// Where a stack entry's value is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,6 +110,9 @@ pub(super) struct Translator<'a> {
     /// Blocks opened inside unreachable code, to match their `end`s.
     dead_depth: u32,
     stack_maps: Vec<StackMap>,
+    /// The constant pool, and the pool index of each value in it.
+    consts: Vec<u64>,
+    const_index: HashMap<u64, Slot>,
 }
 
 /// Translates defined function `def` of `module`.
@@ -136,6 +152,8 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         reachable: true,
         dead_depth: 0,
         stack_maps: Vec::new(),
+        consts: Vec::new(),
+        const_index: HashMap::new(),
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,
@@ -155,14 +173,32 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         t.offset = offset as u32;
         t.operator(op)?;
     }
-    Ok(t.finish())
+    t.finish()
 }
 
 impl Translator<'_> {
-    fn finish(self) -> InterpFunc {
-        let frame_size =
-            (self.num_locals as usize + self.max_height).max(self.results.len()).max(1) as u32;
-        InterpFunc {
+    fn finish(mut self) -> Result<InterpFunc, String> {
+        let pool = self.consts.len();
+        let frame = self.num_locals as usize + pool + self.max_height;
+        if frame >= CONST_MARK as usize {
+            return Err(format!("function needs {frame} interpreter slots, more than supported"));
+        }
+        let (locals, pool) = (self.num_locals, pool as Slot);
+        let relocate = |s: &mut Slot| {
+            if *s & TEMP_MARK != 0 {
+                *s = locals + pool + (*s & !TEMP_MARK);
+            } else if *s & CONST_MARK != 0 {
+                *s = locals + (*s & !CONST_MARK);
+            }
+        };
+        for instr in &mut self.code {
+            instr.for_each_slot_mut(relocate);
+        }
+        for map in &mut self.stack_maps {
+            map.ref_slots.iter_mut().for_each(relocate);
+        }
+        let frame_size = frame.max(self.results.len()).max(1) as u32;
+        Ok(InterpFunc {
             code: self.code.into(),
             offsets: self.offsets.into(),
             func_index: self.func_index,
@@ -172,12 +208,23 @@ impl Translator<'_> {
             frame_size,
             local_types: self.local_types.into(),
             stack_maps: self.stack_maps.into(),
-        }
+            consts: self.consts.into(),
+        })
     }
 
-    /// The temporary slot of stack depth `pos`.
+    /// The temporary slot of stack depth `pos` (provisional until relocation).
     fn slot_at(&self, pos: usize) -> Slot {
-        self.num_locals + pos as Slot
+        TEMP_MARK | pos as Slot
+    }
+
+    /// The constant-pool slot holding `value` (provisional until relocation).
+    fn const_slot(&mut self, value: u64) -> Slot {
+        let next = self.consts.len() as Slot;
+        let index = *self.const_index.entry(value).or_insert(next);
+        if index == next {
+            self.consts.push(value);
+        }
+        CONST_MARK | index
     }
 
     /// Appends an instruction; returns its index.
@@ -227,17 +274,13 @@ impl Translator<'_> {
         e
     }
 
-    /// A slot holding the value of `e`, which was at depth `pos`: constants are written to that
-    /// depth's temporary slot first.
+    /// A slot to read the value of `e`, which was at depth `pos`: a local's, the temporary's, or a
+    /// constant-pool slot. Never write to it.
     fn use_entry(&mut self, e: Entry, pos: usize) -> Slot {
         match e.op {
             Operand::Local(l) => l,
             Operand::Temp => self.slot_at(pos),
-            Operand::Const(v) => {
-                let dst = self.slot_at(pos);
-                self.emit_const(dst, v);
-                dst
-            }
+            Operand::Const(v) => self.const_slot(v),
         }
     }
 

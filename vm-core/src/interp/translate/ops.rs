@@ -1157,7 +1157,9 @@ impl Translator<'_> {
             _ => {
                 // The first operand is (or is now written) in the result slot: keep it unless the
                 // condition is zero.
-                self.use_entry(a, p);
+                if let Operand::Const(v) = a.op {
+                    self.emit_const(dst, v);
+                }
                 self.emit_result(Instr::SelectInPlace { dst, cond, src: b }, a.ty);
             }
         }
@@ -1227,6 +1229,25 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A fast-path store of a constant: the value entry on top is a constant that fits the
+    /// immediate (all 32 bits of narrower stores, a sign-extended `i32` for 8-byte ones). Pops the
+    /// value and the address when it applies.
+    fn store_immediate(&mut self, kind: StoreKind, offset: u32) -> Option<Instr> {
+        let Operand::Const(v) = self.stack.last()?.op else { return None };
+        let value = match kind {
+            StoreKind::B64 => i32::try_from(v as i64).ok()?,
+            _ => v as u32 as i32,
+        };
+        self.pop();
+        let (_, addr) = self.pop_unary();
+        Some(match kind {
+            StoreKind::B64 => Instr::I64StoreImm { addr, value, offset },
+            StoreKind::B32 => Instr::I32StoreImm { addr, value, offset },
+            StoreKind::B16 => Instr::I32Store16Imm { addr, value, offset },
+            StoreKind::B8 => Instr::I32Store8Imm { addr, value, offset },
+        })
+    }
+
     fn store(
         &mut self,
         memarg: MemArg,
@@ -1234,6 +1255,12 @@ impl Translator<'_> {
         fast: fn(Slot, Slot, u32) -> Instr,
     ) -> Result<(), String> {
         let mem = Self::memory_of(&memarg)?;
+        if self.fast_memory(mem, &memarg)
+            && let Some(imm) = self.store_immediate(kind, memarg.offset as u32)
+        {
+            self.emit(imm);
+            return Ok(());
+        }
         let [addr, value] = self.pop_two();
         if self.fast_memory(mem, &memarg) {
             self.emit(fast(addr, value, memarg.offset as u32));

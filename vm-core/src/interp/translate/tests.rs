@@ -104,8 +104,26 @@ fn references_live_across_calls_are_in_the_stack_map() {
               (table.get 0 (i32.const 0)) (local.get 0) (call 1))
             (func (param i32) (result i32) (local.get 0)))"#,
     );
-    // `table.get` leaves its reference in temporary slot 1 (after the one local) across the call.
+    // `table.get` leaves its reference in temporary slot 2 (after the one local and the pool's one
+    // constant, the index 0) across the call.
+    assert_eq!(&*f.consts, &[0]);
     assert_eq!(f.stack_maps.len(), 1);
-    assert_eq!(&*f.stack_maps[0].ref_slots, &[1]);
+    assert_eq!(&*f.stack_maps[0].ref_slots, &[2]);
     assert!(matches!(f.code[f.stack_maps[0].pc as usize], Instr::CallInternal { .. }));
+}
+
+#[test]
+fn float_constants_come_from_the_pool() {
+    let f = translated(
+        r#"(module (func (param f64 i32) (result f64) (local f64)
+            (loop $l
+              (local.set 2 (f64.add (local.get 2) (f64.div (f64.const 1) (local.get 0))))
+              (br_if $l (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))))
+            (local.get 2)))"#,
+    );
+    // 1.0 sits in pool slot 3 (after three locals); the loop reads it and materializes nothing.
+    // The quotient is at stack depth 1: slot 5, after the pool.
+    assert_eq!(&*f.consts, &[1f64.to_bits()]);
+    assert!(f.code.iter().all(|i| !matches!(i, Instr::Const64 { .. } | Instr::Const32 { .. })));
+    assert!(f.code.contains(&Instr::F64Div { dst: 5, lhs: 3, rhs: 0 }));
 }
