@@ -1,8 +1,48 @@
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
+//! Prints the interpreter code the translator produces, for studying and tuning it.
+//!
+//! `cargo run --release --example dump_code -- FILE [FUNCTION]`: with a function (name from the
+//! name section, or index), its code; without, every defined function with its size.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(file) = args.first() else {
+        eprintln!("usage: dump_code FILE [FUNCTION]");
+        return ExitCode::FAILURE;
+    };
     let engine = silo::Engine::default();
-    let m = silo::Module::new(&engine, std::fs::read(&args[1]).unwrap()).unwrap();
-    let name = &args[2];
-    let idx = m.info().names.funcs.iter().find(|(_, n)| *n == name).map(|(i, _)| *i).expect("name");
-    println!("{}", m.debug_interp_code(idx).unwrap());
+    let module = match std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| silo::Module::new(&engine, bytes).map_err(|e| e.to_string()))
+    {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let info = module.info();
+    let first = info.num_imported.funcs;
+    let name = |i: u32| info.func_name(i).unwrap_or("?").to_string();
+    match args.get(1) {
+        None => {
+            for i in first..info.funcs.len() as u32 {
+                let size = info.body(i - first).map_or(0, |(b, _)| b.len());
+                println!("{i:5}  {size:7} bytes  {}", name(i));
+            }
+        }
+        Some(wanted) => {
+            let index = wanted
+                .parse::<u32>()
+                .ok()
+                .or_else(|| info.names.funcs.iter().find(|(_, n)| *n == wanted).map(|(i, _)| *i));
+            match index.map(|i| module.debug_interp_code(i)) {
+                Some(Ok(code)) => print!("{code}"),
+                Some(Err(e)) => eprintln!("error: {e}"),
+                None => eprintln!("error: no function `{wanted}`"),
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -303,3 +303,21 @@ fn unsupported_features_fail_at_compile_time() {
         Module::new(&engine, "(module (func (result v128) v128.const i64x2 0 0))").unwrap_err();
     assert_eq!(err.to_string(), "unsupported feature: simd");
 }
+
+#[test]
+fn address_arithmetic_wraps_before_the_offset_applies() {
+    let (mut store, instance) = instantiate(
+        r#"(module (memory 1) (data (i32.const 4) "\2a")
+            (func (export "wrapped") (param i32) (result i32)
+              (i32.load8_u (i32.add (local.get 0) (i32.const 8))))
+            (func (export "offset") (param i32) (result i32)
+              (i32.load8_u offset=8 (local.get 0))))"#,
+    );
+    // 0xfffffffc + 8 wraps to 4 as an i32 add...
+    let wrapped = instance.get_typed_func::<i32, i32>(&store, "wrapped").unwrap();
+    assert_eq!(wrapped.call(&mut store, -4).unwrap(), 42);
+    // ...but the offset is added without wrapping: out of bounds.
+    let offset = instance.get_typed_func::<i32, i32>(&store, "offset").unwrap();
+    let err = offset.call(&mut store, -4).unwrap_err();
+    assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::MemoryOutOfBounds));
+}

@@ -1267,6 +1267,47 @@ pub(crate) enum Instr {
         value: Slot,
         offset: u32,
     },
+    // ---- loads from `base + imm` (the i32 add wrapping, as the add it replaces did), offset 0
+    I32LoadAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    I64LoadAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    F32LoadAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    F64LoadAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    I32Load8UAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    I32Load8SAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    I32Load16UAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    I32Load16SAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
     // ---- the same stores with a constant value (sign-extended for i64)
     I32StoreImm {
         addr: Slot,
@@ -1927,6 +1968,14 @@ impl Instr {
             Instr::BrF64NotGt { lhs, rhs, .. } => { f(lhs); f(rhs); }
             Instr::BrF64NotLe { lhs, rhs, .. } => { f(lhs); f(rhs); }
             Instr::BrF64NotGe { lhs, rhs, .. } => { f(lhs); f(rhs); }
+            Instr::I32LoadAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::I64LoadAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::F32LoadAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::F64LoadAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::I32Load8UAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::I32Load8SAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::I32Load16UAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::I32Load16SAddImm { dst, base, .. } => { f(dst); f(base); }
             Instr::Ext { a, b } => { f(a); f(b); }
             _ => {}
         }
@@ -2204,6 +2253,14 @@ impl Instr {
             | Instr::I64TruncF64S { dst, .. }
             | Instr::I64TruncF64U { dst, .. }
             | Instr::I32Load { dst, .. }
+            | Instr::I32LoadAddImm { dst, .. }
+            | Instr::I64LoadAddImm { dst, .. }
+            | Instr::F32LoadAddImm { dst, .. }
+            | Instr::F64LoadAddImm { dst, .. }
+            | Instr::I32Load8UAddImm { dst, .. }
+            | Instr::I32Load8SAddImm { dst, .. }
+            | Instr::I32Load16UAddImm { dst, .. }
+            | Instr::I32Load16SAddImm { dst, .. }
             | Instr::I64Load { dst, .. }
             | Instr::F32Load { dst, .. }
             | Instr::F64Load { dst, .. }

@@ -230,8 +230,12 @@ pub(super) unsafe fn run(
                     }
                 }
                 I::BrTable { index, len } => {
-                    let i = (rd(fp, index) as u32).min(len);
-                    ip = ip.add(i as usize);
+                    // Take the entry's jump here rather than dispatching the entry.
+                    let entry = ip.add((rd(fp, index) as u32).min(len) as usize);
+                    match *entry {
+                        I::Br { offset } => ip = entry.add(1).offset(offset as isize),
+                        _ => ip = entry,
+                    }
                 }
                 I::Return0 => ret!(),
                 I::Return1 { src } => {
@@ -580,6 +584,14 @@ pub(super) unsafe fn run(
                 I::I64Store8 { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 1 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (rd(fp, value) as u8).to_le_bytes()); }
                 I::I64Store16 { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 2 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (rd(fp, value) as u16).to_le_bytes()); }
                 I::I64Store32 { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 4 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (rd(fp, value) as u32).to_le_bytes()); }
+                I::I32LoadAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 4 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = u32::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v as u64); }
+                I::I64LoadAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 8 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = u64::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v); }
+                I::F32LoadAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 4 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = u32::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v as u64); }
+                I::F64LoadAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 8 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = u64::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v); }
+                I::I32Load8UAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 1 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = u8::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v as u64); }
+                I::I32Load8SAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 1 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = i8::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v as i32 as u32 as u64); }
+                I::I32Load16UAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 2 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = u16::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v as u64); }
+                I::I32Load16SAddImm { dst, base, imm } => { let ea = (rd(fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + 2 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } let v = i16::from_le_bytes(ptr::read_unaligned(mem.base.add(ea as usize).cast())); wr(fp, dst, v as i32 as u32 as u64); }
                 I::I32StoreImm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 4 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as u32).to_le_bytes()); }
                 I::I64StoreImm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 8 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as i64 as u64).to_le_bytes()); }
                 I::I32Store8Imm { addr, value, offset } => { let ea = rd(fp, addr) as u32 as u64 + offset as u64; if ea + 1 > mem.len { trap!(TrapCode::MemoryOutOfBounds) } ptr::write_unaligned(mem.base.add(ea as usize).cast(), (value as u8).to_le_bytes()); }

@@ -1218,6 +1218,13 @@ impl Translator<'_> {
         ty: ValType,
     ) -> Result<(), String> {
         let mem = Self::memory_of(&memarg)?;
+        if memarg.offset == 0
+            && self.fast_memory(mem, &memarg)
+            && let Some(instr) = self.load_add_imm(kind)
+        {
+            self.emit_result(instr, ty);
+            return Ok(());
+        }
         let (dst, addr) = self.pop_unary();
         if self.fast_memory(mem, &memarg) {
             self.emit_result(fast(dst, addr, memarg.offset as u32), ty);
@@ -1227,6 +1234,32 @@ impl Translator<'_> {
             self.push_temp(ty);
         }
         Ok(())
+    }
+
+    /// A load whose address was just computed by `i32.add x, imm`: the add and the load become
+    /// one instruction (the add still wraps at 32 bits, so nothing changes for the program). Pops
+    /// the address and drops the add when it applies.
+    fn load_add_imm(&mut self, kind: LoadKind) -> Option<Instr> {
+        let fusable = self.last_result.is_some_and(|at| at + 1 == self.code.len());
+        let Some(&Instr::I32AddImm { dst, lhs: base, imm }) = self.code.last() else { return None };
+        if !fusable || self.stack.last()?.op != Operand::Temp {
+            return None;
+        }
+        let make: fn(Slot, Slot, i32) -> Instr = match kind {
+            LoadKind::I32 => |dst, base, imm| Instr::I32LoadAddImm { dst, base, imm },
+            LoadKind::I64 => |dst, base, imm| Instr::I64LoadAddImm { dst, base, imm },
+            LoadKind::F32 => |dst, base, imm| Instr::F32LoadAddImm { dst, base, imm },
+            LoadKind::F64 => |dst, base, imm| Instr::F64LoadAddImm { dst, base, imm },
+            LoadKind::I32_8U => |dst, base, imm| Instr::I32Load8UAddImm { dst, base, imm },
+            LoadKind::I32_8S => |dst, base, imm| Instr::I32Load8SAddImm { dst, base, imm },
+            LoadKind::I32_16U => |dst, base, imm| Instr::I32Load16UAddImm { dst, base, imm },
+            LoadKind::I32_16S => |dst, base, imm| Instr::I32Load16SAddImm { dst, base, imm },
+            _ => return None,
+        };
+        self.code.pop();
+        self.offsets.pop();
+        self.pop();
+        Some(make(dst, base, imm))
     }
 
     /// A fast-path store of a constant: the value entry on top is a constant that fits the

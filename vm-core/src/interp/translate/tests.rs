@@ -127,3 +127,13 @@ fn float_constants_come_from_the_pool() {
     assert!(f.code.iter().all(|i| !matches!(i, Instr::Const64 { .. } | Instr::Const32 { .. })));
     assert!(f.code.contains(&Instr::F64Div { dst: 5, lhs: 3, rhs: 0 }));
 }
+
+#[test]
+fn address_add_fuses_into_the_load() {
+    let f = translated(
+        r#"(module (memory 1) (func (param i32) (result i32)
+            (i32.load (i32.add (local.get 0) (i32.const 8)))))"#,
+    );
+    assert_eq!(f.code[0], Instr::I32LoadAddImm { dst: 1, base: 0, imm: 8 });
+    assert_eq!(f.code.len(), 2);
+}
