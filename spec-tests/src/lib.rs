@@ -21,6 +21,9 @@ pub use runner::{FileResult, Outcome, run_wast};
 pub enum Tier {
     /// Every function in the interpreter.
     Interp,
+    /// The interpreter with its handlers driven by a loop: the fallback of builds where tail
+    /// calls do not become jumps. Held to the same expected failures as `Interp`.
+    InterpLoop,
 }
 
 impl Tier {
@@ -28,6 +31,14 @@ impl Tier {
     pub fn name(self) -> &'static str {
         match self {
             Tier::Interp => "interp",
+            Tier::InterpLoop => "interp-loop",
+        }
+    }
+
+    /// The expected-failures list the tier is held to (`expected/<name>.txt`).
+    pub fn expected_name(self) -> &'static str {
+        match self {
+            Tier::Interp | Tier::InterpLoop => "interp",
         }
     }
 
@@ -36,6 +47,9 @@ impl Tier {
         let mut config = Config::new();
         match self {
             Tier::Interp => config.strategy(Strategy::Interpreter),
+            Tier::InterpLoop => {
+                config.strategy(Strategy::Interpreter).interpreter_loop_dispatch(true)
+            }
         };
         Engine::new(&config)
     }
@@ -44,6 +58,7 @@ impl Tier {
     pub fn from_name(name: &str) -> Option<Tier> {
         match name {
             "interp" => Some(Tier::Interp),
+            "interp-loop" => Some(Tier::InterpLoop),
             _ => None,
         }
     }

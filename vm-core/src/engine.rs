@@ -21,6 +21,7 @@ pub struct Config {
     pub(crate) strategy: Strategy,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
+    pub(crate) loop_dispatch: bool,
 }
 
 impl Default for Config {
@@ -29,6 +30,7 @@ impl Default for Config {
             strategy: Strategy::Interpreter,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
+            loop_dispatch: false,
         }
     }
 }
@@ -49,6 +51,15 @@ impl Config {
     /// Running out is the "call stack exhausted" trap.
     pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Config {
         self.max_wasm_stack = bytes.max(1024);
+        self
+    }
+
+    /// Runs the interpreter's handlers from a loop instead of chaining them by tail calls. The
+    /// loop is what unoptimized builds use (where tail calls would grow the native stack); this
+    /// forces it, to test it. Slower; never needed otherwise.
+    #[doc(hidden)]
+    pub fn interpreter_loop_dispatch(&mut self, on: bool) -> &mut Config {
+        self.loop_dispatch = on;
         self
     }
 

@@ -111,8 +111,8 @@ impl Module {
             "func {func_index}: {} params, {} locals, frame of {} slots\n",
             code.num_params, code.num_locals, code.frame_size
         );
-        for (pc, instr) in code.code.iter().enumerate() {
-            out.push_str(&format!("{pc:5}  {instr:?}\n"));
+        for (pc, op) in code.code.iter().enumerate() {
+            out.push_str(&format!("{pc:5}  {:?}\n", op.instr));
         }
         Ok(out)
     }

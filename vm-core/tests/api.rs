@@ -321,3 +321,71 @@ fn address_arithmetic_wraps_before_the_offset_applies() {
     let err = offset.call(&mut store, -4).unwrap_err();
     assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::MemoryOutOfBounds));
 }
+
+#[test]
+fn indexed_stores_wrap_like_the_add_they_replace() {
+    let (mut store, instance) = instantiate(
+        r#"(module (memory (export "mem") 1)
+            (func (export "put") (param i32 i32) (i32.store8 (i32.add (local.get 0) (local.get 1)) (i32.const 7)))
+            (func (export "get") (param i32 i32) (result i32) (i32.load8_u (i32.add (local.get 0) (local.get 1)))))"#,
+    );
+    let put = instance.get_typed_func::<(i32, i32), ()>(&store, "put").unwrap();
+    let get = instance.get_typed_func::<(i32, i32), i32>(&store, "get").unwrap();
+    // -16 + 20 wraps to 4.
+    put.call(&mut store, (-16, 20)).unwrap();
+    assert_eq!(instance.get_memory(&store, "mem").unwrap().data(&store)[4], 7);
+    assert_eq!(get.call(&mut store, (20, -16)).unwrap(), 7);
+    let err = put.call(&mut store, (65535, 1)).unwrap_err();
+    assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::MemoryOutOfBounds));
+}
+
+/// Every kind of handler, many times over, on a thread with a small native stack: a handler whose
+/// final call did not become a jump would leave a frame behind each time and overflow it.
+#[test]
+fn handlers_run_in_constant_native_stack() {
+    let wat = r#"(module
+        (import "host" "id" (func $host (param i32) (result i32)))
+        (memory 1) (table 4 funcref) (global $g (mut i32) (i32.const 0))
+        (type $t (func (param i32) (result i32)))
+        (elem (i32.const 0) $inc $host)
+        (data $d "abcd")
+        (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func $tail (param i32) (result i32) (return_call $inc (local.get 0)))
+        (func (export "run") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+          (loop $l
+            (local.set $acc (call $inc (local.get $acc)))
+            (local.set $acc (call $host (local.get $acc)))
+            (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.const 0)))
+            (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.const 1)))
+            (local.set $acc (call $tail (local.get $acc)))
+            (i32.store (i32.add (i32.and (local.get $i) (i32.const 1023)) (i32.const 16)) (local.get $acc))
+            (local.set $acc (i32.add (local.get $acc) (i32.load offset=16 (i32.and (local.get $i) (i32.const 1023)))))
+            (memory.fill (i32.const 100) (i32.const 1) (i32.const 8))
+            (memory.copy (i32.const 200) (i32.const 100) (i32.const 8))
+            (memory.init $d (i32.const 300) (i32.const 0) (i32.const 4))
+            (drop (memory.grow (i32.const 0)))
+            (table.set (i32.const 2) (table.get (i32.const 0)))
+            (drop (table.grow (ref.null func) (i32.const 0)))
+            (global.set $g (i32.add (global.get $g) (i32.const 1)))
+            (local.set $acc (select (local.get $acc) (i32.const 0) (local.get $i)))
+            (block $b (br_table $b $b (i32.and (local.get $i) (i32.const 1))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+          (i32.add (local.get $acc) (global.get $g))))"#;
+    let result = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let engine = Engine::default();
+            let module = Module::new(&engine, wat).unwrap();
+            let mut store = Store::new(&engine, ());
+            let mut linker = Linker::new(&engine);
+            linker.func_wrap("host", "id", |x: i32| x).unwrap();
+            let instance = linker.instantiate(&mut store, &module).unwrap();
+            let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+            run.call(&mut store, 100_000).unwrap()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(result > 0);
+}

@@ -2,12 +2,13 @@
 
 use silo_loader::ValType;
 
-use super::isa::{Instr, Slot};
+use super::exec::Op;
+use super::isa::Slot;
 
 /// One function's interpreter code and frame layout.
 pub(crate) struct InterpFunc {
-    /// The instructions.
-    pub code: Box<[Instr]>,
+    /// The instructions, each with its handler.
+    pub code: Box<[Op]>,
     /// For each instruction, the byte offset in the module of the WebAssembly instruction it came
     /// from (for backtraces).
     pub offsets: Box<[u32]>,

@@ -1308,6 +1308,87 @@ pub(crate) enum Instr {
         base: Slot,
         imm: i32,
     },
+    // ---- loads and stores at `base + index` (a wrapping i32 add), offset 0
+    I32LoadIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    I64LoadIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    F32LoadIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    F64LoadIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    I32Load8UIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    I32Load8SIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    I32Load16UIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    I32Load16SIdx {
+        dst: Slot,
+        base: Slot,
+        index: Slot,
+    },
+    I32StoreIdx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+    },
+    I32StoreIdxImm {
+        base: Slot,
+        index: Slot,
+        value: i32,
+    },
+    I64StoreIdx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+    },
+    I64StoreIdxImm {
+        base: Slot,
+        index: Slot,
+        value: i32,
+    },
+    I32Store8Idx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+    },
+    I32Store8IdxImm {
+        base: Slot,
+        index: Slot,
+        value: i32,
+    },
+    I32Store16Idx {
+        base: Slot,
+        index: Slot,
+        value: Slot,
+    },
+    I32Store16IdxImm {
+        base: Slot,
+        index: Slot,
+        value: i32,
+    },
     // ---- the same stores with a constant value (sign-extended for i64)
     I32StoreImm {
         addr: Slot,
@@ -1976,6 +2057,22 @@ impl Instr {
             Instr::I32Load8SAddImm { dst, base, .. } => { f(dst); f(base); }
             Instr::I32Load16UAddImm { dst, base, .. } => { f(dst); f(base); }
             Instr::I32Load16SAddImm { dst, base, .. } => { f(dst); f(base); }
+            Instr::I32LoadIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::I64LoadIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::F32LoadIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::F64LoadIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::I32Load8UIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::I32Load8SIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::I32Load16UIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::I32Load16SIdx { dst, base, index } => { f(dst); f(base); f(index); }
+            Instr::I32StoreIdx { base, index, value } => { f(base); f(index); f(value); }
+            Instr::I32StoreIdxImm { base, index, .. } => { f(base); f(index); }
+            Instr::I64StoreIdx { base, index, value } => { f(base); f(index); f(value); }
+            Instr::I64StoreIdxImm { base, index, .. } => { f(base); f(index); }
+            Instr::I32Store8Idx { base, index, value } => { f(base); f(index); f(value); }
+            Instr::I32Store8IdxImm { base, index, .. } => { f(base); f(index); }
+            Instr::I32Store16Idx { base, index, value } => { f(base); f(index); f(value); }
+            Instr::I32Store16IdxImm { base, index, .. } => { f(base); f(index); }
             Instr::Ext { a, b } => { f(a); f(b); }
             _ => {}
         }
@@ -2253,6 +2350,14 @@ impl Instr {
             | Instr::I64TruncF64S { dst, .. }
             | Instr::I64TruncF64U { dst, .. }
             | Instr::I32Load { dst, .. }
+            | Instr::I32LoadIdx { dst, .. }
+            | Instr::I64LoadIdx { dst, .. }
+            | Instr::F32LoadIdx { dst, .. }
+            | Instr::F64LoadIdx { dst, .. }
+            | Instr::I32Load8UIdx { dst, .. }
+            | Instr::I32Load8SIdx { dst, .. }
+            | Instr::I32Load16UIdx { dst, .. }
+            | Instr::I32Load16SIdx { dst, .. }
             | Instr::I32LoadAddImm { dst, .. }
             | Instr::I64LoadAddImm { dst, .. }
             | Instr::F32LoadAddImm { dst, .. }

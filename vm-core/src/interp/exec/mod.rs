@@ -1,35 +1,124 @@
-//! The interpreter's executor: one loop over the internal code of `isa.rs`.
+//! The interpreter's executor: threaded code.
 //!
-//! State lives in locals: the instruction pointer, the frame pointer (slots are addressed from it),
-//! the current function and instance, and the base and length of memory 0. Calls push the caller's
-//! state on a frame array and continue in the same loop, so WebAssembly recursion never uses the
-//! host stack; the value stack and the frame array are allocated once per store, and running out of
-//! either is the "call stack exhausted" trap. Nothing on the hot path allocates or returns a
-//! `Result`: an instruction that traps leaves the loop with its trap code.
+//! Each interpreter instruction is an [`Op`]: the instruction and a pointer to its handler. A
+//! handler does its work and ends by calling the next op's handler in tail position; the
+//! optimizer turns that call into a jump, so every handler ends in its own indirect jump, which
+//! branch predictors learn far better than one shared dispatch point. Four values live in
+//! registers across handlers (the op pointer, the frame pointer, memory 0's base and length) and
+//! the rest in a [`Cx`]. Calls push the caller's state on a frame array and continue in the same
+//! chain, so WebAssembly recursion never uses the host stack; the value stack and frame array are
+//! allocated once per store, and running out of either is the "call stack exhausted" trap.
+//!
+//! Tail calls become jumps only in optimized builds. A probe at first use checks that the chain
+//! runs in constant native stack; if it does not (an unoptimized build), the same handlers are
+//! driven by a loop instead (`looped`), slower but just as correct.
+//!
+//! For a handler's final call to become a jump, nothing may need its frame afterwards: a handler
+//! keeps no value with a destructor alive, and lets no local's address escape (which a call
+//! returning a large value, such as `Result<_, Trap>`, does through its return slot). So handlers
+//! only call functions with register-sized results; everything that builds a `Trap` runs out of
+//! line (`fail`, `trap`, `translate_in_run`, `calls`) and records the trap in the context.
 
-#[rustfmt::skip]
-mod run;
+mod calls;
+mod handlers;
+mod looped;
 mod semantics;
 mod slow;
+mod threaded;
 
 use std::ptr;
+use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
 
 use super::code::InterpFunc;
-use super::isa::{Instr, Instr as I, Slot};
+use super::isa::{Instr, Slot};
 use crate::engine::Config;
 use crate::func::{FuncEntity, FuncKind};
 use crate::instance::InstanceData;
 use crate::store::StoreOpaque;
 use crate::trap::{FrameInfo, MAX_BACKTRACE, Trap, TrapCode};
 
+/// An instruction with its handler.
+#[repr(C)]
+pub(crate) struct Op {
+    pub handler: Handler,
+    pub instr: Instr,
+}
+
+/// A handler: runs the op at `ip` and continues with the next (or returns how the run ended).
+pub(crate) type Handler =
+    unsafe fn(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit;
+
+/// How a chain of handlers ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub(crate) enum Exit {
+    /// (Loop mode only.) Run the op saved in the context next.
+    Next,
+    /// The function the run started with returned.
+    Done,
+    /// A trap; it is in the context.
+    Trap,
+}
+
 /// A caller's state, saved while its callee runs.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
     func: *const InterpFunc,
-    ip: *const Instr,
+    /// Where the caller resumes.
+    ip: *const Op,
     fp: *mut u64,
     inst: *const InstanceData,
+}
+
+/// Executor state that does not live in registers.
+pub(crate) struct Cx {
+    store: *mut StoreOpaque,
+    func: *const InterpFunc,
+    inst: *const InstanceData,
+    depth: usize,
+    entry_depth: usize,
+    max_depth: usize,
+    frames: *mut Frame,
+    slots_base: *mut u64,
+    stack_end: *mut u64,
+    /// Loop mode: the registers between handlers.
+    ip: *const Op,
+    fp: *mut u64,
+    mb: *mut u8,
+    ml: u64,
+    /// The trap that ended the run.
+    trap: Option<Trap>,
+}
+
+/// Which handlers new code gets.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Dispatch {
+    /// Handlers tail-call each other.
+    Threaded,
+    /// A loop calls each handler in turn.
+    Looped,
+}
+
+impl Dispatch {
+    /// The dispatch for code of an engine with `config`: threaded where this build turns tail
+    /// calls into jumps (checked once per process), unless the configuration asks for the loop.
+    pub fn for_config(config: &Config) -> Dispatch {
+        static THREADED_WORKS: OnceLock<bool> = OnceLock::new();
+        if !config.loop_dispatch && *THREADED_WORKS.get_or_init(threaded::probe_constant_stack) {
+            Dispatch::Threaded
+        } else {
+            Dispatch::Looped
+        }
+    }
+
+    /// The handler of `instr` in this dispatch.
+    pub fn handler(self, instr: &Instr) -> Handler {
+        match self {
+            Dispatch::Threaded => threaded::handler_of(instr),
+            Dispatch::Looped => looped::handler_of(instr),
+        }
+    }
 }
 
 /// A store's value stack and frame array. Both are allocated on first use, at their full
@@ -39,8 +128,8 @@ pub(crate) struct ExecStack {
     slots_len: usize,
     frames: *mut Frame,
     max_depth: usize,
-    /// Frames in use by the calls active now (an outer run keeps this current before it calls a
-    /// host function, so a nested call starts above it).
+    /// Frames in use by the calls active now (a run keeps this current before it calls a host
+    /// function, so a nested call starts above it).
     depth: usize,
     /// First slot not used by an active frame.
     top: usize,
@@ -104,25 +193,41 @@ impl Drop for ExecStack {
     }
 }
 
-/// Base and length of memory 0 of the current instance, when it is a 32-bit memory (the fast
-/// load and store instructions are only emitted then).
-#[derive(Clone, Copy)]
-struct MemCache {
-    base: *mut u8,
-    len: u64,
-}
-
+/// Base and length of memory 0 of `inst` when it is 32-bit (the fast loads and stores only exist
+/// for that case); null and 0 otherwise.
+///
 /// # Safety
 /// `inst` must be a live instance.
 #[inline(always)]
-unsafe fn mem_cache(inst: *const InstanceData) -> MemCache {
+unsafe fn mem_regs(inst: *const InstanceData) -> (*mut u8, u64) {
     // SAFETY: per the contract; memory pointers of an instance are live.
     unsafe {
         match (*inst).memories.first() {
-            Some(&m) => MemCache { base: (*m).base, len: (*m).len as u64 },
-            None => MemCache { base: ptr::null_mut(), len: 0 },
+            Some(&m) => ((*m).base, (*m).len as u64),
+            None => (ptr::null_mut(), 0),
         }
     }
+}
+
+/// The `N` bytes of guest memory at `ea`. Read through a byte-array pointer: an unaligned load
+/// with no temporary, which keeps the handler's final call a jump even with debug checks on.
+///
+/// # Safety
+/// `ea + N` must be within the memory at `mb` (every caller checks against its length first).
+#[inline(always)]
+unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N] {
+    // SAFETY: per the contract; `[u8; N]` has alignment 1.
+    unsafe { *mb.add(ea as usize).cast::<[u8; N]>() }
+}
+
+/// Writes `N` bytes of guest memory at `ea` (as `load`).
+///
+/// # Safety
+/// As for `load`.
+#[inline(always)]
+unsafe fn store<const N: usize>(mb: *mut u8, ea: u64, bytes: [u8; N]) {
+    // SAFETY: as in `load`.
+    unsafe { *mb.add(ea as usize).cast::<[u8; N]>() = bytes }
 }
 
 #[inline(always)]
@@ -164,22 +269,24 @@ unsafe fn global_at(inst: *const InstanceData, i: u32) -> *mut crate::global::Gl
     }
 }
 
-/// Reads the extension word at `ip`.
+/// The extension word after the op at `ip`.
+///
+/// # Safety
+/// `ip` must be an op the translator follows with an `Ext` word.
 #[inline(always)]
-unsafe fn ext(ip: *const Instr) -> (u32, u32) {
-    // SAFETY: the translator emits an `Ext` word after every instruction that reads one.
-    match unsafe { *ip } {
+unsafe fn ext(ip: *const Op) -> (u32, u32) {
+    // SAFETY: per the contract.
+    match unsafe { (*ip.add(1)).instr } {
         Instr::Ext { a, b } => (a, b),
         _ => (0, 0),
     }
 }
 
-/// The interpreter code of a defined function of `inst`'s module, translated if need be.
+/// The interpreter code of a defined function of `inst`'s module, translating it on first use.
 ///
 /// # Safety
 /// `inst` must be a live instance and `def` a defined-function index of its module.
-#[inline(always)]
-unsafe fn code_of(inst: *const InstanceData, def: u32) -> Result<*const InterpFunc, Trap> {
+unsafe fn compiled(inst: *const InstanceData, def: u32) -> Result<*const InterpFunc, Trap> {
     // SAFETY: per the contract.
     let module = unsafe { &(*inst).module.inner };
     let ptr = module.compiled[def as usize].load(Ordering::Acquire);
@@ -189,6 +296,79 @@ unsafe fn code_of(inst: *const InstanceData, def: u32) -> Result<*const InterpFu
     module.code(def).map(|f| f as *const InterpFunc).map_err(|e| {
         Trap::host(format!("cannot run function {}: {e}", module.info.num_imported.funcs + def))
     })
+}
+
+/// For handlers: the code of defined function `def` of `inst`, or null after recording the trap
+/// (a translation failure) in the context. The fast path is one load.
+///
+/// # Safety
+/// The registers and context of a live run; `inst` live and `def` one of its functions.
+#[inline(always)]
+unsafe fn callee_code(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    inst: *const InstanceData,
+    def: u32,
+) -> *const InterpFunc {
+    // SAFETY: per the contract.
+    unsafe {
+        let module: &crate::module::ModuleInner = &(*inst).module.inner;
+        let ptr = module.compiled[def as usize].load(Ordering::Acquire);
+        if ptr.is_null() { translate_in_run(ip, fp, cx, inst, def) } else { ptr }
+    }
+}
+
+/// The slow path of `callee_code`, out of line so that no handler builds a `Trap` itself.
+#[cold]
+#[inline(never)]
+unsafe fn translate_in_run(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    inst: *const InstanceData,
+    def: u32,
+) -> *const InterpFunc {
+    // SAFETY: per `callee_code`'s contract.
+    unsafe {
+        match compiled(inst, def) {
+            Ok(code) => code,
+            Err(t) => {
+                fail(ip, fp, cx, t);
+                ptr::null()
+            }
+        }
+    }
+}
+
+/// Ends the run: an extension word was dispatched, which the translator never allows.
+#[cold]
+#[inline(never)]
+unsafe fn internal_error(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
+    // SAFETY: as in `fail`.
+    unsafe { fail(ip, fp, cx, Trap::host("internal error: an extension word was run")) }
+}
+
+/// Ends the run with `trap` raised by the op at `ip`, recording its backtrace.
+#[cold]
+#[inline(never)]
+unsafe fn fail(ip: *const Op, fp: *mut u64, cx: *mut Cx, trap: Trap) -> Exit {
+    // SAFETY: the context is the live one of this run.
+    unsafe {
+        let cx = &mut *cx;
+        let current = Frame { func: cx.func, ip: ip.add(1), fp, inst: cx.inst };
+        let (trace, omitted) = backtrace(cx.frames, cx.entry_depth, cx.depth, current);
+        cx.trap = Some(trap.with_backtrace(trace, omitted));
+    }
+    Exit::Trap
+}
+
+/// Ends the run with the trap `code` raised by the op at `ip`.
+#[cold]
+#[inline(never)]
+unsafe fn trap(ip: *const Op, fp: *mut u64, cx: *mut Cx, code: TrapCode) -> Exit {
+    // SAFETY: as in `fail`.
+    unsafe { fail(ip, fp, cx, Trap::new(code)) }
 }
 
 /// Calls `func` with the arguments in `slots` and leaves its results there. `slots` must be as long
@@ -207,9 +387,9 @@ pub(crate) unsafe fn invoke(
         FuncKind::Wasm { instance, def_index, .. } => (instance.as_ptr().cast_const(), *def_index),
     };
     // SAFETY: the instance of a live function is live.
-    let callee = unsafe { code_of(inst, def)? };
-    // SAFETY: the store is ours for the call; these references end before `run` starts.
-    let (fp, entry_depth, saved_top, num_results) = unsafe {
+    let callee = unsafe { compiled(inst, def)? };
+    // SAFETY: the store is ours for the call; this reference ends before the handlers run.
+    let mut cx = unsafe {
         let stack = &mut (*store).exec;
         stack.ensure_allocated()?;
         let callee = &*callee;
@@ -222,20 +402,78 @@ pub(crate) unsafe fn invoke(
         ptr::copy_nonoverlapping(slots.as_ptr(), fp, callee.num_params as usize);
         callee.init_frame(fp);
         stack.top = need;
-        (fp, stack.depth, base, callee.num_results as usize)
+        let (mb, ml) = mem_regs(inst);
+        Cx {
+            store,
+            func: callee,
+            inst,
+            depth: stack.depth,
+            entry_depth: stack.depth,
+            max_depth: stack.max_depth,
+            frames: stack.frames,
+            slots_base: stack.slots,
+            stack_end: stack.slots.add(stack.slots_len),
+            ip: callee.code.as_ptr(),
+            fp,
+            mb,
+            ml,
+            trap: None,
+        }
     };
-    // SAFETY: the frame was set up above inside the value stack; `run` gets the store exclusively.
-    let result = unsafe { run::run(store, callee, fp, inst, entry_depth) };
-    // SAFETY: `run` is done with the store.
+    let (entry_depth, saved_top, fp) = (cx.entry_depth, cx.top_of_entry(), cx.fp);
+    // SAFETY: the frame was set up above inside the value stack; the handlers get the store
+    // exclusively through the context.
+    let exit = unsafe {
+        let (ip, mb, ml) = (cx.ip, cx.mb, cx.ml);
+        match ((*ip).handler)(ip, fp, mb, ml, &mut cx) {
+            Exit::Next => looped::drive(&mut cx),
+            other => other,
+        }
+    };
+    // SAFETY: the run is done with the store.
     unsafe {
         let stack = &mut (*store).exec;
         stack.depth = entry_depth;
         stack.top = saved_top;
-        if result.is_ok() {
-            ptr::copy_nonoverlapping(fp, slots.as_mut_ptr(), num_results);
+    }
+    match exit {
+        Exit::Trap => Err(cx.trap.take().unwrap_or_else(|| Trap::host("run ended without a trap"))),
+        _ => {
+            // SAFETY: the results are in the first slots of the entry frame.
+            let num_results = unsafe { (*callee).num_results as usize };
+            // SAFETY: as above; `slots` is long enough for the results.
+            unsafe { ptr::copy_nonoverlapping(fp, slots.as_mut_ptr(), num_results) };
+            Ok(())
         }
     }
-    result
+}
+
+impl Cx {
+    /// A context for running ops that touch nothing but their frame (the dispatch probe).
+    fn detached() -> Cx {
+        Cx {
+            store: ptr::null_mut(),
+            func: ptr::null(),
+            inst: ptr::null(),
+            depth: 0,
+            entry_depth: 0,
+            max_depth: 0,
+            frames: ptr::null_mut(),
+            slots_base: ptr::null_mut(),
+            stack_end: ptr::null_mut(),
+            ip: ptr::null(),
+            fp: ptr::null_mut(),
+            mb: ptr::null_mut(),
+            ml: 0,
+            trap: None,
+        }
+    }
+
+    /// The stack top to restore when the run ends: where the entry frame began.
+    fn top_of_entry(&self) -> usize {
+        // SAFETY: `fp` of the entry frame lies in the value stack starting at `slots_base`.
+        unsafe { self.fp.offset_from(self.slots_base) as usize }
+    }
 }
 
 /// The WebAssembly backtrace: the current function, then its callers up to the entry of this run,
@@ -256,7 +494,7 @@ unsafe fn backtrace(
         .take(kept);
     for frame in all {
         // SAFETY: saved frames name live functions and instances, and `ip` points just past the
-        // instruction that was executing (or that made the call).
+        // op that was executing (or that made the call).
         unsafe {
             let func = &*frame.func;
             let pc = frame.ip.offset_from(func.code.as_ptr()).max(1) as usize - 1;

@@ -4,6 +4,10 @@
 //!
 //! Every function takes the current instance as a raw pointer; its memory, table and global
 //! pointers are live for as long as it is. Index operands were validated, so entries exist.
+//!
+//! Results are register-sized (`u64`, `Option<u64>`, `Result<(), TrapCode>`): a larger one would be
+//! returned through a stack slot of the calling handler, which keeps its final call from becoming
+//! a jump (see the `exec` module).
 
 use super::super::isa::{Instr, LoadKind, StoreKind};
 use crate::func::FuncEntity;
@@ -13,13 +17,10 @@ use crate::store::StoreOpaque;
 use crate::table::TableEntity;
 use crate::trap::{Trap, TrapCode};
 
-/// Reads the `MemArg` word at `ip`.
-///
-/// # Safety
-/// `ip` must point into a function's code.
-pub(super) unsafe fn memarg(ip: *const Instr) -> (u32, u64) {
-    // SAFETY: the translator puts a `MemArg` after every general load and store.
-    match unsafe { *ip } {
+/// The memory and offset of a `MemArg` word (the translator puts one after every general load
+/// and store).
+pub(super) fn memarg(word: &Instr) -> (u32, u64) {
+    match *word {
         Instr::MemArg { mem, offset } => (mem, offset),
         _ => (0, 0),
     }
@@ -59,6 +60,8 @@ fn range(m: &MemoryEntity, addr: u64, offset: u64, len: u64) -> Result<usize, Tr
     }
 }
 
+/// A load; `None` when out of bounds.
+///
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
 pub(super) unsafe fn load(
@@ -67,7 +70,7 @@ pub(super) unsafe fn load(
     mem: u32,
     offset: u64,
     addr: u64,
-) -> Result<u64, TrapCode> {
+) -> Option<u64> {
     // SAFETY: per the contract.
     let m = unsafe { memory(inst, mem) };
     let size = match kind {
@@ -76,14 +79,14 @@ pub(super) unsafe fn load(
         LoadKind::I32_16S | LoadKind::I32_16U | LoadKind::I64_16S | LoadKind::I64_16U => 2,
         LoadKind::I32_8S | LoadKind::I32_8U | LoadKind::I64_8S | LoadKind::I64_8U => 1,
     };
-    let at = range(m, addr, offset, size)?;
+    let at = range(m, addr, offset, size).ok()?;
     let b = &m.bytes()[at..at + size as usize];
     let u = |n: usize| {
         let mut buf = [0u8; 8];
         buf[..n].copy_from_slice(&b[..n]);
         u64::from_le_bytes(buf)
     };
-    Ok(match kind {
+    Some(match kind {
         LoadKind::I64 | LoadKind::F64 => u(8),
         LoadKind::I32 | LoadKind::F32 | LoadKind::I64_32U => u(4),
         LoadKind::I32_16U | LoadKind::I64_16U => u(2),
@@ -209,20 +212,15 @@ pub(super) unsafe fn data_drop(inst: *const InstanceData, seg: u32) {
     unsafe { (*inst.cast_mut()).data_dropped[seg as usize] = true };
 }
 
+/// An element of a table; `None` when out of bounds.
+///
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
-pub(super) unsafe fn table_get(
-    inst: *const InstanceData,
-    t: u32,
-    index: u64,
-) -> Result<u64, TrapCode> {
+pub(super) unsafe fn table_get(inst: *const InstanceData, t: u32, index: u64) -> Option<u64> {
     // SAFETY: per the contract.
     let t = unsafe { table(inst, t) };
     let i = index_of(t.ty.index64, index);
-    usize::try_from(i)
-        .ok()
-        .and_then(|i| t.elements.get(i).copied())
-        .ok_or(TrapCode::TableOutOfBounds)
+    usize::try_from(i).ok().and_then(|i| t.elements.get(i).copied())
 }
 
 /// # Safety

@@ -53,7 +53,7 @@ impl Translator<'_> {
     pub(super) fn block(&mut self, bt: BlockType) {
         self.materialize_locals();
         self.push_ctrl(CtrlKind::Block, bt);
-        self.last_result = None;
+        self.forget_results();
     }
 
     pub(super) fn loop_(&mut self, bt: BlockType) {
@@ -62,7 +62,7 @@ impl Translator<'_> {
         // The back edge delivers the parameters in their temporaries: they must be there on entry.
         self.materialize_top(params.len());
         self.push_ctrl(CtrlKind::Loop, bt);
-        self.last_result = None;
+        self.forget_results();
     }
 
     pub(super) fn if_(&mut self, bt: BlockType) {
@@ -74,7 +74,7 @@ impl Translator<'_> {
         let skip = self.emit_cond_branch(cond, false);
         let ctrl = self.push_ctrl(CtrlKind::If, bt);
         ctrl.else_patch = skip;
-        self.last_result = None;
+        self.forget_results();
     }
 
     pub(super) fn else_(&mut self) {
@@ -98,7 +98,7 @@ impl Translator<'_> {
         }
         self.reset_stack(height, &params);
         self.reachable = reachable;
-        self.last_result = None;
+        self.forget_results();
     }
 
     pub(super) fn end(&mut self) {
@@ -125,7 +125,7 @@ impl Translator<'_> {
         if merges || !self.reachable {
             // Code after the construct sees its results in their temporaries.
             self.reset_stack(c.height, &c.results);
-            self.last_result = None;
+            self.forget_results();
         }
         self.reachable = self.reachable || merges;
     }
@@ -190,7 +190,7 @@ impl Translator<'_> {
                 if fused_branch(last, false).is_some() {
                     self.code.pop();
                     self.offsets.pop();
-                    self.last_result = None;
+                    self.forget_results();
                     Cond::Compare(last)
                 } else {
                     Cond::Slot(self.slot_at(pos))

@@ -27,6 +27,7 @@ use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody};
 use std::collections::HashMap;
 
 use super::code::{InterpFunc, StackMap};
+use super::exec::{Dispatch, Op};
 use super::isa::{Instr, Slot};
 use crate::module::ModuleInner;
 
@@ -106,6 +107,10 @@ pub(super) struct Translator<'a> {
     /// stack and nothing has happened since (no other instruction, label, push or pop): it may be
     /// retargeted by `local.set` or fused into a branch.
     last_result: Option<usize>,
+    /// The last instruction emitted and the stack depth of the temporary it wrote, when nothing has
+    /// been emitted (nor a label bound) since: address arithmetic can fuse into the load or store
+    /// that consumes it even when a local or constant was pushed on top meanwhile.
+    last_temp: Option<(usize, usize)>,
     reachable: bool,
     /// Blocks opened inside unreachable code, to match their `end`s.
     dead_depth: u32,
@@ -149,6 +154,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         ctrl: Vec::new(),
         max_height: 0,
         last_result: None,
+        last_temp: None,
         reachable: true,
         dead_depth: 0,
         stack_maps: Vec::new(),
@@ -198,8 +204,11 @@ impl Translator<'_> {
             map.ref_slots.iter_mut().for_each(relocate);
         }
         let frame_size = frame.max(self.results.len()).max(1) as u32;
+        let dispatch = Dispatch::for_config(self.module.engine.config());
+        let code =
+            self.code.iter().map(|i| Op { handler: dispatch.handler(i), instr: *i }).collect();
         Ok(InterpFunc {
-            code: self.code.into(),
+            code,
             offsets: self.offsets.into(),
             func_index: self.func_index,
             num_params: self.num_params,
@@ -231,15 +240,38 @@ impl Translator<'_> {
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
         self.offsets.push(self.offset);
-        self.last_result = None;
+        self.forget_results();
         self.code.len() - 1
     }
 
     /// Appends an instruction that writes the temporary pushed next.
     fn emit_result(&mut self, instr: Instr, ty: ValType) {
         let at = self.emit(instr);
+        let pos = self.stack.len();
         self.push_temp(ty);
         self.last_result = Some(at);
+        self.last_temp = Some((at, pos));
+    }
+
+    /// No instruction emitted so far may be fused with what comes next (a label, or new code).
+    fn forget_results(&mut self) {
+        self.last_result = None;
+        self.last_temp = None;
+    }
+
+    /// The last instruction, if it computed the temporary at stack depth `pos` and that
+    /// temporary is still there, untouched.
+    fn producer_of(&self, pos: usize) -> Option<Instr> {
+        let (at, p) = self.last_temp?;
+        let fresh = at + 1 == self.code.len() && p == pos;
+        (fresh && self.stack.get(pos)?.op == Operand::Temp).then(|| self.code[at])
+    }
+
+    /// Drops the last instruction (it is being fused into the next one).
+    fn unemit(&mut self) {
+        self.code.pop();
+        self.offsets.pop();
+        self.forget_results();
     }
 
     fn note_height(&mut self, height: usize) {

@@ -1240,11 +1240,26 @@ impl Translator<'_> {
     /// one instruction (the add still wraps at 32 bits, so nothing changes for the program). Pops
     /// the address and drops the add when it applies.
     fn load_add_imm(&mut self, kind: LoadKind) -> Option<Instr> {
-        let fusable = self.last_result.is_some_and(|at| at + 1 == self.code.len());
-        let Some(&Instr::I32AddImm { dst, lhs: base, imm }) = self.code.last() else { return None };
-        if !fusable || self.stack.last()?.op != Operand::Temp {
-            return None;
+        let top = self.stack.len().checked_sub(1)?;
+        if let Some(Instr::I32Add { dst, lhs, rhs }) = self.producer_of(top) {
+            let make: fn(Slot, Slot, Slot) -> Instr = match kind {
+                LoadKind::I32 => |dst, base, index| Instr::I32LoadIdx { dst, base, index },
+                LoadKind::I64 => |dst, base, index| Instr::I64LoadIdx { dst, base, index },
+                LoadKind::F32 => |dst, base, index| Instr::F32LoadIdx { dst, base, index },
+                LoadKind::F64 => |dst, base, index| Instr::F64LoadIdx { dst, base, index },
+                LoadKind::I32_8U => |dst, base, index| Instr::I32Load8UIdx { dst, base, index },
+                LoadKind::I32_8S => |dst, base, index| Instr::I32Load8SIdx { dst, base, index },
+                LoadKind::I32_16U => |dst, base, index| Instr::I32Load16UIdx { dst, base, index },
+                LoadKind::I32_16S => |dst, base, index| Instr::I32Load16SIdx { dst, base, index },
+                _ => return None,
+            };
+            self.unemit();
+            self.pop();
+            return Some(make(dst, lhs, rhs));
         }
+        let Some(Instr::I32AddImm { dst, lhs: base, imm }) = self.producer_of(top) else {
+            return None;
+        };
         let make: fn(Slot, Slot, i32) -> Instr = match kind {
             LoadKind::I32 => |dst, base, imm| Instr::I32LoadAddImm { dst, base, imm },
             LoadKind::I64 => |dst, base, imm| Instr::I64LoadAddImm { dst, base, imm },
@@ -1256,10 +1271,52 @@ impl Translator<'_> {
             LoadKind::I32_16S => |dst, base, imm| Instr::I32Load16SAddImm { dst, base, imm },
             _ => return None,
         };
-        self.code.pop();
-        self.offsets.pop();
+        self.unemit();
         self.pop();
         Some(make(dst, base, imm))
+    }
+
+    /// A store at offset 0 whose address was just computed by `i32.add base, index` and whose
+    /// value is a local or a constant (so nothing ran between the add and the store): one
+    /// instruction. Pops the value and the address when it applies.
+    fn store_indexed(&mut self, kind: StoreKind) -> Option<Instr> {
+        let len = self.stack.len();
+        let Some(Instr::I32Add { lhs: base, rhs: index, .. }) =
+            self.producer_of(len.checked_sub(2)?)
+        else {
+            return None;
+        };
+        let value = self.stack[len - 1];
+        let imm = match (value.op, kind) {
+            (Operand::Const(v), StoreKind::B64) => i32::try_from(v as i64).ok(),
+            (Operand::Const(v), _) => Some(v as u32 as i32),
+            _ => None,
+        };
+        let instr = match imm {
+            Some(value) => match kind {
+                StoreKind::B64 => Instr::I64StoreIdxImm { base, index, value },
+                StoreKind::B32 => Instr::I32StoreIdxImm { base, index, value },
+                StoreKind::B16 => Instr::I32Store16IdxImm { base, index, value },
+                StoreKind::B8 => Instr::I32Store8IdxImm { base, index, value },
+            },
+            None => {
+                let value = match value.op {
+                    Operand::Local(l) => l,
+                    Operand::Const(v) => self.const_slot(v),
+                    Operand::Temp => return None,
+                };
+                match kind {
+                    StoreKind::B64 => Instr::I64StoreIdx { base, index, value },
+                    StoreKind::B32 => Instr::I32StoreIdx { base, index, value },
+                    StoreKind::B16 => Instr::I32Store16Idx { base, index, value },
+                    StoreKind::B8 => Instr::I32Store8Idx { base, index, value },
+                }
+            }
+        };
+        self.unemit();
+        self.pop();
+        self.pop();
+        Some(instr)
     }
 
     /// A fast-path store of a constant: the value entry on top is a constant that fits the
@@ -1288,6 +1345,13 @@ impl Translator<'_> {
         fast: fn(Slot, Slot, u32) -> Instr,
     ) -> Result<(), String> {
         let mem = Self::memory_of(&memarg)?;
+        if memarg.offset == 0
+            && self.fast_memory(mem, &memarg)
+            && let Some(instr) = self.store_indexed(kind)
+        {
+            self.emit(instr);
+            return Ok(());
+        }
         if self.fast_memory(mem, &memarg)
             && let Some(imm) = self.store_immediate(kind, memarg.offset as u32)
         {

@@ -8,9 +8,23 @@ use crate::interp::code::InterpFunc;
 use crate::interp::isa::Instr;
 use crate::module::Module;
 
-fn translated(wat: &str) -> InterpFunc {
+/// A translated function: its instructions, and the rest of its record.
+struct Translated {
+    code: Vec<Instr>,
+    func: InterpFunc,
+}
+
+impl std::ops::Deref for Translated {
+    type Target = InterpFunc;
+    fn deref(&self) -> &InterpFunc {
+        &self.func
+    }
+}
+
+fn translated(wat: &str) -> Translated {
     let module = Module::new(&Engine::default(), wat).unwrap();
-    translate(&module.inner, 0).unwrap()
+    let func = translate(&module.inner, 0).unwrap();
+    Translated { code: func.code.iter().map(|op| op.instr).collect(), func }
 }
 
 #[test]
@@ -25,7 +39,7 @@ fn loop_counter_is_fused_and_written_in_place() {
     // The add writes the local directly, the compare is fused into the back edge, and the result
     // is returned from the local: three instructions, no copies.
     assert_eq!(
-        &*f.code,
+        &f.code[..],
         &[
             Instr::I32AddImm { dst: 1, lhs: 1, imm: 1 },
             Instr::BrI32LtS { lhs: 1, rhs: 0, offset: -2 },
@@ -54,7 +68,7 @@ fn call_arguments_are_laid_out_as_the_callee_frame() {
     // Two copies put the arguments in the temporaries after the two locals; the call's base is
     // there and its result comes back in the same slot.
     assert_eq!(
-        &*f.code,
+        &f.code[..],
         &[
             Instr::Copy { dst: 2, src: 1 },
             Instr::Copy { dst: 3, src: 0 },
@@ -74,7 +88,7 @@ fn set_local_while_its_old_value_is_on_the_stack() {
             (local.get 0) (local.set 0 (i32.const 5)) (local.get 0) (i32.sub)))"#,
     );
     assert_eq!(
-        &*f.code,
+        &f.code[..],
         &[
             Instr::Copy { dst: 1, src: 0 },
             Instr::Const32 { dst: 0, value: 5 },
@@ -136,4 +150,34 @@ fn address_add_fuses_into_the_load() {
     );
     assert_eq!(f.code[0], Instr::I32LoadAddImm { dst: 1, base: 0, imm: 8 });
     assert_eq!(f.code.len(), 2);
+}
+
+#[test]
+fn indexed_addresses_fuse_into_loads_and_stores() {
+    let f = translated(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store8 (i32.add (local.get 0) (local.get 1)) (i32.const 1))
+            (i32.store (i32.add (local.get 0) (local.get 1)) (local.get 1))
+            (i32.load (i32.add (local.get 0) (local.get 1)))))"#,
+    );
+    assert_eq!(
+        &f.code[..],
+        &[
+            Instr::I32Store8IdxImm { base: 0, index: 1, value: 1 },
+            Instr::I32StoreIdx { base: 0, index: 1, value: 1 },
+            Instr::I32LoadIdx { dst: 2, base: 0, index: 1 },
+            Instr::Return1 { src: 2 },
+        ]
+    );
+}
+
+#[test]
+fn a_computed_value_keeps_the_store_separate() {
+    // The value is computed after the address: the add is not the last instruction any more.
+    let f = translated(
+        r#"(module (memory 1) (func (param i32 i32)
+            (i32.store (i32.add (local.get 0) (local.get 1)) (i32.mul (local.get 0) (local.get 1)))))"#,
+    );
+    assert!(matches!(f.code[0], Instr::I32Add { .. }));
+    assert!(matches!(f.code[2], Instr::I32Store { .. }));
 }
