@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Rebuild Silo's benchmark programs.
+#
+#   bench/build.sh            every program: .wasm beside its source, native binary in bench/build/
+#   bench/build.sh fib sieve  only those
+#
+# C sources become wasm32-wasi modules (clang + wasi-libc) and native
+# executables with the same flags; .wat sources are assembled by Silo's own loader (the
+# wat2wasm example, on the `wat` crate).
+# Afterwards the native binaries' output at both sizes is recorded in
+# programs/expected.txt, the reference the run script checks every engine against.
+# A C source may ask for extra wasm flags with a comment "wasm-cflags: FLAGS".
+# Environment: CC (default clang-16), WASI_SYSROOT (default /usr).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$here/programs
+native=$here/build
+cc=${CC:-clang-16}
+sysroot=${WASI_SYSROOT:-/usr}
+cflags=(-O2 -ffp-contract=off -Wall -Wextra -std=c11)
+
+mkdir -p "$native"
+
+if [ $# -gt 0 ]; then
+    names=("$@")
+else
+    names=()
+    for f in "$src"/*.c "$src"/*.wat; do
+        n=$(basename "$f")
+        names+=("${n%.*}")
+    done
+fi
+
+for name in "${names[@]}"; do
+    if [ -f "$src/$name.c" ]; then
+        extra=$(sed -n 's/.*wasm-cflags: *\([^*]*[^* ]\).*/\1/p' "$src/$name.c" | head -1)
+        echo "build $name (c${extra:+, $extra})"
+        # shellcheck disable=SC2086 # extra is a list of flags, split but not globbed
+        set -f
+        "$cc" --target=wasm32-wasi --sysroot="$sysroot" "${cflags[@]}" $extra -Wl,--strip-all \
+            -o "$src/$name.wasm" "$src/$name.c"
+        set +f
+        "$cc" "${cflags[@]}" -o "$native/$name" "$src/$name.c" -lm
+    elif [ -f "$src/$name.wat" ]; then
+        echo "build $name (wat)"
+        cargo run --quiet --release --manifest-path "$here/../Cargo.toml" --example wat2wasm -- \
+            "$src/$name.wat" "$src/$name.wasm"
+    else
+        echo "no source for $name in $src" >&2
+        exit 1
+    fi
+done
+
+# Record the native output as the reference every engine must match.
+python3 "$here/run" --record-expected --programs "$(IFS=,; echo "${names[*]}")"

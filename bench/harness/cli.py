@@ -1,0 +1,129 @@
+"""Command line of bench/run: parse options, then measure, report, or record
+the native reference outputs."""
+
+import argparse
+import os
+import shlex
+import sys
+
+import engines as engines_mod
+import measure as measure_mod
+import programs as programs_mod
+import reference
+import report
+
+DEFAULT_REPS = 5
+RESULTS = os.path.join(programs_mod.BENCH_DIR, "RESULTS.md")
+
+DESCRIPTION = """\
+Run Silo's benchmark programs on several engines side by side, check every
+output against the native reference, and report median times and ratios.
+
+A full run (no --quick) writes bench/RESULTS.md unless --no-write is given;
+a --quick run (small sizes, one round, what CI runs) writes only with --write.
+Exit status: 0 when every run gave the right output, 1 when any run failed
+or printed a wrong checksum, 2 for a usage error. An engine that is not
+installed is skipped with a note, never a failure."""
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="bench/run", description=DESCRIPTION,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes and one round (CI)")
+    ap.add_argument("--reps", type=int, help=f"rounds (default {DEFAULT_REPS}, 1 with --quick)")
+    ap.add_argument("--engines", help=f"comma-separated subset of {','.join(engines_mod.ALL)}")
+    ap.add_argument("--programs", help="comma-separated program names (see --list)")
+    ap.add_argument("--silo", help="silo binary (default target/release/silo)")
+    ap.add_argument("--wasmi", help="wasmi binary (default: PATH, then ~/.cargo/bin)")
+    ap.add_argument("--wasmtime", help="wasmtime binary (default: PATH, then ~/.cargo/bin)")
+    ap.add_argument("--node", help="node binary (default: PATH)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds allowed for one run (default 600)")
+    write = ap.add_mutually_exclusive_group()
+    write.add_argument("--write", action="store_true", help="write the results file even with --quick")
+    write.add_argument("--no-write", action="store_true", help="do not write the results file")
+    ap.add_argument("--output", help="results file to write (default bench/RESULTS.md); implies --write")
+    ap.add_argument("--list", action="store_true", help="list the programs and exit")
+    ap.add_argument("--record-expected", action="store_true",
+                    help="run the native binaries at both sizes and record their output as the reference "
+                         "(bench/build.sh does this)")
+    args = ap.parse_args(argv)
+    if args.reps is not None and args.reps < 1:
+        ap.error("--reps must be at least 1")
+    if args.output and args.no_write:
+        ap.error("--output and --no-write contradict each other")
+    return args
+
+
+def list_programs(progs):
+    for p in progs:
+        print(f"{p.name:<12} {p.kind:<4} quick={p.quick or '-':<8} full={p.full or '-':<10} {p.measures}")
+    return 0
+
+
+def record_expected(progs):
+    table = reference.read_expected()
+    for p in progs:
+        if p.kind != "c":
+            continue
+        if not os.access(p.native, os.X_OK):
+            print(f"{p.name}: no native binary at {p.native}; run bench/build.sh", file=sys.stderr)
+            return 1
+        table = {key: out for key, out in table.items() if key[0] != p.name}  # drop stale sizes
+        for quick in (True, False):
+            out = measure_mod.run_native_untimed(p, p.args(quick))
+            if out is None:
+                print(f"{p.name}: the native binary failed", file=sys.stderr)
+                return 1
+            table[(p.name, reference.size_key(p.size(quick)))] = reference.normalize(out)
+    reference.write_expected(table)
+    print(f"recorded native output in {os.path.relpath(reference.EXPECTED)}", file=sys.stderr)
+    return 0
+
+
+def main(argv):
+    args = parse_args(argv[1:])
+    try:
+        progs = programs_mod.select(programs_mod.load_manifest(), args.programs)
+        names = engines_mod.ALL if args.engines is None else [n.strip() for n in args.engines.split(",") if n.strip()]
+        if args.list:
+            return list_programs(progs)
+        if args.record_expected:
+            return record_expected(progs)
+        paths = {k: getattr(args, k) for k in ("silo", "wasmi", "wasmtime", "node") if getattr(args, k)}
+        all_engines = engines_mod.make_engines(names, paths)
+    except ValueError as e:
+        print(f"bench/run: {e}", file=sys.stderr)
+        return 2
+    if not progs:
+        print("bench/run: no programs selected", file=sys.stderr)
+        return 2
+
+    ready = [e for e in all_engines if e.available]
+    skipped = [e for e in all_engines if not e.available]
+    for e in skipped:
+        print(f"skipping {e.name}: {e.why}", file=sys.stderr)
+    if not ready:
+        print("bench/run: none of the engines asked for is installed; nothing was run", file=sys.stderr)
+        return 0
+    missing = [p.name for p in progs if not os.path.exists(p.wasm)]
+    if missing:
+        print(f"bench/run: missing .wasm for {', '.join(missing)}; run bench/build.sh", file=sys.stderr)
+        return 2
+
+    reps = args.reps or (1 if args.quick else DEFAULT_REPS)
+    refs = reference.References(measure_mod.run_native_untimed)
+    revision = report.revision()
+    outcome = measure_mod.measure(progs, ready, refs, args.quick, reps, args.timeout)
+
+    ctx = {
+        "programs": progs, "engines": ready, "skipped": skipped, "outcome": outcome,
+        "quick": args.quick, "reps": reps, "command": shlex.join(["bench/run", *argv[1:]]),
+        "revision": revision,
+    }
+    print(report.console(ctx))
+    if args.output or args.write or not (args.quick or args.no_write):
+        path = args.output or RESULTS
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(report.render(ctx) + "\n")
+        print(f"wrote {path}")
+    return 1 if outcome.failures else 0

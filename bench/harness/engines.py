@@ -1,0 +1,117 @@
+"""The engines a program runs on: how to find each one and how to start it."""
+
+import os
+import shutil
+import subprocess
+
+from programs import BENCH_DIR
+
+REPO_DIR = os.path.dirname(BENCH_DIR)
+NODE_RUNNER = os.path.join(BENCH_DIR, "node-wasi.mjs")
+ALL = ["silo", "wasmi", "wasmtime", "node", "native"]
+
+
+def find_tool(name, override=None):
+    """An explicit path, else PATH, else ~/.cargo/bin."""
+    if override:
+        return override if os.access(override, os.X_OK) else None
+    found = shutil.which(name)
+    if found:
+        return found
+    cargo = os.path.join(os.path.expanduser("~"), ".cargo", "bin", name)
+    return cargo if os.access(cargo, os.X_OK) else None
+
+
+def first_line(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown version"
+    lines = (r.stdout or r.stderr).strip().splitlines()
+    return lines[0].strip() if r.returncode == 0 and lines else "unknown version"
+
+
+class Engine:
+    """One engine. `path` is None when it is not installed; `why` says why."""
+
+    def __init__(self, name, label, path, why=None):
+        self.name, self.label, self.path, self.why = name, label, path, why
+        self.version = None
+
+    @property
+    def available(self):
+        return self.path is not None
+
+    def supports(self, program):
+        return True
+
+    def command(self, program, args):
+        raise NotImplementedError
+
+
+class WasmCli(Engine):
+    """A CLI in the shape of `X run [flags] [--invoke NAME] FILE ARGS...`."""
+
+    def __init__(self, name, label, path, why=None, flags=()):
+        super().__init__(name, label, path, why)
+        self.flags = list(flags)
+
+    def command(self, program, args):
+        invoke = ["--invoke", program.invoke] if program.invoke else []
+        return [self.path, "run", *self.flags, *invoke, program.wasm, *args]
+
+    def describe(self):
+        return first_line([self.path, "--version"])
+
+
+class Node(Engine):
+    # Node 20 crashes (SIGSEGV inside V8, after the program's output) in about
+    # one run of hashtable in five while the GC marks concurrently; marking on
+    # the main thread avoids it and costs nothing measurable here.
+    FLAGS = ["--no-warnings", "--no-concurrent-marking"]
+
+    def command(self, program, args):
+        invoke = ["--invoke", program.invoke] if program.invoke else []
+        return [self.path, *self.FLAGS, NODE_RUNNER, *invoke, program.wasm, *args]
+
+    def describe(self):
+        return "node " + first_line([self.path, "--version"]) + " (V8, through node:wasi)"
+
+
+class Native(Engine):
+    def supports(self, program):
+        return program.native is not None
+
+    def command(self, program, args):
+        return [program.native, *args]
+
+    def describe(self):
+        cc = os.environ.get("CC", "clang-16")
+        return first_line([cc, "--version"]) + ", -O2 (bench/build.sh)"
+
+
+def make_engines(names, paths):
+    """Engine objects for the names asked for; paths maps a name to an explicit binary."""
+    made = []
+    for name in names:
+        if name == "silo":
+            path = paths.get("silo") or os.path.join(REPO_DIR, "target", "release", "silo")
+            ok = os.path.isfile(path) and os.access(path, os.X_OK)
+            why = None if ok else f"not found at {path} (cargo build --release, or --silo PATH)"
+            made.append(WasmCli("silo", "silo (interp)", path if ok else None, why, flags=["--engine", "interp"]))
+        elif name in ("wasmi", "wasmtime"):
+            path = find_tool(name, paths.get(name))
+            made.append(WasmCli(name, name, path, None if path else "not installed"))
+        elif name == "node":
+            path = find_tool("node", paths.get("node"))
+            made.append(Node("node", "node", path, None if path else "not installed"))
+        elif name == "native":
+            built = os.path.isdir(os.path.join(BENCH_DIR, "build"))
+            made.append(Native("native", "native", "native" if built else None,
+                               None if built else "bench/build/ is missing (run bench/build.sh)"))
+        else:
+            raise ValueError(f"unknown engine {name}; known: {', '.join(ALL)}")
+    for e in made:
+        if e.available:
+            e.version = e.describe()
+    return made

@@ -1,0 +1,206 @@
+"""Turn samples into medians, ratios and geometric means; render them as a
+console summary or as bench/RESULTS.md."""
+
+import math
+import os
+import platform
+import statistics
+import subprocess
+from datetime import datetime, timezone
+
+from programs import BENCH_DIR, STARTUP
+
+
+def medians(outcome):
+    return {key: statistics.median(s) for key, s in outcome.samples.items() if s}
+
+
+def geomean(values):
+    values = [v for v in values if v and v > 0]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+def ratio_columns(engine_names):
+    """(numerator, denominator) pairs: silo against wasmi, every engine against native."""
+    cols = []
+    if "silo" in engine_names and "wasmi" in engine_names:
+        cols.append(("silo", "wasmi"))
+    if "native" in engine_names:
+        cols += [(e, "native") for e in engine_names if e != "native"]
+    return cols
+
+
+def ratio_table(programs, engine_names, med):
+    """rows of (program, [ratio or None]) and the geometric-mean row, start-up excluded."""
+    cols = ratio_columns(engine_names)
+    rows = []
+    for p in programs:
+        if p.name == STARTUP:
+            continue
+        row = []
+        for num, den in cols:
+            a, b = med.get((p.name, num)), med.get((p.name, den))
+            row.append(a / b if a and b else None)
+        rows.append((p.name, row))
+    means = [geomean([r[i] for _, r in rows]) for i in range(len(cols))]
+    return cols, rows, means
+
+
+def worst_spread(outcome):
+    """The largest (max - min) / median over the throughput cells with several samples."""
+    spreads = [(max(s) - min(s)) / statistics.median(s)
+               for (prog, _), s in outcome.samples.items() if len(s) > 1 and prog != STARTUP]
+    return max(spreads) if spreads else None
+
+
+def fmt_time(t):
+    return "—" if t is None else f"{t:.3f}"
+
+
+def fmt_ratio(r):
+    return "—" if r is None else f"{r:.2f}"
+
+
+def cell(med, failures, program, engine, supported):
+    if (program, engine) in failures:
+        return "FAIL"
+    if not supported:
+        return "n/a"
+    return fmt_time(med.get((program, engine)))
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            kib = int(f.readline().split()[1])
+            memory = f", {kib / 1048576:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = platform.system() + " " + platform.release()
+    try:
+        with open("/etc/os-release", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    system = line.split("=", 1)[1].strip().strip('"') + ", " + system
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores{memory}; {system}"
+
+
+def revision():
+    """The repository's commit, marked dirty when the working tree has changes."""
+    try:
+        r = subprocess.run(["git", "-C", os.path.dirname(BENCH_DIR), "describe", "--always", "--dirty"],
+                           capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return r.stdout.strip() if r.returncode == 0 else "unknown"
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render(ctx):
+    """ctx: programs, engines (available), skipped, outcome, quick, reps, command, revision."""
+    programs, engines, outcome = ctx["programs"], ctx["engines"], ctx["outcome"]
+    names = [e.name for e in engines]
+    med = medians(outcome)
+    fail = outcome.failures
+    out = ["# Silo benchmark results", ""]
+    out.append("Written by `bench/run`; do not edit by hand. Times are medians of wall-clock time for a whole "
+               "process (start-up, load, compile and run), in seconds. Only the ratios between engines in this "
+               "one run mean anything: the machine is shared, and absolute times drift.")
+    out.append("")
+    out.append(f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+    out.append(f"- Machine: {machine()}")
+    out.append(f"- Command: `{ctx['command']}`")
+    out.append(f"- Repository: {ctx['revision']} (at the start of the run)")
+    mode = "quick sizes" if ctx["quick"] else "full sizes"
+    out.append(f"- Mode: {mode}, {ctx['reps']} round(s); engine order rotated every round")
+    for e in engines:
+        out.append(f"- {e.label}: {e.version}")
+    for e in ctx["skipped"]:
+        out.append(f"- {e.label}: skipped, {e.why}")
+    spread = worst_spread(outcome)
+    if spread is not None:
+        out.append(f"- Largest spread of a program/engine cell, (max − min) / median: {spread:.0%} (start-up excluded)")
+    out.append("")
+
+    out.append("## Median wall time (s)")
+    out.append("")
+    rows = []
+    for p in programs:
+        if p.name == STARTUP:
+            continue
+        rows.append([p.name, p.size(ctx["quick"]) or "—"] +
+                    [cell(med, fail, p.name, e.name, e.supports(p)) for e in engines])
+    out.append(markdown_table(["program", "size"] + [e.label for e in engines], rows))
+    out.append("")
+
+    cols, rrows, means = ratio_table(programs, names, med)
+    if cols:
+        out.append("## Ratios of median times (below 1: the first engine is faster)")
+        out.append("")
+        header = ["program"] + [f"{a} / {b}" for a, b in cols]
+        body = [[n] + [fmt_ratio(r) for r in row] for n, row in rrows]
+        body.append(["**geometric mean**"] + [f"**{fmt_ratio(m)}**" for m in means])
+        out.append(markdown_table(header, body))
+        out.append("")
+
+    if any(p.name == STARTUP for p in programs):
+        out.append(f"## Start-up: `{STARTUP}` (ms)")
+        out.append("")
+        srows = []
+        for e in engines:
+            t = med.get((STARTUP, e.name))
+            val = "FAIL" if (STARTUP, e.name) in fail else ("—" if t is None else f"{t * 1000:.1f}")
+            srows.append([e.label, val])
+        out.append(markdown_table(["engine", "median"], srows))
+        out.append("")
+
+    if fail:
+        out.append("## Failures")
+        out.append("")
+        for (prog, eng), why in sorted(fail.items()):
+            out.append(f"- {prog} on {eng}: {why}")
+        out.append("")
+    return "\n".join(out)
+
+
+def console(ctx):
+    """A compact plain-text summary for the terminal."""
+    programs, engines, outcome = ctx["programs"], ctx["engines"], ctx["outcome"]
+    med = medians(outcome)
+    names = [e.name for e in engines]
+    width = max([len(p.name) for p in programs] + [16])
+    lines = ["", f"{'median s':<{width}} " + " ".join(f"{n:>9}" for n in names)]
+    for p in programs:
+        cells = []
+        for e in engines:
+            c = cell(med, outcome.failures, p.name, e.name, e.supports(p))
+            cells.append(f"{c:>9}")
+        lines.append(f"{p.name:<{width}} " + " ".join(cells))
+    cols, _, means = ratio_table(programs, names, med)
+    if cols:
+        lines.append("")
+        lines.append("geometric means of ratios (start-up excluded):")
+        for (a, b), m in zip(cols, means):
+            lines.append(f"  {a + ' / ' + b:<20} {fmt_ratio(m)}")
+    for e in ctx["skipped"]:
+        lines.append(f"skipped {e.name}: {e.why}")
+    for (prog, eng), why in sorted(outcome.failures.items()):
+        lines.append(f"FAILED {prog} on {eng}: {why}")
+    return "\n".join(lines)
