@@ -114,50 +114,12 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Resu
             with_memory(&mut c, get, |mem, ctx| fd_read(mem, ctx, fd, iovs, n, out))
         },
     )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_pwrite",
-        move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _n: u32, _offset: u64, _out: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_pread",
-        move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _n: u32, _offset: u64, _out: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
-        },
-    )?;
     linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: u32| {
         with_memory(&mut c, get, |_, ctx| ctx.fds.remove(&fd).map(|_| ()).ok_or(Errno::Badf))
-    })?;
-    linker.func_wrap(
-        MODULE,
-        "fd_seek",
-        move |mut c: Caller<'_, T>, fd: u32, _offset: i64, _whence: u32, _out: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
-        },
-    )?;
-    linker.func_wrap(MODULE, "fd_tell", move |mut c: Caller<'_, T>, fd: u32, _out: u32| {
-        with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
     })?;
     linker.func_wrap(MODULE, "fd_fdstat_get", move |mut c: Caller<'_, T>, fd: u32, out: u32| {
         with_memory(&mut c, get, |mem, ctx| fd_fdstat_get(mem, ctx, fd, out))
     })?;
-    linker.func_wrap(
-        MODULE,
-        "fd_fdstat_set_flags",
-        move |mut c: Caller<'_, T>, fd: u32, _f: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Notsup))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_fdstat_set_rights",
-        move |mut c: Caller<'_, T>, fd: u32, _base: u64, _inheriting: u64| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Notsup))
-        },
-    )?;
     linker.func_wrap(
         MODULE,
         "fd_filestat_get",
@@ -165,39 +127,55 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Resu
             with_memory(&mut c, get, |mem, ctx| fd_filestat_get(mem, ctx, fd, out))
         },
     )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_filestat_set_size",
-        move |mut c: Caller<'_, T>, fd: u32, _size: u64| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Inval))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_filestat_set_times",
-        move |mut c: Caller<'_, T>, fd: u32, _atim: u64, _mtim: u64, _flags: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Notsup))
-        },
-    )?;
-    for name in ["fd_sync", "fd_datasync"] {
+    // What a stream answers to the functions that only make sense on files, grouped by
+    // signature (the arguments past the descriptor are not looked at).
+    for (name, errno) in [("fd_sync", Errno::Inval), ("fd_datasync", Errno::Inval)] {
         linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Inval))
+            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
+        })?;
+    }
+    for (name, errno) in [("fd_tell", Errno::Spipe), ("fd_fdstat_set_flags", Errno::Notsup)] {
+        linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32, _: u32| {
+            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
         })?;
     }
     linker.func_wrap(
         MODULE,
-        "fd_advise",
-        move |mut c: Caller<'_, T>, fd: u32, _offset: u64, _len: u64, _advice: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
+        "fd_filestat_set_size",
+        move |mut c: Caller<'_, T>, fd: u32, _: u64| {
+            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Inval))
         },
     )?;
+    for (name, errno) in [("fd_fdstat_set_rights", Errno::Notsup), ("fd_allocate", Errno::Spipe)] {
+        linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32, _: u64, _: u64| {
+            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
+        })?;
+    }
+    for (name, errno) in [("fd_filestat_set_times", Errno::Notsup), ("fd_advise", Errno::Spipe)] {
+        linker.func_wrap(
+            MODULE,
+            name,
+            move |mut c: Caller<'_, T>, fd: u32, _: u64, _: u64, _: u32| {
+                with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
+            },
+        )?;
+    }
     linker.func_wrap(
         MODULE,
-        "fd_allocate",
-        move |mut c: Caller<'_, T>, fd: u32, _offset: u64, _len: u64| {
+        "fd_seek",
+        move |mut c: Caller<'_, T>, fd: u32, _offset: i64, _whence: u32, _out: u32| {
             with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
         },
     )?;
+    for (name, errno) in [("fd_pwrite", Errno::Spipe), ("fd_pread", Errno::Spipe)] {
+        linker.func_wrap(
+            MODULE,
+            name,
+            move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _n: u32, _offset: u64, _out: u32| {
+                with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
+            },
+        )?;
+    }
     linker.func_wrap(
         MODULE,
         "fd_readdir",

@@ -107,6 +107,19 @@ macro_rules! define_handlers {
             }
         }
 
+        /// After an op followed by an extension word: continue past both, or trap.
+        #[inline(always)]
+        unsafe fn past_ext(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
+                           outcome: Result<(), TrapCode>) -> Exit {
+            // SAFETY: the registers and context of a live run.
+            unsafe {
+                match outcome {
+                    Ok(()) => next(ip.add(2), fp, mb, ml, cx),
+                    Err(c) => trap(ip, fp, cx, c),
+                }
+            }
+        }
+
         /// Calls any function: another instance's (entered in this run) or the host's.
         #[inline(always)]
         #[allow(clippy::too_many_arguments)]
@@ -275,24 +288,15 @@ macro_rules! define_handlers {
         });
         h!(ip, fp, mb, ml, cx; MemoryFill { mem, dst, value } => {
             let (len, _) = ext(ip);
-            if let Err(c) = slow::memory_fill((*cx).inst, mem, rd(fp, dst), rd(fp, value), rd(fp, len)) {
-                return trap(ip, fp, cx, c);
-            }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return past_ext(ip, fp, mb, ml, cx, slow::memory_fill((*cx).inst, mem, rd(fp, dst), rd(fp, value), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; MemoryCopy { dst_mem, src_mem, dst } => {
             let (src, len) = ext(ip);
-            if let Err(c) = slow::memory_copy((*cx).inst, dst_mem, src_mem, rd(fp, dst), rd(fp, src), rd(fp, len)) {
-                return trap(ip, fp, cx, c);
-            }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return past_ext(ip, fp, mb, ml, cx, slow::memory_copy((*cx).inst, dst_mem, src_mem, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; MemoryInit { mem, seg, dst } => {
             let (src, len) = ext(ip);
-            if let Err(c) = slow::memory_init((*cx).inst, mem, seg, rd(fp, dst), rd(fp, src), rd(fp, len)) {
-                return trap(ip, fp, cx, c);
-            }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return past_ext(ip, fp, mb, ml, cx, slow::memory_init((*cx).inst, mem, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; DataDrop { seg } => { slow::data_drop((*cx).inst, seg); });
 
@@ -316,24 +320,15 @@ macro_rules! define_handlers {
         });
         h!(ip, fp, mb, ml, cx; TableFill { table, start, value } => {
             let (len, _) = ext(ip);
-            if let Err(c) = slow::table_fill((*cx).inst, table, rd(fp, start), rd(fp, value), rd(fp, len)) {
-                return trap(ip, fp, cx, c);
-            }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return past_ext(ip, fp, mb, ml, cx, slow::table_fill((*cx).inst, table, rd(fp, start), rd(fp, value), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; TableCopy { dst_table, src_table, dst } => {
             let (src, len) = ext(ip);
-            if let Err(c) = slow::table_copy((*cx).inst, dst_table, src_table, rd(fp, dst), rd(fp, src), rd(fp, len)) {
-                return trap(ip, fp, cx, c);
-            }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return past_ext(ip, fp, mb, ml, cx, slow::table_copy((*cx).inst, dst_table, src_table, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; TableInit { table, seg, dst } => {
             let (src, len) = ext(ip);
-            if let Err(c) = slow::table_init((*cx).inst, table, seg, rd(fp, dst), rd(fp, src), rd(fp, len)) {
-                return trap(ip, fp, cx, c);
-            }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return past_ext(ip, fp, mb, ml, cx, slow::table_init((*cx).inst, table, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; ElemDrop { seg } => { slow::elem_drop((*cx).inst, seg); });
         h!(ip, fp, mb, ml, cx; RefFunc { dst, func } => { wr(fp, dst, func_at((*cx).inst, func) as u64); });

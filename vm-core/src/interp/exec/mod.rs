@@ -282,24 +282,37 @@ unsafe fn ext(ip: *const Op) -> (u32, u32) {
     }
 }
 
-/// The interpreter code of a defined function of `inst`'s module, translating it on first use.
+/// The interpreter code of a defined function of `inst`'s module if it has been translated
+/// already (null otherwise): the fast path of every call, one load.
 ///
 /// # Safety
 /// `inst` must be a live instance and `def` a defined-function index of its module.
+#[inline(always)]
+unsafe fn translated(inst: *const InstanceData, def: u32) -> *const InterpFunc {
+    // SAFETY: per the contract.
+    let module: &crate::module::ModuleInner = unsafe { &(*inst).module.inner };
+    module.compiled[def as usize].load(Ordering::Acquire)
+}
+
+/// The interpreter code of a defined function of `inst`'s module, translating it on first use.
+///
+/// # Safety
+/// As for `translated`.
 unsafe fn compiled(inst: *const InstanceData, def: u32) -> Result<*const InterpFunc, Trap> {
     // SAFETY: per the contract.
-    let module = unsafe { &(*inst).module.inner };
-    let ptr = module.compiled[def as usize].load(Ordering::Acquire);
+    let ptr = unsafe { translated(inst, def) };
     if !ptr.is_null() {
         return Ok(ptr);
     }
+    // SAFETY: per the contract.
+    let module = unsafe { &(*inst).module.inner };
     module.code(def).map(|f| f as *const InterpFunc).map_err(|e| {
         Trap::host(format!("cannot run function {}: {e}", module.info.num_imported.funcs + def))
     })
 }
 
 /// For handlers: the code of defined function `def` of `inst`, or null after recording the trap
-/// (a translation failure) in the context. The fast path is one load.
+/// (a translation failure) in the context.
 ///
 /// # Safety
 /// The registers and context of a live run; `inst` live and `def` one of its functions.
@@ -313,8 +326,7 @@ unsafe fn callee_code(
 ) -> *const InterpFunc {
     // SAFETY: per the contract.
     unsafe {
-        let module: &crate::module::ModuleInner = &(*inst).module.inner;
-        let ptr = module.compiled[def as usize].load(Ordering::Acquire);
+        let ptr = translated(inst, def);
         if ptr.is_null() { translate_in_run(ip, fp, cx, inst, def) } else { ptr }
     }
 }
