@@ -24,6 +24,9 @@ pub enum Tier {
     /// The interpreter with its handlers driven by a loop: the fallback of builds where tail
     /// calls do not become jumps. Held to the same expected failures as `Interp`.
     InterpLoop,
+    /// The interpreter with fuel and interrupt checks compiled in (and fuel to spare): the
+    /// checks must change no result. Held to the same expected failures as `Interp`.
+    InterpMetered,
 }
 
 impl Tier {
@@ -32,13 +35,14 @@ impl Tier {
         match self {
             Tier::Interp => "interp",
             Tier::InterpLoop => "interp-loop",
+            Tier::InterpMetered => "interp-metered",
         }
     }
 
     /// The expected-failures list the tier is held to (`expected/<name>.txt`).
     pub fn expected_name(self) -> &'static str {
         match self {
-            Tier::Interp | Tier::InterpLoop => "interp",
+            Tier::Interp | Tier::InterpLoop | Tier::InterpMetered => "interp",
         }
     }
 
@@ -50,6 +54,9 @@ impl Tier {
             Tier::InterpLoop => {
                 config.strategy(Strategy::Interpreter).interpreter_loop_dispatch(true)
             }
+            Tier::InterpMetered => {
+                config.strategy(Strategy::Interpreter).consume_fuel(true).interruptible(true)
+            }
         };
         Engine::new(&config)
     }
@@ -59,6 +66,7 @@ impl Tier {
         match name {
             "interp" => Some(Tier::Interp),
             "interp-loop" => Some(Tier::InterpLoop),
+            "interp-metered" => Some(Tier::InterpMetered),
             _ => None,
         }
     }

@@ -85,3 +85,8 @@ fn interp() {
 fn interp_loop_dispatch() {
     check(Tier::InterpLoop);
 }
+
+#[test]
+fn interp_with_fuel_and_interrupt_checks() {
+    check(Tier::InterpMetered);
+}

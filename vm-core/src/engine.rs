@@ -22,6 +22,8 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
     pub(crate) loop_dispatch: bool,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl Default for Config {
@@ -31,6 +33,8 @@ impl Default for Config {
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
             loop_dispatch: false,
+            consume_fuel: false,
+            interruptible: false,
         }
     }
 }
@@ -61,6 +65,27 @@ impl Config {
     pub fn interpreter_loop_dispatch(&mut self, on: bool) -> &mut Config {
         self.loop_dispatch = on;
         self
+    }
+
+    /// Meters fuel: code checks at each function entry and loop header, charging the
+    /// WebAssembly instructions it is about to run, and traps when the store's fuel
+    /// (`Store::set_fuel`) is used up. Off by default: the checks cost a few percent.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Config {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// Lets a running guest be stopped: by a deadline (`Store::set_timeout`) or from another
+    /// thread (`Store::interrupt_handle`). Code checks at function entries and loop headers.
+    /// Off by default.
+    pub fn interruptible(&mut self, on: bool) -> &mut Config {
+        self.interruptible = on;
+        self
+    }
+
+    /// Whether compiled code carries fuel and interrupt checks.
+    pub(crate) fn metered(&self) -> bool {
+        self.consume_fuel || self.interruptible
     }
 
     /// How many WebAssembly calls may be active at once in a store.

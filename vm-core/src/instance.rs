@@ -307,6 +307,7 @@ pub(crate) unsafe fn instantiate(
         elems: Box::new([]),
         data_dropped: vec![false; info.datas.len()].into(),
     };
+    opaque.usage.instance_created()?;
     let mut ptr = opaque.instances.alloc(data);
     // SAFETY: freshly allocated in the store's arena and not shared yet.
     let inst = unsafe { ptr.as_mut() };
@@ -347,12 +348,15 @@ pub(crate) unsafe fn instantiate(
             Some(expr) => eval(expr, inst)?,
             None => 0,
         };
+        opaque.usage.table_created(ty.initial)?;
         tables.push(opaque.tables.alloc(TableEntity::new(ty, init)?).as_ptr());
     }
     inst.tables = tables.into();
 
     for ty in &info.memories[num_imported.memories as usize..] {
-        memories.push(opaque.memories.alloc(MemoryEntity::new(*ty)?).as_ptr());
+        let memory = MemoryEntity::new(*ty)?;
+        opaque.usage.memory_created(memory.len as u64)?;
+        memories.push(opaque.memories.alloc(memory).as_ptr());
     }
     inst.memories = memories.into();
 

@@ -6,7 +6,9 @@
 //! with your host data, define imports in a linker, instantiate, and call exports dynamically
 //! ([`Func::call`]) or statically ([`TypedFunc::call`]). A guest fault is a [`Trap`] with a code, a
 //! message and a WebAssembly backtrace; it never takes the host down. This crate does not parse
-//! or validate modules (the loader does) and knows nothing of WASI or sandbox policy.
+//! or validate modules (the loader does) and knows nothing of WASI or sandbox policy: it enforces
+//! the quotas a store is given ([`StoreLimits`], fuel, deadlines, call depth) without knowing
+//! where they came from.
 
 mod const_eval;
 mod engine;
@@ -16,8 +18,10 @@ mod func;
 mod global;
 mod instance;
 mod interp;
+mod limits;
 mod linker;
 mod memory;
+mod meter;
 mod module;
 mod registry;
 mod store;
@@ -32,8 +36,10 @@ pub use externals::Extern;
 pub use func::Func;
 pub use global::Global;
 pub use instance::Instance;
+pub use limits::{Quota, QuotaHit, StoreLimits};
 pub use linker::Linker;
 pub use memory::Memory;
+pub use meter::InterruptHandle;
 pub use module::Module;
 pub use registry::TypeId;
 pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreContextMut};

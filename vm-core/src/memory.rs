@@ -25,7 +25,7 @@ pub(crate) struct MemoryEntity {
     pub len: usize,
     pub ty: MemoryType,
     /// Largest size in pages the memory may grow to.
-    max_pages: u64,
+    pub max_pages: u64,
     /// The reserved address range; `None` for a memory that can never hold a byte.
     reservation: Option<region::Allocation>,
 }
@@ -149,7 +149,9 @@ impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
-        let ptr = opaque.memories.alloc(MemoryEntity::new(ty)?);
+        let entity = MemoryEntity::new(ty)?;
+        opaque.usage.memory_created(entity.len as u64)?;
+        let ptr = opaque.memories.alloc(entity);
         Ok(Memory { store: opaque.id, ptr })
     }
 
@@ -217,10 +219,15 @@ impl Memory {
     }
 
     /// Grows the memory by `delta` pages and returns the previous size in pages.
+    /// The store's quotas apply (`Store::set_limits`).
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
-        self.entity_mut(&mut store)
-            .grow(delta)
-            .ok_or_else(|| Error::Limit(format!("failed to grow memory by {delta} pages")))
+        let mut ctx = store.as_context_mut();
+        self.store.assert_same(ctx.opaque().id);
+        let mut ptr = self.ptr;
+        // SAFETY: as in `entity_mut`; the usage record is a different part of the store.
+        let entity = unsafe { ptr.as_mut() };
+        let refused = || Error::Limit(format!("failed to grow memory by {delta} pages"));
+        ctx.opaque_mut().usage.grow_memory(entity, delta)?.ok_or_else(refused)
     }
 
     /// Copies bytes out of the memory, or fails if the range is out of bounds.

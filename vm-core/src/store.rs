@@ -10,11 +10,14 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::engine::Engine;
+use crate::error::Error;
 use crate::func::FuncEntity;
 use crate::global::GlobalEntity;
 use crate::instance::{Instance, InstanceData};
 use crate::interp::exec::ExecStack;
+use crate::limits::{QuotaHit, StoreLimits, Usage};
 use crate::memory::MemoryEntity;
+use crate::meter::{InterruptHandle, Meter};
 use crate::table::TableEntity;
 
 /// Identifies a store; handles remember the store they belong to.
@@ -76,6 +79,10 @@ pub(crate) struct StoreOpaque {
     pub globals: Arena<GlobalEntity>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
     pub exec: ExecStack,
+    /// Fuel, deadline and interruption: read by compiled code's checks.
+    pub meter: Meter,
+    /// Quotas and what the store's guests use of them.
+    pub usage: Usage,
 }
 
 // SAFETY: the raw pointers in a store point into memory the store itself owns (entities, the value
@@ -97,6 +104,8 @@ impl StoreOpaque {
             globals: Arena::default(),
             externrefs: Vec::new(),
             exec: ExecStack::new(&engine.inner.config),
+            meter: Meter::new(engine.inner.config.consume_fuel, engine.inner.config.interruptible),
+            usage: Usage::default(),
         }
     }
 }
@@ -149,6 +158,65 @@ impl<T> Store<T> {
     /// The engine the store was created with.
     pub fn engine(&self) -> &Engine {
         &self.inner.opaque.engine
+    }
+
+    /// Sets the fuel the store's guests may use (WebAssembly instructions); running out traps.
+    /// Fails unless the engine meters fuel (`Config::consume_fuel`).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        if self.inner.opaque.meter.set_fuel(fuel) {
+            Ok(())
+        } else {
+            Err(Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))
+        }
+    }
+
+    /// The fuel left. Fails unless the engine meters fuel.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.inner
+            .opaque
+            .meter
+            .fuel()
+            .ok_or_else(|| Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))
+    }
+
+    /// Guests running later than `timeout` from now trap ("timeout quota exceeded"); `None`
+    /// removes the deadline. Fails unless the engine is interruptible (`Config::interruptible`).
+    pub fn set_timeout(&mut self, timeout: Option<std::time::Duration>) -> Result<(), Error> {
+        if self.inner.opaque.meter.set_timeout(timeout) {
+            Ok(())
+        } else {
+            Err(Error::Limit(
+                "deadlines need an interruptible engine: set `Config::interruptible`".into(),
+            ))
+        }
+    }
+
+    /// A handle that stops this store's running guest from another thread. Fails unless the
+    /// engine is interruptible (`Config::interruptible`).
+    pub fn interrupt_handle(&self) -> Result<InterruptHandle, Error> {
+        self.inner.opaque.meter.interrupt_handle().ok_or_else(|| {
+            Error::Limit(
+                "interrupts need an interruptible engine: set `Config::interruptible`".into(),
+            )
+        })
+    }
+
+    /// Sets the store's quotas on memories, tables and instances. They apply to what is created
+    /// or grown from now on.
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        self.inner.opaque.usage.limits = limits;
+    }
+
+    /// Limits how many WebAssembly calls may be active at once, below the engine's
+    /// `Config::max_call_depth`; going deeper is the "call stack exhausted" trap, naming the quota.
+    pub fn set_max_call_depth(&mut self, depth: u64) {
+        self.inner.opaque.exec.set_depth_quota(depth);
+    }
+
+    /// The last quota that refused something in this store, if any: what a guest that failed
+    /// to grow its memory ran into.
+    pub fn last_quota_hit(&self) -> Option<&QuotaHit> {
+        self.inner.opaque.usage.last_hit.as_ref()
     }
 }
 

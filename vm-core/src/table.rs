@@ -25,7 +25,7 @@ impl TableEntity {
         Ok(TableEntity { elements, ty })
     }
 
-    fn max(&self) -> u64 {
+    pub fn max(&self) -> u64 {
         let addressable = if self.ty.index64 { u64::MAX } else { u32::MAX as u64 };
         self.ty.maximum.unwrap_or(addressable).min(addressable)
     }
@@ -63,6 +63,7 @@ impl Table {
             return Err(Error::Type(format!("initial value {init:?} is not a {}", ty.element)));
         }
         let raw = init.to_raw(opaque);
+        opaque.usage.table_created(ty.initial)?;
         let ptr = opaque.tables.alloc(TableEntity::new(ty, raw)?);
         Ok(Table { store: opaque.id, ptr })
     }
@@ -111,7 +112,8 @@ impl Table {
         Ok(())
     }
 
-    /// Grows the table by `delta` elements set to `init`; returns the previous size.
+    /// Grows the table by `delta` elements set to `init`; returns the previous size. The store's
+    /// quotas apply (`Store::set_limits`).
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64, Error> {
         let mut ctx = store.as_context_mut();
         self.store.assert_same(ctx.opaque().id);
@@ -120,8 +122,7 @@ impl Table {
         let mut ptr = self.ptr;
         // SAFETY: as in `set`.
         let entity = unsafe { ptr.as_mut() };
-        entity
-            .grow(delta, raw)
-            .ok_or_else(|| Error::Limit(format!("failed to grow table by {delta}")))
+        let refused = || Error::Limit(format!("failed to grow table by {delta}"));
+        opaque.usage.grow_table(entity, delta, raw)?.ok_or_else(refused)
     }
 }

@@ -30,6 +30,14 @@ pub enum TrapCode {
     NullReference,
     /// Too deep a recursion: the call stack is exhausted.
     StackOverflow,
+    /// The store's fuel is used up.
+    OutOfFuel,
+    /// The store's deadline passed.
+    DeadlineExceeded,
+    /// The host interrupted the guest through an `InterruptHandle`.
+    Interrupted,
+    /// A memory or table quota refused a growth (with `trap_on_grow_failure`).
+    ResourceLimit,
     /// A host function failed.
     Host,
     /// The guest asked to exit (`proc_exit`) with this status.
@@ -52,6 +60,10 @@ impl TrapCode {
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::NullReference => "null reference",
             TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::DeadlineExceeded => "deadline exceeded",
+            TrapCode::Interrupted => "interrupted",
+            TrapCode::ResourceLimit => "resource limit exceeded",
             TrapCode::Host => "host function failed",
             TrapCode::Exit(_) => "exit",
         }
@@ -112,6 +124,11 @@ impl Trap {
             backtrace: Vec::new(),
             frames_omitted: 0,
         }
+    }
+
+    /// A trap with `code` and its own message.
+    pub(crate) fn with_message(code: TrapCode, message: impl Into<String>) -> Trap {
+        Trap { code, message: message.into(), backtrace: Vec::new(), frames_omitted: 0 }
     }
 
     /// A trap raised by a host function, with its own message.

@@ -123,6 +123,11 @@ pub(crate) enum Instr {
     },
     /// Trap: `unreachable` executed.
     Unreachable,
+    /// Fuel and interrupt check (metered engines only), at function entries and loop headers:
+    /// charges `cost` instructions, and takes the slow path when the budget runs out.
+    Check {
+        cost: u32,
+    },
 
     // ---- calls: arguments are in `base..`, results are written back from `base`
     /// Call a function defined in the same module, by defined-function index.

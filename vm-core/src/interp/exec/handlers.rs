@@ -33,7 +33,7 @@ macro_rules! define_handlers {
         use super::handlers::h;
         use super::calls;
         use super::semantics as sem;
-        use super::{Cx, Exit, Frame, Handler, Op, callee_code, ext, func_at, global_at, internal_error, load, mem_regs, rd, slow, store, trap, wr};
+        use super::{Cx, Exit, Frame, Handler, Op, callee_code, ext, func_at, global_at, internal_error, load, mem_regs, meter_refill, quota_exceeded, rd, slow, stack_exhausted, store, trap, wr};
         use crate::func::{FuncEntity, FuncKind};
         use crate::instance::InstanceData;
         use crate::interp::code::InterpFunc;
@@ -50,7 +50,7 @@ macro_rules! define_handlers {
             // the value stack before it is touched.
             unsafe {
                 if new_fp.add((*callee).frame_size as usize) > (*cx).stack_end || (*cx).depth >= (*cx).max_depth {
-                    return trap(ip, fp, cx, TrapCode::StackOverflow);
+                    return stack_exhausted(ip, fp, cx);
                 }
                 (*cx).frames.add((*cx).depth).write(Frame { func: (*cx).func, ip: resume, fp, inst: (*cx).inst });
                 (*cx).depth += 1;
@@ -207,6 +207,13 @@ macro_rules! define_handlers {
             return ret(cx);
         });
         h!(ip, fp, mb, ml, cx; Unreachable {} => { return trap(ip, fp, cx, TrapCode::Unreachable); });
+        h!(ip, fp, mb, ml, cx; Check { cost } => {
+            let budget = &mut (*(*cx).store).meter.budget;
+            *budget -= cost as i64;
+            if *budget < 0 && !meter_refill(ip, fp, cx) {
+                return Exit::Trap;
+            }
+        });
 
         // ---- calls
         h!(ip, fp, mb, ml, cx; CallInternal { func, base } => {
@@ -282,7 +289,10 @@ macro_rules! define_handlers {
         });
         h!(ip, fp, mb, ml, cx; MemorySize { dst, mem } => { wr(fp, dst, slow::memory_size((*cx).inst, mem)); });
         h!(ip, fp, mb, ml, cx; MemoryGrow { dst, delta, mem } => {
-            wr(fp, dst, slow::memory_grow((*cx).inst, mem, rd(fp, delta)));
+            match slow::memory_grow((*cx).store, (*cx).inst, mem, rd(fp, delta)) {
+                Some(old) => wr(fp, dst, old),
+                None => return quota_exceeded(ip, fp, cx),
+            }
             let (mb, ml) = mem_regs((*cx).inst);
             return next(ip.add(1), fp, mb, ml, cx);
         });
@@ -315,7 +325,10 @@ macro_rules! define_handlers {
         h!(ip, fp, mb, ml, cx; TableSize { dst, table } => { wr(fp, dst, slow::table_size((*cx).inst, table)); });
         h!(ip, fp, mb, ml, cx; TableGrow { dst, table, init } => {
             let (delta, _) = ext(ip);
-            wr(fp, dst, slow::table_grow((*cx).inst, table, rd(fp, init), rd(fp, delta)));
+            match slow::table_grow((*cx).store, (*cx).inst, table, rd(fp, init), rd(fp, delta)) {
+                Some(old) => wr(fp, dst, old),
+                None => return quota_exceeded(ip, fp, cx),
+            }
             return next(ip.add(2), fp, mb, ml, cx);
         });
         h!(ip, fp, mb, ml, cx; TableFill { table, start, value } => {
@@ -987,6 +1000,7 @@ macro_rules! define_handlers {
                 Instr::BrF64NotGe { .. } => BrF64NotGe,
                 Instr::Return0 { .. } => Return0,
                 Instr::Unreachable { .. } => Unreachable,
+                Instr::Check { .. } => Check,
             }
         }
     };

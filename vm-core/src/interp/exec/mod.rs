@@ -35,6 +35,7 @@ use super::isa::{Instr, Slot};
 use crate::engine::Config;
 use crate::func::{FuncEntity, FuncKind};
 use crate::instance::InstanceData;
+use crate::limits::{Quota, QuotaHit};
 use crate::store::StoreOpaque;
 use crate::trap::{FrameInfo, MAX_BACKTRACE, Trap, TrapCode};
 
@@ -127,7 +128,11 @@ pub(crate) struct ExecStack {
     slots: *mut u64,
     slots_len: usize,
     frames: *mut Frame,
+    /// Frames allocated: the engine's `max_call_depth`.
     max_depth: usize,
+    /// Frames a run may use: `max_depth`, or less under the store's call-depth quota.
+    depth_limit: usize,
+    depth_quota: Option<u64>,
     /// Frames in use by the calls active now (a run keeps this current before it calls a host
     /// function, so a nested call starts above it).
     depth: usize,
@@ -142,9 +147,19 @@ impl ExecStack {
             slots_len: config.max_wasm_stack / 8,
             frames: ptr::null_mut(),
             max_depth: config.max_call_depth,
+            depth_limit: config.max_call_depth,
+            depth_quota: None,
             depth: 0,
             top: 0,
         }
+    }
+
+    /// Limits active calls to `depth` (never above the engine's maximum). A run's entry call
+    /// saves no frame, so `depth` calls need `depth - 1` saved frames.
+    pub fn set_depth_quota(&mut self, depth: u64) {
+        let depth = depth.max(1);
+        self.depth_quota = Some(depth);
+        self.depth_limit = usize::try_from(depth - 1).unwrap_or(usize::MAX).min(self.max_depth);
     }
 
     fn slots_layout(&self) -> std::alloc::Layout {
@@ -383,6 +398,61 @@ unsafe fn trap(ip: *const Op, fp: *mut u64, cx: *mut Cx, code: TrapCode) -> Exit
     unsafe { fail(ip, fp, cx, Trap::new(code)) }
 }
 
+/// The trap for a call that does not fit with `depth` frames saved: "call stack exhausted",
+/// naming the store's call-depth quota when that is what was hit.
+#[cold]
+fn exhausted(store: &mut StoreOpaque, depth: usize) -> Trap {
+    match store.exec.depth_quota {
+        Some(limit) if depth as u64 + 1 >= limit => {
+            let hit = QuotaHit { quota: Quota::CallDepth, limit, requested: limit + 1 };
+            store.usage.last_hit = Some(hit.clone());
+            Trap::with_message(TrapCode::StackOverflow, format!("call stack exhausted: {hit}"))
+        }
+        _ => Trap::new(TrapCode::StackOverflow),
+    }
+}
+
+/// Ends the run: a call found no room on the value stack or the frame array.
+#[cold]
+#[inline(never)]
+unsafe fn stack_exhausted(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
+    // SAFETY: the live context of this run, whose store pointer is the whole store.
+    unsafe {
+        let trap = exhausted(&mut *(*cx).store, (*cx).depth);
+        fail(ip, fp, cx, trap)
+    }
+}
+
+/// Ends the run: a quota refused a growth and the store's quotas say refusals trap.
+#[cold]
+#[inline(never)]
+unsafe fn quota_exceeded(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
+    // SAFETY: as in `stack_exhausted`.
+    unsafe {
+        let trap = match &(*(*cx).store).usage.last_hit {
+            Some(hit) => crate::limits::quota_trap(hit),
+            None => Trap::new(TrapCode::ResourceLimit),
+        };
+        fail(ip, fp, cx, trap)
+    }
+}
+
+/// The slow path of a fuel or interrupt check: `true` to go on, `false` after recording the trap.
+#[cold]
+#[inline(never)]
+unsafe fn meter_refill(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
+    // SAFETY: as in `stack_exhausted`.
+    unsafe {
+        match (*(*cx).store).meter.refill() {
+            Ok(()) => true,
+            Err(trap) => {
+                fail(ip, fp, cx, trap);
+                false
+            }
+        }
+    }
+}
+
 /// Calls `func` with the arguments in `slots` and leaves its results there. `slots` must be as long
 /// as the larger of the parameter and result lists.
 ///
@@ -407,8 +477,8 @@ pub(crate) unsafe fn invoke(
         let callee = &*callee;
         let base = stack.top;
         let need = base + (callee.frame_size as usize).max(slots.len());
-        if need > stack.slots_len || stack.depth >= stack.max_depth {
-            return Err(Trap::new(TrapCode::StackOverflow));
+        if need > stack.slots_len || stack.depth > stack.depth_limit {
+            return Err(exhausted(&mut *store, stack.depth));
         }
         let fp = stack.slots.add(base);
         ptr::copy_nonoverlapping(slots.as_ptr(), fp, callee.num_params as usize);
@@ -421,7 +491,7 @@ pub(crate) unsafe fn invoke(
             inst,
             depth: stack.depth,
             entry_depth: stack.depth,
-            max_depth: stack.max_depth,
+            max_depth: stack.depth_limit,
             frames: stack.frames,
             slots_base: stack.slots,
             stack_end: stack.slots.add(stack.slots_len),

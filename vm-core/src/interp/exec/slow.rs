@@ -133,11 +133,17 @@ pub(super) unsafe fn memory_size(inst: *const InstanceData, mem: u32) -> u64 {
 ///
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
-pub(super) unsafe fn memory_grow(inst: *const InstanceData, mem: u32, delta: u64) -> u64 {
+/// `None` when the store's quota refused and refusals trap (the hit is in the store).
+pub(super) unsafe fn memory_grow(
+    store: *mut StoreOpaque,
+    inst: *const InstanceData,
+    mem: u32,
+    delta: u64,
+) -> Option<u64> {
     // SAFETY: per the contract.
-    let m = unsafe { memory(inst, mem) };
+    let (m, usage) = unsafe { (memory(inst, mem), &mut (*store).usage) };
     let failed = if m.ty.index64 { u64::MAX } else { u32::MAX as u64 };
-    m.grow(index_of(m.ty.index64, delta)).unwrap_or(failed)
+    usage.grow_memory(m, index_of(m.ty.index64, delta)).ok().map(|old| old.unwrap_or(failed))
 }
 
 /// # Safety
@@ -250,11 +256,18 @@ pub(super) unsafe fn table_size(inst: *const InstanceData, t: u32) -> u64 {
 ///
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
-pub(super) unsafe fn table_grow(inst: *const InstanceData, t: u32, init: u64, delta: u64) -> u64 {
+/// `None` as for `memory_grow`.
+pub(super) unsafe fn table_grow(
+    store: *mut StoreOpaque,
+    inst: *const InstanceData,
+    t: u32,
+    init: u64,
+    delta: u64,
+) -> Option<u64> {
     // SAFETY: per the contract.
-    let t = unsafe { table(inst, t) };
+    let (t, usage) = unsafe { (table(inst, t), &mut (*store).usage) };
     let failed = if t.ty.index64 { u64::MAX } else { u32::MAX as u64 };
-    t.grow(index_of(t.ty.index64, delta), init).unwrap_or(failed)
+    usage.grow_table(t, index_of(t.ty.index64, delta), init).ok().map(|old| old.unwrap_or(failed))
 }
 
 /// The range `start..start + len` of a table, or the out-of-bounds trap.

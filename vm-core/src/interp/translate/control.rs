@@ -62,6 +62,8 @@ impl Translator<'_> {
         // The back edge delivers the parameters in their temporaries: they must be there on entry.
         self.materialize_top(params.len());
         self.push_ctrl(CtrlKind::Loop, bt);
+        // Every iteration passes the header: a metered engine checks there.
+        self.open_fuel_site();
         self.forget_results();
     }
 
@@ -103,6 +105,9 @@ impl Translator<'_> {
 
     pub(super) fn end(&mut self) {
         let c = self.ctrl.pop().expect("validated control stack");
+        if matches!(c.kind, CtrlKind::Function | CtrlKind::Loop) {
+            self.close_fuel_site();
+        }
         if c.kind == CtrlKind::Function {
             if self.reachable {
                 self.return_();

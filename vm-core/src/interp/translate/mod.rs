@@ -118,6 +118,11 @@ pub(super) struct Translator<'a> {
     /// The constant pool, and the pool index of each value in it.
     consts: Vec<u64>,
     const_index: HashMap<u64, Slot>,
+    /// Whether the engine wants fuel and interrupt checks.
+    metered: bool,
+    /// The open checks (function entry, enclosing loops, innermost last): the index of each
+    /// `Check` and how many WebAssembly instructions it charges so far.
+    fuel_sites: Vec<(usize, u32)>,
 }
 
 /// Translates defined function `def` of `module`.
@@ -160,6 +165,8 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         stack_maps: Vec::new(),
         consts: Vec::new(),
         const_index: HashMap::new(),
+        metered: module.engine.config().metered(),
+        fuel_sites: Vec::new(),
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,
@@ -171,12 +178,18 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         else_patch: None,
         entry_reachable: true,
     });
+    // A check at entry is reported at the body's first byte.
+    t.offset = offset as u32;
+    t.open_fuel_site();
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
     let mut ops = wp::OperatorsReader::new(reader);
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         t.offset = offset as u32;
+        if let Some((_, count)) = t.fuel_sites.last_mut() {
+            *count = count.saturating_add(1);
+        }
         t.operator(op)?;
     }
     t.finish()
@@ -219,6 +232,22 @@ impl Translator<'_> {
             stack_maps: self.stack_maps.into(),
             consts: self.consts.into(),
         })
+    }
+
+    /// In a metered engine, emits a check here that charges the instructions translated until
+    /// the matching `close_fuel_site` (less those of nested loops, which charge their own).
+    fn open_fuel_site(&mut self) {
+        if self.metered {
+            let at = self.emit(Instr::Check { cost: 0 });
+            self.fuel_sites.push((at, 0));
+        }
+    }
+
+    /// Fixes the cost of the innermost open check.
+    fn close_fuel_site(&mut self) {
+        if let Some((at, count)) = self.fuel_sites.pop() {
+            self.code[at] = Instr::Check { cost: count };
+        }
     }
 
     /// The temporary slot of stack depth `pos` (provisional until relocation).

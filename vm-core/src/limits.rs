@@ -1,0 +1,342 @@
+//! Resource quotas of a store: how much linear memory (per memory and in total), how many table
+//! elements and how many instances its guests may have.
+//!
+//! Creating a memory or table past its quota fails instantiation with an error naming the quota;
+//! `memory.grow` and `table.grow` past it return -1, as the specification requires of a failed
+//! growth (or trap, when `trap_on_grow_failure` is set). Either way the store remembers the last
+//! quota that was hit ([`crate::Store::last_quota_hit`]), so an embedder such as the CLI can say
+//! why a guest that ran out of memory stopped.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::memory::MemoryEntity;
+use crate::table::TableEntity;
+use crate::trap::{Trap, TrapCode};
+
+/// The quotas of a store. `None` is unlimited (the default for every quota).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// Bytes any one linear memory may reach.
+    pub memory_size: Option<u64>,
+    /// Bytes all linear memories created in the store may reach together.
+    pub total_memory: Option<u64>,
+    /// Elements any one table may reach.
+    pub table_elements: Option<u64>,
+    /// Instances the store may hold.
+    pub instances: Option<u64>,
+    /// Whether a growth the quota refuses traps instead of returning -1.
+    pub trap_on_grow_failure: bool,
+}
+
+impl StoreLimits {
+    /// No quota at all.
+    pub fn new() -> StoreLimits {
+        StoreLimits::default()
+    }
+
+    /// Limits each linear memory to `bytes`.
+    pub fn memory_size(mut self, bytes: u64) -> StoreLimits {
+        self.memory_size = Some(bytes);
+        self
+    }
+
+    /// Limits all linear memories together to `bytes`.
+    pub fn total_memory(mut self, bytes: u64) -> StoreLimits {
+        self.total_memory = Some(bytes);
+        self
+    }
+
+    /// Limits each table to `elements`.
+    pub fn table_elements(mut self, elements: u64) -> StoreLimits {
+        self.table_elements = Some(elements);
+        self
+    }
+
+    /// Limits the number of instances.
+    pub fn instances(mut self, count: u64) -> StoreLimits {
+        self.instances = Some(count);
+        self
+    }
+
+    /// Makes a refused `memory.grow` or `table.grow` trap instead of returning -1.
+    pub fn trap_on_grow_failure(mut self, trap: bool) -> StoreLimits {
+        self.trap_on_grow_failure = trap;
+        self
+    }
+}
+
+/// Which quota was hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quota {
+    /// Bytes of one linear memory.
+    Memory,
+    /// Bytes of all linear memories together.
+    TotalMemory,
+    /// Elements of one table.
+    TableElements,
+    /// Instances in the store.
+    Instances,
+    /// Fuel (WebAssembly instructions).
+    Fuel,
+    /// Wall-clock time.
+    Deadline,
+    /// WebAssembly calls active at once.
+    CallDepth,
+}
+
+impl Quota {
+    /// How the quota is named in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Quota::Memory => "memory",
+            Quota::TotalMemory => "total memory",
+            Quota::TableElements => "table elements",
+            Quota::Instances => "instances",
+            Quota::Fuel => "fuel",
+            Quota::Deadline => "timeout",
+            Quota::CallDepth => "call depth",
+        }
+    }
+
+    fn is_bytes(self) -> bool {
+        matches!(self, Quota::Memory | Quota::TotalMemory)
+    }
+}
+
+/// A quota that refused something: which one, its limit and what was asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotaHit {
+    /// The quota.
+    pub quota: Quota,
+    /// Its limit (bytes, elements, instances, fuel units, milliseconds or calls).
+    pub limit: u64,
+    /// What the guest asked for, in the same unit.
+    pub requested: u64,
+}
+
+impl fmt::Display for QuotaHit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let amount = |n: u64| {
+            if self.quota.is_bytes() {
+                bytes(n)
+            } else if self.quota == Quota::Deadline {
+                format!("{:?}", std::time::Duration::from_millis(n))
+            } else {
+                n.to_string()
+            }
+        };
+        write!(f, "{} quota exceeded: limit {}", self.quota.name(), amount(self.limit))?;
+        match self.quota {
+            Quota::Fuel | Quota::Deadline => Ok(()),
+            _ => write!(f, ", asked for {}", amount(self.requested)),
+        }
+    }
+}
+
+/// A byte count the way people read it: `64 MiB`, `1.5 KiB`, `100 bytes`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if n >= size {
+            let whole = n / size;
+            let tenths = (n % size) * 10 / size;
+            return if n.is_multiple_of(size) {
+                format!("{whole} {unit}")
+            } else {
+                format!("{whole}.{tenths} {unit} ({n} bytes)")
+            };
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// A store's quotas and what its guests use of them.
+#[derive(Debug, Default)]
+pub(crate) struct Usage {
+    pub limits: StoreLimits,
+    /// Bytes of every linear memory the store has created.
+    pub memory_bytes: u64,
+    pub instances: u64,
+    pub last_hit: Option<QuotaHit>,
+}
+
+impl Usage {
+    fn refuse(&mut self, quota: Quota, limit: u64, requested: u64) -> QuotaHit {
+        let hit = QuotaHit { quota, limit, requested };
+        self.last_hit = Some(hit.clone());
+        hit
+    }
+
+    /// Checks a memory of `current` bytes growing to `desired`; on success the total counts it.
+    /// `Ok(false)` refuses the growth (`memory.grow` returns -1); `Err` when refusals trap.
+    pub fn memory_growing(&mut self, current: u64, desired: u64) -> Result<bool, Trap> {
+        let added = desired.saturating_sub(current);
+        let hit = if let Some(limit) = self.limits.memory_size.filter(|&l| desired > l) {
+            Some(self.refuse(Quota::Memory, limit, desired))
+        } else if let Some(limit) =
+            self.limits.total_memory.filter(|&l| self.memory_bytes.saturating_add(added) > l)
+        {
+            let total = self.memory_bytes.saturating_add(added);
+            Some(self.refuse(Quota::TotalMemory, limit, total))
+        } else {
+            None
+        };
+        self.grow_outcome(hit, |u| u.memory_bytes = u.memory_bytes.saturating_add(added))
+    }
+
+    /// Grows memory `m` by `delta` pages within the quotas: the old size in pages, `None` when
+    /// the quota, the memory's maximum or the system refuses, `Err` when a refusal traps.
+    pub fn grow_memory(&mut self, m: &mut MemoryEntity, delta: u64) -> Result<Option<u64>, Trap> {
+        let page = m.page_size();
+        let current = m.pages().saturating_mul(page);
+        let desired = m.pages().saturating_add(delta).saturating_mul(page);
+        if delta == 0 || desired > m.max_pages.saturating_mul(page) {
+            return Ok(m.grow(delta));
+        }
+        if !self.memory_growing(current, desired)? {
+            return Ok(None);
+        }
+        let old = m.grow(delta);
+        if old.is_none() {
+            self.memory_released(desired - current);
+        }
+        Ok(old)
+    }
+
+    /// Grows table `t` by `delta` elements set to `init` within the quota, as `grow_memory`.
+    pub fn grow_table(
+        &mut self,
+        t: &mut TableEntity,
+        delta: u64,
+        init: u64,
+    ) -> Result<Option<u64>, Trap> {
+        let desired = (t.elements.len() as u64).saturating_add(delta);
+        if delta == 0 || desired > t.max() {
+            return Ok(t.grow(delta, init));
+        }
+        if !self.table_growing(desired)? {
+            return Ok(None);
+        }
+        Ok(t.grow(delta, init))
+    }
+
+    /// Checks a table growing to `desired` elements, as `memory_growing`.
+    pub fn table_growing(&mut self, desired: u64) -> Result<bool, Trap> {
+        let hit = self
+            .limits
+            .table_elements
+            .filter(|&l| desired > l)
+            .map(|limit| self.refuse(Quota::TableElements, limit, desired));
+        self.grow_outcome(hit, |_| {})
+    }
+
+    fn grow_outcome(
+        &mut self,
+        hit: Option<QuotaHit>,
+        grant: impl FnOnce(&mut Usage),
+    ) -> Result<bool, Trap> {
+        match hit {
+            None => {
+                grant(self);
+                Ok(true)
+            }
+            Some(hit) if self.limits.trap_on_grow_failure => Err(quota_trap(&hit)),
+            Some(_) => Ok(false),
+        }
+    }
+
+    /// A growth that was granted by `memory_growing` did not happen after all (the system
+    /// refused): the total forgets it.
+    fn memory_released(&mut self, bytes: u64) {
+        self.memory_bytes = self.memory_bytes.saturating_sub(bytes);
+    }
+
+    /// Checks a new memory of `bytes` at instantiation.
+    pub fn memory_created(&mut self, bytes: u64) -> Result<(), Error> {
+        self.creation(|u| u.memory_growing(0, bytes))
+    }
+
+    /// Checks a new table of `elements` at instantiation.
+    pub fn table_created(&mut self, elements: u64) -> Result<(), Error> {
+        self.creation(|u| u.table_growing(elements))
+    }
+
+    fn creation(
+        &mut self,
+        check: impl FnOnce(&mut Usage) -> Result<bool, Trap>,
+    ) -> Result<(), Error> {
+        match check(self) {
+            Ok(true) => Ok(()),
+            _ => Err(self.quota_error()),
+        }
+    }
+
+    /// Counts a new instance.
+    pub fn instance_created(&mut self) -> Result<(), Error> {
+        if let Some(limit) = self.limits.instances.filter(|&l| self.instances >= l) {
+            let hit = self.refuse(Quota::Instances, limit, self.instances + 1);
+            return Err(Error::Limit(hit.to_string()));
+        }
+        self.instances += 1;
+        Ok(())
+    }
+
+    fn quota_error(&self) -> Error {
+        let hit = self.last_hit.as_ref().map_or_else(String::new, ToString::to_string);
+        Error::Limit(hit)
+    }
+}
+
+/// The trap that stops a guest at a quota.
+pub(crate) fn quota_trap(hit: &QuotaHit) -> Trap {
+    let code = match hit.quota {
+        Quota::Fuel => TrapCode::OutOfFuel,
+        Quota::Deadline => TrapCode::DeadlineExceeded,
+        Quota::CallDepth => TrapCode::StackOverflow,
+        _ => TrapCode::ResourceLimit,
+    };
+    Trap::with_message(code, hit.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_quota_the_limit_and_the_request() {
+        let hit = QuotaHit { quota: Quota::Memory, limit: 64 << 20, requested: 65 << 20 };
+        assert_eq!(hit.to_string(), "memory quota exceeded: limit 64 MiB, asked for 65 MiB");
+        let hit = QuotaHit { quota: Quota::Fuel, limit: 1000, requested: 1001 };
+        assert_eq!(hit.to_string(), "fuel quota exceeded: limit 1000");
+        assert_eq!(bytes(1536), "1.5 KiB (1536 bytes)");
+        assert_eq!(bytes(100), "100 bytes");
+    }
+
+    #[test]
+    fn memory_quota_refuses_growth_and_counts_the_total() {
+        let mut u = Usage {
+            limits: StoreLimits::new().memory_size(4 << 16).total_memory(6 << 16),
+            ..Usage::default()
+        };
+        assert_eq!(u.memory_growing(0, 3 << 16), Ok(true));
+        assert_eq!(u.memory_growing(3 << 16, 5 << 16), Ok(false));
+        assert_eq!(u.last_hit.as_ref().map(|h| h.quota), Some(Quota::Memory));
+        assert_eq!(u.memory_growing(0, 4 << 16), Ok(false), "7 pages in total");
+        assert_eq!(u.last_hit.as_ref().map(|h| h.quota), Some(Quota::TotalMemory));
+        assert_eq!(u.memory_growing(0, 3 << 16), Ok(true));
+        assert!(u.memory_created(1).is_err());
+        u.limits.trap_on_grow_failure = true;
+        let trap = u.memory_growing(3 << 16, 5 << 16).unwrap_err();
+        assert_eq!(trap.code(), TrapCode::ResourceLimit);
+    }
+
+    #[test]
+    fn instance_quota_counts() {
+        let mut u = Usage { limits: StoreLimits::new().instances(2), ..Usage::default() };
+        assert!(u.instance_created().is_ok());
+        assert!(u.instance_created().is_ok());
+        let err = u.instance_created().unwrap_err().to_string();
+        assert_eq!(err, "instances quota exceeded: limit 2, asked for 3");
+    }
+}

@@ -1,0 +1,159 @@
+//! Fuel, the deadline and interruption: the checks that stop a guest that runs too long.
+//!
+//! When the engine is configured for them ([`crate::Config::consume_fuel`],
+//! [`crate::Config::interruptible`]), compiled code has a check at every function entry and loop
+//! header that charges the WebAssembly instructions of the straight run it starts (the function
+//! body or loop body up to its next loop) against `budget`, a plain counter in the store. Only
+//! when the budget goes negative does the slow path run: it stops the guest if an interrupt was
+//! requested, the deadline has passed or the fuel is used up, and otherwise hands out the next
+//! slice of budget. Interruptible stores get small slices, so an interrupt or deadline is seen
+//! within about `SLICE` instructions; fuel alone gets all of it at once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::limits::{Quota, QuotaHit, quota_trap};
+use crate::trap::{Trap, TrapCode};
+
+/// Instructions between two looks at the interrupt flag and the clock.
+const SLICE: i64 = 20_000;
+
+/// Stops a running guest from another thread: the guest traps ("interrupted") at its next
+/// function entry or loop iteration. Cheap to clone; `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicBool>,
+}
+
+impl InterruptHandle {
+    /// Asks the guest running in the store to stop. If none is running, the next one to pass a
+    /// check stops.
+    pub fn interrupt(&self) {
+        self.flag.store(true, Ordering::Release);
+    }
+}
+
+/// A store's meter.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    /// Instructions left before the slow path must run. Read and written by compiled code.
+    pub budget: i64,
+    /// Fuel not yet handed out as budget; `None` when fuel is not metered.
+    reserve: Option<u64>,
+    /// The fuel last set, for the message when it runs out.
+    fuel_granted: u64,
+    deadline: Option<(Instant, Duration)>,
+    interrupt: Arc<AtomicBool>,
+    interruptible: bool,
+}
+
+impl Meter {
+    pub fn new(consume_fuel: bool, interruptible: bool) -> Meter {
+        Meter {
+            budget: 0,
+            reserve: consume_fuel.then_some(0),
+            fuel_granted: 0,
+            deadline: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            interruptible,
+        }
+    }
+
+    /// Fuel left, when fuel is metered.
+    pub fn fuel(&self) -> Option<u64> {
+        self.reserve.map(|r| r.saturating_add_signed(self.budget.max(0)))
+    }
+
+    /// Sets the fuel left; `false` when fuel is not metered.
+    pub fn set_fuel(&mut self, fuel: u64) -> bool {
+        if self.reserve.is_none() {
+            return false;
+        }
+        self.reserve = Some(fuel);
+        self.fuel_granted = fuel;
+        // The next check takes the slow path, which hands out the first slice.
+        self.budget = 0;
+        true
+    }
+
+    /// Sets a deadline `timeout` from now; `false` when the store is not interruptible.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> bool {
+        if !self.interruptible {
+            return false;
+        }
+        self.deadline = timeout.map(|t| (Instant::now() + t, t));
+        self.budget = self.budget.min(SLICE);
+        true
+    }
+
+    pub fn interrupt_handle(&self) -> Option<InterruptHandle> {
+        self.interruptible.then(|| InterruptHandle { flag: self.interrupt.clone() })
+    }
+
+    /// The slow path of a check, once `budget` is negative: the trap that stops the guest, or
+    /// a new slice of budget.
+    pub fn refill(&mut self) -> Result<(), Trap> {
+        if self.interruptible && self.interrupt.swap(false, Ordering::AcqRel) {
+            return Err(Trap::new(TrapCode::Interrupted));
+        }
+        if let Some((at, timeout)) = self.deadline
+            && Instant::now() >= at
+        {
+            let ms = timeout.as_millis().min(u64::MAX as u128) as u64;
+            return Err(quota_trap(&QuotaHit { quota: Quota::Deadline, limit: ms, requested: ms }));
+        }
+        let slice = if self.interruptible { SLICE } else { i64::MAX };
+        match self.reserve {
+            None => self.budget = slice,
+            Some(reserve) => {
+                // What is left once the overdraft is paid from the reserve.
+                let Some(left) = reserve.checked_add_signed(self.budget) else {
+                    self.reserve = Some(0);
+                    self.budget = 0;
+                    let granted = self.fuel_granted;
+                    let hit = QuotaHit { quota: Quota::Fuel, limit: granted, requested: granted };
+                    return Err(quota_trap(&hit));
+                };
+                let handed = left.min(slice as u64);
+                self.budget = handed as i64;
+                self.reserve = Some(left - handed);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuel_runs_out_after_what_was_granted() {
+        let mut m = Meter::new(true, false);
+        assert!(m.set_fuel(100));
+        m.budget -= 5;
+        m.refill().unwrap();
+        assert_eq!(m.fuel(), Some(95));
+        m.budget -= 95;
+        assert_eq!(m.fuel(), Some(0));
+        m.budget -= 1;
+        let trap = m.refill().unwrap_err();
+        assert_eq!(trap.code(), TrapCode::OutOfFuel);
+        assert_eq!(trap.message(), "fuel quota exceeded: limit 100");
+        assert_eq!(m.fuel(), Some(0));
+    }
+
+    #[test]
+    fn interrupts_and_deadlines_stop_at_the_next_slow_check() {
+        let mut m = Meter::new(false, true);
+        m.interrupt_handle().unwrap().interrupt();
+        assert_eq!(m.refill().unwrap_err().code(), TrapCode::Interrupted);
+        assert!(m.refill().is_ok(), "an interrupt stops one run");
+        assert!(m.set_timeout(Some(Duration::ZERO)));
+        let trap = m.refill().unwrap_err();
+        assert_eq!(trap.code(), TrapCode::DeadlineExceeded);
+        assert_eq!(trap.message(), "timeout quota exceeded: limit 0ns");
+        assert!(!Meter::new(true, false).set_timeout(None), "needs an interruptible engine");
+    }
+}
