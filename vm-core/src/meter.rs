@@ -87,6 +87,10 @@ impl Meter {
         true
     }
 
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.map(|(at, _)| at)
+    }
+
     pub fn interrupt_handle(&self) -> Option<InterruptHandle> {
         self.interruptible.then(|| InterruptHandle { flag: self.interrupt.clone() })
     }

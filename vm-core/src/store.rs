@@ -371,6 +371,12 @@ impl<'a, T> Caller<'a, T> {
     pub fn engine(&self) -> &Engine {
         &self.store.opaque.engine
     }
+
+    /// When the store's deadline passes, if it has one: a host function that blocks (a WASI
+    /// sleep) should not block past it, so the guest stops on time.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.store.opaque.meter.deadline()
+    }
 }
 
 impl<T> AsContext for Caller<'_, T> {
