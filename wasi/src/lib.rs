@@ -9,9 +9,11 @@
 
 mod ctx;
 mod errno;
+mod fs;
 mod memory;
 mod preview1;
+mod time;
 
-pub use ctx::{OutputBuffer, WasiCtx, WasiCtxBuilder};
+pub use ctx::{DirPerms, HostFile, OutputBuffer, WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
 pub use preview1::{Getter, MODULE, add_to_linker};
