@@ -74,7 +74,11 @@ fn fd_write(
         write_output(mem, ctx, fd, &iovs)?
     } else {
         {
-            let f = ctx.fds.get_mut(fd)?.file(Errno::Badf)?;
+            // A directory is not open for writing: `EBADF`, as natively.
+            let f = match ctx.fds.get_mut(fd)? {
+                Descriptor::File(f) => f,
+                _ => return Err(Errno::Badf),
+            };
             f.rights.need(FD_WRITE)?;
             let mut written: u32 = 0;
             for (buf, len) in iovs {
@@ -153,7 +157,11 @@ fn fd_pwrite(
     out: u32,
 ) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
-    let f = ctx.fds.get_mut(fd)?.file(Errno::Spipe)?;
+    let f = match ctx.fds.get_mut(fd)? {
+        Descriptor::File(f) => f,
+        Descriptor::Dir(_) => return Err(Errno::Badf),
+        _ => return Err(Errno::Spipe),
+    };
     f.rights.need(FD_WRITE | FD_SEEK)?;
     let mut written: u32 = 0;
     let mut at = offset;

@@ -1,9 +1,11 @@
 //! `path_*`: functions relative to a directory descriptor. Every path is resolved by cap-std
 //! inside that directory: `..` past it, absolute paths, and symbolic links that lead out (as the
 //! last component or in the middle) are refused with `ENOTCAPABLE`; hard links and renames
-//! cannot name anything outside either. Symbolic links are created with whatever target the
-//! guest gives (an absolute or escaping target makes a link that resolution will never follow
-//! out). Rights are checked first; a read-only pre-open refuses every change with `EPERM`.
+//! cannot name anything outside either. A symbolic link with a relative target is created even if
+//! the target leads out (resolution never follows it out); one with an absolute target is refused
+//! (`ENOTCAPABLE`), as cap-std and wasmtime refuse it, so that a guest cannot plant absolute links
+//! for host programs to follow. Rights are checked first; a read-only pre-open refuses every
+//! change with `EPERM`.
 
 use std::os::unix::ffi::OsStrExt;
 
@@ -288,7 +290,7 @@ fn path_symlink(
     let target = read_path(mem, old.0, old.1)?;
     let link = read_path(mem, new.0, new.1)?;
     let dir = &dir_with(ctx, fd, rights::PATH_SYMLINK)?.dir;
-    dir.symlink_contents(target, link).map_err(io)
+    dir.symlink(target, link).map_err(io)
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
