@@ -1,6 +1,7 @@
 //! `fd_readdir`: a directory's entries as `dirent` headers (d_next u64, d_ino u64, d_namlen
 //! u32, d_type u8: 24 bytes) each followed by its name, starting at a cookie. The cookie is the
-//! index of the entry in the listing, which begins with `.` and `..` (as wasmtime's does) and
+//! index of the entry in the listing, which begins with `.` and `..` (as wasmtime's does; `..`
+//! reports inode 0, since its real inode may lie outside the grant) and
 //! then the entries sorted by name, so it stays valid between calls. The buffer is filled
 //! completely, the last entry cut short if it does not fit: a result smaller than the buffer
 //! means the end of the directory was reached.
