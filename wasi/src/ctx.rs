@@ -1,33 +1,56 @@
-//! What a guest is granted: arguments, environment, standard streams, clocks and randomness.
-//! Nothing is granted by default: a context from `WasiCtxBuilder::new().build()` has no
-//! arguments, no environment, and standard streams that read nothing and write nowhere.
+//! What a guest is granted: arguments, environment, standard streams, pre-opened directories,
+//! clocks, randomness, and the quotas on open files and output. Nothing is granted by default: a
+//! context from `WasiCtxBuilder::new().build()` has no arguments, no environment, no directory,
+//! and standard streams that read nothing and write nowhere.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use cap_rand::{RngCore, SeedableRng};
 use cap_std::ambient_authority;
-use cap_std::time::{Instant, MonotonicClock, SystemClock};
 
-/// An open descriptor. Only the standard streams exist until the sandbox grants directories.
-pub(crate) enum Descriptor {
-    /// A stream the guest reads.
-    Input { reader: Box<dyn Read + Send>, terminal: bool },
-    /// A stream the guest writes.
-    Output { writer: Box<dyn Write + Send>, terminal: bool },
+use crate::fs::descriptor::{FILETYPE_CHARACTER_DEVICE, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN};
+use crate::fs::rights::{self, Rights};
+use crate::fs::{Descriptor, DirDesc, FdTable};
+use crate::time::Clocks;
+
+/// What a guest may do in a pre-opened directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirPerms {
+    /// Read files and list directories; every change is refused with `EPERM`.
+    ReadOnly,
+    /// Read, write, create, remove, rename and link inside the directory.
+    ReadWrite,
+}
+
+/// A host file for a standard stream: from `std::fs::File` or `cap_std::fs::File`.
+pub struct HostFile(std::fs::File);
+
+impl From<std::fs::File> for HostFile {
+    fn from(f: std::fs::File) -> Self {
+        HostFile(f)
+    }
+}
+
+impl From<cap_std::fs::File> for HostFile {
+    fn from(f: cap_std::fs::File) -> Self {
+        HostFile(f.into_std())
+    }
 }
 
 /// The state of one guest's WASI world.
 pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
-    pub(crate) fds: BTreeMap<u32, Descriptor>,
+    pub(crate) fds: FdTable,
     pub(crate) random: Box<dyn RngCore + Send>,
-    pub(crate) system_clock: SystemClock,
-    pub(crate) monotonic_clock: MonotonicClock,
-    /// Monotonic time counts from here, so the guest learns nothing of the host's uptime.
-    pub(crate) monotonic_start: Instant,
+    pub(crate) clocks: Clocks,
+    /// The output quota in bytes (standard output and error together), and what was written.
+    pub(crate) max_output: Option<u64>,
+    pub(crate) output_written: u64,
+    /// Set by a host function that must trap rather than return an errno.
+    pub(crate) trap: Option<String>,
 }
 
 impl std::fmt::Debug for WasiCtx {
@@ -35,7 +58,7 @@ impl std::fmt::Debug for WasiCtx {
         f.debug_struct("WasiCtx")
             .field("args", &self.args.len())
             .field("env", &self.env.len())
-            .field("fds", &self.fds.keys().collect::<Vec<_>>())
+            .field("fds", &self.fds.numbers())
             .finish_non_exhaustive()
     }
 }
@@ -48,6 +71,10 @@ pub struct WasiCtxBuilder {
     stdout: Descriptor,
     stderr: Descriptor,
     seed: Option<u64>,
+    preopens: Vec<(cap_std::fs::Dir, String, DirPerms)>,
+    max_open_files: Option<usize>,
+    max_output_bytes: Option<u64>,
+    virtual_clocks: bool,
 }
 
 impl Default for WasiCtxBuilder {
@@ -89,10 +116,14 @@ impl WasiCtxBuilder {
         WasiCtxBuilder {
             args: Vec::new(),
             env: Vec::new(),
-            stdin: Descriptor::Input { reader: Box::new(std::io::empty()), terminal: false },
-            stdout: Descriptor::Output { writer: Box::new(std::io::sink()), terminal: false },
-            stderr: Descriptor::Output { writer: Box::new(std::io::sink()), terminal: false },
+            stdin: input(Box::new(std::io::empty()), FILETYPE_UNKNOWN),
+            stdout: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN),
+            stderr: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN),
             seed: None,
+            preopens: Vec::new(),
+            max_open_files: None,
+            max_output_bytes: None,
+            virtual_clocks: false,
         }
     }
 
@@ -126,30 +157,91 @@ impl WasiCtxBuilder {
 
     /// Gives the guest the host's standard input, output and error.
     pub fn inherit_stdio(&mut self) -> &mut Self {
-        let terminal = std::io::stdin().is_terminal();
-        self.stdin = Descriptor::Input { reader: Box::new(std::io::stdin()), terminal };
-        let terminal = std::io::stdout().is_terminal();
-        self.stdout = Descriptor::Output { writer: Box::new(std::io::stdout()), terminal };
-        let terminal = std::io::stderr().is_terminal();
-        self.stderr = Descriptor::Output { writer: Box::new(std::io::stderr()), terminal };
+        let kind =
+            |terminal: bool| if terminal { FILETYPE_CHARACTER_DEVICE } else { FILETYPE_UNKNOWN };
+        self.stdin = input(Box::new(std::io::stdin()), kind(std::io::stdin().is_terminal()));
+        self.stdout = output(Box::new(std::io::stdout()), kind(std::io::stdout().is_terminal()));
+        self.stderr = output(Box::new(std::io::stderr()), kind(std::io::stderr().is_terminal()));
         self
     }
 
     /// Standard input reads from `reader`.
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
-        self.stdin = Descriptor::Input { reader: Box::new(reader), terminal: false };
+        self.stdin = input(Box::new(reader), FILETYPE_UNKNOWN);
         self
     }
 
     /// Standard output writes to `writer`.
     pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stdout = Descriptor::Output { writer: Box::new(writer), terminal: false };
+        self.stdout = output(Box::new(writer), FILETYPE_UNKNOWN);
         self
     }
 
     /// Standard error writes to `writer`.
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stderr = Descriptor::Output { writer: Box::new(writer), terminal: false };
+        self.stderr = output(Box::new(writer), FILETYPE_UNKNOWN);
+        self
+    }
+
+    /// Standard input reads from a host file.
+    pub fn stdin_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
+        self.stdin = input(Box::new(file.into().0), FILETYPE_REGULAR_FILE);
+        self
+    }
+
+    /// Standard output writes to a host file.
+    pub fn stdout_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
+        self.stdout = output(Box::new(file.into().0), FILETYPE_REGULAR_FILE);
+        self
+    }
+
+    /// Standard error writes to a host file.
+    pub fn stderr_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
+        self.stderr = output(Box::new(file.into().0), FILETYPE_REGULAR_FILE);
+        self
+    }
+
+    /// Grants `dir` to the guest as `guest_path` (what wasi-libc resolves absolute paths
+    /// against). Pre-opens get descriptors 3, 4, ... in the order they are granted.
+    pub fn preopened_dir(
+        &mut self,
+        dir: cap_std::fs::Dir,
+        guest_path: impl AsRef<str>,
+        perms: DirPerms,
+    ) -> &mut Self {
+        self.preopens.push((dir, guest_path.as_ref().to_string(), perms));
+        self
+    }
+
+    /// Opens the host directory `host` and grants it as `guest_path`.
+    pub fn preopened_dir_path(
+        &mut self,
+        host: impl AsRef<Path>,
+        guest_path: impl AsRef<str>,
+        perms: DirPerms,
+    ) -> std::io::Result<&mut Self> {
+        let dir = cap_std::fs::Dir::open_ambient_dir(host, ambient_authority())?;
+        Ok(self.preopened_dir(dir, guest_path, perms))
+    }
+
+    /// At most `n` descriptors open at once, the standard streams and pre-opens included: opening
+    /// more answers `EMFILE`. Unlimited by default.
+    pub fn max_open_files(&mut self, n: usize) -> &mut Self {
+        self.max_open_files = Some(n);
+        self
+    }
+
+    /// At most `n` bytes written to standard output and error together: the write that goes past
+    /// writes what fits, then traps. Unlimited by default.
+    pub fn max_output_bytes(&mut self, n: u64) -> &mut Self {
+        self.max_output_bytes = Some(n);
+        self
+    }
+
+    /// Virtual clocks: real time starts at 2000-01-01T00:00:00Z and monotonic time at 0; they
+    /// advance 1 µs per read and by whatever the guest sleeps, and sleeping takes no time.
+    pub fn virtual_clocks(&mut self) -> &mut Self {
+        self.virtual_clocks = true;
         self
     }
 
@@ -166,20 +258,36 @@ impl WasiCtxBuilder {
             Some(seed) => Box::new(cap_rand::rngs::StdRng::seed_from_u64(seed)),
             None => Box::new(cap_rand::std_rng_from_os_rng(ambient_authority())),
         };
-        let monotonic_clock = MonotonicClock::new(ambient_authority());
-        let monotonic_start = monotonic_clock.now();
-        let mut fds = BTreeMap::new();
-        fds.insert(0, taken.stdin);
-        fds.insert(1, taken.stdout);
-        fds.insert(2, taken.stderr);
+        let mut fds = FdTable::new(taken.max_open_files);
+        fds.insert_at(0, taken.stdin);
+        fds.insert_at(1, taken.stdout);
+        fds.insert_at(2, taken.stderr);
+        for (i, (dir, guest, perms)) in taken.preopens.into_iter().enumerate() {
+            let rights = Rights {
+                base: rights::DIR,
+                inheriting: rights::DIR | rights::FILE,
+                read_only: perms == DirPerms::ReadOnly,
+            };
+            let d = DirDesc { dir, rights, preopen: Some(guest) };
+            fds.insert_at(3 + i as u32, Descriptor::Dir(d));
+        }
         WasiCtx {
             args: taken.args,
             env: taken.env,
             fds,
             random,
-            system_clock: SystemClock::new(ambient_authority()),
-            monotonic_clock,
-            monotonic_start,
+            clocks: if taken.virtual_clocks { Clocks::virtual_clocks() } else { Clocks::host() },
+            max_output: taken.max_output_bytes,
+            output_written: 0,
+            trap: None,
         }
     }
+}
+
+fn input(reader: Box<dyn Read + Send>, filetype: u8) -> Descriptor {
+    Descriptor::Input { reader, filetype }
+}
+
+fn output(writer: Box<dyn Write + Send>, filetype: u8) -> Descriptor {
+    Descriptor::Output { writer, filetype, counted: true }
 }

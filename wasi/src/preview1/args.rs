@@ -10,10 +10,14 @@ use crate::memory::GuestMemory;
 fn write_strings(mem: &mut GuestMemory<'_>, items: &[Vec<u8>], ptrs: u32, buf: u32) -> WasiResult {
     let mut at = buf;
     for (i, item) in items.iter().enumerate() {
-        mem.write_u32(ptrs + 4 * i as u32, at)?;
+        // Guest pointers near the end of the address space must not overflow: `EFAULT`.
+        let slot =
+            (i as u32).checked_mul(4).and_then(|o| ptrs.checked_add(o)).ok_or(Errno::Fault)?;
+        mem.write_u32(slot, at)?;
         mem.write(at, item)?;
-        mem.write(at + item.len() as u32, &[0])?;
-        at = at.checked_add(item.len() as u32 + 1).ok_or(Errno::Overflow)?;
+        let end = at.checked_add(item.len() as u32).ok_or(Errno::Fault)?;
+        mem.write(end, &[0])?;
+        at = end.checked_add(1).ok_or(Errno::Fault)?;
     }
     Ok(())
 }

@@ -1,25 +1,64 @@
-//! `fd_*`: the descriptor functions. Only the standard streams exist so far; they behave as a
-//! terminal or a pipe does natively (no seeking, no stat beyond their type).
+//! `fd_*` data functions: read, write, pread, pwrite, seek, tell, sync, datasync, advise,
+//! allocate, close, renumber. Standard streams behave as a pipe does natively (no seeking);
+//! files check their rights; directories answer `EISDIR` to reads and writes and `EBADF` to
+//! positioning, as they have no stream.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 
+use cap_std::fs::FileExt;
 use silo_core::{Caller, Error, Linker};
 
 use super::{Getter, MODULE, with_memory};
-use crate::ctx::{Descriptor, WasiCtx};
+use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
+use crate::fs::Descriptor;
+use crate::fs::rights::{
+    FD_ADVISE, FD_ALLOCATE, FD_DATASYNC, FD_READ, FD_SEEK, FD_SYNC, FD_TELL, FD_WRITE,
+};
 use crate::memory::GuestMemory;
 
-const FILETYPE_UNKNOWN: u8 = 0;
-const FILETYPE_CHARACTER_DEVICE: u8 = 2;
-
-const RIGHT_FD_READ: u64 = 1 << 1;
-const RIGHT_FD_WRITE: u64 = 1 << 6;
-const RIGHT_FD_FILESTAT_GET: u64 = 1 << 21;
-const RIGHT_POLL_FD_READWRITE: u64 = 1 << 27;
-
-fn descriptor(ctx: &mut WasiCtx, fd: u32) -> Result<&mut Descriptor, Errno> {
-    ctx.fds.get_mut(&fd).ok_or(Errno::Badf)
+/// Writes to a standard output stream, counting towards the output quota: past the quota, what
+/// fits is written, then the call traps.
+fn write_output(
+    mem: &GuestMemory<'_>,
+    ctx: &mut WasiCtx,
+    fd: u32,
+    iovs: &[(u32, u32)],
+) -> Result<u32, Errno> {
+    let requested: u64 = iovs.iter().map(|&(_, len)| u64::from(len)).sum();
+    let before = ctx.output_written;
+    let limit = ctx.max_output;
+    let Descriptor::Output { writer, counted, .. } = ctx.fds.get_mut(fd)? else {
+        return Err(Errno::Badf);
+    };
+    let mut allowed = match limit {
+        Some(limit) if *counted => limit.saturating_sub(before),
+        _ => u64::MAX,
+    };
+    let mut written: u32 = 0;
+    for &(buf, len) in iovs {
+        let data = mem.slice(buf, len)?;
+        let take = data.len().min(usize::try_from(allowed).unwrap_or(usize::MAX));
+        writer.write_all(&data[..take])?;
+        allowed -= take as u64;
+        written = written.checked_add(take as u32).ok_or(Errno::Overflow)?;
+    }
+    // The guest's libc buffers already; what it writes must reach the stream now.
+    writer.flush()?;
+    if *counted {
+        ctx.output_written = before.saturating_add(requested);
+    }
+    if let Some(limit) = limit
+        && *counted
+        && ctx.output_written > limit
+    {
+        let n = ctx.output_written;
+        ctx.output_written = limit;
+        ctx.trap = Some(format!(
+            "output quota exceeded: {limit} bytes to stdout and stderr, the guest wrote {n}"
+        ));
+    }
+    Ok(written)
 }
 
 fn fd_write(
@@ -30,14 +69,28 @@ fn fd_write(
     n: u32,
     out: u32,
 ) -> WasiResult {
-    let Descriptor::Output { writer, .. } = descriptor(ctx, fd)? else { return Err(Errno::Badf) };
-    let mut written: u32 = 0;
-    for (buf, len) in mem.iovecs(iovs, n)? {
-        writer.write_all(mem.slice(buf, len)?)?;
-        written = written.checked_add(len).ok_or(Errno::Overflow)?;
-    }
-    // The guest's libc buffers already; what it writes must reach the stream now.
-    writer.flush()?;
+    let iovs = mem.iovecs(iovs, n)?;
+    let written = if matches!(ctx.fds.get(fd)?, Descriptor::Output { .. }) {
+        write_output(mem, ctx, fd, &iovs)?
+    } else {
+        {
+            // A directory is not open for writing: `EBADF`, as natively.
+            let f = match ctx.fds.get_mut(fd)? {
+                Descriptor::File(f) => f,
+                _ => return Err(Errno::Badf),
+            };
+            f.rights.need(FD_WRITE)?;
+            let mut written: u32 = 0;
+            for (buf, len) in iovs {
+                let got = (&f.file).write(mem.slice(buf, len)?)?;
+                written = written.saturating_add(got as u32);
+                if got < len as usize {
+                    break;
+                }
+            }
+            written
+        }
+    };
     mem.write_u32(out, written)
 }
 
@@ -49,11 +102,19 @@ fn fd_read(
     n: u32,
     out: u32,
 ) -> WasiResult {
-    let Descriptor::Input { reader, .. } = descriptor(ctx, fd)? else { return Err(Errno::Badf) };
+    let iovs = mem.iovecs(iovs, n)?;
+    let reader: &mut dyn Read = match ctx.fds.get_mut(fd)? {
+        Descriptor::Input { reader, .. } => reader,
+        d => {
+            let f = d.file(Errno::Badf)?;
+            f.rights.need(FD_READ)?;
+            &mut f.file
+        }
+    };
     let mut read: u32 = 0;
-    for (buf, len) in mem.iovecs(iovs, n)? {
+    for (buf, len) in iovs {
         let got = reader.read(mem.slice_mut(buf, len)?)?;
-        read += got as u32;
+        read = read.saturating_add(got as u32);
         if got < len as usize {
             break;
         }
@@ -61,145 +122,195 @@ fn fd_read(
     mem.write_u32(out, read)
 }
 
-fn fd_fdstat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
-    let (terminal, rights) = match descriptor(ctx, fd)? {
-        Descriptor::Input { terminal, .. } => (*terminal, RIGHT_FD_READ),
-        Descriptor::Output { terminal, .. } => (*terminal, RIGHT_FD_WRITE),
-    };
-    let filetype = if terminal { FILETYPE_CHARACTER_DEVICE } else { FILETYPE_UNKNOWN };
-    mem.write(out, &[0; 24])?;
-    mem.write(out, &[filetype])?;
-    mem.write_u64(out + 8, rights | RIGHT_POLL_FD_READWRITE | RIGHT_FD_FILESTAT_GET)?;
-    mem.write_u64(out + 16, 0)
-}
-
-fn fd_filestat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
-    let terminal = match descriptor(ctx, fd)? {
-        Descriptor::Input { terminal, .. } | Descriptor::Output { terminal, .. } => *terminal,
-    };
-    let filetype = if terminal { FILETYPE_CHARACTER_DEVICE } else { FILETYPE_UNKNOWN };
-    mem.write(out, &[0; 64])?;
-    mem.write(out + 16, &[filetype])?;
-    mem.write_u64(out + 24, 1)
-}
-
-/// For functions that make no sense on a stream: `EBADF` for a descriptor the guest does not have,
-/// otherwise the error a stream gives natively.
-fn on_stream(ctx: &mut WasiCtx, fd: u32, stream_error: Errno) -> WasiResult {
-    descriptor(ctx, fd)?;
-    Err(stream_error)
-}
-
-fn fd_renumber(ctx: &mut WasiCtx, from: u32, to: u32) -> WasiResult {
-    if !ctx.fds.contains_key(&to) {
-        return Err(Errno::Badf);
+fn fd_pread(
+    mem: &mut GuestMemory<'_>,
+    ctx: &mut WasiCtx,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    offset: u64,
+    out: u32,
+) -> WasiResult {
+    let iovs = mem.iovecs(iovs, n)?;
+    let f = ctx.fds.get_mut(fd)?.file(Errno::Spipe)?;
+    f.rights.need(FD_READ | FD_SEEK)?;
+    let mut read: u32 = 0;
+    let mut at = offset;
+    for (buf, len) in iovs {
+        let got = f.file.read_at(mem.slice_mut(buf, len)?, at)?;
+        read = read.saturating_add(got as u32);
+        at = at.saturating_add(got as u64);
+        if got < len as usize {
+            break;
+        }
     }
-    let d = ctx.fds.remove(&from).ok_or(Errno::Badf)?;
-    ctx.fds.insert(to, d);
+    mem.write_u32(out, read)
+}
+
+fn fd_pwrite(
+    mem: &mut GuestMemory<'_>,
+    ctx: &mut WasiCtx,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    offset: u64,
+    out: u32,
+) -> WasiResult {
+    let iovs = mem.iovecs(iovs, n)?;
+    let f = match ctx.fds.get_mut(fd)? {
+        Descriptor::File(f) => f,
+        Descriptor::Dir(_) => return Err(Errno::Badf),
+        _ => return Err(Errno::Spipe),
+    };
+    f.rights.need(FD_WRITE | FD_SEEK)?;
+    let mut written: u32 = 0;
+    let mut at = offset;
+    for (buf, len) in iovs {
+        let got = f.file.write_at(mem.slice(buf, len)?, at)?;
+        written = written.saturating_add(got as u32);
+        at = at.saturating_add(got as u64);
+        if got < len as usize {
+            break;
+        }
+    }
+    mem.write_u32(out, written)
+}
+
+const WHENCE_SET: u32 = 0;
+const WHENCE_CUR: u32 = 1;
+const WHENCE_END: u32 = 2;
+
+/// A file (directories have no position: `EBADF`; streams: `ESPIPE`).
+fn positioned(ctx: &mut WasiCtx, fd: u32) -> Result<&mut crate::fs::FileDesc, Errno> {
+    match ctx.fds.get_mut(fd)? {
+        Descriptor::File(f) => Ok(f),
+        Descriptor::Dir(_) => Err(Errno::Badf),
+        _ => Err(Errno::Spipe),
+    }
+}
+
+fn fd_seek(
+    mem: &mut GuestMemory<'_>,
+    ctx: &mut WasiCtx,
+    fd: u32,
+    offset: i64,
+    whence: u32,
+    out: u32,
+) -> WasiResult {
+    let f = positioned(ctx, fd)?;
+    let tell_only = offset == 0 && whence == WHENCE_CUR;
+    f.rights.need(if tell_only { FD_TELL } else { FD_SEEK })?;
+    let to = match whence {
+        WHENCE_SET => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::Inval)?),
+        WHENCE_CUR => SeekFrom::Current(offset),
+        WHENCE_END => SeekFrom::End(offset),
+        _ => return Err(Errno::Inval),
+    };
+    let pos = (&f.file).seek(to)?;
+    mem.write_u64(out, pos)
+}
+
+fn fd_tell(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
+    let f = positioned(ctx, fd)?;
+    f.rights.need(FD_TELL)?;
+    let pos = (&f.file).stream_position()?;
+    mem.write_u64(out, pos)
+}
+
+fn fd_sync(ctx: &mut WasiCtx, fd: u32, data_only: bool) -> WasiResult {
+    let right = if data_only { FD_DATASYNC } else { FD_SYNC };
+    match ctx.fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.need(right)?;
+            if data_only { f.file.sync_data()? } else { f.file.sync_all()? }
+        }
+        Descriptor::Dir(d) => {
+            d.rights.need(right)?;
+            rustix::fs::fsync(&d.dir).map_err(std::io::Error::from)?;
+        }
+        _ => return Err(Errno::Inval),
+    }
+    Ok(())
+}
+
+fn fd_advise(ctx: &mut WasiCtx, fd: u32, _offset: u64, _len: u64, advice: u32) -> WasiResult {
+    let f = positioned(ctx, fd)?;
+    f.rights.need(FD_ADVISE)?;
+    // Advice is a hint; the values are checked and nothing more is promised.
+    if advice > 5 {
+        return Err(Errno::Inval);
+    }
+    Ok(())
+}
+
+fn fd_allocate(ctx: &mut WasiCtx, fd: u32, offset: u64, len: u64) -> WasiResult {
+    let f = positioned(ctx, fd)?;
+    f.rights.need(FD_ALLOCATE)?;
+    let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+    if len == 0 {
+        return Err(Errno::Inval);
+    }
+    if end > f.file.metadata()?.len() {
+        f.file.set_len(end)?;
+    }
     Ok(())
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
-    linker.func_wrap(
-        MODULE,
-        "fd_write",
-        move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
-            with_memory(&mut c, get, |mem, ctx| fd_write(mem, ctx, fd, iovs, n, out))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_read",
-        move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
-            with_memory(&mut c, get, |mem, ctx| fd_read(mem, ctx, fd, iovs, n, out))
-        },
-    )?;
-    linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: u32| {
-        with_memory(&mut c, get, |_, ctx| ctx.fds.remove(&fd).map(|_| ()).ok_or(Errno::Badf))
-    })?;
-    linker.func_wrap(MODULE, "fd_fdstat_get", move |mut c: Caller<'_, T>, fd: u32, out: u32| {
-        with_memory(&mut c, get, |mem, ctx| fd_fdstat_get(mem, ctx, fd, out))
-    })?;
-    linker.func_wrap(
-        MODULE,
-        "fd_filestat_get",
-        move |mut c: Caller<'_, T>, fd: u32, out: u32| {
-            with_memory(&mut c, get, |mem, ctx| fd_filestat_get(mem, ctx, fd, out))
-        },
-    )?;
-    // What a stream answers to the functions that only make sense on files, grouped by
-    // signature (the arguments past the descriptor are not looked at).
-    for (name, errno) in [("fd_sync", Errno::Inval), ("fd_datasync", Errno::Inval)] {
-        linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
-        })?;
-    }
-    for (name, errno) in [("fd_tell", Errno::Spipe), ("fd_fdstat_set_flags", Errno::Notsup)] {
-        linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32, _: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
-        })?;
-    }
-    linker.func_wrap(
-        MODULE,
-        "fd_filestat_set_size",
-        move |mut c: Caller<'_, T>, fd: u32, _: u64| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Inval))
-        },
-    )?;
-    for (name, errno) in [("fd_fdstat_set_rights", Errno::Notsup), ("fd_allocate", Errno::Spipe)] {
-        linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32, _: u64, _: u64| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
-        })?;
-    }
-    for (name, errno) in [("fd_filestat_set_times", Errno::Notsup), ("fd_advise", Errno::Spipe)] {
+    type Io = fn(&mut GuestMemory<'_>, &mut WasiCtx, u32, u32, u32, u32) -> WasiResult;
+    for (name, f) in [("fd_write", fd_write as Io), ("fd_read", fd_read as Io)] {
         linker.func_wrap(
             MODULE,
             name,
-            move |mut c: Caller<'_, T>, fd: u32, _: u64, _: u64, _: u32| {
-                with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
+            move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
+                with_memory(&mut c, get, |mem, ctx| f(mem, ctx, fd, iovs, n, out))
+            },
+        )?;
+    }
+    type PIo = fn(&mut GuestMemory<'_>, &mut WasiCtx, u32, u32, u32, u64, u32) -> WasiResult;
+    for (name, f) in [("fd_pwrite", fd_pwrite as PIo), ("fd_pread", fd_pread as PIo)] {
+        linker.func_wrap(
+            MODULE,
+            name,
+            move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, offset: u64, out: u32| {
+                with_memory(&mut c, get, |mem, ctx| f(mem, ctx, fd, iovs, n, offset, out))
             },
         )?;
     }
     linker.func_wrap(
         MODULE,
         "fd_seek",
-        move |mut c: Caller<'_, T>, fd: u32, _offset: i64, _whence: u32, _out: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Spipe))
+        move |mut c: Caller<'_, T>, fd: u32, offset: i64, whence: u32, out: u32| {
+            with_memory(&mut c, get, |mem, ctx| fd_seek(mem, ctx, fd, offset, whence, out))
         },
     )?;
-    for (name, errno) in [("fd_pwrite", Errno::Spipe), ("fd_pread", Errno::Spipe)] {
-        linker.func_wrap(
-            MODULE,
-            name,
-            move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _n: u32, _offset: u64, _out: u32| {
-                with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, errno))
-            },
-        )?;
+    linker.func_wrap(MODULE, "fd_tell", move |mut c: Caller<'_, T>, fd: u32, out: u32| {
+        with_memory(&mut c, get, |mem, ctx| fd_tell(mem, ctx, fd, out))
+    })?;
+    for (name, data_only) in [("fd_sync", false), ("fd_datasync", true)] {
+        linker.func_wrap(MODULE, name, move |mut c: Caller<'_, T>, fd: u32| {
+            with_memory(&mut c, get, |_, ctx| fd_sync(ctx, fd, data_only))
+        })?;
     }
     linker.func_wrap(
         MODULE,
-        "fd_readdir",
-        move |mut c: Caller<'_, T>, fd: u32, _buf: u32, _len: u32, _cookie: u64, _out: u32| {
-            with_memory(&mut c, get, |_, ctx| on_stream(ctx, fd, Errno::Notdir))
+        "fd_advise",
+        move |mut c: Caller<'_, T>, fd: u32, offset: u64, len: u64, advice: u32| {
+            with_memory(&mut c, get, |_, ctx| fd_advise(ctx, fd, offset, len, advice))
         },
     )?;
-    linker.func_wrap(MODULE, "fd_renumber", move |mut c: Caller<'_, T>, from: u32, to: u32| {
-        with_memory(&mut c, get, |_, ctx| fd_renumber(ctx, from, to))
+    linker.func_wrap(
+        MODULE,
+        "fd_allocate",
+        move |mut c: Caller<'_, T>, fd: u32, offset: u64, len: u64| {
+            with_memory(&mut c, get, |_, ctx| fd_allocate(ctx, fd, offset, len))
+        },
+    )?;
+    linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: u32| {
+        with_memory(&mut c, get, |_, ctx| ctx.fds.remove(fd).map(drop))
     })?;
-    // No directory is pre-opened: every descriptor answers that it is not one.
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_get",
-        move |mut c: Caller<'_, T>, _fd: u32, _out: u32| {
-            with_memory(&mut c, get, |_, _| Err(Errno::Badf))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_dir_name",
-        move |mut c: Caller<'_, T>, _fd: u32, _path: u32, _len: u32| {
-            with_memory(&mut c, get, |_, _| Err(Errno::Badf))
-        },
-    )?;
+    linker.func_wrap(MODULE, "fd_renumber", move |mut c: Caller<'_, T>, from: u32, to: u32| {
+        with_memory(&mut c, get, |_, ctx| ctx.fds.renumber(from, to))
+    })?;
     Ok(())
 }

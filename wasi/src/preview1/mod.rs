@@ -1,21 +1,27 @@
 //! `wasi_snapshot_preview1`: the host functions, wired into a `Linker`.
 //!
-//! Every function of the preview1 interface is defined, so any `wasm32-wasi` program links. What
-//! this crate implements today: arguments, environment, the standard streams, clocks, sleeping
-//! through `poll_oneoff`, randomness and exit. No directory is granted yet, so path functions
-//! and descriptors other than 0–2 answer `EBADF` (there is no such descriptor), and sockets
-//! answer `ENOTSUP`: that is exactly what a guest granted nothing should see.
+//! Every function of the preview1 interface is defined, so any `wasm32-wasi` program links, and
+//! each behaves as its witx definition says: arguments and environment; the standard streams
+//! (host streams, buffers or host files); files and directories inside the pre-opened
+//! directories, every path resolved by cap-std so that `..`, absolute paths, symbolic links and
+//! hard links cannot leave them (`ENOTCAPABLE`), read-only pre-opens refusing every change
+//! (`EPERM`), rights that only shrink; clocks (host or virtual), `poll_oneoff` on clocks and
+//! descriptors, randomness and exit. Signals (`proc_raise`) and sockets are not part of the
+//! sandbox: `ENOTSUP`, and no socket is ever granted.
 
 mod args;
 mod clocks;
 mod fd;
+mod fdstat;
 mod path;
+mod poll;
 mod proc;
+mod readdir;
 
 use silo_core::{Caller, Error, Extern, Linker, Trap};
 
 use crate::ctx::WasiCtx;
-use crate::errno::WasiResult;
+use crate::errno::{Errno, WasiResult};
 use crate::memory::GuestMemory;
 
 /// Finds the guest's `WasiCtx` in the store's host data.
@@ -25,7 +31,7 @@ pub type Getter<T> = fn(&mut T) -> &mut WasiCtx;
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
 /// Runs `f` with the caller's exported memory and its `WasiCtx`, and turns the outcome into the
-/// errno the guest receives.
+/// errno the guest receives, or into a trap if `f` asked for one (an exceeded quota).
 fn with_memory<T>(
     caller: &mut Caller<'_, T>,
     get: Getter<T>,
@@ -37,10 +43,21 @@ fn with_memory<T>(
     };
     let (bytes, data) = memory.data_and_store_mut(&mut *caller);
     let mut mem = GuestMemory::new(bytes);
-    Ok(match f(&mut mem, get(data)) {
+    let ctx = get(data);
+    let result = f(&mut mem, ctx);
+    if let Some(message) = ctx.trap.take() {
+        return Err(Trap::host(message));
+    }
+    Ok(match result {
         Ok(()) => 0,
         Err(e) => e as i32,
     })
+}
+
+/// A guest path: `len` bytes at `ptr` that must be UTF-8 (`EILSEQ` otherwise).
+fn read_path(mem: &GuestMemory<'_>, ptr: u32, len: u32) -> Result<String, Errno> {
+    let bytes = mem.slice(ptr, len)?;
+    std::str::from_utf8(bytes).map(str::to_string).map_err(|_| Errno::Ilseq)
 }
 
 /// Defines every `wasi_snapshot_preview1` function in `linker`, reading the guest's context
@@ -48,7 +65,10 @@ fn with_memory<T>(
 pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
     args::define(linker, get)?;
     clocks::define(linker, get)?;
+    poll::define(linker, get)?;
     fd::define(linker, get)?;
+    fdstat::define(linker, get)?;
+    readdir::define(linker, get)?;
     path::define(linker, get)?;
     proc::define(linker, get)?;
     Ok(())

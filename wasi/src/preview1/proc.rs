@@ -1,5 +1,6 @@
 //! Process-level functions: `proc_exit`, `proc_raise`, `random_get`, and the socket functions,
-//! which answer `ENOTSUP` (no socket can be granted yet).
+//! which answer `ENOTSOCK` on a descriptor the guest has (no socket is ever granted) and `EBADF`
+//! otherwise.
 
 use cap_rand::RngCore;
 use silo_core::{Caller, Error, Linker, Trap};
@@ -9,7 +10,8 @@ use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
 
 fn not_a_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
-    if ctx.fds.contains_key(&fd) { Err(Errno::Notsup) } else { Err(Errno::Badf) }
+    ctx.fds.get(fd)?;
+    Err(Errno::Notsock)
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {

@@ -1,0 +1,70 @@
+//! One open descriptor: a standard stream, a file or a directory, with its rights and flags.
+
+use std::io::{Read, Write};
+
+use super::rights::Rights;
+use crate::errno::Errno;
+
+/// A regular file (or anything that is not a directory) opened through a directory.
+pub(crate) struct FileDesc {
+    pub file: cap_std::fs::File,
+    pub rights: Rights,
+    /// The witx `fdflags` the guest set (append, dsync, nonblock, rsync, sync).
+    pub fdflags: u16,
+}
+
+/// A directory: a pre-open or one opened from one.
+pub(crate) struct DirDesc {
+    pub dir: cap_std::fs::Dir,
+    pub rights: Rights,
+    /// The guest path of a pre-opened directory (what `fd_prestat_dir_name` reports).
+    pub preopen: Option<String>,
+}
+
+/// An open descriptor.
+pub(crate) enum Descriptor {
+    /// A stream the guest reads (standard input).
+    Input {
+        reader: Box<dyn Read + Send>,
+        filetype: u8,
+    },
+    /// A stream the guest writes; `counted` streams (standard output and error) count towards
+    /// the output quota.
+    Output {
+        writer: Box<dyn Write + Send>,
+        filetype: u8,
+        counted: bool,
+    },
+    File(FileDesc),
+    Dir(DirDesc),
+}
+
+pub const FILETYPE_UNKNOWN: u8 = 0;
+pub const FILETYPE_CHARACTER_DEVICE: u8 = 2;
+pub const FILETYPE_DIRECTORY: u8 = 3;
+pub const FILETYPE_REGULAR_FILE: u8 = 4;
+
+pub const FDFLAGS_APPEND: u16 = 1;
+pub const FDFLAGS_DSYNC: u16 = 2;
+pub const FDFLAGS_NONBLOCK: u16 = 4;
+pub const FDFLAGS_RSYNC: u16 = 8;
+pub const FDFLAGS_SYNC: u16 = 16;
+
+impl Descriptor {
+    /// The directory, or `ENOTDIR`.
+    pub fn dir(&self) -> Result<&DirDesc, Errno> {
+        match self {
+            Descriptor::Dir(d) => Ok(d),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    /// The file: `EISDIR` for a directory, `err` for a stream.
+    pub fn file(&mut self, stream_err: Errno) -> Result<&mut FileDesc, Errno> {
+        match self {
+            Descriptor::File(f) => Ok(f),
+            Descriptor::Dir(_) => Err(Errno::Isdir),
+            _ => Err(stream_err),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The descriptor table: numbers to descriptors, lowest free number first, with the optional
+//! open-files quota (`EMFILE` past it, counting the standard streams and pre-opens).
+
+use std::collections::BTreeMap;
+
+use super::descriptor::Descriptor;
+use crate::errno::Errno;
+
+pub(crate) struct FdTable {
+    map: BTreeMap<u32, Descriptor>,
+    max_open: Option<usize>,
+}
+
+impl FdTable {
+    pub fn new(max_open: Option<usize>) -> Self {
+        FdTable { map: BTreeMap::new(), max_open }
+    }
+
+    /// Places `d` at `fd` (used while building: no quota check).
+    pub fn insert_at(&mut self, fd: u32, d: Descriptor) {
+        self.map.insert(fd, d);
+    }
+
+    /// Gives `d` the lowest free number, or `EMFILE` if the quota is reached.
+    pub fn push(&mut self, d: Descriptor) -> Result<u32, Errno> {
+        if self.max_open.is_some_and(|max| self.map.len() >= max) {
+            return Err(Errno::Mfile);
+        }
+        let mut fd = 0u32;
+        for &used in self.map.keys() {
+            if used != fd {
+                break;
+            }
+            fd = fd.checked_add(1).ok_or(Errno::Mfile)?;
+        }
+        self.map.insert(fd, d);
+        Ok(fd)
+    }
+
+    pub fn get(&self, fd: u32) -> Result<&Descriptor, Errno> {
+        self.map.get(&fd).ok_or(Errno::Badf)
+    }
+
+    pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
+        self.map.get_mut(&fd).ok_or(Errno::Badf)
+    }
+
+    pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
+        self.map.remove(&fd).ok_or(Errno::Badf)
+    }
+
+    /// `fd_renumber`: both must be open; `to` is closed and `from` takes its number.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        if !self.map.contains_key(&from) || !self.map.contains_key(&to) {
+            return Err(Errno::Badf);
+        }
+        if from != to {
+            let d = self.remove(from)?;
+            self.map.insert(to, d);
+        }
+        Ok(())
+    }
+
+    pub fn numbers(&self) -> Vec<u32> {
+        self.map.keys().copied().collect()
+    }
+}
