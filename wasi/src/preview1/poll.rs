@@ -8,6 +8,10 @@ use std::io::Seek;
 
 use silo_core::{Caller, Error, Linker};
 
+use std::time::Instant;
+
+use crate::time::Clocks;
+
 use super::{Getter, MODULE, with_memory};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
@@ -98,6 +102,7 @@ fn readiness(ctx: &mut WasiCtx, fd: u32, kind: u8) -> Result<u64, Errno> {
 fn poll_oneoff(
     mem: &mut GuestMemory<'_>,
     ctx: &mut WasiCtx,
+    store_deadline: Option<Instant>,
     input: u32,
     out: u32,
     n: u32,
@@ -131,6 +136,12 @@ fn poll_oneoff(
                 sleep = sleep.min(deadline.saturating_sub(ctx.clocks.now(id)?));
             }
         }
+        // Never past the store's deadline: the guest must stop on time, and it does at its
+        // next check once this returns (with no event, if no clock fired).
+        if let Some(at) = store_deadline.filter(|_| matches!(ctx.clocks, Clocks::Host { .. })) {
+            let left = at.saturating_duration_since(Instant::now()).as_nanos();
+            sleep = sleep.min(left.min(u64::MAX as u128) as u64);
+        }
         ctx.clocks.sleep(sleep);
     }
     // Every clock that has fired by now.
@@ -153,7 +164,10 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Resu
         MODULE,
         "poll_oneoff",
         move |mut c: Caller<'_, T>, input: u32, out: u32, n: u32, nevents: u32| {
-            with_memory(&mut c, get, |mem, ctx| poll_oneoff(mem, ctx, input, out, n, nevents))
+            let deadline = c.deadline();
+            with_memory(&mut c, get, |mem, ctx| {
+                poll_oneoff(mem, ctx, deadline, input, out, n, nevents)
+            })
         },
     )?;
     Ok(())
