@@ -5,8 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
 use crate::policy::{self, ZERO_CALL_DEPTH, ZERO_FUEL, ZERO_INSTANCES, ZERO_TIMEOUT};
@@ -33,8 +33,9 @@ impl Policy {
     /// read_only = false              # default: false
     ///
     /// [env]
-    /// LANG = "C.UTF-8"               # a literal value
-    /// inherit = ["HOME", "TERM"]     # the host's value, when set (`inherit` is reserved)
+    /// LANG = "C.UTF-8"               # a literal value (values are granted sorted by name)
+    /// inherit = ["HOME", "TERM"]     # then these, with the host's value when set;
+    ///                                #   `inherit` is reserved: not a variable name here
     ///
     /// [stdio]                        # each: "inherit" | "null" | "pipe" | { file = "path" }
     /// stdin = "null"                 # default for all three: "null"
@@ -69,14 +70,22 @@ impl Policy {
         let read_error = |source| PolicyError::Read { path: path.to_path_buf(), source };
         let file = std::fs::File::open(path).map_err(read_error)?;
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_MANIFEST_BYTES + 1), &mut bytes)
-            .map_err(read_error)?;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_MANIFEST_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(read_error)?;
         let name = path.display().to_string();
-        let whole = |message: String| PolicyError::Manifest { file: name.clone(), line: None, message };
+        let whole =
+            |message: String| PolicyError::Manifest { file: name.clone(), line: None, message };
         if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-            return Err(whole(format!("the manifest is larger than {}", units::format_size(MAX_MANIFEST_BYTES))));
+            return Err(whole(format!(
+                "the manifest is larger than {}",
+                units::format_size(MAX_MANIFEST_BYTES)
+            )));
         }
-        let text = String::from_utf8(bytes).map_err(|e| whole(format!("the manifest is not UTF-8: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| whole(format!("the manifest is not UTF-8: {e}")))?;
         parse(&text, &name, Some(path.parent().unwrap_or(Path::new(""))))
     }
 }
@@ -90,7 +99,7 @@ fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Policy, PolicyEr
         message,
     };
     let resolve = |p: PathBuf| match base {
-        Some(base) if p.is_relative() => base.join(p),
+        Some(base) if p.is_relative() => base.join(p.strip_prefix(".").unwrap_or(&p)),
         _ => p,
     };
 
@@ -101,8 +110,13 @@ fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Policy, PolicyEr
             None => (d.host.get_ref().clone(), d.host.span()),
         };
         policy::check_guest_path(&guest).map_err(|e| at(span.clone(), format!("[[dir]]: {e}")))?;
-        if let Some((first, _)) = dirs.iter().find(|(g, _)| policy::guest_key(&g.guest) == policy::guest_key(&guest)) {
-            return Err(at(span, format!("[[dir]]: {}", policy::duplicate_guest(&first.guest, &guest))));
+        if let Some((first, _)) =
+            dirs.iter().find(|(g, _)| policy::guest_key(&g.guest) == policy::guest_key(&guest))
+        {
+            return Err(at(
+                span,
+                format!("[[dir]]: {}", policy::duplicate_guest(&first.guest, &guest)),
+            ));
         }
         let host = resolve(PathBuf::from(d.host.into_inner()));
         dirs.push((DirGrant { host, guest, read_only: d.read_only }, span));
@@ -198,7 +212,13 @@ fn section_at(text: &str, line: usize) -> Option<String> {
 /// The header a line declares, without any trailing comment.
 fn header(line: &str) -> Option<String> {
     let line = line.trim();
-    let end = if line.starts_with("[[") { line.find("]]")? + 2 } else if line.starts_with('[') { line.find(']')? + 1 } else { return None };
+    let end = if line.starts_with("[[") {
+        line.find("]]")? + 2
+    } else if line.starts_with('[') {
+        line.find(']')? + 1
+    } else {
+        return None;
+    };
     let inner: String = line[..end].chars().filter(|c| !c.is_whitespace()).collect();
     Some(inner)
 }
@@ -316,6 +336,7 @@ impl<'de> Deserialize<'de> for RawEnv {
                         return Err(de::Error::custom(why));
                     }
                 }
+                values.sort_by(|a, b| a.key().cmp(b.key()));
                 values.extend(inherit.into_iter().map(|key| EnvGrant::Inherit { key }));
                 Ok(RawEnv(values))
             }
@@ -356,14 +377,18 @@ impl<'de> Deserialize<'de> for StdioSpec {
                 let mut file: Option<String> = None;
                 while let Some(key) = map.next_key::<String>()? {
                     if key != "file" || file.is_some() {
-                        let why = format!("unexpected key `{key}` in a stdio table; expected {STDIO_EXPECTED}");
+                        let why = format!(
+                            "unexpected key `{key}` in a stdio table; expected {STDIO_EXPECTED}"
+                        );
                         return Err(de::Error::custom(why));
                     }
                     file = Some(map.next_value()?);
                 }
                 match file {
                     Some(f) if !f.is_empty() && !f.contains('\0') => Ok(StdioSpec::File(f.into())),
-                    Some(_) => Err(de::Error::custom("stdio file path is empty or contains a NUL byte")),
+                    Some(_) => {
+                        Err(de::Error::custom("stdio file path is empty or contains a NUL byte"))
+                    }
                     None => Err(de::Error::custom(format!("expected {STDIO_EXPECTED}"))),
                 }
             }
@@ -384,7 +409,8 @@ fn size<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
             Ok(n)
         }
         fn visit_i64<E: de::Error>(self, n: i64) -> Result<u64, E> {
-            u64::try_from(n).map_err(|_| E::custom(format!("invalid size {n}: sizes cannot be negative")))
+            u64::try_from(n)
+                .map_err(|_| E::custom(format!("invalid size {n}: sizes cannot be negative")))
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<u64, E> {
             units::parse_size(s).map_err(E::custom)

@@ -40,7 +40,9 @@ impl DirGrant {
     /// the default, is accepted too). Only `::` and the suffix are special, so host paths with
     /// single colons work. Usable as a clap `value_parser`.
     pub fn parse_flag(text: &str) -> Result<DirGrant, ValueError> {
-        let bad = |why: String| ValueError(format!("invalid --dir `{text}`: {why}; expected HOST[::GUEST][:ro]"));
+        let bad = |why: String| {
+            ValueError(format!("invalid --dir `{text}`: {why}; expected HOST[::GUEST][:ro]"))
+        };
         let (spec, read_only) = match text.strip_suffix(":ro") {
             Some(spec) => (spec, true),
             None => (text.strip_suffix(":rw").unwrap_or(text), false),
@@ -62,7 +64,9 @@ impl EnvGrant {
     /// Parses `--env K=V` (a value) or `--env K` (inherit `K` from the host, as wasmtime does).
     /// Usable as a clap `value_parser`.
     pub fn parse_flag(text: &str) -> Result<EnvGrant, ValueError> {
-        let bad = |why: String| ValueError(format!("invalid --env `{text}`: {why}; expected NAME=VALUE or NAME"));
+        let bad = |why: String| {
+            ValueError(format!("invalid --env `{text}`: {why}; expected NAME=VALUE or NAME"))
+        };
         match text.split_once('=') {
             Some((key, value)) => {
                 policy::check_env_key(key).map_err(bad)?;
@@ -78,8 +82,9 @@ impl EnvGrant {
 
     /// Parses `--env-inherit K`. Usable as a clap `value_parser`.
     pub fn parse_inherit_flag(text: &str) -> Result<EnvGrant, ValueError> {
-        policy::check_env_key(text)
-            .map_err(|why| ValueError(format!("invalid --env-inherit `{text}`: {why}; expected NAME")))?;
+        policy::check_env_key(text).map_err(|why| {
+            ValueError(format!("invalid --env-inherit `{text}`: {why}; expected NAME"))
+        })?;
         Ok(EnvGrant::Inherit { key: text.to_string() })
     }
 }

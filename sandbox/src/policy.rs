@@ -120,7 +120,8 @@ pub struct Quotas {
 
 pub(crate) const ZERO_FUEL: &str = "0 fuel would stop the guest before its first instruction";
 pub(crate) const ZERO_INSTANCES: &str = "0 instances would forbid instantiating any module";
-pub(crate) const ZERO_CALL_DEPTH: &str = "a call depth of 0 would forbid calling the entry function";
+pub(crate) const ZERO_CALL_DEPTH: &str =
+    "a call depth of 0 would forbid calling the entry function";
 pub(crate) const ZERO_TIMEOUT: &str = "a timeout of 0 would stop the guest before it starts";
 
 impl Quotas {
@@ -157,25 +158,30 @@ impl Policy {
         let mut guests = BTreeMap::new();
         for dir in &self.dirs {
             check_host_path(&dir.host).map_err(|e| invalid(format!("dir `{}`: {e}", dir.guest)))?;
-            check_guest_path(&dir.guest).map_err(&invalid)?;
+            check_guest_path(&dir.guest).map_err(invalid)?;
             if let Some(first) = guests.insert(guest_key(&dir.guest), &dir.guest) {
                 return Err(invalid(duplicate_guest(first, &dir.guest)));
             }
         }
         let mut keys = BTreeMap::new();
         for grant in &self.env {
-            check_env_key(grant.key()).map_err(&invalid)?;
+            check_env_key(grant.key()).map_err(invalid)?;
             if let EnvGrant::Value { key, value } = grant {
-                check_env_value(key, value).map_err(&invalid)?;
+                check_env_value(key, value).map_err(invalid)?;
             }
             if keys.insert(grant.key(), ()).is_some() {
-                return Err(invalid(format!("environment variable `{}` is granted twice", grant.key())));
+                return Err(invalid(format!(
+                    "environment variable `{}` is granted twice",
+                    grant.key()
+                )));
             }
         }
         if let Some(arg) = self.args.iter().find(|a| a.contains('\0')) {
             return Err(invalid(format!("argument {arg:?} contains a NUL byte")));
         }
-        for (name, stdio) in [("stdin", &self.stdin), ("stdout", &self.stdout), ("stderr", &self.stderr)] {
+        for (name, stdio) in
+            [("stdin", &self.stdin), ("stdout", &self.stdout), ("stderr", &self.stderr)]
+        {
             if let Stdio::File(path) = stdio {
                 check_host_path(path).map_err(|e| invalid(format!("{name}: {e}")))?;
             }
@@ -185,7 +191,10 @@ impl Policy {
 
     /// The environment the guest sees: granted values, and inherited variables the host has set
     /// (as UTF-8), looked up with `lookup`.
-    pub fn resolve_env_with(&self, lookup: impl Fn(&str) -> Option<String>) -> Vec<(String, String)> {
+    pub fn resolve_env_with(
+        &self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Vec<(String, String)> {
         self.env
             .iter()
             .filter_map(|grant| match grant {
@@ -311,7 +320,9 @@ mod tests {
 
     #[test]
     fn guest_paths() {
-        for ok in ["/", ".", "/data", "data", "./data", "/a/b", "/data/", "a.b", "..x", "/.hidden", "c:d"] {
+        for ok in
+            ["/", ".", "/data", "data", "./data", "/a/b", "/data/", "a.b", "..x", "/.hidden", "c:d"]
+        {
             assert_eq!(check_guest_path(ok), Ok(()), "{ok}");
         }
         let err = |g| check_guest_path(g).unwrap_err();
@@ -336,10 +347,14 @@ mod tests {
 
     #[test]
     fn duplicate_guests_are_rejected() {
-        let mut p = Policy { dirs: vec![dir("/x", "/data"), dir("/y", "/data")], ..Policy::default() };
+        let mut p =
+            Policy { dirs: vec![dir("/x", "/data"), dir("/y", "/data")], ..Policy::default() };
         assert_eq!(invalid(&p), "invalid policy: guest path `/data` is granted twice");
         p.dirs[1].guest = "data/".into();
-        assert_eq!(invalid(&p), "invalid policy: guest paths `/data` and `data/` name the same pre-open");
+        assert_eq!(
+            invalid(&p),
+            "invalid policy: guest paths `/data` and `data/` name the same pre-open"
+        );
         p.dirs[1].guest = "/data/sub".into();
         assert!(p.validate().is_ok());
         p.dirs[1].host = PathBuf::new();
@@ -349,14 +364,20 @@ mod tests {
     #[test]
     fn env_checks() {
         let value = |k: &str, v: &str| EnvGrant::Value { key: k.into(), value: v.into() };
-        let mut p = Policy { env: vec![value("A", "1"), EnvGrant::Inherit { key: "A".into() }], ..Policy::default() };
+        let mut p = Policy {
+            env: vec![value("A", "1"), EnvGrant::Inherit { key: "A".into() }],
+            ..Policy::default()
+        };
         assert_eq!(invalid(&p), "invalid policy: environment variable `A` is granted twice");
         p.env = vec![value("A=B", "1")];
         assert_eq!(invalid(&p), "invalid policy: environment variable name `A=B` contains `=`");
         p.env = vec![value("", "1")];
         assert_eq!(invalid(&p), "invalid policy: environment variable name is empty");
         p.env = vec![value("A", "x\0")];
-        assert_eq!(invalid(&p), "invalid policy: the value of environment variable `A` contains a NUL byte");
+        assert_eq!(
+            invalid(&p),
+            "invalid policy: the value of environment variable `A` contains a NUL byte"
+        );
     }
 
     #[test]
@@ -376,19 +397,31 @@ mod tests {
     #[test]
     fn quota_checks() {
         let mut q = Quotas { fuel: Some(0), ..Quotas::default() };
-        assert_eq!(q.validate().unwrap_err().to_string(), format!("invalid policy: limits.fuel: {ZERO_FUEL}"));
+        assert_eq!(
+            q.validate().unwrap_err().to_string(),
+            format!("invalid policy: limits.fuel: {ZERO_FUEL}")
+        );
         q = Quotas { max_instances: Some(0), ..Quotas::default() };
         assert!(q.validate().unwrap_err().to_string().contains("limits.instances"));
         q = Quotas { max_call_depth: Some(0), ..Quotas::default() };
         assert!(q.validate().unwrap_err().to_string().contains("limits.call_depth"));
         q = Quotas { timeout: Some(Duration::ZERO), ..Quotas::default() };
         assert!(q.validate().unwrap_err().to_string().contains("limits.timeout"));
-        q = Quotas { max_memory_bytes: Some(2 << 20), max_total_memory_bytes: Some(1 << 20), ..Quotas::default() };
+        q = Quotas {
+            max_memory_bytes: Some(2 << 20),
+            max_total_memory_bytes: Some(1 << 20),
+            ..Quotas::default()
+        };
         assert_eq!(
             q.validate().unwrap_err().to_string(),
             "invalid policy: limits.memory (2MiB) exceeds limits.total_memory (1MiB)"
         );
-        q = Quotas { max_memory_bytes: Some(0), max_output_bytes: Some(0), max_open_files: Some(0), ..Quotas::default() };
+        q = Quotas {
+            max_memory_bytes: Some(0),
+            max_output_bytes: Some(0),
+            max_open_files: Some(0),
+            ..Quotas::default()
+        };
         assert!(q.validate().is_ok(), "zero memory, output and files are meaningful");
     }
 

@@ -44,7 +44,11 @@ pub fn parse_size(text: &str) -> Result<u64, ValueError> {
     let (digits, unit) = trimmed.split_at(split);
     let unit = unit.trim_start();
     if digits.is_empty() {
-        return Err(bad(if trimmed.is_empty() { "it is empty" } else { "it does not start with a number" }));
+        return Err(bad(if trimmed.is_empty() {
+            "it is empty"
+        } else {
+            "it does not start with a number"
+        }));
     }
     if digits.starts_with('_') || digits.ends_with('_') {
         return Err(bad("`_` may only separate digits"));
@@ -82,7 +86,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, ValueError> {
 /// Formats a size for messages: exact binary units when they fit, bytes otherwise.
 pub(crate) fn format_size(bytes: u64) -> String {
     for (name, m) in [("TiB", 1u64 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
-        if bytes != 0 && bytes % m == 0 {
+        if bytes != 0 && bytes.is_multiple_of(m) {
             return format!("{}{name}", bytes / m);
         }
     }
