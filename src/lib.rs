@@ -1,8 +1,8 @@
 //! Silo, a WebAssembly process VM: the embedding facade.
 //!
 //! Everything an embedder needs is re-exported here: the runtime ([`Engine`], [`Module`],
-//! [`Store`], [`Linker`], [`Instance`], [`Func`], ...), the loader ([`loader`]) and WASI
-//! ([`wasi`]). The `silo` binary is built on the same API.
+//! [`Store`], [`Linker`], [`Instance`], [`Func`], ...), the loader ([`loader`]), the sandbox
+//! policy ([`sandbox`]) and WASI ([`wasi`]). The `silo` binary is built on the same API.
 //!
 //! ```
 //! use silo::{Engine, Instance, Module, Store};
@@ -19,4 +19,5 @@
 
 pub use silo_core::*;
 pub use silo_loader as loader;
+pub use silo_sandbox as sandbox;
 pub use silo_wasi as wasi;

@@ -2,10 +2,12 @@
 //! read-only or read-write rights, environment variables, arguments, stdio, clocks, randomness),
 //! the quotas that bound it (memory, table elements, instances, fuel, wall-clock deadline, call
 //! depth, open files, output bytes), the TOML manifest that declares them, and the command-line
-//! overrides merged on top. This crate is pure data and parsing: it must not execute guests,
-//! touch the files it names, or depend on `silo-core` or `silo-wasi`; those crates read a
-//! [`Policy`] and enforce it.
+//! overrides merged on top; and it applies the quotas to a `silo-core` engine and store
+//! ([`Policy::configure_engine`], [`Policy::apply_to_store`]). It must not execute guests, touch
+//! the files it names, or depend on `silo-wasi`: WASI reads a [`Policy`] and grants what it says
+//! (`silo_wasi::WasiCtxBuilder::from_policy`).
 
+mod enforce;
 mod error;
 mod manifest;
 mod overrides;

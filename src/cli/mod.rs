@@ -2,6 +2,7 @@
 
 mod invoke_args;
 mod run;
+mod sandbox_args;
 mod validate;
 mod wast;
 
@@ -47,11 +48,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The engine for a choice.
-fn engine(choice: EngineChoice) -> silo::Engine {
+/// The engine settings for a choice.
+fn engine_config(choice: EngineChoice) -> silo::Config {
     let mut config = silo::Config::new();
     match choice {
         EngineChoice::Interp => config.strategy(silo::Strategy::Interpreter),
     };
-    silo::Engine::new(&config)
+    config
 }

@@ -3,11 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use silo::wasi::{WasiCtx, WasiCtxBuilder};
-use silo::{Error, Linker, Module, Store, Val};
+use std::path::Path;
 
-use super::{EngineChoice, engine, invoke_args};
+use anyhow::{Context, bail};
+use silo::sandbox::Policy;
+use silo::wasi::{WasiCtx, WasiCtxBuilder};
+use silo::{Engine, Error, Linker, Module, Store, Trap, TrapCode, Val};
+
+use super::sandbox_args::SandboxArgs;
+use super::{EngineChoice, engine_config, invoke_args};
 
 /// Exit status of a guest that trapped (as wasmtime: 128 + SIGABRT).
 const TRAP_EXIT: u8 = 134;
@@ -20,9 +24,8 @@ pub struct RunArgs {
     /// The execution engine.
     #[arg(long, value_enum, default_value = "interp")]
     engine: EngineChoice,
-    /// Grant the guest an environment variable (it gets none otherwise).
-    #[arg(long = "env", value_name = "NAME=VALUE")]
-    env: Vec<String>,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
     /// The program: a `.wasm` binary or `.wat` text.
     file: PathBuf,
     /// Arguments: the program's (after its name), or the invoked function's.
@@ -35,50 +38,79 @@ struct Host {
     wasi: WasiCtx,
 }
 
-fn wasi_ctx(args: &RunArgs) -> anyhow::Result<WasiCtx> {
-    let mut builder = WasiCtxBuilder::new();
-    builder.inherit_stdio();
-    builder.arg(args.file.display().to_string());
+/// The guest's policy, from the sandbox flags and the program's arguments.
+fn policy(args: &RunArgs) -> anyhow::Result<Policy> {
+    let mut argv = vec![args.file.display().to_string()];
     if args.invoke.is_none() {
-        builder.args(&args.args);
+        argv.extend(args.args.iter().cloned());
     }
-    for var in &args.env {
-        let Some((name, value)) = var.split_once('=') else {
-            bail!("--env expects NAME=VALUE, got `{var}`");
-        };
-        builder.env(name, value);
-    }
-    Ok(builder.build())
+    args.sandbox.policy(argv)
 }
 
-/// Reports how a guest ended: its exit status, or the trap with its backtrace.
-fn finish(file: &std::path::Path, result: Result<(), Error>) -> anyhow::Result<ExitCode> {
+/// Whether a trap is a quota stopping the guest (reported on one line, without a backtrace).
+fn is_quota_stop(trap: &Trap) -> bool {
+    match trap.code() {
+        TrapCode::OutOfFuel
+        | TrapCode::DeadlineExceeded
+        | TrapCode::Interrupted
+        | TrapCode::ResourceLimit => true,
+        TrapCode::StackOverflow => trap.message().contains("quota"),
+        TrapCode::Host => trap.message().starts_with("output quota exceeded"),
+        _ => false,
+    }
+}
+
+/// Reports how a guest ended: its exit status, or the trap with its backtrace. When it failed
+/// after a quota refused it something (a `memory.grow` that returned -1), says so.
+fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow::Result<ExitCode> {
+    let refused = || {
+        if let Some(hit) = store.last_quota_hit() {
+            eprintln!("note: the guest was refused: {hit}");
+        }
+    };
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(Error::Trap(trap)) => match trap.exit_status() {
-            Some(status) => Ok(ExitCode::from(status as u8)),
+            Some(0) => Ok(ExitCode::SUCCESS),
+            Some(status) => {
+                refused();
+                Ok(ExitCode::from(status as u8))
+            }
+            None if is_quota_stop(&trap) => {
+                eprintln!("error: `{}` stopped: {}", file.display(), trap.message());
+                Ok(ExitCode::from(TRAP_EXIT))
+            }
             None => {
                 eprintln!("error: `{}` trapped: {trap}", file.display());
+                refused();
                 Ok(ExitCode::from(TRAP_EXIT))
             }
         },
-        Err(e) => Err(e).with_context(|| format!("failed to run `{}`", file.display())),
+        Err(e) => {
+            refused();
+            Err(e).with_context(|| format!("failed to run `{}`", file.display()))
+        }
     }
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let engine = engine(args.engine);
+    let policy = policy(&args)?;
+    let mut config = engine_config(args.engine);
+    policy.configure_engine(&mut config);
+    let engine = Engine::new(&config);
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read `{}`", args.file.display()))?;
     let module = Module::new(&engine, bytes)
         .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
-    let mut store = Store::new(&engine, Host { wasi: wasi_ctx(&args)? });
+    let wasi = WasiCtxBuilder::from_policy(&policy)?.build();
+    let mut store = Store::new(&engine, Host { wasi });
     let mut linker = Linker::new(&engine);
     silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+    policy.apply_to_store(&mut store)?;
 
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
-        Err(e @ Error::Trap(_)) => return finish(&args.file, Err(e)),
+        Err(e @ Error::Trap(_)) => return finish(&store, &args.file, Err(e)),
         Err(e) => {
             return Err(e)
                 .with_context(|| format!("failed to instantiate `{}`", args.file.display()));
@@ -88,7 +120,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(init) = instance.get_func(&store, "_initialize")
         && let Err(e) = init.call(&mut store, &[], &mut [])
     {
-        return finish(&args.file, Err(e));
+        return finish(&store, &args.file, Err(e));
     }
     match &args.invoke {
         Some(name) => {
@@ -112,10 +144,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", invoke_args::format(r));
                 }
             }
-            finish(&args.file, outcome)
+            finish(&store, &args.file, outcome)
         }
         None => match instance.get_func(&store, "_start") {
-            Some(start) => finish(&args.file, start.call(&mut store, &[], &mut [])),
+            Some(start) => {
+                let outcome = start.call(&mut store, &[], &mut []);
+                finish(&store, &args.file, outcome)
+            }
             None => Ok(ExitCode::SUCCESS),
         },
     }

@@ -110,6 +110,11 @@ impl Write for OutputBuffer {
     }
 }
 
+/// The file type a host stream shows the guest: a terminal is a character device.
+fn stream_type(terminal: bool) -> u8 {
+    if terminal { FILETYPE_CHARACTER_DEVICE } else { FILETYPE_UNKNOWN }
+}
+
 impl WasiCtxBuilder {
     /// Grants nothing yet.
     pub fn new() -> Self {
@@ -157,11 +162,26 @@ impl WasiCtxBuilder {
 
     /// Gives the guest the host's standard input, output and error.
     pub fn inherit_stdio(&mut self) -> &mut Self {
-        let kind =
-            |terminal: bool| if terminal { FILETYPE_CHARACTER_DEVICE } else { FILETYPE_UNKNOWN };
-        self.stdin = input(Box::new(std::io::stdin()), kind(std::io::stdin().is_terminal()));
-        self.stdout = output(Box::new(std::io::stdout()), kind(std::io::stdout().is_terminal()));
-        self.stderr = output(Box::new(std::io::stderr()), kind(std::io::stderr().is_terminal()));
+        self.inherit_stdin().inherit_stdout().inherit_stderr()
+    }
+
+    /// Gives the guest the host's standard input.
+    pub fn inherit_stdin(&mut self) -> &mut Self {
+        self.stdin = input(Box::new(std::io::stdin()), stream_type(std::io::stdin().is_terminal()));
+        self
+    }
+
+    /// Gives the guest the host's standard output.
+    pub fn inherit_stdout(&mut self) -> &mut Self {
+        let kind = stream_type(std::io::stdout().is_terminal());
+        self.stdout = output(Box::new(std::io::stdout()), kind);
+        self
+    }
+
+    /// Gives the guest the host's standard error.
+    pub fn inherit_stderr(&mut self) -> &mut Self {
+        let kind = stream_type(std::io::stderr().is_terminal());
+        self.stderr = output(Box::new(std::io::stderr()), kind);
         self
     }
 

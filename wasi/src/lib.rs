@@ -17,6 +17,7 @@ mod ctx;
 mod errno;
 mod fs;
 mod memory;
+mod policy;
 mod preview1;
 mod time;
 
