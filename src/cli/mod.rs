@@ -29,7 +29,7 @@ pub enum EngineChoice {
 #[derive(Subcommand)]
 enum Command {
     /// Run a WebAssembly program (binary or text): its `_start`, or an export with `--invoke`.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Run WebAssembly test scripts (`.wast`) and count the directives that pass and fail.
     Wast(wast::WastArgs),
     /// Check that a module is well-formed and valid.
@@ -42,7 +42,7 @@ enum Command {
 /// Runs the subcommand; returns the process exit code.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
         Command::Wast(args) => wast::run(args),
         Command::Validate { file } => validate::run(&file),
     }
