@@ -172,22 +172,23 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// Turns a TOML error into one naming the file, the line and the key.
 fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> PolicyError {
     let line = err.span().map(|span| line_of(text, span.start));
+    let keys = error_keys(err);
     let message = err.message().trim_end();
     let message = match message.strip_prefix("unknown field `").and_then(|m| m.split_once('`')) {
         Some((key, rest)) => {
-            let place = match line.and_then(|l| section_at(text, l)) {
-                Some(section) => format!("in {section}"),
+            let place = match keys.as_deref() {
                 None => "at the top level".to_string(),
+                Some("dir") => "in [[dir]]".to_string(),
+                Some(table) => format!("in [{table}]"),
             };
             let expected = rest.trim_start_matches(',').trim();
             let expected = expected.strip_prefix("expected ").unwrap_or(expected);
             let expected = expected.strip_prefix("one of ").unwrap_or(expected);
             format!("unknown key `{key}` {place}; expected {expected}")
         }
-        None => match (error_keys(err), line.and_then(|l| section_at(text, l))) {
-            (Some(keys), _) => format!("`{keys}`: {message}"),
-            (None, Some(section)) => format!("{section}: {message}"),
-            (None, None) => message.to_string(),
+        None => match keys {
+            Some(keys) => format!("`{keys}`: {message}"),
+            None => message.to_string(),
         },
     };
     let message = message.replace('\n', "; ");
@@ -202,25 +203,6 @@ fn error_keys(err: &toml::de::Error) -> Option<String> {
     let shown = bare.to_string();
     let keys = shown.trim_end().lines().last()?.strip_prefix("in `")?.strip_suffix('`')?;
     (!keys.is_empty()).then(|| keys.to_string())
-}
-
-/// The table header (`[limits]`, `[[dir]]`) in force on 1-based `line`, if any.
-fn section_at(text: &str, line: usize) -> Option<String> {
-    text.lines().take(line).filter_map(header).last()
-}
-
-/// The header a line declares, without any trailing comment.
-fn header(line: &str) -> Option<String> {
-    let line = line.trim();
-    let end = if line.starts_with("[[") {
-        line.find("]]")? + 2
-    } else if line.starts_with('[') {
-        line.find(']')? + 1
-    } else {
-        return None;
-    };
-    let inner: String = line[..end].chars().filter(|c| !c.is_whitespace()).collect();
-    Some(inner)
 }
 
 #[derive(Deserialize)]

@@ -204,6 +204,16 @@ impl Policy {
             .collect()
     }
 
+    /// The standard streams (`"stdin"`, `"stdout"`, `"stderr"`) set to [`Stdio::Pipe`]: an
+    /// embedder must supply them, and a front end that cannot (the `silo` CLI) should refuse.
+    pub fn piped_streams(&self) -> Vec<&'static str> {
+        [("stdin", &self.stdin), ("stdout", &self.stdout), ("stderr", &self.stderr)]
+            .into_iter()
+            .filter(|(_, s)| **s == Stdio::Pipe)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
     /// [`Policy::resolve_env_with`] over the host process's environment.
     pub fn resolve_env(&self) -> Vec<(String, String)> {
         self.resolve_env_with(|key| std::env::var(key).ok())
@@ -423,6 +433,13 @@ mod tests {
             ..Quotas::default()
         };
         assert!(q.validate().is_ok(), "zero memory, output and files are meaningful");
+    }
+
+    #[test]
+    fn piped_streams() {
+        let p = Policy { stdin: Stdio::Pipe, stderr: Stdio::Pipe, ..Policy::default() };
+        assert_eq!(p.piped_streams(), ["stdin", "stderr"]);
+        assert!(Policy::default().piped_streams().is_empty());
     }
 
     #[test]

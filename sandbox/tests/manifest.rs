@@ -118,6 +118,14 @@ fn unknown_keys_name_their_table_and_line() {
     assert!(
         err("[random]\nsede = 1").starts_with("<manifest>: line 2: unknown key `sede` in [random]")
     );
+    assert!(
+        err("limits = { fule = 1 }")
+            .starts_with("<manifest>: line 1: unknown key `fule` in [limits]")
+    );
+    assert!(
+        err("[[dir]]\nhost = \"a\"\n[[dir]]\nhost = \"b\"\n\nro = 1")
+            .starts_with("<manifest>: line 6: unknown key `ro` in [[dir]]")
+    );
 }
 
 #[test]

@@ -1,0 +1,34 @@
+;; table_grow_bomb: grows a funcref table 1024 elements at a time until table.grow returns -1,
+;; then prints "table.grow failed at N elements" and exits with status 2. Under a table quota of
+;; Q elements either the grow fails (N = Q rounded down to a multiple of 1024, exit 2) or the
+;; store traps. Run it only with a table limit: unbounded, it asks for 2^32 elements.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (table $t 0 funcref)
+  (data (i32.const 64) "table.grow failed at ")
+  (data (i32.const 96) " elements\n")
+  ;; $print writes memory[ptr..ptr+len] to fd 1 (iovec at 16, nwritten at 24).
+  (func $print (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 16) (local.get $ptr))
+    (i32.store (i32.const 20) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))
+  ;; $print_u32 prints n in decimal (digits built backwards in 32..48).
+  (func $print_u32 (param $n i32)
+    (local $p i32)
+    (local.set $p (i32.const 48))
+    (loop $digit
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
+      (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
+      (br_if $digit (local.get $n)))
+    (call $print (local.get $p) (i32.sub (i32.const 48) (local.get $p))))
+  (func (export "_start")
+    (loop $grow
+      (br_if $grow
+        (i32.ne (table.grow $t (ref.null func) (i32.const 1024)) (i32.const -1))))
+    (call $print (i32.const 64) (i32.const 21))
+    (call $print_u32 (table.size $t))
+    (call $print (i32.const 96) (i32.const 10))
+    (call $proc_exit (i32.const 2))))
