@@ -134,18 +134,13 @@ impl fmt::Display for QuotaHit {
     }
 }
 
-/// A byte count the way people read it: `64 MiB`, `1.5 KiB`, `100 bytes`.
+/// A byte count the way people read it: in the largest unit that divides it exactly
+/// (`64 MiB`, `65600 KiB`, `100 bytes`).
 pub fn bytes(n: u64) -> String {
     const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
     for (unit, size) in UNITS {
-        if n >= size {
-            let whole = n / size;
-            let tenths = (n % size) * 10 / size;
-            return if n.is_multiple_of(size) {
-                format!("{whole} {unit}")
-            } else {
-                format!("{whole}.{tenths} {unit} ({n} bytes)")
-            };
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{} {unit}", n / size);
         }
     }
     format!("{n} bytes")
@@ -309,7 +304,8 @@ mod tests {
         assert_eq!(hit.to_string(), "memory quota exceeded: limit 64 MiB, asked for 65 MiB");
         let hit = QuotaHit { quota: Quota::Fuel, limit: 1000, requested: 1001 };
         assert_eq!(hit.to_string(), "fuel quota exceeded: limit 1000");
-        assert_eq!(bytes(1536), "1.5 KiB (1536 bytes)");
+        assert_eq!(bytes(1536), "1536 bytes");
+        assert_eq!(bytes(65 << 16), "4160 KiB");
         assert_eq!(bytes(100), "100 bytes");
     }
 
