@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// The manifest file could not be read.
-    #[error("{}: cannot read the policy: {source}", path.display())]
+    #[error("{}: cannot read the policy", path.display())]
     Read {
         /// The manifest's path as given.
         path: PathBuf,

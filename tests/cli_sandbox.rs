@@ -1,0 +1,160 @@
+//! `silo run` as a sandbox: pre-opened directories behave as the native file system does, and
+//! every quota flag stops a runaway guest with one line naming the quota and its limit and a
+//! non-zero exit, while the `silo` process itself ends normally.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn sandbox_program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sandbox/tests/programs").join(name)
+}
+
+fn silo(args: &[&str], stdin: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_silo"));
+    cmd.args(args);
+    cmd.stdin(match stdin {
+        Some(path) => Stdio::from(std::fs::File::open(path).unwrap()),
+        None => Stdio::null(),
+    });
+    cmd.output().expect("silo runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `fileops.c`'s output when built natively with clang-16 and run on a fresh directory, if
+/// clang-16 is installed; otherwise the committed output of the same native run (`build.sh`).
+fn native_fileops_output() -> String {
+    let has_clang =
+        Command::new("clang-16").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !has_clang {
+        return std::fs::read_to_string(sandbox_program("fileops.expected")).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let exe = tmp.path().join("fileops");
+    let built = Command::new("clang-16")
+        .args(["-O2", "-o"])
+        .arg(&exe)
+        .arg(sandbox_program("fileops.c"))
+        .status()
+        .unwrap();
+    assert!(built.success(), "clang-16 builds fileops.c natively");
+    let dir = tmp.path().join("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let out = Command::new(&exe)
+        .arg(&dir)
+        .env_clear()
+        .env("GREETING", "hello")
+        .stdin(std::fs::File::open(sandbox_program("fileops.stdin")).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    text(&out.stdout)
+}
+
+#[test]
+fn file_operations_in_a_preopened_directory_match_the_native_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let grant = format!("{}::/data", dir.path().display());
+    let wasm = sandbox_program("fileops.wasm");
+    let stdin = sandbox_program("fileops.stdin");
+    let o = silo(
+        &["run", "--dir", &grant, "--env", "GREETING=hello", wasm.to_str().unwrap(), "/data"],
+        Some(&stdin),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), native_fileops_output());
+}
+
+/// Runs a runaway program under `flags` and returns its exit code and standard error.
+fn runaway(program: &str, flags: &[&str]) -> (i32, String) {
+    let wasm = sandbox_program(program);
+    let mut args = vec!["run"];
+    args.extend_from_slice(flags);
+    args.push(wasm.to_str().unwrap());
+    let o = silo(&args, None);
+    (o.status.code().expect("silo exits normally, never by a signal"), text(&o.stderr))
+}
+
+#[test]
+fn fuel_quota() {
+    let (code, err) = runaway("infinite_loop.wat", &["--fuel", "1000000"]);
+    assert_eq!(code, 134);
+    assert!(err.ends_with("stopped: fuel quota exceeded: limit 1000000\n"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn timeout_quota() {
+    let (code, err) = runaway("infinite_loop.wat", &["--timeout", "300ms"]);
+    assert_eq!(code, 134);
+    assert!(err.ends_with("stopped: timeout quota exceeded: limit 300ms\n"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn memory_quota() {
+    let (code, err) = runaway("memory_grow_bomb.wat", &["--max-memory", "1MiB"]);
+    assert_eq!(code, 2, "the guest exits 2 when memory.grow fails");
+    assert_eq!(
+        err,
+        "note: the guest was refused: memory quota exceeded: limit 1 MiB, asked for 1088 KiB\n"
+    );
+}
+
+#[test]
+fn call_depth_quota() {
+    let (code, err) = runaway("deep_recursion.wat", &["--max-stack", "1000"]);
+    assert_eq!(code, 134);
+    assert!(
+        err.ends_with(
+            "stopped: call stack exhausted: call depth quota exceeded: limit 1000, asked for 1001\n"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_quota() {
+    let (code, err) = runaway("stdout_flood.wat", &["--max-output", "10KiB"]);
+    assert_eq!(code, 134);
+    assert!(err.contains("stopped: output quota exceeded: 10240 bytes"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn policy_file_quotas_and_flag_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("policy.toml");
+    std::fs::write(&manifest, "[limits]\ntable_elements = 5000\nfuel = 1_000_000_000\n").unwrap();
+    let m = manifest.to_str().unwrap();
+    let (code, err) = runaway("table_grow_bomb.wat", &["--policy", m]);
+    assert_eq!(code, 2);
+    assert!(err.contains("table elements quota exceeded: limit 5000"), "{err}");
+    // A flag overrides the manifest's quota.
+    let (code, err) = runaway("infinite_loop.wat", &["--policy", m, "--fuel", "5000"]);
+    assert_eq!(code, 134);
+    assert!(err.ends_with("fuel quota exceeded: limit 5000\n"), "{err}");
+}
+
+#[test]
+fn bad_sandbox_flags_are_clear_errors() {
+    let wasm = sandbox_program("busy_then_ok.wat");
+    let w = wasm.to_str().unwrap();
+    for (flags, needle) in [
+        (vec!["--max-memory", "lots"], "--max-memory"),
+        (vec!["--timeout", "5"], "--timeout"),
+        (vec!["--dir", "/nonexistent-silo-dir::/data"], "nonexistent-silo-dir"),
+        (vec!["--policy", "/nonexistent/policy.toml"], "policy.toml"),
+    ] {
+        let mut args = vec!["run"];
+        args.extend(flags.iter().copied());
+        args.push(w);
+        let o = silo(&args, None);
+        assert!(!o.status.success());
+        let err = text(&o.stderr);
+        assert!(err.contains(needle), "{flags:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
