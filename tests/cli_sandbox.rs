@@ -158,3 +158,16 @@ fn bad_sandbox_flags_are_clear_errors() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn the_readme_shows_the_tested_example_manifest() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = std::fs::read_to_string(root.join("sandbox/examples/policy.toml")).unwrap();
+    // The README's copy starts after the example's two-line preamble.
+    let body = example.split_once("\n\n").map_or(example.as_str(), |(_, rest)| rest);
+    assert!(
+        readme.contains(body),
+        "README.md's manifest differs from sandbox/examples/policy.toml"
+    );
+}

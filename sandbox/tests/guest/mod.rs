@@ -1,6 +1,9 @@
 //! Runs a guest program from `tests/programs` under a policy, the way `silo run` does, with its
 //! standard output and error captured.
 
+// Each test file uses its own part of this shared module.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 use silo_core::{Config, Engine, Error, Linker, Module, QuotaHit, Store, Trap};
