@@ -1,6 +1,6 @@
 //! Process-level functions: `proc_exit`, `proc_raise`, `random_get`, and the socket functions,
-//! which answer `ENOTSOCK` on a descriptor the guest has (no socket is ever granted) and `EBADF`
-//! otherwise.
+//! which answer `ENOTSUP` on a descriptor the guest has (no socket is ever granted: sockets are
+//! not offered at all) and `EBADF` otherwise.
 
 use cap_rand::RngCore;
 use silo_core::{Caller, Error, Linker, Trap};
@@ -11,7 +11,7 @@ use crate::errno::{Errno, WasiResult};
 
 fn not_a_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
     ctx.fds.get(fd)?;
-    Err(Errno::Notsock)
+    Err(Errno::Notsup)
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
