@@ -99,6 +99,57 @@ static void list(const char *name) {
     }
 }
 
+/* Walks the tree under work/<name> depth-first, entries sorted, printing each path with its
+ * type and size, and removes it bottom-up when `remove` is set. Returns the entries seen. */
+static int walk(const char *name, int remove) {
+    DIR *d = opendir(at(name));
+    if (!d) {
+        printf("walk %s: %s\n", name, errno_name(errno));
+        return 0;
+    }
+    char *names[64];
+    int n = 0, seen = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, by_name);
+    for (int i = 0; i < n; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", name, names[i]);
+        struct stat st;
+        if (lstat(at(path), &st) != 0) {
+            printf("  lstat %s: %s\n", path, errno_name(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            printf("  %s/\n", path);
+            seen += 1 + walk(path, remove);
+            if (remove && rmdir(at(path)) != 0) printf("  rmdir %s: %s\n", path, errno_name(errno));
+        } else {
+            printf("  %s (%ld bytes)\n", path, (long)st.st_size);
+            seen += 1;
+            if (remove && unlink(at(path)) != 0) printf("  unlink %s: %s\n", path, errno_name(errno));
+        }
+        free(names[i]);
+    }
+    return seen;
+}
+
+/* Builds a small tree, moves a directory inside it, walks it, then walks it again removing it. */
+static void tree(void) {
+    report("mkdir tree", mkdir(at("tree"), 0755));
+    report("mkdir tree/a", mkdir(at("tree/a"), 0755));
+    report("mkdir tree/a/b", mkdir(at("tree/a/b"), 0755));
+    report("mkdir tree/c", mkdir(at("tree/c"), 0755));
+    write_file("tree/a/one.txt", "1", 10, O_TRUNC);
+    write_file("tree/a/b/two.txt", "22", 20, O_TRUNC);
+    write_file("tree/c/three.txt", "333", 30, O_TRUNC);
+    report("rename tree/c -> tree/a/b/c", rename(at("tree/c"), at("tree/a/b/c")));
+    printf("walk tree: %d entries\n", walk("tree", 0));
+    printf("remove tree: %d entries\n", walk("tree", 1));
+    report("rmdir tree", rmdir(at("tree")));
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         printf("usage: fileops DIR\n");
@@ -141,6 +192,7 @@ int main(int argc, char **argv) {
     report("unlink sub/d.txt", unlink(at("sub/d.txt")));
     report("rmdir sub", rmdir(at("sub")));
     list("");
+    tree();
     const char *greeting = getenv("GREETING");
     printf("GREETING: %s\n", greeting ? greeting : "unset");
     long in = 0, n;
