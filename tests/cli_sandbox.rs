@@ -124,6 +124,18 @@ fn output_quota() {
 }
 
 #[test]
+fn open_files_quota() {
+    let dir = tempfile::tempdir().unwrap();
+    let grant = format!("{}::/data", dir.path().display());
+    let (code, err) = runaway("open_files_bomb.wat", &["--dir", &grant, "--max-open-files", "10"]);
+    assert_eq!(code, 2, "the guest exits 2 when path_open fails");
+    assert_eq!(
+        err,
+        "note: the guest was refused: open files quota exceeded: limit 10 besides stdio and pre-opens\n"
+    );
+}
+
+#[test]
 fn policy_file_quotas_and_flag_overrides() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("policy.toml");

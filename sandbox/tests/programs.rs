@@ -29,6 +29,7 @@ fn every_wat_program_assembles() {
             "deep_recursion",
             "infinite_loop",
             "memory_grow_bomb",
+            "open_files_bomb",
             "stdout_flood",
             "table_grow_bomb"
         ]

@@ -67,6 +67,9 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
         if let Some(hit) = store.last_quota_hit() {
             eprintln!("note: the guest was refused: {hit}");
         }
+        if let Some(hit) = store.data().wasi.quota_hit() {
+            eprintln!("note: the guest was refused: {hit}");
+        }
     };
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -63,6 +63,15 @@ impl std::fmt::Debug for WasiCtx {
     }
 }
 
+impl WasiCtx {
+    /// The WASI quota that refused the guest something, if one did: the open-files quota
+    /// (`EMFILE`) here; the output quota traps with its own message.
+    pub fn quota_hit(&self) -> Option<String> {
+        let limit = self.fds.max_open().filter(|_| self.fds.refused)?;
+        Some(format!("open files quota exceeded: limit {limit} besides stdio and pre-opens"))
+    }
+}
+
 /// Builds a `WasiCtx`, granting one thing at a time.
 pub struct WasiCtxBuilder {
     args: Vec<Vec<u8>>,
@@ -244,8 +253,8 @@ impl WasiCtxBuilder {
         Ok(self.preopened_dir(dir, guest_path, perms))
     }
 
-    /// At most `n` descriptors open at once, the standard streams and pre-opens included: opening
-    /// more answers `EMFILE`. Unlimited by default.
+    /// At most `n` files and directories open at once besides the standard streams and
+    /// pre-opens: opening more answers `EMFILE`. Unlimited by default.
     pub fn max_open_files(&mut self, n: usize) -> &mut Self {
         self.max_open_files = Some(n);
         self

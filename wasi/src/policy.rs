@@ -54,10 +54,8 @@ impl WasiCtxBuilder {
         if let Some(seed) = policy.random_seed {
             b.random_seed(seed);
         }
-        // The policy counts what the guest opens itself, besides stdio and its pre-opens.
         if let Some(n) = policy.limits.max_open_files {
-            let granted = 3 + policy.dirs.len();
-            b.max_open_files(usize::try_from(n).unwrap_or(usize::MAX).saturating_add(granted));
+            b.max_open_files(usize::try_from(n).unwrap_or(usize::MAX));
         }
         if let Some(n) = policy.limits.max_output_bytes {
             b.max_output_bytes(n);

@@ -156,13 +156,17 @@ fn max_open_files_is_emfile() {
     let tmp = tree();
     let mut b = WasiCtxBuilder::new();
     b.preopened_dir_path(tmp.path().join("inside"), "/data", DirPerms::ReadWrite).unwrap();
-    b.max_open_files(6);
+    b.max_open_files(2);
     let mut g = Guest::new(b.build());
-    // 0, 1, 2 and the pre-open are 4: two more fit.
+    // 0, 1, 2 and the pre-open do not count: two more fit.
     let a = g.open(3, "file", 0, READ_RIGHTS, 0).unwrap();
     g.open(3, "file", 0, READ_RIGHTS, 0).unwrap();
     assert_eq!(g.open(3, "file", 0, READ_RIGHTS, 0), Err(EMFILE));
     assert_eq!(g.open(3, "sub", O_DIRECTORY, READ_RIGHTS, 0), Err(EMFILE));
+    assert_eq!(
+        g.ctx().quota_hit().as_deref(),
+        Some("open files quota exceeded: limit 2 besides stdio and pre-opens")
+    );
     // Closing one makes room.
     assert_eq!(g.call("fd_close", &[i(a)]), 0);
     assert_eq!(g.open(3, "file", 0, READ_RIGHTS, 0), Ok(a));

@@ -1,5 +1,6 @@
 //! The descriptor table: numbers to descriptors, lowest free number first, with the optional
-//! open-files quota (`EMFILE` past it, counting the standard streams and pre-opens).
+//! open-files quota: `EMFILE` once the guest has that many descriptors open besides the ones it
+//! was granted (standard streams and pre-opens).
 
 use std::collections::BTreeMap;
 
@@ -9,21 +10,32 @@ use crate::errno::Errno;
 pub(crate) struct FdTable {
     map: BTreeMap<u32, Descriptor>,
     max_open: Option<usize>,
+    /// Descriptors granted at build time, which the quota does not count.
+    granted: usize,
+    /// Set once the quota has refused an open.
+    pub refused: bool,
 }
 
 impl FdTable {
     pub fn new(max_open: Option<usize>) -> Self {
-        FdTable { map: BTreeMap::new(), max_open }
+        FdTable { map: BTreeMap::new(), max_open, granted: 0, refused: false }
     }
 
-    /// Places `d` at `fd` (used while building: no quota check).
+    /// Places granted descriptor `d` at `fd` (used while building: no quota check).
     pub fn insert_at(&mut self, fd: u32, d: Descriptor) {
         self.map.insert(fd, d);
+        self.granted = self.map.len();
+    }
+
+    /// The open-files quota, if any.
+    pub fn max_open(&self) -> Option<usize> {
+        self.max_open
     }
 
     /// Gives `d` the lowest free number, or `EMFILE` if the quota is reached.
     pub fn push(&mut self, d: Descriptor) -> Result<u32, Errno> {
-        if self.max_open.is_some_and(|max| self.map.len() >= max) {
+        if self.max_open.is_some_and(|max| self.map.len() >= self.granted.saturating_add(max)) {
+            self.refused = true;
             return Err(Errno::Mfile);
         }
         let mut fd = 0u32;

@@ -148,6 +148,10 @@ impl Guest {
         Guest { store, instance, memory }
     }
 
+    pub fn ctx(&self) -> &WasiCtx {
+        &self.store.data().wasi
+    }
+
     /// Calls the preview1 function `name`; a trap is an `Err` with its message.
     pub fn try_call(&mut self, name: &str, args: &[Val]) -> Result<i32, String> {
         let f = self.instance.get_func(&self.store, name).unwrap();
