@@ -117,6 +117,20 @@ impl Module {
         Ok(out)
     }
 
+    /// Translates every function now rather than on its first call (functions are otherwise
+    /// translated lazily). For measuring translation speed, or to pay the cost up front; the first
+    /// function that fails to translate is the error.
+    pub fn translate_all(&self) -> Result<(), Error> {
+        let info = &self.inner.info;
+        for def in 0..info.num_defined_funcs() {
+            self.inner.code(def).map_err(|e| {
+                let index = info.num_imported.funcs + def;
+                Error::Unsupported(format!("function {index} cannot be translated: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+
     /// The loader's view of the module.
     pub fn info(&self) -> &silo_loader::Module {
         &self.inner.info

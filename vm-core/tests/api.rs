@@ -389,3 +389,20 @@ fn handlers_run_in_constant_native_stack() {
         .unwrap();
     assert!(result > 0);
 }
+
+#[test]
+fn translate_all_translates_every_function_up_front() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "a") (result i32) (i32.const 1))
+                   (func (param i64) (result i64) (i64.add (local.get 0) (i64.const 2))))"#,
+    )
+    .unwrap();
+    module.translate_all().unwrap();
+    assert!(module.debug_interp_code(1).unwrap().starts_with("func 1: 1 params, 1 locals"));
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let a = instance.get_typed_func::<(), i32>(&store, "a").unwrap();
+    assert_eq!(a.call(&mut store, ()).unwrap(), 1);
+}
