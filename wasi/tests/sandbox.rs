@@ -118,6 +118,12 @@ fn a_read_only_preopen_refuses_every_change_and_the_tree_stays_as_it_was() {
     // Every change is EPERM.
     assert_eq!(g.open(3, "file", 0, RW_RIGHTS, 0), Err(EPERM));
     assert_eq!(g.open(3, "new", O_CREAT, RW_RIGHTS, 0), Err(EPERM));
+    assert_eq!(
+        g.open(3, "new", O_CREAT, READ_RIGHTS, 0),
+        Err(EPERM),
+        "creating asks no write right"
+    );
+    assert_eq!(g.open(3, "new", O_CREAT, 0, 0), Err(EPERM), "nor any right at all");
     assert_eq!(g.open(3, "file", O_TRUNC, READ_RIGHTS, 0), Err(EPERM));
     assert_eq!(g.open(3, "file", 0, READ_RIGHTS, 1), Err(EPERM), "append");
     assert_eq!(g.path_call("path_create_directory", 3, "d"), EPERM);
