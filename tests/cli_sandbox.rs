@@ -183,3 +183,47 @@ fn the_readme_shows_the_tested_example_manifest() {
         "README.md's manifest differs from sandbox/examples/policy.toml"
     );
 }
+
+#[test]
+fn a_manifest_grants_environment_stdio_files_and_virtual_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("policy.toml");
+    std::fs::write(
+        &manifest,
+        r#"
+[env]
+GREETING = "hi"
+inherit = ["SILO_TEST_INHERITED", "SILO_TEST_UNSET"]
+[stdio]
+stdout = { file = "out.txt" }
+[clocks]
+mode = "virtual"
+"#,
+    )
+    .unwrap();
+    let programs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs");
+    let run = |program: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_silo"))
+            .args(["run", "--policy", manifest.to_str().unwrap()])
+            .arg(programs.join(program))
+            .env("SILO_TEST_INHERITED", "yes")
+            .env("HOME", "/home/someone")
+            .env_remove("SILO_TEST_UNSET")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "", "stdout goes to the file the manifest names");
+        std::fs::read_to_string(dir.path().join("out.txt")).unwrap()
+    };
+    assert_eq!(
+        run("env.wasm"),
+        "env: GREETING=hi\nenv: SILO_TEST_INHERITED=yes\ncount: 2\nHOME: (not granted)\n"
+    );
+    // Virtual time starts in 2000 and advances by what the guest sleeps, without waiting.
+    let start = std::time::Instant::now();
+    assert_eq!(
+        run("clock_random.wasm"),
+        "realtime after 2020: no\nslept at least 20ms: yes\nrandom differs: yes\n"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}
