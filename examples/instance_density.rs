@@ -32,7 +32,7 @@ fn memory_status() -> (u64, u64) {
 fn report(layout: &str, n: u64, before: (u64, u64), after: (u64, u64)) {
     let rss = after.0.saturating_sub(before.0) / n;
     let vm = after.1.saturating_sub(before.1) / n;
-    let per_gib = if rss == 0 { 0 } else { (1u64 << 30) / rss };
+    let per_gib = (1u64 << 30).checked_div(rss).unwrap_or(0);
     println!(
         "layout={layout} instances={n} rss_bytes_per_instance={rss} vm_bytes_per_instance={vm} per_gib={per_gib}"
     );
