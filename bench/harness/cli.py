@@ -6,7 +6,11 @@ import os
 import shlex
 import sys
 
+import cargo
+import chart
+import compile as compile_mod
 import engines as engines_mod
+import instances
 import measure as measure_mod
 import programs as programs_mod
 import reference
@@ -14,13 +18,19 @@ import report
 
 DEFAULT_REPS = 5
 RESULTS = os.path.join(programs_mod.BENCH_DIR, "RESULTS.md")
+PARTS = ["programs", "compile", "instantiate"]
+QUICK_SKIP_NOTE = ("compile throughput and instantiation are skipped in --quick: on a fresh checkout building "
+                   "the examples and Criterion takes minutes; `bench/run --quick --only compile,instantiate` "
+                   "runs them in a small form")
 
 DESCRIPTION = """\
 Run Silo's benchmark programs on several engines side by side, check every
 output against the native reference, and report median times and ratios.
 
-A full run (no --quick) writes bench/RESULTS.md unless --no-write is given;
-a --quick run (small sizes, one round, what CI runs) writes only with --write.
+A full run (no --quick) runs every part (programs, compile, instantiate) and
+writes bench/RESULTS.md and bench/results.svg unless --no-write is given; a
+--quick run (small sizes, one round, what CI runs) runs only the programs
+unless --only says otherwise, and writes only with --write.
 Exit status: 0 when every run gave the right output, 1 when any run failed
 or printed a wrong checksum, 2 for a usage error. An engine that is not
 installed is skipped with a note, never a failure."""
@@ -38,6 +48,10 @@ def parse_args(argv):
     ap.add_argument("--wasmtime", help="wasmtime binary (default: PATH, then ~/.cargo/bin)")
     ap.add_argument("--node", help="node binary (default: PATH)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed for one run (default 600)")
+    ap.add_argument("--only", help=f"comma-separated parts to run, of {','.join(PARTS)} (default: all; "
+                                   "--quick: programs)")
+    ap.add_argument("--install-peers", action="store_true",
+                    help="cargo install wasmtime-cli and wasmi_cli first if they are missing (not with --quick)")
     write = ap.add_mutually_exclusive_group()
     write.add_argument("--write", action="store_true", help="write the results file even with --quick")
     write.add_argument("--no-write", action="store_true", help="do not write the results file")
@@ -51,6 +65,15 @@ def parse_args(argv):
         ap.error("--reps must be at least 1")
     if args.output and args.no_write:
         ap.error("--output and --no-write contradict each other")
+    if args.install_peers and args.quick:
+        ap.error("--install-peers is not for --quick runs: install the peers in a separate run")
+    if args.only is None:
+        args.parts = ["programs"] if args.quick else list(PARTS)
+    else:
+        args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
+        unknown = [p for p in args.parts if p not in PARTS]
+        if unknown or not args.parts:
+            ap.error(f"--only takes parts of {','.join(PARTS)}")
     return args
 
 
@@ -90,6 +113,10 @@ def main(argv):
         if args.record_expected:
             return record_expected(progs)
         paths = {k: getattr(args, k) for k in ("silo", "wasmi", "wasmtime", "node") if getattr(args, k)}
+        if args.install_peers:
+            failed = cargo.install_peers([n for n in names if n not in paths])
+            if failed:
+                print(f"bench/run: could not install {', '.join(failed)}", file=sys.stderr)
         all_engines = engines_mod.make_engines(names, paths)
     except ValueError as e:
         print(f"bench/run: {e}", file=sys.stderr)
@@ -111,19 +138,58 @@ def main(argv):
         return 2
 
     reps = args.reps or (1 if args.quick else DEFAULT_REPS)
-    refs = reference.References(measure_mod.run_native_untimed)
     revision = report.revision()
-    outcome = measure_mod.measure(progs, ready, refs, args.quick, reps, args.timeout)
-
     ctx = {
-        "programs": progs, "engines": ready, "skipped": skipped, "outcome": outcome,
-        "quick": args.quick, "reps": reps, "command": shlex.join(["bench/run", *argv[1:]]),
-        "revision": revision,
+        "programs": progs, "engines": ready, "skipped": skipped, "quick": args.quick, "reps": reps,
+        "command": shlex.join(["bench/run", *argv[1:]]), "revision": revision,
+        "run_programs": "programs" in args.parts, "outcome": measure_mod.Outcome(),
+        "sections": [], "console_sections": [], "notes": [],
     }
+    failed = run_parts(args, ctx)
     print(report.console(ctx))
     if args.output or args.write or not (args.quick or args.no_write):
-        path = args.output or RESULTS
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(report.render(ctx) + "\n")
-        print(f"wrote {path}")
-    return 1 if outcome.failures else 0
+        write_results(args.output or RESULTS, ctx)
+    return 1 if failed else 0
+
+
+def run_parts(args, ctx):
+    """Run the parts asked for, filling ctx; True when anything failed."""
+    failed = False
+    ready, quick = ctx["engines"], args.quick
+    if "programs" in args.parts:
+        refs = reference.References(measure_mod.run_native_untimed)
+        ctx["outcome"] = measure_mod.measure(ctx["programs"], ready, refs, quick, ctx["reps"], args.timeout)
+        failed |= bool(ctx["outcome"].failures)
+    if quick and args.only is None:
+        ctx["notes"].append(QUICK_SKIP_NOTE)
+    if "compile" in args.parts:
+        result = compile_mod.measure(ready, quick)
+        ctx["sections"].append(compile_mod.markdown(result))
+        ctx["console_sections"].append(compile_mod.console(result))
+        failed |= any(r.error for r in result.rows)
+    if "instantiate" in args.parts:
+        if any(e.name == "silo" for e in ready):
+            result = instances.measure(quick)
+            ctx["sections"].append(instances.markdown(result))
+            ctx["console_sections"].append(instances.console(result))
+            failed |= bool(result.errors)
+        else:
+            ctx["notes"].append("instantiation is measured for Silo only, which was not among the engines")
+    return failed
+
+
+def write_results(path, ctx):
+    """RESULTS.md, and results.svg beside it when the programs were run."""
+    svg_path = os.path.join(os.path.dirname(os.path.abspath(path)), report.CHART_NAME)
+    if ctx["run_programs"]:
+        names = [e.name for e in ctx["engines"]]
+        svg = chart.render(ctx["programs"], ctx["engines"], report.medians(ctx["outcome"]), report.geomean,
+                           f"{ctx['command']} — {ctx['revision']}")
+        if svg:
+            with open(svg_path, "w", encoding="utf-8") as f:
+                f.write(svg)
+            ctx["chart"] = chart.baseline(names)
+            print(f"wrote {svg_path}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(report.render(ctx) + "\n")
+    print(f"wrote {path}")

@@ -4,11 +4,15 @@ import os
 import shutil
 import subprocess
 
-from programs import BENCH_DIR
+from programs import BENCH_DIR, load_manifest
 
 REPO_DIR = os.path.dirname(BENCH_DIR)
 NODE_RUNNER = os.path.join(BENCH_DIR, "node-wasi.mjs")
-ALL = ["silo", "wasmi", "wasmtime", "node", "native"]
+ALL = ["silo", "silo-jit", "silo-tiered", "wasmi", "wasmtime", "node", "native"]
+
+# Silo's tiers other than the interpreter: engine name -> the `silo run --engine` value. They
+# are used as soon as `silo run --help` lists that value, and skipped with a note until then.
+SILO_TIERS = {"silo-jit": "jit", "silo-tiered": "tiered"}
 
 
 def find_tool(name, override=None):
@@ -90,6 +94,20 @@ class Native(Engine):
         return first_line([cc, "--version"]) + ", -O2 (bench/build.sh)"
 
 
+def silo_tier(name, silo):
+    """A Silo tier through `silo run --engine VALUE`, available only if the binary offers it."""
+    value = SILO_TIERS[name]
+    try:
+        r = subprocess.run([silo, "run", "--help"], capture_output=True, text=True, timeout=20)
+        offered = r.returncode == 0 and f"- {value}:" in r.stdout
+    except (OSError, subprocess.SubprocessError):
+        offered = False
+    if not offered:
+        return WasmCli(name, f"silo ({value})", None, f"`silo run --engine {value}` does not exist yet "
+                       "(Silo has only its interpreter so far)")
+    return WasmCli(name, f"silo ({value})", silo, flags=["--engine", value])
+
+
 def make_engines(names, paths):
     """Engine objects for the names asked for; paths maps a name to an explicit binary."""
     made = []
@@ -99,16 +117,19 @@ def make_engines(names, paths):
             ok = os.path.isfile(path) and os.access(path, os.X_OK)
             why = None if ok else f"not found at {path} (cargo build --release, or --silo PATH)"
             made.append(WasmCli("silo", "silo (interp)", path if ok else None, why, flags=["--engine", "interp"]))
+        elif name in SILO_TIERS:
+            made.append(silo_tier(name, paths.get("silo") or os.path.join(REPO_DIR, "target", "release", "silo")))
         elif name in ("wasmi", "wasmtime"):
             path = find_tool(name, paths.get(name))
-            made.append(WasmCli(name, name, path, None if path else "not installed"))
+            made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)"))
         elif name == "node":
             path = find_tool("node", paths.get("node"))
             made.append(Node("node", "node", path, None if path else "not installed"))
         elif name == "native":
-            built = os.path.isdir(os.path.join(BENCH_DIR, "build"))
+            # bench/build/ also holds generated modules: look for the binaries themselves.
+            built = any(p.native and os.path.exists(p.native) for p in load_manifest())
             made.append(Native("native", "native", "native" if built else None,
-                               None if built else "bench/build/ is missing (run bench/build.sh)"))
+                               None if built else "no native binaries in bench/build/ (run bench/build.sh)"))
         else:
             raise ValueError(f"unknown engine {name}; known: {', '.join(ALL)}")
     for e in made:

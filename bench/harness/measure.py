@@ -1,10 +1,19 @@
 """Timing: run every (program, engine) pair once per round, rotating the
 engine order from round to round so that drift of a shared machine falls on
-every engine alike, and check each run's output."""
+every engine alike, and check each run's output.
 
+Each run's peak resident memory comes from os.wait4's rusage (ru_maxrss) of
+that one process. Linux carries the parent's peak RSS into a child at exec,
+so no child reports less than this harness's own peak (about 14 MiB): the
+Outcome records that floor, and the report shows cells at it as "≤ floor"."""
+
+import os
+import resource
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -18,38 +27,65 @@ STARTUP_RUNS_PER_ROUND = 4
 class Outcome:
     samples: dict = field(default_factory=dict)  # (program, engine) -> [seconds]
     failures: dict = field(default_factory=dict)  # (program, engine) -> reason
+    rss: dict = field(default_factory=dict)  # (program, engine) -> [peak RSS in KiB]
+    rss_floor: int = 0  # KiB: the harness's own peak RSS, below which no child can report
+
+
+@dataclass
+class Run:
+    seconds: float
+    stdout: str
+    error: str | None
+    maxrss_kib: int = 0
+
+
+def spawn_and_wait(cmd, timeout):
+    """Run cmd to its end (killed after timeout s): (seconds, exit code, rusage, stdout, stderr, timed out)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        expired = threading.Event()
+        killer = threading.Timer(timeout, lambda: (expired.set(), proc.kill()))
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        decode = lambda f: f.read().decode("utf-8", errors="replace")  # noqa: E731
+        return elapsed, proc.returncode, usage, decode(out), decode(err), expired.is_set()
 
 
 def run_once(cmd, timeout):
-    """(seconds, stdout, error or None)."""
-    start = time.perf_counter()
+    """A Run: wall seconds, stdout, error or None, and peak RSS (KiB)."""
     try:
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                           errors="replace", timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return time.perf_counter() - start, "", f"timed out after {timeout} s"
+        elapsed, code, usage, stdout, stderr, timed_out = spawn_and_wait(cmd, timeout)
     except OSError as e:
-        return 0.0, "", f"cannot start: {e}"
-    elapsed = time.perf_counter() - start
-    if r.returncode != 0:
-        if r.returncode < 0:
+        return Run(0.0, "", f"cannot start: {e}")
+    if timed_out:
+        return Run(elapsed, "", f"timed out after {timeout} s", usage.ru_maxrss)
+    if code != 0:
+        if code < 0:
             try:
-                status = f"killed by {signal.Signals(-r.returncode).name}"
+                status = f"killed by {signal.Signals(-code).name}"
             except ValueError:
-                status = f"killed by signal {-r.returncode}"
+                status = f"killed by signal {-code}"
         else:
-            status = f"exit status {r.returncode}"
-        tail = " | ".join(r.stderr.strip().splitlines()[-3:])
-        return elapsed, r.stdout, f"{status}: {tail[:300]}" if tail else status
-    return elapsed, r.stdout, None
+            status = f"exit status {code}"
+        tail = " | ".join(stderr.strip().splitlines()[-3:])
+        return Run(elapsed, stdout, f"{status}: {tail[:300]}" if tail else status, usage.ru_maxrss)
+    return Run(elapsed, stdout, None, usage.ru_maxrss)
 
 
 def run_native_untimed(program, args, timeout=600):
     """The native output of a program, used as its reference when none is recorded."""
     if program.native is None:
         return None
-    _, out, err = run_once([program.native, *args], timeout)
-    return None if err else out
+    run = run_once([program.native, *args], timeout)
+    return None if run.error else run.stdout
 
 
 def rotated(items, k):
@@ -70,14 +106,16 @@ def measure(programs, engines, references, quick, reps, timeout, log=sys.stderr)
             for _ in range(runs):
                 pairs = [e for e in engines if e.supports(program) and (program.name, e.name) not in outcome.failures]
                 for engine in rotated(pairs, turn):
-                    seconds, out, err = run_once(engine.command(program, args), timeout)
-                    err = err or references.check(program, quick, out)
+                    outcome.rss_floor = max(outcome.rss_floor, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+                    run = run_once(engine.command(program, args), timeout)
+                    err = run.error or references.check(program, quick, run.stdout)
                     status = "ok" if err is None else "FAIL: " + err
-                    print(f"[{rnd + 1}/{reps}] {program.name:<{width}} {engine.name:<8} {seconds:9.3f} s  {status}",
-                          file=log, flush=True)
+                    print(f"[{rnd + 1}/{reps}] {program.name:<{width}} {engine.name:<8} {run.seconds:9.3f} s "
+                          f"{run.maxrss_kib / 1024:7.1f} MiB  {status}", file=log, flush=True)
                     key = (program.name, engine.name)
                     if err is None:
-                        outcome.samples.setdefault(key, []).append(seconds)
+                        outcome.samples.setdefault(key, []).append(run.seconds)
+                        outcome.rss.setdefault(key, []).append(run.maxrss_kib)
                     else:
                         outcome.failures[key] = err
                 turn += 1

@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 
 from programs import BENCH_DIR, STARTUP
 
+CHART_NAME = "results.svg"
+
 
 def medians(outcome):
     return {key: statistics.median(s) for key, s in outcome.samples.items() if s}
@@ -44,6 +46,35 @@ def ratio_table(programs, engine_names, med):
         rows.append((p.name, row))
     means = [geomean([r[i] for _, r in rows]) for i in range(len(cols))]
     return cols, rows, means
+
+
+def rss_cell(outcome, failures, program, engine, supported):
+    """Median peak RSS in MiB; "≤ N" when it is at the floor the harness imposes (see measure.py)."""
+    if (program, engine) in failures:
+        return "FAIL"
+    if not supported:
+        return "n/a"
+    s = outcome.rss.get((program, engine))
+    if not s:
+        return "—"
+    kib = statistics.median(s)
+    if kib <= outcome.rss_floor * 1.02:
+        return f"≤ {outcome.rss_floor / 1024:.0f}"
+    return f"{kib / 1024:.1f}"
+
+
+def rss_section(programs, engines, outcome):
+    out = ["## Peak memory: median peak RSS (MiB)", "",
+           "Each run's `ru_maxrss` from `os.wait4`, exact for that process, with one limit: Linux carries the "
+           "parent's peak RSS into a child at exec, so no run can report less than the harness's own peak, "
+           f"{outcome.rss_floor / 1024:.1f} MiB here; cells at that floor are shown as \"≤\". Resident memory "
+           "counts pages touched, not address space reserved (Silo and wasmtime reserve 4 GiB or more per "
+           "32-bit memory).", ""]
+    rows = [[p.name] + [rss_cell(outcome, outcome.failures, p.name, e.name, e.supports(p)) for e in engines]
+            for p in programs]
+    out.append(markdown_table(["program"] + [e.label for e in engines], rows))
+    out.append("")
+    return out
 
 
 def worst_spread(outcome):
@@ -113,32 +144,12 @@ def markdown_table(header, rows):
     return "\n".join(lines)
 
 
-def render(ctx):
-    """ctx: programs, engines (available), skipped, outcome, quick, reps, command, revision."""
+def program_sections(ctx, med):
+    """The tables of the timed program runs: times, ratios, the chart's link, start-up, peak memory."""
     programs, engines, outcome = ctx["programs"], ctx["engines"], ctx["outcome"]
     names = [e.name for e in engines]
-    med = medians(outcome)
     fail = outcome.failures
-    out = ["# Silo benchmark results", ""]
-    out.append("Written by `bench/run`; do not edit by hand. Times are medians of wall-clock time for a whole "
-               "process (start-up, load, compile and run), in seconds. Only the ratios between engines in this "
-               "one run mean anything: the machine is shared, and absolute times drift.")
-    out.append("")
-    out.append(f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
-    out.append(f"- Machine: {machine()}")
-    out.append(f"- Command: `{ctx['command']}`")
-    out.append(f"- Repository: {ctx['revision']} (at the start of the run)")
-    mode = "quick sizes" if ctx["quick"] else "full sizes"
-    out.append(f"- Mode: {mode}, {ctx['reps']} round(s); engine order rotated every round")
-    for e in engines:
-        out.append(f"- {e.label}: {e.version}")
-    for e in ctx["skipped"]:
-        out.append(f"- {e.label}: skipped, {e.why}")
-    spread = worst_spread(outcome)
-    if spread is not None:
-        out.append(f"- Largest spread of a program/engine cell, (max − min) / median: {spread:.0%} (start-up excluded)")
-    out.append("")
-
+    out = []
     out.append("## Median wall time (s)")
     out.append("")
     rows = []
@@ -160,6 +171,13 @@ def render(ctx):
         out.append(markdown_table(header, body))
         out.append("")
 
+    if ctx.get("chart"):
+        out.append(f"![each program's time relative to {ctx['chart']}, log scale]({CHART_NAME})")
+        out.append("")
+        out.append(f"The chart, [`{CHART_NAME}`]({CHART_NAME}): each program's median time on every engine relative "
+                   f"to {ctx['chart']}, on a log scale, with the geometric mean.")
+        out.append("")
+
     if any(p.name == STARTUP for p in programs):
         out.append(f"## Start-up: `{STARTUP}` (ms)")
         out.append("")
@@ -170,6 +188,47 @@ def render(ctx):
             srows.append([e.label, val])
         out.append(markdown_table(["engine", "median"], srows))
         out.append("")
+
+    if outcome.rss:
+        out += rss_section(programs, engines, outcome)
+    return out
+
+
+def render(ctx):
+    """ctx: programs, engines (available), skipped, outcome, quick, reps, command, revision; optional:
+    run_programs (False when the programs were not run), chart (the chart's baseline engine, when
+    one was written), sections (markdown of the other parts), notes."""
+    engines, outcome = ctx["engines"], ctx["outcome"]
+    med = medians(outcome)
+    fail = outcome.failures
+    out = ["# Silo benchmark results", ""]
+    out.append("Written by `bench/run`; do not edit by hand. Program times are medians of wall-clock time for a "
+               "whole process (start-up, load, compile and run), in seconds. Only the ratios between engines in "
+               "this one run mean anything: the machine is shared, and absolute times drift.")
+    out.append("")
+    out.append(f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+    out.append(f"- Machine: {machine()}")
+    out.append(f"- Command: `{ctx['command']}`")
+    out.append(f"- Repository: {ctx['revision']} (at the start of the run)")
+    mode = "quick sizes" if ctx["quick"] else "full sizes"
+    out.append(f"- Mode: {mode}, {ctx['reps']} round(s); engine order rotated every round")
+    for e in engines:
+        out.append(f"- {e.label}: {e.version}")
+    for e in ctx["skipped"]:
+        out.append(f"- {e.label}: skipped, {e.why}")
+    spread = worst_spread(outcome)
+    if spread is not None:
+        out.append(f"- Largest spread of a program/engine cell, (max − min) / median: {spread:.0%} (start-up excluded)")
+    out.append("")
+
+    if ctx.get("run_programs", True):
+        out += program_sections(ctx, med)
+
+    for section in ctx.get("sections", []):
+        out.append(section)
+
+    if ctx.get("notes"):
+        out += ["## Notes", ""] + [f"- {note}" for note in ctx["notes"]] + [""]
 
     if fail:
         out.append("## Failures")
@@ -186,21 +245,39 @@ def console(ctx):
     med = medians(outcome)
     names = [e.name for e in engines]
     width = max([len(p.name) for p in programs] + [16])
-    lines = ["", f"{'median s':<{width}} " + " ".join(f"{n:>9}" for n in names)]
+    lines = [""]
+    if ctx.get("run_programs", True):
+        lines += program_console(ctx, med, names, width)
+    for text in ctx.get("console_sections", []):
+        lines += ["", text]
+    for note in ctx.get("notes", []):
+        lines.append(f"note: {note}")
+    for e in ctx["skipped"]:
+        lines.append(f"skipped {e.name}: {e.why}")
+    for (prog, eng), why in sorted(outcome.failures.items()):
+        lines.append(f"FAILED {prog} on {eng}: {why}")
+    return "\n".join(lines)
+
+
+def program_console(ctx, med, names, width):
+    programs, engines, outcome = ctx["programs"], ctx["engines"], ctx["outcome"]
+    lines = [f"{'median s':<{width}} " + " ".join(f"{n:>9}" for n in names)]
     for p in programs:
         cells = []
         for e in engines:
             c = cell(med, outcome.failures, p.name, e.name, e.supports(p))
             cells.append(f"{c:>9}")
         lines.append(f"{p.name:<{width}} " + " ".join(cells))
+    if outcome.rss:
+        lines.append("")
+        lines.append(f"{'median peak MiB':<{width}} " + " ".join(f"{n:>9}" for n in names))
+        for p in programs:
+            cells = [f"{rss_cell(outcome, outcome.failures, p.name, e.name, e.supports(p)):>9}" for e in engines]
+            lines.append(f"{p.name:<{width}} " + " ".join(cells))
     cols, _, means = ratio_table(programs, names, med)
     if cols:
         lines.append("")
         lines.append("geometric means of ratios (start-up excluded):")
         for (a, b), m in zip(cols, means):
             lines.append(f"  {a + ' / ' + b:<20} {fmt_ratio(m)}")
-    for e in ctx["skipped"]:
-        lines.append(f"skipped {e.name}: {e.why}")
-    for (prog, eng), why in sorted(outcome.failures.items()):
-        lines.append(f"FAILED {prog} on {eng}: {why}")
-    return "\n".join(lines)
+    return lines
