@@ -58,18 +58,22 @@ def rss_cell(outcome, failures, program, engine, supported):
     if not s:
         return "—"
     kib = statistics.median(s)
-    if kib <= outcome.rss_floor * 1.02:
+    floored = not outcome.exact_rss or program == STARTUP
+    if floored and kib <= outcome.rss_floor * 1.02:
         return f"≤ {outcome.rss_floor / 1024:.0f}"
     return f"{kib / 1024:.1f}"
 
 
 def rss_section(programs, engines, outcome):
+    how = ("Each run's own `ru_maxrss`, reported by GNU time (`/usr/bin/time -f %M`), which starts the run. "
+           if outcome.exact_rss else "Each run's `ru_maxrss` from `os.wait4` (GNU time is not installed). ")
+    floor = ("Linux carries a parent's peak RSS into its child at exec, so runs started directly by the "
+             f"harness (all of them without GNU time; `hello` always) cannot report less than its own peak, "
+             f"{outcome.rss_floor / 1024:.1f} MiB here; cells at that floor are shown as \"≤\". "
+             if outcome.rss_floor else "")
     out = ["## Peak memory: median peak RSS (MiB)", "",
-           "Each run's `ru_maxrss` from `os.wait4`, exact for that process, with one limit: Linux carries the "
-           "parent's peak RSS into a child at exec, so no run can report less than the harness's own peak, "
-           f"{outcome.rss_floor / 1024:.1f} MiB here; cells at that floor are shown as \"≤\". Resident memory "
-           "counts pages touched, not address space reserved (Silo and wasmtime reserve 4 GiB or more per "
-           "32-bit memory).", ""]
+           how + floor + "Resident memory counts pages touched, not address space reserved (Silo and "
+           "wasmtime reserve 4 GiB or more per 32-bit memory).", ""]
     rows = [[p.name] + [rss_cell(outcome, outcome.failures, p.name, e.name, e.supports(p)) for e in engines]
             for p in programs]
     out.append(markdown_table(["program"] + [e.label for e in engines], rows))
