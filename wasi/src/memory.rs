@@ -75,6 +75,44 @@ impl<'a> GuestMemory<'a> {
     }
 }
 
+impl GuestMemory<'_> {
+    /// Fills the guest buffers `iovs` in order with `read`, stopping after the first short read
+    /// (as `readv` does): the bytes read.
+    pub fn scatter(
+        &mut self,
+        iovs: &[(u32, u32)],
+        read: &mut dyn FnMut(&mut [u8]) -> std::io::Result<usize>,
+    ) -> Result<u32, Errno> {
+        let mut total: u32 = 0;
+        for &(buf, len) in iovs {
+            let got = read(self.slice_mut(buf, len)?)?;
+            total = total.saturating_add(got as u32);
+            if got < len as usize {
+                break;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Hands the guest buffers `iovs` in order to `write`, stopping after the first short write
+    /// (as `writev` does): the bytes written.
+    pub fn gather(
+        &self,
+        iovs: &[(u32, u32)],
+        write: &mut dyn FnMut(&[u8]) -> std::io::Result<usize>,
+    ) -> Result<u32, Errno> {
+        let mut total: u32 = 0;
+        for &(buf, len) in iovs {
+            let got = write(self.slice(buf, len)?)?;
+            total = total.saturating_add(got as u32);
+            if got < len as usize {
+                break;
+            }
+        }
+        Ok(total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,55 +4,9 @@
 use silo_core::{Engine, Linker, Module, Store};
 use silo_wasi::{OutputBuffer, WasiCtx, WasiCtxBuilder, add_to_linker};
 
-/// Every preview1 import, with its core WebAssembly signature.
-const ALL_IMPORTS: &str = r#"
-  (import "wasi_snapshot_preview1" "args_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "args_sizes_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "environ_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "environ_sizes_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "clock_res_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_advise" (func (param i32 i64 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_allocate" (func (param i32 i64 i64) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_close" (func (param i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_datasync" (func (param i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_fdstat_set_rights" (func (param i32 i64 i64) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_filestat_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_filestat_set_size" (func (param i32 i64) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_filestat_set_times" (func (param i32 i64 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_pread" (func (param i32 i32 i32 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_prestat_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func (param i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_pwrite" (func (param i32 i32 i32 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_read" (func (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_readdir" (func (param i32 i32 i32 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_renumber" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_seek" (func (param i32 i64 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_sync" (func (param i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_tell" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_create_directory" (func (param i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_filestat_get" (func (param i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_filestat_set_times" (func (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_link" (func (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_readlink" (func (param i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_remove_directory" (func (param i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_rename" (func (param i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_symlink" (func (param i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "path_unlink_file" (func (param i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "poll_oneoff" (func (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
-  (import "wasi_snapshot_preview1" "proc_raise" (func (param i32) (result i32)))
-  (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
-  (import "wasi_snapshot_preview1" "random_get" (func (param i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "sock_accept" (func (param i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "sock_recv" (func (param i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "sock_send" (func (param i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "sock_shutdown" (func (param i32 i32) (result i32)))
-"#;
+mod common;
+
+use common::ALL_IMPORTS;
 
 struct Host {
     wasi: WasiCtx,

@@ -73,23 +73,10 @@ fn fd_write(
     let written = if matches!(ctx.fds.get(fd)?, Descriptor::Output { .. }) {
         write_output(mem, ctx, fd, &iovs)?
     } else {
-        {
-            // A directory is not open for writing: `EBADF`, as natively.
-            let f = match ctx.fds.get_mut(fd)? {
-                Descriptor::File(f) => f,
-                _ => return Err(Errno::Badf),
-            };
-            f.rights.need(FD_WRITE)?;
-            let mut written: u32 = 0;
-            for (buf, len) in iovs {
-                let got = (&f.file).write(mem.slice(buf, len)?)?;
-                written = written.saturating_add(got as u32);
-                if got < len as usize {
-                    break;
-                }
-            }
-            written
-        }
+        // A directory is not open for writing: `EBADF`, as natively.
+        let Descriptor::File(f) = ctx.fds.get_mut(fd)? else { return Err(Errno::Badf) };
+        f.rights.need(FD_WRITE)?;
+        mem.gather(&iovs, &mut |data| (&f.file).write(data))?
     };
     mem.write_u32(out, written)
 }
@@ -111,14 +98,7 @@ fn fd_read(
             &mut f.file
         }
     };
-    let mut read: u32 = 0;
-    for (buf, len) in iovs {
-        let got = reader.read(mem.slice_mut(buf, len)?)?;
-        read = read.saturating_add(got as u32);
-        if got < len as usize {
-            break;
-        }
-    }
+    let read = mem.scatter(&iovs, &mut |buf| reader.read(buf))?;
     mem.write_u32(out, read)
 }
 
@@ -134,16 +114,12 @@ fn fd_pread(
     let iovs = mem.iovecs(iovs, n)?;
     let f = ctx.fds.get_mut(fd)?.file(Errno::Spipe)?;
     f.rights.need(FD_READ | FD_SEEK)?;
-    let mut read: u32 = 0;
     let mut at = offset;
-    for (buf, len) in iovs {
-        let got = f.file.read_at(mem.slice_mut(buf, len)?, at)?;
-        read = read.saturating_add(got as u32);
+    let read = mem.scatter(&iovs, &mut |buf| {
+        let got = f.file.read_at(buf, at)?;
         at = at.saturating_add(got as u64);
-        if got < len as usize {
-            break;
-        }
-    }
+        Ok(got)
+    })?;
     mem.write_u32(out, read)
 }
 
@@ -163,16 +139,12 @@ fn fd_pwrite(
         _ => return Err(Errno::Spipe),
     };
     f.rights.need(FD_WRITE | FD_SEEK)?;
-    let mut written: u32 = 0;
     let mut at = offset;
-    for (buf, len) in iovs {
-        let got = f.file.write_at(mem.slice(buf, len)?, at)?;
-        written = written.saturating_add(got as u32);
+    let written = mem.gather(&iovs, &mut |data| {
+        let got = f.file.write_at(data, at)?;
         at = at.saturating_add(got as u64);
-        if got < len as usize {
-            break;
-        }
-    }
+        Ok(got)
+    })?;
     mem.write_u32(out, written)
 }
 
