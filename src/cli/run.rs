@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use silo::sandbox::Policy;
 use silo::wasi::{WasiCtx, WasiCtxBuilder};
-use silo::{Engine, Error, Linker, Module, Store, Trap, TrapCode, Val};
+use silo::{Engine, Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
 use super::sandbox_args::SandboxArgs;
 use super::{EngineChoice, engine_config, invoke_args};
@@ -48,14 +48,16 @@ fn policy(args: &RunArgs) -> anyhow::Result<Policy> {
 }
 
 /// Whether a trap is a quota stopping the guest (reported on one line, without a backtrace).
-fn is_quota_stop(trap: &Trap) -> bool {
+fn is_quota_stop(store: &Store<Host>, trap: &Trap) -> bool {
     match trap.code() {
         TrapCode::OutOfFuel
         | TrapCode::DeadlineExceeded
         | TrapCode::Interrupted
         | TrapCode::ResourceLimit => true,
-        TrapCode::StackOverflow => trap.message().contains("quota"),
-        TrapCode::Host => trap.message().starts_with("output quota exceeded"),
+        TrapCode::StackOverflow => {
+            store.last_quota_hit().is_some_and(|h| h.quota == Quota::CallDepth)
+        }
+        TrapCode::Host => store.data().wasi.output_quota_reached(),
         _ => false,
     }
 }
@@ -79,7 +81,7 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
                 refused();
                 Ok(ExitCode::from(status as u8))
             }
-            None if is_quota_stop(&trap) => {
+            None if is_quota_stop(store, &trap) => {
                 eprintln!("error: `{}` stopped: {}", file.display(), trap.message());
                 Ok(ExitCode::from(TRAP_EXIT))
             }

@@ -64,6 +64,11 @@ impl std::fmt::Debug for WasiCtx {
 }
 
 impl WasiCtx {
+    /// Whether the guest has used up its output quota (its next write traps, or one did).
+    pub fn output_quota_reached(&self) -> bool {
+        self.max_output.is_some_and(|limit| self.output_written >= limit)
+    }
+
     /// The WASI quota that refused the guest something, if one did: the open-files quota
     /// (`EMFILE`) here; the output quota traps with its own message.
     pub fn quota_hit(&self) -> Option<String> {
