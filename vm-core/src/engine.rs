@@ -1,24 +1,41 @@
-//! The engine: configuration shared by every store and module, and the type registry that gives
-//! each function signature one canonical id across modules.
+//! The engine: configuration shared by every store and module, the type registry that gives
+//! each function signature one canonical id across modules, and the tier policy: which functions
+//! run in the interpreter and which are compiled to native code, and the background thread that
+//! compiles the hot ones.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak, mpsc};
 
 use silo_loader::{Feature, FeatureSet};
 
+use crate::module::ModuleInner;
 use crate::registry::TypeRegistry;
+use crate::vm::Compiler;
 
 /// How a store runs WebAssembly code.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Strategy {
-    /// Every function runs in the interpreter.
+    /// `Tiered` when the configuration has a compiler (`Config::compiler`), otherwise
+    /// `Interpreter`.
     #[default]
+    Auto,
+    /// Every function runs in the interpreter.
     Interpreter,
+    /// Every function is compiled to native code on its first call.
+    Jit,
+    /// Every function starts in the interpreter; those called or looping often are compiled to
+    /// native code and switched to it (`Config::tier_up_after`).
+    Tiered,
 }
 
 /// Engine settings.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     pub(crate) strategy: Strategy,
+    pub(crate) compiler: Option<Arc<dyn Compiler>>,
+    pub(crate) tier_up_after: u32,
+    pub(crate) background_compilation: bool,
+    pub(crate) guard_memories: bool,
+    pub(crate) memory_guard_size: u64,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
     pub(crate) loop_dispatch: bool,
@@ -29,13 +46,34 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            strategy: Strategy::Interpreter,
+            strategy: Strategy::Auto,
+            compiler: None,
+            tier_up_after: 1000,
+            background_compilation: true,
+            guard_memories: true,
+            memory_guard_size: 2 << 30,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
             loop_dispatch: false,
             consume_fuel: false,
             interruptible: false,
         }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("strategy", &self.effective_strategy())
+            .field("compiler", &self.compiler.as_ref().map(|c| c.name()))
+            .field("tier_up_after", &self.tier_up_after)
+            .field("background_compilation", &self.background_compilation)
+            .field("memory_guard", &self.memory_guard())
+            .field("max_wasm_stack", &self.max_wasm_stack)
+            .field("max_call_depth", &self.max_call_depth)
+            .field("consume_fuel", &self.consume_fuel)
+            .field("interruptible", &self.interruptible)
+            .finish_non_exhaustive()
     }
 }
 
@@ -49,6 +87,64 @@ impl Config {
     pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
         self.strategy = strategy;
         self
+    }
+
+    /// The native-code compiler the `Jit` and `Tiered` strategies use (Silo's is `silo-jit`'s
+    /// Cranelift compiler; the `silo` facade's `jit_config` sets it).
+    pub fn compiler(&mut self, compiler: Arc<dyn Compiler>) -> &mut Config {
+        self.compiler = Some(compiler);
+        self
+    }
+
+    /// In the `Tiered` strategy, how many calls plus loop iterations a function runs in the
+    /// interpreter before it is compiled; 0 compiles it on its first call.
+    pub fn tier_up_after(&mut self, count: u32) -> &mut Config {
+        self.tier_up_after = count;
+        self
+    }
+
+    /// Whether the `Tiered` strategy compiles hot functions on a background thread (on machines
+    /// with more than one core) while the interpreter goes on; otherwise the thread that found
+    /// the function hot compiles it before going on. On by default.
+    pub fn background_compilation(&mut self, on: bool) -> &mut Config {
+        self.background_compilation = on;
+        self
+    }
+
+    /// Whether 32-bit memories reserve their whole 4 GiB index space plus a guard region when
+    /// code runs natively, so that native code does no bounds checks (on by default). Off is
+    /// the small-reservation mode: memories reserve only their maximum and native code checks
+    /// every access.
+    pub fn guard_memories(&mut self, on: bool) -> &mut Config {
+        self.guard_memories = on;
+        self
+    }
+
+    /// Bytes of inaccessible guard after a guarded memory's index space (2 GiB by default).
+    /// Accesses whose static offset fits in the guard need no bounds check.
+    pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Config {
+        self.memory_guard_size = bytes;
+        self
+    }
+
+    /// The strategy in effect: `Auto` resolved.
+    pub(crate) fn effective_strategy(&self) -> Strategy {
+        match self.strategy {
+            Strategy::Auto if self.compiler.is_some() => Strategy::Tiered,
+            Strategy::Auto => Strategy::Interpreter,
+            other => other,
+        }
+    }
+
+    /// Whether some code runs natively.
+    pub(crate) fn runs_native(&self) -> bool {
+        self.effective_strategy() != Strategy::Interpreter
+    }
+
+    /// The guard size of 32-bit memories, when they are guarded.
+    pub(crate) fn memory_guard(&self) -> Option<u64> {
+        let guarded = self.runs_native() && self.guard_memories && cfg!(target_pointer_width = "64");
+        guarded.then_some(self.memory_guard_size)
     }
 
     /// Bytes of value stack each store may use for WebAssembly frames (locals and operands).
@@ -104,6 +200,8 @@ pub struct Engine {
 pub(crate) struct EngineInner {
     pub config: Config,
     pub registry: TypeRegistry,
+    /// Hot functions waiting for the background compiler, which starts on the first request.
+    tier_queue: OnceLock<Option<mpsc::Sender<(Weak<ModuleInner>, u32)>>>,
 }
 
 impl Default for Engine {
@@ -125,6 +223,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 registry: TypeRegistry::default(),
+                tier_queue: OnceLock::new(),
             }),
         }
     }
@@ -132,6 +231,11 @@ impl Engine {
     /// The engine's settings.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The strategy the engine runs code with (`Auto` resolved).
+    pub fn strategy(&self) -> Strategy {
+        self.inner.config.effective_strategy()
     }
 
     /// Whether two handles are the same engine.
@@ -155,5 +259,32 @@ impl Engine {
             Feature::Memory64,
             Feature::FunctionReferences,
         ])
+    }
+}
+
+impl EngineInner {
+    /// Asks for defined function `def` of `module` to be compiled: on the background compiler
+    /// when there is one (returns `true`), otherwise not at all (`false`: compile it yourself).
+    pub(crate) fn queue_compile(&self, module: &Arc<ModuleInner>, def: u32) -> bool {
+        let queue = self.tier_queue.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            if !self.config.background_compilation || cores < 2 {
+                return None;
+            }
+            let (tx, rx) = mpsc::channel::<(Weak<ModuleInner>, u32)>();
+            let spawned = std::thread::Builder::new().name("silo-tier-up".into()).spawn(move || {
+                // Ends when the engine (the only sender) is dropped.
+                while let Ok((module, def)) = rx.recv() {
+                    if let Some(module) = module.upgrade() {
+                        module.tier_up(def);
+                    }
+                }
+            });
+            spawned.ok().map(|_| tx)
+        });
+        match queue {
+            Some(tx) => tx.send((Arc::downgrade(module), def)).is_ok(),
+            None => false,
+        }
     }
 }

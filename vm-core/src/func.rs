@@ -3,6 +3,7 @@
 
 use std::ptr::NonNull;
 use std::sync::Arc;
+use std::sync::atomic::AtomicPtr;
 
 use silo_loader::FuncType;
 
@@ -14,6 +15,7 @@ use crate::store::{AsContext, AsContextMut, Caller, StoreId, StoreOpaque};
 use crate::trap::Trap;
 use crate::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults};
 use crate::val::Val;
+use crate::vm::{NO_NATIVE, VMContext};
 
 /// The raw calling convention of host functions: `slots` holds the parameters on entry and
 /// receives the results (it is `max(params, results)` long). The instance is the caller's.
@@ -27,10 +29,15 @@ pub struct HostFunc {
     pub(crate) call: Box<HostCallFn>,
 }
 
-/// A function as the store holds it.
+/// A function as the store holds it. Native code reads the first three fields (`vm::offsets`).
+#[repr(C)]
 pub(crate) struct FuncEntity {
     /// Canonical id of its signature.
     pub sig: TypeId,
+    /// The slot holding its native code, null while it has none (always, for host functions).
+    pub native: *const AtomicPtr<u8>,
+    /// The context of its instance; null for host functions.
+    pub vmctx: *mut VMContext,
     pub kind: FuncKind,
 }
 
@@ -89,7 +96,12 @@ impl Func {
 
     pub(crate) fn from_host(store: &mut StoreOpaque, host: Arc<HostFunc>) -> Func {
         let sig = store.engine.inner.registry.register_func(&host.ty);
-        let ptr = store.host_funcs.alloc(FuncEntity { sig, kind: FuncKind::Host(host) });
+        let ptr = store.host_funcs.alloc(FuncEntity {
+            sig,
+            native: &NO_NATIVE,
+            vmctx: std::ptr::null_mut(),
+            kind: FuncKind::Host(host),
+        });
         Func { store: store.id, ptr }
     }
 

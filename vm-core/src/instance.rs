@@ -23,6 +23,7 @@ use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
 use crate::table::{Table, TableEntity};
 use crate::trap::{Trap, TrapCode};
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
+use crate::vm::{BUILTINS, VMContext};
 
 /// The context of one instance, shared by both tiers.
 pub(crate) struct InstanceData {
@@ -39,6 +40,8 @@ pub(crate) struct InstanceData {
     pub elems: Box<[Box<[u64]>]>,
     /// Whether each data segment has been dropped.
     pub data_dropped: Box<[bool]>,
+    /// What native code sees of the instance; filled in once the instance is complete.
+    pub vmctx: VMContext,
 }
 
 /// An instantiated module in a store.
@@ -204,7 +207,7 @@ fn check_import(
             let have_elem = ValType::Ref(t.ty.element);
             let elem_eq = registry.val_is_subtype(have_elem, want_elem)
                 && registry.val_is_subtype(want_elem, have_elem);
-            let size = t.elements.len() as u64;
+            let size = t.elements().len() as u64;
             if !elem_eq
                 || t.ty.index64 != want.index64
                 || !limits_match(size, t.ty.maximum, want.initial, want.maximum)
@@ -306,6 +309,7 @@ pub(crate) unsafe fn instantiate(
         defined_funcs: Box::new([]),
         elems: Box::new([]),
         data_dropped: vec![false; info.datas.len()].into(),
+        vmctx: VMContext::empty(),
     };
     opaque.usage.instance_created()?;
     let mut ptr = opaque.instances.alloc(data);
@@ -313,11 +317,15 @@ pub(crate) unsafe fn instantiate(
     let inst = unsafe { ptr.as_mut() };
 
     // Functions: entities for this instance's own functions, then the full index space.
+    let vmctx = &raw mut inst.vmctx;
+    let native = &module.inner.native;
     inst.defined_funcs = (0..info.num_defined_funcs())
         .map(|def| {
             let func_index = num_imported.funcs + def;
             FuncEntity {
                 sig: type_ids[info.funcs[func_index as usize] as usize],
+                native: &native[def as usize],
+                vmctx,
                 kind: FuncKind::Wasm { instance: ptr, def_index: def, func_index },
             }
         })
@@ -354,11 +362,28 @@ pub(crate) unsafe fn instantiate(
     inst.tables = tables.into();
 
     for ty in &info.memories[num_imported.memories as usize..] {
-        let memory = MemoryEntity::new(*ty)?;
+        let memory = MemoryEntity::new(*ty, opaque.engine.config().memory_guard())?;
         opaque.usage.memory_created(memory.len as u64)?;
         memories.push(opaque.memories.alloc(memory).as_ptr());
     }
     inst.memories = memories.into();
+    // SAFETY: `store` is the whole live store; these are addresses of its fields, which stay in
+    // place while the store lives.
+    let (budget, stack_limit) =
+        unsafe { (&raw mut (*store).meter.budget, &raw mut (*store).native_stack_limit) };
+    inst.vmctx = VMContext {
+        store,
+        instance: ptr.as_ptr(),
+        builtins: &BUILTINS,
+        funcs: inst.funcs.as_ptr(),
+        memories: inst.memories.as_ptr(),
+        tables: inst.tables.as_ptr(),
+        globals: inst.globals.as_ptr(),
+        type_ids: module.inner.type_ids.as_ptr(),
+        native: module.inner.native.as_ptr(),
+        budget,
+        stack_limit,
+    };
 
     // Element segments resolve to raw references now: they name this instance's functions.
     let mut elems = Vec::with_capacity(info.elems.len());
@@ -386,9 +411,9 @@ pub(crate) unsafe fn instantiate(
                 let offset = if table.ty.index64 { offset } else { offset as u32 as u64 };
                 let items = std::mem::take(&mut inst.elems[i]);
                 let end = offset.checked_add(items.len() as u64);
-                match end.filter(|&e| e <= table.elements.len() as u64) {
+                match end.filter(|&e| e <= table.elements().len() as u64) {
                     Some(end) => {
-                        table.elements[offset as usize..end as usize].copy_from_slice(&items)
+                        table.elements_mut()[offset as usize..end as usize].copy_from_slice(&items)
                     }
                     None => return Err(Trap::new(TrapCode::TableOutOfBounds).into()),
                 }

@@ -29,8 +29,10 @@ mod table;
 mod trap;
 mod typed;
 mod val;
+pub mod vm;
 
 pub use engine::{Config, Engine, Strategy};
+pub use vm::Compiler;
 pub use error::Error;
 pub use externals::Extern;
 pub use func::Func;

@@ -206,7 +206,7 @@ impl Usage {
         delta: u64,
         init: u64,
     ) -> Result<Option<u64>, Trap> {
-        let desired = (t.elements.len() as u64).saturating_add(delta);
+        let desired = (t.elements().len() as u64).saturating_add(delta);
         if delta == 0 || desired > t.max() {
             return Ok(t.grow(delta, init));
         }

@@ -4,6 +4,11 @@
 //! most 4 GiB) and commits pages as it grows, so its base address normally never moves. A 64-bit
 //! memory without a small maximum reserves a window and moves to a larger one if it outgrows it;
 //! every tier reloads the base after `memory.grow` and after calls.
+//!
+//! When the engine runs native code, a 32-bit memory reserves its whole index space (4 GiB) plus
+//! a guard region whatever its maximum, all of it inaccessible past the current size: any address
+//! plus a static offset up to the guard's size lands inside the reservation, so native code needs
+//! no bounds check and an access out of bounds faults, which the native tier turns into the trap.
 
 use std::ptr::NonNull;
 
@@ -50,7 +55,9 @@ fn commit(reservation: &mut region::Allocation, from: usize, to: usize) -> Resul
 }
 
 impl MemoryEntity {
-    pub fn new(ty: MemoryType) -> Result<MemoryEntity, Error> {
+    /// A memory of type `ty`; with `guard`, a 32-bit memory reserves its whole index space and
+    /// that many bytes of guard beyond it (see the module documentation).
+    pub fn new(ty: MemoryType, guard: Option<u64>) -> Result<MemoryEntity, Error> {
         let page = ty.page_size();
         // The index type bounds how many pages are addressable at all.
         let addressable = if ty.index64 { u64::MAX / page } else { (1u64 << 32) / page };
@@ -60,8 +67,11 @@ impl MemoryEntity {
                 Error::Limit(format!("memory of {} pages is too large", ty.initial))
             })?;
         let max_bytes = max_pages.saturating_mul(page);
-        let reserve_bytes =
-            if ty.index64 { max_bytes.min(MEMORY64_WINDOW.max(initial)) } else { max_bytes };
+        let reserve_bytes = match guard {
+            _ if ty.index64 => max_bytes.min(MEMORY64_WINDOW.max(initial)),
+            Some(guard) => (1u64 << 32).saturating_add(guard),
+            None => max_bytes,
+        };
         let mut entity = MemoryEntity {
             base: NonNull::dangling().as_ptr(),
             len: 0,
@@ -149,7 +159,7 @@ impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
-        let entity = MemoryEntity::new(ty)?;
+        let entity = MemoryEntity::new(ty, opaque.engine.config().memory_guard())?;
         opaque.usage.memory_created(entity.len as u64)?;
         let ptr = opaque.memories.alloc(entity);
         Ok(Memory { store: opaque.id, ptr })
@@ -268,7 +278,7 @@ mod tests {
 
     #[test]
     fn grows_within_its_maximum() {
-        let mut m = MemoryEntity::new(ty(1, Some(3), false)).unwrap();
+        let mut m = MemoryEntity::new(ty(1, Some(3), false), None).unwrap();
         assert_eq!(m.len, 65536);
         let base = m.base;
         assert_eq!(m.grow(2), Some(1));
@@ -280,8 +290,18 @@ mod tests {
     }
 
     #[test]
+    fn guarded_memory_reserves_index_space_and_guard() {
+        let m = MemoryEntity::new(ty(1, Some(1), false), Some(1 << 31)).unwrap();
+        assert_eq!(m.len, 65536);
+        let reserved = m.reservation.as_ref().map(|r| r.len()).unwrap_or(0) as u64;
+        assert!(reserved >= (1 << 32) + (1 << 31), "reserved {reserved}");
+        let empty = MemoryEntity::new(ty(0, Some(0), false), Some(1 << 31)).unwrap();
+        assert!(empty.reservation.is_some(), "native code addresses even an empty memory");
+    }
+
+    #[test]
     fn empty_memory_has_no_bytes() {
-        let mut m = MemoryEntity::new(ty(0, Some(0), false)).unwrap();
+        let mut m = MemoryEntity::new(ty(0, Some(0), false), None).unwrap();
         assert_eq!(m.bytes().len(), 0);
         assert_eq!(m.grow(0), Some(0));
         assert_eq!(m.grow(1), None);
@@ -289,7 +309,7 @@ mod tests {
 
     #[test]
     fn memory64_outgrows_its_window_and_keeps_its_bytes() {
-        let mut m = MemoryEntity::new(ty(1, None, true)).unwrap();
+        let mut m = MemoryEntity::new(ty(1, None, true), None).unwrap();
         m.bytes_mut()[100] = 42;
         let window_pages = MEMORY64_WINDOW / 65536;
         assert_eq!(m.grow(window_pages), Some(1));

@@ -1,17 +1,25 @@
 //! A module compiled for an engine: the loader's validated module, the canonical ids of its types,
-//! and a slot per function for the interpreter's code, filled lazily on the function's first call.
+//! and per function the code each tier runs, filled lazily.
+//!
+//! `compiled` is what the interpreter enters when the function is called: its interpreter code,
+//! translated on the first call, or, once the function has native code, a stub whose one
+//! instruction calls the native code through its slot-array trampoline. `native` is what native
+//! callers use: the function's native entry, or null while it has none (they then call through
+//! the `CallEntity` builtin). Tiering swaps both when a hot function's native code is ready;
+//! frames already running the interpreter code finish there.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use silo_loader::{Export, Import};
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Strategy};
 use crate::error::Error;
 use crate::interp::code::InterpFunc;
 use crate::interp::translate;
 use crate::registry::TypeId;
+use crate::vm::{ModuleEnv, NativeFunc, NativeModule};
 
 /// A WebAssembly module compiled for an engine. Cheap to clone; share it between stores and
 /// threads.
@@ -27,8 +35,20 @@ pub(crate) struct ModuleInner {
     pub type_ids: Box<[TypeId]>,
     /// Interpreter code of each defined function, translated on first call.
     code: Box<[OnceLock<Result<InterpFunc, String>>]>,
-    /// The same code once translated, for the executor's fast path (null until then).
+    /// What the interpreter enters: the code above once translated, or the native stub (null
+    /// until one of them exists).
     pub compiled: Box<[AtomicPtr<InterpFunc>]>,
+    /// Native entry of each defined function, null until it has one. Native code reads it.
+    pub native: Box<[AtomicPtr<u8>]>,
+    /// Native code of each function, compiled once on demand.
+    natives: Box<[OnceLock<Result<NativeFunc, String>>]>,
+    /// The interpreter stub calling each function's native code.
+    stubs: Box<[OnceLock<InterpFunc>]>,
+    /// Tiered strategy: calls plus loop iterations each function has left in the interpreter
+    /// before it is compiled.
+    pub hotness: Box<[AtomicU32]>,
+    /// The module's native code, when the engine runs any.
+    jit: Option<Box<dyn NativeModule>>,
 }
 
 impl std::fmt::Debug for Module {
@@ -71,11 +91,35 @@ impl Module {
         }
         let type_ids =
             engine.inner.registry.register_module(&info.types, &info.rec_groups).into_boxed_slice();
-        let n = info.num_defined_funcs();
-        let code = (0..n).map(|_| OnceLock::new()).collect();
-        let compiled = (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
+        let config = engine.config();
+        let jit = match (config.runs_native(), &config.compiler) {
+            (false, _) => None,
+            (true, Some(compiler)) => {
+                let env = module_env(engine, &info, &type_ids);
+                Some(compiler.new_module(&env).map_err(Error::Unsupported)?)
+            }
+            (true, None) => {
+                return Err(Error::Unsupported(
+                    "native code: the engine's strategy needs a compiler (`Config::compiler`)"
+                        .into(),
+                ));
+            }
+        };
+        let n = info.num_defined_funcs() as usize;
+        let threshold = config.tier_up_after;
         Ok(Module {
-            inner: Arc::new(ModuleInner { engine: engine.clone(), info, type_ids, code, compiled }),
+            inner: Arc::new(ModuleInner {
+                engine: engine.clone(),
+                info,
+                type_ids,
+                code: (0..n).map(|_| OnceLock::new()).collect(),
+                compiled: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
+                native: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
+                natives: (0..n).map(|_| OnceLock::new()).collect(),
+                stubs: (0..n).map(|_| OnceLock::new()).collect(),
+                hotness: (0..n).map(|_| AtomicU32::new(threshold)).collect(),
+                jit,
+            }),
         })
     }
 
@@ -118,8 +162,9 @@ impl Module {
     }
 
     /// Translates every function now rather than on its first call (functions are otherwise
-    /// translated lazily). For measuring translation speed, or to pay the cost up front; the first
-    /// function that fails to translate is the error.
+    /// translated lazily): to interpreter code, or to native code under the `Jit` strategy. For
+    /// measuring translation speed, or to pay the cost up front; the first function that fails to
+    /// translate is the error.
     pub fn translate_all(&self) -> Result<(), Error> {
         let info = &self.inner.info;
         for def in 0..info.num_defined_funcs() {
@@ -135,17 +180,100 @@ impl Module {
     pub fn info(&self) -> &silo_loader::Module {
         &self.inner.info
     }
+
+    /// Bytes of native code compiled for the module so far.
+    pub fn native_code_size(&self) -> usize {
+        self.inner.jit.as_ref().map_or(0, |j| j.code_size())
+    }
+
+    /// How many of the module's functions have native code now.
+    pub fn native_function_count(&self) -> usize {
+        self.inner.native.iter().filter(|p| !p.load(Ordering::Acquire).is_null()).count()
+    }
+}
+
+/// What the engine's compiler needs to know of a module.
+fn module_env<'a>(
+    engine: &Engine,
+    info: &'a silo_loader::Module,
+    type_ids: &'a [TypeId],
+) -> ModuleEnv<'a> {
+    let config = engine.config();
+    let guard = config.memory_guard();
+    ModuleEnv {
+        info,
+        type_ids,
+        metered: config.metered(),
+        guarded_memories: guard.is_some(),
+        guard_bytes: guard.unwrap_or(0),
+    }
 }
 
 impl ModuleInner {
-    /// The interpreter code of a defined function, translating it on first use.
+    /// What the interpreter enters for a defined function, translating it on first use: its
+    /// interpreter code, or under the `Jit` strategy the stub calling its native code (compiled
+    /// now if need be).
     pub fn code(&self, def_index: u32) -> Result<&InterpFunc, &str> {
-        let code = self.code[def_index as usize]
+        let def = def_index as usize;
+        if self.engine.config().effective_strategy() == Strategy::Jit {
+            let func = self.native_code(def_index)?;
+            return Ok(self.install(def_index, func));
+        }
+        let code = self.code[def]
             .get_or_init(|| translate::translate(self, def_index))
             .as_ref()
             .map_err(String::as_str)?;
         let ptr = (code as *const InterpFunc).cast_mut();
-        self.compiled[def_index as usize].store(ptr, Ordering::Release);
+        // Only the first translation publishes: native code may have been installed since.
+        let _ = self.compiled[def].compare_exchange(
+            std::ptr::null_mut(),
+            ptr,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
         Ok(code)
+    }
+
+    /// The native code of a defined function, compiling it on first use.
+    pub fn native_code(&self, def_index: u32) -> Result<NativeFunc, &str> {
+        let jit = self.jit.as_ref().ok_or("the engine runs no native code")?;
+        let result = self.natives[def_index as usize].get_or_init(|| {
+            let env = module_env(&self.engine, &self.info, &self.type_ids);
+            jit.compile(&env, def_index)
+        });
+        result.as_ref().copied().map_err(String::as_str)
+    }
+
+    /// The native code of a defined function if it has been compiled.
+    pub fn compiled_native(&self, def_index: u32) -> Option<NativeFunc> {
+        self.natives[def_index as usize].get().and_then(|r| r.as_ref().ok().copied())
+    }
+
+    /// Switches a function to its native code: native callers call it directly, and the
+    /// interpreter enters its stub. Returns the stub.
+    fn install(&self, def_index: u32, func: NativeFunc) -> &InterpFunc {
+        let def = def_index as usize;
+        let stub = self.stubs[def].get_or_init(|| translate::native_stub(self, def_index));
+        self.native[def].store(func.code.cast_mut(), Ordering::Release);
+        self.compiled[def].store((stub as *const InterpFunc).cast_mut(), Ordering::Release);
+        stub
+    }
+
+    /// Compiles a hot function and switches it to native code; one that cannot be compiled
+    /// stays in the interpreter.
+    pub fn tier_up(&self, def_index: u32) {
+        if let Ok(func) = self.native_code(def_index) {
+            self.install(def_index, func);
+        }
+    }
+
+    /// A function got hot in the interpreter: have it compiled in the background, or now.
+    pub fn request_tier_up(self: &Arc<Self>, def_index: u32) {
+        if self.natives[def_index as usize].get().is_some() {
+            return;
+        }
+        if !self.engine.inner.queue_compile(self, def_index) {
+            self.tier_up(def_index);
+        }
     }
 }

@@ -14,7 +14,15 @@ use silo_loader::{CompositeType, FieldType, FuncType, HeapType, StorageType, Sub
 
 /// The canonical id of a defined type: equal ids mean equivalent types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
 pub struct TypeId(pub(crate) u32);
+
+impl TypeId {
+    /// The id as a number (native code compares these at `call_indirect`).
+    pub fn as_u32(self) -> u32 {
+        self.0
+    }
+}
 
 /// Marks a reference to a type inside the same recursion group, by position, in canonical form.
 const IN_GROUP: u32 = 1 << 31;

@@ -83,6 +83,12 @@ pub(crate) struct StoreOpaque {
     pub meter: Meter,
     /// Quotas and what the store's guests use of them.
     pub usage: Usage,
+    /// The trap a builtin called by native code left for the entry to native code to raise.
+    pub pending_trap: Option<crate::trap::Trap>,
+    /// A host function's panic caught under native code, resumed once native code is left.
+    pub pending_panic: Option<Box<dyn Any + Send>>,
+    /// The lowest native stack address native code may use: set on each entry to native code.
+    pub native_stack_limit: usize,
 }
 
 // SAFETY: the raw pointers in a store point into memory the store itself owns (entities, the value
@@ -106,6 +112,9 @@ impl StoreOpaque {
             exec: ExecStack::new(&engine.inner.config),
             meter: Meter::new(engine.inner.config.consume_fuel, engine.inner.config.interruptible),
             usage: Usage::default(),
+            pending_trap: None,
+            pending_panic: None,
+            native_stack_limit: usize::MAX,
         }
     }
 }

@@ -8,21 +8,45 @@ use crate::error::Error;
 use crate::store::{AsContext, AsContextMut, StoreId};
 use crate::val::Val;
 
-/// A table as the store holds it: raw references (0 is null).
+/// A table as the store holds it: raw references (0 is null). `base` and `len` come first and
+/// mirror the element storage: native code reads them at fixed offsets (`vm::offsets`).
+#[repr(C)]
 pub(crate) struct TableEntity {
-    pub elements: Vec<u64>,
+    /// First element.
+    pub base: *mut u64,
+    /// Number of elements.
+    pub len: usize,
+    storage: Vec<u64>,
     pub ty: TableType,
 }
 
 impl TableEntity {
     pub fn new(ty: TableType, init: u64) -> Result<TableEntity, Error> {
-        let mut elements = Vec::new();
+        let mut storage = Vec::new();
         let initial = usize::try_from(ty.initial).ok();
-        initial.and_then(|n| elements.try_reserve_exact(n).ok()).ok_or_else(|| {
+        initial.and_then(|n| storage.try_reserve_exact(n).ok()).ok_or_else(|| {
             Error::Limit(format!("table of {} elements is too large", ty.initial))
         })?;
-        elements.resize(ty.initial as usize, init);
-        Ok(TableEntity { elements, ty })
+        storage.resize(ty.initial as usize, init);
+        let mut table = TableEntity { base: std::ptr::null_mut(), len: 0, storage, ty };
+        table.mirror();
+        Ok(table)
+    }
+
+    /// Refreshes `base` and `len` after the storage changed size.
+    fn mirror(&mut self) {
+        self.base = self.storage.as_mut_ptr();
+        self.len = self.storage.len();
+    }
+
+    /// The elements.
+    pub fn elements(&self) -> &[u64] {
+        &self.storage
+    }
+
+    /// The elements, to change (but not resize).
+    pub fn elements_mut(&mut self) -> &mut [u64] {
+        &mut self.storage
     }
 
     pub fn max(&self) -> u64 {
@@ -33,11 +57,12 @@ impl TableEntity {
     /// Grows by `delta` elements set to `init`; returns the old size, or `None` when the maximum
     /// would be exceeded or the allocation fails.
     pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
-        let old = self.elements.len() as u64;
+        let old = self.storage.len() as u64;
         let new = old.checked_add(delta).filter(|&n| n <= self.max())?;
         let delta = usize::try_from(delta).ok()?;
-        self.elements.try_reserve(delta).ok()?;
-        self.elements.resize(new as usize, init);
+        self.storage.try_reserve(delta).ok()?;
+        self.storage.resize(new as usize, init);
+        self.mirror();
         Some(old)
     }
 }
@@ -81,13 +106,13 @@ impl Table {
 
     /// Current number of elements.
     pub fn size(&self, store: impl AsContext) -> u64 {
-        self.entity(&store).elements.len() as u64
+        self.entity(&store).elements().len() as u64
     }
 
     /// The element at `index`, if in bounds.
     pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let entity = self.entity(&store);
-        let raw = *entity.elements.get(usize::try_from(index).ok()?)?;
+        let raw = *entity.elements().get(usize::try_from(index).ok()?)?;
         let ctx = store.as_context();
         Some(Val::from_raw(raw, silo_loader::ValType::Ref(entity.ty.element), ctx.opaque()))
     }
@@ -106,7 +131,7 @@ impl Table {
         let raw = value.to_raw(opaque);
         let slot = usize::try_from(index)
             .ok()
-            .and_then(|i| entity.elements.get_mut(i))
+            .and_then(|i| entity.elements_mut().get_mut(i))
             .ok_or_else(|| Error::Limit("out of bounds table access".into()))?;
         *slot = raw;
         Ok(())

@@ -179,11 +179,19 @@ impl Trap {
         self.frames_omitted
     }
 
+    /// Adds the frames of one more part of the call stack, outside those already recorded: a trap
+    /// collects them innermost first as it leaves each run of the interpreter, native code, or a
+    /// host function. Past `MAX_BACKTRACE` frames, or once outer frames have been left out, frames
+    /// are only counted.
     pub(crate) fn with_backtrace(mut self, backtrace: Vec<FrameInfo>, omitted: usize) -> Trap {
-        if self.backtrace.is_empty() {
-            self.backtrace = backtrace;
-            self.frames_omitted = omitted;
-        }
+        let room = if self.frames_omitted > 0 {
+            0
+        } else {
+            MAX_BACKTRACE.saturating_sub(self.backtrace.len())
+        };
+        let kept = backtrace.len().min(room);
+        self.frames_omitted += omitted + (backtrace.len() - kept);
+        self.backtrace.extend(backtrace.into_iter().take(kept));
         self
     }
 }

@@ -128,6 +128,17 @@ pub(crate) enum Instr {
     Check {
         cost: u32,
     },
+    /// Tiered strategy, at function entries and loop headers: counts down the function's hotness
+    /// counter (at address `counter`, an `AtomicU32` of its module) and asks for the function to
+    /// be compiled when it reaches zero.
+    Hotness {
+        counter: u64,
+    },
+    /// The whole code of a function that has native code: calls it with the frame as its slot
+    /// array (parameters in, results out), then returns.
+    CallNative {
+        def: u32,
+    },
 
     // ---- calls: arguments are in `base..`, results are written back from `base`
     /// Call a function defined in the same module, by defined-function index.

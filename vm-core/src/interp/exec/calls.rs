@@ -2,11 +2,12 @@
 //! resolution. Out of line, so the handlers that use them stay small and end in a clean tail call.
 
 use std::ptr::NonNull;
+use std::sync::atomic::Ordering;
 
-use super::{Cx, Op, fail, mem_regs, slow, trap};
+use super::{Cx, Op, backtrace, fail, mem_regs, slow, trap};
 use crate::func::{FuncEntity, HostFunc};
 use crate::interp::isa::Slot;
-use crate::trap::TrapCode;
+use crate::trap::{Trap, TrapCode};
 
 /// Calls a host function with its arguments at `fp + base`; its results land there. On success
 /// the memory registers to continue with (the host may have grown memory) are left in the
@@ -74,5 +75,88 @@ pub(super) unsafe fn indirect_target(
                 std::ptr::null()
             }
         }
+    }
+}
+
+/// The running function got hot (its hotness counter ran out): have it compiled.
+///
+/// # Safety
+/// `cx` is the live context of a run.
+#[cold]
+#[inline(never)]
+pub(super) unsafe fn hot(cx: *mut Cx) {
+    // SAFETY: per the contract; the running function belongs to the running instance's module.
+    unsafe {
+        let module = &(*(*cx).inst).module.inner;
+        let def = (*(*cx).func).func_index - module.info.num_imported.funcs;
+        // Counting starts over from the top: one request is enough.
+        module.hotness[def as usize].store(u32::MAX, Ordering::Relaxed);
+        module.request_tier_up(def);
+    }
+}
+
+/// Runs the native code of defined function `def` of the running instance with the current frame
+/// (a native stub's) as its slot array. On failure the trap is recorded, with the native frames
+/// followed by the interpreter's callers. Returns whether it succeeded.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` are the live registers and context of a run whose current function is the
+/// native stub of `def`.
+#[inline(never)]
+pub(super) unsafe fn call_native(ip: *const Op, fp: *mut u64, cx: *mut Cx, def: u32) -> bool {
+    // SAFETY: per the contract. Nothing borrowed from the store lives across the native call,
+    // which gets the store exclusively for its duration.
+    unsafe {
+        let inst = (*cx).inst;
+        let module = &(*inst).module.inner;
+        let (Some(func), Some(compiler)) =
+            (module.compiled_native(def), module.engine.inner.config.compiler.as_ref())
+        else {
+            fail(ip, fp, cx, Trap::host("internal error: a native stub without native code"));
+            return false;
+        };
+        let store = (*cx).store;
+        let frame_end = fp.add((*(*cx).func).frame_size as usize);
+        (*store).exec.depth = (*cx).depth;
+        (*store).exec.top = frame_end.offset_from((*cx).slots_base) as usize;
+        let vmctx = (&raw const (*inst).vmctx).cast_mut();
+        let result = compiler.call(func, vmctx, vmctx, fp);
+        if let Some(panic) = (*store).pending_panic.take() {
+            std::panic::resume_unwind(panic);
+        }
+        match result {
+            Ok(()) => true,
+            Err(native) => {
+                let trap = match native.code {
+                    Some(code) => Trap::new(code),
+                    None => (*store).pending_trap.take().unwrap_or_else(|| {
+                        Trap::host("internal error: native code trapped without a trap")
+                    }),
+                };
+                fail_under_stub(cx, trap.with_backtrace(native.backtrace, native.omitted));
+                false
+            }
+        }
+    }
+}
+
+/// Ends the run with `trap` raised under the current function, a native stub: the backtrace goes
+/// on with the stub's callers (the native frames already name the function itself).
+///
+/// # Safety
+/// `cx` is the live context of a run.
+#[cold]
+unsafe fn fail_under_stub(cx: *mut Cx, trap: Trap) {
+    // SAFETY: per the contract; frames below `depth` were saved by this run's calls.
+    unsafe {
+        let cx = &mut *cx;
+        let trap = if cx.depth > cx.entry_depth {
+            let caller = *cx.frames.add(cx.depth - 1);
+            let (trace, omitted) = backtrace(cx.frames, cx.entry_depth, cx.depth - 1, caller);
+            trap.with_backtrace(trace, omitted)
+        } else {
+            trap
+        };
+        cx.trap = Some(trap);
     }
 }

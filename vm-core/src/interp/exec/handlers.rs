@@ -215,6 +215,23 @@ macro_rules! define_handlers {
             }
         });
 
+        h!(ip, fp, mb, ml, cx; Hotness { counter } => {
+            // A plain load and store: a lost decrement between threads only delays tier-up.
+            let counter = &*(counter as usize as *const std::sync::atomic::AtomicU32);
+            let left = counter.load(std::sync::atomic::Ordering::Relaxed);
+            if left == 0 {
+                calls::hot(cx);
+            } else {
+                counter.store(left - 1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        h!(ip, fp, mb, ml, cx; CallNative { def } => {
+            if !calls::call_native(ip, fp, cx, def) {
+                return Exit::Trap;
+            }
+            return ret(cx);
+        });
+
         // ---- calls
         h!(ip, fp, mb, ml, cx; CallInternal { func, base } => {
             let callee = callee_code(ip, fp, cx, (*cx).inst, func);
@@ -1001,6 +1018,8 @@ macro_rules! define_handlers {
                 Instr::Return0 { .. } => Return0,
                 Instr::Unreachable { .. } => Unreachable,
                 Instr::Check { .. } => Check,
+                Instr::Hotness { .. } => Hotness,
+                Instr::CallNative { .. } => CallNative,
             }
         }
     };

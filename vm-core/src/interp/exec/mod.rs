@@ -23,7 +23,7 @@ mod calls;
 mod handlers;
 mod looped;
 mod semantics;
-mod slow;
+pub(crate) mod slow;
 mod threaded;
 
 use std::ptr;

@@ -64,7 +64,7 @@ fn range(m: &MemoryEntity, addr: u64, offset: u64, len: u64) -> Result<usize, Tr
 ///
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
-pub(super) unsafe fn load(
+pub(crate) unsafe fn load(
     inst: *const InstanceData,
     kind: LoadKind,
     mem: u32,
@@ -101,7 +101,7 @@ pub(super) unsafe fn load(
 
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
-pub(super) unsafe fn store(
+pub(crate) unsafe fn store(
     inst: *const InstanceData,
     kind: StoreKind,
     mem: u32,
@@ -124,7 +124,7 @@ pub(super) unsafe fn store(
 
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
-pub(super) unsafe fn memory_size(inst: *const InstanceData, mem: u32) -> u64 {
+pub(crate) unsafe fn memory_size(inst: *const InstanceData, mem: u32) -> u64 {
     // SAFETY: per the contract.
     unsafe { memory(inst, mem) }.pages()
 }
@@ -134,7 +134,7 @@ pub(super) unsafe fn memory_size(inst: *const InstanceData, mem: u32) -> u64 {
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
 /// `None` when the store's quota refused and refusals trap (the hit is in the store).
-pub(super) unsafe fn memory_grow(
+pub(crate) unsafe fn memory_grow(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
     mem: u32,
@@ -148,7 +148,7 @@ pub(super) unsafe fn memory_grow(
 
 /// # Safety
 /// `inst` is live and `mem` is one of its memories.
-pub(super) unsafe fn memory_fill(
+pub(crate) unsafe fn memory_fill(
     inst: *const InstanceData,
     mem: u32,
     dst: u64,
@@ -165,7 +165,7 @@ pub(super) unsafe fn memory_fill(
 
 /// # Safety
 /// `inst` is live and both memories are its memories.
-pub(super) unsafe fn memory_copy(
+pub(crate) unsafe fn memory_copy(
     inst: *const InstanceData,
     dst_mem: u32,
     src_mem: u32,
@@ -187,7 +187,7 @@ pub(super) unsafe fn memory_copy(
 
 /// # Safety
 /// `inst` is live, `mem` is one of its memories and `seg` one of its data segments.
-pub(super) unsafe fn memory_init(
+pub(crate) unsafe fn memory_init(
     inst: *const InstanceData,
     mem: u32,
     seg: u32,
@@ -212,7 +212,7 @@ pub(super) unsafe fn memory_init(
 
 /// # Safety
 /// `inst` is live and `seg` is one of its data segments.
-pub(super) unsafe fn data_drop(inst: *const InstanceData, seg: u32) {
+pub(crate) unsafe fn data_drop(inst: *const InstanceData, seg: u32) {
     // SAFETY: per the contract; instances are allocated mutable and only the running thread
     // touches this one.
     unsafe { (*inst.cast_mut()).data_dropped[seg as usize] = true };
@@ -222,16 +222,16 @@ pub(super) unsafe fn data_drop(inst: *const InstanceData, seg: u32) {
 ///
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
-pub(super) unsafe fn table_get(inst: *const InstanceData, t: u32, index: u64) -> Option<u64> {
+pub(crate) unsafe fn table_get(inst: *const InstanceData, t: u32, index: u64) -> Option<u64> {
     // SAFETY: per the contract.
     let t = unsafe { table(inst, t) };
     let i = index_of(t.ty.index64, index);
-    usize::try_from(i).ok().and_then(|i| t.elements.get(i).copied())
+    usize::try_from(i).ok().and_then(|i| t.elements().get(i).copied())
 }
 
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
-pub(super) unsafe fn table_set(
+pub(crate) unsafe fn table_set(
     inst: *const InstanceData,
     t: u32,
     index: u64,
@@ -240,16 +240,16 @@ pub(super) unsafe fn table_set(
     // SAFETY: per the contract.
     let t = unsafe { table(inst, t) };
     let i = index_of(t.ty.index64, index);
-    let slot = usize::try_from(i).ok().and_then(|i| t.elements.get_mut(i));
+    let slot = usize::try_from(i).ok().and_then(|i| t.elements_mut().get_mut(i));
     *slot.ok_or(TrapCode::TableOutOfBounds)? = value;
     Ok(())
 }
 
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
-pub(super) unsafe fn table_size(inst: *const InstanceData, t: u32) -> u64 {
+pub(crate) unsafe fn table_size(inst: *const InstanceData, t: u32) -> u64 {
     // SAFETY: per the contract.
-    unsafe { table(inst, t) }.elements.len() as u64
+    unsafe { table(inst, t) }.elements().len() as u64
 }
 
 /// `table.grow`: the old size, or -1 in the table's index type.
@@ -257,7 +257,7 @@ pub(super) unsafe fn table_size(inst: *const InstanceData, t: u32) -> u64 {
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
 /// `None` as for `memory_grow`.
-pub(super) unsafe fn table_grow(
+pub(crate) unsafe fn table_grow(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
     t: u32,
@@ -274,14 +274,14 @@ pub(super) unsafe fn table_grow(
 fn table_range(t: &TableEntity, start: u64, len: u64) -> Result<std::ops::Range<usize>, TrapCode> {
     let (start, len) = (index_of(t.ty.index64, start), index_of(t.ty.index64, len));
     match start.checked_add(len) {
-        Some(end) if end <= t.elements.len() as u64 => Ok(start as usize..end as usize),
+        Some(end) if end <= t.elements().len() as u64 => Ok(start as usize..end as usize),
         _ => Err(TrapCode::TableOutOfBounds),
     }
 }
 
 /// # Safety
 /// `inst` is live and `t` is one of its tables.
-pub(super) unsafe fn table_fill(
+pub(crate) unsafe fn table_fill(
     inst: *const InstanceData,
     t: u32,
     start: u64,
@@ -291,13 +291,13 @@ pub(super) unsafe fn table_fill(
     // SAFETY: per the contract.
     let t = unsafe { table(inst, t) };
     let range = table_range(t, start, len)?;
-    t.elements[range].fill(value);
+    t.elements_mut()[range].fill(value);
     Ok(())
 }
 
 /// # Safety
 /// `inst` is live and both tables are its tables.
-pub(super) unsafe fn table_copy(
+pub(crate) unsafe fn table_copy(
     inst: *const InstanceData,
     dst_table: u32,
     src_table: u32,
@@ -311,16 +311,16 @@ pub(super) unsafe fn table_copy(
     let to = table_range(d, dst, len)?;
     let from = table_range(s, src, len)?;
     if dst_table == src_table || std::ptr::eq(d, s) {
-        d.elements.copy_within(from, to.start);
+        d.elements_mut().copy_within(from, to.start);
     } else {
-        d.elements[to].copy_from_slice(&s.elements[from]);
+        d.elements_mut()[to].copy_from_slice(&s.elements()[from]);
     }
     Ok(())
 }
 
 /// # Safety
 /// `inst` is live, `t` is one of its tables and `seg` one of its element segments.
-pub(super) unsafe fn table_init(
+pub(crate) unsafe fn table_init(
     inst: *const InstanceData,
     t: u32,
     seg: u32,
@@ -337,13 +337,13 @@ pub(super) unsafe fn table_init(
         .and_then(|end| items.get(src as usize..end as usize))
         .ok_or(TrapCode::TableOutOfBounds)?;
     let to = table_range(t, dst, len)?;
-    t.elements[to].copy_from_slice(from);
+    t.elements_mut()[to].copy_from_slice(from);
     Ok(())
 }
 
 /// # Safety
 /// `inst` is live and `seg` is one of its element segments.
-pub(super) unsafe fn elem_drop(inst: *const InstanceData, seg: u32) {
+pub(crate) unsafe fn elem_drop(inst: *const InstanceData, seg: u32) {
     // SAFETY: as in `data_drop`.
     unsafe { (*inst.cast_mut()).elems[seg as usize] = Box::new([]) };
 }
@@ -353,7 +353,7 @@ pub(super) unsafe fn elem_drop(inst: *const InstanceData, seg: u32) {
 ///
 /// # Safety
 /// `store` and `inst` are live; `t` is one of the instance's tables and `ty` one of its types.
-pub(super) unsafe fn indirect_target(
+pub(crate) unsafe fn indirect_target(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
     t: u32,
@@ -365,7 +365,7 @@ pub(super) unsafe fn indirect_target(
     let index = index_of(t.ty.index64, index);
     let raw = usize::try_from(index)
         .ok()
-        .and_then(|n| t.elements.get(n).copied())
+        .and_then(|n| t.elements().get(n).copied())
         .ok_or_else(|| Trap::detailed(TrapCode::UndefinedElement, index))?;
     let target = raw as *const FuncEntity;
     if target.is_null() {

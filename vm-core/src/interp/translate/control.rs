@@ -62,8 +62,10 @@ impl Translator<'_> {
         // The back edge delivers the parameters in their temporaries: they must be there on entry.
         self.materialize_top(params.len());
         self.push_ctrl(CtrlKind::Loop, bt);
-        // Every iteration passes the header: a metered engine checks there.
+        // Every iteration passes the header: a metered engine checks there, and a tiered one
+        // counts the function's hotness.
         self.open_fuel_site();
+        self.count_hotness();
         self.forget_results();
     }
 

@@ -123,6 +123,33 @@ pub(super) struct Translator<'a> {
     /// The open checks (function entry, enclosing loops, innermost last): the index of each
     /// `Check` and how many WebAssembly instructions it charges so far.
     fuel_sites: Vec<(usize, u32)>,
+    /// Tiered strategy: the address of the function's hotness counter, counted down at its entry
+    /// and loop headers.
+    hotness: Option<u64>,
+}
+
+/// The interpreter code of a function that runs natively: one `CallNative`, with a frame just
+/// large enough for its parameters and results.
+pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
+    let info = &module.info;
+    let func_index = info.num_imported.funcs + def;
+    let ty = info.func_sig(func_index).cloned().unwrap_or_default();
+    let offset = info.body(def).map_or(0, |(_, offset)| offset as u32);
+    let instr = Instr::CallNative { def };
+    let dispatch = Dispatch::for_config(module.engine.config());
+    let (params, results) = (ty.params.len() as u32, ty.results.len() as u32);
+    InterpFunc {
+        code: Box::new([Op { handler: dispatch.handler(&instr), instr }]),
+        offsets: Box::new([offset]),
+        func_index,
+        num_params: params,
+        num_results: results,
+        num_locals: params,
+        frame_size: params.max(results).max(1),
+        consts: Box::new([]),
+        local_types: ty.params.clone(),
+        stack_maps: Box::new([]),
+    }
 }
 
 /// Translates defined function `def` of `module`.
@@ -167,6 +194,8 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         const_index: HashMap::new(),
         metered: module.engine.config().metered(),
         fuel_sites: Vec::new(),
+        hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered)
+            .then(|| &module.hotness[def as usize] as *const _ as u64),
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,
@@ -181,6 +210,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
     // A check at entry is reported at the body's first byte.
     t.offset = offset as u32;
     t.open_fuel_site();
+    t.count_hotness();
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
     let mut ops = wp::OperatorsReader::new(reader);
@@ -240,6 +270,13 @@ impl Translator<'_> {
         if self.metered {
             let at = self.emit(Instr::Check { cost: 0 });
             self.fuel_sites.push((at, 0));
+        }
+    }
+
+    /// In the tiered strategy, counts the function's hotness here (an entry or a loop header).
+    fn count_hotness(&mut self) {
+        if let Some(counter) = self.hotness {
+            self.emit(Instr::Hotness { counter });
         }
     }
 

@@ -1,0 +1,325 @@
+//! Builtins: runtime functions native code calls through the table its `VMContext` points to.
+//!
+//! Each is an `extern "C"` function taking the caller's context first. A builtin that can fail
+//! returns a failure value (0 for a `u32` status, null for a pointer, `GROW_TRAPPED` for a growth)
+//! after leaving the trap in the store (`StoreOpaque::pending_trap`); native code then raises
+//! [`super::TrapKind::Pending`], and the entry to native code hands that trap on. A host function
+//! that panics is caught here, so that no unwinding crosses native frames, and the panic is
+//! resumed once native code has been left.
+
+use std::ptr::NonNull;
+
+use super::context::VMContext;
+use crate::func::{FuncEntity, FuncKind};
+use crate::interp::exec::{self, slow};
+use crate::limits::quota_trap;
+use crate::store::StoreOpaque;
+use crate::trap::{Trap, TrapCode};
+
+/// What `memory_grow` and `table_grow` return when the growth trapped (a quota refused it and the
+/// store's quotas say refusals trap). Never a size: sizes stay below 2^48.
+pub const GROW_TRAPPED: u64 = u64::MAX - 1;
+
+/// The type of a builtin parameter or result, for building its native signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbiType {
+    /// A 32-bit integer.
+    I32,
+    /// A 64-bit integer.
+    I64,
+    /// A pointer.
+    Ptr,
+}
+
+macro_rules! abi {
+    (vmctx) => { AbiType::Ptr };
+    (ptr) => { AbiType::Ptr };
+    (u32) => { AbiType::I32 };
+    (u64) => { AbiType::I64 };
+}
+
+macro_rules! rust_ty {
+    (vmctx) => { *mut VMContext };
+    (ptr) => { *mut u8 };
+    (u32) => { u32 };
+    (u64) => { u64 };
+}
+
+macro_rules! builtins {
+    ($( $(#[$doc:meta])* $variant:ident => $name:ident ( $($arg:ident : $ty:ident),* ) $(-> $ret:ident)? ;)*) => {
+        /// The table of builtins, in `Builtin` order.
+        #[repr(C)]
+        pub struct Builtins {
+            $( $name: unsafe extern "C" fn($(rust_ty!($ty)),*) $(-> rust_ty!($ret))?, )*
+        }
+
+        /// Every builtin.
+        pub(crate) static BUILTINS: Builtins = Builtins { $( $name, )* };
+
+        /// A builtin function native code may call.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Builtin {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Builtin {
+            /// Byte offset of its entry in the `Builtins` table.
+            pub fn offset(self) -> i32 {
+                self as i32 * super::offsets::BUILTIN_SIZE
+            }
+
+            /// Its parameter types (the caller's `VMContext` first) and result types, in the
+            /// platform's C calling convention.
+            pub fn signature(self) -> (&'static [AbiType], &'static [AbiType]) {
+                match self {
+                    $( Builtin::$variant => (&[$(abi!($ty)),*], &[$(abi!($ret))?]), )*
+                }
+            }
+
+            /// The builtin's name, for listings of compiled code.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Builtin::$variant => stringify!($name), )*
+                }
+            }
+        }
+    };
+}
+
+builtins! {
+    /// Calls any function (host, interpreted, or native through its trampoline) with the arguments
+    /// in a slot array, which receives the results: `(vmctx, func, slots) -> ok`.
+    CallEntity => call_entity(vmctx: vmctx, func: ptr, slots: ptr) -> u32;
+    /// The slow path of a fuel or interrupt check: `(vmctx) -> ok`.
+    MeterRefill => meter_refill(vmctx: vmctx) -> u32;
+    /// `memory.grow`: `(vmctx, memory, delta) -> old pages, -1, or GROW_TRAPPED`.
+    MemoryGrow => memory_grow(vmctx: vmctx, mem: u32, delta: u64) -> u64;
+    /// `memory.fill`: `(vmctx, memory, dst, value, len) -> ok`.
+    MemoryFill => memory_fill(vmctx: vmctx, mem: u32, dst: u64, value: u32, len: u64) -> u32;
+    /// `memory.copy`: `(vmctx, dst memory, src memory, dst, src, len) -> ok`.
+    MemoryCopy => memory_copy(vmctx: vmctx, dst_mem: u32, src_mem: u32, dst: u64, src: u64, len: u64) -> u32;
+    /// `memory.init`: `(vmctx, memory, segment, dst, src, len) -> ok`.
+    MemoryInit => memory_init(vmctx: vmctx, mem: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32;
+    /// `data.drop`: `(vmctx, segment)`.
+    DataDrop => data_drop(vmctx: vmctx, seg: u32);
+    /// `table.grow`: `(vmctx, table, init, delta) -> old size, -1, or GROW_TRAPPED`.
+    TableGrow => table_grow(vmctx: vmctx, table: u32, init: u64, delta: u64) -> u64;
+    /// `table.fill`: `(vmctx, table, start, value, len) -> ok`.
+    TableFill => table_fill(vmctx: vmctx, table: u32, start: u64, value: u64, len: u64) -> u32;
+    /// `table.copy`: `(vmctx, dst table, src table, dst, src, len) -> ok`.
+    TableCopy => table_copy(vmctx: vmctx, dst_table: u32, src_table: u32, dst: u64, src: u64, len: u64) -> u32;
+    /// `table.init`: `(vmctx, table, segment, dst, src, len) -> ok`.
+    TableInit => table_init(vmctx: vmctx, table: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32;
+    /// `elem.drop`: `(vmctx, segment)`.
+    ElemDrop => elem_drop(vmctx: vmctx, seg: u32);
+    /// The slow path of `call_indirect`: resolves entry `index` of `table` against module type
+    /// `ty` (subtyping, and the detailed traps): `(vmctx, table, ty, index) -> func or null`.
+    IndirectTarget => indirect_target(vmctx: vmctx, table: u32, ty: u32, index: u64) -> ptr;
+}
+
+/// Leaves `trap` for the entry to native code to pick up.
+///
+/// # Safety
+/// `store` is the live store of the running code.
+unsafe fn leave_trap(store: *mut StoreOpaque, trap: Trap) {
+    // SAFETY: per the contract; native code holds no reference into the store.
+    unsafe { (*store).pending_trap = Some(trap) };
+}
+
+/// 1 for success; 0 after leaving the trap.
+///
+/// # Safety
+/// As for `leave_trap`.
+unsafe fn status(store: *mut StoreOpaque, result: Result<(), Trap>) -> u32 {
+    match result {
+        Ok(()) => 1,
+        Err(trap) => {
+            // SAFETY: per the contract.
+            unsafe { leave_trap(store, trap) };
+            0
+        }
+    }
+}
+
+/// The store and instance of a context.
+///
+/// # Safety
+/// `vmctx` is the context of a live instance whose code is running.
+unsafe fn parts(vmctx: *mut VMContext) -> (*mut StoreOpaque, *const crate::instance::InstanceData) {
+    // SAFETY: per the contract.
+    unsafe { ((*vmctx).store, (*vmctx).instance) }
+}
+
+/// How many slots a call of `func` uses: the larger of its parameter and result counts.
+///
+/// # Safety
+/// `func` is a live function entity.
+unsafe fn slot_count(func: *const FuncEntity) -> usize {
+    // SAFETY: per the contract; a Wasm function's instance outlives it.
+    unsafe {
+        let ty = match &(*func).kind {
+            FuncKind::Host(h) => &h.ty,
+            FuncKind::Wasm { instance, func_index, .. } => {
+                instance.as_ref().module.info().func_sig(*func_index).expect("validated")
+            }
+        };
+        ty.params.len().max(ty.results.len())
+    }
+}
+
+unsafe extern "C" fn call_entity(vmctx: *mut VMContext, func: *mut u8, slots: *mut u8) -> u32 {
+    // SAFETY: native code passes its own context, a live function of its store, and an array of
+    // at least `slot_count` slots for the call's signature (it built it for that signature).
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        let func = func.cast_const().cast::<FuncEntity>();
+        let slots = std::slice::from_raw_parts_mut(slots.cast::<u64>(), slot_count(func));
+        let call = std::panic::AssertUnwindSafe(|| match &(*func).kind {
+            FuncKind::Host(host) => (host.call)(store, NonNull::new(inst.cast_mut()), slots),
+            FuncKind::Wasm { .. } => exec::invoke(store, func, slots),
+        });
+        match std::panic::catch_unwind(call) {
+            Ok(result) => status(store, result),
+            Err(payload) => {
+                (*store).pending_panic = Some(payload);
+                status(store, Err(Trap::host("host function panicked")))
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn meter_refill(vmctx: *mut VMContext) -> u32 {
+    // SAFETY: the context of running code.
+    unsafe {
+        let (store, _) = parts(vmctx);
+        let result = (*store).meter.refill();
+        status(store, result)
+    }
+}
+
+/// The result of a growth builtin from the interpreter's helper: the old size or -1, or the
+/// trap of the quota that refused it.
+///
+/// # Safety
+/// As for `leave_trap`.
+unsafe fn grown(store: *mut StoreOpaque, outcome: Option<u64>) -> u64 {
+    match outcome {
+        Some(old) => old,
+        None => {
+            // SAFETY: per the contract.
+            unsafe {
+                let trap = match &(*store).usage.last_hit {
+                    Some(hit) => quota_trap(hit),
+                    None => Trap::new(TrapCode::ResourceLimit),
+                };
+                leave_trap(store, trap);
+            }
+            GROW_TRAPPED
+        }
+    }
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
+    // SAFETY: the context of running code; `mem` was validated.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        grown(store, slow::memory_grow(store, inst, mem, delta))
+    }
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u64, value: u32, len: u64) -> u32 {
+    // SAFETY: as in `memory_grow`.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        status(store, slow::memory_fill(inst, mem, dst, value as u64, len).map_err(Trap::new))
+    }
+}
+
+unsafe extern "C" fn memory_copy(
+    vmctx: *mut VMContext,
+    dst_mem: u32,
+    src_mem: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: as in `memory_grow`.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        status(store, slow::memory_copy(inst, dst_mem, src_mem, dst, src, len).map_err(Trap::new))
+    }
+}
+
+unsafe extern "C" fn memory_init(vmctx: *mut VMContext, mem: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32 {
+    // SAFETY: as in `memory_grow`; `seg` was validated.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        let result = slow::memory_init(inst, mem, seg, dst, src as u64, len as u64);
+        status(store, result.map_err(Trap::new))
+    }
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut VMContext, seg: u32) {
+    // SAFETY: as in `memory_init`.
+    unsafe { slow::data_drop(parts(vmctx).1, seg) }
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u64) -> u64 {
+    // SAFETY: as in `memory_grow`; `table` was validated.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        grown(store, slow::table_grow(store, inst, table, init, delta))
+    }
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, start: u64, value: u64, len: u64) -> u32 {
+    // SAFETY: as in `table_grow`.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        status(store, slow::table_fill(inst, table, start, value, len).map_err(Trap::new))
+    }
+}
+
+unsafe extern "C" fn table_copy(
+    vmctx: *mut VMContext,
+    dst_table: u32,
+    src_table: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: as in `table_grow`.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        let result = slow::table_copy(inst, dst_table, src_table, dst, src, len);
+        status(store, result.map_err(Trap::new))
+    }
+}
+
+unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32 {
+    // SAFETY: as in `table_grow`; `seg` was validated.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        let result = slow::table_init(inst, table, seg, dst, src as u64, len as u64);
+        status(store, result.map_err(Trap::new))
+    }
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, seg: u32) {
+    // SAFETY: as in `table_init`.
+    unsafe { slow::elem_drop(parts(vmctx).1, seg) }
+}
+
+unsafe extern "C" fn indirect_target(vmctx: *mut VMContext, table: u32, ty: u32, index: u64) -> *mut u8 {
+    // SAFETY: as in `table_grow`; `ty` was validated.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        match slow::indirect_target(store, inst, table, ty, index) {
+            Ok(func) => func.cast_mut().cast(),
+            Err(trap) => {
+                leave_trap(store, trap);
+                std::ptr::null_mut()
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The interface of a native-code tier: `silo-core` asks it to compile functions and to run them,
+//! and never depends on how it does either.
+
+use std::sync::atomic::AtomicPtr;
+
+use super::context::VMContext;
+use crate::registry::TypeId;
+use crate::trap::{FrameInfo, TrapCode};
+
+/// The native-code slot of functions that never have native code (host functions): always null,
+/// so native callers take the slot-array path through `Builtin::CallEntity`.
+pub(crate) static NO_NATIVE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+
+/// A compiled function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NativeFunc {
+    /// The function in the native calling convention: `(callee vmctx, caller vmctx, params...) ->
+    /// results`.
+    pub code: *const u8,
+    /// The trampoline that calls `code` with its parameters taken from, and its results written
+    /// to, an array of 64-bit slots: `(callee vmctx, caller vmctx, code, slots)`.
+    pub array_entry: *const u8,
+}
+
+// SAFETY: addresses of immutable machine code, valid on any thread while its module lives.
+unsafe impl Send for NativeFunc {}
+// SAFETY: as above.
+unsafe impl Sync for NativeFunc {}
+
+/// What a compiler sees of the module it compiles.
+pub struct ModuleEnv<'a> {
+    /// The validated module.
+    pub info: &'a silo_loader::Module,
+    /// Canonical id of each of the module's types, as `call_indirect` compares them.
+    pub type_ids: &'a [TypeId],
+    /// Whether code must check fuel and interrupts at function entries and loop headers,
+    /// charging what the interpreter charges (see `Meter`).
+    pub metered: bool,
+    /// Whether 32-bit memories are reserved with their whole index space plus `guard_bytes` of
+    /// inaccessible guard: accesses with a static offset up to the guard need no bounds check.
+    pub guarded_memories: bool,
+    /// The guard's size in bytes.
+    pub guard_bytes: u64,
+}
+
+/// A code generator for native code.
+pub trait Compiler: Send + Sync + 'static {
+    /// A short name for messages (`cranelift`).
+    fn name(&self) -> &'static str;
+
+    /// Prepares to compile the functions of a module (code memory, shared trampolines).
+    fn new_module(&self, env: &ModuleEnv<'_>) -> Result<Box<dyn NativeModule>, String>;
+
+    /// Runs `func` with the slot array `slots` (arguments in, results out).
+    ///
+    /// # Safety
+    /// `func` was compiled by this compiler for the module of `callee`'s instance, whose module and
+    /// store are live; `slots` holds at least as many slots as the function has parameters or
+    /// results; the store is exclusively the caller's for the call.
+    unsafe fn call(
+        &self,
+        func: NativeFunc,
+        callee: *mut VMContext,
+        caller: *mut VMContext,
+        slots: *mut u64,
+    ) -> Result<(), NativeTrap>;
+}
+
+/// The native code of one module.
+pub trait NativeModule: Send + Sync {
+    /// Compiles defined function `def` (an index past the imported functions).
+    fn compile(&self, env: &ModuleEnv<'_>, def: u32) -> Result<NativeFunc, String>;
+
+    /// Bytes of machine code so far.
+    fn code_size(&self) -> usize;
+}
+
+/// How native code trapped.
+#[derive(Clone, Debug)]
+pub struct NativeTrap {
+    /// The trap, or `None` for the one a builtin left in the store.
+    pub code: Option<TrapCode>,
+    /// The native frames active at the trap, innermost first.
+    pub backtrace: Vec<FrameInfo>,
+    /// Frames beyond those in `backtrace`.
+    pub omitted: usize,
+}
+
+/// The traps native code raises itself, by number (a code generator's user trap codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum TrapKind {
+    /// `unreachable`.
+    Unreachable = 1,
+    /// A table access out of bounds.
+    TableOutOfBounds = 2,
+    /// `call_ref` on null.
+    NullFunctionReference = 3,
+    /// `ref.as_non_null` on null.
+    NullReference = 4,
+    /// A builtin failed and left its trap in the store.
+    Pending = 5,
+    /// Signed division overflow, or a float-to-int conversion out of range.
+    IntegerOverflow = 6,
+    /// Division or remainder by zero.
+    IntegerDivideByZero = 7,
+    /// A float-to-int conversion of NaN.
+    BadConversionToInteger = 8,
+    /// A memory access out of bounds.
+    MemoryOutOfBounds = 9,
+    /// The native stack limit was reached.
+    StackOverflow = 10,
+}
+
+impl TrapKind {
+    /// Every kind.
+    pub const ALL: [TrapKind; 10] = [
+        TrapKind::Unreachable,
+        TrapKind::TableOutOfBounds,
+        TrapKind::NullFunctionReference,
+        TrapKind::NullReference,
+        TrapKind::Pending,
+        TrapKind::IntegerOverflow,
+        TrapKind::IntegerDivideByZero,
+        TrapKind::BadConversionToInteger,
+        TrapKind::MemoryOutOfBounds,
+        TrapKind::StackOverflow,
+    ];
+
+    /// The kind numbered `n`.
+    pub fn from_u8(n: u8) -> Option<TrapKind> {
+        TrapKind::ALL.into_iter().find(|k| *k as u8 == n)
+    }
+
+    /// The trap code, or `None` for `Pending`.
+    pub fn code(self) -> Option<TrapCode> {
+        Some(match self {
+            TrapKind::Unreachable => TrapCode::Unreachable,
+            TrapKind::TableOutOfBounds => TrapCode::TableOutOfBounds,
+            TrapKind::NullFunctionReference => TrapCode::NullFunctionReference,
+            TrapKind::NullReference => TrapCode::NullReference,
+            TrapKind::Pending => return None,
+            TrapKind::IntegerOverflow => TrapCode::IntegerOverflow,
+            TrapKind::IntegerDivideByZero => TrapCode::IntegerDivideByZero,
+            TrapKind::BadConversionToInteger => TrapCode::BadConversionToInteger,
+            TrapKind::MemoryOutOfBounds => TrapCode::MemoryOutOfBounds,
+            TrapKind::StackOverflow => TrapCode::StackOverflow,
+        })
+    }
+}

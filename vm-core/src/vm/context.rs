@@ -1,0 +1,63 @@
+//! The per-instance context native code runs with.
+
+use std::sync::atomic::AtomicPtr;
+
+use super::builtins::Builtins;
+use crate::func::FuncEntity;
+use crate::global::GlobalEntity;
+use crate::instance::InstanceData;
+use crate::memory::MemoryEntity;
+use crate::registry::TypeId;
+use crate::store::StoreOpaque;
+use crate::table::TableEntity;
+
+/// What native code knows of its instance. Lives inside the instance, at a fixed address, and is
+/// filled in before any of the instance's code can run. Every pointer is into the instance, its
+/// module or its store, all of which outlive the instance's code.
+#[repr(C)]
+pub struct VMContext {
+    pub(crate) store: *mut StoreOpaque,
+    pub(crate) instance: *const InstanceData,
+    pub(crate) builtins: *const Builtins,
+    /// The function index space: imports, then the instance's own functions.
+    pub(crate) funcs: *const *const FuncEntity,
+    pub(crate) memories: *const *mut MemoryEntity,
+    pub(crate) tables: *const *mut TableEntity,
+    pub(crate) globals: *const *mut GlobalEntity,
+    /// Canonical id of each type of the module.
+    pub(crate) type_ids: *const TypeId,
+    /// Native code of each function the module defines; null while it has none.
+    pub(crate) native: *const AtomicPtr<u8>,
+    /// The store's fuel and interrupt budget (`Meter::budget`).
+    pub(crate) budget: *mut i64,
+    /// The lowest native stack address code may use (set on entry to native code).
+    pub(crate) stack_limit: *mut usize,
+}
+
+impl VMContext {
+    /// A context pointing nowhere, filled in when its instance is complete.
+    pub(crate) fn empty() -> VMContext {
+        VMContext {
+            store: std::ptr::null_mut(),
+            instance: std::ptr::null(),
+            builtins: std::ptr::null(),
+            funcs: std::ptr::null(),
+            memories: std::ptr::null(),
+            tables: std::ptr::null(),
+            globals: std::ptr::null(),
+            type_ids: std::ptr::null(),
+            native: std::ptr::null(),
+            budget: std::ptr::null_mut(),
+            stack_limit: std::ptr::null_mut(),
+        }
+    }
+
+    /// The store's native stack limit: the entry to native code sets it.
+    ///
+    /// # Safety
+    /// `vmctx` must be the context of a live instance.
+    pub unsafe fn stack_limit_cell(vmctx: *const VMContext) -> *mut usize {
+        // SAFETY: per the contract.
+        unsafe { (*vmctx).stack_limit }
+    }
+}

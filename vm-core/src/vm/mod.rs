@@ -1,0 +1,25 @@
+//! The contract between this crate and a native-code tier (`silo-jit`): what compiled code may
+//! read and call, and the trait a compiler implements. Embedders have no use for it.
+//!
+//! Native code receives the [`VMContext`] of its instance and reaches everything through it at
+//! the fixed offsets of [`offsets`]: the instance's function, memory, table and global index
+//! spaces, the canonical type ids of its module, the module's table of native entry points (which
+//! tiering fills in as functions are compiled), the store's fuel budget and native stack limit,
+//! and the [`Builtins`]: runtime functions for what is too rare or too involved to inline (calls
+//! into the interpreter or the host, growth, bulk memory and table operations, the slow paths of
+//! `call_indirect` and of fuel checks). A builtin that fails leaves its trap in the store and
+//! returns a failure value; the code then raises [`TrapKind::Pending`].
+//!
+//! The calling convention at the boundary between tiers is an array of 64-bit slots, arguments
+//! first and results written back from slot 0, the same as the interpreter's frames.
+
+mod builtins;
+mod compiler;
+mod context;
+pub mod offsets;
+
+pub use builtins::{AbiType, Builtin, Builtins};
+pub use compiler::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, TrapKind};
+pub use context::VMContext;
+pub(crate) use builtins::BUILTINS;
+pub(crate) use compiler::NO_NATIVE;

@@ -1,0 +1,54 @@
+//! Byte offsets of the fields native code reads, in the structures it reads them from.
+
+use std::mem::offset_of;
+
+use super::builtins::Builtins;
+use super::context::VMContext;
+use crate::func::FuncEntity;
+use crate::global::GlobalEntity;
+use crate::memory::MemoryEntity;
+use crate::table::TableEntity;
+
+/// `VMContext` → the `*const *const FuncEntity` of the function index space.
+pub const VMCTX_FUNCS: i32 = offset_of!(VMContext, funcs) as i32;
+/// `VMContext` → the `*const *mut MemoryEntity` of the memories.
+pub const VMCTX_MEMORIES: i32 = offset_of!(VMContext, memories) as i32;
+/// `VMContext` → the `*const *mut TableEntity` of the tables.
+pub const VMCTX_TABLES: i32 = offset_of!(VMContext, tables) as i32;
+/// `VMContext` → the `*const *mut GlobalEntity` of the globals.
+pub const VMCTX_GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
+/// `VMContext` → the `*const u32` canonical type ids of the module's types.
+pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
+/// `VMContext` → the `*const *const u8` native entry of each defined function (null if none).
+pub const VMCTX_NATIVE: i32 = offset_of!(VMContext, native) as i32;
+/// `VMContext` → the `*mut i64` fuel and interrupt budget.
+pub const VMCTX_BUDGET: i32 = offset_of!(VMContext, budget) as i32;
+/// `VMContext` → the `*mut usize` native stack limit.
+pub const VMCTX_STACK_LIMIT: i32 = offset_of!(VMContext, stack_limit) as i32;
+/// `VMContext` → the `*const Builtins`.
+pub const VMCTX_BUILTINS: i32 = offset_of!(VMContext, builtins) as i32;
+
+/// `FuncEntity` → its canonical signature id (`u32`).
+pub const FUNC_SIG: i32 = offset_of!(FuncEntity, sig) as i32;
+/// `FuncEntity` → `*const *const u8`: the slot holding its native entry (null if none).
+pub const FUNC_NATIVE: i32 = offset_of!(FuncEntity, native) as i32;
+/// `FuncEntity` → `*mut VMContext` of its instance (null for host functions).
+pub const FUNC_VMCTX: i32 = offset_of!(FuncEntity, vmctx) as i32;
+
+/// `MemoryEntity` → `*mut u8` first byte.
+pub const MEMORY_BASE: i32 = offset_of!(MemoryEntity, base) as i32;
+/// `MemoryEntity` → `usize` size in bytes.
+pub const MEMORY_LEN: i32 = offset_of!(MemoryEntity, len) as i32;
+
+/// `TableEntity` → `*mut u64` first element.
+pub const TABLE_BASE: i32 = offset_of!(TableEntity, base) as i32;
+/// `TableEntity` → `usize` number of elements.
+pub const TABLE_LEN: i32 = offset_of!(TableEntity, len) as i32;
+
+/// `GlobalEntity` → its raw value (`u64`).
+pub const GLOBAL_VALUE: i32 = offset_of!(GlobalEntity, value) as i32;
+
+/// Size of a `Builtins` entry.
+pub(crate) const BUILTIN_SIZE: i32 = std::mem::size_of::<usize>() as i32;
+
+const _: () = assert!(std::mem::size_of::<Builtins>() % BUILTIN_SIZE as usize == 0);
