@@ -143,7 +143,8 @@ impl Config {
 
     /// The guard size of 32-bit memories, when they are guarded.
     pub(crate) fn memory_guard(&self) -> Option<u64> {
-        let guarded = self.runs_native() && self.guard_memories && cfg!(target_pointer_width = "64");
+        let guarded =
+            self.runs_native() && self.guard_memories && cfg!(target_pointer_width = "64");
         guarded.then_some(self.memory_guard_size)
     }
 
@@ -272,14 +273,15 @@ impl EngineInner {
                 return None;
             }
             let (tx, rx) = mpsc::channel::<(Weak<ModuleInner>, u32)>();
-            let spawned = std::thread::Builder::new().name("silo-tier-up".into()).spawn(move || {
-                // Ends when the engine (the only sender) is dropped.
-                while let Ok((module, def)) = rx.recv() {
-                    if let Some(module) = module.upgrade() {
-                        module.tier_up(def);
+            let spawned =
+                std::thread::Builder::new().name("silo-tier-up".into()).spawn(move || {
+                    // Ends when the engine (the only sender) is dropped.
+                    while let Ok((module, def)) = rx.recv() {
+                        if let Some(module) = module.upgrade() {
+                            module.tier_up(def);
+                        }
                     }
-                }
-            });
+                });
             spawned.ok().map(|_| tx)
         });
         match queue {

@@ -32,7 +32,6 @@ mod val;
 pub mod vm;
 
 pub use engine::{Config, Engine, Strategy};
-pub use vm::Compiler;
 pub use error::Error;
 pub use externals::Extern;
 pub use func::Func;
@@ -49,6 +48,7 @@ pub use table::Table;
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use typed::{HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WasmTyList};
 pub use val::{ExternRef, Val};
+pub use vm::Compiler;
 
 pub use silo_loader::{
     ExternKind, FuncType, GlobalType, HeapType, LoadError, MemoryType, RefType, TableType, ValType,

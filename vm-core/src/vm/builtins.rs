@@ -32,10 +32,18 @@ pub enum AbiType {
 }
 
 macro_rules! abi {
-    (vmctx) => { AbiType::Ptr };
-    (ptr) => { AbiType::Ptr };
-    (u32) => { AbiType::I32 };
-    (u64) => { AbiType::I64 };
+    (vmctx) => {
+        AbiType::Ptr
+    };
+    (ptr) => {
+        AbiType::Ptr
+    };
+    (u32) => {
+        AbiType::I32
+    };
+    (u64) => {
+        AbiType::I64
+    };
 }
 
 macro_rules! rust_ty {
@@ -227,7 +235,13 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) ->
     }
 }
 
-unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u64, value: u32, len: u64) -> u32 {
+unsafe extern "C" fn memory_fill(
+    vmctx: *mut VMContext,
+    mem: u32,
+    dst: u64,
+    value: u32,
+    len: u64,
+) -> u32 {
     // SAFETY: as in `memory_grow`.
     unsafe {
         let (store, inst) = parts(vmctx);
@@ -250,7 +264,14 @@ unsafe extern "C" fn memory_copy(
     }
 }
 
-unsafe extern "C" fn memory_init(vmctx: *mut VMContext, mem: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32 {
+unsafe extern "C" fn memory_init(
+    vmctx: *mut VMContext,
+    mem: u32,
+    seg: u32,
+    dst: u64,
+    src: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: as in `memory_grow`; `seg` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
@@ -272,7 +293,13 @@ unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, de
     }
 }
 
-unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, start: u64, value: u64, len: u64) -> u32 {
+unsafe extern "C" fn table_fill(
+    vmctx: *mut VMContext,
+    table: u32,
+    start: u64,
+    value: u64,
+    len: u64,
+) -> u32 {
     // SAFETY: as in `table_grow`.
     unsafe {
         let (store, inst) = parts(vmctx);
@@ -296,7 +323,14 @@ unsafe extern "C" fn table_copy(
     }
 }
 
-unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32 {
+unsafe extern "C" fn table_init(
+    vmctx: *mut VMContext,
+    table: u32,
+    seg: u32,
+    dst: u64,
+    src: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: as in `table_grow`; `seg` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
@@ -310,7 +344,12 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, seg: u32) {
     unsafe { slow::elem_drop(parts(vmctx).1, seg) }
 }
 
-unsafe extern "C" fn indirect_target(vmctx: *mut VMContext, table: u32, ty: u32, index: u64) -> *mut u8 {
+unsafe extern "C" fn indirect_target(
+    vmctx: *mut VMContext,
+    table: u32,
+    ty: u32,
+    index: u64,
+) -> *mut u8 {
     // SAFETY: as in `table_grow`; `ty` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);

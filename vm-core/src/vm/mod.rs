@@ -18,8 +18,8 @@ mod compiler;
 mod context;
 pub mod offsets;
 
-pub use builtins::{AbiType, Builtin, Builtins};
+pub(crate) use builtins::BUILTINS;
+pub use builtins::{AbiType, Builtin, Builtins, GROW_TRAPPED};
+pub(crate) use compiler::NO_NATIVE;
 pub use compiler::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, TrapKind};
 pub use context::VMContext;
-pub(crate) use builtins::BUILTINS;
-pub(crate) use compiler::NO_NATIVE;

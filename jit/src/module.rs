@@ -1,0 +1,198 @@
+//! The native code of one module: its code memory (a `cranelift-jit` module), the functions
+//! compiled into it with their trap and source tables, and the trampolines of their signatures.
+//!
+//! Functions are compiled one at a time, as the runtime asks (first call, or tier-up from any
+//! thread), each made executable and registered before its address is handed out. Dropping the
+//! module unregisters its code and frees the memory: nothing can run it any more by then, since
+//! every instance and every queued compilation holds the module.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cranelift_codegen::ir::{self, Signature, UserFuncName};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::{Context, control::ControlPlane};
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Module};
+use silo_core::vm::{ModuleEnv, NativeFunc, NativeModule};
+
+use crate::runtime::registry::{self, Code, FuncInfo};
+use crate::{trampoline, translate};
+
+/// A module's native code.
+pub(crate) struct JitModule {
+    isa: OwnedTargetIsa,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    /// The code memory; taken when the module is dropped.
+    code: Option<JITModule>,
+    ctx: Context,
+    fctx: FunctionBuilderContext,
+    /// Trampoline of each native signature compiled so far.
+    trampolines: HashMap<Signature, usize>,
+    /// Start addresses of everything registered.
+    registered: Vec<usize>,
+    bytes: usize,
+}
+
+// SAFETY: the JIT module holds raw pointers to its own code memory, used only under the mutex;
+// the trampoline addresses are of immutable code.
+unsafe impl Send for Inner {}
+
+impl JitModule {
+    pub(crate) fn new(isa: OwnedTargetIsa) -> JitModule {
+        let builder = JITBuilder::with_isa(isa.clone(), cranelift_module::default_libcall_names());
+        JitModule {
+            isa,
+            inner: Mutex::new(Inner {
+                code: Some(JITModule::new(builder)),
+                ctx: Context::new(),
+                fctx: FunctionBuilderContext::new(),
+                trampolines: HashMap::new(),
+                registered: Vec::new(),
+                bytes: 0,
+            }),
+        }
+    }
+}
+
+impl Inner {
+    fn code(&mut self) -> &mut JITModule {
+        self.code.as_mut().expect("code memory lives as long as the module")
+    }
+
+    /// Compiles the function in `ctx` into code memory; returns its id, its size, and its trap
+    /// and source tables.
+    fn define(&mut self) -> Result<Defined, String> {
+        let sig = self.ctx.func.signature.clone();
+        let id = self.code().declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
+        let mut ctx = std::mem::replace(&mut self.ctx, Context::new());
+        let result = self.code().define_function_with_control_plane(
+            id,
+            &mut ctx,
+            &mut ControlPlane::default(),
+        );
+        if let Err(e) = result {
+            let message = match e {
+                cranelift_module::ModuleError::Compilation(err) => {
+                    cranelift_codegen::print_errors::pretty_error(&ctx.func, err)
+                }
+                other => other.to_string(),
+            };
+            self.ctx = ctx;
+            self.ctx.clear();
+            return Err(format!("cranelift: {message}"));
+        }
+        let compiled = ctx.compiled_code().expect("just compiled");
+        let defined = Defined {
+            id,
+            size: compiled.code_buffer().len(),
+            traps: compiled.buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
+            srclocs: compiled
+                .buffer
+                .get_srclocs_sorted()
+                .iter()
+                .filter(|s| !s.loc.is_default())
+                .map(|s| (s.start, s.end, s.loc.bits()))
+                .collect(),
+        };
+        ctx.clear();
+        self.ctx = ctx;
+        Ok(defined)
+    }
+
+    /// The trampoline for functions of native signature `sig`, compiled on first use.
+    fn trampoline(
+        &mut self,
+        isa: &dyn cranelift_codegen::isa::TargetIsa,
+        sig: &Signature,
+    ) -> Result<usize, String> {
+        if let Some(&t) = self.trampolines.get(sig) {
+            return Ok(t);
+        }
+        self.ctx.func = ir::Function::with_name_signature(
+            UserFuncName::default(),
+            Signature::new(isa.default_call_conv()),
+        );
+        trampoline::build(isa, sig, &mut self.ctx.func, &mut self.fctx);
+        let defined = self.define()?;
+        self.code().finalize_definitions().map_err(|e| e.to_string())?;
+        let start = self.code().get_finalized_function(defined.id) as usize;
+        registry::register(start, start + defined.size, Code::Trampoline);
+        self.registered.push(start);
+        self.bytes += defined.size;
+        self.trampolines.insert(sig.clone(), start);
+        Ok(start)
+    }
+}
+
+/// A function just compiled into code memory.
+struct Defined {
+    id: FuncId,
+    size: usize,
+    traps: Box<[(u32, ir::TrapCode)]>,
+    srclocs: Box<[(u32, u32, u32)]>,
+}
+
+impl NativeModule for JitModule {
+    fn compile(&self, env: &ModuleEnv<'_>, def: u32) -> Result<NativeFunc, String> {
+        let isa = &*self.isa;
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = &mut *inner;
+        inner.ctx.clear();
+        inner.ctx.func.name = UserFuncName::user(0, def);
+        let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            translate::translate(env, isa, def, &mut inner.ctx.func, &mut inner.fctx)
+        }));
+        match translated {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                inner.ctx.clear();
+                return Err(e);
+            }
+            Err(_) => {
+                inner.ctx.clear();
+                inner.fctx = FunctionBuilderContext::new();
+                return Err("internal error: the translator panicked".into());
+            }
+        }
+        let sig = inner.ctx.func.signature.clone();
+        let defined = inner.define()?;
+        inner.code().finalize_definitions().map_err(|e| e.to_string())?;
+        let start = inner.code().get_finalized_function(defined.id) as usize;
+        let info = env.info;
+        let func_index = info.num_imported.funcs + def;
+        let func_info = FuncInfo {
+            func_index,
+            func_name: info.func_name(func_index).map(str::to_string),
+            module_name: info.names.module.clone(),
+            body_offset: info.body(def).map_or(0, |(_, offset)| offset as u32),
+            traps: defined.traps,
+            srclocs: defined.srclocs,
+        };
+        registry::register(start, start + defined.size, Code::Func(Arc::new(func_info)));
+        inner.registered.push(start);
+        inner.bytes += defined.size;
+        let array_entry = inner.trampoline(isa, &sig)?;
+        Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
+    }
+
+    fn code_size(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+}
+
+impl Drop for JitModule {
+    fn drop(&mut self) {
+        let inner = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
+        registry::unregister(&inner.registered);
+        if let Some(code) = inner.code.take() {
+            // SAFETY: the module is being dropped, so nothing can call its code any more: every
+            // instance running it, and every queued compilation, holds the module alive.
+            unsafe { code.free_memory() };
+        }
+    }
+}

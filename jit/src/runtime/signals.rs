@@ -1,0 +1,155 @@
+//! The signal handler that turns faults in guest code into traps.
+//!
+//! Installed once per process for SIGSEGV, SIGBUS (an access in a memory's guard region), SIGILL
+//! (a trap instruction) and SIGFPE (integer division). A signal is the guest's when this thread
+//! is running native code (it has an [`Activation`]) and the faulting instruction is one that
+//! compiled code marked as trapping. Then the handler records the trap and the guest's frames
+//! (walking the frame-pointer chain while the return addresses are guest code) and resumes the
+//! thread at the entry's landing point with the entry's stack pointer. Any other signal goes to
+//! the handler that was installed before ours (Rust's own stack-overflow report, say), or gets the
+//! default action.
+
+use std::sync::OnceLock;
+
+use super::entry::{self, MAX_FRAMES};
+use super::registry::{self, Code};
+
+const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
+
+/// The handlers installed before ours, by signal.
+static PREVIOUS: OnceLock<Vec<(libc::c_int, libc::sigaction)>> = OnceLock::new();
+
+/// Installs the handler (once per process). Fails when the system refuses.
+pub(crate) fn install() -> Result<(), String> {
+    static RESULT: OnceLock<Result<(), String>> = OnceLock::new();
+    RESULT
+        .get_or_init(|| {
+            let mut previous = Vec::new();
+            for &signal in &SIGNALS {
+                // SAFETY: a zeroed `sigaction` is a valid value to fill in; `handler` has the
+                // signature SA_SIGINFO asks for; `old` receives the handler we replace.
+                unsafe {
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = handler as *const () as usize;
+                    action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(signal, &action, &mut old) != 0 {
+                        return Err(format!(
+                            "cannot install the trap handler for signal {signal}: {}",
+                            std::io::Error::last_os_error()
+                        ));
+                    }
+                    previous.push((signal, old));
+                }
+            }
+            PREVIOUS.set(previous).map_err(|_| "trap handler installed twice".to_string())
+        })
+        .clone()
+}
+
+/// The program counter, stack pointer and frame pointer of a signal context.
+///
+/// # Safety
+/// `context` is the `ucontext_t` the kernel passed to the handler.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+unsafe fn registers(context: *mut libc::c_void) -> (usize, usize) {
+    // SAFETY: per the contract.
+    unsafe {
+        let gregs = &(*context.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
+        (gregs[libc::REG_RIP as usize] as usize, gregs[libc::REG_RBP as usize] as usize)
+    }
+}
+
+/// Makes the interrupted thread continue at `pc` with stack pointer `sp`.
+///
+/// # Safety
+/// As for `registers`.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+unsafe fn resume_at(context: *mut libc::c_void, pc: usize, sp: usize) {
+    // SAFETY: per the contract.
+    unsafe {
+        let gregs = &mut (*context.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
+        gregs[libc::REG_RIP as usize] = pc as i64;
+        gregs[libc::REG_RSP as usize] = sp as i64;
+    }
+}
+
+extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid context; the activation, when there is one, is the live
+    // one of this thread, whose entry frame is still on the stack below the guest frames.
+    unsafe {
+        let act = entry::current();
+        if !act.is_null() && guest_trap(&mut *act, context) {
+            resume_at(context, entry::resume_address(), (*act).resume_sp);
+            return;
+        }
+        forward(signal, info, context);
+    }
+}
+
+/// Records the trap in `act` if the signal came from guest code.
+///
+/// # Safety
+/// `context` is the handler's; frame pointers of guest frames point to frame records.
+unsafe fn guest_trap(act: &mut entry::Activation, context: *mut libc::c_void) -> bool {
+    // SAFETY: per the contract.
+    let (pc, fp) = unsafe { registers(context) };
+    let recorded = registry::with_lookup(|lookup| {
+        let (start, Code::Func(info)) = lookup.get(pc)? else { return None };
+        let trap = info.trap_at((pc - start) as u32)?;
+        act.trap = Some(trap);
+        act.pcs[0] = pc;
+        let (mut n, mut omitted, mut fp) = (1, 0, fp);
+        // Each guest frame record holds the caller's frame pointer and the return address.
+        while fp != 0 && fp % 8 == 0 {
+            // SAFETY: `fp` is the frame pointer of a guest frame (checked below before going on),
+            // which Cranelift keeps pointing at its frame record.
+            let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+            match lookup.get(ret.wrapping_sub(1)) {
+                Some((_, Code::Func(_))) if n < MAX_FRAMES => {
+                    act.pcs[n] = ret;
+                    n += 1;
+                }
+                Some((_, Code::Func(_))) => omitted += 1,
+                _ => break,
+            }
+            if next <= fp {
+                break;
+            }
+            fp = next;
+        }
+        act.num_pcs = n;
+        act.omitted = omitted;
+        Some(())
+    });
+    matches!(recorded, Some(Some(())))
+}
+
+/// Hands a signal that is not a guest trap to the handler installed before ours.
+///
+/// # Safety
+/// The handler's own arguments.
+unsafe fn forward(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    let previous = PREVIOUS.get().and_then(|p| p.iter().find(|(s, _)| *s == signal));
+    let Some((_, old)) = previous else { return };
+    // SAFETY: `old` was installed for this signal before ours and takes the arguments its flags
+    // say; restoring it (for the default action) makes the faulting instruction fault again
+    // under it when we return.
+    unsafe {
+        match old.sa_sigaction {
+            libc::SIG_DFL | libc::SIG_IGN => {
+                libc::sigaction(signal, old, std::ptr::null_mut());
+            }
+            f if old.sa_flags & libc::SA_SIGINFO != 0 => {
+                let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                    std::mem::transmute(f);
+                f(signal, info, context);
+            }
+            f => {
+                let f: extern "C" fn(libc::c_int) = std::mem::transmute(f);
+                f(signal);
+            }
+        }
+    }
+}

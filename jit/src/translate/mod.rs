@@ -1,0 +1,460 @@
+//! WebAssembly to Cranelift IR, one function at a time.
+//!
+//! The translator runs the operand stack at translation time: each entry is an SSA value, locals
+//! are frontend variables, and control constructs are blocks whose parameters carry the values a
+//! branch delivers (the usual construction for a structured stack machine). Code after an
+//! unconditional branch is skipped until the construct that makes it reachable again ends.
+//!
+//! Functions use Cranelift's `tail` calling convention, so `return_call` becomes a real tail call,
+//! with two leading pointer parameters: the callee's `VMContext` and the caller's. Everything
+//! instance-specific is reached through the `VMContext` (see `silo_core::vm`); loads of what never
+//! changes during a call (index-space arrays, a 32-bit memory's base) are marked read-only and
+//! movable so that Cranelift hoists them out of loops.
+//!
+//! Fuel and interrupt checks, when the engine meters, sit where the interpreter puts them
+//! (function entry and loop headers) and charge what it charges: every operator read, up to the
+//! next loop, counts toward the innermost open check.
+
+mod calls;
+mod control;
+mod memory;
+mod numeric;
+
+use cranelift_codegen::ir::{
+    self, AbiParam, BlockArg, GlobalValueData, Inst, InstBuilder, MemFlagsData, SigRef, Signature,
+    SourceLoc, TrapCode, Type, Value, types,
+};
+use cranelift_codegen::isa::{CallConv, TargetIsa};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use silo_core::vm::{AbiType, Builtin, ModuleEnv, TrapKind, offsets};
+use silo_core::{FuncType, ValType};
+use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody, Operator};
+use std::collections::HashMap;
+
+use control::Frame;
+
+/// The Cranelift type of a WebAssembly value (references are pointers to entities, or indices).
+pub(crate) fn ir_type(ty: ValType) -> Result<Type, String> {
+    match ty {
+        ValType::I32 => Ok(types::I32),
+        ValType::I64 | ValType::Ref(_) => Ok(types::I64),
+        ValType::F32 => Ok(types::F32),
+        ValType::F64 => Ok(types::F64),
+        ValType::V128 => Err("the JIT does not compile simd".into()),
+    }
+}
+
+/// The native signature of a WebAssembly function type: `(callee vmctx, caller vmctx, params...)
+/// -> results` in the `tail` convention.
+pub(crate) fn wasm_signature(ty: &FuncType) -> Result<Signature, String> {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.push(AbiParam::special(types::I64, ir::ArgumentPurpose::VMContext));
+    sig.params.push(AbiParam::new(types::I64));
+    for &p in ty.params.iter() {
+        sig.params.push(AbiParam::new(ir_type(p)?));
+    }
+    for &r in ty.results.iter() {
+        sig.returns.push(AbiParam::new(ir_type(r)?));
+    }
+    Ok(sig)
+}
+
+/// The trap code of a trap native code raises itself.
+pub(crate) fn trap(kind: TrapKind) -> TrapCode {
+    match kind {
+        TrapKind::IntegerOverflow => TrapCode::INTEGER_OVERFLOW,
+        TrapKind::IntegerDivideByZero => TrapCode::INTEGER_DIVISION_BY_ZERO,
+        TrapKind::BadConversionToInteger => TrapCode::BAD_CONVERSION_TO_INTEGER,
+        TrapKind::MemoryOutOfBounds => TrapCode::HEAP_OUT_OF_BOUNDS,
+        TrapKind::StackOverflow => TrapCode::STACK_OVERFLOW,
+        other => TrapCode::unwrap_user(other as u8),
+    }
+}
+
+/// Flags of loads from runtime structures that never change while code runs.
+pub(crate) fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// Block arguments from values.
+pub(crate) fn args(values: &[Value]) -> Vec<BlockArg> {
+    values.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+/// The state of translating one function.
+pub(crate) struct FuncTranslator<'a, 'f> {
+    env: &'a ModuleEnv<'a>,
+    isa: &'a dyn TargetIsa,
+    b: FunctionBuilder<'f>,
+    vmctx: Value,
+    /// The operand stack.
+    stack: Vec<Value>,
+    /// Open control constructs, the function body first.
+    ctrl: Vec<Frame>,
+    locals: Vec<(Variable, ValType)>,
+    results: Box<[ValType]>,
+    /// Whether the code being translated can run.
+    reachable: bool,
+    /// Constructs opened in unreachable code, to match their `end`s.
+    dead_depth: u32,
+    /// Open fuel checks, innermost last: the constant holding the cost, and the cost so far.
+    fuel_sites: Vec<(Inst, u32)>,
+    /// Signatures imported into the function, by module type index.
+    type_sigs: HashMap<u32, SigRef>,
+    builtin_sigs: HashMap<Builtin, SigRef>,
+}
+
+/// Translates defined function `def` of the module into `func`.
+pub(crate) fn translate(
+    env: &ModuleEnv<'_>,
+    isa: &dyn TargetIsa,
+    def: u32,
+    func: &mut ir::Function,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<(), String> {
+    let info = env.info;
+    let func_index = info.num_imported.funcs + def;
+    let ty = info.func_sig(func_index).ok_or("function has no signature")?.clone();
+    let (bytes, offset) = info.body(def).ok_or("function has no body")?;
+    func.signature = wasm_signature(&ty)?;
+    let err =
+        |e: wp::BinaryReaderError| format!("{} (at byte offset {:#x})", e.message(), e.offset());
+    let mut reader = BinaryReader::new(bytes, offset as u64);
+    reader.set_features(silo_loader::validation_features());
+    let body = FunctionBody::new(reader);
+
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let vmctx = b.block_params(entry)[0];
+    let params: Vec<Value> = b.block_params(entry)[2..].to_vec();
+
+    // The native stack limit, for the prologue's check: `*vmctx.stack_limit`.
+    let vmctx_gv = b.create_global_value(GlobalValueData::VMContext);
+    let flags = b
+        .func
+        .dfg
+        .mem_flags
+        .insert(MemFlagsData::trusted().with_readonly())
+        .map_err(|_| "too many memory flag sets".to_string())?;
+    let limit_ptr = b.create_global_value(GlobalValueData::Load {
+        base: vmctx_gv,
+        offset: offsets::VMCTX_STACK_LIMIT.into(),
+        global_type: types::I64,
+        flags,
+    });
+    let limit = b.create_global_value(GlobalValueData::Load {
+        base: limit_ptr,
+        offset: 0.into(),
+        global_type: types::I64,
+        flags,
+    });
+    b.func.stack_limit = Some(limit);
+
+    let mut t = FuncTranslator {
+        env,
+        isa,
+        b,
+        vmctx,
+        stack: Vec::new(),
+        ctrl: Vec::new(),
+        locals: Vec::new(),
+        results: ty.results.clone(),
+        reachable: true,
+        dead_depth: 0,
+        fuel_sites: Vec::new(),
+        type_sigs: HashMap::new(),
+        builtin_sigs: HashMap::new(),
+    };
+    t.b.set_srcloc(SourceLoc::new(offset as u32));
+    for (&p, &v) in ty.params.iter().zip(&params) {
+        let var = t.b.declare_var(ir_type(p)?);
+        t.b.def_var(var, v);
+        t.locals.push((var, p));
+    }
+    let mut locals = body.get_locals_reader().map_err(err)?;
+    for _ in 0..locals.get_count() {
+        let (count, ty) = locals.read().map_err(err)?;
+        let ty = silo_loader::val_type_of(ty);
+        let ir_ty = ir_type(ty)?;
+        for _ in 0..count {
+            let var = t.b.declare_var(ir_ty);
+            let zero = t.zero(ir_ty);
+            t.b.def_var(var, zero);
+            t.locals.push((var, ty));
+        }
+    }
+    t.open_function(&ty);
+    t.open_fuel_site();
+
+    let mut reader = locals.get_binary_reader();
+    reader.set_features(silo_loader::validation_features());
+    let mut ops = wp::OperatorsReader::new(reader);
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(err)?;
+        t.b.set_srcloc(SourceLoc::new(offset as u32));
+        if let Some((_, count)) = t.fuel_sites.last_mut() {
+            *count = count.saturating_add(1);
+        }
+        t.operator(op)?;
+    }
+    t.b.seal_all_blocks();
+    t.b.finalize(isa.frontend_config());
+    Ok(())
+}
+
+impl FuncTranslator<'_, '_> {
+    /// The zero of a type.
+    fn zero(&mut self, ty: Type) -> Value {
+        match ty {
+            types::F32 => self.b.ins().f32const(0.0),
+            types::F64 => self.b.ins().f64const(0.0),
+            ty => self.b.ins().iconst(ty, 0),
+        }
+    }
+
+    fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("validated operand stack")
+    }
+
+    fn pop2(&mut self) -> (Value, Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+
+    fn pop3(&mut self) -> (Value, Value, Value) {
+        let c = self.pop();
+        let (a, b) = self.pop2();
+        (a, b, c)
+    }
+
+    /// The top `n` values, removed.
+    fn pop_n(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len() - n;
+        self.stack.split_off(at)
+    }
+
+    /// The top `n` values, left in place.
+    fn peek_n(&self, n: usize) -> &[Value] {
+        &self.stack[self.stack.len() - n..]
+    }
+
+    /// A load of a pointer-sized field of the runtime structure at `base`.
+    fn load_ptr(&mut self, base: Value, offset: i32, flags: MemFlagsData) -> Value {
+        self.b.ins().load(types::I64, flags, base, offset)
+    }
+
+    /// Element `index` of the pointer array the `VMContext` field at `field` points to (an index
+    /// space: functions, memories, tables or globals of the instance; none of them changes).
+    fn index_space_entry(&mut self, field: i32, index: u32) -> Value {
+        let array = self.load_ptr(self.vmctx, field, readonly());
+        self.load_ptr(array, (index as i32) * 8, readonly())
+    }
+
+    /// The signature of module type `ty`, imported into the function once.
+    fn type_sig(&mut self, ty: u32) -> Result<SigRef, String> {
+        if let Some(&sig) = self.type_sigs.get(&ty) {
+            return Ok(sig);
+        }
+        let fty = self.env.info.func_type(ty).ok_or("call of a non-function type")?;
+        let sig = self.b.import_signature(wasm_signature(fty)?);
+        self.type_sigs.insert(ty, sig);
+        Ok(sig)
+    }
+
+    /// Calls a builtin; returns its results.
+    fn call_builtin(&mut self, builtin: Builtin, args: &[Value]) -> Vec<Value> {
+        let sig = match self.builtin_sigs.get(&builtin) {
+            Some(&sig) => sig,
+            None => {
+                let (params, results) = builtin.signature();
+                let abi = |t: &AbiType| {
+                    AbiParam::new(match t {
+                        AbiType::I32 => types::I32,
+                        AbiType::I64 | AbiType::Ptr => types::I64,
+                    })
+                };
+                let mut sig = Signature::new(self.isa.default_call_conv());
+                sig.params.extend(params.iter().map(abi));
+                sig.returns.extend(results.iter().map(abi));
+                let sig = self.b.import_signature(sig);
+                self.builtin_sigs.insert(builtin, sig);
+                sig
+            }
+        };
+        let table = self.load_ptr(self.vmctx, offsets::VMCTX_BUILTINS, readonly());
+        let target = self.load_ptr(table, builtin.offset(), readonly());
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sig, target, &all);
+        self.b.inst_results(call).to_vec()
+    }
+
+    /// Calls a builtin returning a status, and raises the trap it left when it failed.
+    fn call_builtin_checked(&mut self, builtin: Builtin, args: &[Value]) {
+        let ok = self.call_builtin(builtin, args)[0];
+        self.b.ins().trapz(ok, trap(TrapKind::Pending));
+    }
+
+    /// Opens a fuel check here (metered engines): charges what is translated until it closes.
+    fn open_fuel_site(&mut self) {
+        if !self.env.metered {
+            return;
+        }
+        let cost = self.b.ins().iconst(types::I64, 0);
+        let cost_inst = self.b.func.dfg.value_def(cost).unwrap_inst();
+        let cell = self.load_ptr(self.vmctx, offsets::VMCTX_BUDGET, readonly());
+        let flags = MemFlagsData::trusted();
+        let budget = self.b.ins().load(types::I64, flags, cell, 0);
+        let left = self.b.ins().isub(budget, cost);
+        self.b.ins().store(flags, left, cell, 0);
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        let out = self.b.ins().icmp_imm_s(ir::condcodes::IntCC::SignedLessThan, left, 0);
+        self.b.ins().brif(out, slow, &[], cont, &[]);
+        self.b.set_cold_block(slow);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        self.call_builtin_checked(Builtin::MeterRefill, &[]);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+        self.fuel_sites.push((cost_inst, 0));
+    }
+
+    /// Fixes the cost of the innermost open fuel check.
+    fn close_fuel_site(&mut self) {
+        if let Some((inst, count)) = self.fuel_sites.pop() {
+            self.b.func.replace(inst).iconst(types::I64, count as i64);
+        }
+    }
+
+    /// One operator.
+    fn operator(&mut self, op: Operator<'_>) -> Result<(), String> {
+        if !self.reachable {
+            self.dead_operator(&op);
+            return Ok(());
+        }
+        use Operator as O;
+        match op {
+            O::Unreachable => {
+                self.b.ins().trap(trap(TrapKind::Unreachable));
+                self.reachable = false;
+            }
+            O::Nop => {}
+            O::Block { blockty } => self.block(blockty)?,
+            O::Loop { blockty } => self.loop_(blockty)?,
+            O::If { blockty } => self.if_(blockty)?,
+            O::Else => self.else_(),
+            O::End => self.end(),
+            O::Br { relative_depth } => self.br(relative_depth),
+            O::BrIf { relative_depth } => self.br_if(relative_depth),
+            O::BrTable { targets } => {
+                let list = targets
+                    .targets()
+                    .collect::<Result<Vec<u32>, _>>()
+                    .map_err(|e| e.to_string())?;
+                self.br_table(&list, targets.default());
+            }
+            O::Return => self.return_(),
+            O::BrOnNull { relative_depth } => self.br_on_null(relative_depth),
+            O::BrOnNonNull { relative_depth } => self.br_on_non_null(relative_depth),
+
+            O::Call { function_index } => self.call(function_index, false)?,
+            O::ReturnCall { function_index } => self.call(function_index, true)?,
+            O::CallIndirect { type_index, table_index } => {
+                self.call_indirect(type_index, table_index, false)?
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                self.call_indirect(type_index, table_index, true)?
+            }
+            O::CallRef { type_index } => self.call_ref(type_index, false)?,
+            O::ReturnCallRef { type_index } => self.call_ref(type_index, true)?,
+
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let (x, y, c) = self.pop3();
+                let v = self.b.ins().select(c, x, y);
+                self.push(v);
+            }
+            O::LocalGet { local_index } => {
+                let v = self.b.use_var(self.locals[local_index as usize].0);
+                self.push(v);
+            }
+            O::LocalSet { local_index } => {
+                let v = self.pop();
+                self.b.def_var(self.locals[local_index as usize].0, v);
+            }
+            O::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated operand stack");
+                self.b.def_var(self.locals[local_index as usize].0, v);
+            }
+            O::GlobalGet { global_index } => self.global_get(global_index)?,
+            O::GlobalSet { global_index } => self.global_set(global_index),
+
+            O::RefNull { .. } => {
+                let v = self.b.ins().iconst(types::I64, 0);
+                self.push(v);
+            }
+            O::RefIsNull => {
+                let r = self.pop();
+                let v = self.b.ins().icmp_imm_s(ir::condcodes::IntCC::Equal, r, 0);
+                let v = self.b.ins().uextend(types::I32, v);
+                self.push(v);
+            }
+            O::RefFunc { function_index } => {
+                let f = self.index_space_entry(offsets::VMCTX_FUNCS, function_index);
+                self.push(f);
+            }
+            O::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated operand stack");
+                self.b.ins().trapz(r, trap(TrapKind::NullReference));
+            }
+
+            O::TableGet { table } => self.table_get(table),
+            O::TableSet { table } => self.table_set(table),
+            O::TableSize { table } => self.table_size(table),
+            O::TableGrow { table } => self.table_grow(table),
+            O::TableFill { table } => self.table_fill(table),
+            O::TableCopy { dst_table, src_table } => self.table_copy(dst_table, src_table),
+            O::TableInit { elem_index, table } => self.table_init(elem_index, table),
+            O::ElemDrop { elem_index } => {
+                let seg = self.b.ins().iconst(types::I32, elem_index as i64);
+                self.call_builtin(Builtin::ElemDrop, &[seg]);
+            }
+
+            op => {
+                if !self.memory_operator(&op)? && !self.numeric_operator(&op)? {
+                    return Err(format!("the JIT does not compile {op:?} yet"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An index operand zero-extended to 64 bits.
+    fn extend_index(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) == types::I64 {
+            v
+        } else {
+            self.b.ins().uextend(types::I64, v)
+        }
+    }
+
+    /// Narrows a 64-bit builtin result to the index type.
+    fn narrow_index(&mut self, v: Value, index64: bool) -> Value {
+        if index64 { v } else { self.b.ins().ireduce(types::I32, v) }
+    }
+}
+
+#[cfg(test)]
+mod tests;
