@@ -18,6 +18,7 @@
 //! ```
 
 pub use silo_core::*;
+pub use silo_jit as jit;
 pub use silo_loader as loader;
 pub use silo_sandbox as sandbox;
 pub use silo_wasi as wasi;

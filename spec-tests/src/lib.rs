@@ -27,6 +27,16 @@ pub enum Tier {
     /// The interpreter with fuel and interrupt checks compiled in (and fuel to spare): the
     /// checks must change no result. Held to the same expected failures as `Interp`.
     InterpMetered,
+    /// Every function compiled to native code by Cranelift on its first call.
+    Jit,
+    /// Native code with fuel and interrupt checks compiled in. Held to `Jit`'s expected failures.
+    JitMetered,
+    /// Functions start in the interpreter and move to native code when hot (the default
+    /// threshold, compiled in the background).
+    Tiered,
+    /// Tiered with a threshold of one: functions switch tiers in the middle of a script, on the
+    /// thread that found them hot. Held to `Tiered`'s expected failures.
+    TieredEager,
 }
 
 impl Tier {
@@ -36,6 +46,10 @@ impl Tier {
             Tier::Interp => "interp",
             Tier::InterpLoop => "interp-loop",
             Tier::InterpMetered => "interp-metered",
+            Tier::Jit => "jit",
+            Tier::JitMetered => "jit-metered",
+            Tier::Tiered => "tiered",
+            Tier::TieredEager => "tiered-eager",
         }
     }
 
@@ -43,12 +57,18 @@ impl Tier {
     pub fn expected_name(self) -> &'static str {
         match self {
             Tier::Interp | Tier::InterpLoop | Tier::InterpMetered => "interp",
+            Tier::Jit | Tier::JitMetered => "jit",
+            Tier::Tiered | Tier::TieredEager => "tiered",
         }
     }
 
-    /// An engine running this tier.
-    pub fn engine(self) -> Engine {
+    /// An engine running this tier. Fails where the tier cannot run (native code on another
+    /// platform).
+    pub fn engine(self) -> Result<Engine, String> {
         let mut config = Config::new();
+        if matches!(self, Tier::Jit | Tier::JitMetered | Tier::Tiered | Tier::TieredEager) {
+            config.compiler(silo_jit::cranelift()?);
+        }
         match self {
             Tier::Interp => config.strategy(Strategy::Interpreter),
             Tier::InterpLoop => {
@@ -57,8 +77,16 @@ impl Tier {
             Tier::InterpMetered => {
                 config.strategy(Strategy::Interpreter).consume_fuel(true).interruptible(true)
             }
+            Tier::Jit => config.strategy(Strategy::Jit),
+            Tier::JitMetered => {
+                config.strategy(Strategy::Jit).consume_fuel(true).interruptible(true)
+            }
+            Tier::Tiered => config.strategy(Strategy::Tiered),
+            Tier::TieredEager => {
+                config.strategy(Strategy::Tiered).tier_up_after(1).background_compilation(false)
+            }
         };
-        Engine::new(&config)
+        Ok(Engine::new(&config))
     }
 
     /// The tier named `name`.
@@ -67,6 +95,10 @@ impl Tier {
             "interp" => Some(Tier::Interp),
             "interp-loop" => Some(Tier::InterpLoop),
             "interp-metered" => Some(Tier::InterpMetered),
+            "jit" => Some(Tier::Jit),
+            "jit-metered" => Some(Tier::JitMetered),
+            "tiered" => Some(Tier::Tiered),
+            "tiered-eager" => Some(Tier::TieredEager),
             _ => None,
         }
     }
@@ -94,7 +126,8 @@ impl SuiteReport {
 }
 
 /// Runs the files on `tier`, spreading them over the machine's cores.
-pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> SuiteReport {
+pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> Result<SuiteReport, String> {
+    let engine = tier.engine()?;
     let threads =
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -103,7 +136,7 @@ pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> SuiteReport {
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let engine = tier.engine();
+                let engine = engine.clone();
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
@@ -123,5 +156,5 @@ pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> SuiteReport {
         }
         report.files.push((file.name.clone(), result.passed(), failed));
     }
-    report
+    Ok(report)
 }

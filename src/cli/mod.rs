@@ -24,6 +24,10 @@ pub struct Cli {
 pub enum EngineChoice {
     /// The interpreter, for every function.
     Interp,
+    /// Native code (Cranelift) for every function, compiled on its first call.
+    Jit,
+    /// The interpreter first, native code for the functions that get hot.
+    Tiered,
 }
 
 #[derive(Subcommand)]
@@ -48,11 +52,22 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The engine settings for a choice.
-fn engine_config(choice: EngineChoice) -> silo::Config {
+/// The engine settings for a choice, with `--tier-up-after`'s threshold when given.
+fn engine_config(choice: EngineChoice, tier_up_after: Option<u32>) -> anyhow::Result<silo::Config> {
     let mut config = silo::Config::new();
-    match choice {
-        EngineChoice::Interp => config.strategy(silo::Strategy::Interpreter),
+    let strategy = match choice {
+        EngineChoice::Interp => silo::Strategy::Interpreter,
+        EngineChoice::Jit => silo::Strategy::Jit,
+        EngineChoice::Tiered => silo::Strategy::Tiered,
     };
-    config
+    config.strategy(strategy);
+    if strategy != silo::Strategy::Interpreter {
+        let compiler = silo::jit::cranelift()
+            .map_err(|e| anyhow::anyhow!("--engine {choice:?}: {e}").context("no native code"))?;
+        config.compiler(compiler);
+    }
+    if let Some(n) = tier_up_after {
+        config.tier_up_after(n);
+    }
+    Ok(config)
 }

@@ -22,8 +22,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
     /// The execution engine.
-    #[arg(long, value_enum, default_value = "interp")]
+    #[arg(long, value_enum, default_value = "tiered")]
     engine: EngineChoice,
+    /// With `--engine tiered`: calls plus loop iterations a function runs in the interpreter
+    /// before it is compiled to native code (0: compile on first call).
+    #[arg(long, value_name = "N")]
+    tier_up_after: Option<u32>,
     #[command(flatten)]
     sandbox: SandboxArgs,
     /// The program: a `.wasm` binary or `.wat` text.
@@ -100,7 +104,7 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
-    let mut config = engine_config(args.engine);
+    let mut config = engine_config(args.engine, args.tier_up_after)?;
     policy.configure_engine(&mut config);
     let engine = Engine::new(&config);
     let bytes = std::fs::read(&args.file)

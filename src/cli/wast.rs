@@ -13,8 +13,12 @@ use super::EngineChoice;
 #[derive(clap::Args)]
 pub struct WastArgs {
     /// The execution engine.
-    #[arg(long, value_enum, default_value = "interp")]
+    #[arg(long, value_enum, default_value = "tiered")]
     engine: EngineChoice,
+    /// With `--engine tiered`: 1 runs the suite with every function switching to native code
+    /// after its first call (the default threshold otherwise).
+    #[arg(long, value_name = "N")]
+    tier_up_after: Option<u32>,
     /// Also run the built-in suite: the official Wasm 2.0 tests without SIMD and the proposal
     /// folders in the interpreter's scope (as `cargo test` does).
     #[arg(long)]
@@ -59,8 +63,11 @@ pub fn run(args: WastArgs) -> anyhow::Result<ExitCode> {
     }
     let tier = match args.engine {
         EngineChoice::Interp => Tier::Interp,
+        EngineChoice::Jit => Tier::Jit,
+        EngineChoice::Tiered if args.tier_up_after == Some(1) => Tier::TieredEager,
+        EngineChoice::Tiered => Tier::Tiered,
     };
-    let report = run_suite(tier, &files);
+    let report = run_suite(tier, &files).map_err(|e| anyhow::anyhow!(e))?;
     for (name, passed, failed) in &report.files {
         println!("{name}: {passed} passed, {failed} failed");
         if args.verbose {

@@ -269,6 +269,20 @@ impl FuncTranslator<'_, '_> {
             Entity::Value(v) => v,
             Entity::Index(i) => self.index_space_entry(offsets::VMCTX_FUNCS, i),
         };
+        if tail {
+            // A tail call stays native: the callee is compiled now if it can be, since calling
+            // it through the slot array would keep this frame, and a chain of tail calls between
+            // tiers would then grow the stack without bound.
+            let compiled = self.call_builtin(Builtin::NativeCode, &[entity])[0];
+            let native = self.b.create_block();
+            let array = self.b.create_block();
+            self.b.ins().brif(compiled, native, &[], array, &[]);
+            self.b.switch_to_block(native);
+            self.b.seal_block(native);
+            self.b.ins().return_call_indirect(sig, compiled, &native_args);
+            self.b.switch_to_block(array);
+            self.b.seal_block(array);
+        }
         let n = ty.params.len().max(ty.results.len()).max(1) as u32;
         let slots = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,

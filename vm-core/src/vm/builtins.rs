@@ -123,6 +123,10 @@ builtins! {
     /// The slow path of `call_indirect`: resolves entry `index` of `table` against module type
     /// `ty` (subtyping, and the detailed traps): `(vmctx, table, ty, index) -> func or null`.
     IndirectTarget => indirect_target(vmctx: vmctx, table: u32, ty: u32, index: u64) -> ptr;
+    /// The native code of a WebAssembly function, compiled now if it has none yet (null for a
+    /// host function, or one that cannot be compiled): a tail call from native code must stay
+    /// native, or the stack would grow. `(vmctx, func) -> code or null`.
+    NativeCode => native_code(vmctx: vmctx, func: ptr) -> ptr;
 }
 
 /// Leaves `trap` for the entry to native code to pick up.
@@ -359,6 +363,26 @@ unsafe extern "C" fn indirect_target(
                 leave_trap(store, trap);
                 std::ptr::null_mut()
             }
+        }
+    }
+}
+
+unsafe extern "C" fn native_code(_vmctx: *mut VMContext, func: *mut u8) -> *mut u8 {
+    // SAFETY: native code passes a live function entity of its store; a Wasm function's instance
+    // and module outlive it.
+    unsafe {
+        match &(*func.cast_const().cast::<FuncEntity>()).kind {
+            FuncKind::Wasm { instance, def_index, .. } => {
+                let module = &instance.as_ref().module.inner;
+                match module.native_code(*def_index) {
+                    Ok(code) => {
+                        module.tier_up(*def_index);
+                        code.code.cast_mut()
+                    }
+                    Err(_) => std::ptr::null_mut(),
+                }
+            }
+            FuncKind::Host(_) => std::ptr::null_mut(),
         }
     }
 }
