@@ -70,6 +70,7 @@ impl Inner {
         let sig = self.ctx.func.signature.clone();
         let id = self.code().declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
         let mut ctx = std::mem::replace(&mut self.ctx, Context::new());
+        ctx.set_disasm(disasm_wanted());
         let result = self.code().define_function_with_control_plane(
             id,
             &mut ctx,
@@ -87,6 +88,9 @@ impl Inner {
             return Err(format!("cranelift: {message}"));
         }
         let compiled = ctx.compiled_code().expect("just compiled");
+        if let Some(text) = compiled.vcode.as_ref().filter(|_| disasm_wanted()) {
+            eprintln!("{}\n{text}", ctx.func.display());
+        }
         let defined = Defined {
             id,
             size: compiled.code_buffer().len(),
@@ -127,6 +131,13 @@ impl Inner {
         self.trampolines.insert(sig.clone(), start);
         Ok(start)
     }
+}
+
+/// Whether `SILO_JIT_DISASM` asks for each function's IR and machine code on stderr (for
+/// studying the translator).
+fn disasm_wanted() -> bool {
+    static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WANTED.get_or_init(|| std::env::var_os("SILO_JIT_DISASM").is_some())
 }
 
 /// A function just compiled into code memory.

@@ -8,13 +8,17 @@ use crate::policy::Policy;
 
 impl Policy {
     /// Turns on what the engine needs to enforce this policy: fuel checks for a fuel quota,
-    /// interrupt checks for a timeout. Without either, code runs with no checks at all.
+    /// interrupt checks for a timeout, call counting in native code for a call-depth quota.
+    /// Without any, code runs with no checks at all.
     pub fn configure_engine(&self, config: &mut Config) {
         if self.limits.fuel.is_some() {
             config.consume_fuel(true);
         }
         if self.limits.timeout.is_some() {
             config.interruptible(true);
+        }
+        if self.limits.max_call_depth.is_some() {
+            config.native_call_depth(true);
         }
     }
 

@@ -36,6 +36,7 @@ pub struct Config {
     pub(crate) background_compilation: bool,
     pub(crate) guard_memories: bool,
     pub(crate) memory_guard_size: u64,
+    pub(crate) native_call_depth: bool,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
     pub(crate) loop_dispatch: bool,
@@ -52,6 +53,7 @@ impl Default for Config {
             background_compilation: true,
             guard_memories: true,
             memory_guard_size: 2 << 30,
+            native_call_depth: false,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
             loop_dispatch: false,
@@ -124,6 +126,15 @@ impl Config {
     /// Accesses whose static offset fits in the guard need no bounds check.
     pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Config {
         self.memory_guard_size = bytes;
+        self
+    }
+
+    /// Whether native code counts its calls, so that a store's call-depth quota
+    /// (`Store::set_max_call_depth`) binds it as it binds the interpreter. Off by default: it
+    /// costs a few instructions per call, and without it native recursion is bounded by the
+    /// native stack (still the "call stack exhausted" trap).
+    pub fn native_call_depth(&mut self, on: bool) -> &mut Config {
+        self.native_call_depth = on;
         self
     }
 

@@ -369,8 +369,13 @@ pub(crate) unsafe fn instantiate(
     inst.memories = memories.into();
     // SAFETY: `store` is the whole live store; these are addresses of its fields, which stay in
     // place while the store lives.
-    let (budget, stack_limit) =
-        unsafe { (&raw mut (*store).meter.budget, &raw mut (*store).native_stack_limit) };
+    let (budget, stack_limit, call_depth) = unsafe {
+        (
+            &raw mut (*store).meter.budget,
+            &raw mut (*store).native_stack_limit,
+            &raw mut (*store).call_depth,
+        )
+    };
     inst.vmctx = VMContext {
         store,
         instance: ptr.as_ptr(),
@@ -383,6 +388,7 @@ pub(crate) unsafe fn instantiate(
         native: module.inner.native.as_ptr(),
         budget,
         stack_limit,
+        call_depth,
     };
 
     // Element segments resolve to raw references now: they name this instance's functions.

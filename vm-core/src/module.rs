@@ -206,6 +206,7 @@ fn module_env<'a>(
         metered: config.metered(),
         guarded_memories: guard.is_some(),
         guard_bytes: guard.unwrap_or(0),
+        count_calls: config.native_call_depth,
     }
 }
 

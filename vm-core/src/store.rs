@@ -89,6 +89,16 @@ pub(crate) struct StoreOpaque {
     pub pending_panic: Option<Box<dyn Any + Send>>,
     /// The lowest native stack address native code may use: set on each entry to native code.
     pub native_stack_limit: usize,
+    /// Active calls as native code counts them (`Config::native_call_depth`), and the quota.
+    pub call_depth: CallDepth,
+}
+
+/// Native code's count of active calls and the store's call-depth quota; native code reads and
+/// writes both fields at fixed offsets (`vm::offsets`).
+#[repr(C)]
+pub(crate) struct CallDepth {
+    pub active: u64,
+    pub limit: u64,
 }
 
 // SAFETY: the raw pointers in a store point into memory the store itself owns (entities, the value
@@ -115,6 +125,7 @@ impl StoreOpaque {
             pending_trap: None,
             pending_panic: None,
             native_stack_limit: usize::MAX,
+            call_depth: CallDepth { active: 0, limit: u64::MAX },
         }
     }
 }
@@ -220,6 +231,7 @@ impl<T> Store<T> {
     /// `Config::max_call_depth`; going deeper is the "call stack exhausted" trap, naming the quota.
     pub fn set_max_call_depth(&mut self, depth: u64) {
         self.inner.opaque.exec.set_depth_quota(depth);
+        self.inner.opaque.call_depth.limit = depth.max(1);
     }
 
     /// The last quota that refused something in this store, if any: what a guest that failed

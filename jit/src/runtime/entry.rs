@@ -158,9 +158,13 @@ fn trap_code(code: TrapCode) -> Option<Code> {
 /// The backtrace of the frames an activation recorded.
 fn backtrace(act: &Activation) -> Vec<FrameInfo> {
     let pcs = &act.pcs[..act.num_pcs];
+    // The stack check is in the callee's prologue: the callee never started, and the trap
+    // belongs to the call, as the interpreter reports it.
+    let skip = usize::from(act.trap == Some(TrapCode::STACK_OVERFLOW) && pcs.len() > 1);
     registry::with_lookup(|lookup| {
         pcs.iter()
             .enumerate()
+            .skip(skip)
             .filter_map(|(i, &pc)| {
                 // A return address is just past its call: look up the call itself.
                 let at = if i == 0 { pc } else { pc - 1 };

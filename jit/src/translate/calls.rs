@@ -249,6 +249,10 @@ impl FuncTranslator<'_, '_> {
                 self.b.append_block_param(join, t);
             }
         }
+        if tail {
+            // The callee takes this call's place.
+            self.count_return();
+        }
         self.b.ins().brif(code, fast, &[], slow, &[]);
 
         self.b.switch_to_block(fast);

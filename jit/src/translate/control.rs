@@ -197,6 +197,7 @@ impl FuncTranslator<'_, '_> {
         self.reachable = frame.next_reachable;
         if frame.kind == FrameKind::Function {
             let values = self.stack.clone();
+            self.count_return();
             self.b.ins().return_(&values);
             self.reachable = false;
         }
@@ -276,6 +277,7 @@ impl FuncTranslator<'_, '_> {
 
     pub(super) fn return_(&mut self) {
         let values = self.peek_n(self.results.len()).to_vec();
+        self.count_return();
         self.b.ins().return_(&values);
         self.reachable = false;
     }

@@ -187,6 +187,7 @@ pub(crate) fn translate(
         }
     }
     t.open_function(&ty);
+    t.count_call();
     t.open_fuel_site();
 
     let mut reader = locals.get_binary_reader();
@@ -301,6 +302,42 @@ impl FuncTranslator<'_, '_> {
     fn call_builtin_checked(&mut self, builtin: Builtin, args: &[Value]) {
         let ok = self.call_builtin(builtin, args)[0];
         self.b.ins().trapz(ok, trap(TrapKind::Pending));
+    }
+
+    /// Counts this call against the store's call-depth quota (when the engine counts calls).
+    fn count_call(&mut self) {
+        if !self.env.count_calls {
+            return;
+        }
+        let record = self.load_ptr(self.vmctx, offsets::VMCTX_CALL_DEPTH, readonly());
+        let flags = MemFlagsData::trusted();
+        let active = self.b.ins().load(types::I64, flags, record, offsets::DEPTH_ACTIVE);
+        let active = self.b.ins().iadd_imm_s(active, 1);
+        self.b.ins().store(flags, active, record, offsets::DEPTH_ACTIVE);
+        let limit = self.b.ins().load(types::I64, flags, record, offsets::DEPTH_LIMIT);
+        let over = self.b.ins().icmp(ir::condcodes::IntCC::UnsignedGreaterThan, active, limit);
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(over, slow, &[], cont, &[]);
+        self.b.set_cold_block(slow);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        self.call_builtin(Builtin::CallDepthExceeded, &[]);
+        self.b.ins().trap(trap(TrapKind::Pending));
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Before leaving the function (a return, or a tail call): the call no longer counts.
+    fn count_return(&mut self) {
+        if !self.env.count_calls {
+            return;
+        }
+        let record = self.load_ptr(self.vmctx, offsets::VMCTX_CALL_DEPTH, readonly());
+        let flags = MemFlagsData::trusted();
+        let active = self.b.ins().load(types::I64, flags, record, offsets::DEPTH_ACTIVE);
+        let active = self.b.ins().iadd_imm_s(active, -1);
+        self.b.ins().store(flags, active, record, offsets::DEPTH_ACTIVE);
     }
 
     /// Opens a fuel check here (metered engines): charges what is translated until it closes.

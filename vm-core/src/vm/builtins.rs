@@ -12,7 +12,7 @@ use std::ptr::NonNull;
 use super::context::VMContext;
 use crate::func::{FuncEntity, FuncKind};
 use crate::interp::exec::{self, slow};
-use crate::limits::quota_trap;
+use crate::limits::{Quota, QuotaHit, quota_trap};
 use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
 
@@ -127,6 +127,9 @@ builtins! {
     /// host function, or one that cannot be compiled): a tail call from native code must stay
     /// native, or the stack would grow. `(vmctx, func) -> code or null`.
     NativeCode => native_code(vmctx: vmctx, func: ptr) -> ptr;
+    /// A call went past the store's call-depth quota: leaves the trap naming it.
+    /// `(vmctx)`.
+    CallDepthExceeded => call_depth_exceeded(vmctx: vmctx);
 }
 
 /// Leaves `trap` for the entry to native code to pick up.
@@ -186,11 +189,20 @@ unsafe extern "C" fn call_entity(vmctx: *mut VMContext, func: *mut u8, slots: *m
         let (store, inst) = parts(vmctx);
         let func = func.cast_const().cast::<FuncEntity>();
         let slots = std::slice::from_raw_parts_mut(slots.cast::<u64>(), slot_count(func));
+        // The interpreter counts on from native code's calls; native code's count is its own
+        // again afterwards.
+        let (active, frames) = ((*store).call_depth.active, (*store).exec.depth);
+        if (*store).engine.config().native_call_depth {
+            (*store).exec.depth = usize::try_from(active).unwrap_or(usize::MAX);
+        }
         let call = std::panic::AssertUnwindSafe(|| match &(*func).kind {
             FuncKind::Host(host) => (host.call)(store, NonNull::new(inst.cast_mut()), slots),
             FuncKind::Wasm { .. } => exec::invoke(store, func, slots),
         });
-        match std::panic::catch_unwind(call) {
+        let outcome = std::panic::catch_unwind(call);
+        (*store).call_depth.active = active;
+        (*store).exec.depth = frames;
+        match outcome {
             Ok(result) => status(store, result),
             Err(payload) => {
                 (*store).pending_panic = Some(payload);
@@ -384,5 +396,18 @@ unsafe extern "C" fn native_code(_vmctx: *mut VMContext, func: *mut u8) -> *mut 
             }
             FuncKind::Host(_) => std::ptr::null_mut(),
         }
+    }
+}
+
+unsafe extern "C" fn call_depth_exceeded(vmctx: *mut VMContext) {
+    // SAFETY: the context of running code.
+    unsafe {
+        let (store, _) = parts(vmctx);
+        let limit = (*store).call_depth.limit;
+        let hit = QuotaHit { quota: Quota::CallDepth, limit, requested: limit.saturating_add(1) };
+        (*store).usage.last_hit = Some(hit.clone());
+        let trap =
+            Trap::with_message(TrapCode::StackOverflow, format!("call stack exhausted: {hit}"));
+        leave_trap(store, trap);
     }
 }

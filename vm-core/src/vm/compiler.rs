@@ -41,6 +41,10 @@ pub struct ModuleEnv<'a> {
     pub guarded_memories: bool,
     /// The guard's size in bytes.
     pub guard_bytes: u64,
+    /// Whether code counts active calls against the store's call-depth quota: +1 on entry
+    /// (trapping through `Builtin::CallDepthExceeded` past the quota), -1 on return and before
+    /// a tail call.
+    pub count_calls: bool,
 }
 
 /// A code generator for native code.

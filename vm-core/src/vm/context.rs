@@ -32,6 +32,8 @@ pub struct VMContext {
     pub(crate) budget: *mut i64,
     /// The lowest native stack address code may use (set on entry to native code).
     pub(crate) stack_limit: *mut usize,
+    /// The store's count of active calls and its call-depth quota.
+    pub(crate) call_depth: *mut crate::store::CallDepth,
 }
 
 impl VMContext {
@@ -49,6 +51,7 @@ impl VMContext {
             native: std::ptr::null(),
             budget: std::ptr::null_mut(),
             stack_limit: std::ptr::null_mut(),
+            call_depth: std::ptr::null_mut(),
         }
     }
 

@@ -7,6 +7,7 @@ use super::context::VMContext;
 use crate::func::FuncEntity;
 use crate::global::GlobalEntity;
 use crate::memory::MemoryEntity;
+use crate::store::CallDepth;
 use crate::table::TableEntity;
 
 /// `VMContext` → the `*const *const FuncEntity` of the function index space.
@@ -25,6 +26,13 @@ pub const VMCTX_NATIVE: i32 = offset_of!(VMContext, native) as i32;
 pub const VMCTX_BUDGET: i32 = offset_of!(VMContext, budget) as i32;
 /// `VMContext` → the `*mut usize` native stack limit.
 pub const VMCTX_STACK_LIMIT: i32 = offset_of!(VMContext, stack_limit) as i32;
+/// `VMContext` → the `*mut` call-depth record: active calls (`u64`) at `DEPTH_ACTIVE`, the quota
+/// (`u64`) at `DEPTH_LIMIT`.
+pub const VMCTX_CALL_DEPTH: i32 = offset_of!(VMContext, call_depth) as i32;
+/// Call-depth record → active calls.
+pub const DEPTH_ACTIVE: i32 = offset_of!(CallDepth, active) as i32;
+/// Call-depth record → the quota.
+pub const DEPTH_LIMIT: i32 = offset_of!(CallDepth, limit) as i32;
 /// `VMContext` → the `*const Builtins`.
 pub const VMCTX_BUILTINS: i32 = offset_of!(VMContext, builtins) as i32;
 

@@ -119,6 +119,9 @@ pub(super) unsafe fn call_native(ip: *const Op, fp: *mut u64, cx: *mut Cx, def: 
         let frame_end = fp.add((*(*cx).func).frame_size as usize);
         (*store).exec.depth = (*cx).depth;
         (*store).exec.top = frame_end.offset_from((*cx).slots_base) as usize;
+        // Native code counts on from the interpreter's calls (the stub's function counts as it
+        // is entered).
+        (*store).call_depth.active = (*cx).depth as u64;
         let vmctx = (&raw const (*inst).vmctx).cast_mut();
         let result = compiler.call(func, vmctx, vmctx, fp);
         if let Some(panic) = (*store).pending_panic.take() {

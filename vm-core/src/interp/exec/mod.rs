@@ -135,7 +135,7 @@ pub(crate) struct ExecStack {
     depth_quota: Option<u64>,
     /// Frames in use by the calls active now (a run keeps this current before it calls a host
     /// function, so a nested call starts above it).
-    depth: usize,
+    pub(crate) depth: usize,
     /// First slot not used by an active frame.
     top: usize,
 }
