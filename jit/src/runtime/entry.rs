@@ -33,8 +33,9 @@ pub(crate) struct Activation {
     /// The trap, once the handler has recorded one.
     pub trap: Option<TrapCode>,
     /// Code addresses of the guest frames at the trap, innermost first: the faulting
-    /// instruction, then return addresses.
-    pub pcs: [usize; MAX_FRAMES],
+    /// instruction, then return addresses (one more than a backtrace keeps, in case the first
+    /// is left out).
+    pub pcs: [usize; MAX_FRAMES + 1],
     pub num_pcs: usize,
     /// Guest frames beyond `pcs`.
     pub omitted: usize,
@@ -155,16 +156,19 @@ fn trap_code(code: TrapCode) -> Option<Code> {
     }
 }
 
-/// The backtrace of the frames an activation recorded.
-fn backtrace(act: &Activation) -> Vec<FrameInfo> {
+/// The backtrace of the frames an activation recorded, and how many more there were.
+fn backtrace(act: &Activation) -> (Vec<FrameInfo>, usize) {
     let pcs = &act.pcs[..act.num_pcs];
     // The stack check is in the callee's prologue: the callee never started, and the trap
     // belongs to the call, as the interpreter reports it.
     let skip = usize::from(act.trap == Some(TrapCode::STACK_OVERFLOW) && pcs.len() > 1);
-    registry::with_lookup(|lookup| {
+    let kept = (pcs.len() - skip).min(MAX_FRAMES);
+    let omitted = act.omitted + (pcs.len() - skip - kept);
+    let frames = registry::with_lookup(|lookup| {
         pcs.iter()
             .enumerate()
             .skip(skip)
+            .take(kept)
             .filter_map(|(i, &pc)| {
                 // A return address is just past its call: look up the call itself.
                 let at = if i == 0 { pc } else { pc - 1 };
@@ -175,7 +179,8 @@ fn backtrace(act: &Activation) -> Vec<FrameInfo> {
             })
             .collect()
     })
-    .unwrap_or_default()
+    .unwrap_or_default();
+    (frames, omitted)
 }
 
 /// Runs `func` through its trampoline with `slots` as its slot array.
@@ -192,7 +197,7 @@ pub(crate) unsafe fn call(
         resume_sp: 0,
         prev: current(),
         trap: None,
-        pcs: [0; MAX_FRAMES],
+        pcs: [0; MAX_FRAMES + 1],
         num_pcs: 0,
         omitted: 0,
     };
@@ -216,5 +221,6 @@ pub(crate) unsafe fn call(
         return Ok(());
     }
     let code = act.trap.and_then(trap_code);
-    Err(NativeTrap { code, backtrace: backtrace(&act), omitted: act.omitted })
+    let (backtrace, omitted) = backtrace(&act);
+    Err(NativeTrap { code, backtrace, omitted })
 }

@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use super::entry::{self, MAX_FRAMES};
+use super::entry;
 use super::registry::{self, Code};
 
 const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
@@ -107,7 +107,7 @@ unsafe fn guest_trap(act: &mut entry::Activation, context: *mut libc::c_void) ->
             // which Cranelift keeps pointing at its frame record.
             let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
             match lookup.get(ret.wrapping_sub(1)) {
-                Some((_, Code::Func(_))) if n < MAX_FRAMES => {
+                Some((_, Code::Func(_))) if n < act.pcs.len() => {
                     act.pcs[n] = ret;
                     n += 1;
                 }
