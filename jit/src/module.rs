@@ -150,13 +150,38 @@ struct Defined {
 
 impl NativeModule for JitModule {
     fn compile(&self, env: &ModuleEnv<'_>, def: u32) -> Result<NativeFunc, String> {
+        self.compile_entry(env, def, None)
+    }
+
+    fn compile_loop_entry(
+        &self,
+        env: &ModuleEnv<'_>,
+        def: u32,
+        loop_offset: u32,
+    ) -> Result<NativeFunc, String> {
+        self.compile_entry(env, def, Some(loop_offset))
+    }
+
+    fn code_size(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+}
+
+impl JitModule {
+    /// Compiles function `def`, or its entry at the loop at `loop_entry`.
+    fn compile_entry(
+        &self,
+        env: &ModuleEnv<'_>,
+        def: u32,
+        loop_entry: Option<u32>,
+    ) -> Result<NativeFunc, String> {
         let isa = &*self.isa;
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let inner = &mut *inner;
         inner.ctx.clear();
         inner.ctx.func.name = UserFuncName::user(0, def);
         let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            translate::translate(env, isa, def, &mut inner.ctx.func, &mut inner.fctx)
+            translate::translate(env, isa, def, loop_entry, &mut inner.ctx.func, &mut inner.fctx)
         }));
         match translated {
             Ok(Ok(())) => {}
@@ -189,10 +214,6 @@ impl NativeModule for JitModule {
         inner.bytes += defined.size;
         let array_entry = inner.trampoline(isa, &sig)?;
         Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
-    }
-
-    fn code_size(&self) -> usize {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
     }
 }
 

@@ -213,7 +213,19 @@ pub(crate) struct EngineInner {
     pub config: Config,
     pub registry: TypeRegistry,
     /// Hot functions waiting for the background compiler, which starts on the first request.
-    tier_queue: OnceLock<Option<mpsc::Sender<(Weak<ModuleInner>, u32)>>>,
+    tier_queue: OnceLock<Option<TierQueue>>,
+}
+
+/// Where hot functions are sent to the background compiler.
+type TierQueue = mpsc::Sender<(Weak<ModuleInner>, Job)>;
+
+/// What the background compiler is asked to compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Job {
+    /// A defined function.
+    Function(u32),
+    /// The on-stack-replacement entry of a defined function at the loop at a byte offset.
+    LoopEntry(u32, u32),
 }
 
 impl Default for Engine {
@@ -275,28 +287,28 @@ impl Engine {
 }
 
 impl EngineInner {
-    /// Asks for defined function `def` of `module` to be compiled: on the background compiler
-    /// when there is one (returns `true`), otherwise not at all (`false`: compile it yourself).
-    pub(crate) fn queue_compile(&self, module: &Arc<ModuleInner>, def: u32) -> bool {
+    /// Asks for `job` of `module` to be compiled: on the background compiler when there is one
+    /// (returns `true`), otherwise not at all (`false`: compile it yourself).
+    pub(crate) fn queue_compile(&self, module: &Arc<ModuleInner>, job: Job) -> bool {
         let queue = self.tier_queue.get_or_init(|| {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if !self.config.background_compilation || cores < 2 {
                 return None;
             }
-            let (tx, rx) = mpsc::channel::<(Weak<ModuleInner>, u32)>();
+            let (tx, rx) = mpsc::channel::<(Weak<ModuleInner>, Job)>();
             let spawned =
                 std::thread::Builder::new().name("silo-tier-up".into()).spawn(move || {
                     // Ends when the engine (the only sender) is dropped.
-                    while let Ok((module, def)) = rx.recv() {
+                    while let Ok((module, job)) = rx.recv() {
                         if let Some(module) = module.upgrade() {
-                            module.tier_up(def);
+                            module.run_job(job);
                         }
                     }
                 });
             spawned.ok().map(|_| tx)
         });
         match queue {
-            Some(tx) => tx.send((Arc::downgrade(module), def)).is_ok(),
+            Some(tx) => tx.send((Arc::downgrade(module), job)).is_ok(),
             None => false,
         }
     }

@@ -8,13 +8,14 @@
 //! the `CallEntity` builtin). Tiering swaps both when a hot function's native code is ready;
 //! frames already running the interpreter code finish there.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use silo_loader::{Export, Import};
 
-use crate::engine::{Engine, Strategy};
+use crate::engine::{Engine, Job, Strategy};
 use crate::error::Error;
 use crate::interp::code::InterpFunc;
 use crate::interp::translate;
@@ -47,9 +48,16 @@ pub(crate) struct ModuleInner {
     /// Tiered strategy: calls plus loop iterations each function has left in the interpreter
     /// before it is compiled.
     pub hotness: Box<[AtomicU32]>,
+    /// Whether each function has been asked to tier up.
+    requested: Box<[AtomicBool]>,
+    /// On-stack-replacement entries, by defined function and loop offset: `None` while queued,
+    /// then the entry or why there is none.
+    loop_entries: Mutex<LoopEntries>,
     /// The module's native code, when the engine runs any.
     jit: Option<Box<dyn NativeModule>>,
 }
+
+type LoopEntries = HashMap<(u32, u32), Option<Result<NativeFunc, String>>>;
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -118,6 +126,8 @@ impl Module {
                 natives: (0..n).map(|_| OnceLock::new()).collect(),
                 stubs: (0..n).map(|_| OnceLock::new()).collect(),
                 hotness: (0..n).map(|_| AtomicU32::new(threshold)).collect(),
+                requested: (0..n).map(|_| AtomicBool::new(false)).collect(),
+                loop_entries: Mutex::new(HashMap::new()),
                 jit,
             }),
         })
@@ -184,6 +194,13 @@ impl Module {
     /// Bytes of native code compiled for the module so far.
     pub fn native_code_size(&self) -> usize {
         self.inner.jit.as_ref().map_or(0, |j| j.code_size())
+    }
+
+    /// How many on-stack-replacement entries (a function's native code from one of its loops)
+    /// have been compiled, for studying tiering.
+    #[doc(hidden)]
+    pub fn native_loop_entry_count(&self) -> usize {
+        self.inner.loop_entries().values().filter(|e| matches!(e, Some(Ok(_)))).count()
     }
 
     /// How many of the module's functions have native code now.
@@ -270,11 +287,55 @@ impl ModuleInner {
 
     /// A function got hot in the interpreter: have it compiled in the background, or now.
     pub fn request_tier_up(self: &Arc<Self>, def_index: u32) {
-        if self.natives[def_index as usize].get().is_some() {
+        if self.requested[def_index as usize].swap(true, Ordering::AcqRel) {
             return;
         }
-        if !self.engine.inner.queue_compile(self, def_index) {
+        if !self.engine.inner.queue_compile(self, Job::Function(def_index)) {
             self.tier_up(def_index);
+        }
+    }
+
+    /// Does what the background compiler was asked.
+    pub fn run_job(&self, job: Job) {
+        match job {
+            Job::Function(def) => self.tier_up(def),
+            Job::LoopEntry(def, offset) => self.compile_loop_entry(def, offset),
+        }
+    }
+
+    fn loop_entries(&self) -> MutexGuard<'_, LoopEntries> {
+        self.loop_entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Compiles the entry of a function at a loop (once).
+    fn compile_loop_entry(&self, def: u32, offset: u32) {
+        let Some(jit) = self.jit.as_ref() else { return };
+        if matches!(self.loop_entries().get(&(def, offset)), Some(Some(_))) {
+            return;
+        }
+        let env = module_env(&self.engine, &self.info, &self.type_ids);
+        let entry = jit.compile_loop_entry(&env, def, offset);
+        self.loop_entries().insert((def, offset), Some(entry));
+    }
+
+    /// The on-stack-replacement entry of a function at a loop, once compiled; the first ask
+    /// has it compiled (in the background, or now).
+    pub fn loop_entry(self: &Arc<Self>, def: u32, offset: u32) -> Option<NativeFunc> {
+        let mut entries = self.loop_entries();
+        match entries.get(&(def, offset)) {
+            Some(Some(entry)) => return entry.as_ref().ok().copied(),
+            Some(None) => return None,
+            None => {
+                entries.insert((def, offset), None);
+            }
+        }
+        drop(entries);
+        if !self.engine.inner.queue_compile(self, Job::LoopEntry(def, offset)) {
+            self.compile_loop_entry(def, offset);
+        }
+        match self.loop_entries().get(&(def, offset)) {
+            Some(Some(Ok(entry))) => Some(*entry),
+            _ => None,
         }
     }
 }

@@ -115,6 +115,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     pub(super) fn loop_(&mut self, bt: BlockType) -> Result<(), String> {
+        let loop_offset = self.offset;
         let (params, results) = self.block_type(bt);
         let header = self.block_with_params(&params)?;
         let entry = self.pop_n(params.len());
@@ -128,6 +129,20 @@ impl FuncTranslator<'_, '_> {
         frame.fuel_site = metered;
         // Every iteration passes the header: a metered engine checks there.
         self.open_fuel_site();
+        if let Some((at, to_loop)) = self.loop_entry.filter(|(at, _)| *at == loop_offset) {
+            // A loop entry comes in here, past the check.
+            if !self.stack.is_empty() {
+                return Err(format!("the loop at {at:#x} has values on the stack: no entry there"));
+            }
+            let resume = self.b.create_block();
+            self.b.ins().jump(resume, &[]);
+            self.b.switch_to_block(to_loop);
+            self.b.seal_block(to_loop);
+            self.b.ins().jump(resume, &[]);
+            self.b.switch_to_block(resume);
+            self.b.seal_block(resume);
+            self.loop_entry = None;
+        }
         Ok(())
     }
 

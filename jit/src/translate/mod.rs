@@ -14,6 +14,12 @@
 //! Fuel and interrupt checks, when the engine meters, sit where the interpreter puts them
 //! (function entry and loop headers) and charge what it charges: every operator read, up to the
 //! next loop, counts toward the innermost open check.
+//!
+//! A loop entry (on-stack replacement) is the same function translated with a different way in:
+//! its entry block loads every local from the interpreter frame it is given and jumps to the
+//! chosen loop's header, past the header's fuel check (the interpreter has just charged it). The
+//! code before the loop is still translated, unreachable, so that every construct around the loop
+//! is built as usual; Cranelift drops it.
 
 mod calls;
 mod control;
@@ -99,16 +105,30 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     dead_depth: u32,
     /// Open fuel checks, innermost last: the constant holding the cost, and the cost so far.
     fuel_sites: Vec<(Inst, u32)>,
+    /// Byte offset of the operator being translated.
+    offset: u32,
+    /// For a loop entry: the offset of the loop to enter and the block the entry jumps to, which
+    /// is filled in when the loop is reached.
+    loop_entry: Option<(u32, ir::Block)>,
     /// Signatures imported into the function, by module type index.
     type_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
 }
 
-/// Translates defined function `def` of the module into `func`.
+/// The native signature of a loop entry of a function of type `ty`: `(callee vmctx, caller
+/// vmctx, locals) -> results`.
+fn loop_entry_signature(ty: &FuncType) -> Result<Signature, String> {
+    let entry = FuncType { params: Box::new([ValType::I64]), results: ty.results.clone() };
+    wasm_signature(&entry)
+}
+
+/// Translates defined function `def` of the module into `func`: the function, or with
+/// `loop_entry` its entry at the loop at that byte offset.
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
     isa: &dyn TargetIsa,
     def: u32,
+    loop_entry: Option<u32>,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<(), String> {
@@ -116,7 +136,10 @@ pub(crate) fn translate(
     let func_index = info.num_imported.funcs + def;
     let ty = info.func_sig(func_index).ok_or("function has no signature")?.clone();
     let (bytes, offset) = info.body(def).ok_or("function has no body")?;
-    func.signature = wasm_signature(&ty)?;
+    func.signature = match loop_entry {
+        Some(_) => loop_entry_signature(&ty)?,
+        None => wasm_signature(&ty)?,
+    };
     let err =
         |e: wp::BinaryReaderError| format!("{} (at byte offset {:#x})", e.message(), e.offset());
     let mut reader = BinaryReader::new(bytes, offset as u64);
@@ -167,27 +190,47 @@ pub(crate) fn translate(
         fuel_sites: Vec::new(),
         type_sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
+        offset: offset as u32,
+        loop_entry: None,
     };
     t.b.set_srcloc(SourceLoc::new(offset as u32));
-    for (&p, &v) in ty.params.iter().zip(&params) {
-        let var = t.b.declare_var(ir_type(p)?);
-        t.b.def_var(var, v);
-        t.locals.push((var, p));
-    }
+    let mut types: Vec<ValType> = ty.params.to_vec();
     let mut locals = body.get_locals_reader().map_err(err)?;
     for _ in 0..locals.get_count() {
         let (count, ty) = locals.read().map_err(err)?;
-        let ty = silo_loader::val_type_of(ty);
-        let ir_ty = ir_type(ty)?;
-        for _ in 0..count {
-            let var = t.b.declare_var(ir_ty);
-            let zero = t.zero(ir_ty);
-            t.b.def_var(var, zero);
-            t.locals.push((var, ty));
+        types.extend(std::iter::repeat_n(silo_loader::val_type_of(ty), count as usize));
+    }
+    for &ty in &types {
+        let var = t.b.declare_var(ir_type(ty)?);
+        t.locals.push((var, ty));
+    }
+    if let Some(at) = loop_entry {
+        // The way in: the locals from the interpreter frame, then on to the loop.
+        t.count_call();
+        let frame = params[0];
+        for (i, (var, ty)) in t.locals.clone().into_iter().enumerate() {
+            let v = t.b.ins().load(ir_type(ty)?, MemFlagsData::trusted(), frame, i as i32 * 8);
+            t.b.def_var(var, v);
         }
+        let to_loop = t.b.create_block();
+        t.b.ins().jump(to_loop, &[]);
+        t.loop_entry = Some((at, to_loop));
+        // The function's own entry, never taken.
+        let unused = t.b.create_block();
+        t.b.switch_to_block(unused);
+        t.b.seal_block(unused);
+    }
+    for (i, (var, ty)) in t.locals.clone().into_iter().enumerate() {
+        let v = match params.get(i) {
+            Some(&v) if loop_entry.is_none() => v,
+            _ => t.zero(ir_type(ty)?),
+        };
+        t.b.def_var(var, v);
     }
     t.open_function(&ty);
-    t.count_call();
+    if loop_entry.is_none() {
+        t.count_call();
+    }
     t.open_fuel_site();
 
     let mut reader = locals.get_binary_reader();
@@ -196,10 +239,14 @@ pub(crate) fn translate(
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         t.b.set_srcloc(SourceLoc::new(offset as u32));
+        t.offset = offset as u32;
         if let Some((_, count)) = t.fuel_sites.last_mut() {
             *count = count.saturating_add(1);
         }
         t.operator(op)?;
+    }
+    if let Some((at, _)) = t.loop_entry {
+        return Err(format!("no loop at byte offset {at:#x} to enter"));
     }
     t.b.seal_all_blocks();
     t.b.finalize(isa.frontend_config());

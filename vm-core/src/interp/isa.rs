@@ -134,6 +134,14 @@ pub(crate) enum Instr {
     Hotness {
         counter: u64,
     },
+    /// `Hotness` at the header of a loop the frame can leave for native code (on-stack
+    /// replacement): entered with an empty operand stack, the loop's `loop` instruction at byte
+    /// `offset`. When the count runs out and the function's entry at this loop is compiled, the
+    /// rest of the call runs natively.
+    LoopHotness {
+        offset: u32,
+        counter: u64,
+    },
     /// The whole code of a function that has native code: calls it with the frame as its slot
     /// array (parameters in, results out), then returns.
     CallNative {

@@ -75,6 +75,20 @@ pub trait NativeModule: Send + Sync {
     /// Compiles defined function `def` (an index past the imported functions).
     fn compile(&self, env: &ModuleEnv<'_>, def: u32) -> Result<NativeFunc, String>;
 
+    /// Compiles an on-stack-replacement entry of defined function `def`: the rest of the
+    /// function from the header of the loop whose `loop` instruction is at byte offset
+    /// `loop_offset`, for an interpreter frame that is there with an empty operand stack. Its
+    /// native signature is `(callee vmctx, caller vmctx, locals) -> the function's results`,
+    /// where `locals` points to the frame's slots, which hold every local (parameters first) in
+    /// the slot form. Fails when the loop cannot be entered so (values on the stack, loop
+    /// parameters).
+    fn compile_loop_entry(
+        &self,
+        env: &ModuleEnv<'_>,
+        def: u32,
+        loop_offset: u32,
+    ) -> Result<NativeFunc, String>;
+
     /// Bytes of machine code so far.
     fn code_size(&self) -> usize;
 }

@@ -59,4 +59,4 @@ pub const GLOBAL_VALUE: i32 = offset_of!(GlobalEntity, value) as i32;
 /// Size of a `Builtins` entry.
 pub(crate) const BUILTIN_SIZE: i32 = std::mem::size_of::<usize>() as i32;
 
-const _: () = assert!(std::mem::size_of::<Builtins>() % BUILTIN_SIZE as usize == 0);
+const _: () = assert!(std::mem::size_of::<Builtins>().is_multiple_of(BUILTIN_SIZE as usize));

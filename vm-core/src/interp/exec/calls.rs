@@ -89,10 +89,91 @@ pub(super) unsafe fn hot(cx: *mut Cx) {
     unsafe {
         let module = &(*(*cx).inst).module.inner;
         let def = (*(*cx).func).func_index - module.info.num_imported.funcs;
-        // Counting starts over from the top: one request is enough.
-        module.hotness[def as usize].store(u32::MAX, Ordering::Relaxed);
+        // One request is enough; loops in the function keep counting, to be entered natively.
+        module.hotness[def as usize].store(LOOP_RETRY, Ordering::Relaxed);
         module.request_tier_up(def);
     }
+}
+
+/// How a frame at a hot loop header goes on.
+pub(super) enum LoopExit {
+    /// In the interpreter.
+    Stay,
+    /// It ran to its end natively: its results are in the frame; return.
+    Returned,
+    /// It trapped natively (the trap is recorded).
+    Trapped,
+}
+
+/// Iterations before a hot loop looks again for its native entry (compiling in the background).
+const LOOP_RETRY: u32 = 1000;
+
+/// The running function got hot at the header of the loop at byte `offset`, with an empty operand
+/// stack: have the function compiled for its next calls, and continue this call natively from
+/// the loop (on-stack replacement) once the function's entry there is compiled.
+///
+/// # Safety
+/// `fp` and `cx` are the live frame and context of a run, at a `LoopHotness` op.
+#[cold]
+#[inline(never)]
+pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExit {
+    // SAFETY: per the contract. The native code gets the store exclusively while it runs.
+    unsafe {
+        let inst = (*cx).inst;
+        let module = &(*inst).module.inner;
+        let func = &*(*cx).func;
+        let def = func.func_index - module.info.num_imported.funcs;
+        module.hotness[def as usize].store(LOOP_RETRY, Ordering::Relaxed);
+        // The entry first: this very call gains from it.
+        let entry = module.loop_entry(def, offset);
+        module.request_tier_up(def);
+        let (Some(entry), Some(compiler)) = (entry, module.engine.inner.config.compiler.as_ref())
+        else {
+            return LoopExit::Stay;
+        };
+        let store = (*cx).store;
+        let frame_end = fp.add(func.frame_size as usize);
+        (*store).exec.depth = (*cx).depth;
+        (*store).exec.top = frame_end.offset_from((*cx).slots_base) as usize;
+        (*store).call_depth.active = (*cx).depth as u64;
+        let n = func.num_results as usize;
+        let mut slots = vec![0u64; n.max(1)];
+        slots[0] = fp as u64;
+        let vmctx = (&raw const (*inst).vmctx).cast_mut();
+        let result = compiler.call(entry, vmctx, vmctx, slots.as_mut_ptr());
+        if let Some(panic) = (*store).pending_panic.take() {
+            std::panic::resume_unwind(panic);
+        }
+        match result {
+            Ok(()) => {
+                std::ptr::copy_nonoverlapping(slots.as_ptr(), fp, n);
+                LoopExit::Returned
+            }
+            Err(native) => {
+                let trap = native_trap(store, native);
+                fail_under_stub(cx, trap);
+                LoopExit::Trapped
+            }
+        }
+    }
+}
+
+/// The trap native code raised: its own, or the one a builtin left in the store; with the native
+/// frames.
+///
+/// # Safety
+/// `store` is the live store of the run.
+unsafe fn native_trap(
+    store: *mut crate::store::StoreOpaque,
+    native: crate::vm::NativeTrap,
+) -> Trap {
+    let trap = match native.code {
+        Some(code) => Trap::new(code),
+        // SAFETY: per the contract; nothing else holds the store now.
+        None => unsafe { (*store).pending_trap.take() }
+            .unwrap_or_else(|| Trap::host("internal error: native code trapped without a trap")),
+    };
+    trap.with_backtrace(native.backtrace, native.omitted)
 }
 
 /// Runs the native code of defined function `def` of the running instance with the current frame
@@ -130,13 +211,7 @@ pub(super) unsafe fn call_native(ip: *const Op, fp: *mut u64, cx: *mut Cx, def: 
         match result {
             Ok(()) => true,
             Err(native) => {
-                let trap = match native.code {
-                    Some(code) => Trap::new(code),
-                    None => (*store).pending_trap.take().unwrap_or_else(|| {
-                        Trap::host("internal error: native code trapped without a trap")
-                    }),
-                };
-                fail_under_stub(cx, trap.with_backtrace(native.backtrace, native.omitted));
+                fail_under_stub(cx, native_trap(store, native));
                 false
             }
         }

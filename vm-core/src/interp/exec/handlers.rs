@@ -225,6 +225,19 @@ macro_rules! define_handlers {
                 counter.store(left - 1, std::sync::atomic::Ordering::Relaxed);
             }
         });
+        h!(ip, fp, mb, ml, cx; LoopHotness { offset, counter } => {
+            let counter = &*(counter as usize as *const std::sync::atomic::AtomicU32);
+            let left = counter.load(std::sync::atomic::Ordering::Relaxed);
+            if left == 0 {
+                match calls::hot_loop(fp, cx, offset) {
+                    calls::LoopExit::Stay => {}
+                    calls::LoopExit::Returned => return ret(cx),
+                    calls::LoopExit::Trapped => return Exit::Trap,
+                }
+            } else {
+                counter.store(left - 1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
         h!(ip, fp, mb, ml, cx; CallNative { def } => {
             if !calls::call_native(ip, fp, cx, def) {
                 return Exit::Trap;
@@ -1019,6 +1032,7 @@ macro_rules! define_handlers {
                 Instr::Unreachable { .. } => Unreachable,
                 Instr::Check { .. } => Check,
                 Instr::Hotness { .. } => Hotness,
+                Instr::LoopHotness { .. } => LoopHotness,
                 Instr::CallNative { .. } => CallNative,
             }
         }

@@ -58,6 +58,7 @@ impl Translator<'_> {
 
     pub(super) fn loop_(&mut self, bt: BlockType) {
         self.materialize_locals();
+        let loop_offset = self.offset;
         let (params, _) = self.block_type(bt);
         // The back edge delivers the parameters in their temporaries: they must be there on entry.
         self.materialize_top(params.len());
@@ -65,7 +66,7 @@ impl Translator<'_> {
         // Every iteration passes the header: a metered engine checks there, and a tiered one
         // counts the function's hotness.
         self.open_fuel_site();
-        self.count_hotness();
+        self.count_loop_hotness(loop_offset, !params.is_empty());
         self.forget_results();
     }
 

@@ -280,6 +280,17 @@ impl Translator<'_> {
         }
     }
 
+    /// At a loop header: counts hotness, and where the frame could continue in native code (the
+    /// operand stack is empty, so the locals are all its state), offers to.
+    fn count_loop_hotness(&mut self, loop_offset: u32, has_params: bool) {
+        match self.hotness {
+            Some(counter) if self.stack.is_empty() && !has_params => {
+                self.emit(Instr::LoopHotness { offset: loop_offset, counter });
+            }
+            _ => self.count_hotness(),
+        }
+    }
+
     /// Fixes the cost of the innermost open check.
     fn close_fuel_site(&mut self) {
         if let Some((at, count)) = self.fuel_sites.pop() {

@@ -1,0 +1,105 @@
+//! Tiering: functions move from the interpreter to native code when they get hot, loops carry a
+//! running call over (on-stack replacement), calls cross between tiers both ways, and a trap's
+//! backtrace spans both tiers.
+
+use silo_core::{Config, Engine, Error, Instance, Module, Store, Strategy, Trap};
+
+/// A tiered engine compiling on the thread that finds a function hot, after `threshold` calls
+/// plus loop iterations (so the tests see the switch happen at a known point).
+fn tiered(threshold: u32) -> Engine {
+    let mut config = Config::new();
+    config
+        .strategy(Strategy::Tiered)
+        .tier_up_after(threshold)
+        .background_compilation(false)
+        .compiler(silo_jit::cranelift().unwrap());
+    Engine::new(&config)
+}
+
+fn trap(e: Error) -> Trap {
+    match e {
+        Error::Trap(t) => t,
+        other => panic!("expected a trap, got {other}"),
+    }
+}
+
+const MODULE: &str = r#"(module $m
+  (memory 1)
+  ;; A loop that runs long enough to be entered natively in the middle of the call.
+  (func $sum (export "sum") (param $n i32) (param $poison i32) (result i64)
+    (local $i i32) (local $s i64)
+    (block (loop
+      (br_if 1 (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $i))))
+      ;; At iteration $poison, a load far out of bounds.
+      (if (i32.eq (local.get $i) (local.get $poison))
+        (then (drop (i32.load (i32.const 0x7ffffff0)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br 0)))
+    (local.get $s))
+  ;; hot -> cold -> hot: the middle one never gets hot, so calls cross tiers both ways.
+  (func $leaf (param i32) (result i32)
+    (if (i32.eqz (local.get 0)) (then unreachable))
+    (i32.add (local.get 0) (i32.const 1)))
+  (func $middle (param i32) (result i32) (call $leaf (local.get 0)))
+  (func $outer (export "outer") (param i32) (result i32)
+    (if (result i32) (i32.eq (local.get 0) (i32.const 1000))
+      (then (call $middle (local.get 0)))
+      (else (call $leaf (local.get 0)))))
+  (func $outer_to_zero (export "outer_to_zero") (result i32) (call $middle (i32.const 0)))
+)"#;
+
+#[test]
+fn a_running_loop_continues_natively() {
+    let engine = tiered(100);
+    let module = Module::new(&engine, MODULE).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let sum = instance.get_typed_func::<(i32, i32), i64>(&store, "sum").unwrap();
+    assert_eq!(module.native_function_count(), 0);
+    let n = 1_000_000i64;
+    assert_eq!(sum.call(&mut store, (n as i32, -1)).unwrap(), n * (n - 1) / 2);
+    // The call was carried over at its loop, and the function itself compiled for next time.
+    assert_eq!(module.native_loop_entry_count(), 1);
+    assert_eq!(module.native_function_count(), 1);
+    assert_eq!(sum.call(&mut store, (10, -1)).unwrap(), 45);
+}
+
+#[test]
+fn a_trap_after_the_switch_has_the_same_backtrace() {
+    let report = |engine: &Engine| {
+        let module = Module::new(engine, MODULE).unwrap();
+        let mut store = Store::new(engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let sum = instance.get_typed_func::<(i32, i32), i64>(&store, "sum").unwrap();
+        trap(sum.call(&mut store, (1_000_000, 500_000)).unwrap_err()).to_string()
+    };
+    let mut interp = Config::new();
+    interp.strategy(Strategy::Interpreter);
+    let expected = report(&Engine::new(&interp));
+    assert!(expected.starts_with("out of bounds memory access\nwasm backtrace:"), "{expected}");
+    assert_eq!(report(&tiered(100)), expected);
+}
+
+#[test]
+fn calls_cross_tiers_both_ways_and_traps_keep_every_frame() {
+    let engine = tiered(50);
+    let module = Module::new(&engine, MODULE).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let outer = instance.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    // `outer` and `leaf` get hot; `middle` is called once, interpreted, between two natives.
+    for i in 1..200 {
+        assert_eq!(outer.call(&mut store, i).unwrap(), i + 1);
+    }
+    assert_eq!(module.native_function_count(), 2);
+    assert_eq!(outer.call(&mut store, 1000).unwrap(), 1001);
+    assert_eq!(module.native_function_count(), 2, "`middle` is still interpreted");
+
+    let to_zero = instance.get_typed_func::<(), i32>(&store, "outer_to_zero").unwrap();
+    let t = trap(to_zero.call(&mut store, ()).unwrap_err());
+    assert_eq!(t.message(), "unreachable");
+    let names: Vec<_> = t.backtrace().iter().map(|f| f.func_name.clone().unwrap()).collect();
+    // `leaf` (native) called from `middle` (interpreted) called from the export (interpreted).
+    assert_eq!(names, ["leaf", "middle", "outer_to_zero"], "{t}");
+}
