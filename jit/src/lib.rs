@@ -24,6 +24,7 @@
 
 mod module;
 mod runtime;
+mod thunk;
 mod trampoline;
 mod translate;
 

@@ -9,15 +9,16 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use cranelift_codegen::ir::{self, Signature, UserFuncName};
-use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::ir::{self, InstBuilder, Signature, UserFuncName};
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::{Context, control::ControlPlane};
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{FuncId, Module};
+use cranelift_module::Module;
 use silo_core::vm::{ModuleEnv, NativeFunc, NativeModule};
 
 use crate::runtime::registry::{self, Code, FuncInfo};
+use crate::thunk::{self, ThunkKind};
 use crate::{trampoline, translate};
 
 /// A module's native code.
@@ -29,17 +30,28 @@ pub(crate) struct JitModule {
 struct Inner {
     /// The code memory; taken when the module is dropped.
     code: Option<JITModule>,
+    /// For functions, and for the glue (trampolines, thunks) a function needs compiled first.
     ctx: Context,
+    glue_ctx: Context,
     fctx: FunctionBuilderContext,
-    /// Trampoline of each native signature compiled so far.
-    trampolines: HashMap<Signature, usize>,
+    /// The glue compiled so far.
+    glue: HashMap<Glue, usize>,
     /// Start addresses of everything registered.
     registered: Vec<usize>,
     bytes: usize,
 }
 
+/// Code shared by the functions of a signature.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Glue {
+    /// The slot-array trampoline into functions of a native signature.
+    Trampoline(Signature),
+    /// The call thunk for callees of a native signature without native code.
+    Thunk(Signature, ThunkKind),
+}
+
 // SAFETY: the JIT module holds raw pointers to its own code memory, used only under the mutex;
-// the trampoline addresses are of immutable code.
+// the glue addresses are of immutable code.
 unsafe impl Send for Inner {}
 
 impl JitModule {
@@ -50,8 +62,9 @@ impl JitModule {
             inner: Mutex::new(Inner {
                 code: Some(JITModule::new(builder)),
                 ctx: Context::new(),
+                glue_ctx: Context::new(),
                 fctx: FunctionBuilderContext::new(),
-                trampolines: HashMap::new(),
+                glue: HashMap::new(),
                 registered: Vec::new(),
                 bytes: 0,
             }),
@@ -64,18 +77,14 @@ impl Inner {
         self.code.as_mut().expect("code memory lives as long as the module")
     }
 
-    /// Compiles the function in `ctx` into code memory; returns its id, its size, and its trap
-    /// and source tables.
-    fn define(&mut self) -> Result<Defined, String> {
-        let sig = self.ctx.func.signature.clone();
+    /// Compiles the function in `ctx` into code memory and makes it executable; returns where
+    /// it is and its trap and source tables. `ctx` is cleared either way.
+    fn define(&mut self, ctx: &mut Context) -> Result<Defined, String> {
+        let sig = ctx.func.signature.clone();
         let id = self.code().declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
-        let mut ctx = std::mem::replace(&mut self.ctx, Context::new());
         ctx.set_disasm(disasm_wanted());
-        let result = self.code().define_function_with_control_plane(
-            id,
-            &mut ctx,
-            &mut ControlPlane::default(),
-        );
+        let result =
+            self.code().define_function_with_control_plane(id, ctx, &mut ControlPlane::default());
         if let Err(e) = result {
             let message = match e {
                 cranelift_module::ModuleError::Compilation(err) => {
@@ -83,66 +92,57 @@ impl Inner {
                 }
                 other => other.to_string(),
             };
-            self.ctx = ctx;
-            self.ctx.clear();
+            ctx.clear();
             return Err(format!("cranelift: {message}"));
         }
         let compiled = ctx.compiled_code().expect("just compiled");
         if let Some(text) = compiled.vcode.as_ref().filter(|_| disasm_wanted()) {
             eprintln!("{}\n{text}", ctx.func.display());
         }
-        let defined = Defined {
-            id,
-            size: compiled.code_buffer().len(),
-            traps: compiled.buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
-            srclocs: compiled
-                .buffer
-                .get_srclocs_sorted()
-                .iter()
-                .filter(|s| !s.loc.is_default())
-                .map(|s| (s.start, s.end, s.loc.bits()))
-                .collect(),
-        };
+        let size = compiled.code_buffer().len();
+        let traps = compiled.buffer.traps().iter().map(|t| (t.offset, t.code)).collect();
+        let srclocs = compiled
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|s| !s.loc.is_default())
+            .map(|s| (s.start, s.end, s.loc.bits()))
+            .collect();
         ctx.clear();
-        self.ctx = ctx;
-        Ok(defined)
+        self.code().finalize_definitions().map_err(|e| e.to_string())?;
+        let start = self.code().get_finalized_function(id) as usize;
+        self.bytes += size;
+        Ok(Defined { start, size, traps, srclocs })
     }
 
-    /// The trampoline for functions of native signature `sig`, compiled on first use.
-    fn trampoline(
-        &mut self,
-        isa: &dyn cranelift_codegen::isa::TargetIsa,
-        sig: &Signature,
-    ) -> Result<usize, String> {
-        if let Some(&t) = self.trampolines.get(sig) {
-            return Ok(t);
+    /// The glue `key`, compiled on first use.
+    fn glue(&mut self, isa: &dyn TargetIsa, key: Glue) -> Result<usize, String> {
+        if let Some(&at) = self.glue.get(&key) {
+            return Ok(at);
         }
-        self.ctx.func = ir::Function::with_name_signature(
+        let mut ctx = std::mem::replace(&mut self.glue_ctx, Context::new());
+        ctx.func = ir::Function::with_name_signature(
             UserFuncName::default(),
             Signature::new(isa.default_call_conv()),
         );
-        trampoline::build(isa, sig, &mut self.ctx.func, &mut self.fctx);
-        let defined = self.define()?;
-        self.code().finalize_definitions().map_err(|e| e.to_string())?;
-        let start = self.code().get_finalized_function(defined.id) as usize;
-        registry::register(start, start + defined.size, Code::Trampoline);
+        match &key {
+            Glue::Trampoline(sig) => trampoline::build(isa, sig, &mut ctx.func, &mut self.fctx),
+            Glue::Thunk(sig, kind) => thunk::build(isa, sig, *kind, &mut ctx.func, &mut self.fctx),
+        }
+        let defined = self.define(&mut ctx);
+        self.glue_ctx = ctx;
+        let defined = defined?;
+        let (start, end) = (defined.start, defined.start + defined.size);
+        registry::register(start, end, Code::Glue(defined.traps.into()));
         self.registered.push(start);
-        self.bytes += defined.size;
-        self.trampolines.insert(sig.clone(), start);
+        self.glue.insert(key, start);
         Ok(start)
     }
 }
 
-/// Whether `SILO_JIT_DISASM` asks for each function's IR and machine code on stderr (for
-/// studying the translator).
-fn disasm_wanted() -> bool {
-    static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *WANTED.get_or_init(|| std::env::var_os("SILO_JIT_DISASM").is_some())
-}
-
 /// A function just compiled into code memory.
 struct Defined {
-    id: FuncId,
+    start: usize,
     size: usize,
     traps: Box<[(u32, ir::TrapCode)]>,
     srclocs: Box<[(u32, u32, u32)]>,
@@ -176,29 +176,44 @@ impl JitModule {
         loop_entry: Option<u32>,
     ) -> Result<NativeFunc, String> {
         let isa = &*self.isa;
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let inner = &mut *inner;
-        inner.ctx.clear();
-        inner.ctx.func.name = UserFuncName::user(0, def);
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = &mut *guard;
+        let mut ctx = std::mem::replace(&mut inner.ctx, Context::new());
+        let result = inner.compile_into(isa, env, def, loop_entry, &mut ctx);
+        ctx.clear();
+        inner.ctx = ctx;
+        result
+    }
+}
+
+impl Inner {
+    fn compile_into(
+        &mut self,
+        isa: &dyn TargetIsa,
+        env: &ModuleEnv<'_>,
+        def: u32,
+        loop_entry: Option<u32>,
+        ctx: &mut Context,
+    ) -> Result<NativeFunc, String> {
+        ctx.clear();
+        ctx.func.name = UserFuncName::user(0, def);
         let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            translate::translate(env, isa, def, loop_entry, &mut inner.ctx.func, &mut inner.fctx)
+            translate::translate(env, isa, def, loop_entry, &mut ctx.func, &mut self.fctx)
         }));
-        match translated {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                inner.ctx.clear();
-                return Err(e);
-            }
+        let thunks = match translated {
+            Ok(result) => result?,
             Err(_) => {
-                inner.ctx.clear();
-                inner.fctx = FunctionBuilderContext::new();
+                self.fctx = FunctionBuilderContext::new();
                 return Err("internal error: the translator panicked".into());
             }
+        };
+        // The call sites without native code go to their signature's thunk.
+        for site in thunks {
+            let at = self.glue(isa, Glue::Thunk(site.signature, site.kind))?;
+            ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
         }
-        let sig = inner.ctx.func.signature.clone();
-        let defined = inner.define()?;
-        inner.code().finalize_definitions().map_err(|e| e.to_string())?;
-        let start = inner.code().get_finalized_function(defined.id) as usize;
+        let sig = ctx.func.signature.clone();
+        let defined = self.define(ctx)?;
         let info = env.info;
         let func_index = info.num_imported.funcs + def;
         let func_info = FuncInfo {
@@ -209,12 +224,19 @@ impl JitModule {
             traps: defined.traps,
             srclocs: defined.srclocs,
         };
-        registry::register(start, start + defined.size, Code::Func(Arc::new(func_info)));
-        inner.registered.push(start);
-        inner.bytes += defined.size;
-        let array_entry = inner.trampoline(isa, &sig)?;
+        let (start, end) = (defined.start, defined.start + defined.size);
+        registry::register(start, end, Code::Func(Arc::new(func_info)));
+        self.registered.push(start);
+        let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
         Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
     }
+}
+
+/// Whether `SILO_JIT_DISASM` asks for each function's IR and machine code on stderr (for
+/// studying the translator).
+fn disasm_wanted() -> bool {
+    static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WANTED.get_or_init(|| std::env::var_os("SILO_JIT_DISASM").is_some())
 }
 
 impl Drop for JitModule {

@@ -174,7 +174,7 @@ fn backtrace(act: &Activation) -> (Vec<FrameInfo>, usize) {
                 let at = if i == 0 { pc } else { pc - 1 };
                 match lookup.get(at)? {
                     (start, Range::Func(info)) => Some(info.frame((at - start) as u32)),
-                    (_, Range::Trampoline) => None,
+                    (_, Range::Glue(_)) => None,
                 }
             })
             .collect()

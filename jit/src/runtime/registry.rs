@@ -24,12 +24,6 @@ pub(crate) struct FuncInfo {
 }
 
 impl FuncInfo {
-    /// The trap raised by the instruction at code offset `offset`.
-    pub fn trap_at(&self, offset: u32) -> Option<TrapCode> {
-        let i = self.traps.binary_search_by_key(&offset, |t| t.0).ok()?;
-        Some(self.traps[i].1)
-    }
-
     /// The WebAssembly offset of the instruction at code offset `offset`.
     pub fn wasm_offset(&self, offset: u32) -> u32 {
         let i = self.srclocs.partition_point(|s| s.0 <= offset);
@@ -55,8 +49,20 @@ impl FuncInfo {
 pub(crate) enum Code {
     /// A WebAssembly function.
     Func(Arc<FuncInfo>),
-    /// A trampoline between the slot-array and native conventions.
-    Trampoline,
+    /// Glue between conventions (a trampoline or a call thunk), with its trapping instructions.
+    Glue(Arc<[(u32, TrapCode)]>),
+}
+
+impl Code {
+    /// The trap raised by the instruction at code offset `offset`.
+    pub fn trap_at(&self, offset: u32) -> Option<TrapCode> {
+        let traps = match self {
+            Code::Func(info) => &info.traps[..],
+            Code::Glue(traps) => &traps[..],
+        };
+        let i = traps.binary_search_by_key(&offset, |t| t.0).ok()?;
+        Some(traps[i].1)
+    }
 }
 
 struct Range {

@@ -96,8 +96,8 @@ unsafe fn guest_trap(act: &mut entry::Activation, context: *mut libc::c_void) ->
     // SAFETY: per the contract.
     let (pc, fp) = unsafe { registers(context) };
     let recorded = registry::with_lookup(|lookup| {
-        let (start, Code::Func(info)) = lookup.get(pc)? else { return None };
-        let trap = info.trap_at((pc - start) as u32)?;
+        let (start, code) = lookup.get(pc)?;
+        let trap = code.trap_at((pc - start) as u32)?;
         act.trap = Some(trap);
         act.pcs[0] = pc;
         let (mut n, mut omitted, mut fp) = (1, 0, fp);

@@ -9,13 +9,12 @@
 //! detail) to the `IndirectTarget` builtin.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{
-    InstBuilder, MemFlagsData, SigRef, StackSlotData, StackSlotKind, Value, types,
-};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, SigRef, Value, types};
 use silo_core::FuncType;
 use silo_core::vm::{Builtin, TrapKind, offsets};
 
-use super::{FuncTranslator, args, ir_type, readonly, trap};
+use super::{FuncTranslator, ThunkSite, args, ir_type, readonly, readonly_here, trap};
+use crate::thunk::ThunkKind;
 
 /// How a call finds the callee's `FuncEntity` when it needs it (only on the slot-array path).
 #[derive(Clone, Copy)]
@@ -226,8 +225,9 @@ impl FuncTranslator<'_, '_> {
         self.emit_call(code, vmctx, Entity::Value(entity), sig, ty, call_args, tail);
     }
 
-    /// A call of native `code` (with `callee_vmctx`), or through the slot array when `code` is
-    /// null; its results are pushed, or returned for a tail call.
+    /// A call of native `code` (with `callee_vmctx`), or when `code` is null of the thunk of the
+    /// call's signature (with the callee's entity instead: see `thunk`); its results are pushed,
+    /// or returned for a tail call.
     #[allow(clippy::too_many_arguments)]
     fn emit_call(
         &mut self,
@@ -235,96 +235,49 @@ impl FuncTranslator<'_, '_> {
         callee_vmctx: Value,
         entity: Entity,
         sig: SigRef,
-        ty: &FuncType,
+        _ty: &FuncType,
         call_args: &[Value],
         tail: bool,
     ) {
-        let fast = self.b.create_block();
-        let slow = self.b.create_block();
-        let join = self.b.create_block();
-        let result_types: Vec<_> =
-            ty.results.iter().map(|&t| ir_type(t).expect("checked with the signature")).collect();
-        if !tail {
-            for &t in &result_types {
-                self.b.append_block_param(join, t);
-            }
-        }
+        let cold = self.b.create_block();
+        let call = self.b.create_block();
+        let target = self.b.append_block_param(call, types::I64);
+        let first = self.b.append_block_param(call, types::I64);
         if tail {
             // The callee takes this call's place.
             self.count_return();
         }
-        self.b.ins().brif(code, fast, &[], slow, &[]);
+        self.b.ins().brif(code, call, &args(&[code, callee_vmctx]), cold, &[]);
 
-        self.b.switch_to_block(fast);
-        self.b.seal_block(fast);
-        let mut native_args = vec![callee_vmctx, self.vmctx];
-        native_args.extend_from_slice(call_args);
-        if tail {
-            self.b.ins().return_call_indirect(sig, code, &native_args);
-        } else {
-            let call = self.b.ins().call_indirect(sig, code, &native_args);
-            let results = self.b.inst_results(call).to_vec();
-            self.b.ins().jump(join, &args(&results));
-        }
-
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
+        self.b.switch_to_block(cold);
+        self.b.seal_block(cold);
+        self.b.set_cold_block(cold);
         let entity = match entity {
             Entity::Value(v) => v,
-            Entity::Index(i) => self.index_space_entry(offsets::VMCTX_FUNCS, i),
+            Entity::Index(i) => {
+                let funcs = self.load_ptr(self.vmctx, offsets::VMCTX_FUNCS, readonly_here());
+                self.load_ptr(funcs, i as i32 * 8, readonly_here())
+            }
         };
-        if tail {
-            // A tail call stays native: the callee is compiled now if it can be, since calling
-            // it through the slot array would keep this frame, and a chain of tail calls between
-            // tiers would then grow the stack without bound.
-            let compiled = self.call_builtin(Builtin::NativeCode, &[entity])[0];
-            let native = self.b.create_block();
-            let array = self.b.create_block();
-            self.b.ins().brif(compiled, native, &[], array, &[]);
-            self.b.switch_to_block(native);
-            self.b.seal_block(native);
-            self.b.ins().return_call_indirect(sig, compiled, &native_args);
-            self.b.switch_to_block(array);
-            self.b.seal_block(array);
-        }
-        let n = ty.params.len().max(ty.results.len()).max(1) as u32;
-        let slots = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            n * 8,
-            3,
-        ));
-        let array = self.b.ins().stack_addr(types::I64, slots, 0);
-        let flags = MemFlagsData::trusted();
-        for (i, &v) in call_args.iter().enumerate() {
-            // Slots hold 64-bit raw values: an i32 zero-extended, an f32's bits in the low half.
-            let raw = match self.b.func.dfg.value_type(v) {
-                types::I32 => self.b.ins().uextend(types::I64, v),
-                types::F32 => {
-                    let bits = self.b.ins().bitcast(types::I32, MemFlagsData::new(), v);
-                    self.b.ins().uextend(types::I64, bits)
-                }
-                _ => v,
-            };
-            self.b.ins().store(flags, raw, array, i as i32 * 8);
-        }
-        self.call_builtin_checked(Builtin::CallEntity, &[entity, array]);
-        let results: Vec<Value> = result_types
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| self.b.ins().load(t, flags, array, i as i32 * 8))
-            .collect();
-        if tail {
-            self.b.ins().return_(&results);
-        } else {
-            self.b.ins().jump(join, &args(&results));
-        }
+        let thunk = self.b.ins().iconst(types::I64, 0);
+        let kind = if tail { ThunkKind::TailCall } else { ThunkKind::Call };
+        self.thunk_sites.push(ThunkSite {
+            inst: self.b.func.dfg.value_def(thunk).unwrap_inst(),
+            signature: self.b.func.dfg.signatures[sig].clone(),
+            kind,
+        });
+        self.b.ins().jump(call, &args(&[thunk, entity]));
 
+        self.b.switch_to_block(call);
+        self.b.seal_block(call);
+        let mut native_args = vec![first, self.vmctx];
+        native_args.extend_from_slice(call_args);
         if tail {
+            self.b.ins().return_call_indirect(sig, target, &native_args);
             self.reachable = false;
         } else {
-            self.b.switch_to_block(join);
-            self.b.seal_block(join);
-            let results = self.b.block_params(join).to_vec();
+            let inst = self.b.ins().call_indirect(sig, target, &native_args);
+            let results = self.b.inst_results(inst).to_vec();
             self.stack.extend(results);
         }
     }

@@ -39,6 +39,16 @@ use std::collections::HashMap;
 
 use control::Frame;
 
+use crate::thunk::ThunkKind;
+
+/// A call site's constant standing for the address of its signature's call thunk, filled in once
+/// the thunk is compiled.
+pub(crate) struct ThunkSite {
+    pub inst: Inst,
+    pub signature: Signature,
+    pub kind: ThunkKind,
+}
+
 /// The Cranelift type of a WebAssembly value (references are pointers to entities, or indices).
 pub(crate) fn ir_type(ty: ValType) -> Result<Type, String> {
     match ty {
@@ -77,9 +87,16 @@ pub(crate) fn trap(kind: TrapKind) -> TrapCode {
     }
 }
 
-/// Flags of loads from runtime structures that never change while code runs.
+/// Flags of loads from runtime structures that never change while code runs: Cranelift may
+/// merge them and hoist them out of loops.
 pub(crate) fn readonly() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// The same for loads on cold paths (slow calls, builtins): left where they are, so that a
+/// value only the cold path needs does not take a register across the hot one.
+pub(crate) fn readonly_here() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly()
 }
 
 /// Block arguments from values.
@@ -110,6 +127,8 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     /// For a loop entry: the offset of the loop to enter and the block the entry jumps to, which
     /// is filled in when the loop is reached.
     loop_entry: Option<(u32, ir::Block)>,
+    /// Call sites' thunk addresses, to fill in.
+    thunk_sites: Vec<ThunkSite>,
     /// Signatures imported into the function, by module type index.
     type_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
@@ -123,7 +142,7 @@ fn loop_entry_signature(ty: &FuncType) -> Result<Signature, String> {
 }
 
 /// Translates defined function `def` of the module into `func`: the function, or with
-/// `loop_entry` its entry at the loop at that byte offset.
+/// `loop_entry` its entry at the loop at that byte offset. Returns the call thunks it needs.
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
     isa: &dyn TargetIsa,
@@ -131,7 +150,7 @@ pub(crate) fn translate(
     loop_entry: Option<u32>,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
-) -> Result<(), String> {
+) -> Result<Vec<ThunkSite>, String> {
     let info = env.info;
     let func_index = info.num_imported.funcs + def;
     let ty = info.func_sig(func_index).ok_or("function has no signature")?.clone();
@@ -192,6 +211,7 @@ pub(crate) fn translate(
         builtin_sigs: HashMap::new(),
         offset: offset as u32,
         loop_entry: None,
+        thunk_sites: Vec::new(),
     };
     t.b.set_srcloc(SourceLoc::new(offset as u32));
     let mut types: Vec<ValType> = ty.params.to_vec();
@@ -249,8 +269,9 @@ pub(crate) fn translate(
         return Err(format!("no loop at byte offset {at:#x} to enter"));
     }
     t.b.seal_all_blocks();
+    let sites = std::mem::take(&mut t.thunk_sites);
     t.b.finalize(isa.frontend_config());
-    Ok(())
+    Ok(sites)
 }
 
 impl FuncTranslator<'_, '_> {
@@ -337,8 +358,8 @@ impl FuncTranslator<'_, '_> {
                 sig
             }
         };
-        let table = self.load_ptr(self.vmctx, offsets::VMCTX_BUILTINS, readonly());
-        let target = self.load_ptr(table, builtin.offset(), readonly());
+        let table = self.load_ptr(self.vmctx, offsets::VMCTX_BUILTINS, readonly_here());
+        let target = self.load_ptr(table, builtin.offset(), readonly_here());
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
         let call = self.b.ins().call_indirect(sig, target, &all);

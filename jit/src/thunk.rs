@@ -1,0 +1,120 @@
+//! Call thunks: how native code calls a function that has no native code (a host function, or
+//! one still in the interpreter), without a slow path at every call site.
+//!
+//! A call site reads its callee's native entry; when it is null, it calls the thunk of the
+//! call's signature instead, passing the callee's `FuncEntity` where the callee's `VMContext`
+//! would go. The thunk has the callee's native signature: it spills the arguments to a slot
+//! array, calls the `CallEntity` builtin, raises the builtin's trap if it failed, and returns the
+//! results. So a call site is one test, one call and nothing else, and no register is spent on
+//! what only the slow path needs.
+//!
+//! The tail-call thunk first asks for the callee's native code (`NativeCode` compiles it if it
+//! can) and tail-calls that, so that a chain of tail calls between tiers stays in constant stack;
+//! only a callee that has no native code at all (a host function) is called through the array.
+
+use cranelift_codegen::ir::{
+    self, AbiParam, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind, types,
+};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use silo_core::vm::{AbiType, Builtin, TrapKind, offsets};
+
+use crate::translate::trap;
+
+/// Which thunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ThunkKind {
+    Call,
+    TailCall,
+}
+
+/// Calls `builtin` from thunk code, with the caller's context first.
+fn call_builtin(
+    isa: &dyn TargetIsa,
+    b: &mut FunctionBuilder<'_>,
+    vmctx: ir::Value,
+    builtin: Builtin,
+    args: &[ir::Value],
+) -> Vec<ir::Value> {
+    let (params, results) = builtin.signature();
+    let abi = |t: &AbiType| {
+        AbiParam::new(match t {
+            AbiType::I32 => types::I32,
+            AbiType::I64 | AbiType::Ptr => types::I64,
+        })
+    };
+    let mut sig = Signature::new(isa.default_call_conv());
+    sig.params.extend(params.iter().map(abi));
+    sig.returns.extend(results.iter().map(abi));
+    let sig = b.import_signature(sig);
+    let flags = MemFlagsData::trusted().with_readonly();
+    let table = b.ins().load(types::I64, flags, vmctx, offsets::VMCTX_BUILTINS);
+    let target = b.ins().load(types::I64, flags, table, builtin.offset());
+    let mut all = vec![vmctx];
+    all.extend_from_slice(args);
+    let call = b.ins().call_indirect(sig, target, &all);
+    b.inst_results(call).to_vec()
+}
+
+/// Builds the thunk of `kind` for calls of native signature `wasm` into `func`.
+pub(crate) fn build(
+    isa: &dyn TargetIsa,
+    wasm: &Signature,
+    kind: ThunkKind,
+    func: &mut ir::Function,
+    fctx: &mut FunctionBuilderContext,
+) {
+    func.signature = wasm.clone();
+    let mut b = FunctionBuilder::new(func, fctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    b.seal_block(block);
+    let params = b.block_params(block).to_vec();
+    let (entity, vmctx, args) = (params[0], params[1], &params[2..]);
+
+    if kind == ThunkKind::TailCall {
+        let code = call_builtin(isa, &mut b, vmctx, Builtin::NativeCode, &[entity])[0];
+        let native = b.create_block();
+        let array = b.create_block();
+        b.ins().brif(code, native, &[], array, &[]);
+        b.switch_to_block(native);
+        b.seal_block(native);
+        let flags = MemFlagsData::trusted().with_readonly();
+        let callee_vmctx = b.ins().load(types::I64, flags, entity, offsets::FUNC_VMCTX);
+        let sig = b.import_signature(wasm.clone());
+        let mut native_args = vec![callee_vmctx, vmctx];
+        native_args.extend_from_slice(args);
+        b.ins().return_call_indirect(sig, code, &native_args);
+        b.switch_to_block(array);
+        b.seal_block(array);
+    }
+
+    let n = args.len().max(wasm.returns.len()).max(1) as u32;
+    let slots =
+        b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, n * 8, 3));
+    let array = b.ins().stack_addr(types::I64, slots, 0);
+    let flags = MemFlagsData::trusted();
+    for (i, &v) in args.iter().enumerate() {
+        // Slots hold 64-bit raw values: an i32 zero-extended, an f32's bits in the low half.
+        let raw = match b.func.dfg.value_type(v) {
+            types::I32 => b.ins().uextend(types::I64, v),
+            types::F32 => {
+                let bits = b.ins().bitcast(types::I32, MemFlagsData::new(), v);
+                b.ins().uextend(types::I64, bits)
+            }
+            _ => v,
+        };
+        b.ins().store(flags, raw, array, i as i32 * 8);
+    }
+    let ok = call_builtin(isa, &mut b, vmctx, Builtin::CallEntity, &[entity, array])[0];
+    b.ins().trapz(ok, trap(TrapKind::Pending));
+    let results: Vec<ir::Value> = wasm
+        .returns
+        .iter()
+        .enumerate()
+        .map(|(i, r)| b.ins().load(r.value_type, flags, array, i as i32 * 8))
+        .collect();
+    b.ins().return_(&results);
+    b.finalize(isa.frontend_config());
+}
