@@ -14,7 +14,7 @@ use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::{Context, control::ControlPlane};
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::Module;
+use cranelift_module::{FuncId, Module};
 use silo_core::vm::{ModuleEnv, NativeFunc, NativeModule};
 
 use crate::runtime::registry::{self, Code, FuncInfo};
@@ -77,11 +77,14 @@ impl Inner {
         self.code.as_mut().expect("code memory lives as long as the module")
     }
 
+    /// A new function of signature `sig` in code memory, to define.
+    fn declare(&mut self, sig: &Signature) -> Result<FuncId, String> {
+        self.code().declare_anonymous_function(sig).map_err(|e| e.to_string())
+    }
+
     /// Compiles the function in `ctx` into code memory and makes it executable; returns where
     /// it is and its trap and source tables. `ctx` is cleared either way.
-    fn define(&mut self, ctx: &mut Context) -> Result<Defined, String> {
-        let sig = ctx.func.signature.clone();
-        let id = self.code().declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
+    fn define(&mut self, ctx: &mut Context, id: FuncId) -> Result<Defined, String> {
         ctx.set_disasm(disasm_wanted());
         let result =
             self.code().define_function_with_control_plane(id, ctx, &mut ControlPlane::default());
@@ -129,7 +132,8 @@ impl Inner {
             Glue::Trampoline(sig) => trampoline::build(isa, sig, &mut ctx.func, &mut self.fctx),
             Glue::Thunk(sig, kind) => thunk::build(isa, sig, *kind, &mut ctx.func, &mut self.fctx),
         }
-        let defined = self.define(&mut ctx);
+        let defined =
+            self.declare(&ctx.func.signature.clone()).and_then(|id| self.define(&mut ctx, id));
         self.glue_ctx = ctx;
         let defined = defined?;
         let (start, end) = (defined.start, defined.start + defined.size);
@@ -197,8 +201,15 @@ impl Inner {
     ) -> Result<NativeFunc, String> {
         ctx.clear();
         ctx.func.name = UserFuncName::user(0, def);
+        ctx.func.signature = translate::signature(env, def, loop_entry)?;
+        let id = self.declare(&ctx.func.signature)?;
+        // A function calls itself directly (a loop entry calls the function, not itself).
+        let self_ref = match loop_entry {
+            None => Some(self.code().declare_func_in_func(id, &mut ctx.func)),
+            Some(_) => None,
+        };
         let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            translate::translate(env, isa, def, loop_entry, &mut ctx.func, &mut self.fctx)
+            translate::translate(env, isa, def, loop_entry, self_ref, &mut ctx.func, &mut self.fctx)
         }));
         let thunks = match translated {
             Ok(result) => result?,
@@ -213,7 +224,7 @@ impl Inner {
             ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
         }
         let sig = ctx.func.signature.clone();
-        let defined = self.define(ctx)?;
+        let defined = self.define(ctx, id)?;
         let info = env.info;
         let func_index = info.num_imported.funcs + def;
         let func_info = FuncInfo {
@@ -225,6 +236,9 @@ impl Inner {
             srclocs: defined.srclocs,
         };
         let (start, end) = (defined.start, defined.start + defined.size);
+        if disasm_wanted() {
+            eprintln!("^ wasm function {func_index}, at {start:#x}..{end:#x}\n");
+        }
         registry::register(start, end, Code::Func(Arc::new(func_info)));
         self.registered.push(start);
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;

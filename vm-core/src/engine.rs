@@ -20,7 +20,8 @@ pub enum Strategy {
     Auto,
     /// Every function runs in the interpreter.
     Interpreter,
-    /// Every function is compiled to native code on its first call.
+    /// Every function is compiled to native code, all of a module's at the first call of any
+    /// (callees first, so that calls are direct).
     Jit,
     /// Every function starts in the interpreter; those called or looping often are compiled to
     /// native code and switched to it (`Config::tier_up_after`).

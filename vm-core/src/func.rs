@@ -15,7 +15,7 @@ use crate::store::{AsContext, AsContextMut, Caller, StoreId, StoreOpaque};
 use crate::trap::Trap;
 use crate::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults};
 use crate::val::Val;
-use crate::vm::{NO_NATIVE, VMContext};
+use crate::vm::VMContext;
 
 /// The raw calling convention of host functions: `slots` holds the parameters on entry and
 /// receives the results (it is `max(params, results)` long). The instance is the caller's.
@@ -34,8 +34,10 @@ pub struct HostFunc {
 pub(crate) struct FuncEntity {
     /// Canonical id of its signature.
     pub sig: TypeId,
-    /// The slot holding its native code, null while it has none (always, for host functions).
-    pub native: *const AtomicPtr<u8>,
+    /// Its native code, once known here: null while it has none (always, for host functions),
+    /// and until a call through the `CallEntity` builtin or instantiation learns it. Native
+    /// callers read it; only the store's own thread writes it.
+    pub code: AtomicPtr<u8>,
     /// The context of its instance; null for host functions.
     pub vmctx: *mut VMContext,
     pub kind: FuncKind,
@@ -98,7 +100,7 @@ impl Func {
         let sig = store.engine.inner.registry.register_func(&host.ty);
         let ptr = store.host_funcs.alloc(FuncEntity {
             sig,
-            native: &NO_NATIVE,
+            code: AtomicPtr::new(std::ptr::null_mut()),
             vmctx: std::ptr::null_mut(),
             kind: FuncKind::Host(host),
         });

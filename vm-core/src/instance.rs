@@ -7,6 +7,7 @@
 //! ones wrote stays written), then run the start function.
 
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use silo_loader::{DataMode, ElemItems, ElemMode, EntityType, ExternKind, TableType, ValType};
 
@@ -324,7 +325,7 @@ pub(crate) unsafe fn instantiate(
             let func_index = num_imported.funcs + def;
             FuncEntity {
                 sig: type_ids[info.funcs[func_index as usize] as usize],
-                native: &native[def as usize],
+                code: AtomicPtr::new(native[def as usize].load(Ordering::Acquire)),
                 vmctx,
                 kind: FuncKind::Wasm { instance: ptr, def_index: def, func_index },
             }

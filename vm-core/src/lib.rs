@@ -10,6 +10,7 @@
 //! the quotas a store is given ([`StoreLimits`], fuel, deadlines, call depth) without knowing
 //! where they came from.
 
+mod callgraph;
 mod const_eval;
 mod engine;
 mod error;

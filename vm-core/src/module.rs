@@ -55,6 +55,8 @@ pub(crate) struct ModuleInner {
     loop_entries: Mutex<LoopEntries>,
     /// The module's native code, when the engine runs any.
     jit: Option<Box<dyn NativeModule>>,
+    /// `Jit` strategy: set once every function has been compiled, callees first.
+    all_native: OnceLock<()>,
 }
 
 type LoopEntries = HashMap<(u32, u32), Option<Result<NativeFunc, String>>>;
@@ -103,7 +105,7 @@ impl Module {
         let jit = match (config.runs_native(), &config.compiler) {
             (false, _) => None,
             (true, Some(compiler)) => {
-                let env = module_env(engine, &info, &type_ids);
+                let env = module_env(engine, &info, &type_ids, &[]);
                 Some(compiler.new_module(&env).map_err(Error::Unsupported)?)
             }
             (true, None) => {
@@ -129,6 +131,7 @@ impl Module {
                 requested: (0..n).map(|_| AtomicBool::new(false)).collect(),
                 loop_entries: Mutex::new(HashMap::new()),
                 jit,
+                all_native: OnceLock::new(),
             }),
         })
     }
@@ -214,6 +217,7 @@ fn module_env<'a>(
     engine: &Engine,
     info: &'a silo_loader::Module,
     type_ids: &'a [TypeId],
+    native: &'a [AtomicPtr<u8>],
 ) -> ModuleEnv<'a> {
     let config = engine.config();
     let guard = config.memory_guard();
@@ -223,6 +227,7 @@ fn module_env<'a>(
         metered: config.metered(),
         guarded_memories: guard.is_some(),
         guard_bytes: guard.unwrap_or(0),
+        native,
         count_calls: config.native_call_depth,
     }
 }
@@ -234,6 +239,13 @@ impl ModuleInner {
     pub fn code(&self, def_index: u32) -> Result<&InterpFunc, &str> {
         let def = def_index as usize;
         if self.engine.config().effective_strategy() == Strategy::Jit {
+            self.all_native.get_or_init(|| {
+                for def in crate::callgraph::compile_order(&self.info) {
+                    if let Ok(func) = self.native_code(def) {
+                        self.install(def, func);
+                    }
+                }
+            });
             let func = self.native_code(def_index)?;
             return Ok(self.install(def_index, func));
         }
@@ -256,7 +268,7 @@ impl ModuleInner {
     pub fn native_code(&self, def_index: u32) -> Result<NativeFunc, &str> {
         let jit = self.jit.as_ref().ok_or("the engine runs no native code")?;
         let result = self.natives[def_index as usize].get_or_init(|| {
-            let env = module_env(&self.engine, &self.info, &self.type_ids);
+            let env = module_env(&self.engine, &self.info, &self.type_ids, &self.native);
             jit.compile(&env, def_index)
         });
         result.as_ref().copied().map_err(String::as_str)
@@ -313,7 +325,7 @@ impl ModuleInner {
         if matches!(self.loop_entries().get(&(def, offset)), Some(Some(_))) {
             return;
         }
-        let env = module_env(&self.engine, &self.info, &self.type_ids);
+        let env = module_env(&self.engine, &self.info, &self.type_ids, &self.native);
         let entry = jit.compile_loop_entry(&env, def, offset);
         self.loop_entries().insert((def, offset), Some(entry));
     }

@@ -129,11 +129,50 @@ impl FuncTranslator<'_, '_> {
         let sig = self.type_sig(ty_index)?;
         let call_args = self.pop_n(ty.params.len());
         if let Some(def) = func_index.checked_sub(info.num_imported.funcs) {
-            // Same instance: the module's table has the native entry, the context is ours.
-            let table = self.load_ptr(self.vmctx, offsets::VMCTX_NATIVE, readonly());
-            let code = self.load_ptr(table, def as i32 * 8, MemFlagsData::trusted());
+            // Same instance, so the context is ours. The function itself, or one with native
+            // code already (which never changes), is called directly; any other through the
+            // module's table, which has its native entry once it is compiled.
             let vmctx = self.vmctx;
-            self.emit_call(code, vmctx, Entity::Index(func_index), sig, &ty, &call_args, tail);
+            let mut native_args = vec![vmctx, vmctx];
+            native_args.extend_from_slice(&call_args);
+            let known = self.env.native[def as usize].load(std::sync::atomic::Ordering::Acquire);
+            match self.self_ref.filter(|_| def == self.def) {
+                Some(me) if tail => {
+                    self.count_return();
+                    self.b.ins().return_call(me, &native_args);
+                    self.reachable = false;
+                }
+                Some(me) => {
+                    let inst = self.b.ins().call(me, &native_args);
+                    let results = self.b.inst_results(inst).to_vec();
+                    self.stack.extend(results);
+                }
+                None if !known.is_null() => {
+                    let code = self.b.ins().iconst(types::I64, known as i64);
+                    if tail {
+                        self.count_return();
+                        self.b.ins().return_call_indirect(sig, code, &native_args);
+                        self.reachable = false;
+                    } else {
+                        let inst = self.b.ins().call_indirect(sig, code, &native_args);
+                        let results = self.b.inst_results(inst).to_vec();
+                        self.stack.extend(results);
+                    }
+                }
+                None => {
+                    let table = self.load_ptr(self.vmctx, offsets::VMCTX_NATIVE, readonly());
+                    let code = self.load_ptr(table, def as i32 * 8, MemFlagsData::trusted());
+                    self.emit_call(
+                        code,
+                        vmctx,
+                        Entity::Index(func_index),
+                        sig,
+                        &ty,
+                        &call_args,
+                        tail,
+                    );
+                }
+            }
         } else {
             let entity = self.index_space_entry(offsets::VMCTX_FUNCS, func_index);
             self.call_entity(entity, sig, &ty, &call_args, tail);
@@ -219,8 +258,8 @@ impl FuncTranslator<'_, '_> {
         call_args: &[Value],
         tail: bool,
     ) {
-        let slot = self.b.ins().load(types::I64, readonly(), entity, offsets::FUNC_NATIVE);
-        let code = self.b.ins().load(types::I64, MemFlagsData::trusted(), slot, 0);
+        let code =
+            self.b.ins().load(types::I64, MemFlagsData::trusted(), entity, offsets::FUNC_CODE);
         let vmctx = self.b.ins().load(types::I64, readonly(), entity, offsets::FUNC_VMCTX);
         self.emit_call(code, vmctx, Entity::Value(entity), sig, ty, call_args, tail);
     }

@@ -129,6 +129,9 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     loop_entry: Option<(u32, ir::Block)>,
     /// Call sites' thunk addresses, to fill in.
     thunk_sites: Vec<ThunkSite>,
+    /// The function's own defined index, and how it calls itself directly.
+    def: u32,
+    self_ref: Option<ir::FuncRef>,
     /// Signatures imported into the function, by module type index.
     type_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
@@ -141,13 +144,29 @@ fn loop_entry_signature(ty: &FuncType) -> Result<Signature, String> {
     wasm_signature(&entry)
 }
 
-/// Translates defined function `def` of the module into `func`: the function, or with
-/// `loop_entry` its entry at the loop at that byte offset. Returns the call thunks it needs.
+/// The native signature of defined function `def`, or of its entry at a loop.
+pub(crate) fn signature(
+    env: &ModuleEnv<'_>,
+    def: u32,
+    loop_entry: Option<u32>,
+) -> Result<Signature, String> {
+    let func_index = env.info.num_imported.funcs + def;
+    let ty = env.info.func_sig(func_index).ok_or("function has no signature")?;
+    match loop_entry {
+        Some(_) => loop_entry_signature(ty),
+        None => wasm_signature(ty),
+    }
+}
+
+/// Translates defined function `def` of the module into `func`, whose signature is set: the
+/// function, or with `loop_entry` its entry at the loop at that byte offset. `self_ref` is how
+/// the function calls itself directly. Returns the call thunks it needs.
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
     isa: &dyn TargetIsa,
     def: u32,
     loop_entry: Option<u32>,
+    self_ref: Option<ir::FuncRef>,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<Vec<ThunkSite>, String> {
@@ -155,10 +174,6 @@ pub(crate) fn translate(
     let func_index = info.num_imported.funcs + def;
     let ty = info.func_sig(func_index).ok_or("function has no signature")?.clone();
     let (bytes, offset) = info.body(def).ok_or("function has no body")?;
-    func.signature = match loop_entry {
-        Some(_) => loop_entry_signature(&ty)?,
-        None => wasm_signature(&ty)?,
-    };
     let err =
         |e: wp::BinaryReaderError| format!("{} (at byte offset {:#x})", e.message(), e.offset());
     let mut reader = BinaryReader::new(bytes, offset as u64);
@@ -212,6 +227,8 @@ pub(crate) fn translate(
         offset: offset as u32,
         loop_entry: None,
         thunk_sites: Vec::new(),
+        def,
+        self_ref,
     };
     t.b.set_srcloc(SourceLoc::new(offset as u32));
     let mut types: Vec<ValType> = ty.params.to_vec();

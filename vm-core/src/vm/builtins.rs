@@ -195,6 +195,13 @@ unsafe extern "C" fn call_entity(vmctx: *mut VMContext, func: *mut u8, slots: *m
         if (*store).engine.config().native_call_depth {
             (*store).exec.depth = usize::try_from(active).unwrap_or(usize::MAX);
         }
+        // Callers through this entity call its native code directly from now on, if it has some.
+        if let FuncKind::Wasm { instance, def_index, .. } = &(*func).kind {
+            let module = &instance.as_ref().module.inner;
+            let code =
+                module.native[*def_index as usize].load(std::sync::atomic::Ordering::Acquire);
+            (*func).code.store(code, std::sync::atomic::Ordering::Relaxed);
+        }
         let call = std::panic::AssertUnwindSafe(|| match &(*func).kind {
             FuncKind::Host(host) => (host.call)(store, NonNull::new(inst.cast_mut()), slots),
             FuncKind::Wasm { .. } => exec::invoke(store, func, slots),

@@ -7,10 +7,6 @@ use super::context::VMContext;
 use crate::registry::TypeId;
 use crate::trap::{FrameInfo, TrapCode};
 
-/// The native-code slot of functions that never have native code (host functions): always null,
-/// so native callers take the slot-array path through `Builtin::CallEntity`.
-pub(crate) static NO_NATIVE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
-
 /// A compiled function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NativeFunc {
@@ -41,6 +37,9 @@ pub struct ModuleEnv<'a> {
     pub guarded_memories: bool,
     /// The guard's size in bytes.
     pub guard_bytes: u64,
+    /// Native entry of each defined function, null while it has none. An entry, once set,
+    /// never changes while the module lives: code may call it directly.
+    pub native: &'a [AtomicPtr<u8>],
     /// Whether code counts active calls against the store's call-depth quota: +1 on entry
     /// (trapping through `Builtin::CallDepthExceeded` past the quota), -1 on return and before
     /// a tail call.

@@ -20,6 +20,5 @@ pub mod offsets;
 
 pub(crate) use builtins::BUILTINS;
 pub use builtins::{AbiType, Builtin, Builtins, GROW_TRAPPED};
-pub(crate) use compiler::NO_NATIVE;
 pub use compiler::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, TrapKind};
 pub use context::VMContext;

@@ -38,8 +38,8 @@ pub const VMCTX_BUILTINS: i32 = offset_of!(VMContext, builtins) as i32;
 
 /// `FuncEntity` → its canonical signature id (`u32`).
 pub const FUNC_SIG: i32 = offset_of!(FuncEntity, sig) as i32;
-/// `FuncEntity` → `*const *const u8`: the slot holding its native entry (null if none).
-pub const FUNC_NATIVE: i32 = offset_of!(FuncEntity, native) as i32;
+/// `FuncEntity` → `*const u8`: its native entry, null while none is known (see `FuncEntity`).
+pub const FUNC_CODE: i32 = offset_of!(FuncEntity, code) as i32;
 /// `FuncEntity` → `*mut VMContext` of its instance (null for host functions).
 pub const FUNC_VMCTX: i32 = offset_of!(FuncEntity, vmctx) as i32;
 
