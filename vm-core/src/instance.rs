@@ -390,6 +390,12 @@ pub(crate) unsafe fn instantiate(
         budget,
         stack_limit,
         call_depth,
+        memory0: inst.memories.first().copied().unwrap_or(std::ptr::null_mut()),
+        // SAFETY: memory pointers of the instance point to live memories of this store.
+        memory0_base: match inst.memories.first() {
+            Some(&m) if unsafe { !(*m).ty.index64 } => unsafe { (*m).base },
+            _ => std::ptr::null_mut(),
+        },
     };
 
     // Element segments resolve to raw references now: they name this instance's functions.

@@ -34,6 +34,9 @@ enum Access {
 impl FuncTranslator<'_, '_> {
     /// The memory entity of memory `mem` of the instance.
     fn memory_entity(&mut self, mem: u32) -> Value {
+        if mem == 0 {
+            return self.load_ptr(self.vmctx, offsets::VMCTX_MEMORY0, readonly());
+        }
         self.index_space_entry(offsets::VMCTX_MEMORIES, mem)
     }
 
@@ -53,7 +56,6 @@ impl FuncTranslator<'_, '_> {
     /// immediate offset to use with it, after any bounds check the access needs.
     fn heap_address(&mut self, mem: u32, index: Value, offset: u64, size: u32) -> (Value, i32) {
         let index64 = self.memory_index64(mem);
-        let entity = self.memory_entity(mem);
         let guarded = !index64
             && self.env.guarded_memories
             && offset.checked_add(size as u64).is_some_and(|end| end <= self.env.guard_bytes);
@@ -61,6 +63,7 @@ impl FuncTranslator<'_, '_> {
         let base_flags = if index64 { MemFlagsData::trusted() } else { readonly() };
         let index = self.extend_index(index);
         if !guarded {
+            let entity = self.memory_entity(mem);
             let Some(end) = offset.checked_add(size as u64) else {
                 self.trap_always(TrapKind::MemoryOutOfBounds);
                 let zero = self.b.ins().iconst(types::I64, 0);
@@ -77,7 +80,12 @@ impl FuncTranslator<'_, '_> {
             let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
             self.b.ins().trapnz(out, trap(TrapKind::MemoryOutOfBounds));
         }
-        let base = self.b.ins().load(types::I64, base_flags, entity, offsets::MEMORY_BASE);
+        let base = if mem == 0 && !index64 {
+            self.load_ptr(self.vmctx, offsets::VMCTX_MEMORY0_BASE, readonly())
+        } else {
+            let entity = self.memory_entity(mem);
+            self.b.ins().load(types::I64, base_flags, entity, offsets::MEMORY_BASE)
+        };
         let addr = self.b.ins().iadd(base, index);
         match i32::try_from(offset) {
             Ok(imm) => (addr, imm),

@@ -34,6 +34,10 @@ pub struct VMContext {
     pub(crate) stack_limit: *mut usize,
     /// The store's count of active calls and its call-depth quota.
     pub(crate) call_depth: *mut crate::store::CallDepth,
+    /// Memory 0 (null if the instance has no memory), and its first byte when it is a 32-bit
+    /// memory, which never moves: the most common access needs a single load to find it.
+    pub(crate) memory0: *mut MemoryEntity,
+    pub(crate) memory0_base: *mut u8,
 }
 
 impl VMContext {
@@ -52,6 +56,8 @@ impl VMContext {
             budget: std::ptr::null_mut(),
             stack_limit: std::ptr::null_mut(),
             call_depth: std::ptr::null_mut(),
+            memory0: std::ptr::null_mut(),
+            memory0_base: std::ptr::null_mut(),
         }
     }
 

@@ -33,6 +33,11 @@ pub const VMCTX_CALL_DEPTH: i32 = offset_of!(VMContext, call_depth) as i32;
 pub const DEPTH_ACTIVE: i32 = offset_of!(CallDepth, active) as i32;
 /// Call-depth record → the quota.
 pub const DEPTH_LIMIT: i32 = offset_of!(CallDepth, limit) as i32;
+/// `VMContext` → `*mut MemoryEntity` of memory 0 (null if none).
+pub const VMCTX_MEMORY0: i32 = offset_of!(VMContext, memory0) as i32;
+/// `VMContext` → `*mut u8`, the first byte of memory 0 when it is a 32-bit memory (which never
+/// moves).
+pub const VMCTX_MEMORY0_BASE: i32 = offset_of!(VMContext, memory0_base) as i32;
 /// `VMContext` → the `*const Builtins`.
 pub const VMCTX_BUILTINS: i32 = offset_of!(VMContext, builtins) as i32;
 
