@@ -1,10 +1,11 @@
 //! Compile-time measurement for the benchmark harness: reads a module file, then times, for a
 //! fresh engine each repetition, `Module::new` (decode and validate; the interpreter translates
-//! functions lazily, so this is all a program pays before it starts) and then
-//! `Module::translate_all` (translating every function to interpreter code up front).
+//! functions lazily, so this is all a program pays before it starts), `Module::translate_all`
+//! (translating every function to interpreter code up front), and the same on a `Jit` engine
+//! (compiling every function to native code with Cranelift, on one thread).
 //!
 //! `cargo run --release --example compile_time -- FILE [REPS]` prints one line per repetition,
-//! `bytes=N new_s=SECONDS translate_s=SECONDS`, for `bench/run` to read.
+//! `bytes=N new_s=SECONDS translate_s=SECONDS jit_s=SECONDS`, for `bench/run` to read.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,6 +33,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let compiler = match silo::jit::cranelift() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: no native code: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     for _ in 0..reps {
         let engine = silo::Engine::default();
         let start = Instant::now();
@@ -49,7 +57,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         let translate_s = start.elapsed().as_secs_f64();
-        println!("bytes={} new_s={new_s:.6} translate_s={translate_s:.6}", bytes.len());
+        let mut config = silo::Config::new();
+        config.strategy(silo::Strategy::Jit).compiler(compiler.clone());
+        let engine = silo::Engine::new(&config);
+        let start = Instant::now();
+        let compiled = silo::Module::new(&engine, &bytes).and_then(|m| m.translate_all());
+        if let Err(e) = compiled {
+            eprintln!("error: `{file}`: {e}");
+            return ExitCode::FAILURE;
+        }
+        let jit_s = start.elapsed().as_secs_f64();
+        println!(
+            "bytes={} new_s={new_s:.6} translate_s={translate_s:.6} jit_s={jit_s:.6}",
+            bytes.len()
+        );
     }
     ExitCode::SUCCESS
 }

@@ -87,11 +87,13 @@ def silo_rows(big, reps):
     new = Row("silo", "Module::new", "decode + validate (functions are translated on first call)")
     translate = Row("silo", "translate_all", "translate every function to interpreter code (after Module::new)")
     total = Row("silo", "new + translate_all", "decode + validate + translate everything")
+    jit = Row("silo-jit", "new + translate_all (Jit)",
+              "decode + validate + compile every function with Cranelift, on one thread")
     err = cargo.build_examples(["compile_time"])
     if err:
-        for r in (new, translate, total):
+        for r in (new, translate, total, jit):
             r.error = err
-        return [new, translate, total]
+        return [new, translate, total, jit]
     _, _, out = timed([cargo.example_path("compile_time"), big, str(reps)])
     for line in out.splitlines():
         fields = dict(re.findall(r"(\w+)=([\d.]+)", line))
@@ -99,7 +101,8 @@ def silo_rows(big, reps):
         new.seconds.append(a)
         translate.seconds.append(b)
         total.seconds.append(a + b)
-    return [new, translate, total]
+        jit.seconds.append(float(fields["jit_s"]))
+    return [new, translate, total, jit]
 
 
 def peer_rows(engine, big, empty, reps, tmp):

@@ -82,9 +82,10 @@ impl Inner {
         self.code().declare_anonymous_function(sig).map_err(|e| e.to_string())
     }
 
-    /// Compiles the function in `ctx` into code memory and makes it executable; returns where
-    /// it is and its trap and source tables. `ctx` is cleared either way.
-    fn define(&mut self, ctx: &mut Context, id: FuncId) -> Result<Defined, String> {
+    /// Compiles the function in `ctx` into code memory, and with `finalize` makes it (and all
+    /// defined before) executable; returns where it is and its trap and source tables. `ctx` is
+    /// cleared either way.
+    fn define(&mut self, ctx: &mut Context, id: FuncId, finalize: bool) -> Result<Defined, String> {
         ctx.set_disasm(disasm_wanted());
         let result =
             self.code().define_function_with_control_plane(id, ctx, &mut ControlPlane::default());
@@ -112,10 +113,18 @@ impl Inner {
             .map(|s| (s.start, s.end, s.loc.bits()))
             .collect();
         ctx.clear();
-        self.code().finalize_definitions().map_err(|e| e.to_string())?;
-        let start = self.code().get_finalized_function(id) as usize;
+        if finalize {
+            self.finalize()?;
+        }
+        let target = cranelift_module::ModuleRelocTarget::user(0, id.as_u32());
+        let start = self.code().get_address(&target) as usize;
         self.bytes += size;
         Ok(Defined { start, size, traps, srclocs })
+    }
+
+    /// Makes everything defined so far executable.
+    fn finalize(&mut self) -> Result<(), String> {
+        self.code().finalize_definitions().map_err(|e| e.to_string())
     }
 
     /// The glue `key`, compiled on first use.
@@ -132,8 +141,9 @@ impl Inner {
             Glue::Trampoline(sig) => trampoline::build(isa, sig, &mut ctx.func, &mut self.fctx),
             Glue::Thunk(sig, kind) => thunk::build(isa, sig, *kind, &mut ctx.func, &mut self.fctx),
         }
-        let defined =
-            self.declare(&ctx.func.signature.clone()).and_then(|id| self.define(&mut ctx, id));
+        let defined = self
+            .declare(&ctx.func.signature.clone())
+            .and_then(|id| self.define(&mut ctx, id, true));
         self.glue_ctx = ctx;
         let defined = defined?;
         let (start, end) = (defined.start, defined.start + defined.size);
@@ -166,6 +176,37 @@ impl NativeModule for JitModule {
         self.compile_entry(env, def, Some(loop_offset))
     }
 
+    fn compile_batch(&self, env: &ModuleEnv<'_>, defs: &[u32]) -> Vec<Result<NativeFunc, String>> {
+        let isa = &*self.isa;
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = &mut *guard;
+        let mut ctx = std::mem::replace(&mut inner.ctx, Context::new());
+        // Functions of the batch are called directly as soon as they have an address; all of it
+        // is made executable once, at the end, so that functions share pages.
+        let mut known = std::collections::HashMap::new();
+        let mut results = Vec::with_capacity(defs.len());
+        for &def in defs {
+            let result = {
+                let lookup = |d: u32| {
+                    known.get(&d).copied().unwrap_or_else(|| {
+                        env.native[d as usize].load(std::sync::atomic::Ordering::Acquire) as usize
+                    })
+                };
+                inner.compile_into(isa, env, def, None, &lookup, false, &mut ctx)
+            };
+            if let Ok(func) = &result {
+                known.insert(def, func.code as usize);
+            }
+            ctx.clear();
+            results.push(result);
+        }
+        inner.ctx = ctx;
+        if let Err(e) = inner.finalize() {
+            return defs.iter().map(|_| Err(e.clone())).collect();
+        }
+        results
+    }
+
     fn code_size(&self) -> usize {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
     }
@@ -183,7 +224,9 @@ impl JitModule {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let inner = &mut *guard;
         let mut ctx = std::mem::replace(&mut inner.ctx, Context::new());
-        let result = inner.compile_into(isa, env, def, loop_entry, &mut ctx);
+        let known =
+            |d: u32| env.native[d as usize].load(std::sync::atomic::Ordering::Acquire) as usize;
+        let result = inner.compile_into(isa, env, def, loop_entry, &known, true, &mut ctx);
         ctx.clear();
         inner.ctx = ctx;
         result
@@ -191,12 +234,18 @@ impl JitModule {
 }
 
 impl Inner {
+    /// Compiles function `def` (or its entry at a loop) into code memory. `known` gives the
+    /// native address of functions that have one (0 if none); `finalize` makes the code
+    /// executable now.
+    #[allow(clippy::too_many_arguments)]
     fn compile_into(
         &mut self,
         isa: &dyn TargetIsa,
         env: &ModuleEnv<'_>,
         def: u32,
         loop_entry: Option<u32>,
+        known: &dyn Fn(u32) -> usize,
+        finalize: bool,
         ctx: &mut Context,
     ) -> Result<NativeFunc, String> {
         ctx.clear();
@@ -209,7 +258,8 @@ impl Inner {
             Some(_) => None,
         };
         let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            translate::translate(env, isa, def, loop_entry, self_ref, &mut ctx.func, &mut self.fctx)
+            let calls = translate::Calls { self_ref, known };
+            translate::translate(env, isa, def, loop_entry, calls, &mut ctx.func, &mut self.fctx)
         }));
         let thunks = match translated {
             Ok(result) => result?,
@@ -224,7 +274,7 @@ impl Inner {
             ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
         }
         let sig = ctx.func.signature.clone();
-        let defined = self.define(ctx, id)?;
+        let defined = self.define(ctx, id, finalize)?;
         let info = env.info;
         let func_index = info.num_imported.funcs + def;
         let func_info = FuncInfo {

@@ -239,13 +239,7 @@ impl ModuleInner {
     pub fn code(&self, def_index: u32) -> Result<&InterpFunc, &str> {
         let def = def_index as usize;
         if self.engine.config().effective_strategy() == Strategy::Jit {
-            self.all_native.get_or_init(|| {
-                for def in crate::callgraph::compile_order(&self.info) {
-                    if let Ok(func) = self.native_code(def) {
-                        self.install(def, func);
-                    }
-                }
-            });
+            self.all_native.get_or_init(|| self.compile_all());
             let func = self.native_code(def_index)?;
             return Ok(self.install(def_index, func));
         }
@@ -262,6 +256,19 @@ impl ModuleInner {
             Ordering::Acquire,
         );
         Ok(code)
+    }
+
+    /// `Jit` strategy: compiles every function, callees first, and switches them to it.
+    fn compile_all(&self) {
+        let Some(jit) = self.jit.as_ref() else { return };
+        let order = crate::callgraph::compile_order(&self.info);
+        let env = module_env(&self.engine, &self.info, &self.type_ids, &self.native);
+        for (def, result) in order.iter().zip(jit.compile_batch(&env, &order)) {
+            let _ = self.natives[*def as usize].set(result);
+            if let Some(func) = self.compiled_native(*def) {
+                self.install(*def, func);
+            }
+        }
     }
 
     /// The native code of a defined function, compiling it on first use.

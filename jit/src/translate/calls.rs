@@ -135,8 +135,8 @@ impl FuncTranslator<'_, '_> {
             let vmctx = self.vmctx;
             let mut native_args = vec![vmctx, vmctx];
             native_args.extend_from_slice(&call_args);
-            let known = self.env.native[def as usize].load(std::sync::atomic::Ordering::Acquire);
-            match self.self_ref.filter(|_| def == self.def) {
+            let known = (self.calls.known)(def);
+            match self.calls.self_ref.filter(|_| def == self.def) {
                 Some(me) if tail => {
                     self.count_return();
                     self.b.ins().return_call(me, &native_args);
@@ -147,7 +147,7 @@ impl FuncTranslator<'_, '_> {
                     let results = self.b.inst_results(inst).to_vec();
                     self.stack.extend(results);
                 }
-                None if !known.is_null() => {
+                None if known != 0 => {
                     let code = self.b.ins().iconst(types::I64, known as i64);
                     if tail {
                         self.count_return();

@@ -129,9 +129,9 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     loop_entry: Option<(u32, ir::Block)>,
     /// Call sites' thunk addresses, to fill in.
     thunk_sites: Vec<ThunkSite>,
-    /// The function's own defined index, and how it calls itself directly.
+    /// The function's own defined index, and what it may call directly.
     def: u32,
-    self_ref: Option<ir::FuncRef>,
+    calls: Calls<'a>,
     /// Signatures imported into the function, by module type index.
     type_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
@@ -158,15 +158,23 @@ pub(crate) fn signature(
     }
 }
 
+/// What a translation may call directly.
+pub(crate) struct Calls<'a> {
+    /// The function itself.
+    pub self_ref: Option<ir::FuncRef>,
+    /// The native address of a defined function that has one already, or 0.
+    pub known: &'a dyn Fn(u32) -> usize,
+}
+
 /// Translates defined function `def` of the module into `func`, whose signature is set: the
-/// function, or with `loop_entry` its entry at the loop at that byte offset. `self_ref` is how
-/// the function calls itself directly. Returns the call thunks it needs.
+/// function, or with `loop_entry` its entry at the loop at that byte offset. Returns the call
+/// thunks it needs.
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
     isa: &dyn TargetIsa,
     def: u32,
     loop_entry: Option<u32>,
-    self_ref: Option<ir::FuncRef>,
+    calls: Calls<'_>,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<Vec<ThunkSite>, String> {
@@ -228,7 +236,7 @@ pub(crate) fn translate(
         loop_entry: None,
         thunk_sites: Vec::new(),
         def,
-        self_ref,
+        calls,
     };
     t.b.set_srcloc(SourceLoc::new(offset as u32));
     let mut types: Vec<ValType> = ty.params.to_vec();

@@ -88,6 +88,12 @@ pub trait NativeModule: Send + Sync {
         loop_offset: u32,
     ) -> Result<NativeFunc, String>;
 
+    /// Compiles the defined functions `defs` in this order, as `compile` does one (a batch may
+    /// share code pages and call earlier functions of the batch directly).
+    fn compile_batch(&self, env: &ModuleEnv<'_>, defs: &[u32]) -> Vec<Result<NativeFunc, String>> {
+        defs.iter().map(|&def| self.compile(env, def)).collect()
+    }
+
     /// Bytes of machine code so far.
     fn code_size(&self) -> usize;
 }
