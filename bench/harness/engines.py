@@ -121,7 +121,10 @@ def make_engines(names, paths):
             made.append(silo_tier(name, paths.get("silo") or os.path.join(REPO_DIR, "target", "release", "silo")))
         elif name in ("wasmi", "wasmtime"):
             path = find_tool(name, paths.get(name))
-            made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)"))
+            # wasmtime caches compiled modules by default; every engine compiles in every run here.
+            flags = ["-C", "cache=n"] if name == "wasmtime" else []
+            made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)",
+                                flags=flags))
         elif name == "node":
             path = find_tool("node", paths.get("node"))
             made.append(Node("node", "node", path, None if path else "not installed"))

@@ -23,10 +23,14 @@ def geomean(values):
 
 
 def ratio_columns(engine_names):
-    """(numerator, denominator) pairs: silo against wasmi, every engine against native."""
+    """(numerator, denominator) pairs: silo's interpreter against wasmi, silo's native tiers
+    against wasmtime, every engine against native."""
     cols = []
     if "silo" in engine_names and "wasmi" in engine_names:
         cols.append(("silo", "wasmi"))
+    for tier in ("silo-jit", "silo-tiered"):
+        if tier in engine_names and "wasmtime" in engine_names:
+            cols.append((tier, "wasmtime"))
     if "native" in engine_names:
         cols += [(e, "native") for e in engine_names if e != "native"]
     return cols

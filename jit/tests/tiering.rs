@@ -103,3 +103,26 @@ fn calls_cross_tiers_both_ways_and_traps_keep_every_frame() {
     // `leaf` (native) called from `middle` (interpreted) called from the export (interpreted).
     assert_eq!(names, ["leaf", "middle", "outer_to_zero"], "{t}");
 }
+
+/// Both tiers charge the same fuel, also for a loop after a branch that is always taken (the
+/// interpreter used to fold it and charge the loop at the enclosing check).
+#[test]
+fn fuel_is_charged_alike_after_an_always_taken_branch() {
+    let wat = r#"(module (func (export "f") (param i32)
+        i32.const 1 br_if 0
+        loop nop nop nop nop nop end))"#;
+    let left = |strategy: Strategy| {
+        let mut config = Config::new();
+        config.strategy(strategy).consume_fuel(true).compiler(silo_jit::cranelift().unwrap());
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        store.set_fuel(100).unwrap();
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_typed_func::<i32, ()>(&store, "f").unwrap();
+        f.call(&mut store, 0).unwrap();
+        store.get_fuel().unwrap()
+    };
+    assert_eq!(left(Strategy::Interpreter), left(Strategy::Jit));
+    assert_eq!(left(Strategy::Jit), 96);
+}

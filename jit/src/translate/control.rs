@@ -120,6 +120,20 @@ impl FuncTranslator<'_, '_> {
         let header = self.block_with_params(&params)?;
         let entry = self.pop_n(params.len());
         self.b.ins().jump(header, &args(&entry));
+        let mut refund = None;
+        if let Some((at, to_loop)) = self.loop_entry.filter(|(at, _)| *at == loop_offset) {
+            // A loop entry comes in at the header, so that the loop keeps a single entry (code
+            // entering a loop in its middle compiles badly), refunding the check that the
+            // interpreter has just charged and the header charges again.
+            if !self.stack.is_empty() || !params.is_empty() {
+                return Err(format!("the loop at {at:#x} has values on the stack: no entry there"));
+            }
+            self.b.switch_to_block(to_loop);
+            self.b.seal_block(to_loop);
+            refund = self.fuel_refund();
+            self.b.ins().jump(header, &[]);
+            self.loop_entry = None;
+        }
         self.b.switch_to_block(header);
         let values = self.b.block_params(header).to_vec();
         self.stack.extend(values);
@@ -129,19 +143,8 @@ impl FuncTranslator<'_, '_> {
         frame.fuel_site = metered;
         // Every iteration passes the header: a metered engine checks there.
         self.open_fuel_site();
-        if let Some((at, to_loop)) = self.loop_entry.filter(|(at, _)| *at == loop_offset) {
-            // A loop entry comes in here, past the check.
-            if !self.stack.is_empty() {
-                return Err(format!("the loop at {at:#x} has values on the stack: no entry there"));
-            }
-            let resume = self.b.create_block();
-            self.b.ins().jump(resume, &[]);
-            self.b.switch_to_block(to_loop);
-            self.b.seal_block(to_loop);
-            self.b.ins().jump(resume, &[]);
-            self.b.switch_to_block(resume);
-            self.b.seal_block(resume);
-            self.loop_entry = None;
+        if let Some(refund) = refund {
+            self.add_to_fuel_site(refund);
         }
         Ok(())
     }

@@ -9,6 +9,10 @@
 //! meter fuel at the same points with the same costs and share one call-depth quota, so even a
 //! runaway loop or recursion stops at the same instruction in both.
 
+// Each user of the module needs only part of it (the fuzzer no fixed settings, the test no
+// arbitrary ones).
+#![allow(dead_code)]
+
 use arbitrary::{Arbitrary, Unstructured};
 use silo_core::{
     Config, Engine, Error, Extern, Instance, Module, Store, StoreLimits, Strategy, TrapCode, Val,
@@ -24,21 +28,28 @@ const MEMORY_BYTES: u64 = 1 << 20;
 /// Elements a table may grow to.
 const TABLE_ELEMENTS: u64 = 10_000;
 
-/// The two engines compared: the interpreter and the Cranelift JIT, both metering fuel.
+/// The two engines compared: the interpreter and one running native code, both metering fuel.
 pub struct Tiers {
     interp: Engine,
     jit: Engine,
 }
 
 impl Tiers {
-    /// Both engines. Panics where the JIT cannot run.
+    /// The interpreter and the Cranelift JIT. Panics where the JIT cannot run.
     pub fn new() -> Tiers {
+        Tiers::against(Strategy::Jit, 0)
+    }
+
+    /// The interpreter and `strategy` (with `tier_up_after`, compiling on the calling thread,
+    /// so that functions switch tiers at the same point every run).
+    pub fn against(strategy: Strategy, tier_up_after: u32) -> Tiers {
         let mut config = Config::new();
         config.strategy(Strategy::Interpreter).consume_fuel(true);
         let interp = Engine::new(&config);
         let compiler = silo_jit::cranelift().expect("the JIT runs on this machine");
         let mut config = Config::new();
-        config.strategy(Strategy::Jit).compiler(compiler).consume_fuel(true);
+        config.strategy(strategy).compiler(compiler).consume_fuel(true);
+        config.tier_up_after(tier_up_after).background_compilation(false);
         config.native_call_depth(true);
         Tiers { interp, jit: Engine::new(&config) }
     }
@@ -66,19 +77,24 @@ pub struct Stats {
     pub out_of_fuel: usize,
 }
 
-/// The wasm-smith settings for what Silo runs, starting from the defaults.
+/// The wasm-smith settings for what Silo runs, starting from the defaults (with up to two
+/// memories and two tables, where the defaults have one).
 pub fn smith_config() -> wasm_smith::Config {
-    restrict(wasm_smith::Config::default())
+    let config = wasm_smith::Config { max_memories: 2, max_tables: 2, ..Default::default() };
+    restrict(config)
 }
 
-/// Arbitrary wasm-smith settings, restricted to what Silo runs (for the fuzzer).
+/// Arbitrary wasm-smith settings (random limits and a random subset of the instructions),
+/// restricted to what Silo runs.
 pub fn arbitrary_smith_config(u: &mut Unstructured) -> arbitrary::Result<wasm_smith::Config> {
     wasm_smith::Config::arbitrary(u).map(restrict)
 }
 
 /// Turns off what Silo refuses (SIMD, GC and with it typed function references, exceptions,
-/// threads, custom page sizes, wide arithmetic) and imports, exports everything, and caps sizes
-/// so that one module runs in milliseconds.
+/// threads, custom page sizes, wide arithmetic) and imports; exports everything; asks for a few
+/// functions; caps sizes so that one module runs in milliseconds. NaNs are canonicalized: their
+/// bits are nondeterministic (the spec lets `f32.max` of a NaN return any arithmetic NaN), so
+/// without it `i32.reinterpret_f32` or a store could differ between two correct tiers.
 fn restrict(mut c: wasm_smith::Config) -> wasm_smith::Config {
     c.simd_enabled = false;
     c.relaxed_simd_enabled = false;
@@ -91,15 +107,19 @@ fn restrict(mut c: wasm_smith::Config) -> wasm_smith::Config {
     c.wide_arithmetic_enabled = false;
     c.acquire_release_atomics_enabled = false;
     c.multibyte_array_access_enabled = false;
+    c.canonicalize_nans = true;
     c.max_imports = 0;
     c.min_imports = 0;
     c.export_everything = true;
+    c.max_types = c.max_types.max(1);
+    c.min_types = 1;
+    c.max_funcs = c.max_funcs.clamp(3, 50);
+    c.min_funcs = 3;
     c.max_memories = c.max_memories.min(3);
     c.max_tables = c.max_tables.min(3);
     c.max_memory32_bytes = c.max_memory32_bytes.min(4 << 16);
     c.max_memory64_bytes = c.max_memory64_bytes.min(4 << 16);
     c.max_table_elements = c.max_table_elements.min(1_000);
-    c.max_funcs = c.max_funcs.min(50);
     c.max_instructions = c.max_instructions.min(200);
     c
 }

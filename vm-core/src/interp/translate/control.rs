@@ -297,7 +297,9 @@ impl Translator<'_> {
         let cond = self.take_condition();
         match cond {
             Cond::Const(false) => {}
-            Cond::Const(true) => self.br(depth),
+            // Always taken, but the code after it stays reachable as far as fuel goes: a loop
+            // there opens its own check, as in native code, so both tiers charge alike.
+            Cond::Const(true) => self.branch_to(depth),
             _ if self.direct(depth) => {
                 let br = self.emit_cond_branch(cond, true).expect("not constant");
                 self.link(br, depth);
