@@ -95,18 +95,7 @@ pub(crate) fn build(
         b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, n * 8, 3));
     let array = b.ins().stack_addr(types::I64, slots, 0);
     let flags = MemFlagsData::trusted();
-    for (i, &v) in args.iter().enumerate() {
-        // Slots hold 64-bit raw values: an i32 zero-extended, an f32's bits in the low half.
-        let raw = match b.func.dfg.value_type(v) {
-            types::I32 => b.ins().uextend(types::I64, v),
-            types::F32 => {
-                let bits = b.ins().bitcast(types::I32, MemFlagsData::new(), v);
-                b.ins().uextend(types::I64, bits)
-            }
-            _ => v,
-        };
-        b.ins().store(flags, raw, array, i as i32 * 8);
-    }
+    crate::trampoline::store_slots(&mut b, args, array);
     let ok = call_builtin(isa, &mut b, vmctx, Builtin::CallEntity, &[entity, array])[0];
     b.ins().trapz(ok, trap(TrapKind::Pending));
     let results: Vec<ir::Value> = wasm

@@ -263,6 +263,21 @@ impl Module {
         self.func_type(*self.funcs.get(func_index as usize)?)
     }
 
+    /// Parameter and result types of a block type (of `block`, `loop` or `if`).
+    pub fn block_type(
+        &self,
+        bt: wasmparser::BlockType,
+    ) -> (Box<[crate::ValType]>, Box<[crate::ValType]>) {
+        match bt {
+            wasmparser::BlockType::Empty => (Box::new([]), Box::new([])),
+            wasmparser::BlockType::Type(t) => (Box::new([]), Box::new([crate::val_type_of(t)])),
+            wasmparser::BlockType::FuncType(i) => match self.func_type(i) {
+                Some(f) => (f.params.clone(), f.results.clone()),
+                None => (Box::new([]), Box::new([])),
+            },
+        }
+    }
+
     /// Number of functions defined (not imported) by the module.
     pub fn num_defined_funcs(&self) -> u32 {
         self.bodies.len() as u32

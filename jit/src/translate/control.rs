@@ -59,14 +59,7 @@ impl Frame {
 impl FuncTranslator<'_, '_> {
     /// Parameter and result types of a block type.
     fn block_type(&self, bt: BlockType) -> (Box<[ValType]>, Box<[ValType]>) {
-        match bt {
-            BlockType::Empty => (Box::new([]), Box::new([])),
-            BlockType::Type(t) => (Box::new([]), Box::new([silo_loader::val_type_of(t)])),
-            BlockType::FuncType(i) => match self.env.info.func_type(i) {
-                Some(f) => (f.params.clone(), f.results.clone()),
-                None => (Box::new([]), Box::new([])),
-            },
-        }
+        self.env.info.block_type(bt)
     }
 
     /// A block with parameters of `types`.

@@ -131,26 +131,15 @@ pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExi
         else {
             return LoopExit::Stay;
         };
-        let store = (*cx).store;
-        let frame_end = fp.add(func.frame_size as usize);
-        (*store).exec.depth = (*cx).depth;
-        (*store).exec.top = frame_end.offset_from((*cx).slots_base) as usize;
-        (*store).call_depth.active = (*cx).depth as u64;
         let n = func.num_results as usize;
         let mut slots = vec![0u64; n.max(1)];
         slots[0] = fp as u64;
-        let vmctx = (&raw const (*inst).vmctx).cast_mut();
-        let result = compiler.call(entry, vmctx, vmctx, slots.as_mut_ptr());
-        if let Some(panic) = (*store).pending_panic.take() {
-            std::panic::resume_unwind(panic);
-        }
-        match result {
+        match run_native(fp, cx, compiler.as_ref(), entry, slots.as_mut_ptr()) {
             Ok(()) => {
                 std::ptr::copy_nonoverlapping(slots.as_ptr(), fp, n);
                 LoopExit::Returned
             }
-            Err(native) => {
-                let trap = native_trap(store, native);
+            Err(trap) => {
                 fail_under_stub(cx, trap);
                 LoopExit::Trapped
             }
@@ -196,25 +185,47 @@ pub(super) unsafe fn call_native(ip: *const Op, fp: *mut u64, cx: *mut Cx, def: 
             fail(ip, fp, cx, Trap::host("internal error: a native stub without native code"));
             return false;
         };
+        match run_native(fp, cx, compiler.as_ref(), func, fp) {
+            Ok(()) => true,
+            Err(trap) => {
+                fail_under_stub(cx, trap);
+                false
+            }
+        }
+    }
+}
+
+/// Runs native code `func` of the running instance from the current frame at `fp`, with
+/// `slots` as its slot array: the store's stacks and call count are left as this run has them,
+/// so that what native code calls in turn starts above them. A host panic under native code is
+/// resumed here; a trap comes back with its native frames.
+///
+/// # Safety
+/// `fp` and `cx` are the live frame and context of a run; `func` is native code of the running
+/// instance's module, compiled by `compiler`; `slots` is large enough for it.
+unsafe fn run_native(
+    fp: *mut u64,
+    cx: *mut Cx,
+    compiler: &dyn crate::vm::Compiler,
+    func: crate::vm::NativeFunc,
+    slots: *mut u64,
+) -> Result<(), Trap> {
+    // SAFETY: per the contract. Nothing borrowed from the store lives across the native call,
+    // which gets the store exclusively for its duration.
+    unsafe {
         let store = (*cx).store;
         let frame_end = fp.add((*(*cx).func).frame_size as usize);
         (*store).exec.depth = (*cx).depth;
         (*store).exec.top = frame_end.offset_from((*cx).slots_base) as usize;
-        // Native code counts on from the interpreter's calls (the stub's function counts as it
-        // is entered).
+        // Native code counts on from the interpreter's calls (the function counts as native code
+        // enters it).
         (*store).call_depth.active = (*cx).depth as u64;
-        let vmctx = (&raw const (*inst).vmctx).cast_mut();
-        let result = compiler.call(func, vmctx, vmctx, fp);
+        let vmctx = (&raw const (*(*cx).inst).vmctx).cast_mut();
+        let result = compiler.call(func, vmctx, vmctx, slots);
         if let Some(panic) = (*store).pending_panic.take() {
             std::panic::resume_unwind(panic);
         }
-        match result {
-            Ok(()) => true,
-            Err(native) => {
-                fail_under_stub(cx, native_trap(store, native));
-                false
-            }
-        }
+        result.map_err(|native| native_trap(store, native))
     }
 }
 

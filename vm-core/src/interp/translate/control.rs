@@ -24,14 +24,7 @@ pub(super) enum Cond {
 impl Translator<'_> {
     /// Parameter and result types of a block type.
     pub(super) fn block_type(&self, bt: BlockType) -> (Box<[ValType]>, Box<[ValType]>) {
-        match bt {
-            BlockType::Empty => (Box::new([]), Box::new([])),
-            BlockType::Type(t) => (Box::new([]), Box::new([silo_loader::val_type_of(t)])),
-            BlockType::FuncType(i) => match self.module.info.func_type(i) {
-                Some(f) => (f.params.clone(), f.results.clone()),
-                None => (Box::new([]), Box::new([])),
-            },
-        }
+        self.module.info.block_type(bt)
     }
 
     fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) -> &mut Ctrl {
