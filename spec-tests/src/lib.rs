@@ -31,6 +31,9 @@ pub enum Tier {
     Jit,
     /// Native code with fuel and interrupt checks compiled in. Held to `Jit`'s expected failures.
     JitMetered,
+    /// Native code in the small-reservation mode: memories reserve only their maximum and every
+    /// access is checked explicitly. Held to `Jit`'s expected failures.
+    JitChecked,
     /// Functions start in the interpreter and move to native code when hot (the default
     /// threshold, compiled in the background).
     Tiered,
@@ -48,6 +51,7 @@ impl Tier {
             Tier::InterpMetered => "interp-metered",
             Tier::Jit => "jit",
             Tier::JitMetered => "jit-metered",
+            Tier::JitChecked => "jit-checked",
             Tier::Tiered => "tiered",
             Tier::TieredEager => "tiered-eager",
         }
@@ -57,7 +61,7 @@ impl Tier {
     pub fn expected_name(self) -> &'static str {
         match self {
             Tier::Interp | Tier::InterpLoop | Tier::InterpMetered => "interp",
-            Tier::Jit | Tier::JitMetered => "jit",
+            Tier::Jit | Tier::JitMetered | Tier::JitChecked => "jit",
             Tier::Tiered | Tier::TieredEager => "tiered",
         }
     }
@@ -66,7 +70,10 @@ impl Tier {
     /// platform).
     pub fn engine(self) -> Result<Engine, String> {
         let mut config = Config::new();
-        if matches!(self, Tier::Jit | Tier::JitMetered | Tier::Tiered | Tier::TieredEager) {
+        if matches!(
+            self,
+            Tier::Jit | Tier::JitMetered | Tier::JitChecked | Tier::Tiered | Tier::TieredEager
+        ) {
             config.compiler(silo_jit::cranelift()?);
         }
         match self {
@@ -81,6 +88,7 @@ impl Tier {
             Tier::JitMetered => {
                 config.strategy(Strategy::Jit).consume_fuel(true).interruptible(true)
             }
+            Tier::JitChecked => config.strategy(Strategy::Jit).guard_memories(false),
             Tier::Tiered => config.strategy(Strategy::Tiered),
             Tier::TieredEager => {
                 config.strategy(Strategy::Tiered).tier_up_after(1).background_compilation(false)
@@ -97,6 +105,7 @@ impl Tier {
             "interp-metered" => Some(Tier::InterpMetered),
             "jit" => Some(Tier::Jit),
             "jit-metered" => Some(Tier::JitMetered),
+            "jit-checked" => Some(Tier::JitChecked),
             "tiered" => Some(Tier::Tiered),
             "tiered-eager" => Some(Tier::TieredEager),
             _ => None,

@@ -102,6 +102,11 @@ fn jit_with_fuel_and_interrupt_checks() {
 }
 
 #[test]
+fn jit_with_explicit_bounds_checks() {
+    check(Tier::JitChecked);
+}
+
+#[test]
 fn tiered() {
     check(Tier::Tiered);
 }
