@@ -192,7 +192,7 @@ impl NativeModule for JitModule {
                         env.native[d as usize].load(std::sync::atomic::Ordering::Acquire) as usize
                     })
                 };
-                inner.compile_into(isa, env, def, None, &lookup, false, &mut ctx)
+                inner.compile_guarded(isa, env, def, None, &lookup, false, &mut ctx)
             };
             if let Ok(func) = &result {
                 known.insert(def, func.code as usize);
@@ -226,7 +226,7 @@ impl JitModule {
         let mut ctx = std::mem::replace(&mut inner.ctx, Context::new());
         let known =
             |d: u32| env.native[d as usize].load(std::sync::atomic::Ordering::Acquire) as usize;
-        let result = inner.compile_into(isa, env, def, loop_entry, &known, true, &mut ctx);
+        let result = inner.compile_guarded(isa, env, def, loop_entry, &known, true, &mut ctx);
         ctx.clear();
         inner.ctx = ctx;
         result
@@ -234,6 +234,35 @@ impl JitModule {
 }
 
 impl Inner {
+    /// `compile_into`, with a panic in the translator or in Cranelift (a bug) turned into an
+    /// error: the function then stays in the interpreter, or its call traps, and the host and
+    /// the compiler thread go on.
+    #[allow(clippy::too_many_arguments)]
+    fn compile_guarded(
+        &mut self,
+        isa: &dyn TargetIsa,
+        env: &ModuleEnv<'_>,
+        def: u32,
+        loop_entry: Option<u32>,
+        known: &dyn Fn(u32) -> usize,
+        finalize: bool,
+        ctx: &mut Context,
+    ) -> Result<NativeFunc, String> {
+        let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.compile_into(isa, env, def, loop_entry, known, finalize, ctx)
+        }));
+        compiled.unwrap_or_else(|panic| {
+            self.fctx = FunctionBuilderContext::new();
+            *ctx = Context::new();
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(format!("internal error: the compiler panicked: {what}"))
+        })
+    }
+
     /// Compiles function `def` (or its entry at a loop) into code memory. `known` gives the
     /// native address of functions that have one (0 if none); `finalize` makes the code
     /// executable now.
@@ -257,17 +286,9 @@ impl Inner {
             None => Some(self.code().declare_func_in_func(id, &mut ctx.func)),
             Some(_) => None,
         };
-        let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let calls = translate::Calls { self_ref, known };
-            translate::translate(env, isa, def, loop_entry, calls, &mut ctx.func, &mut self.fctx)
-        }));
-        let thunks = match translated {
-            Ok(result) => result?,
-            Err(_) => {
-                self.fctx = FunctionBuilderContext::new();
-                return Err("internal error: the translator panicked".into());
-            }
-        };
+        let calls = translate::Calls { self_ref, known };
+        let thunks =
+            translate::translate(env, isa, def, loop_entry, calls, &mut ctx.func, &mut self.fctx)?;
         // The call sites without native code go to their signature's thunk.
         for site in thunks {
             let at = self.glue(isa, Glue::Thunk(site.signature, site.kind))?;

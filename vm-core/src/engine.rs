@@ -302,7 +302,10 @@ impl EngineInner {
                     // Ends when the engine (the only sender) is dropped.
                     while let Ok((module, job)) = rx.recv() {
                         if let Some(module) = module.upgrade() {
-                            module.run_job(job);
+                            // A bug in a compiler must not stop tiering for the whole engine:
+                            // the function just stays in the interpreter.
+                            let run = std::panic::AssertUnwindSafe(|| module.run_job(job));
+                            let _ = std::panic::catch_unwind(run);
                         }
                     }
                 });
