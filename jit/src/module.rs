@@ -18,6 +18,8 @@ use cranelift_module::{FuncId, Module};
 use silo_core::vm::{ModuleEnv, NativeFunc, NativeModule};
 
 use crate::runtime::registry::{self, Code, FuncInfo};
+mod batch;
+
 use crate::thunk::{self, ThunkKind};
 use crate::{trampoline, translate};
 
@@ -129,6 +131,20 @@ impl Inner {
 
     /// The glue `key`, compiled on first use.
     fn glue(&mut self, isa: &dyn TargetIsa, key: Glue) -> Result<usize, String> {
+        self.glue_with(isa, key, None)
+    }
+
+    /// The glue `key`, compiled as the function `id` declared for it.
+    fn glue_as(&mut self, isa: &dyn TargetIsa, key: Glue, id: FuncId) -> Result<usize, String> {
+        self.glue_with(isa, key, Some(id))
+    }
+
+    fn glue_with(
+        &mut self,
+        isa: &dyn TargetIsa,
+        key: Glue,
+        id: Option<FuncId>,
+    ) -> Result<usize, String> {
         if let Some(&at) = self.glue.get(&key) {
             return Ok(at);
         }
@@ -141,9 +157,11 @@ impl Inner {
             Glue::Trampoline(sig) => trampoline::build(isa, sig, &mut ctx.func, &mut self.fctx),
             Glue::Thunk(sig, kind) => thunk::build(isa, sig, *kind, &mut ctx.func, &mut self.fctx),
         }
-        let defined = self
-            .declare(&ctx.func.signature.clone())
-            .and_then(|id| self.define(&mut ctx, id, true));
+        let id = match id {
+            Some(id) => Ok(id),
+            None => self.declare(&ctx.func.signature.clone()),
+        };
+        let defined = id.and_then(|id| self.define(&mut ctx, id, true));
         self.glue_ctx = ctx;
         let defined = defined?;
         let (start, end) = (defined.start, defined.start + defined.size);
@@ -177,34 +195,7 @@ impl NativeModule for JitModule {
     }
 
     fn compile_batch(&self, env: &ModuleEnv<'_>, defs: &[u32]) -> Vec<Result<NativeFunc, String>> {
-        let isa = &*self.isa;
-        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let inner = &mut *guard;
-        let mut ctx = std::mem::replace(&mut inner.ctx, Context::new());
-        // Functions of the batch are called directly as soon as they have an address; all of it
-        // is made executable once, at the end, so that functions share pages.
-        let mut known = std::collections::HashMap::new();
-        let mut results = Vec::with_capacity(defs.len());
-        for &def in defs {
-            let result = {
-                let lookup = |d: u32| {
-                    known.get(&d).copied().unwrap_or_else(|| {
-                        env.native[d as usize].load(std::sync::atomic::Ordering::Acquire) as usize
-                    })
-                };
-                inner.compile_guarded(isa, env, def, None, &lookup, false, &mut ctx)
-            };
-            if let Ok(func) = &result {
-                known.insert(def, func.code as usize);
-            }
-            ctx.clear();
-            results.push(result);
-        }
-        inner.ctx = ctx;
-        if let Err(e) = inner.finalize() {
-            return defs.iter().map(|_| Err(e.clone())).collect();
-        }
-        results
+        self.compile_parallel(env, defs)
     }
 
     fn code_size(&self) -> usize {
@@ -226,7 +217,7 @@ impl JitModule {
         let mut ctx = std::mem::replace(&mut inner.ctx, Context::new());
         let known =
             |d: u32| env.native[d as usize].load(std::sync::atomic::Ordering::Acquire) as usize;
-        let result = inner.compile_guarded(isa, env, def, loop_entry, &known, true, &mut ctx);
+        let result = inner.compile_guarded(isa, env, def, loop_entry, &known, &mut ctx);
         ctx.clear();
         inner.ctx = ctx;
         result
@@ -237,7 +228,6 @@ impl Inner {
     /// `compile_into`, with a panic in the translator or in Cranelift (a bug) turned into an
     /// error: the function then stays in the interpreter, or its call traps, and the host and
     /// the compiler thread go on.
-    #[allow(clippy::too_many_arguments)]
     fn compile_guarded(
         &mut self,
         isa: &dyn TargetIsa,
@@ -245,11 +235,10 @@ impl Inner {
         def: u32,
         loop_entry: Option<u32>,
         known: &dyn Fn(u32) -> usize,
-        finalize: bool,
         ctx: &mut Context,
     ) -> Result<NativeFunc, String> {
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.compile_into(isa, env, def, loop_entry, known, finalize, ctx)
+            self.compile_into(isa, env, def, loop_entry, known, ctx)
         }));
         compiled.unwrap_or_else(|panic| {
             self.fctx = FunctionBuilderContext::new();
@@ -263,10 +252,8 @@ impl Inner {
         })
     }
 
-    /// Compiles function `def` (or its entry at a loop) into code memory. `known` gives the
-    /// native address of functions that have one (0 if none); `finalize` makes the code
-    /// executable now.
-    #[allow(clippy::too_many_arguments)]
+    /// Compiles function `def` (or its entry at a loop) into code memory and makes it
+    /// executable. `known` gives the native address of functions that have one (0 if none).
     fn compile_into(
         &mut self,
         isa: &dyn TargetIsa,
@@ -274,7 +261,6 @@ impl Inner {
         def: u32,
         loop_entry: Option<u32>,
         known: &dyn Fn(u32) -> usize,
-        finalize: bool,
         ctx: &mut Context,
     ) -> Result<NativeFunc, String> {
         ctx.clear();
@@ -286,7 +272,7 @@ impl Inner {
             None => Some(self.code().declare_func_in_func(id, &mut ctx.func)),
             Some(_) => None,
         };
-        let calls = translate::Calls { self_ref, known };
+        let calls = translate::Calls { self_ref, known, batch: &|_| None };
         let thunks =
             translate::translate(env, isa, def, loop_entry, calls, &mut ctx.func, &mut self.fctx)?;
         // The call sites without native code go to their signature's thunk.
@@ -295,26 +281,58 @@ impl Inner {
             ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
         }
         let sig = ctx.func.signature.clone();
-        let defined = self.define(ctx, id, finalize)?;
-        let info = env.info;
-        let func_index = info.num_imported.funcs + def;
-        let func_info = FuncInfo {
-            func_index,
-            func_name: info.func_name(func_index).map(str::to_string),
-            module_name: info.names.module.clone(),
-            body_offset: info.body(def).map_or(0, |(_, offset)| offset as u32),
-            traps: defined.traps,
-            srclocs: defined.srclocs,
-        };
-        let (start, end) = (defined.start, defined.start + defined.size);
-        if disasm_wanted() {
-            eprintln!("^ wasm function {func_index}, at {start:#x}..{end:#x}\n");
-        }
-        registry::register(start, end, Code::Func(Arc::new(func_info)));
-        self.registered.push(start);
+        let defined = self.define(ctx, id, true)?;
+        let start = defined.start;
+        register_function(self, env, def, start, defined.size, defined.traps, defined.srclocs);
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
         Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
     }
+}
+
+/// Makes `id` (declared in the module's code memory with `signature`) callable from `func`,
+/// by a direct call when `colocated` (the same code region: a function calling itself).
+fn import_function(
+    func: &mut ir::Function,
+    id: FuncId,
+    signature: Signature,
+    colocated: bool,
+) -> ir::FuncRef {
+    let signature = func.import_signature(signature);
+    let name = func.declare_imported_user_function(ir::UserExternalName::new(0, id.as_u32()));
+    func.import_function(ir::ExtFuncData {
+        name: ir::ExternalName::user(name),
+        signature,
+        colocated,
+        patchable: false,
+    })
+}
+
+/// Records compiled function `def`, at `start`, for the trap handler and backtraces.
+fn register_function(
+    inner: &mut Inner,
+    env: &ModuleEnv<'_>,
+    def: u32,
+    start: usize,
+    size: usize,
+    traps: Box<[(u32, ir::TrapCode)]>,
+    srclocs: Box<[(u32, u32, u32)]>,
+) {
+    let info = env.info;
+    let func_index = info.num_imported.funcs + def;
+    let func_info = FuncInfo {
+        func_index,
+        func_name: info.func_name(func_index).map(str::to_string),
+        module_name: info.names.module.clone(),
+        body_offset: info.body(def).map_or(0, |(_, offset)| offset as u32),
+        traps,
+        srclocs,
+    };
+    let end = start + size;
+    if disasm_wanted() {
+        eprintln!("^ wasm function {func_index}, at {start:#x}..{end:#x}\n");
+    }
+    registry::register(start, end, Code::Func(Arc::new(func_info)));
+    inner.registered.push(start);
 }
 
 /// Whether `SILO_JIT_DISASM` asks for each function's IR and machine code on stderr (for

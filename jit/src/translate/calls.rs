@@ -136,7 +136,21 @@ impl FuncTranslator<'_, '_> {
             let mut native_args = vec![vmctx, vmctx];
             native_args.extend_from_slice(&call_args);
             let known = (self.calls.known)(def);
-            match self.calls.self_ref.filter(|_| def == self.def) {
+            let in_batch = (self.calls.batch)(def).filter(|_| def != self.def);
+            let direct = self.calls.self_ref.filter(|_| def == self.def).or_else(|| {
+                in_batch.map(|id| {
+                    let name = self.b.func.declare_imported_user_function(
+                        cranelift_codegen::ir::UserExternalName::new(0, id),
+                    );
+                    self.b.import_function(cranelift_codegen::ir::ExtFuncData {
+                        name: cranelift_codegen::ir::ExternalName::user(name),
+                        signature: sig,
+                        colocated: false,
+                        patchable: false,
+                    })
+                })
+            });
+            match direct {
                 Some(me) if tail => {
                     self.count_return();
                     self.b.ins().return_call(me, &native_args);

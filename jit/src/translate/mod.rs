@@ -172,6 +172,9 @@ pub(crate) struct Calls<'a> {
     pub self_ref: Option<ir::FuncRef>,
     /// The native address of a defined function that has one already, or 0.
     pub known: &'a dyn Fn(u32) -> usize,
+    /// The code-memory id of a defined function compiled in the same batch, if it is: called
+    /// directly, its address filled in when the batch is placed.
+    pub batch: &'a dyn Fn(u32) -> Option<u32>,
 }
 
 /// Translates defined function `def` of the module into `func`, whose signature is set: the

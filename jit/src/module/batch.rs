@@ -1,0 +1,263 @@
+//! Compiling a batch of functions (the `Jit` strategy's whole module) on every core.
+//!
+//! Every function of the batch is declared first, so that each can call any other directly by
+//! its id (cranelift-jit patches the addresses in when the batch is finalized), and so can the
+//! call thunks a function needs, declared for every signature of the module. Then worker threads
+//! translate and compile functions to machine code, each with its own contexts, while only the
+//! placing of the code in memory, the thunks actually used, and the one finalize that makes the
+//! batch executable are done under the module's lock, in order.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cranelift_codegen::Context;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{self, InstBuilder, Signature, UserFuncName};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_module::{FuncId, Module, ModuleReloc};
+use silo_core::vm::{ModuleEnv, NativeFunc};
+
+use super::{Glue, Inner, JitModule, disasm_wanted, import_function, register_function};
+use crate::thunk::ThunkKind;
+use crate::translate;
+
+/// Batches of fewer functions are compiled on the calling thread.
+const SMALL_BATCH: usize = 16;
+
+/// Where a call thunk is: compiled already, or declared for this batch.
+#[derive(Clone, Copy)]
+enum Thunk {
+    At(usize),
+    Declared(FuncId),
+}
+
+/// A function compiled to machine code, not yet in code memory.
+struct Compiled {
+    id: FuncId,
+    bytes: Vec<u8>,
+    alignment: u64,
+    relocs: Vec<ModuleReloc>,
+    traps: Box<[(u32, ir::TrapCode)]>,
+    srclocs: Box<[(u32, u32, u32)]>,
+    signature: Signature,
+    /// The declared thunks it refers to.
+    thunks: Vec<Glue>,
+}
+
+impl JitModule {
+    /// Compiles `defs` on the machine's cores, as one batch.
+    pub(super) fn compile_parallel(
+        &self,
+        env: &ModuleEnv<'_>,
+        defs: &[u32],
+    ) -> Vec<Result<NativeFunc, String>> {
+        let isa = &*self.isa;
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = &mut *guard;
+        let mut ids = HashMap::new();
+        let mut early: HashMap<u32, String> = HashMap::new();
+        for &def in defs {
+            match translate::signature(env, def, None).and_then(|sig| inner.declare(&sig)) {
+                Ok(id) => {
+                    ids.insert(def, id);
+                }
+                Err(e) => {
+                    early.insert(def, e);
+                }
+            }
+        }
+        let thunks = match declare_thunks(inner, env) {
+            Ok(thunks) => thunks,
+            Err(e) => return defs.iter().map(|_| Err(e.clone())).collect(),
+        };
+
+        // Machine code, on every core.
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<Result<Compiled, String>>>> =
+            defs.iter().map(|_| Mutex::new(None)).collect();
+        // A small batch is not worth starting threads for.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = if defs.len() < SMALL_BATCH { 1 } else { cores.min(defs.len()) };
+        let work = || {
+            let mut ctx = Context::new();
+            let mut fctx = FunctionBuilderContext::new();
+            while let Some(&def) = defs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let Some(&id) = ids.get(&def) else { continue };
+                let job = std::panic::AssertUnwindSafe(|| {
+                    compile_one(isa, env, def, id, &ids, &thunks, &mut ctx, &mut fctx)
+                });
+                let result = std::panic::catch_unwind(job).unwrap_or_else(|_| {
+                    ctx = Context::new();
+                    fctx = FunctionBuilderContext::new();
+                    Err("internal error: the compiler panicked".into())
+                });
+                ctx.clear();
+                let i = defs.iter().position(|&d| d == def).expect("a batch member");
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            }
+        };
+        if workers == 1 {
+            work();
+        } else {
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(work);
+                }
+            });
+        }
+
+        // Into code memory, in order, with the thunks they use.
+        let compiled: Vec<Result<Compiled, String>> = defs
+            .iter()
+            .zip(slots)
+            .map(|(def, slot)| match early.remove(def) {
+                Some(e) => Err(e),
+                None => slot
+                    .into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .unwrap_or_else(|| Err("not compiled".into())),
+            })
+            .collect();
+        let mut needed: Vec<Glue> = Vec::new();
+        for c in compiled.iter().flatten() {
+            for glue in &c.thunks {
+                if !needed.contains(glue) {
+                    needed.push(glue.clone());
+                }
+            }
+        }
+        for glue in needed {
+            if let Some(Thunk::Declared(id)) = thunk_of(&thunks, &glue)
+                && let Err(e) = inner.glue_as(isa, glue, id)
+            {
+                return defs.iter().map(|_| Err(e.clone())).collect();
+            }
+        }
+        let placed: Vec<Result<Compiled, String>> = compiled
+            .into_iter()
+            .map(|c| {
+                let c = c?;
+                inner
+                    .code()
+                    .define_function_bytes(c.id, c.alignment, &c.bytes, &c.relocs)
+                    .map_err(|e| e.to_string())?;
+                Ok(c)
+            })
+            .collect();
+        if let Err(e) = inner.finalize() {
+            return defs.iter().map(|_| Err(e.clone())).collect();
+        }
+        defs.iter()
+            .zip(placed)
+            .map(|(&def, c)| {
+                let c = c?;
+                let start = inner.code().get_finalized_function(c.id) as usize;
+                inner.bytes += c.bytes.len();
+                register_function(inner, env, def, start, c.bytes.len(), c.traps, c.srclocs);
+                let array_entry = inner.glue(isa, Glue::Trampoline(c.signature))?;
+                Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
+            })
+            .collect()
+    }
+}
+
+/// The call thunk of every function signature of the module (either kind): compiled already, or
+/// declared now, to be compiled if a function of the batch uses it.
+fn declare_thunks(inner: &mut Inner, env: &ModuleEnv<'_>) -> Result<HashMap<Glue, Thunk>, String> {
+    let mut thunks = HashMap::new();
+    for index in 0..env.info.types.len() as u32 {
+        let Some(ty) = env.info.func_type(index) else { continue };
+        let Ok(sig) = translate::wasm_signature(ty) else { continue };
+        for kind in [ThunkKind::Call, ThunkKind::TailCall] {
+            let glue = Glue::Thunk(sig.clone(), kind);
+            if thunks.contains_key(&glue) {
+                continue;
+            }
+            let thunk = match inner.glue.get(&glue) {
+                Some(&at) => Thunk::At(at),
+                None => Thunk::Declared(inner.declare(&sig)?),
+            };
+            thunks.insert(glue, thunk);
+        }
+    }
+    Ok(thunks)
+}
+
+fn thunk_of(thunks: &HashMap<Glue, Thunk>, glue: &Glue) -> Option<Thunk> {
+    thunks.get(glue).copied()
+}
+
+/// Translates and compiles one function of the batch to machine code.
+#[allow(clippy::too_many_arguments)]
+fn compile_one(
+    isa: &dyn TargetIsa,
+    env: &ModuleEnv<'_>,
+    def: u32,
+    id: FuncId,
+    ids: &HashMap<u32, FuncId>,
+    thunks: &HashMap<Glue, Thunk>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<Compiled, String> {
+    ctx.clear();
+    let signature = translate::signature(env, def, None)?;
+    ctx.func = ir::Function::with_name_signature(UserFuncName::user(0, def), signature.clone());
+    let self_ref = Some(import_function(&mut ctx.func, id, signature.clone(), true));
+    let known = |d: u32| env.native[d as usize].load(Ordering::Acquire) as usize;
+    let batch = |d: u32| ids.get(&d).map(|id| id.as_u32());
+    let calls = translate::Calls { self_ref, known: &known, batch: &batch };
+    let sites = translate::translate(env, isa, def, None, calls, &mut ctx.func, fctx)?;
+    let mut used = Vec::new();
+    for site in sites {
+        let glue = Glue::Thunk(site.signature.clone(), site.kind);
+        match thunk_of(thunks, &glue) {
+            Some(Thunk::At(at)) => {
+                ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
+            }
+            Some(Thunk::Declared(thunk)) => {
+                let r = import_function(&mut ctx.func, thunk, site.signature, false);
+                ctx.func.replace(site.inst).func_addr(ir::types::I64, r);
+                used.push(glue);
+            }
+            None => return Err("internal error: a call of a signature the module lacks".into()),
+        }
+    }
+    ctx.set_disasm(disasm_wanted());
+    let failed = ctx.compile(isa, &mut ControlPlane::default()).err().map(|e| e.inner);
+    if let Some(e) = failed {
+        return Err(format!(
+            "cranelift: {}",
+            cranelift_codegen::print_errors::pretty_error(&ctx.func, e)
+        ));
+    }
+    let code = ctx.compiled_code().expect("just compiled");
+    if let Some(text) = code.vcode.as_ref().filter(|_| disasm_wanted()) {
+        eprintln!("{}\n{text}", ctx.func.display());
+    }
+    let alignment = (code.buffer.alignment as u64)
+        .max(isa.function_alignment().minimum as u64)
+        .max(isa.symbol_alignment());
+    Ok(Compiled {
+        id,
+        bytes: code.code_buffer().to_vec(),
+        alignment,
+        relocs: code
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+            .collect(),
+        traps: code.buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
+        srclocs: code
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|s| !s.loc.is_default())
+            .map(|s| (s.start, s.end, s.loc.bits()))
+            .collect(),
+        signature,
+        thunks: used,
+    })
+}
