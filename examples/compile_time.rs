@@ -2,7 +2,7 @@
 //! fresh engine each repetition, `Module::new` (decode and validate; the interpreter translates
 //! functions lazily, so this is all a program pays before it starts), `Module::translate_all`
 //! (translating every function to interpreter code up front), and the same on a `Jit` engine
-//! (compiling every function to native code with Cranelift, on one thread).
+//! (compiling every function to native code with Cranelift, on every core).
 //!
 //! `cargo run --release --example compile_time -- FILE [REPS]` prints one line per repetition,
 //! `bytes=N new_s=SECONDS translate_s=SECONDS jit_s=SECONDS`, for `bench/run` to read.

@@ -88,7 +88,7 @@ def silo_rows(big, reps):
     translate = Row("silo", "translate_all", "translate every function to interpreter code (after Module::new)")
     total = Row("silo", "new + translate_all", "decode + validate + translate everything")
     jit = Row("silo-jit", "new + translate_all (Jit)",
-              "decode + validate + compile every function with Cranelift, on one thread")
+              "decode + validate + compile every function with Cranelift, on all cores")
     err = cargo.build_examples(["compile_time"])
     if err:
         for r in (new, translate, total, jit):
