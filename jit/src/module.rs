@@ -243,12 +243,7 @@ impl Inner {
         compiled.unwrap_or_else(|panic| {
             self.fctx = FunctionBuilderContext::new();
             *ctx = Context::new();
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            Err(format!("internal error: the compiler panicked: {what}"))
+            Err(compiler_panicked(&*panic))
         })
     }
 
@@ -287,6 +282,16 @@ impl Inner {
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
         Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
     }
+}
+
+/// The error for a panic while compiling (a bug in the translator or in Cranelift).
+fn compiler_panicked(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    format!("internal error: the compiler panicked: {what}")
 }
 
 /// Makes `id` (declared in the module's code memory with `signature`) callable from `func`,

@@ -19,7 +19,9 @@ use cranelift_frontend::FunctionBuilderContext;
 use cranelift_module::{FuncId, Module, ModuleReloc};
 use silo_core::vm::{ModuleEnv, NativeFunc};
 
-use super::{Glue, Inner, JitModule, disasm_wanted, import_function, register_function};
+use super::{
+    Glue, Inner, JitModule, compiler_panicked, disasm_wanted, import_function, register_function,
+};
 use crate::thunk::ThunkKind;
 use crate::translate;
 
@@ -88,10 +90,10 @@ impl JitModule {
                 let job = std::panic::AssertUnwindSafe(|| {
                     compile_one(isa, env, def, id, &ids, &thunks, &mut ctx, &mut fctx)
                 });
-                let result = std::panic::catch_unwind(job).unwrap_or_else(|_| {
+                let result = std::panic::catch_unwind(job).unwrap_or_else(|panic| {
                     ctx = Context::new();
                     fctx = FunctionBuilderContext::new();
-                    Err("internal error: the compiler panicked".into())
+                    Err(compiler_panicked(&*panic))
                 });
                 ctx.clear();
                 let i = defs.iter().position(|&d| d == def).expect("a batch member");
