@@ -84,10 +84,10 @@ impl Inner {
         self.code().declare_anonymous_function(sig).map_err(|e| e.to_string())
     }
 
-    /// Compiles the function in `ctx` into code memory, and with `finalize` makes it (and all
-    /// defined before) executable; returns where it is and its trap and source tables. `ctx` is
-    /// cleared either way.
-    fn define(&mut self, ctx: &mut Context, id: FuncId, finalize: bool) -> Result<Defined, String> {
+    /// Compiles the function in `ctx` into code memory and makes it (and all defined before)
+    /// executable; returns where it is and its trap and source tables. `ctx` is cleared either
+    /// way.
+    fn define(&mut self, ctx: &mut Context, id: FuncId) -> Result<Defined, String> {
         ctx.set_disasm(disasm_wanted());
         let result =
             self.code().define_function_with_control_plane(id, ctx, &mut ControlPlane::default());
@@ -115,9 +115,7 @@ impl Inner {
             .map(|s| (s.start, s.end, s.loc.bits()))
             .collect();
         ctx.clear();
-        if finalize {
-            self.finalize()?;
-        }
+        self.finalize()?;
         let target = cranelift_module::ModuleRelocTarget::user(0, id.as_u32());
         let start = self.code().get_address(&target) as usize;
         self.bytes += size;
@@ -161,7 +159,7 @@ impl Inner {
             Some(id) => Ok(id),
             None => self.declare(&ctx.func.signature.clone()),
         };
-        let defined = id.and_then(|id| self.define(&mut ctx, id, true));
+        let defined = id.and_then(|id| self.define(&mut ctx, id));
         self.glue_ctx = ctx;
         let defined = defined?;
         let (start, end) = (defined.start, defined.start + defined.size);
@@ -276,7 +274,7 @@ impl Inner {
             ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
         }
         let sig = ctx.func.signature.clone();
-        let defined = self.define(ctx, id, true)?;
+        let defined = self.define(ctx, id)?;
         let start = defined.start;
         register_function(self, env, def, start, defined.size, defined.traps, defined.srclocs);
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
@@ -303,13 +301,7 @@ fn import_function(
     colocated: bool,
 ) -> ir::FuncRef {
     let signature = func.import_signature(signature);
-    let name = func.declare_imported_user_function(ir::UserExternalName::new(0, id.as_u32()));
-    func.import_function(ir::ExtFuncData {
-        name: ir::ExternalName::user(name),
-        signature,
-        colocated,
-        patchable: false,
-    })
+    translate::import_code(func, id.as_u32(), signature, colocated)
 }
 
 /// Records compiled function `def`, at `start`, for the trap handler and backtraces.

@@ -13,13 +13,13 @@
 //! only a callee that has no native code at all (a host function) is called through the array.
 
 use cranelift_codegen::ir::{
-    self, AbiParam, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind, types,
+    self, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind, types,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use silo_core::vm::{AbiType, Builtin, TrapKind, offsets};
+use silo_core::vm::{Builtin, TrapKind, offsets};
 
-use crate::translate::trap;
+use crate::translate::{builtin_signature, trap};
 
 /// Which thunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,17 +36,7 @@ fn call_builtin(
     builtin: Builtin,
     args: &[ir::Value],
 ) -> Vec<ir::Value> {
-    let (params, results) = builtin.signature();
-    let abi = |t: &AbiType| {
-        AbiParam::new(match t {
-            AbiType::I32 => types::I32,
-            AbiType::I64 | AbiType::Ptr => types::I64,
-        })
-    };
-    let mut sig = Signature::new(isa.default_call_conv());
-    sig.params.extend(params.iter().map(abi));
-    sig.returns.extend(results.iter().map(abi));
-    let sig = b.import_signature(sig);
+    let sig = b.import_signature(builtin_signature(isa, builtin));
     let flags = MemFlagsData::trusted().with_readonly();
     let table = b.ins().load(types::I64, flags, vmctx, offsets::VMCTX_BUILTINS);
     let target = b.ins().load(types::I64, flags, table, builtin.offset());

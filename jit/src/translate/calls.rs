@@ -10,11 +10,19 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, SigRef, Value, types};
-use silo_core::FuncType;
 use silo_core::vm::{Builtin, TrapKind, offsets};
 
 use super::{FuncTranslator, ThunkSite, args, ir_type, readonly, readonly_here, trap};
 use crate::thunk::ThunkKind;
+
+/// What a native call calls.
+#[derive(Clone, Copy)]
+enum Callee {
+    /// A function of the module's code memory, by reference.
+    Func(cranelift_codegen::ir::FuncRef),
+    /// Code at an address.
+    Code(Value),
+}
 
 /// How a call finds the callee's `FuncEntity` when it needs it (only on the slot-array path).
 #[derive(Clone, Copy)]
@@ -137,59 +145,27 @@ impl FuncTranslator<'_, '_> {
             native_args.extend_from_slice(&call_args);
             let known = (self.calls.known)(def);
             let in_batch = (self.calls.batch)(def).filter(|_| def != self.def);
-            let direct = self.calls.self_ref.filter(|_| def == self.def).or_else(|| {
-                in_batch.map(|id| {
-                    let name = self.b.func.declare_imported_user_function(
-                        cranelift_codegen::ir::UserExternalName::new(0, id),
-                    );
-                    self.b.import_function(cranelift_codegen::ir::ExtFuncData {
-                        name: cranelift_codegen::ir::ExternalName::user(name),
-                        signature: sig,
-                        colocated: false,
-                        patchable: false,
-                    })
-                })
-            });
-            match direct {
-                Some(me) if tail => {
-                    self.count_return();
-                    self.b.ins().return_call(me, &native_args);
-                    self.reachable = false;
+            let direct = self
+                .calls
+                .self_ref
+                .filter(|_| def == self.def)
+                .or_else(|| in_batch.map(|id| super::import_code(self.b.func, id, sig, false)));
+            match (direct, known) {
+                (Some(f), _) => self.emit_native_call(Callee::Func(f), sig, &native_args, tail),
+                (None, code) if code != 0 => {
+                    let code = self.b.ins().iconst(types::I64, code as i64);
+                    self.emit_native_call(Callee::Code(code), sig, &native_args, tail);
                 }
-                Some(me) => {
-                    let inst = self.b.ins().call(me, &native_args);
-                    let results = self.b.inst_results(inst).to_vec();
-                    self.stack.extend(results);
-                }
-                None if known != 0 => {
-                    let code = self.b.ins().iconst(types::I64, known as i64);
-                    if tail {
-                        self.count_return();
-                        self.b.ins().return_call_indirect(sig, code, &native_args);
-                        self.reachable = false;
-                    } else {
-                        let inst = self.b.ins().call_indirect(sig, code, &native_args);
-                        let results = self.b.inst_results(inst).to_vec();
-                        self.stack.extend(results);
-                    }
-                }
-                None => {
+                (None, _) => {
                     let table = self.load_ptr(self.vmctx, offsets::VMCTX_NATIVE, readonly());
                     let code = self.load_ptr(table, def as i32 * 8, MemFlagsData::trusted());
-                    self.emit_call(
-                        code,
-                        vmctx,
-                        Entity::Index(func_index),
-                        sig,
-                        &ty,
-                        &call_args,
-                        tail,
-                    );
+                    let entity = Entity::Index(func_index);
+                    self.emit_call(code, vmctx, entity, sig, &call_args, tail);
                 }
             }
         } else {
             let entity = self.index_space_entry(offsets::VMCTX_FUNCS, func_index);
-            self.call_entity(entity, sig, &ty, &call_args, tail);
+            self.call_entity(entity, sig, &call_args, tail);
         }
         Ok(())
     }
@@ -248,7 +224,7 @@ impl FuncTranslator<'_, '_> {
 
         self.b.switch_to_block(found);
         self.b.seal_block(found);
-        self.call_entity(func, sig, &ty, &call_args, tail);
+        self.call_entity(func, sig, &call_args, tail);
         Ok(())
     }
 
@@ -259,23 +235,16 @@ impl FuncTranslator<'_, '_> {
         let func = self.pop();
         let call_args = self.pop_n(ty.params.len());
         self.b.ins().trapz(func, trap(TrapKind::NullFunctionReference));
-        self.call_entity(func, sig, &ty, &call_args, tail);
+        self.call_entity(func, sig, &call_args, tail);
         Ok(())
     }
 
     /// Calls the function whose `FuncEntity` is `entity`.
-    fn call_entity(
-        &mut self,
-        entity: Value,
-        sig: SigRef,
-        ty: &FuncType,
-        call_args: &[Value],
-        tail: bool,
-    ) {
+    fn call_entity(&mut self, entity: Value, sig: SigRef, call_args: &[Value], tail: bool) {
         let code =
             self.b.ins().load(types::I64, MemFlagsData::trusted(), entity, offsets::FUNC_CODE);
         let vmctx = self.b.ins().load(types::I64, readonly(), entity, offsets::FUNC_VMCTX);
-        self.emit_call(code, vmctx, Entity::Value(entity), sig, ty, call_args, tail);
+        self.emit_call(code, vmctx, Entity::Value(entity), sig, call_args, tail);
     }
 
     /// A call of native `code` (with `callee_vmctx`), or when `code` is null of the thunk of the
@@ -288,7 +257,6 @@ impl FuncTranslator<'_, '_> {
         callee_vmctx: Value,
         entity: Entity,
         sig: SigRef,
-        _ty: &FuncType,
         call_args: &[Value],
         tail: bool,
     ) {
@@ -296,10 +264,6 @@ impl FuncTranslator<'_, '_> {
         let call = self.b.create_block();
         let target = self.b.append_block_param(call, types::I64);
         let first = self.b.append_block_param(call, types::I64);
-        if tail {
-            // The callee takes this call's place.
-            self.count_return();
-        }
         self.b.ins().brif(code, call, &args(&[code, callee_vmctx]), cold, &[]);
 
         self.b.switch_to_block(cold);
@@ -325,11 +289,26 @@ impl FuncTranslator<'_, '_> {
         self.b.seal_block(call);
         let mut native_args = vec![first, self.vmctx];
         native_args.extend_from_slice(call_args);
+        self.emit_native_call(Callee::Code(target), sig, &native_args, tail);
+    }
+
+    /// The call itself, in the native convention: its results are pushed, or for a tail call,
+    /// which takes this call's place, returned.
+    fn emit_native_call(&mut self, callee: Callee, sig: SigRef, native_args: &[Value], tail: bool) {
         if tail {
-            self.b.ins().return_call_indirect(sig, target, &native_args);
+            // The callee takes this call's place.
+            self.count_return();
+        }
+        let ins = self.b.ins();
+        let inst = match (callee, tail) {
+            (Callee::Func(f), true) => ins.return_call(f, native_args),
+            (Callee::Func(f), false) => ins.call(f, native_args),
+            (Callee::Code(code), true) => ins.return_call_indirect(sig, code, native_args),
+            (Callee::Code(code), false) => ins.call_indirect(sig, code, native_args),
+        };
+        if tail {
             self.reachable = false;
         } else {
-            let inst = self.b.ins().call_indirect(sig, target, &native_args);
             let results = self.b.inst_results(inst).to_vec();
             self.stack.extend(results);
         }

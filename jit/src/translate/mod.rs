@@ -76,6 +76,39 @@ pub(crate) fn wasm_signature(ty: &FuncType) -> Result<Signature, String> {
     Ok(sig)
 }
 
+/// The native signature of a builtin, in the platform's C convention.
+pub(crate) fn builtin_signature(isa: &dyn TargetIsa, builtin: Builtin) -> Signature {
+    let (params, results) = builtin.signature();
+    let abi = |t: &AbiType| {
+        AbiParam::new(match t {
+            AbiType::I32 => types::I32,
+            AbiType::I64 | AbiType::Ptr => types::I64,
+        })
+    };
+    let mut sig = Signature::new(isa.default_call_conv());
+    sig.params.extend(params.iter().map(abi));
+    sig.returns.extend(results.iter().map(abi));
+    sig
+}
+
+/// Makes function `id` of the module's code memory callable from `func`, with the imported
+/// signature `signature`: by a direct call when `colocated` (a function calling itself), by its
+/// absolute address, filled in when the code is placed, otherwise.
+pub(crate) fn import_code(
+    func: &mut ir::Function,
+    id: u32,
+    signature: SigRef,
+    colocated: bool,
+) -> ir::FuncRef {
+    let name = func.declare_imported_user_function(ir::UserExternalName::new(0, id));
+    func.import_function(ir::ExtFuncData {
+        name: ir::ExternalName::user(name),
+        signature,
+        colocated,
+        patchable: false,
+    })
+}
+
 /// The trap code of a trap native code raises itself.
 pub(crate) fn trap(kind: TrapKind) -> TrapCode {
     match kind {
@@ -379,17 +412,7 @@ impl FuncTranslator<'_, '_> {
         let sig = match self.builtin_sigs.get(&builtin) {
             Some(&sig) => sig,
             None => {
-                let (params, results) = builtin.signature();
-                let abi = |t: &AbiType| {
-                    AbiParam::new(match t {
-                        AbiType::I32 => types::I32,
-                        AbiType::I64 | AbiType::Ptr => types::I64,
-                    })
-                };
-                let mut sig = Signature::new(self.isa.default_call_conv());
-                sig.params.extend(params.iter().map(abi));
-                sig.returns.extend(results.iter().map(abi));
-                let sig = self.b.import_signature(sig);
+                let sig = self.b.import_signature(builtin_signature(self.isa, builtin));
                 self.builtin_sigs.insert(builtin, sig);
                 sig
             }
