@@ -169,7 +169,7 @@ impl Module {
             code.num_params, code.num_locals, code.frame_size
         );
         for (pc, op) in code.code.iter().enumerate() {
-            out.push_str(&format!("{pc:5}  {:?}\n", op.instr));
+            out.push_str(&format!("{pc:5}  {:?}\n", op.instr()));
         }
         Ok(out)
     }

@@ -4,7 +4,7 @@
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 
-use super::{Cx, Op, backtrace, fail, mem_regs, slow, trap};
+use super::{Cx, Op, backtrace, fail, fits, mem_regs, slow, trap};
 use crate::func::{FuncEntity, HostFunc};
 use crate::interp::isa::Slot;
 use crate::trap::{Trap, TrapCode};
@@ -30,7 +30,7 @@ pub(super) unsafe fn call_host(
         let host = &*host;
         let n = host.ty.params.len().max(host.ty.results.len());
         let args = fp.add(base as usize);
-        if args.add(n) > (*cx).stack_end {
+        if !fits(args, n, (*cx).stack_end) {
             trap(ip, fp, cx, TrapCode::StackOverflow);
             return false;
         }

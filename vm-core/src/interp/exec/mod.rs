@@ -39,11 +39,32 @@ use crate::limits::{Quota, QuotaHit};
 use crate::store::StoreOpaque;
 use crate::trap::{FrameInfo, MAX_BACKTRACE, Trap, TrapCode};
 
-/// An instruction with its handler.
+/// An instruction with its handler. The fields are private to the executor: outside it, an op is
+/// only made by [`Op::new`], which pairs an instruction with the handler of its variant — the
+/// invariant every handler relies on to read its operands.
 #[repr(C)]
 pub(crate) struct Op {
-    pub handler: Handler,
-    pub instr: Instr,
+    handler: Handler,
+    instr: Instr,
+}
+
+impl Op {
+    /// `instr` with its handler in `dispatch`.
+    pub(crate) fn new(dispatch: Dispatch, instr: Instr) -> Op {
+        Op { handler: dispatch.handler(&instr), instr }
+    }
+
+    /// The instruction.
+    pub(crate) fn instr(&self) -> &Instr {
+        &self.instr
+    }
+}
+
+/// Whether `slots` slots starting at `at` end at or before `end`, comparing addresses as integers
+/// (so that no pointer past the value stack's allocation is ever formed).
+#[inline(always)]
+fn fits(at: *const u64, slots: usize, end: *const u64) -> bool {
+    (end as usize).saturating_sub(at as usize) >= slots * std::mem::size_of::<u64>()
 }
 
 /// A handler: runs the op at `ip` and continues with the next (or returns how the run ended).
@@ -114,7 +135,7 @@ impl Dispatch {
     }
 
     /// The handler of `instr` in this dispatch.
-    pub fn handler(self, instr: &Instr) -> Handler {
+    fn handler(self, instr: &Instr) -> Handler {
         match self {
             Dispatch::Threaded => threaded::handler_of(instr),
             Dispatch::Looped => looped::handler_of(instr),

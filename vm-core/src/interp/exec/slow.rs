@@ -21,7 +21,7 @@ use crate::trap::{Trap, TrapCode};
 /// and store).
 pub(super) fn memarg(word: &Instr) -> (u32, u64) {
     match *word {
-        Instr::MemArg { mem, offset } => (mem, offset),
+        Instr::MemArg { mem, offset } => (mem, offset.get()),
         _ => (0, 0),
     }
 }

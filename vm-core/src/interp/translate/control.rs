@@ -367,7 +367,7 @@ impl Translator<'_> {
         let len = self.stack.len();
         match n {
             0 => {
-                self.emit(Instr::Return0);
+                self.emit(Instr::Return0 {});
             }
             1 => {
                 let pos = len - 1;

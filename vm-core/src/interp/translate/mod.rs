@@ -139,7 +139,7 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
     let dispatch = Dispatch::for_config(module.engine.config());
     let (params, results) = (ty.params.len() as u32, ty.results.len() as u32);
     InterpFunc {
-        code: Box::new([Op { handler: dispatch.handler(&instr), instr }]),
+        code: Box::new([Op::new(dispatch, instr)]),
         offsets: Box::new([offset]),
         func_index,
         num_params: params,
@@ -248,8 +248,7 @@ impl Translator<'_> {
         }
         let frame_size = frame.max(self.results.len()).max(1) as u32;
         let dispatch = Dispatch::for_config(self.module.engine.config());
-        let code =
-            self.code.iter().map(|i| Op { handler: dispatch.handler(i), instr: *i }).collect();
+        let code = self.code.iter().map(|&i| Op::new(dispatch, i)).collect();
         Ok(InterpFunc {
             code,
             offsets: self.offsets.into(),
@@ -276,7 +275,7 @@ impl Translator<'_> {
     /// In the tiered strategy, counts the function's hotness here (an entry or a loop header).
     fn count_hotness(&mut self) {
         if let Some(counter) = self.hotness {
-            self.emit(Instr::Hotness { counter });
+            self.emit(Instr::Hotness { counter: counter.into() });
         }
     }
 
@@ -285,7 +284,7 @@ impl Translator<'_> {
     fn count_loop_hotness(&mut self, loop_offset: u32, has_params: bool) {
         match self.hotness {
             Some(counter) if self.stack.is_empty() && !has_params => {
-                self.emit(Instr::LoopHotness { offset: loop_offset, counter });
+                self.emit(Instr::LoopHotness { offset: loop_offset, counter: counter.into() });
             }
             _ => self.count_hotness(),
         }
@@ -397,7 +396,7 @@ impl Translator<'_> {
         if value <= u32::MAX as u64 {
             self.emit(Instr::Const32 { dst, value: value as u32 });
         } else {
-            self.emit(Instr::Const64 { dst, value });
+            self.emit(Instr::Const64 { dst, value: value.into() });
         }
     }
 

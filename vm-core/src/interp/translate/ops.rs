@@ -65,7 +65,7 @@ impl Translator<'_> {
         use Operator as O;
         match op {
             O::Unreachable => {
-                self.emit(Instr::Unreachable);
+                self.emit(Instr::Unreachable {});
                 self.reachable = false;
             }
             O::Nop => {}
@@ -1230,7 +1230,7 @@ impl Translator<'_> {
             self.emit_result(fast(dst, addr, memarg.offset as u32), ty);
         } else {
             self.emit(Instr::Load { kind, dst, addr });
-            self.emit(Instr::MemArg { mem, offset: memarg.offset });
+            self.emit(Instr::MemArg { mem, offset: memarg.offset.into() });
             self.push_temp(ty);
         }
         Ok(())
@@ -1363,7 +1363,7 @@ impl Translator<'_> {
             self.emit(fast(addr, value, memarg.offset as u32));
         } else {
             self.emit(Instr::Store { kind, addr, value });
-            self.emit(Instr::MemArg { mem, offset: memarg.offset });
+            self.emit(Instr::MemArg { mem, offset: memarg.offset.into() });
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ impl std::ops::Deref for Translated {
 fn translated(wat: &str) -> Translated {
     let module = Module::new(&Engine::default(), wat).unwrap();
     let func = translate(&module.inner, 0).unwrap();
-    Translated { code: func.code.iter().map(|op| op.instr).collect(), func }
+    Translated { code: func.code.iter().map(|op| *op.instr()).collect(), func }
 }
 
 #[test]
