@@ -19,6 +19,7 @@ use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use silo_core::vm::{Builtin, TrapKind, offsets};
 
+use crate::trampoline::{load_slots, slots_size};
 use crate::translate::{builtin_signature, trap};
 
 /// Which thunk.
@@ -80,20 +81,15 @@ pub(crate) fn build(
         b.seal_block(array);
     }
 
-    let n = args.len().max(wasm.returns.len()).max(1) as u32;
-    let slots =
-        b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, n * 8, 3));
+    let arg_types: Vec<ir::Type> = args.iter().map(|&a| b.func.dfg.value_type(a)).collect();
+    let result_types: Vec<ir::Type> = wasm.returns.iter().map(|r| r.value_type).collect();
+    let size = slots_size(&arg_types).max(slots_size(&result_types)).max(8) as u32;
+    let slots = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4));
     let array = b.ins().stack_addr(types::I64, slots, 0);
-    let flags = MemFlagsData::trusted();
     crate::trampoline::store_slots(&mut b, args, array);
     let ok = call_builtin(isa, &mut b, vmctx, Builtin::CallEntity, &[entity, array])[0];
     b.ins().trapz(ok, trap(TrapKind::Pending));
-    let results: Vec<ir::Value> = wasm
-        .returns
-        .iter()
-        .enumerate()
-        .map(|(i, r)| b.ins().load(r.value_type, flags, array, i as i32 * 8))
-        .collect();
+    let results = load_slots(&mut b, &result_types, array);
     b.ins().return_(&results);
     b.finalize(isa.frontend_config());
 }

@@ -177,12 +177,12 @@ impl FeatureSet {
         Feature::ALL.into_iter().filter(move |f| self.contains(*f))
     }
 
-    /// Adds the features a value type needs.
+    /// Adds the features a value type needs. A `v128` needs none of its own: every tier passes
+    /// 128-bit values around (parameters, results, locals, globals, `select`); it is the vector
+    /// instructions, `v128.const` among them, that need `Simd`.
     pub fn note_val_type(&mut self, ty: ValType) {
-        match ty {
-            ValType::V128 => self.insert(Feature::Simd),
-            ValType::Ref(r) => self.note_ref_type(r),
-            _ => {}
+        if let ValType::Ref(r) = ty {
+            self.note_ref_type(r);
         }
     }
 

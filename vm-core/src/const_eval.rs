@@ -57,6 +57,23 @@ pub(crate) fn eval(
     pop(&mut stack)
 }
 
+/// Evaluates the initializer of a `v128` global: its two slots, low half first. Only two constant
+/// instructions give a `v128`: `v128.const` and `global.get` of a `v128` global.
+pub(crate) fn eval_v128(
+    expr: &ConstExpr,
+    globals: &[*mut GlobalEntity],
+) -> Result<[u64; 2], Error> {
+    match *expr.ops {
+        [ConstOp::V128Const(v)] => Ok([v as u64, (v >> 64) as u64]),
+        // SAFETY: as in `eval`.
+        [ConstOp::GlobalGet(i)] => unsafe {
+            let g = globals[i as usize];
+            Ok([(*g).value, (*g).high])
+        },
+        _ => Err(Error::Type("malformed constant expression for a v128 global".into())),
+    }
+}
+
 fn pop(stack: &mut Vec<u64>) -> Result<u64, Error> {
     // Validated expressions never underflow; report rather than panic if one somehow did.
     stack.pop().ok_or_else(|| Error::Type("malformed constant expression".into()))

@@ -9,16 +9,18 @@ use silo_loader::FuncType;
 
 use crate::error::Error;
 use crate::instance::InstanceData;
-use crate::interp::exec;
 use crate::registry::TypeId;
+use crate::runtime::call::invoke;
 use crate::store::{AsContext, AsContextMut, Caller, StoreId, StoreOpaque};
 use crate::trap::Trap;
 use crate::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults};
 use crate::val::Val;
 use crate::vm::VMContext;
+use crate::vm::slots::{call_slots, slot_offsets};
 
 /// The raw calling convention of host functions: `slots` holds the parameters on entry and
-/// receives the results (it is `max(params, results)` long). The instance is the caller's.
+/// receives the results, in the slot-array layout (`vm::slots`: a `v128` takes two), and is as long
+/// as the longer of the two lists. The instance is the caller's.
 pub(crate) type HostCallFn = dyn Fn(*mut StoreOpaque, Option<NonNull<InstanceData>>, &mut [u64]) -> Result<(), Trap>
     + Send
     + Sync;
@@ -86,7 +88,8 @@ impl Func {
     }
 
     /// Creates a host function from a Rust closure whose parameters and result are WebAssembly
-    /// types (`i32`, `i64`, `f32`, `f64`, `Option<Func>`, `Option<ExternRef>`, tuples of them), and
+    /// types (`i32`, `i64`, `f32`, `f64`, `u128` for `v128`, `Option<Func>`, `Option<ExternRef>`,
+    /// tuples of them), and
     /// which may take a `Caller` first.
     pub fn wrap<T: 'static, Params, Results>(
         mut store: impl AsContextMut<Data = T>,
@@ -158,22 +161,25 @@ impl Func {
                 results.len()
             )));
         }
-        let mut slots = vec![0u64; ty.params.len().max(ty.results.len())];
-        for (i, (param, &want)) in params.iter().zip(ty.params.iter()).enumerate() {
+        let mut slots = vec![0u64; call_slots(&ty)];
+        let at = slot_offsets(&ty.params);
+        for (i, ((param, &want), at)) in params.iter().zip(ty.params.iter()).zip(at).enumerate() {
             if !param.matches(opaque, want, type_ids) {
                 return Err(Error::Type(format!(
                     "argument {i} has the wrong type: expected {want}, got {param:?}"
                 )));
             }
-            slots[i] = param.to_raw(opaque);
+            param.write_slots(opaque, &mut slots[at..]);
         }
         let raw = ctx.0.opaque_ptr();
         // SAFETY: `raw` is the whole store, borrowed mutably for this call; `self` belongs to it
         // (checked by `ty_in`), and `slots` fits the signature.
-        unsafe { exec::invoke(raw, self.ptr.as_ptr(), &mut slots)? };
+        unsafe { invoke(raw, None, self.ptr.as_ptr(), &mut slots)? };
         let opaque = ctx.opaque();
-        for (i, (result, &ty)) in results.iter_mut().zip(ty.results.iter()).enumerate() {
-            *result = Val::from_raw(slots[i], ty, opaque);
+        for ((result, &ty), at) in
+            results.iter_mut().zip(ty.results.iter()).zip(slot_offsets(&ty.results))
+        {
+            *result = Val::read_slots(&slots[at..], ty, opaque);
         }
         Ok(())
     }
@@ -212,19 +218,20 @@ pub(crate) fn host_func_from_vals<T: 'static>(
         let params: Vec<Val> = sig
             .params
             .iter()
-            .enumerate()
-            .map(|(i, &t)| Val::from_raw(slots[i], t, opaque))
+            .zip(slot_offsets(&sig.params))
+            .map(|(&t, at)| Val::read_slots(&slots[at..], t, opaque))
             .collect();
         let mut results: Vec<Val> = sig.results.iter().map(|&t| Val::default_for(t)).collect();
         func(caller.reborrow(), &params, &mut results)?;
         let opaque = &caller.store.opaque;
-        for (i, (r, &t)) in results.iter().zip(sig.results.iter()).enumerate() {
+        for ((r, &t), at) in results.iter().zip(sig.results.iter()).zip(slot_offsets(&sig.results))
+        {
             if !r.matches(opaque, t, &[]) {
                 return Err(Trap::host(format!(
                     "host function returned a value of the wrong type: expected {t}, got {r:?}"
                 )));
             }
-            slots[i] = r.to_raw(opaque);
+            r.write_slots(opaque, &mut slots[at..]);
         }
         Ok(())
     };

@@ -16,10 +16,10 @@ use crate::error::Error;
 use crate::externals::Extern;
 use crate::func::{Func, FuncEntity, FuncKind};
 use crate::global::{Global, GlobalEntity};
-use crate::interp::exec;
 use crate::memory::{Memory, MemoryEntity};
 use crate::module::Module;
 use crate::registry::{TypeId, TypeRegistry, canonical_val};
+use crate::runtime::call::invoke;
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
 use crate::table::{Table, TableEntity};
 use crate::trap::{Trap, TrapCode};
@@ -338,8 +338,12 @@ pub(crate) unsafe fn instantiate(
     for (def, init) in info.global_inits.iter().enumerate() {
         let mut ty = info.globals[num_imported.globals as usize + def];
         ty.content = canonical_val(ty.content, type_ids);
-        let value = const_eval::eval(init, &inst.funcs, &globals)?;
-        globals.push(opaque.globals.alloc(GlobalEntity { value, high: 0, ty }).as_ptr());
+        let [value, high] = if ty.content == ValType::V128 {
+            const_eval::eval_v128(init, &globals)?
+        } else {
+            [const_eval::eval(init, &inst.funcs, &globals)?, 0]
+        };
+        globals.push(opaque.globals.alloc(GlobalEntity { value, high, ty }).as_ptr());
     }
     inst.globals = globals.into();
     let eval = |expr, inst: &InstanceData| const_eval::eval(expr, &inst.funcs, &inst.globals);
@@ -456,7 +460,7 @@ pub(crate) unsafe fn instantiate(
         let func = inst.funcs[start as usize];
         // SAFETY: the caller lends us the whole store exclusively; no reference derived from
         // `opaque` or `inst` is used after this point.
-        unsafe { exec::invoke(store, func, &mut [])? };
+        unsafe { invoke(store, None, func, &mut [])? };
     }
     Ok(ptr)
 }

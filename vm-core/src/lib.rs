@@ -25,6 +25,7 @@ mod memory;
 mod meter;
 mod module;
 mod registry;
+mod runtime;
 mod store;
 mod table;
 mod trap;

@@ -9,7 +9,7 @@ use silo_loader::{FuncType, ValType};
 use crate::error::Error;
 use crate::func::{Func, HostFunc};
 use crate::instance::InstanceData;
-use crate::interp::exec;
+use crate::runtime::call::invoke;
 use crate::store::{AsContextMut, Caller, StoreOpaque};
 use crate::trap::Trap;
 use crate::val::{ExternRef, Val};
@@ -21,15 +21,19 @@ pub struct RawStore<'a>(&'a StoreOpaque);
 mod sealed {
     use super::RawStore;
 
-    /// Conversion between a Rust value and its raw slot form. Private: only the types listed in
-    /// this module can cross the boundary.
+    /// Conversion between a Rust value and its slot form (`vm::slots`). Private: only the types
+    /// listed in this module can cross the boundary.
     pub trait RawValue: Sized {
-        fn into_raw(self, store: RawStore<'_>) -> u64;
-        fn from_raw(raw: u64, store: RawStore<'_>) -> Self;
+        /// Slots the value occupies: 2 for a `v128`, 1 otherwise.
+        const WIDTH: usize = 1;
+        fn write(self, store: RawStore<'_>, slots: &mut [u64]);
+        fn read(slots: &[u64], store: RawStore<'_>) -> Self;
     }
 
-    /// A list of raw values.
+    /// A list of raw values, laid out slot after slot.
     pub trait RawList: Sized {
+        /// Slots the list occupies.
+        const SLOTS: usize;
         fn store(self, store: RawStore<'_>, slots: &mut [u64]);
         fn load(store: RawStore<'_>, slots: &[u64]) -> Self;
     }
@@ -45,11 +49,12 @@ pub trait WasmTy: RawValue + Copy + Send + Sync + 'static {
 macro_rules! wasm_ty {
     ($t:ty, $vt:expr, |$v:ident| $to:expr, |$r:ident| $from:expr) => {
         impl RawValue for $t {
-            fn into_raw(self, _: RawStore<'_>) -> u64 {
+            fn write(self, _: RawStore<'_>, slots: &mut [u64]) {
                 let $v = self;
-                $to
+                slots[0] = $to;
             }
-            fn from_raw($r: u64, _: RawStore<'_>) -> Self {
+            fn read(slots: &[u64], _: RawStore<'_>) -> Self {
+                let $r = slots[0];
                 $from
             }
         }
@@ -68,12 +73,30 @@ wasm_ty!(u64, ValType::I64, |v| v, |r| r);
 wasm_ty!(f32, ValType::F32, |v| v.to_bits() as u64, |r| f32::from_bits(r as u32));
 wasm_ty!(f64, ValType::F64, |v| v.to_bits(), |r| f64::from_bits(r));
 
-impl RawValue for Option<Func> {
-    fn into_raw(self, store: RawStore<'_>) -> u64 {
-        Val::FuncRef(self).to_raw(store.0)
+/// A `v128`, as its 128 bits (lane 0 in the low bits).
+impl RawValue for u128 {
+    const WIDTH: usize = 2;
+    fn write(self, _: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = self as u64;
+        slots[1] = (self >> 64) as u64;
     }
-    fn from_raw(raw: u64, store: RawStore<'_>) -> Self {
-        Func::from_raw(store.0.id, raw as *const _)
+    fn read(slots: &[u64], _: RawStore<'_>) -> Self {
+        slots[0] as u128 | (slots[1] as u128) << 64
+    }
+}
+
+impl WasmTy for u128 {
+    fn valtype() -> ValType {
+        ValType::V128
+    }
+}
+
+impl RawValue for Option<Func> {
+    fn write(self, store: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = Val::FuncRef(self).to_raw(store.0);
+    }
+    fn read(slots: &[u64], store: RawStore<'_>) -> Self {
+        Func::from_raw(store.0.id, slots[0] as *const _)
     }
 }
 
@@ -84,11 +107,11 @@ impl WasmTy for Option<Func> {
 }
 
 impl RawValue for Option<ExternRef> {
-    fn into_raw(self, store: RawStore<'_>) -> u64 {
-        Val::ExternRef(self).to_raw(store.0)
+    fn write(self, store: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = Val::ExternRef(self).to_raw(store.0);
     }
-    fn from_raw(raw: u64, store: RawStore<'_>) -> Self {
-        match Val::from_raw(raw, ValType::EXTERNREF, store.0) {
+    fn read(slots: &[u64], store: RawStore<'_>) -> Self {
+        match Val::from_raw(slots[0], ValType::EXTERNREF, store.0) {
             Val::ExternRef(e) => e,
             _ => None,
         }
@@ -120,11 +143,12 @@ pub trait WasmResults: WasmTyList {}
 impl<L: WasmTyList> WasmResults for L {}
 
 impl<A: WasmTy> RawList for A {
+    const SLOTS: usize = A::WIDTH;
     fn store(self, store: RawStore<'_>, slots: &mut [u64]) {
-        slots[0] = self.into_raw(store);
+        self.write(store, slots);
     }
     fn load(store: RawStore<'_>, slots: &[u64]) -> Self {
-        A::from_raw(slots[0], store)
+        A::read(slots, store)
     }
 }
 
@@ -137,13 +161,16 @@ impl<A: WasmTy> WasmTyList for A {
 macro_rules! tuple_list {
     ($($t:ident $i:tt),*) => {
         impl<$($t: WasmTy),*> RawList for ($($t,)*) {
-            #[allow(unused_variables)]
+            const SLOTS: usize = 0 $(+ $t::WIDTH)*;
+            #[allow(unused_variables, unused_mut, unused_assignments)]
             fn store(self, store: RawStore<'_>, slots: &mut [u64]) {
-                $( slots[$i] = self.$i.into_raw(RawStore(store.0)); )*
+                let mut at = 0;
+                $( self.$i.write(RawStore(store.0), &mut slots[at..]); at += $t::WIDTH; )*
             }
-            #[allow(unused_variables, clippy::unused_unit)]
+            #[allow(unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
             fn load(store: RawStore<'_>, slots: &[u64]) -> Self {
-                ($( $t::from_raw(slots[$i], RawStore(store.0)), )*)
+                let mut at = 0;
+                ($( { let v = $t::read(&slots[at..], RawStore(store.0)); at += $t::WIDTH; v }, )*)
             }
         }
         impl<$($t: WasmTy),*> WasmTyList for ($($t,)*) {
@@ -193,7 +220,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let ctx = store.as_context_mut();
         let mut buf = [0u64; 16];
         let mut heap;
-        let n = Params::valtypes().len().max(Results::valtypes().len());
+        let n = Params::SLOTS.max(Results::SLOTS);
         let slots: &mut [u64] = if n <= buf.len() {
             &mut buf[..n]
         } else {
@@ -207,7 +234,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         ctx.opaque().id.assert_same(self.func.store);
         // SAFETY: `raw` is the whole store, mutably borrowed for the call; the function belongs to
         // it, and `slots` is as long as the larger of its parameter and result lists.
-        unsafe { exec::invoke(raw, self.func.ptr.as_ptr(), slots)? };
+        unsafe { invoke(raw, None, self.func.ptr.as_ptr(), slots)? };
         Ok(Results::load(RawStore(ctx.opaque()), slots))
     }
 }
@@ -258,7 +285,10 @@ macro_rules! into_func {
                     // SAFETY: host functions run only in the store they were made for (a
                     // `StoreInner<T>`), which the interpreter lends exclusively for the call.
                     let mut caller: Caller<'_, T> = unsafe { Caller::from_raw(store, instance) };
-                    $( let $a = $a::from_raw(slots[$i], RawStore(&caller.store.opaque)); )*
+                    #[allow(unused_mut)]
+                    let mut at = 0;
+                    $( let $a = $a::read(&slots[at..], RawStore(&caller.store.opaque)); at += $a::WIDTH; )*
+                    let _ = at;
                     let results = self(caller.reborrow(), $($a),*).into_result()?;
                     results.store(RawStore(&caller.store.opaque), slots);
                     Ok(())

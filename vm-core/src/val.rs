@@ -130,7 +130,8 @@ impl Val {
         }
     }
 
-    /// The value's raw slot form. The caller has checked it belongs to `store`.
+    /// The value's raw slot form, for a one-slot value (not a `v128`: see `write_slots`). The
+    /// caller has checked it belongs to `store`.
     pub(crate) fn to_raw(self, store: &StoreOpaque) -> u64 {
         match self {
             Val::I32(v) => v as u32 as u64,
@@ -150,7 +151,7 @@ impl Val {
         }
     }
 
-    /// A value from its raw slot form.
+    /// A one-slot value from its raw slot form.
     pub(crate) fn from_raw(raw: u64, ty: ValType, store: &StoreOpaque) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw as u32 as i32),
@@ -164,6 +165,34 @@ impl Val {
                 ),
                 _ => Val::FuncRef(Func::from_raw(store.id, raw as *const FuncEntity)),
             },
+        }
+    }
+
+    /// Writes the value into the slots at the start of `out` (`slot_width` of its type: two for a
+    /// `v128`, its low half first). The caller has checked it belongs to `store`.
+    pub(crate) fn write_slots(self, store: &StoreOpaque, out: &mut [u64]) {
+        match self {
+            Val::V128(v) => {
+                out[0] = v as u64;
+                out[1] = (v >> 64) as u64;
+            }
+            other => out[0] = other.to_raw(store),
+        }
+    }
+
+    /// A value of type `ty` from the slots at the start of `slots`.
+    pub(crate) fn read_slots(slots: &[u64], ty: ValType, store: &StoreOpaque) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(slots[0] as u128 | (slots[1] as u128) << 64),
+            ty => Val::from_raw(slots[0], ty, store),
+        }
+    }
+
+    /// The `v128`, if this is one.
+    pub fn v128(&self) -> Option<u128> {
+        match self {
+            Val::V128(v) => Some(*v),
+            _ => None,
         }
     }
 }
@@ -189,6 +218,12 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v.to_bits())
+    }
+}
+
+impl From<u128> for Val {
+    fn from(v: u128) -> Val {
+        Val::V128(v)
     }
 }
 

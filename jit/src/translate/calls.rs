@@ -39,6 +39,7 @@ impl FuncTranslator<'_, '_> {
     pub(super) fn global_get(&mut self, index: u32) -> Result<(), String> {
         let ty = self.env.info.globals[index as usize];
         let entity = self.index_space_entry(offsets::VMCTX_GLOBALS, index);
+        // A `v128` global's 16 bytes are 16-byte aligned in its entity, like every scalar's 8.
         let flags = if ty.mutable { MemFlagsData::trusted() } else { readonly() };
         let v = self.b.ins().load(ir_type(ty.content)?, flags, entity, offsets::GLOBAL_VALUE);
         self.push(v);

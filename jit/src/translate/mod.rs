@@ -57,7 +57,7 @@ pub(crate) fn ir_type(ty: ValType) -> Result<Type, String> {
         ValType::I64 | ValType::Ref(_) => Ok(types::I64),
         ValType::F32 => Ok(types::F32),
         ValType::F64 => Ok(types::F64),
-        ValType::V128 => Err("the JIT does not compile simd".into()),
+        ValType::V128 => Ok(types::I8X16),
     }
 }
 
@@ -297,8 +297,10 @@ pub(crate) fn translate(
         // The way in: the locals from the interpreter frame, then on to the loop.
         t.count_call();
         let frame = params[0];
-        for (i, (var, ty)) in t.locals.clone().into_iter().enumerate() {
-            let v = t.b.ins().load(ir_type(ty)?, MemFlagsData::trusted(), frame, i as i32 * 8);
+        let local_types =
+            t.locals.iter().map(|&(_, ty)| ir_type(ty)).collect::<Result<Vec<_>, _>>()?;
+        let values = crate::trampoline::load_slots(&mut t.b, &local_types, frame);
+        for (&(var, _), v) in t.locals.iter().zip(values) {
             t.b.def_var(var, v);
         }
         let to_loop = t.b.create_block();
@@ -349,6 +351,10 @@ impl FuncTranslator<'_, '_> {
         match ty {
             types::F32 => self.b.ins().f32const(0.0),
             types::F64 => self.b.ins().f64const(0.0),
+            types::I8X16 => {
+                let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
+                self.b.ins().vconst(types::I8X16, zero)
+            }
             ty => self.b.ins().iconst(ty, 0),
         }
     }

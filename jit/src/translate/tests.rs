@@ -15,8 +15,10 @@ fn native_signature_has_both_contexts_first() {
     assert_eq!(sig.params[0].purpose, ir::ArgumentPurpose::VMContext);
     let returns: Vec<Type> = sig.returns.iter().map(|p| p.value_type).collect();
     assert_eq!(returns, [types::I64, types::F32]);
-    let simd = FuncType { params: Box::new([ValType::V128]), results: Box::new([]) };
-    assert!(wasm_signature(&simd).is_err());
+    let vector = FuncType { params: Box::new([ValType::V128]), results: Box::new([ValType::V128]) };
+    let sig = wasm_signature(&vector).unwrap();
+    assert_eq!(sig.params[2].value_type, types::I8X16);
+    assert_eq!(sig.returns[0].value_type, types::I8X16);
 }
 
 #[test]

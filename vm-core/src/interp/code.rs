@@ -14,11 +14,12 @@ pub(crate) struct InterpFunc {
     pub offsets: Box<[u32]>,
     /// Index of the function in its module.
     pub func_index: u32,
-    /// Parameter count: the first slots of the frame.
+    /// Slots of the parameters: the first slots of the frame (a `v128` takes two, see
+    /// `vm::slots`).
     pub num_params: u32,
-    /// Result count: returned in the first slots of the frame.
+    /// Slots of the results: returned in the first slots of the frame.
     pub num_results: u32,
-    /// Parameters plus declared locals: declared locals are zeroed on entry.
+    /// Slots of the parameters plus declared locals: declared locals are zeroed on entry.
     pub num_locals: u32,
     /// Slots the frame needs: locals, the constant pool, the deepest operand stack, and room for
     /// results.

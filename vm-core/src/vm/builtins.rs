@@ -11,8 +11,8 @@ use std::ptr::NonNull;
 
 use super::context::VMContext;
 use crate::func::{FuncEntity, FuncKind};
-use crate::interp::exec::{self, slow};
 use crate::limits::{Quota, QuotaHit, quota_trap};
+use crate::runtime::{call, memory, table};
 use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
 
@@ -165,7 +165,7 @@ unsafe fn parts(vmctx: *mut VMContext) -> (*mut StoreOpaque, *const crate::insta
     unsafe { ((*vmctx).store, (*vmctx).instance) }
 }
 
-/// How many slots a call of `func` uses: the larger of its parameter and result counts.
+/// How many slots a call of `func` uses: room for its parameters, then its results.
 ///
 /// # Safety
 /// `func` is a live function entity.
@@ -178,7 +178,7 @@ unsafe fn slot_count(func: *const FuncEntity) -> usize {
                 instance.as_ref().module.info().func_sig(*func_index).expect("validated")
             }
         };
-        ty.params.len().max(ty.results.len())
+        super::slots::call_slots(ty)
     }
 }
 
@@ -202,9 +202,8 @@ unsafe extern "C" fn call_entity(vmctx: *mut VMContext, func: *mut u8, slots: *m
                 module.native[*def_index as usize].load(std::sync::atomic::Ordering::Acquire);
             (*func).code.store(code, std::sync::atomic::Ordering::Relaxed);
         }
-        let call = std::panic::AssertUnwindSafe(|| match &(*func).kind {
-            FuncKind::Host(host) => (host.call)(store, NonNull::new(inst.cast_mut()), slots),
-            FuncKind::Wasm { .. } => exec::invoke(store, func, slots),
+        let call = std::panic::AssertUnwindSafe(|| {
+            call::invoke(store, NonNull::new(inst.cast_mut()), func, slots)
         });
         let outcome = std::panic::catch_unwind(call);
         (*store).call_depth.active = active;
@@ -254,7 +253,7 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) ->
     // SAFETY: the context of running code; `mem` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
-        grown(store, slow::memory_grow(store, inst, mem, delta))
+        grown(store, memory::memory_grow(store, inst, mem, delta))
     }
 }
 
@@ -268,7 +267,7 @@ unsafe extern "C" fn memory_fill(
     // SAFETY: as in `memory_grow`.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, slow::memory_fill(inst, mem, dst, value as u64, len).map_err(Trap::new))
+        status(store, memory::memory_fill(inst, mem, dst, value as u64, len).map_err(Trap::new))
     }
 }
 
@@ -283,7 +282,7 @@ unsafe extern "C" fn memory_copy(
     // SAFETY: as in `memory_grow`.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, slow::memory_copy(inst, dst_mem, src_mem, dst, src, len).map_err(Trap::new))
+        status(store, memory::memory_copy(inst, dst_mem, src_mem, dst, src, len).map_err(Trap::new))
     }
 }
 
@@ -298,21 +297,21 @@ unsafe extern "C" fn memory_init(
     // SAFETY: as in `memory_grow`; `seg` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
-        let result = slow::memory_init(inst, mem, seg, dst, src as u64, len as u64);
+        let result = memory::memory_init(inst, mem, seg, dst, src as u64, len as u64);
         status(store, result.map_err(Trap::new))
     }
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut VMContext, seg: u32) {
     // SAFETY: as in `memory_init`.
-    unsafe { slow::data_drop(parts(vmctx).1, seg) }
+    unsafe { memory::data_drop(parts(vmctx).1, seg) }
 }
 
 unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u64) -> u64 {
     // SAFETY: as in `memory_grow`; `table` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
-        grown(store, slow::table_grow(store, inst, table, init, delta))
+        grown(store, table::table_grow(store, inst, table, init, delta))
     }
 }
 
@@ -326,7 +325,7 @@ unsafe extern "C" fn table_fill(
     // SAFETY: as in `table_grow`.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, slow::table_fill(inst, table, start, value, len).map_err(Trap::new))
+        status(store, table::table_fill(inst, table, start, value, len).map_err(Trap::new))
     }
 }
 
@@ -341,7 +340,7 @@ unsafe extern "C" fn table_copy(
     // SAFETY: as in `table_grow`.
     unsafe {
         let (store, inst) = parts(vmctx);
-        let result = slow::table_copy(inst, dst_table, src_table, dst, src, len);
+        let result = table::table_copy(inst, dst_table, src_table, dst, src, len);
         status(store, result.map_err(Trap::new))
     }
 }
@@ -357,14 +356,14 @@ unsafe extern "C" fn table_init(
     // SAFETY: as in `table_grow`; `seg` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
-        let result = slow::table_init(inst, table, seg, dst, src as u64, len as u64);
+        let result = table::table_init(inst, table, seg, dst, src as u64, len as u64);
         status(store, result.map_err(Trap::new))
     }
 }
 
 unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, seg: u32) {
     // SAFETY: as in `table_init`.
-    unsafe { slow::elem_drop(parts(vmctx).1, seg) }
+    unsafe { table::elem_drop(parts(vmctx).1, seg) }
 }
 
 unsafe extern "C" fn indirect_target(
@@ -376,7 +375,7 @@ unsafe extern "C" fn indirect_target(
     // SAFETY: as in `table_grow`; `ty` was validated.
     unsafe {
         let (store, inst) = parts(vmctx);
-        match slow::indirect_target(store, inst, table, ty, index) {
+        match call::indirect_target(store, inst, table, ty, index) {
             Ok(func) => func.cast_mut().cast(),
             Err(trap) => {
                 leave_trap(store, trap);

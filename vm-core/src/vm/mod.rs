@@ -11,12 +11,14 @@
 //! returns a failure value; the code then raises [`TrapKind::Pending`].
 //!
 //! The calling convention at the boundary between tiers is an array of 64-bit slots, arguments
-//! first and results written back from slot 0, the same as the interpreter's frames.
+//! first and results written back from slot 0, the same as the interpreter's frames; a `v128`
+//! takes two slots ([`slots`]).
 
 mod builtins;
 mod compiler;
 mod context;
 pub mod offsets;
+pub mod slots;
 
 pub(crate) use builtins::BUILTINS;
 pub use builtins::{AbiType, Builtin, Builtins, GROW_TRAPPED};

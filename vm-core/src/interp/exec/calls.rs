@@ -4,7 +4,7 @@
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 
-use super::{Cx, Op, backtrace, fail, fits, mem_regs, slow, trap};
+use super::{Cx, Op, backtrace, fail, fits, mem_regs, trap};
 use crate::func::{FuncEntity, HostFunc};
 use crate::interp::isa::Slot;
 use crate::trap::{Trap, TrapCode};
@@ -28,7 +28,7 @@ pub(super) unsafe fn call_host(
     // host gets the store exclusively for its duration.
     unsafe {
         let host = &*host;
-        let n = host.ty.params.len().max(host.ty.results.len());
+        let n = crate::vm::slots::call_slots(&host.ty);
         let args = fp.add(base as usize);
         if !fits(args, n, (*cx).stack_end) {
             trap(ip, fp, cx, TrapCode::StackOverflow);
@@ -68,7 +68,7 @@ pub(super) unsafe fn indirect_target(
 ) -> *const FuncEntity {
     // SAFETY: per the contract.
     unsafe {
-        match slow::indirect_target((*cx).store, (*cx).inst, table, ty, index) {
+        match crate::runtime::call::indirect_target((*cx).store, (*cx).inst, table, ty, index) {
             Ok(target) => target,
             Err(t) => {
                 fail(ip, fp, cx, t);

@@ -155,6 +155,8 @@ macro_rules! define_handlers {
 
         use super::handlers::{float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, load, slot_as, store, trapping_unary, unary};
         use super::calls;
+        use crate::runtime::memory as rtm;
+        use crate::runtime::table as rtt;
         use super::semantics as sem;
         use super::{Cx, Exit, Frame, Handler, Op, callee_code, ext, fits, func_at, global_at, internal_error, load, mem_regs, meter_refill, quota_exceeded, rd, slow, stack_exhausted, store, trap, wr};
         use crate::func::{FuncEntity, FuncKind};
@@ -162,6 +164,7 @@ macro_rules! define_handlers {
         use crate::interp::code::InterpFunc;
         use crate::interp::isa::{Instr, Slot, operands};
         use crate::trap::TrapCode;
+        use crate::vm::slots::slot_count;
 
         /// Enters `callee` (of instance `callee_inst`) with its frame at `new_fp`; the caller, whose
         /// call op is at `ip`, resumes at `resume`.
@@ -288,7 +291,7 @@ macro_rules! define_handlers {
                         if !calls::call_host(ip, fp, cx, &**host, base) {
                             return Exit::Trap;
                         }
-                        ptr::copy(fp.add(base as usize), fp, host.ty.results.len());
+                        ptr::copy(fp.add(base as usize), fp, slot_count(&host.ty.results));
                         ret(cx)
                     }
                 }
@@ -302,6 +305,15 @@ macro_rules! define_handlers {
         h!(ip, fp, mb, ml, cx; Select { dst, a, b } => {
             let (cond, _) = ext(ip);
             wr(fp, dst, if rd(fp, cond) as u32 != 0 { rd(fp, a) } else { rd(fp, b) });
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; Copy128 { dst, src } => { let (lo, hi) = (rd(fp, src), rd(fp, src + 1)); wr(fp, dst, lo); wr(fp, dst + 1, hi); });
+        h!(ip, fp, mb, ml, cx; Select128 { dst, a, b } => {
+            let (cond, _) = ext(ip);
+            let src = if rd(fp, cond) as u32 != 0 { a } else { b };
+            let (lo, hi) = (rd(fp, src), rd(fp, src + 1));
+            wr(fp, dst, lo);
+            wr(fp, dst + 1, hi);
             return next(ip.add(2), fp, mb, ml, cx);
         });
         h!(ip, fp, mb, ml, cx; SelectInPlace { dst, cond, src } => { if rd(fp, cond) as u32 == 0 { wr(fp, dst, rd(fp, src)); } });
@@ -423,6 +435,8 @@ macro_rules! define_handlers {
         // ---- globals
         h!(ip, fp, mb, ml, cx; GlobalGet { dst, global } => { wr(fp, dst, (*global_at((*cx).inst, global)).value); });
         h!(ip, fp, mb, ml, cx; GlobalSet { global, src } => { (*global_at((*cx).inst, global)).value = rd(fp, src); });
+        h!(ip, fp, mb, ml, cx; GlobalGet128 { dst, global } => { let g = global_at((*cx).inst, global); wr(fp, dst, (*g).value); wr(fp, dst + 1, (*g).high); });
+        h!(ip, fp, mb, ml, cx; GlobalSet128 { global, src } => { let g = global_at((*cx).inst, global); (*g).value = rd(fp, src); (*g).high = rd(fp, src + 1); });
 
         // ---- memory, general path and bulk
         h!(ip, fp, mb, ml, cx; Load { kind, dst, addr } => {
@@ -440,9 +454,9 @@ macro_rules! define_handlers {
             }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; MemorySize { dst, mem } => { wr(fp, dst, slow::memory_size((*cx).inst, mem)); });
+        h!(ip, fp, mb, ml, cx; MemorySize { dst, mem } => { wr(fp, dst, rtm::memory_size((*cx).inst, mem)); });
         h!(ip, fp, mb, ml, cx; MemoryGrow { dst, delta, mem } => {
-            match slow::memory_grow((*cx).store, (*cx).inst, mem, rd(fp, delta)) {
+            match rtm::memory_grow((*cx).store, (*cx).inst, mem, rd(fp, delta)) {
                 Some(old) => wr(fp, dst, old),
                 None => return quota_exceeded(ip, fp, cx),
             }
@@ -451,34 +465,34 @@ macro_rules! define_handlers {
         });
         h!(ip, fp, mb, ml, cx; MemoryFill { mem, dst, value } => {
             let (len, _) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, slow::memory_fill((*cx).inst, mem, rd(fp, dst), rd(fp, value), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, rtm::memory_fill((*cx).inst, mem, rd(fp, dst), rd(fp, value), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; MemoryCopy { dst_mem, src_mem, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, slow::memory_copy((*cx).inst, dst_mem, src_mem, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, rtm::memory_copy((*cx).inst, dst_mem, src_mem, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; MemoryInit { mem, seg, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, slow::memory_init((*cx).inst, mem, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, rtm::memory_init((*cx).inst, mem, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; DataDrop { seg } => { slow::data_drop((*cx).inst, seg); });
+        h!(ip, fp, mb, ml, cx; DataDrop { seg } => { rtm::data_drop((*cx).inst, seg); });
 
         // ---- tables and references
         h!(ip, fp, mb, ml, cx; TableGet { dst, table, index } => {
-            match slow::table_get((*cx).inst, table, rd(fp, index)) {
+            match rtt::table_get((*cx).inst, table, rd(fp, index)) {
                 Some(v) => wr(fp, dst, v),
                 None => return trap(ip, fp, cx, TrapCode::TableOutOfBounds),
             }
         });
         h!(ip, fp, mb, ml, cx; TableSet { table, index, value } => {
-            if let Err(c) = slow::table_set((*cx).inst, table, rd(fp, index), rd(fp, value)) {
+            if let Err(c) = rtt::table_set((*cx).inst, table, rd(fp, index), rd(fp, value)) {
                 return trap(ip, fp, cx, c);
             }
         });
-        h!(ip, fp, mb, ml, cx; TableSize { dst, table } => { wr(fp, dst, slow::table_size((*cx).inst, table)); });
+        h!(ip, fp, mb, ml, cx; TableSize { dst, table } => { wr(fp, dst, rtt::table_size((*cx).inst, table)); });
         h!(ip, fp, mb, ml, cx; TableGrow { dst, table, init } => {
             let (delta, _) = ext(ip);
-            match slow::table_grow((*cx).store, (*cx).inst, table, rd(fp, init), rd(fp, delta)) {
+            match rtt::table_grow((*cx).store, (*cx).inst, table, rd(fp, init), rd(fp, delta)) {
                 Some(old) => wr(fp, dst, old),
                 None => return quota_exceeded(ip, fp, cx),
             }
@@ -486,17 +500,17 @@ macro_rules! define_handlers {
         });
         h!(ip, fp, mb, ml, cx; TableFill { table, start, value } => {
             let (len, _) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, slow::table_fill((*cx).inst, table, rd(fp, start), rd(fp, value), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, rtt::table_fill((*cx).inst, table, rd(fp, start), rd(fp, value), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; TableCopy { dst_table, src_table, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, slow::table_copy((*cx).inst, dst_table, src_table, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, rtt::table_copy((*cx).inst, dst_table, src_table, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
         h!(ip, fp, mb, ml, cx; TableInit { table, seg, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, slow::table_init((*cx).inst, table, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, rtt::table_init((*cx).inst, table, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; ElemDrop { seg } => { slow::elem_drop((*cx).inst, seg); });
+        h!(ip, fp, mb, ml, cx; ElemDrop { seg } => { rtt::elem_drop((*cx).inst, seg); });
         h!(ip, fp, mb, ml, cx; RefFunc { dst, func } => { wr(fp, dst, func_at((*cx).inst, func) as u64); });
         h!(ip, fp, mb, ml, cx; RefAsNonNull { src } => {
             if rd(fp, src) == 0 {

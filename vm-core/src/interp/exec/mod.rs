@@ -33,7 +33,7 @@ use std::sync::atomic::Ordering;
 use super::code::InterpFunc;
 use super::isa::{Instr, Slot};
 use crate::engine::Config;
-use crate::func::{FuncEntity, FuncKind};
+use crate::func::FuncEntity;
 use crate::instance::InstanceData;
 use crate::limits::{Quota, QuotaHit};
 use crate::store::StoreOpaque;
@@ -474,22 +474,21 @@ unsafe fn meter_refill(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
     }
 }
 
-/// Calls `func` with the arguments in `slots` and leaves its results there. `slots` must be as long
-/// as the larger of the parameter and result lists.
+/// Runs defined function `def` of instance `inst` with the arguments in `slots` and leaves its
+/// results there. `slots` must be as long as the larger of the parameter and result lists (in
+/// slots: see `vm::slots`). The way into a function for the host and the runtime is
+/// `runtime::call::invoke`, which comes here for WebAssembly functions.
 ///
 /// # Safety
-/// `store` must point to the whole, live store that owns `func`, lent exclusively for the call.
-pub(crate) unsafe fn invoke(
+/// `store` must point to the whole, live store that owns the instance, lent exclusively for the
+/// call; `def` is one of the instance's functions.
+pub(crate) unsafe fn run(
     store: *mut StoreOpaque,
-    func: *const FuncEntity,
+    inst: *const InstanceData,
+    def: u32,
     slots: &mut [u64],
 ) -> Result<(), Trap> {
-    // SAFETY: `func` is a live entity of this store, per the contract.
-    let (inst, def) = match unsafe { &(*func).kind } {
-        FuncKind::Host(h) => return (h.call)(store, None, slots),
-        FuncKind::Wasm { instance, def_index, .. } => (instance.as_ptr().cast_const(), *def_index),
-    };
-    // SAFETY: the instance of a live function is live.
+    // SAFETY: the instance is live, per the contract.
     let callee = unsafe { compiled(inst, def)? };
     // SAFETY: the store is ours for the call; this reference ends before the handlers run.
     let mut cx = unsafe {

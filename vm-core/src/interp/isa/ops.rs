@@ -35,425 +35,434 @@
 macro_rules! for_each_op {
     ($m:ident) => {
         $m! {
-        // ---- moves and constants
-        /// `dst = src`.
-        frame Copy { dst: def, src: use };
-        /// `dst = value` (zero-extended).
-        frame Const32 { dst: def, value: u32 };
-        /// `dst = value`.
-        frame Const64 { dst: def, value: Wide };
-        /// `dst = if cond != 0 { a } else { b }`; followed by `Ext { a: cond }`.
-        frame Select { dst: def, a: use, b: use } + Ext;
-        /// `if cond == 0 { dst = src }`: a `select` whose first operand already sits in `dst`.
-        frame SelectInPlace { dst: slot, cond: use, src: use };
-        // ---- control
-        /// Jump.
-        jump Br { offset: br };
-        /// Jump when the i32 in `cond` is not zero.
-        jump BrIfNez { cond: use, offset: br };
-        /// Jump when the i32 in `cond` is zero.
-        jump BrIfEqz { cond: use, offset: br };
-        /// Jump when the 64-bit value in `cond` is not zero (i64, or a non-null reference).
-        jump BrIfNez64 { cond: use, offset: br };
-        /// Jump when the 64-bit value in `cond` is zero (i64 zero, or a null reference).
-        jump BrIfEqz64 { cond: use, offset: br };
-        /// Jump to entry `min(index, len)` of the `len + 1` `Br` instructions that follow.
-        flow BrTable { index: use, len: u32 };
-        /// Return without results.
-        flow Return0 {};
-        /// Return the value in `src` as the only result.
-        flow Return1 { src: use };
-        /// Return `len` results found in `src..`.
-        flow ReturnSpan { src: slot, len: u32 };
-        /// Trap: `unreachable` executed.
-        flow Unreachable {};
-        /// Fuel and interrupt check (metered engines only), at function entries and loop headers:
-        /// charges `cost` instructions, and takes the slow path when the budget runs out.
-        runtime Check { cost: u32 };
-        /// Tiered strategy, at function entries and loop headers: counts down the function's hotness
-        /// counter (at address `counter`, an `AtomicU32` of its module) and asks for the function to
-        /// be compiled when it reaches zero.
-        runtime Hotness { counter: Wide };
-        /// `Hotness` at the header of a loop the frame can leave for native code (on-stack
-        /// replacement): entered with an empty operand stack, the loop's `loop` instruction at byte
-        /// `offset`. When the count runs out and the function's entry at this loop is compiled, the
-        /// rest of the call runs natively.
-        runtime LoopHotness { offset: u32, counter: Wide };
-        /// The whole code of a function that has native code: calls it with the frame as its slot
-        /// array (parameters in, results out), then returns.
-        flow CallNative { def: u32 };
-        // ---- calls: arguments are in `base..`, results are written back from `base`
-        /// Call a function defined in the same module, by defined-function index.
-        flow CallInternal { func: u32, base: slot };
-        /// Call through the instance's function index space (imports).
-        flow CallImported { func: u32, base: slot };
-        /// Call through a table, checking the signature against module type `ty`; followed by
-        /// `Ext { a: index slot }`.
-        flow CallIndirect { table: u32, ty: u32, base: slot } + Ext;
-        /// Call the function reference in `func`.
-        flow CallRef { func: use, base: slot };
-        /// Tail-call a function defined in the same module.
-        flow ReturnCallInternal { func: u32, base: slot };
-        /// Tail-call through the function index space.
-        flow ReturnCallImported { func: u32, base: slot };
-        /// Tail-call through a table; followed by `Ext { a: index slot }`.
-        flow ReturnCallIndirect { table: u32, ty: u32, base: slot } + Ext;
-        /// Tail-call the function reference in `func`.
-        flow ReturnCallRef { func: use, base: slot };
-        // ---- globals
-        /// `dst = globals[global]`.
-        runtime GlobalGet { dst: def, global: u32 };
-        /// `globals[global] = src`.
-        runtime GlobalSet { global: u32, src: use };
-        // ---- memory, general path: followed by `MemArg`
-        /// Load from any memory at any offset.
-        runtime Load { kind: LoadKind, dst: def, addr: use } + MemArg;
-        /// Store to any memory at any offset.
-        runtime Store { kind: StoreKind, addr: use, value: use } + MemArg;
-        /// `dst = memory.size`.
-        runtime MemorySize { dst: def, mem: u32 };
-        /// `dst = memory.grow(delta)`.
-        runtime MemoryGrow { dst: def, delta: use, mem: u32 };
-        /// `memory.fill`; followed by `Ext { a: len }`.
-        runtime MemoryFill { mem: u32, dst: use, value: use } + Ext;
-        /// `memory.copy`; followed by `Ext { a: src, b: len }`.
-        runtime MemoryCopy { dst_mem: u32, src_mem: u32, dst: use } + Ext;
-        /// `memory.init`; followed by `Ext { a: src, b: len }`.
-        runtime MemoryInit { mem: u32, seg: u32, dst: use } + Ext;
-        /// `data.drop`.
-        runtime DataDrop { seg: u32 };
-        // ---- tables and references
-        /// `dst = table[index]`.
-        runtime TableGet { dst: def, table: u32, index: use };
-        /// `table[index] = value`.
-        runtime TableSet { table: u32, index: use, value: use };
-        /// `dst = table.size`.
-        runtime TableSize { dst: def, table: u32 };
-        /// `dst = table.grow(init, delta)`; followed by `Ext { a: delta }`.
-        runtime TableGrow { dst: def, table: u32, init: use } + Ext;
-        /// `table.fill`; followed by `Ext { a: len }`.
-        runtime TableFill { table: u32, start: use, value: use } + Ext;
-        /// `table.copy`; followed by `Ext { a: src, b: len }`.
-        runtime TableCopy { dst_table: u32, src_table: u32, dst: use } + Ext;
-        /// `table.init`; followed by `Ext { a: src, b: len }`.
-        runtime TableInit { table: u32, seg: u32, dst: use } + Ext;
-        /// `elem.drop`.
-        runtime ElemDrop { seg: u32 };
-        /// `dst = ref.func func`.
-        runtime RefFunc { dst: def, func: u32 };
-        /// Trap when the reference in `src` is null.
-        frame RefAsNonNull { src: use };
-        // ---- extension words, consumed by the instruction before them; never dispatched
-        /// Extra slot operands.
-        word Ext { a: use, b: use };
-        /// Memory index and offset of a general load or store.
-        word MemArg { mem: u32, offset: Wide };
-        // ---- integer arithmetic and comparison: `dst = lhs op rhs`
-        frame I32Add { dst: def, lhs: use, rhs: use };
-        frame I32Sub { dst: def, lhs: use, rhs: use };
-        frame I32Mul { dst: def, lhs: use, rhs: use };
-        frame I32And { dst: def, lhs: use, rhs: use };
-        frame I32Or { dst: def, lhs: use, rhs: use };
-        frame I32Xor { dst: def, lhs: use, rhs: use };
-        frame I32Shl { dst: def, lhs: use, rhs: use };
-        frame I32ShrS { dst: def, lhs: use, rhs: use };
-        frame I32ShrU { dst: def, lhs: use, rhs: use };
-        frame I32Rotl { dst: def, lhs: use, rhs: use };
-        frame I32Rotr { dst: def, lhs: use, rhs: use };
-        frame I32Eq { dst: def, lhs: use, rhs: use };
-        frame I32Ne { dst: def, lhs: use, rhs: use };
-        frame I32LtS { dst: def, lhs: use, rhs: use };
-        frame I32LtU { dst: def, lhs: use, rhs: use };
-        frame I32GtS { dst: def, lhs: use, rhs: use };
-        frame I32GtU { dst: def, lhs: use, rhs: use };
-        frame I32LeS { dst: def, lhs: use, rhs: use };
-        frame I32LeU { dst: def, lhs: use, rhs: use };
-        frame I32GeS { dst: def, lhs: use, rhs: use };
-        frame I32GeU { dst: def, lhs: use, rhs: use };
-        frame I32DivS { dst: def, lhs: use, rhs: use };
-        frame I32DivU { dst: def, lhs: use, rhs: use };
-        frame I32RemS { dst: def, lhs: use, rhs: use };
-        frame I32RemU { dst: def, lhs: use, rhs: use };
-        frame I64Add { dst: def, lhs: use, rhs: use };
-        frame I64Sub { dst: def, lhs: use, rhs: use };
-        frame I64Mul { dst: def, lhs: use, rhs: use };
-        frame I64And { dst: def, lhs: use, rhs: use };
-        frame I64Or { dst: def, lhs: use, rhs: use };
-        frame I64Xor { dst: def, lhs: use, rhs: use };
-        frame I64Shl { dst: def, lhs: use, rhs: use };
-        frame I64ShrS { dst: def, lhs: use, rhs: use };
-        frame I64ShrU { dst: def, lhs: use, rhs: use };
-        frame I64Rotl { dst: def, lhs: use, rhs: use };
-        frame I64Rotr { dst: def, lhs: use, rhs: use };
-        frame I64Eq { dst: def, lhs: use, rhs: use };
-        frame I64Ne { dst: def, lhs: use, rhs: use };
-        frame I64LtS { dst: def, lhs: use, rhs: use };
-        frame I64LtU { dst: def, lhs: use, rhs: use };
-        frame I64GtS { dst: def, lhs: use, rhs: use };
-        frame I64GtU { dst: def, lhs: use, rhs: use };
-        frame I64LeS { dst: def, lhs: use, rhs: use };
-        frame I64LeU { dst: def, lhs: use, rhs: use };
-        frame I64GeS { dst: def, lhs: use, rhs: use };
-        frame I64GeU { dst: def, lhs: use, rhs: use };
-        frame I64DivS { dst: def, lhs: use, rhs: use };
-        frame I64DivU { dst: def, lhs: use, rhs: use };
-        frame I64RemS { dst: def, lhs: use, rhs: use };
-        frame I64RemU { dst: def, lhs: use, rhs: use };
-        // ---- the same with a constant right operand (`Rsub`: `imm - lhs`); i64 immediates are sign-extended
-        frame I32AddImm { dst: def, lhs: use, imm: i32 };
-        frame I32MulImm { dst: def, lhs: use, imm: i32 };
-        frame I32AndImm { dst: def, lhs: use, imm: i32 };
-        frame I32OrImm { dst: def, lhs: use, imm: i32 };
-        frame I32XorImm { dst: def, lhs: use, imm: i32 };
-        frame I32ShlImm { dst: def, lhs: use, imm: i32 };
-        frame I32ShrSImm { dst: def, lhs: use, imm: i32 };
-        frame I32ShrUImm { dst: def, lhs: use, imm: i32 };
-        frame I32RotlImm { dst: def, lhs: use, imm: i32 };
-        frame I32RotrImm { dst: def, lhs: use, imm: i32 };
-        frame I32EqImm { dst: def, lhs: use, imm: i32 };
-        frame I32NeImm { dst: def, lhs: use, imm: i32 };
-        frame I32LtSImm { dst: def, lhs: use, imm: i32 };
-        frame I32LtUImm { dst: def, lhs: use, imm: i32 };
-        frame I32GtSImm { dst: def, lhs: use, imm: i32 };
-        frame I32GtUImm { dst: def, lhs: use, imm: i32 };
-        frame I32LeSImm { dst: def, lhs: use, imm: i32 };
-        frame I32LeUImm { dst: def, lhs: use, imm: i32 };
-        frame I32GeSImm { dst: def, lhs: use, imm: i32 };
-        frame I32GeUImm { dst: def, lhs: use, imm: i32 };
-        frame I32DivSImm { dst: def, lhs: use, imm: i32 };
-        frame I32DivUImm { dst: def, lhs: use, imm: i32 };
-        frame I32RemSImm { dst: def, lhs: use, imm: i32 };
-        frame I32RemUImm { dst: def, lhs: use, imm: i32 };
-        frame I32RsubImm { dst: def, lhs: use, imm: i32 };
-        frame I64AddImm { dst: def, lhs: use, imm: i32 };
-        frame I64MulImm { dst: def, lhs: use, imm: i32 };
-        frame I64AndImm { dst: def, lhs: use, imm: i32 };
-        frame I64OrImm { dst: def, lhs: use, imm: i32 };
-        frame I64XorImm { dst: def, lhs: use, imm: i32 };
-        frame I64ShlImm { dst: def, lhs: use, imm: i32 };
-        frame I64ShrSImm { dst: def, lhs: use, imm: i32 };
-        frame I64ShrUImm { dst: def, lhs: use, imm: i32 };
-        frame I64RotlImm { dst: def, lhs: use, imm: i32 };
-        frame I64RotrImm { dst: def, lhs: use, imm: i32 };
-        frame I64EqImm { dst: def, lhs: use, imm: i32 };
-        frame I64NeImm { dst: def, lhs: use, imm: i32 };
-        frame I64LtSImm { dst: def, lhs: use, imm: i32 };
-        frame I64LtUImm { dst: def, lhs: use, imm: i32 };
-        frame I64GtSImm { dst: def, lhs: use, imm: i32 };
-        frame I64GtUImm { dst: def, lhs: use, imm: i32 };
-        frame I64LeSImm { dst: def, lhs: use, imm: i32 };
-        frame I64LeUImm { dst: def, lhs: use, imm: i32 };
-        frame I64GeSImm { dst: def, lhs: use, imm: i32 };
-        frame I64GeUImm { dst: def, lhs: use, imm: i32 };
-        frame I64DivSImm { dst: def, lhs: use, imm: i32 };
-        frame I64DivUImm { dst: def, lhs: use, imm: i32 };
-        frame I64RemSImm { dst: def, lhs: use, imm: i32 };
-        frame I64RemUImm { dst: def, lhs: use, imm: i32 };
-        frame I64RsubImm { dst: def, lhs: use, imm: i32 };
-        // ---- float arithmetic and comparison
-        frame F32Add { dst: def, lhs: use, rhs: use };
-        frame F32Sub { dst: def, lhs: use, rhs: use };
-        frame F32Mul { dst: def, lhs: use, rhs: use };
-        frame F32Div { dst: def, lhs: use, rhs: use };
-        frame F32Min { dst: def, lhs: use, rhs: use };
-        frame F32Max { dst: def, lhs: use, rhs: use };
-        frame F32Copysign { dst: def, lhs: use, rhs: use };
-        frame F32Eq { dst: def, lhs: use, rhs: use };
-        frame F32Ne { dst: def, lhs: use, rhs: use };
-        frame F32Lt { dst: def, lhs: use, rhs: use };
-        frame F32Gt { dst: def, lhs: use, rhs: use };
-        frame F32Le { dst: def, lhs: use, rhs: use };
-        frame F32Ge { dst: def, lhs: use, rhs: use };
-        frame F64Add { dst: def, lhs: use, rhs: use };
-        frame F64Sub { dst: def, lhs: use, rhs: use };
-        frame F64Mul { dst: def, lhs: use, rhs: use };
-        frame F64Div { dst: def, lhs: use, rhs: use };
-        frame F64Min { dst: def, lhs: use, rhs: use };
-        frame F64Max { dst: def, lhs: use, rhs: use };
-        frame F64Copysign { dst: def, lhs: use, rhs: use };
-        frame F64Eq { dst: def, lhs: use, rhs: use };
-        frame F64Ne { dst: def, lhs: use, rhs: use };
-        frame F64Lt { dst: def, lhs: use, rhs: use };
-        frame F64Gt { dst: def, lhs: use, rhs: use };
-        frame F64Le { dst: def, lhs: use, rhs: use };
-        frame F64Ge { dst: def, lhs: use, rhs: use };
-        // ---- unary operators
-        frame I32Clz { dst: def, src: use };
-        frame I32Ctz { dst: def, src: use };
-        frame I32Popcnt { dst: def, src: use };
-        frame I32Eqz { dst: def, src: use };
-        frame I32Extend8S { dst: def, src: use };
-        frame I32Extend16S { dst: def, src: use };
-        frame I64Clz { dst: def, src: use };
-        frame I64Ctz { dst: def, src: use };
-        frame I64Popcnt { dst: def, src: use };
-        frame I64Eqz { dst: def, src: use };
-        frame I64Extend8S { dst: def, src: use };
-        frame I64Extend16S { dst: def, src: use };
-        frame I64Extend32S { dst: def, src: use };
-        frame F32Abs { dst: def, src: use };
-        frame F32Neg { dst: def, src: use };
-        frame F32Ceil { dst: def, src: use };
-        frame F32Floor { dst: def, src: use };
-        frame F32Trunc { dst: def, src: use };
-        frame F32Nearest { dst: def, src: use };
-        frame F32Sqrt { dst: def, src: use };
-        frame F64Abs { dst: def, src: use };
-        frame F64Neg { dst: def, src: use };
-        frame F64Ceil { dst: def, src: use };
-        frame F64Floor { dst: def, src: use };
-        frame F64Trunc { dst: def, src: use };
-        frame F64Nearest { dst: def, src: use };
-        frame F64Sqrt { dst: def, src: use };
-        // ---- conversions (reinterpretations and `i64.extend_i32_u` need no code: slots hold raw bits)
-        frame I32WrapI64 { dst: def, src: use };
-        frame I64ExtendI32S { dst: def, src: use };
-        frame F32DemoteF64 { dst: def, src: use };
-        frame F64PromoteF32 { dst: def, src: use };
-        frame F32ConvertI32S { dst: def, src: use };
-        frame F32ConvertI32U { dst: def, src: use };
-        frame F32ConvertI64S { dst: def, src: use };
-        frame F32ConvertI64U { dst: def, src: use };
-        frame F64ConvertI32S { dst: def, src: use };
-        frame F64ConvertI32U { dst: def, src: use };
-        frame F64ConvertI64S { dst: def, src: use };
-        frame F64ConvertI64U { dst: def, src: use };
-        frame I32TruncSatF32S { dst: def, src: use };
-        frame I32TruncSatF32U { dst: def, src: use };
-        frame I32TruncSatF64S { dst: def, src: use };
-        frame I32TruncSatF64U { dst: def, src: use };
-        frame I64TruncSatF32S { dst: def, src: use };
-        frame I64TruncSatF32U { dst: def, src: use };
-        frame I64TruncSatF64S { dst: def, src: use };
-        frame I64TruncSatF64U { dst: def, src: use };
-        frame I32TruncF32S { dst: def, src: use };
-        frame I32TruncF32U { dst: def, src: use };
-        frame I32TruncF64S { dst: def, src: use };
-        frame I32TruncF64U { dst: def, src: use };
-        frame I64TruncF32S { dst: def, src: use };
-        frame I64TruncF32U { dst: def, src: use };
-        frame I64TruncF64S { dst: def, src: use };
-        frame I64TruncF64U { dst: def, src: use };
-        // ---- loads and stores on memory 0 when it is 32-bit, with a 32-bit offset
-        memory I32Load { dst: def, addr: use, offset: u32 };
-        memory I64Load { dst: def, addr: use, offset: u32 };
-        memory F32Load { dst: def, addr: use, offset: u32 };
-        memory F64Load { dst: def, addr: use, offset: u32 };
-        memory I32Load8S { dst: def, addr: use, offset: u32 };
-        memory I32Load8U { dst: def, addr: use, offset: u32 };
-        memory I32Load16S { dst: def, addr: use, offset: u32 };
-        memory I32Load16U { dst: def, addr: use, offset: u32 };
-        memory I64Load8S { dst: def, addr: use, offset: u32 };
-        memory I64Load8U { dst: def, addr: use, offset: u32 };
-        memory I64Load16S { dst: def, addr: use, offset: u32 };
-        memory I64Load16U { dst: def, addr: use, offset: u32 };
-        memory I64Load32S { dst: def, addr: use, offset: u32 };
-        memory I64Load32U { dst: def, addr: use, offset: u32 };
-        memory I32Store { addr: use, value: use, offset: u32 };
-        memory I64Store { addr: use, value: use, offset: u32 };
-        memory F32Store { addr: use, value: use, offset: u32 };
-        memory F64Store { addr: use, value: use, offset: u32 };
-        memory I32Store8 { addr: use, value: use, offset: u32 };
-        memory I32Store16 { addr: use, value: use, offset: u32 };
-        memory I64Store8 { addr: use, value: use, offset: u32 };
-        memory I64Store16 { addr: use, value: use, offset: u32 };
-        memory I64Store32 { addr: use, value: use, offset: u32 };
-        // ---- loads from `base + imm` (the i32 add wrapping, as the add it replaces did), offset 0
-        memory I32LoadAddImm { dst: def, base: use, imm: i32 };
-        memory I64LoadAddImm { dst: def, base: use, imm: i32 };
-        memory F32LoadAddImm { dst: def, base: use, imm: i32 };
-        memory F64LoadAddImm { dst: def, base: use, imm: i32 };
-        memory I32Load8UAddImm { dst: def, base: use, imm: i32 };
-        memory I32Load8SAddImm { dst: def, base: use, imm: i32 };
-        memory I32Load16UAddImm { dst: def, base: use, imm: i32 };
-        memory I32Load16SAddImm { dst: def, base: use, imm: i32 };
-        // ---- loads and stores at `base + index` (a wrapping i32 add), offset 0
-        memory I32LoadIdx { dst: def, base: use, index: use };
-        memory I64LoadIdx { dst: def, base: use, index: use };
-        memory F32LoadIdx { dst: def, base: use, index: use };
-        memory F64LoadIdx { dst: def, base: use, index: use };
-        memory I32Load8UIdx { dst: def, base: use, index: use };
-        memory I32Load8SIdx { dst: def, base: use, index: use };
-        memory I32Load16UIdx { dst: def, base: use, index: use };
-        memory I32Load16SIdx { dst: def, base: use, index: use };
-        memory I32StoreIdx { base: use, index: use, value: use };
-        memory I32StoreIdxImm { base: use, index: use, value: i32 };
-        memory I64StoreIdx { base: use, index: use, value: use };
-        memory I64StoreIdxImm { base: use, index: use, value: i32 };
-        memory I32Store8Idx { base: use, index: use, value: use };
-        memory I32Store8IdxImm { base: use, index: use, value: i32 };
-        memory I32Store16Idx { base: use, index: use, value: use };
-        memory I32Store16IdxImm { base: use, index: use, value: i32 };
-        // ---- the same stores with a constant value (sign-extended for i64)
-        memory I32StoreImm { addr: use, value: i32, offset: u32 };
-        memory I64StoreImm { addr: use, value: i32, offset: u32 };
-        memory I32Store8Imm { addr: use, value: i32, offset: u32 };
-        memory I32Store16Imm { addr: use, value: i32, offset: u32 };
-        // ---- compare and branch: jump by `offset` when the comparison holds
-        jump BrI32Eq { lhs: use, rhs: use, offset: br };
-        jump BrI32Ne { lhs: use, rhs: use, offset: br };
-        jump BrI32LtS { lhs: use, rhs: use, offset: br };
-        jump BrI32LtU { lhs: use, rhs: use, offset: br };
-        jump BrI32GtS { lhs: use, rhs: use, offset: br };
-        jump BrI32GtU { lhs: use, rhs: use, offset: br };
-        jump BrI32LeS { lhs: use, rhs: use, offset: br };
-        jump BrI32LeU { lhs: use, rhs: use, offset: br };
-        jump BrI32GeS { lhs: use, rhs: use, offset: br };
-        jump BrI32GeU { lhs: use, rhs: use, offset: br };
-        jump BrI32EqImm { lhs: use, imm: i32, offset: br };
-        jump BrI32NeImm { lhs: use, imm: i32, offset: br };
-        jump BrI32LtSImm { lhs: use, imm: i32, offset: br };
-        jump BrI32LtUImm { lhs: use, imm: i32, offset: br };
-        jump BrI32GtSImm { lhs: use, imm: i32, offset: br };
-        jump BrI32GtUImm { lhs: use, imm: i32, offset: br };
-        jump BrI32LeSImm { lhs: use, imm: i32, offset: br };
-        jump BrI32LeUImm { lhs: use, imm: i32, offset: br };
-        jump BrI32GeSImm { lhs: use, imm: i32, offset: br };
-        jump BrI32GeUImm { lhs: use, imm: i32, offset: br };
-        jump BrI64Eq { lhs: use, rhs: use, offset: br };
-        jump BrI64Ne { lhs: use, rhs: use, offset: br };
-        jump BrI64LtS { lhs: use, rhs: use, offset: br };
-        jump BrI64LtU { lhs: use, rhs: use, offset: br };
-        jump BrI64GtS { lhs: use, rhs: use, offset: br };
-        jump BrI64GtU { lhs: use, rhs: use, offset: br };
-        jump BrI64LeS { lhs: use, rhs: use, offset: br };
-        jump BrI64LeU { lhs: use, rhs: use, offset: br };
-        jump BrI64GeS { lhs: use, rhs: use, offset: br };
-        jump BrI64GeU { lhs: use, rhs: use, offset: br };
-        jump BrI64EqImm { lhs: use, imm: i32, offset: br };
-        jump BrI64NeImm { lhs: use, imm: i32, offset: br };
-        jump BrI64LtSImm { lhs: use, imm: i32, offset: br };
-        jump BrI64LtUImm { lhs: use, imm: i32, offset: br };
-        jump BrI64GtSImm { lhs: use, imm: i32, offset: br };
-        jump BrI64GtUImm { lhs: use, imm: i32, offset: br };
-        jump BrI64LeSImm { lhs: use, imm: i32, offset: br };
-        jump BrI64LeUImm { lhs: use, imm: i32, offset: br };
-        jump BrI64GeSImm { lhs: use, imm: i32, offset: br };
-        jump BrI64GeUImm { lhs: use, imm: i32, offset: br };
-        jump BrF32Eq { lhs: use, rhs: use, offset: br };
-        jump BrF32Ne { lhs: use, rhs: use, offset: br };
-        jump BrF32Lt { lhs: use, rhs: use, offset: br };
-        jump BrF32Gt { lhs: use, rhs: use, offset: br };
-        jump BrF32Le { lhs: use, rhs: use, offset: br };
-        jump BrF32Ge { lhs: use, rhs: use, offset: br };
-        jump BrF32NotEq { lhs: use, rhs: use, offset: br };
-        jump BrF32NotNe { lhs: use, rhs: use, offset: br };
-        jump BrF32NotLt { lhs: use, rhs: use, offset: br };
-        jump BrF32NotGt { lhs: use, rhs: use, offset: br };
-        jump BrF32NotLe { lhs: use, rhs: use, offset: br };
-        jump BrF32NotGe { lhs: use, rhs: use, offset: br };
-        jump BrF64Eq { lhs: use, rhs: use, offset: br };
-        jump BrF64Ne { lhs: use, rhs: use, offset: br };
-        jump BrF64Lt { lhs: use, rhs: use, offset: br };
-        jump BrF64Gt { lhs: use, rhs: use, offset: br };
-        jump BrF64Le { lhs: use, rhs: use, offset: br };
-        jump BrF64Ge { lhs: use, rhs: use, offset: br };
-        jump BrF64NotEq { lhs: use, rhs: use, offset: br };
-        jump BrF64NotNe { lhs: use, rhs: use, offset: br };
-        jump BrF64NotLt { lhs: use, rhs: use, offset: br };
-        jump BrF64NotGt { lhs: use, rhs: use, offset: br };
-        jump BrF64NotLe { lhs: use, rhs: use, offset: br };
-        jump BrF64NotGe { lhs: use, rhs: use, offset: br };        }
+            // ---- moves and constants
+            /// `dst = src`.
+            frame Copy { dst: def, src: use };
+            /// `dst = src` for a `v128` (two slots each).
+            frame Copy128 { dst: def, src: use };
+            /// `dst = value` (zero-extended).
+            frame Const32 { dst: def, value: u32 };
+            /// `dst = value`.
+            frame Const64 { dst: def, value: Wide };
+            /// `dst = if cond != 0 { a } else { b }`; followed by `Ext { a: cond }`.
+            frame Select { dst: def, a: use, b: use } + Ext;
+            /// `Select` of `v128` values (two slots each); followed by `Ext { a: cond }`.
+            frame Select128 { dst: def, a: use, b: use } + Ext;
+            /// `if cond == 0 { dst = src }`: a `select` whose first operand already sits in `dst`.
+            frame SelectInPlace { dst: slot, cond: use, src: use };
+            // ---- control
+            /// Jump.
+            jump Br { offset: br };
+            /// Jump when the i32 in `cond` is not zero.
+            jump BrIfNez { cond: use, offset: br };
+            /// Jump when the i32 in `cond` is zero.
+            jump BrIfEqz { cond: use, offset: br };
+            /// Jump when the 64-bit value in `cond` is not zero (i64, or a non-null reference).
+            jump BrIfNez64 { cond: use, offset: br };
+            /// Jump when the 64-bit value in `cond` is zero (i64 zero, or a null reference).
+            jump BrIfEqz64 { cond: use, offset: br };
+            /// Jump to entry `min(index, len)` of the `len + 1` `Br` instructions that follow.
+            flow BrTable { index: use, len: u32 };
+            /// Return without results.
+            flow Return0 {};
+            /// Return the value in `src` as the only result.
+            flow Return1 { src: use };
+            /// Return `len` results found in `src..`.
+            flow ReturnSpan { src: slot, len: u32 };
+            /// Trap: `unreachable` executed.
+            flow Unreachable {};
+            /// Fuel and interrupt check (metered engines only), at function entries and loop headers:
+            /// charges `cost` instructions, and takes the slow path when the budget runs out.
+            runtime Check { cost: u32 };
+            /// Tiered strategy, at function entries and loop headers: counts down the function's hotness
+            /// counter (at address `counter`, an `AtomicU32` of its module) and asks for the function to
+            /// be compiled when it reaches zero.
+            runtime Hotness { counter: Wide };
+            /// `Hotness` at the header of a loop the frame can leave for native code (on-stack
+            /// replacement): entered with an empty operand stack, the loop's `loop` instruction at byte
+            /// `offset`. When the count runs out and the function's entry at this loop is compiled, the
+            /// rest of the call runs natively.
+            runtime LoopHotness { offset: u32, counter: Wide };
+            /// The whole code of a function that has native code: calls it with the frame as its slot
+            /// array (parameters in, results out), then returns.
+            flow CallNative { def: u32 };
+            // ---- calls: arguments are in `base..`, results are written back from `base`
+            /// Call a function defined in the same module, by defined-function index.
+            flow CallInternal { func: u32, base: slot };
+            /// Call through the instance's function index space (imports).
+            flow CallImported { func: u32, base: slot };
+            /// Call through a table, checking the signature against module type `ty`; followed by
+            /// `Ext { a: index slot }`.
+            flow CallIndirect { table: u32, ty: u32, base: slot } + Ext;
+            /// Call the function reference in `func`.
+            flow CallRef { func: use, base: slot };
+            /// Tail-call a function defined in the same module.
+            flow ReturnCallInternal { func: u32, base: slot };
+            /// Tail-call through the function index space.
+            flow ReturnCallImported { func: u32, base: slot };
+            /// Tail-call through a table; followed by `Ext { a: index slot }`.
+            flow ReturnCallIndirect { table: u32, ty: u32, base: slot } + Ext;
+            /// Tail-call the function reference in `func`.
+            flow ReturnCallRef { func: use, base: slot };
+            // ---- globals
+            /// `dst = globals[global]`.
+            runtime GlobalGet { dst: def, global: u32 };
+            /// `globals[global] = src`.
+            runtime GlobalSet { global: u32, src: use };
+            /// `dst = globals[global]` for a `v128` global (two slots).
+            runtime GlobalGet128 { dst: def, global: u32 };
+            /// `globals[global] = src` for a `v128` global (two slots).
+            runtime GlobalSet128 { global: u32, src: use };
+            // ---- memory, general path: followed by `MemArg`
+            /// Load from any memory at any offset.
+            runtime Load { kind: LoadKind, dst: def, addr: use } + MemArg;
+            /// Store to any memory at any offset.
+            runtime Store { kind: StoreKind, addr: use, value: use } + MemArg;
+            /// `dst = memory.size`.
+            runtime MemorySize { dst: def, mem: u32 };
+            /// `dst = memory.grow(delta)`.
+            runtime MemoryGrow { dst: def, delta: use, mem: u32 };
+            /// `memory.fill`; followed by `Ext { a: len }`.
+            runtime MemoryFill { mem: u32, dst: use, value: use } + Ext;
+            /// `memory.copy`; followed by `Ext { a: src, b: len }`.
+            runtime MemoryCopy { dst_mem: u32, src_mem: u32, dst: use } + Ext;
+            /// `memory.init`; followed by `Ext { a: src, b: len }`.
+            runtime MemoryInit { mem: u32, seg: u32, dst: use } + Ext;
+            /// `data.drop`.
+            runtime DataDrop { seg: u32 };
+            // ---- tables and references
+            /// `dst = table[index]`.
+            runtime TableGet { dst: def, table: u32, index: use };
+            /// `table[index] = value`.
+            runtime TableSet { table: u32, index: use, value: use };
+            /// `dst = table.size`.
+            runtime TableSize { dst: def, table: u32 };
+            /// `dst = table.grow(init, delta)`; followed by `Ext { a: delta }`.
+            runtime TableGrow { dst: def, table: u32, init: use } + Ext;
+            /// `table.fill`; followed by `Ext { a: len }`.
+            runtime TableFill { table: u32, start: use, value: use } + Ext;
+            /// `table.copy`; followed by `Ext { a: src, b: len }`.
+            runtime TableCopy { dst_table: u32, src_table: u32, dst: use } + Ext;
+            /// `table.init`; followed by `Ext { a: src, b: len }`.
+            runtime TableInit { table: u32, seg: u32, dst: use } + Ext;
+            /// `elem.drop`.
+            runtime ElemDrop { seg: u32 };
+            /// `dst = ref.func func`.
+            runtime RefFunc { dst: def, func: u32 };
+            /// Trap when the reference in `src` is null.
+            frame RefAsNonNull { src: use };
+            // ---- extension words, consumed by the instruction before them; never dispatched
+            /// Extra slot operands.
+            word Ext { a: use, b: use };
+            /// Memory index and offset of a general load or store.
+            word MemArg { mem: u32, offset: Wide };
+            // ---- integer arithmetic and comparison: `dst = lhs op rhs`
+            frame I32Add { dst: def, lhs: use, rhs: use };
+            frame I32Sub { dst: def, lhs: use, rhs: use };
+            frame I32Mul { dst: def, lhs: use, rhs: use };
+            frame I32And { dst: def, lhs: use, rhs: use };
+            frame I32Or { dst: def, lhs: use, rhs: use };
+            frame I32Xor { dst: def, lhs: use, rhs: use };
+            frame I32Shl { dst: def, lhs: use, rhs: use };
+            frame I32ShrS { dst: def, lhs: use, rhs: use };
+            frame I32ShrU { dst: def, lhs: use, rhs: use };
+            frame I32Rotl { dst: def, lhs: use, rhs: use };
+            frame I32Rotr { dst: def, lhs: use, rhs: use };
+            frame I32Eq { dst: def, lhs: use, rhs: use };
+            frame I32Ne { dst: def, lhs: use, rhs: use };
+            frame I32LtS { dst: def, lhs: use, rhs: use };
+            frame I32LtU { dst: def, lhs: use, rhs: use };
+            frame I32GtS { dst: def, lhs: use, rhs: use };
+            frame I32GtU { dst: def, lhs: use, rhs: use };
+            frame I32LeS { dst: def, lhs: use, rhs: use };
+            frame I32LeU { dst: def, lhs: use, rhs: use };
+            frame I32GeS { dst: def, lhs: use, rhs: use };
+            frame I32GeU { dst: def, lhs: use, rhs: use };
+            frame I32DivS { dst: def, lhs: use, rhs: use };
+            frame I32DivU { dst: def, lhs: use, rhs: use };
+            frame I32RemS { dst: def, lhs: use, rhs: use };
+            frame I32RemU { dst: def, lhs: use, rhs: use };
+            frame I64Add { dst: def, lhs: use, rhs: use };
+            frame I64Sub { dst: def, lhs: use, rhs: use };
+            frame I64Mul { dst: def, lhs: use, rhs: use };
+            frame I64And { dst: def, lhs: use, rhs: use };
+            frame I64Or { dst: def, lhs: use, rhs: use };
+            frame I64Xor { dst: def, lhs: use, rhs: use };
+            frame I64Shl { dst: def, lhs: use, rhs: use };
+            frame I64ShrS { dst: def, lhs: use, rhs: use };
+            frame I64ShrU { dst: def, lhs: use, rhs: use };
+            frame I64Rotl { dst: def, lhs: use, rhs: use };
+            frame I64Rotr { dst: def, lhs: use, rhs: use };
+            frame I64Eq { dst: def, lhs: use, rhs: use };
+            frame I64Ne { dst: def, lhs: use, rhs: use };
+            frame I64LtS { dst: def, lhs: use, rhs: use };
+            frame I64LtU { dst: def, lhs: use, rhs: use };
+            frame I64GtS { dst: def, lhs: use, rhs: use };
+            frame I64GtU { dst: def, lhs: use, rhs: use };
+            frame I64LeS { dst: def, lhs: use, rhs: use };
+            frame I64LeU { dst: def, lhs: use, rhs: use };
+            frame I64GeS { dst: def, lhs: use, rhs: use };
+            frame I64GeU { dst: def, lhs: use, rhs: use };
+            frame I64DivS { dst: def, lhs: use, rhs: use };
+            frame I64DivU { dst: def, lhs: use, rhs: use };
+            frame I64RemS { dst: def, lhs: use, rhs: use };
+            frame I64RemU { dst: def, lhs: use, rhs: use };
+            // ---- the same with a constant right operand (`Rsub`: `imm - lhs`); i64 immediates are sign-extended
+            frame I32AddImm { dst: def, lhs: use, imm: i32 };
+            frame I32MulImm { dst: def, lhs: use, imm: i32 };
+            frame I32AndImm { dst: def, lhs: use, imm: i32 };
+            frame I32OrImm { dst: def, lhs: use, imm: i32 };
+            frame I32XorImm { dst: def, lhs: use, imm: i32 };
+            frame I32ShlImm { dst: def, lhs: use, imm: i32 };
+            frame I32ShrSImm { dst: def, lhs: use, imm: i32 };
+            frame I32ShrUImm { dst: def, lhs: use, imm: i32 };
+            frame I32RotlImm { dst: def, lhs: use, imm: i32 };
+            frame I32RotrImm { dst: def, lhs: use, imm: i32 };
+            frame I32EqImm { dst: def, lhs: use, imm: i32 };
+            frame I32NeImm { dst: def, lhs: use, imm: i32 };
+            frame I32LtSImm { dst: def, lhs: use, imm: i32 };
+            frame I32LtUImm { dst: def, lhs: use, imm: i32 };
+            frame I32GtSImm { dst: def, lhs: use, imm: i32 };
+            frame I32GtUImm { dst: def, lhs: use, imm: i32 };
+            frame I32LeSImm { dst: def, lhs: use, imm: i32 };
+            frame I32LeUImm { dst: def, lhs: use, imm: i32 };
+            frame I32GeSImm { dst: def, lhs: use, imm: i32 };
+            frame I32GeUImm { dst: def, lhs: use, imm: i32 };
+            frame I32DivSImm { dst: def, lhs: use, imm: i32 };
+            frame I32DivUImm { dst: def, lhs: use, imm: i32 };
+            frame I32RemSImm { dst: def, lhs: use, imm: i32 };
+            frame I32RemUImm { dst: def, lhs: use, imm: i32 };
+            frame I32RsubImm { dst: def, lhs: use, imm: i32 };
+            frame I64AddImm { dst: def, lhs: use, imm: i32 };
+            frame I64MulImm { dst: def, lhs: use, imm: i32 };
+            frame I64AndImm { dst: def, lhs: use, imm: i32 };
+            frame I64OrImm { dst: def, lhs: use, imm: i32 };
+            frame I64XorImm { dst: def, lhs: use, imm: i32 };
+            frame I64ShlImm { dst: def, lhs: use, imm: i32 };
+            frame I64ShrSImm { dst: def, lhs: use, imm: i32 };
+            frame I64ShrUImm { dst: def, lhs: use, imm: i32 };
+            frame I64RotlImm { dst: def, lhs: use, imm: i32 };
+            frame I64RotrImm { dst: def, lhs: use, imm: i32 };
+            frame I64EqImm { dst: def, lhs: use, imm: i32 };
+            frame I64NeImm { dst: def, lhs: use, imm: i32 };
+            frame I64LtSImm { dst: def, lhs: use, imm: i32 };
+            frame I64LtUImm { dst: def, lhs: use, imm: i32 };
+            frame I64GtSImm { dst: def, lhs: use, imm: i32 };
+            frame I64GtUImm { dst: def, lhs: use, imm: i32 };
+            frame I64LeSImm { dst: def, lhs: use, imm: i32 };
+            frame I64LeUImm { dst: def, lhs: use, imm: i32 };
+            frame I64GeSImm { dst: def, lhs: use, imm: i32 };
+            frame I64GeUImm { dst: def, lhs: use, imm: i32 };
+            frame I64DivSImm { dst: def, lhs: use, imm: i32 };
+            frame I64DivUImm { dst: def, lhs: use, imm: i32 };
+            frame I64RemSImm { dst: def, lhs: use, imm: i32 };
+            frame I64RemUImm { dst: def, lhs: use, imm: i32 };
+            frame I64RsubImm { dst: def, lhs: use, imm: i32 };
+            // ---- float arithmetic and comparison
+            frame F32Add { dst: def, lhs: use, rhs: use };
+            frame F32Sub { dst: def, lhs: use, rhs: use };
+            frame F32Mul { dst: def, lhs: use, rhs: use };
+            frame F32Div { dst: def, lhs: use, rhs: use };
+            frame F32Min { dst: def, lhs: use, rhs: use };
+            frame F32Max { dst: def, lhs: use, rhs: use };
+            frame F32Copysign { dst: def, lhs: use, rhs: use };
+            frame F32Eq { dst: def, lhs: use, rhs: use };
+            frame F32Ne { dst: def, lhs: use, rhs: use };
+            frame F32Lt { dst: def, lhs: use, rhs: use };
+            frame F32Gt { dst: def, lhs: use, rhs: use };
+            frame F32Le { dst: def, lhs: use, rhs: use };
+            frame F32Ge { dst: def, lhs: use, rhs: use };
+            frame F64Add { dst: def, lhs: use, rhs: use };
+            frame F64Sub { dst: def, lhs: use, rhs: use };
+            frame F64Mul { dst: def, lhs: use, rhs: use };
+            frame F64Div { dst: def, lhs: use, rhs: use };
+            frame F64Min { dst: def, lhs: use, rhs: use };
+            frame F64Max { dst: def, lhs: use, rhs: use };
+            frame F64Copysign { dst: def, lhs: use, rhs: use };
+            frame F64Eq { dst: def, lhs: use, rhs: use };
+            frame F64Ne { dst: def, lhs: use, rhs: use };
+            frame F64Lt { dst: def, lhs: use, rhs: use };
+            frame F64Gt { dst: def, lhs: use, rhs: use };
+            frame F64Le { dst: def, lhs: use, rhs: use };
+            frame F64Ge { dst: def, lhs: use, rhs: use };
+            // ---- unary operators
+            frame I32Clz { dst: def, src: use };
+            frame I32Ctz { dst: def, src: use };
+            frame I32Popcnt { dst: def, src: use };
+            frame I32Eqz { dst: def, src: use };
+            frame I32Extend8S { dst: def, src: use };
+            frame I32Extend16S { dst: def, src: use };
+            frame I64Clz { dst: def, src: use };
+            frame I64Ctz { dst: def, src: use };
+            frame I64Popcnt { dst: def, src: use };
+            frame I64Eqz { dst: def, src: use };
+            frame I64Extend8S { dst: def, src: use };
+            frame I64Extend16S { dst: def, src: use };
+            frame I64Extend32S { dst: def, src: use };
+            frame F32Abs { dst: def, src: use };
+            frame F32Neg { dst: def, src: use };
+            frame F32Ceil { dst: def, src: use };
+            frame F32Floor { dst: def, src: use };
+            frame F32Trunc { dst: def, src: use };
+            frame F32Nearest { dst: def, src: use };
+            frame F32Sqrt { dst: def, src: use };
+            frame F64Abs { dst: def, src: use };
+            frame F64Neg { dst: def, src: use };
+            frame F64Ceil { dst: def, src: use };
+            frame F64Floor { dst: def, src: use };
+            frame F64Trunc { dst: def, src: use };
+            frame F64Nearest { dst: def, src: use };
+            frame F64Sqrt { dst: def, src: use };
+            // ---- conversions (reinterpretations and `i64.extend_i32_u` need no code: slots hold raw bits)
+            frame I32WrapI64 { dst: def, src: use };
+            frame I64ExtendI32S { dst: def, src: use };
+            frame F32DemoteF64 { dst: def, src: use };
+            frame F64PromoteF32 { dst: def, src: use };
+            frame F32ConvertI32S { dst: def, src: use };
+            frame F32ConvertI32U { dst: def, src: use };
+            frame F32ConvertI64S { dst: def, src: use };
+            frame F32ConvertI64U { dst: def, src: use };
+            frame F64ConvertI32S { dst: def, src: use };
+            frame F64ConvertI32U { dst: def, src: use };
+            frame F64ConvertI64S { dst: def, src: use };
+            frame F64ConvertI64U { dst: def, src: use };
+            frame I32TruncSatF32S { dst: def, src: use };
+            frame I32TruncSatF32U { dst: def, src: use };
+            frame I32TruncSatF64S { dst: def, src: use };
+            frame I32TruncSatF64U { dst: def, src: use };
+            frame I64TruncSatF32S { dst: def, src: use };
+            frame I64TruncSatF32U { dst: def, src: use };
+            frame I64TruncSatF64S { dst: def, src: use };
+            frame I64TruncSatF64U { dst: def, src: use };
+            frame I32TruncF32S { dst: def, src: use };
+            frame I32TruncF32U { dst: def, src: use };
+            frame I32TruncF64S { dst: def, src: use };
+            frame I32TruncF64U { dst: def, src: use };
+            frame I64TruncF32S { dst: def, src: use };
+            frame I64TruncF32U { dst: def, src: use };
+            frame I64TruncF64S { dst: def, src: use };
+            frame I64TruncF64U { dst: def, src: use };
+            // ---- loads and stores on memory 0 when it is 32-bit, with a 32-bit offset
+            memory I32Load { dst: def, addr: use, offset: u32 };
+            memory I64Load { dst: def, addr: use, offset: u32 };
+            memory F32Load { dst: def, addr: use, offset: u32 };
+            memory F64Load { dst: def, addr: use, offset: u32 };
+            memory I32Load8S { dst: def, addr: use, offset: u32 };
+            memory I32Load8U { dst: def, addr: use, offset: u32 };
+            memory I32Load16S { dst: def, addr: use, offset: u32 };
+            memory I32Load16U { dst: def, addr: use, offset: u32 };
+            memory I64Load8S { dst: def, addr: use, offset: u32 };
+            memory I64Load8U { dst: def, addr: use, offset: u32 };
+            memory I64Load16S { dst: def, addr: use, offset: u32 };
+            memory I64Load16U { dst: def, addr: use, offset: u32 };
+            memory I64Load32S { dst: def, addr: use, offset: u32 };
+            memory I64Load32U { dst: def, addr: use, offset: u32 };
+            memory I32Store { addr: use, value: use, offset: u32 };
+            memory I64Store { addr: use, value: use, offset: u32 };
+            memory F32Store { addr: use, value: use, offset: u32 };
+            memory F64Store { addr: use, value: use, offset: u32 };
+            memory I32Store8 { addr: use, value: use, offset: u32 };
+            memory I32Store16 { addr: use, value: use, offset: u32 };
+            memory I64Store8 { addr: use, value: use, offset: u32 };
+            memory I64Store16 { addr: use, value: use, offset: u32 };
+            memory I64Store32 { addr: use, value: use, offset: u32 };
+            // ---- loads from `base + imm` (the i32 add wrapping, as the add it replaces did), offset 0
+            memory I32LoadAddImm { dst: def, base: use, imm: i32 };
+            memory I64LoadAddImm { dst: def, base: use, imm: i32 };
+            memory F32LoadAddImm { dst: def, base: use, imm: i32 };
+            memory F64LoadAddImm { dst: def, base: use, imm: i32 };
+            memory I32Load8UAddImm { dst: def, base: use, imm: i32 };
+            memory I32Load8SAddImm { dst: def, base: use, imm: i32 };
+            memory I32Load16UAddImm { dst: def, base: use, imm: i32 };
+            memory I32Load16SAddImm { dst: def, base: use, imm: i32 };
+            // ---- loads and stores at `base + index` (a wrapping i32 add), offset 0
+            memory I32LoadIdx { dst: def, base: use, index: use };
+            memory I64LoadIdx { dst: def, base: use, index: use };
+            memory F32LoadIdx { dst: def, base: use, index: use };
+            memory F64LoadIdx { dst: def, base: use, index: use };
+            memory I32Load8UIdx { dst: def, base: use, index: use };
+            memory I32Load8SIdx { dst: def, base: use, index: use };
+            memory I32Load16UIdx { dst: def, base: use, index: use };
+            memory I32Load16SIdx { dst: def, base: use, index: use };
+            memory I32StoreIdx { base: use, index: use, value: use };
+            memory I32StoreIdxImm { base: use, index: use, value: i32 };
+            memory I64StoreIdx { base: use, index: use, value: use };
+            memory I64StoreIdxImm { base: use, index: use, value: i32 };
+            memory I32Store8Idx { base: use, index: use, value: use };
+            memory I32Store8IdxImm { base: use, index: use, value: i32 };
+            memory I32Store16Idx { base: use, index: use, value: use };
+            memory I32Store16IdxImm { base: use, index: use, value: i32 };
+            // ---- the same stores with a constant value (sign-extended for i64)
+            memory I32StoreImm { addr: use, value: i32, offset: u32 };
+            memory I64StoreImm { addr: use, value: i32, offset: u32 };
+            memory I32Store8Imm { addr: use, value: i32, offset: u32 };
+            memory I32Store16Imm { addr: use, value: i32, offset: u32 };
+            // ---- compare and branch: jump by `offset` when the comparison holds
+            jump BrI32Eq { lhs: use, rhs: use, offset: br };
+            jump BrI32Ne { lhs: use, rhs: use, offset: br };
+            jump BrI32LtS { lhs: use, rhs: use, offset: br };
+            jump BrI32LtU { lhs: use, rhs: use, offset: br };
+            jump BrI32GtS { lhs: use, rhs: use, offset: br };
+            jump BrI32GtU { lhs: use, rhs: use, offset: br };
+            jump BrI32LeS { lhs: use, rhs: use, offset: br };
+            jump BrI32LeU { lhs: use, rhs: use, offset: br };
+            jump BrI32GeS { lhs: use, rhs: use, offset: br };
+            jump BrI32GeU { lhs: use, rhs: use, offset: br };
+            jump BrI32EqImm { lhs: use, imm: i32, offset: br };
+            jump BrI32NeImm { lhs: use, imm: i32, offset: br };
+            jump BrI32LtSImm { lhs: use, imm: i32, offset: br };
+            jump BrI32LtUImm { lhs: use, imm: i32, offset: br };
+            jump BrI32GtSImm { lhs: use, imm: i32, offset: br };
+            jump BrI32GtUImm { lhs: use, imm: i32, offset: br };
+            jump BrI32LeSImm { lhs: use, imm: i32, offset: br };
+            jump BrI32LeUImm { lhs: use, imm: i32, offset: br };
+            jump BrI32GeSImm { lhs: use, imm: i32, offset: br };
+            jump BrI32GeUImm { lhs: use, imm: i32, offset: br };
+            jump BrI64Eq { lhs: use, rhs: use, offset: br };
+            jump BrI64Ne { lhs: use, rhs: use, offset: br };
+            jump BrI64LtS { lhs: use, rhs: use, offset: br };
+            jump BrI64LtU { lhs: use, rhs: use, offset: br };
+            jump BrI64GtS { lhs: use, rhs: use, offset: br };
+            jump BrI64GtU { lhs: use, rhs: use, offset: br };
+            jump BrI64LeS { lhs: use, rhs: use, offset: br };
+            jump BrI64LeU { lhs: use, rhs: use, offset: br };
+            jump BrI64GeS { lhs: use, rhs: use, offset: br };
+            jump BrI64GeU { lhs: use, rhs: use, offset: br };
+            jump BrI64EqImm { lhs: use, imm: i32, offset: br };
+            jump BrI64NeImm { lhs: use, imm: i32, offset: br };
+            jump BrI64LtSImm { lhs: use, imm: i32, offset: br };
+            jump BrI64LtUImm { lhs: use, imm: i32, offset: br };
+            jump BrI64GtSImm { lhs: use, imm: i32, offset: br };
+            jump BrI64GtUImm { lhs: use, imm: i32, offset: br };
+            jump BrI64LeSImm { lhs: use, imm: i32, offset: br };
+            jump BrI64LeUImm { lhs: use, imm: i32, offset: br };
+            jump BrI64GeSImm { lhs: use, imm: i32, offset: br };
+            jump BrI64GeUImm { lhs: use, imm: i32, offset: br };
+            jump BrF32Eq { lhs: use, rhs: use, offset: br };
+            jump BrF32Ne { lhs: use, rhs: use, offset: br };
+            jump BrF32Lt { lhs: use, rhs: use, offset: br };
+            jump BrF32Gt { lhs: use, rhs: use, offset: br };
+            jump BrF32Le { lhs: use, rhs: use, offset: br };
+            jump BrF32Ge { lhs: use, rhs: use, offset: br };
+            jump BrF32NotEq { lhs: use, rhs: use, offset: br };
+            jump BrF32NotNe { lhs: use, rhs: use, offset: br };
+            jump BrF32NotLt { lhs: use, rhs: use, offset: br };
+            jump BrF32NotGt { lhs: use, rhs: use, offset: br };
+            jump BrF32NotLe { lhs: use, rhs: use, offset: br };
+            jump BrF32NotGe { lhs: use, rhs: use, offset: br };
+            jump BrF64Eq { lhs: use, rhs: use, offset: br };
+            jump BrF64Ne { lhs: use, rhs: use, offset: br };
+            jump BrF64Lt { lhs: use, rhs: use, offset: br };
+            jump BrF64Gt { lhs: use, rhs: use, offset: br };
+            jump BrF64Le { lhs: use, rhs: use, offset: br };
+            jump BrF64Ge { lhs: use, rhs: use, offset: br };
+            jump BrF64NotEq { lhs: use, rhs: use, offset: br };
+            jump BrF64NotNe { lhs: use, rhs: use, offset: br };
+            jump BrF64NotLt { lhs: use, rhs: use, offset: br };
+            jump BrF64NotGt { lhs: use, rhs: use, offset: br };
+            jump BrF64NotLe { lhs: use, rhs: use, offset: br };
+            jump BrF64NotGe { lhs: use, rhs: use, offset: br };
+        }
     };
 }
 

@@ -4,12 +4,13 @@
 //! carries there (usually nothing: they are already in place), then jumps; forward jumps are
 //! patched when the construct ends. Conditional branches that need copies jump over them instead.
 
-use silo_loader::ValType;
 use silo_loader::wasmparser::BlockType;
+use silo_loader::{FuncType, ValType};
 
 use super::fuse::{fused_branch, negated};
 use super::{Ctrl, CtrlKind, Operand, Translator};
 use crate::interp::isa::{Instr, Slot};
+use crate::vm::slots::{call_slots, slot_count, slot_width};
 
 /// The condition of a conditional branch, as the translator sees it.
 pub(super) enum Cond {
@@ -162,20 +163,24 @@ impl Translator<'_> {
     /// this is what a branch does on its own path).
     fn copy_branch_values(&mut self, height: usize, n: usize) {
         let len = self.stack.len();
+        // The label's values go where temporaries of their types sit from `height` up.
+        let mut dst = self.slot_at(height);
         for i in 0..n {
             let pos = len - n + i;
-            let dst = self.slot_at(height + i);
-            match self.stack[pos].op {
+            let e = self.stack[pos];
+            match e.op {
                 Operand::Temp if pos == height + i => {}
                 Operand::Temp => {
                     let src = self.slot_at(pos);
-                    self.emit(Instr::Copy { dst, src });
+                    self.emit_copy(e.ty, dst, src);
                 }
                 Operand::Local(l) => {
-                    self.emit(Instr::Copy { dst, src: l });
+                    let src = self.local_slot(l);
+                    self.emit_copy(e.ty, dst, src);
                 }
                 Operand::Const(v) => self.emit_const(dst, v),
             }
+            dst += slot_width(e.ty) as Slot;
         }
     }
 
@@ -197,7 +202,7 @@ impl Translator<'_> {
                     Cond::Slot(self.slot_at(pos))
                 }
             }
-            _ => Cond::Slot(self.use_entry(e, pos)),
+            _ => Cond::Slot(self.use_entry(e)),
         }
     }
 
@@ -307,9 +312,8 @@ impl Translator<'_> {
     }
 
     pub(super) fn br_table(&mut self, targets: &[u32], default: u32) {
-        let pos = self.stack.len() - 1;
         let e = self.pop();
-        let index = self.use_entry(e, pos);
+        let index = self.use_entry(e);
         let len = targets.len() as u32;
         self.emit(Instr::BrTable { index, len });
         let all: Vec<u32> = targets.iter().copied().chain(std::iter::once(default)).collect();
@@ -364,15 +368,16 @@ impl Translator<'_> {
     /// Emits the return of the top values as the function's results (the stack is left alone).
     fn return_values(&mut self) {
         let n = self.results.len();
+        let slots = slot_count(&self.results);
         let len = self.stack.len();
-        match n {
-            0 => {
+        match (n, slots) {
+            (0, _) => {
                 self.emit(Instr::Return0 {});
             }
-            1 => {
+            (1, 1) => {
                 let pos = len - 1;
                 let src = match self.stack[pos].op {
-                    Operand::Local(l) => l,
+                    Operand::Local(l) => self.local_slot(l),
                     Operand::Temp => self.slot_at(pos),
                     Operand::Const(v) => {
                         // Results go to slot 0 of the frame: write the constant there directly.
@@ -387,7 +392,7 @@ impl Translator<'_> {
                 // is then safe, since each source is at or above its destination.
                 self.copy_branch_values(len - n, n);
                 let src = self.slot_at(len - n);
-                self.emit(Instr::ReturnSpan { src, len: n as u32 });
+                self.emit(Instr::ReturnSpan { src, len: slots as u32 });
             }
         }
     }
@@ -399,11 +404,13 @@ impl Translator<'_> {
 
     /// Prepares a call with `params` arguments on top of the stack: they are written to their
     /// temporaries, which become the start of the callee's frame. Returns the base slot.
-    fn call_args(&mut self, params: usize, results: usize) -> Slot {
+    fn call_args(&mut self, sig: &FuncType) -> Slot {
+        let params = sig.params.len();
         let base_pos = self.stack.len() - params;
         self.materialize_top(params);
         self.record_stack_map(base_pos);
-        self.note_height(base_pos + params.max(results));
+        let base = self.offset_at(base_pos) as usize;
+        self.note_height(base + call_slots(sig));
         self.slot_at(base_pos)
     }
 
@@ -419,16 +426,15 @@ impl Translator<'_> {
 
     /// Pops the operand on top (a table index or a function reference) into a slot.
     fn pop_operand_slot(&mut self) -> Slot {
-        let pos = self.stack.len() - 1;
         let e = self.pop();
-        self.use_entry(e, pos)
+        self.use_entry(e)
     }
 
     pub(super) fn call(&mut self, func: u32, tail: bool) {
         let info = &self.module.info;
         let sig = info.func_sig(func).cloned().unwrap_or_default();
         let imported = info.num_imported.funcs;
-        let base = self.call_args(sig.params.len(), sig.results.len());
+        let base = self.call_args(&sig);
         let instr = match (func >= imported, tail) {
             (true, false) => Instr::CallInternal { func: func - imported, base },
             (true, true) => Instr::ReturnCallInternal { func: func - imported, base },
@@ -442,7 +448,7 @@ impl Translator<'_> {
     pub(super) fn call_indirect(&mut self, ty: u32, table: u32, tail: bool) {
         let sig = self.module.info.func_type(ty).cloned().unwrap_or_default();
         let index = self.pop_operand_slot();
-        let base = self.call_args(sig.params.len(), sig.results.len());
+        let base = self.call_args(&sig);
         let instr = if tail {
             Instr::ReturnCallIndirect { table, ty, base }
         } else {
@@ -456,7 +462,7 @@ impl Translator<'_> {
     pub(super) fn call_ref(&mut self, ty: u32, tail: bool) {
         let sig = self.module.info.func_type(ty).cloned().unwrap_or_default();
         let func = self.pop_operand_slot();
-        let base = self.call_args(sig.params.len(), sig.results.len());
+        let base = self.call_args(&sig);
         let instr =
             if tail { Instr::ReturnCallRef { func, base } } else { Instr::CallRef { func, base } };
         self.emit(instr);

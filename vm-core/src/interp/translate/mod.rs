@@ -3,9 +3,11 @@
 //!
 //! The translator runs the operand stack at translation time. An entry is a local (used in place,
 //! no copy), a constant (folded into an immediate or materialized where needed), or a temporary,
-//! which lives in the slot fixed by its depth: `num_locals + depth`. Because a temporary's slot
-//! depends only on its depth, the values a branch carries end up where its target expects them
-//! with at most a few copies, and a call's arguments are already laid out as the callee's frame.
+//! which lives in the slot fixed by its depth: after the locals, as many slots up as the entries
+//! below it take (one each, two for a `v128`; see `vm::slots`). Validation makes the types below a
+//! depth the same on every path that reaches it, so a temporary's slot depends only on its depth:
+//! the values a branch carries end up where its target expects them with at most a few copies, and
+//! a call's arguments are already laid out as the callee's frame.
 //!
 //! A constant read where no immediate form exists gets a slot of the function's constant pool,
 //! which sits between the locals and the temporaries and is filled once per call, so a constant in
@@ -30,6 +32,7 @@ use super::code::{InterpFunc, StackMap};
 use super::exec::{Dispatch, Op};
 use super::isa::{Instr, Slot};
 use crate::module::ModuleInner;
+use crate::vm::slots::{slot_count, slot_width};
 
 /// Marks a provisional temporary slot (by stack depth) until relocation.
 const TEMP_MARK: Slot = 1 << 31;
@@ -51,6 +54,8 @@ enum Operand {
 struct Entry {
     op: Operand,
     ty: ValType,
+    /// The temporary slot of the entry's depth, counted from the first temporary (provisional).
+    at: Slot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +96,9 @@ pub(super) struct Translator<'a> {
     func_index: u32,
     results: Box<[ValType]>,
     local_types: Vec<ValType>,
+    /// The slot of each local (a `v128` takes two).
+    local_slots: Vec<Slot>,
+    /// Slots of the parameters, and of the parameters and declared locals.
     num_params: u32,
     num_locals: u32,
     code: Vec<Instr>,
@@ -137,7 +145,7 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
     let offset = info.body(def).map_or(0, |(_, offset)| offset as u32);
     let instr = Instr::CallNative { def };
     let dispatch = Dispatch::for_config(module.engine.config());
-    let (params, results) = (ty.params.len() as u32, ty.results.len() as u32);
+    let (params, results) = (slot_count(&ty.params) as u32, slot_count(&ty.results) as u32);
     InterpFunc {
         code: Box::new([Op::new(dispatch, instr)]),
         offsets: Box::new([offset]),
@@ -171,13 +179,20 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         let ty = silo_loader::val_type_of(ty);
         local_types.extend(std::iter::repeat_n(ty, count as usize));
     }
+    let local_slots: Vec<Slot> =
+        crate::vm::slots::slot_offsets(&local_types).map(|s| s as Slot).collect();
+    let num_locals = slot_count(&local_types);
+    if num_locals >= CONST_MARK as usize {
+        return Err(format!("function has {num_locals} slots of locals, more than supported"));
+    }
     let mut t = Translator {
         module,
         func_index,
         results: ty.results.clone(),
-        num_params: ty.params.len() as u32,
-        num_locals: local_types.len() as u32,
+        num_params: slot_count(&ty.params) as u32,
+        num_locals: num_locals as u32,
         local_refs: vec![0; local_types.len()],
+        local_slots,
         local_types,
         code: Vec::new(),
         offsets: Vec::new(),
@@ -246,7 +261,7 @@ impl Translator<'_> {
         for map in &mut self.stack_maps {
             map.ref_slots.iter_mut().for_each(relocate);
         }
-        let frame_size = frame.max(self.results.len()).max(1) as u32;
+        let frame_size = frame.max(slot_count(&self.results)).max(1) as u32;
         let dispatch = Dispatch::for_config(self.module.engine.config());
         let code = self.code.iter().map(|&i| Op::new(dispatch, i)).collect();
         Ok(InterpFunc {
@@ -254,7 +269,7 @@ impl Translator<'_> {
             offsets: self.offsets.into(),
             func_index: self.func_index,
             num_params: self.num_params,
-            num_results: self.results.len() as u32,
+            num_results: slot_count(&self.results) as u32,
             num_locals: self.num_locals,
             frame_size,
             local_types: self.local_types.into(),
@@ -297,9 +312,24 @@ impl Translator<'_> {
         }
     }
 
-    /// The temporary slot of stack depth `pos` (provisional until relocation).
+    /// The temporary slot of stack depth `pos`, at most the stack's height (provisional until
+    /// relocation).
     fn slot_at(&self, pos: usize) -> Slot {
-        TEMP_MARK | pos as Slot
+        TEMP_MARK | self.offset_at(pos)
+    }
+
+    /// Where the temporary of stack depth `pos` (at most the stack's height) starts, counted from
+    /// the first temporary.
+    fn offset_at(&self, pos: usize) -> Slot {
+        match self.stack.get(pos) {
+            Some(e) => e.at,
+            None => self.stack.last().map_or(0, |top| top.at + slot_width(top.ty) as Slot),
+        }
+    }
+
+    /// The slot of local `l`.
+    fn local_slot(&self, l: u32) -> Slot {
+        self.local_slots[l as usize]
     }
 
     /// The constant-pool slot holding `value` (provisional until relocation).
@@ -350,16 +380,14 @@ impl Translator<'_> {
         self.forget_results();
     }
 
+    /// Notes that `height` slots of temporaries are in use.
     fn note_height(&mut self, height: usize) {
         self.max_height = self.max_height.max(height);
     }
 
     fn push_temp(&mut self, ty: ValType) -> Slot {
-        self.last_result = None;
-        let slot = self.slot_at(self.stack.len());
-        self.stack.push(Entry { op: Operand::Temp, ty });
-        self.note_height(self.stack.len());
-        slot
+        self.push(Operand::Temp, ty);
+        self.slot_at(self.stack.len() - 1)
     }
 
     fn push(&mut self, op: Operand, ty: ValType) {
@@ -367,28 +395,38 @@ impl Translator<'_> {
         if let Operand::Local(l) = op {
             self.local_refs[l as usize] += 1;
         }
-        self.stack.push(Entry { op, ty });
-        self.note_height(self.stack.len());
+        let at = self.offset_at(self.stack.len());
+        self.stack.push(Entry { op, ty, at });
+        self.note_height(at as usize + slot_width(ty));
     }
 
     fn pop(&mut self) -> Entry {
         // Whatever the last instruction computed is no longer on top.
         self.last_result = None;
         // Validation guarantees the stack is deep enough in reachable code.
-        let e = self.stack.pop().unwrap_or(Entry { op: Operand::Temp, ty: ValType::I32 });
+        let e = self.stack.pop().unwrap_or(Entry { op: Operand::Temp, ty: ValType::I32, at: 0 });
         if let Operand::Local(l) = e.op {
             self.local_refs[l as usize] -= 1;
         }
         e
     }
 
-    /// A slot to read the value of `e`, which was at depth `pos`: a local's, the temporary's, or a
-    /// constant-pool slot. Never write to it.
-    fn use_entry(&mut self, e: Entry, pos: usize) -> Slot {
+    /// A slot to read the value of `e`: a local's, the temporary's, or a constant-pool slot.
+    /// Never write to it.
+    fn use_entry(&mut self, e: Entry) -> Slot {
         match e.op {
-            Operand::Local(l) => l,
-            Operand::Temp => self.slot_at(pos),
+            Operand::Local(l) => self.local_slot(l),
+            Operand::Temp => TEMP_MARK | e.at,
             Operand::Const(v) => self.const_slot(v),
+        }
+    }
+
+    /// Copies a value of type `ty` from slot `src` to slot `dst`.
+    fn emit_copy(&mut self, ty: ValType, dst: Slot, src: Slot) {
+        if slot_width(ty) == 2 {
+            self.emit(Instr::Copy128 { dst, src });
+        } else {
+            self.emit(Instr::Copy { dst, src });
         }
     }
 
@@ -408,7 +446,8 @@ impl Translator<'_> {
             Operand::Temp => return,
             Operand::Local(l) => {
                 self.local_refs[l as usize] -= 1;
-                self.emit(Instr::Copy { dst, src: l });
+                let src = self.local_slot(l);
+                self.emit_copy(e.ty, dst, src);
             }
             Operand::Const(v) => self.emit_const(dst, v),
         }

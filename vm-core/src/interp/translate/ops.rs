@@ -110,11 +110,22 @@ impl Translator<'_> {
             O::GlobalGet { global_index } => {
                 let ty = self.module.info.globals[global_index as usize].content;
                 let dst = self.slot_at(self.stack.len());
-                self.emit_result(Instr::GlobalGet { dst, global: global_index }, ty);
+                let global = global_index;
+                let instr = if ty == ValType::V128 {
+                    Instr::GlobalGet128 { dst, global }
+                } else {
+                    Instr::GlobalGet { dst, global }
+                };
+                self.emit_result(instr, ty);
             }
             O::GlobalSet { global_index } => {
-                let src = self.pop_slot();
-                self.emit(Instr::GlobalSet { global: global_index, src });
+                let ty = self.module.info.globals[global_index as usize].content;
+                let (src, global) = (self.pop_slot(), global_index);
+                if ty == ValType::V128 {
+                    self.emit(Instr::GlobalSet128 { global, src });
+                } else {
+                    self.emit(Instr::GlobalSet { global, src });
+                }
             }
 
             O::I32Const { value } => self.push(Operand::Const(value as u32 as u64), ValType::I32),
@@ -211,7 +222,7 @@ impl Translator<'_> {
             O::RefAsNonNull => {
                 let pos = self.stack.len() - 1;
                 let src = match self.stack[pos].op {
-                    Operand::Local(l) => l,
+                    Operand::Local(l) => self.local_slot(l),
                     _ => {
                         self.materialize(pos);
                         self.slot_at(pos)
@@ -1066,24 +1077,21 @@ impl Translator<'_> {
 
     /// Pops the top entry into a slot.
     fn pop_slot(&mut self) -> Slot {
-        let pos = self.stack.len() - 1;
         let e = self.pop();
-        self.use_entry(e, pos)
+        self.use_entry(e)
     }
 
     /// Pops one operand; returns the result slot (its depth) and the operand's slot.
     fn pop_unary(&mut self) -> (Slot, Slot) {
-        let pos = self.stack.len() - 1;
         let e = self.pop();
-        (self.slot_at(pos), self.use_entry(e, pos))
+        (self.slot_at(self.stack.len()), self.use_entry(e))
     }
 
     /// Pops two operands, deepest first.
     fn pop_two(&mut self) -> [Slot; 2] {
         let b = self.pop();
         let a = self.pop();
-        let p = self.stack.len();
-        [self.use_entry(a, p), self.use_entry(b, p + 1)]
+        [self.use_entry(a), self.use_entry(b)]
     }
 
     /// Pops three operands, deepest first.
@@ -1091,8 +1099,7 @@ impl Translator<'_> {
         let c = self.pop();
         let b = self.pop();
         let a = self.pop();
-        let p = self.stack.len();
-        [self.use_entry(a, p), self.use_entry(b, p + 1), self.use_entry(c, p + 2)]
+        [self.use_entry(a), self.use_entry(b), self.use_entry(c)]
     }
 
     fn unary(&mut self, make: fn(Slot, Slot) -> Instr, ty: ValType) {
@@ -1103,8 +1110,7 @@ impl Translator<'_> {
     fn binary(&mut self, op: Bin, wide: bool) {
         let rhs = self.pop();
         let lhs = self.pop();
-        let p = self.stack.len();
-        let dst = self.slot_at(p);
+        let dst = self.slot_at(self.stack.len());
         let imm = |e: super::Entry| match e.op {
             Operand::Const(v) => {
                 let v = if wide { v as i64 } else { v as u32 as i32 as i64 };
@@ -1114,16 +1120,16 @@ impl Translator<'_> {
         };
         let instr = match (op.ri, imm(rhs), op.ir, imm(lhs)) {
             (Some(ri), Some(c), _, _) => {
-                let l = self.use_entry(lhs, p);
+                let l = self.use_entry(lhs);
                 ri(dst, l, c)
             }
             (_, _, Some(ir), Some(c)) => {
-                let r = self.use_entry(rhs, p + 1);
+                let r = self.use_entry(rhs);
                 ir(dst, r, c)
             }
             _ => {
-                let l = self.use_entry(lhs, p);
-                let r = self.use_entry(rhs, p + 1);
+                let l = self.use_entry(lhs);
+                let r = self.use_entry(rhs);
                 (op.rr)(dst, l, r)
             }
         };
@@ -1144,13 +1150,20 @@ impl Translator<'_> {
         let cond = self.pop();
         let b = self.pop();
         let a = self.pop();
-        let p = self.stack.len();
-        let dst = self.slot_at(p);
-        let cond = self.use_entry(cond, p + 2);
-        let b = self.use_entry(b, p + 1);
+        let dst = self.slot_at(self.stack.len());
+        let cond = self.use_entry(cond);
+        let b = self.use_entry(b);
+        if a.ty == ValType::V128 {
+            let a = self.use_entry(a);
+            self.emit(Instr::Select128 { dst, a, b });
+            self.emit(Instr::Ext { a: cond, b: 0 });
+            self.push_temp(ValType::V128);
+            return;
+        }
         match a.op {
             Operand::Local(l) => {
-                self.emit(Instr::Select { dst, a: l, b });
+                let src = self.local_slot(l);
+                self.emit(Instr::Select { dst, a: src, b });
                 self.emit(Instr::Ext { a: cond, b: 0 });
                 self.push_temp(a.ty);
             }
@@ -1169,22 +1182,24 @@ impl Translator<'_> {
         let fusable = self.last_result.is_some_and(|at| at + 1 == self.code.len());
         let pos = self.stack.len() - 1;
         let e = self.pop();
+        let slot = self.local_slot(local);
         let retargeted = e.op == Operand::Temp
             && fusable
             && self.local_refs[local as usize] == 0
-            && self.code.last_mut().is_some_and(|i| i.set_dst(local));
+            && self.code.last_mut().is_some_and(|i| i.set_dst(slot));
         if !retargeted {
             self.preserve_local(local);
             match e.op {
                 Operand::Local(l) if l == local => {}
                 Operand::Local(l) => {
-                    self.emit(Instr::Copy { dst: local, src: l });
+                    let src = self.local_slot(l);
+                    self.emit_copy(e.ty, slot, src);
                 }
                 Operand::Temp => {
                     let src = self.slot_at(pos);
-                    self.emit(Instr::Copy { dst: local, src });
+                    self.emit_copy(e.ty, slot, src);
                 }
-                Operand::Const(v) => self.emit_const(local, v),
+                Operand::Const(v) => self.emit_const(slot, v),
             }
         }
         if tee {
@@ -1301,7 +1316,7 @@ impl Translator<'_> {
             },
             None => {
                 let value = match value.op {
-                    Operand::Local(l) => l,
+                    Operand::Local(l) => self.local_slot(l),
                     Operand::Const(v) => self.const_slot(v),
                     Operand::Temp => return None,
                 };

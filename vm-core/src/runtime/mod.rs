@@ -1,0 +1,8 @@
+//! The runtime both tiers share: the memory and table instructions too rare or too involved to
+//! inline (`memory`, `table`), `call_indirect`'s resolution and the entry that runs any function
+//! (`call`). Neither tier owns it: the interpreter's handlers call these functions directly, native
+//! code reaches them through its builtins (`vm::builtins`).
+
+pub(crate) mod call;
+pub(crate) mod memory;
+pub(crate) mod table;
