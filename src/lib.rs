@@ -2,7 +2,7 @@
 //!
 //! Everything an embedder needs is re-exported here: the runtime ([`Engine`], [`Module`],
 //! [`Store`], [`Linker`], [`Instance`], [`Func`], ...), the loader ([`loader`]), the sandbox
-//! policy ([`sandbox`]) and WASI ([`wasi`]). The `silo` binary is built on the same API.
+//! policy ([`sandbox`]) and WASI ([`wasi`]). The `silo` command (the `silo-cli` package) is built on the same API.
 //!
 //! ```
 //! use silo::{Engine, Instance, Module, Store};

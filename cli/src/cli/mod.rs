@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Silo: a WebAssembly process VM with a capability sandbox.
 #[derive(Parser)]
-#[command(name = "silo", version, about)]
+#[command(name = "silo", version)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
