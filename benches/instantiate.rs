@@ -5,14 +5,15 @@
 //! `fresh_store` makes a new `Store` for every instance and drops it (outside the timing only
 //! for the drop of the last batch); `same_store` instantiates repeatedly into one store, which
 //! keeps every instance alive, so the store is replaced (untimed) every `PER_STORE` instances to
-//! bound the memory and address space the run holds. Run with
+//! bound the memory and address space the run holds. The engine is the interpreter's (memories
+//! without the native tiers' guard regions). Run with
 //! `cargo bench --bench instantiate`; `bench/run --only instantiate` runs it in a short mode
 //! and reports the estimates.
 
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use silo::{Engine, Linker, Module, Store};
+use silo::{Config, Engine, Linker, Module, Store, Strategy};
 
 const WAT: &str = include_str!("../bench/instance.wat");
 
@@ -20,7 +21,7 @@ const WAT: &str = include_str!("../bench/instance.wat");
 const PER_STORE: u64 = 1000;
 
 fn instantiate(c: &mut Criterion) {
-    let engine = Engine::default();
+    let engine = Engine::new(Config::new().strategy(Strategy::Interpreter));
     let module = Module::new(&engine, WAT).expect("bench/instance.wat compiles");
     let linker = Linker::<()>::new(&engine);
     let mut group = c.benchmark_group("instantiate");

@@ -1,8 +1,9 @@
 //! Compile-time measurement for the benchmark harness: reads a module file, then times, for a
-//! fresh engine each repetition, `Module::new` (decode and validate; the interpreter translates
-//! functions lazily, so this is all a program pays before it starts), `Module::translate_all`
-//! (translating every function to interpreter code up front), and the same on a `Jit` engine
-//! (compiling every function to native code with Cranelift, on every core).
+//! fresh engine each repetition, `Module::new` on an `Interpreter` engine (decode and validate;
+//! the interpreter translates functions lazily, so this is all a program pays before it starts),
+//! `Module::translate_all` (translating every function to interpreter code up front), and the
+//! same on a `Jit` engine (compiling every function to native code with Cranelift, on every
+//! core).
 //!
 //! `cargo run --release --example compile_time -- FILE [REPS]` prints one line per repetition,
 //! `bytes=N new_s=SECONDS translate_s=SECONDS jit_s=SECONDS`, for `bench/run` to read.
@@ -33,15 +34,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let compiler = match silo::jit::cranelift() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: no native code: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let mut interp = silo::Config::new();
+    interp.strategy(silo::Strategy::Interpreter);
+    let mut jit = silo::Config::new();
+    jit.strategy(silo::Strategy::Jit);
+    if let Err(e) = silo::Engine::try_new(&jit) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     for _ in 0..reps {
-        let engine = silo::Engine::default();
+        let engine = silo::Engine::new(&interp);
         let start = Instant::now();
         let module = match silo::Module::new(&engine, &bytes) {
             Ok(m) => m,
@@ -57,9 +59,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         let translate_s = start.elapsed().as_secs_f64();
-        let mut config = silo::Config::new();
-        config.strategy(silo::Strategy::Jit).compiler(compiler.clone());
-        let engine = silo::Engine::new(&config);
+        let engine = silo::Engine::new(&jit);
         let start = Instant::now();
         let compiled = silo::Module::new(&engine, &bytes).and_then(|m| m.translate_all());
         if let Err(e) = compiled {

@@ -93,10 +93,21 @@ impl Config {
     }
 
     /// The native-code compiler the `Jit` and `Tiered` strategies use (Silo's is `silo-jit`'s
-    /// Cranelift compiler; the `silo` facade's `jit_config` sets it).
+    /// Cranelift compiler; the `silo` facade's `Engine` fills it in when none is set).
     pub fn compiler(&mut self, compiler: Arc<dyn Compiler>) -> &mut Config {
         self.compiler = Some(compiler);
         self
+    }
+
+    /// The strategy as chosen with [`Config::strategy`] (`Auto` not resolved; the engine's
+    /// [`Engine::strategy`] is the one in effect).
+    pub fn chosen_strategy(&self) -> Strategy {
+        self.strategy
+    }
+
+    /// Whether a native-code compiler is set ([`Config::compiler`]).
+    pub fn has_compiler(&self) -> bool {
+        self.compiler.is_some()
     }
 
     /// In the `Tiered` strategy, how many calls plus loop iterations a function runs in the

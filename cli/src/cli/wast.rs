@@ -12,10 +12,12 @@ use super::EngineChoice;
 
 #[derive(clap::Args)]
 pub struct WastArgs {
-    /// The execution engine.
-    #[arg(long, value_enum, default_value = "tiered")]
-    engine: EngineChoice,
-    /// With `--engine tiered`: 1 runs the suite with every function switching to native code
+    /// The execution engine [default: tiered where native code runs (x86-64 Linux), interp
+    /// elsewhere].
+    // The default is `silo::Engine::default()`'s strategy.
+    #[arg(long, value_enum)]
+    engine: Option<EngineChoice>,
+    /// With the tiered engine: 1 runs the suite with every function switching to native code
     /// after its first call (the default threshold otherwise).
     #[arg(long, value_name = "N")]
     tier_up_after: Option<u32>,
@@ -61,7 +63,11 @@ pub fn run(args: WastArgs) -> anyhow::Result<ExitCode> {
     if files.is_empty() {
         anyhow::bail!("no scripts given: pass .wast files or directories, or --builtin-suite");
     }
-    let tier = match args.engine {
+    let choice = args.engine.unwrap_or(match silo::Engine::default().strategy() {
+        silo::Strategy::Interpreter => EngineChoice::Interp,
+        _ => EngineChoice::Tiered,
+    });
+    let tier = match choice {
         EngineChoice::Interp => Tier::Interp,
         EngineChoice::Jit => Tier::Jit,
         EngineChoice::Tiered if args.tier_up_after == Some(1) => Tier::TieredEager,

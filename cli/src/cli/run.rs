@@ -8,10 +8,10 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use silo::sandbox::Policy;
 use silo::wasi::{WasiCtx, WasiCtxBuilder};
-use silo::{Engine, Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
+use silo::{Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
 use super::sandbox_args::SandboxArgs;
-use super::{EngineChoice, engine_config, invoke_args};
+use super::{EngineChoice, engine, engine_config, invoke_args};
 
 /// Exit status of a guest that trapped (as wasmtime: 128 + SIGABRT).
 const TRAP_EXIT: u8 = 134;
@@ -21,10 +21,12 @@ pub struct RunArgs {
     /// Call this export instead of `_start`; the arguments after FILE are its arguments.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
-    /// The execution engine.
-    #[arg(long, value_enum, default_value = "tiered")]
-    engine: EngineChoice,
-    /// With `--engine tiered`: calls plus loop iterations a function runs in the interpreter
+    /// The execution engine [default: tiered where native code runs (x86-64 Linux), interp
+    /// elsewhere].
+    // The default is `silo::Engine::default()`'s strategy.
+    #[arg(long, value_enum)]
+    engine: Option<EngineChoice>,
+    /// With the tiered engine: calls plus loop iterations a function runs in the interpreter
     /// before it is compiled to native code (0: compile on first call).
     #[arg(long, value_name = "N")]
     tier_up_after: Option<u32>,
@@ -104,9 +106,9 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
-    let mut config = engine_config(args.engine, args.tier_up_after)?;
+    let mut config = engine_config(args.engine, args.tier_up_after);
     policy.configure_engine(&mut config);
-    let engine = Engine::new(&config);
+    let engine = engine(args.engine, &config)?;
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read `{}`", args.file.display()))?;
     let module = Module::new(&engine, bytes)

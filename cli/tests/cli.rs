@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+/// A test program of the repository's `tests/programs/` (shared with other packages).
 fn program(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/programs").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs").join(name)
 }
 
 fn silo(args: &[&str]) -> Output {

@@ -5,8 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The repository's root (this package is its `cli/` folder).
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 fn sandbox_program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sandbox/tests/programs").join(name)
+    repo_root().join("sandbox/tests/programs").join(name)
 }
 
 fn silo(args: &[&str], stdin: Option<&Path>) -> Output {
@@ -173,7 +178,7 @@ fn bad_sandbox_flags_are_clear_errors() {
 
 #[test]
 fn the_readme_shows_the_tested_example_manifest() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = repo_root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let example = std::fs::read_to_string(root.join("sandbox/examples/policy.toml")).unwrap();
     // The README's copy starts after the example's two-line preamble.
@@ -201,7 +206,7 @@ mode = "virtual"
 "#,
     )
     .unwrap();
-    let programs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs");
+    let programs = repo_root().join("tests/programs");
     let run = |program: &str| {
         let o = Command::new(env!("CARGO_BIN_EXE_silo"))
             .args(["run", "--policy", manifest.to_str().unwrap()])

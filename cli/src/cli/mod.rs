@@ -9,11 +9,12 @@ mod wast;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Silo: a WebAssembly process VM with a capability sandbox.
 #[derive(Parser)]
-#[command(name = "silo", version, about)]
+#[command(name = "silo", version)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,22 +53,38 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The engine settings for a choice, with `--tier-up-after`'s threshold when given.
-fn engine_config(choice: EngineChoice, tier_up_after: Option<u32>) -> anyhow::Result<silo::Config> {
-    let mut config = silo::Config::new();
-    let strategy = match choice {
-        EngineChoice::Interp => silo::Strategy::Interpreter,
-        EngineChoice::Jit => silo::Strategy::Jit,
-        EngineChoice::Tiered => silo::Strategy::Tiered,
-    };
-    config.strategy(strategy);
-    if strategy != silo::Strategy::Interpreter {
-        let compiler = silo::jit::cranelift()
-            .map_err(|e| anyhow::anyhow!("--engine {choice:?}: {e}").context("no native code"))?;
-        config.compiler(compiler);
+impl EngineChoice {
+    /// The flag value, as typed on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            EngineChoice::Interp => "interp",
+            EngineChoice::Jit => "jit",
+            EngineChoice::Tiered => "tiered",
+        }
     }
+}
+
+/// The engine settings for `--engine` (the facade's default strategy without it), with
+/// `--tier-up-after`'s threshold when given. The facade's [`silo::Engine`] adds the compiler.
+fn engine_config(choice: Option<EngineChoice>, tier_up_after: Option<u32>) -> silo::Config {
+    let mut config = silo::Config::new();
+    config.strategy(match choice {
+        None => silo::Strategy::Auto,
+        Some(EngineChoice::Interp) => silo::Strategy::Interpreter,
+        Some(EngineChoice::Jit) => silo::Strategy::Jit,
+        Some(EngineChoice::Tiered) => silo::Strategy::Tiered,
+    });
     if let Some(n) = tier_up_after {
         config.tier_up_after(n);
     }
-    Ok(config)
+    config
+}
+
+/// The engine for these settings; an `--engine` that needs native code this machine cannot run
+/// is an error naming the flag.
+fn engine(choice: Option<EngineChoice>, config: &silo::Config) -> anyhow::Result<silo::Engine> {
+    silo::Engine::try_new(config).with_context(|| match choice {
+        Some(choice) => format!("--engine {}", choice.name()),
+        None => "the default engine".to_string(),
+    })
 }
