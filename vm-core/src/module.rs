@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::interp::code::InterpFunc;
 use crate::interp::translate;
 use crate::registry::TypeId;
-use crate::vm::{ModuleEnv, NativeFunc, NativeModule};
+use crate::vm::{FuncAnalysis, ModuleEnv, NativeFunc, NativeModule};
 
 /// A WebAssembly module compiled for an engine. Cheap to clone; share it between stores and
 /// threads.
@@ -53,6 +53,8 @@ pub(crate) struct ModuleInner {
     /// On-stack-replacement entries, by defined function and loop offset: `None` while queued,
     /// then the entry or why there is none.
     loop_entries: Mutex<LoopEntries>,
+    /// The analysis of each defined function both tiers use (computed when first needed).
+    analyses: Box<[OnceLock<Result<FuncAnalysis, String>>]>,
     /// The module's native code, when the engine runs any.
     jit: Option<Box<dyn NativeModule>>,
     /// `Jit` strategy: set once every function has been compiled, callees first.
@@ -105,7 +107,7 @@ impl Module {
         let jit = match (config.runs_native(), &config.compiler) {
             (false, _) => None,
             (true, Some(compiler)) => {
-                let env = module_env(engine, &info, &type_ids, &[]);
+                let env = module_env(engine, &info, &type_ids, &[], &[]);
                 Some(compiler.new_module(&env).map_err(Error::Unsupported)?)
             }
             (true, None) => {
@@ -127,6 +129,7 @@ impl Module {
                 native: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
                 natives: (0..n).map(|_| OnceLock::new()).collect(),
                 stubs: (0..n).map(|_| OnceLock::new()).collect(),
+                analyses: (0..n).map(|_| OnceLock::new()).collect(),
                 hotness: (0..n).map(|_| AtomicU32::new(threshold)).collect(),
                 requested: (0..n).map(|_| AtomicBool::new(false)).collect(),
                 loop_entries: Mutex::new(HashMap::new()),
@@ -212,12 +215,20 @@ impl Module {
     }
 }
 
+impl ModuleInner {
+    /// The analysis of defined function `def` both tiers use (fuel costs, loops).
+    pub(crate) fn analysis(&self, def: u32) -> Result<&FuncAnalysis, String> {
+        crate::vm::analysis::cached(&self.analyses, &self.info, def)
+    }
+}
+
 /// What the engine's compiler needs to know of a module.
 fn module_env<'a>(
     engine: &Engine,
     info: &'a silo_loader::Module,
     type_ids: &'a [TypeId],
     native: &'a [AtomicPtr<u8>],
+    analyses: &'a [OnceLock<Result<FuncAnalysis, String>>],
 ) -> ModuleEnv<'a> {
     let config = engine.config();
     let guard = config.memory_guard();
@@ -229,6 +240,7 @@ fn module_env<'a>(
         guard_bytes: guard.unwrap_or(0),
         native,
         count_calls: config.native_call_depth,
+        analyses,
     }
 }
 
@@ -262,7 +274,8 @@ impl ModuleInner {
     fn compile_all(&self) {
         let Some(jit) = self.jit.as_ref() else { return };
         let order = crate::callgraph::compile_order(&self.info);
-        let env = module_env(&self.engine, &self.info, &self.type_ids, &self.native);
+        let env =
+            module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);
         for (def, result) in order.iter().zip(jit.compile_batch(&env, &order)) {
             let _ = self.natives[*def as usize].set(result);
             if let Some(func) = self.compiled_native(*def) {
@@ -275,7 +288,8 @@ impl ModuleInner {
     pub fn native_code(&self, def_index: u32) -> Result<NativeFunc, &str> {
         let jit = self.jit.as_ref().ok_or("the engine runs no native code")?;
         let result = self.natives[def_index as usize].get_or_init(|| {
-            let env = module_env(&self.engine, &self.info, &self.type_ids, &self.native);
+            let env =
+                module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);
             jit.compile(&env, def_index)
         });
         result.as_ref().copied().map_err(String::as_str)
@@ -332,7 +346,8 @@ impl ModuleInner {
         if matches!(self.loop_entries().get(&(def, offset)), Some(Some(_))) {
             return;
         }
-        let env = module_env(&self.engine, &self.info, &self.type_ids, &self.native);
+        let env =
+            module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);
         let entry = jit.compile_loop_entry(&env, def, offset);
         self.loop_entries().insert((def, offset), Some(entry));
     }

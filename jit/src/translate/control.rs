@@ -40,8 +40,6 @@ pub(super) struct Frame {
     entry_reachable: bool,
     /// Whether anything reaches `next`: a branch to it, or falling through.
     next_reachable: bool,
-    /// Whether the construct (a loop) opened a fuel check.
-    fuel_site: bool,
 }
 
 impl Frame {
@@ -90,7 +88,6 @@ impl FuncTranslator<'_, '_> {
             entry_args: Vec::new(),
             entry_reachable: self.reachable,
             next_reachable: false,
-            fuel_site: false,
         });
         Ok(self.ctrl.last_mut().expect("just pushed"))
     }
@@ -113,7 +110,6 @@ impl FuncTranslator<'_, '_> {
         let header = self.block_with_params(&params)?;
         let entry = self.pop_n(params.len());
         self.b.ins().jump(header, &args(&entry));
-        let mut refund = None;
         if let Some((at, to_loop)) = self.loop_entry.filter(|(at, _)| *at == loop_offset) {
             // A loop entry comes in at the header, so that the loop keeps a single entry (code
             // entering a loop in its middle compiles badly), refunding the check that the
@@ -123,23 +119,17 @@ impl FuncTranslator<'_, '_> {
             }
             self.b.switch_to_block(to_loop);
             self.b.seal_block(to_loop);
-            refund = self.fuel_refund();
+            self.fuel_refund(loop_offset)?;
             self.b.ins().jump(header, &[]);
             self.loop_entry = None;
         }
         self.b.switch_to_block(header);
         let values = self.b.block_params(header).to_vec();
         self.stack.extend(values);
-        let metered = self.env.metered;
         let frame = self.push_frame(FrameKind::Loop, params, results)?;
         frame.header = Some(header);
-        frame.fuel_site = metered;
         // Every iteration passes the header: a metered engine checks there.
-        self.open_fuel_site();
-        if let Some(refund) = refund {
-            self.add_to_fuel_site(refund);
-        }
-        Ok(())
+        self.check_fuel(Some(loop_offset))
     }
 
     pub(super) fn if_(&mut self, bt: BlockType) -> Result<(), String> {
@@ -182,9 +172,6 @@ impl FuncTranslator<'_, '_> {
 
     pub(super) fn end(&mut self) {
         let mut frame = self.ctrl.pop().expect("validated control stack");
-        if frame.fuel_site || frame.kind == FrameKind::Function {
-            self.close_fuel_site();
-        }
         if self.reachable {
             let values = self.peek_n(frame.results.len()).to_vec();
             self.b.ins().jump(frame.next, &args(&values));

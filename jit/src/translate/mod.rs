@@ -138,13 +138,6 @@ pub(crate) fn args(values: &[Value]) -> Vec<BlockArg> {
     values.iter().map(|&v| BlockArg::Value(v)).collect()
 }
 
-/// An open fuel check: the constants that take its cost (the check's, and a loop entry's
-/// refund of it), and the cost so far.
-struct FuelSite {
-    costs: Vec<Inst>,
-    count: u32,
-}
-
 /// The state of translating one function.
 pub(crate) struct FuncTranslator<'a, 'f> {
     env: &'a ModuleEnv<'a>,
@@ -161,8 +154,6 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     reachable: bool,
     /// Constructs opened in unreachable code, to match their `end`s.
     dead_depth: u32,
-    /// Open fuel checks, innermost last: the constant holding the cost, and the cost so far.
-    fuel_sites: Vec<FuelSite>,
     /// Byte offset of the operator being translated.
     offset: u32,
     /// For a loop entry: the offset of the loop to enter and the block the entry jumps to, which
@@ -273,7 +264,6 @@ pub(crate) fn translate(
         results: ty.results.clone(),
         reachable: true,
         dead_depth: 0,
-        fuel_sites: Vec::new(),
         type_sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         offset: offset as u32,
@@ -322,7 +312,7 @@ pub(crate) fn translate(
     if loop_entry.is_none() {
         t.count_call();
     }
-    t.open_fuel_site();
+    t.check_fuel(None)?;
 
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
@@ -331,9 +321,6 @@ pub(crate) fn translate(
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         t.b.set_srcloc(SourceLoc::new(offset as u32));
         t.offset = offset as u32;
-        if let Some(site) = t.fuel_sites.last_mut() {
-            site.count = site.count.saturating_add(1);
-        }
         t.operator(op)?;
     }
     if let Some((at, _)) = t.loop_entry {
@@ -473,17 +460,17 @@ impl FuncTranslator<'_, '_> {
         self.b.ins().store(flags, active, record, offsets::DEPTH_ACTIVE);
     }
 
-    /// Opens a fuel check here (metered engines): charges what is translated until it closes.
-    fn open_fuel_site(&mut self) {
+    /// The fuel check of the function's entry, or of the header of the loop at byte offset
+    /// `loop_offset` (metered engines), charging what the analysis both tiers share says.
+    fn check_fuel(&mut self, loop_offset: Option<u32>) -> Result<(), String> {
         if !self.env.metered {
-            return;
+            return Ok(());
         }
-        let cost = self.b.ins().iconst(types::I64, 0);
-        let cost_inst = self.b.func.dfg.value_def(cost).unwrap_inst();
+        let cost = self.fuel_cost(loop_offset)?;
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_BUDGET, readonly());
         let flags = MemFlagsData::trusted();
         let budget = self.b.ins().load(types::I64, flags, cell, 0);
-        let left = self.b.ins().isub(budget, cost);
+        let left = self.b.ins().iadd_imm_s(budget, -(cost as i64));
         self.b.ins().store(flags, left, cell, 0);
         let slow = self.b.create_block();
         let cont = self.b.create_block();
@@ -496,40 +483,31 @@ impl FuncTranslator<'_, '_> {
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
-        self.fuel_sites.push(FuelSite { costs: vec![cost_inst], count: 0 });
+        Ok(())
     }
 
-    /// Fixes the cost of the innermost open fuel check.
-    fn close_fuel_site(&mut self) {
-        if let Some(site) = self.fuel_sites.pop() {
-            for inst in site.costs {
-                self.b.func.replace(inst).iconst(types::I64, site.count as i64);
-            }
-        }
+    /// What the check of the entry or of a loop header charges.
+    fn fuel_cost(&self, loop_offset: Option<u32>) -> Result<u32, String> {
+        let analysis = self.env.analysis(self.def)?;
+        Ok(match loop_offset {
+            Some(at) => analysis.loop_cost(at),
+            None => analysis.entry_cost,
+        })
     }
 
-    /// A loop entry comes in at the header of a loop whose check the interpreter has just
-    /// passed: gives back what the check is about to charge. Returns the constant to give the
-    /// cost of that check (`add_to_fuel_site`, once it is open).
-    fn fuel_refund(&mut self) -> Option<Inst> {
+    /// A loop entry comes in at the header of the loop at `loop_offset`, whose check the
+    /// interpreter has just passed: gives back what the check is about to charge again.
+    fn fuel_refund(&mut self, loop_offset: u32) -> Result<(), String> {
         if !self.env.metered {
-            return None;
+            return Ok(());
         }
-        let cost = self.b.ins().iconst(types::I64, 0);
-        let cost_inst = self.b.func.dfg.value_def(cost).unwrap_inst();
+        let cost = self.fuel_cost(Some(loop_offset))?;
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_BUDGET, readonly());
         let flags = MemFlagsData::trusted();
         let budget = self.b.ins().load(types::I64, flags, cell, 0);
-        let more = self.b.ins().iadd(budget, cost);
+        let more = self.b.ins().iadd_imm_s(budget, cost as i64);
         self.b.ins().store(flags, more, cell, 0);
-        Some(cost_inst)
-    }
-
-    /// Makes constant `inst` take the cost of the innermost open fuel check too.
-    fn add_to_fuel_site(&mut self, inst: Inst) {
-        if let Some(site) = self.fuel_sites.last_mut() {
-            site.costs.push(inst);
-        }
+        Ok(())
     }
 
     /// One operator.
@@ -553,11 +531,9 @@ impl FuncTranslator<'_, '_> {
             O::Br { relative_depth } => self.br(relative_depth),
             O::BrIf { relative_depth } => self.br_if(relative_depth),
             O::BrTable { targets } => {
-                let list = targets
-                    .targets()
-                    .collect::<Result<Vec<u32>, _>>()
-                    .map_err(|e| e.to_string())?;
-                self.br_table(&list, targets.default());
+                let all = silo_core::vm::br_table_targets(&targets)?;
+                let (default, targets) = all.split_last().expect("the default is last");
+                self.br_table(targets, *default);
             }
             O::Return => self.return_(),
             O::BrOnNull { relative_depth } => self.br_on_null(relative_depth),

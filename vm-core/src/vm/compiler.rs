@@ -1,8 +1,10 @@
 //! The interface of a native-code tier: `silo-core` asks it to compile functions and to run them,
 //! and never depends on how it does either.
 
+use std::sync::OnceLock;
 use std::sync::atomic::AtomicPtr;
 
+use super::analysis::FuncAnalysis;
 use super::context::VMContext;
 use crate::registry::TypeId;
 use crate::trap::{FrameInfo, TrapCode};
@@ -44,6 +46,15 @@ pub struct ModuleEnv<'a> {
     /// (trapping through `Builtin::CallDepthExceeded` past the quota), -1 on return and before
     /// a tail call.
     pub count_calls: bool,
+    /// The analysis of each defined function, shared with the interpreter: see `analysis`.
+    pub(crate) analyses: &'a [OnceLock<Result<FuncAnalysis, String>>],
+}
+
+impl ModuleEnv<'_> {
+    /// The analysis of defined function `def` (fuel costs, loops), computed once for both tiers.
+    pub fn analysis(&self, def: u32) -> Result<&FuncAnalysis, String> {
+        super::analysis::cached(self.analyses, self.info, def)
+    }
 }
 
 /// A code generator for native code.

@@ -14,12 +14,14 @@
 //! first and results written back from slot 0, the same as the interpreter's frames; a `v128`
 //! takes two slots ([`slots`]).
 
+pub mod analysis;
 mod builtins;
 mod compiler;
 mod context;
 pub mod offsets;
 pub mod slots;
 
+pub use analysis::{FuncAnalysis, LoopSite, br_table_targets};
 pub(crate) use builtins::BUILTINS;
 pub use builtins::{AbiType, Builtin, Builtins, GROW_TRAPPED};
 pub use compiler::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, TrapKind};

@@ -59,7 +59,7 @@ impl Translator<'_> {
         self.push_ctrl(CtrlKind::Loop, bt);
         // Every iteration passes the header: a metered engine checks there, and a tiered one
         // counts the function's hotness.
-        self.open_fuel_site();
+        self.check_fuel(Some(loop_offset));
         self.count_loop_hotness(loop_offset, !params.is_empty());
         self.forget_results();
     }
@@ -102,9 +102,6 @@ impl Translator<'_> {
 
     pub(super) fn end(&mut self) {
         let c = self.ctrl.pop().expect("validated control stack");
-        if matches!(c.kind, CtrlKind::Function | CtrlKind::Loop) {
-            self.close_fuel_site();
-        }
         if c.kind == CtrlKind::Function {
             if self.reachable {
                 self.return_();
@@ -311,14 +308,14 @@ impl Translator<'_> {
         }
     }
 
-    pub(super) fn br_table(&mut self, targets: &[u32], default: u32) {
+    /// `br_table` to the relative depths `all`, the default last.
+    pub(super) fn br_table(&mut self, all: &[u32]) {
         let e = self.pop();
         let index = self.use_entry(e);
-        let len = targets.len() as u32;
+        let len = all.len() as u32 - 1;
         self.emit(Instr::BrTable { index, len });
-        let all: Vec<u32> = targets.iter().copied().chain(std::iter::once(default)).collect();
         let entries: Vec<usize> = all.iter().map(|_| self.emit(Instr::Br { offset: 0 })).collect();
-        for (&entry, &depth) in entries.iter().zip(&all) {
+        for (&entry, &depth) in entries.iter().zip(all) {
             if self.direct(depth) {
                 self.link(entry, depth);
             } else {

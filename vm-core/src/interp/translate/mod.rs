@@ -32,6 +32,7 @@ use super::code::{InterpFunc, StackMap};
 use super::exec::{Dispatch, Op};
 use super::isa::{Instr, Slot};
 use crate::module::ModuleInner;
+use crate::vm::FuncAnalysis;
 use crate::vm::slots::{slot_count, slot_width};
 
 /// Marks a provisional temporary slot (by stack depth) until relocation.
@@ -126,11 +127,9 @@ pub(super) struct Translator<'a> {
     /// The constant pool, and the pool index of each value in it.
     consts: Vec<u64>,
     const_index: HashMap<u64, Slot>,
-    /// Whether the engine wants fuel and interrupt checks.
-    metered: bool,
-    /// The open checks (function entry, enclosing loops, innermost last): the index of each
-    /// `Check` and how many WebAssembly instructions it charges so far.
-    fuel_sites: Vec<(usize, u32)>,
+    /// When the engine wants fuel and interrupt checks: what each charges (the analysis both
+    /// tiers share).
+    fuel: Option<&'a FuncAnalysis>,
     /// Tiered strategy: the address of the function's hotness counter, counted down at its entry
     /// and loop headers.
     hotness: Option<u64>,
@@ -207,8 +206,10 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         stack_maps: Vec::new(),
         consts: Vec::new(),
         const_index: HashMap::new(),
-        metered: module.engine.config().metered(),
-        fuel_sites: Vec::new(),
+        fuel: match module.engine.config().metered() {
+            true => Some(module.analysis(def)?),
+            false => None,
+        },
         hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered)
             .then(|| &module.hotness[def as usize] as *const _ as u64),
     };
@@ -224,7 +225,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
     });
     // A check at entry is reported at the body's first byte.
     t.offset = offset as u32;
-    t.open_fuel_site();
+    t.check_fuel(None);
     t.count_hotness();
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
@@ -232,9 +233,6 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         t.offset = offset as u32;
-        if let Some((_, count)) = t.fuel_sites.last_mut() {
-            *count = count.saturating_add(1);
-        }
         t.operator(op)?;
     }
     t.finish()
@@ -278,12 +276,15 @@ impl Translator<'_> {
         })
     }
 
-    /// In a metered engine, emits a check here that charges the instructions translated until
-    /// the matching `close_fuel_site` (less those of nested loops, which charge their own).
-    fn open_fuel_site(&mut self) {
-        if self.metered {
-            let at = self.emit(Instr::Check { cost: 0 });
-            self.fuel_sites.push((at, 0));
+    /// In a metered engine, emits the fuel check of the function's entry, or of the header of the
+    /// loop at byte offset `loop_offset`, charging what the analysis says it charges.
+    fn check_fuel(&mut self, loop_offset: Option<u32>) {
+        if let Some(fuel) = self.fuel {
+            let cost = match loop_offset {
+                Some(at) => fuel.loop_cost(at),
+                None => fuel.entry_cost,
+            };
+            self.emit(Instr::Check { cost });
         }
     }
 
@@ -302,13 +303,6 @@ impl Translator<'_> {
                 self.emit(Instr::LoopHotness { offset: loop_offset, counter: counter.into() });
             }
             _ => self.count_hotness(),
-        }
-    }
-
-    /// Fixes the cost of the innermost open check.
-    fn close_fuel_site(&mut self) {
-        if let Some((at, count)) = self.fuel_sites.pop() {
-            self.code[at] = Instr::Check { cost: count };
         }
     }
 

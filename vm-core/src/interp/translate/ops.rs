@@ -6,6 +6,7 @@ use silo_loader::{RefType, ValType};
 
 use super::{Operand, Translator};
 use crate::interp::isa::{Instr, LoadKind, Slot, StoreKind};
+use crate::vm::br_table_targets;
 
 type SlotOp3 = fn(Slot, Slot, Slot) -> Instr;
 type SlotImmOp = fn(Slot, Slot, i32) -> Instr;
@@ -76,13 +77,7 @@ impl Translator<'_> {
             O::End => self.end(),
             O::Br { relative_depth } => self.br(relative_depth),
             O::BrIf { relative_depth } => self.br_if(relative_depth),
-            O::BrTable { targets } => {
-                let list = targets
-                    .targets()
-                    .collect::<Result<Vec<u32>, _>>()
-                    .map_err(|e| e.to_string())?;
-                self.br_table(&list, targets.default());
-            }
+            O::BrTable { targets } => self.br_table(&br_table_targets(&targets)?),
             O::BrOnNull { relative_depth } => self.br_on_null(relative_depth),
             O::BrOnNonNull { relative_depth } => self.br_on_non_null(relative_depth),
             O::Return => self.return_(),
