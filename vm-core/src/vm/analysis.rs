@@ -40,10 +40,7 @@ impl FuncAnalysis {
         };
         let mut reader = BinaryReader::new(bytes, offset as u64);
         reader.set_features(silo_loader::validation_features());
-        let locals = FunctionBody::new(reader).get_locals_reader().map_err(err)?;
-        let mut reader = locals.get_binary_reader();
-        reader.set_features(silo_loader::validation_features());
-        let mut ops = wp::OperatorsReader::new(reader);
+        let mut ops = FunctionBody::new(reader).get_operators_reader().map_err(err)?;
 
         // The open regions, innermost last: the function's (`None`), then loops' (their index
         // in `loops`). `blocks` says, for each open construct, whether it is a loop.
@@ -137,6 +134,16 @@ mod tests {
         assert!(a.loops[0].offset < a.loops[1].offset);
         assert_eq!(a.loop_cost(a.loops[1].offset), 3);
         assert_eq!(a.loop_cost(0), 0);
+    }
+
+    #[test]
+    fn locals_are_not_instructions() {
+        // The body of the first function starts with its locals.
+        let a = analyse(
+            r#"(module (func (local f64 f64 i32) (local.set 0 (f64.const 208.333333334))))"#,
+        );
+        // f64.const, local.set, end
+        assert_eq!(a.entry_cost, 3);
     }
 
     #[test]
