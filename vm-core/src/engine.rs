@@ -294,6 +294,8 @@ impl Engine {
             Feature::MultiMemory,
             Feature::Memory64,
             Feature::FunctionReferences,
+            Feature::WideArithmetic,
+            Feature::CustomPageSizes,
         ])
     }
 }

@@ -3,8 +3,8 @@
 //! An access to a guarded 32-bit memory (see `silo_core::vm::ModuleEnv::guarded_memories`) whose
 //! static offset fits in the guard is a plain load or store at `base + index + offset`: out of
 //! bounds, it faults in the guard, and the fault is the trap. Any other access (memory64, the
-//! small-reservation mode, offsets beyond the guard) is checked against the memory's current size
-//! first.
+//! small-reservation mode, offsets beyond the guard, memories with pages smaller than the host's)
+//! is checked against the memory's current size first.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Endianness, InstBuilder, MemFlagsData, Type, Value, types};
@@ -12,6 +12,9 @@ use silo_core::vm::{Builtin, TrapKind, offsets};
 use silo_loader::wasmparser::{MemArg, MemArgTarget, Operator};
 
 use super::{FuncTranslator, readonly, trap};
+
+/// The default page size of a linear memory, a multiple of every host's page size.
+const WASM_PAGE: u64 = 1 << 16;
 
 /// `GROW_TRAPPED`: what a growth builtin returns when the growth trapped.
 const GROW_TRAPPED: i64 = silo_core::vm::GROW_TRAPPED as i64;
@@ -56,7 +59,11 @@ impl FuncTranslator<'_, '_> {
     /// immediate offset to use with it, after any bounds check the access needs.
     fn heap_address(&mut self, mem: u32, index: Value, offset: u64, size: u32) -> (Value, i32) {
         let index64 = self.memory_index64(mem);
+        // The guard only catches what lies past a committed page of the host: a memory with
+        // smaller pages (custom page sizes) ends in the middle of one, and is checked.
+        let host_pages = self.env.info.memories[mem as usize].page_size() >= WASM_PAGE;
         let guarded = !index64
+            && host_pages
             && self.env.guarded_memories
             && offset.checked_add(size as u64).is_some_and(|end| end <= self.env.guard_bytes);
         // A 32-bit memory never moves; a 64-bit one may when it grows.

@@ -157,6 +157,31 @@ impl FuncTranslator<'_, '_> {
             O::I64Extend16S => self.extend_within(types::I16, I64),
             O::I64Extend32S => self.extend_within(I32, I64),
 
+            // ---- wide arithmetic: 128-bit values as pairs of i64s, low half first
+            O::I64Add128 | O::I64Sub128 => {
+                let (rhs_lo, rhs_hi) = self.pop2();
+                let (lhs_lo, lhs_hi) = self.pop2();
+                let lhs = self.b.ins().iconcat(lhs_lo, lhs_hi);
+                let rhs = self.b.ins().iconcat(rhs_lo, rhs_hi);
+                let r = match op {
+                    O::I64Add128 => self.b.ins().iadd(lhs, rhs),
+                    _ => self.b.ins().isub(lhs, rhs),
+                };
+                let (lo, hi) = self.b.ins().isplit(r);
+                self.push(lo);
+                self.push(hi);
+            }
+            O::I64MulWideS | O::I64MulWideU => {
+                let (x, y) = self.pop2();
+                let lo = self.b.ins().imul(x, y);
+                let hi = match op {
+                    O::I64MulWideS => self.b.ins().smulhi(x, y),
+                    _ => self.b.ins().umulhi(x, y),
+                };
+                self.push(lo);
+                self.push(hi);
+            }
+
             // ---- float conversions
             O::F32DemoteF64 => self.un(|t, x| t.b.ins().fdemote(F32, x)),
             O::F64PromoteF32 => self.un(|t, x| t.b.ins().fpromote(F64, x)),

@@ -74,6 +74,30 @@ macro_rules! int_compare {
     };
 }
 
+/// Wide arithmetic: 128-bit operators on pairs of 64-bit slots (`|x, y| ...` on `u128`s), the result
+/// in `dst` and `dst + 1`, low half first. The pair forms take their right operand from the
+/// extension word; the product forms extend two 64-bit operands (`|v| ...` converts each).
+macro_rules! wide {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; pair $op:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs_lo, lhs_hi } => {
+            let (rhs_lo, rhs_hi) = ext($ip);
+            let $x = rd($fp, lhs_lo) as u128 | (rd($fp, lhs_hi) as u128) << 64;
+            let $y = rd($fp, rhs_lo) as u128 | (rd($fp, rhs_hi) as u128) << 64;
+            let r: u128 = $e;
+            wr($fp, dst, r as u64);
+            wr($fp, dst + 1, (r >> 64) as u64);
+            return next($ip.add(2), $fp, $mb, $ml, $cx);
+        });
+    };
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; product $op:ident => |$v:ident| $ext:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => {
+            let product = { let $v = rd($fp, lhs); $ext }.wrapping_mul({ let $v = rd($fp, rhs); $ext });
+            wr($fp, dst, product as u64);
+            wr($fp, dst + 1, (product >> 64) as u64);
+        });
+    };
+}
+
 /// Float binary operators: `dst = lhs op rhs`.
 macro_rules! float_binary {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident => |$x:ident, $y:ident| $e:expr) => {
@@ -146,14 +170,14 @@ macro_rules! handler_table {
 
 pub(super) use {
     float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, load, slot_as,
-    store, trapping_unary, unary,
+    store, trapping_unary, unary, wide,
 };
 
 macro_rules! define_handlers {
     () => {
         use std::ptr;
 
-        use super::handlers::{float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, load, slot_as, store, trapping_unary, unary};
+        use super::handlers::{float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, load, slot_as, store, trapping_unary, unary, wide};
         use super::calls;
         use crate::runtime::memory as rtm;
         use crate::runtime::table as rtt;
@@ -592,6 +616,12 @@ macro_rules! define_handlers {
         h!(ip, fp, mb, ml, cx; I64DivUImm { dst, lhs, imm } => { wr(fp, dst, rd(fp, lhs) / imm as i64 as u64); });
         h!(ip, fp, mb, ml, cx; I64RemSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as i64) % imm as i64) as u64); });
         h!(ip, fp, mb, ml, cx; I64RemUImm { dst, lhs, imm } => { wr(fp, dst, rd(fp, lhs) % imm as i64 as u64); });
+
+        // ---- wide arithmetic
+        wide!(ip, fp, mb, ml, cx; pair I64Add128 => |x, y| x.wrapping_add(y));
+        wide!(ip, fp, mb, ml, cx; pair I64Sub128 => |x, y| x.wrapping_sub(y));
+        wide!(ip, fp, mb, ml, cx; product I64MulWideS => |v| v as i64 as i128 as u128);
+        wide!(ip, fp, mb, ml, cx; product I64MulWideU => |v| v as u128);
 
         // ---- integer comparisons: values, and branches on them
         int_compare!(ip, fp, mb, ml, cx; u32: I32Eq, I32EqImm, BrI32Eq, BrI32EqImm => |x, y| x == y);

@@ -285,6 +285,15 @@ macro_rules! for_each_op {
             frame F64Gt { dst: def, lhs: use, rhs: use };
             frame F64Le { dst: def, lhs: use, rhs: use };
             frame F64Ge { dst: def, lhs: use, rhs: use };
+            // ---- wide arithmetic: a 128-bit result in two slots from `dst`, low half first
+            /// `dst = (lhs_lo, lhs_hi) + (rhs_lo, rhs_hi)`, 128-bit; followed by `Ext { a: rhs_lo, b: rhs_hi }`.
+            frame I64Add128 { dst: slot, lhs_lo: use, lhs_hi: use } + Ext;
+            /// `dst = (lhs_lo, lhs_hi) - (rhs_lo, rhs_hi)`, 128-bit; followed by `Ext { a: rhs_lo, b: rhs_hi }`.
+            frame I64Sub128 { dst: slot, lhs_lo: use, lhs_hi: use } + Ext;
+            /// `dst = lhs * rhs`, the signed 128-bit product.
+            frame I64MulWideS { dst: slot, lhs: use, rhs: use };
+            /// `dst = lhs * rhs`, the unsigned 128-bit product.
+            frame I64MulWideU { dst: slot, lhs: use, rhs: use };
             // ---- unary operators
             frame I32Clz { dst: def, src: use };
             frame I32Ctz { dst: def, src: use };

@@ -851,6 +851,19 @@ impl Translator<'_> {
             O::I64Extend8S => self.unary(un!(I64Extend8S), ValType::I64),
             O::I64Extend16S => self.unary(un!(I64Extend16S), ValType::I64),
             O::I64Extend32S => self.unary(un!(I64Extend32S), ValType::I64),
+
+            O::I64Add128 => {
+                self.wide_pair(|dst, lhs_lo, lhs_hi| Instr::I64Add128 { dst, lhs_lo, lhs_hi })
+            }
+            O::I64Sub128 => {
+                self.wide_pair(|dst, lhs_lo, lhs_hi| Instr::I64Sub128 { dst, lhs_lo, lhs_hi })
+            }
+            O::I64MulWideS => {
+                self.wide_product(|dst, lhs, rhs| Instr::I64MulWideS { dst, lhs, rhs })
+            }
+            O::I64MulWideU => {
+                self.wide_product(|dst, lhs, rhs| Instr::I64MulWideU { dst, lhs, rhs })
+            }
             O::F32Abs => self.unary(un!(F32Abs), ValType::F32),
             O::F32Neg => self.unary(un!(F32Neg), ValType::F32),
             O::F32Ceil => self.unary(un!(F32Ceil), ValType::F32),
@@ -1095,6 +1108,32 @@ impl Translator<'_> {
         let b = self.pop();
         let a = self.pop();
         [self.use_entry(a), self.use_entry(b), self.use_entry(c)]
+    }
+
+    /// `i64.add128` and `i64.sub128`: two 128-bit operands as pairs of `i64`s, low halves first;
+    /// the result's halves are the two temporaries from the first operand's depth.
+    fn wide_pair(&mut self, make: SlotOp3) {
+        let [lhs_lo, lhs_hi, rhs_lo, rhs_hi] = self.pop_four();
+        let dst = self.slot_at(self.stack.len());
+        self.emit(make(dst, lhs_lo, lhs_hi));
+        self.emit(Instr::Ext { a: rhs_lo, b: rhs_hi });
+        self.push_temp(ValType::I64);
+        self.push_temp(ValType::I64);
+    }
+
+    /// `i64.mul_wide_s` and `i64.mul_wide_u`: the 128-bit product's halves, low first.
+    fn wide_product(&mut self, make: SlotOp3) {
+        let [lhs, rhs] = self.pop_two();
+        let dst = self.slot_at(self.stack.len());
+        self.emit(make(dst, lhs, rhs));
+        self.push_temp(ValType::I64);
+        self.push_temp(ValType::I64);
+    }
+
+    /// Pops four operands, deepest first.
+    fn pop_four(&mut self) -> [Slot; 4] {
+        let [d, c, b, a] = [self.pop(), self.pop(), self.pop(), self.pop()];
+        [self.use_entry(a), self.use_entry(b), self.use_entry(c), self.use_entry(d)]
     }
 
     fn unary(&mut self, make: fn(Slot, Slot) -> Instr, ty: ValType) {
