@@ -88,33 +88,8 @@ fn note_memory(features: &mut FeatureSet, ty: &MemoryType) {
 }
 
 fn note_const_expr(features: &mut FeatureSet, expr: &ConstExpr) {
-    for op in expr.ops.iter() {
-        match op {
-            ConstOp::I32Add
-            | ConstOp::I32Sub
-            | ConstOp::I32Mul
-            | ConstOp::I64Add
-            | ConstOp::I64Sub
-            | ConstOp::I64Mul => features.insert(Feature::ExtendedConst),
-            ConstOp::RefI31
-            | ConstOp::StructNew(_)
-            | ConstOp::StructNewDefault(_)
-            | ConstOp::ArrayNew(_)
-            | ConstOp::ArrayNewDefault(_)
-            | ConstOp::ArrayNewFixed { .. }
-            | ConstOp::AnyConvertExtern
-            | ConstOp::ExternConvertAny => features.insert(Feature::Gc),
-            ConstOp::V128Const(_) => features.insert(Feature::Simd),
-            ConstOp::RefNull(h) => {
-                features.note_ref_type(crate::types::RefType { nullable: true, heap: *h })
-            }
-            ConstOp::RefFunc(_) => features.insert(Feature::ReferenceTypes),
-            ConstOp::I32Const(_)
-            | ConstOp::I64Const(_)
-            | ConstOp::F32Const(_)
-            | ConstOp::F64Const(_)
-            | ConstOp::GlobalGet(_) => {}
-        }
+    for feature in expr.ops.iter().filter_map(ConstOp::feature) {
+        features.insert(feature);
     }
 }
 
@@ -129,10 +104,10 @@ fn entity_type(ty: wp::TypeRef) -> EntityType {
 }
 
 impl SectionState {
-    pub fn new(features: wp::WasmFeatures) -> SectionState {
+    pub fn new(features: FeatureSet) -> SectionState {
         SectionState {
-            validator: Validator::new_with_features(features),
-            parts: ModuleParts::default(),
+            validator: Validator::new_with_features(features.to_wasmparser()),
+            parts: ModuleParts { validated_with: features, ..ModuleParts::default() },
             section: Some("module header".to_string()),
             func_allocs: None,
             code_entries_left: 0,
