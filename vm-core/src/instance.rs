@@ -4,15 +4,12 @@
 //! table and global index spaces as pointers into the store (imports and definitions alike), and
 //! its element and data segments. Instantiation follows the spec's order: check imports, create
 //! the definitions, apply element then data segments (a failing segment traps, and what earlier
-//! ones wrote stays written; without bulk memory, Wasm 1.0's rule: all fit or none is written and
-//! the module is unlinkable), then run the start function.
+//! ones wrote stays written), then run the start function.
 
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use silo_loader::{
-    DataMode, ElemItems, ElemMode, EntityType, ExternKind, Feature, TableType, ValType,
-};
+use silo_loader::{DataMode, ElemItems, ElemMode, EntityType, ExternKind, TableType, ValType};
 
 use crate::const_eval;
 use crate::error::Error;
@@ -159,41 +156,6 @@ impl InstanceData {
             ExternKind::Tag => unreachable!("modules with tags are rejected as unsupported"),
         }
     }
-}
-
-/// Before bulk memory (Wasm 1.0), segments are applied all or nothing: every active segment must
-/// fit in its table or memory before any is written, and one that does not makes the module
-/// unlinkable. Since bulk memory, segments are applied in order and the first that does not fit
-/// traps, leaving what earlier ones wrote.
-fn check_segments_fit(inst: &InstanceData, info: &silo_loader::Module) -> Result<(), Error> {
-    for seg in info.elems.iter() {
-        if let ElemMode::Active { table, offset } = &seg.mode {
-            let offset = const_eval::eval(offset, &inst.funcs, &inst.globals)?;
-            // SAFETY: table pointers of the instance point to live tables of this store.
-            let table = unsafe { &*inst.tables[*table as usize] };
-            let offset = if table.ty.index64 { offset } else { offset as u32 as u64 };
-            if !fits(offset, seg.items.len(), table.elements().len()) {
-                return Err(Error::Link("elements segment does not fit".into()));
-            }
-        }
-    }
-    for seg in info.datas.iter() {
-        if let DataMode::Active { memory, offset } = &seg.mode {
-            let offset = const_eval::eval(offset, &inst.funcs, &inst.globals)?;
-            // SAFETY: memory pointers of the instance point to live memories of this store.
-            let memory = unsafe { &*inst.memories[*memory as usize] };
-            let offset = if memory.ty.index64 { offset } else { offset as u32 as u64 };
-            if !fits(offset, seg.range.len(), memory.len) {
-                return Err(Error::Link("data segment does not fit".into()));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether `len` items starting at `offset` fit in a space of `size`.
-fn fits(offset: u64, len: usize, size: usize) -> bool {
-    offset.checked_add(len as u64).is_some_and(|end| end <= size as u64)
 }
 
 fn nonnull<T>(p: *mut T) -> NonNull<T> {
@@ -451,9 +413,6 @@ pub(crate) unsafe fn instantiate(
     }
     inst.elems = elems.into();
 
-    if !opaque.engine.features().contains(Feature::BulkMemory) {
-        check_segments_fit(inst, info)?;
-    }
     for (i, seg) in info.elems.iter().enumerate() {
         match &seg.mode {
             ElemMode::Passive => {}

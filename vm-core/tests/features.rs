@@ -1,6 +1,5 @@
 //! Proposals as engine settings: a module using a proposal the engine does not enable is invalid,
-//! one the engine enables but its tiers do not run is unsupported, and a Wasm 1.0 engine applies
-//! segments by Wasm 1.0's rule.
+//! and one the engine enables but its tiers do not run is unsupported.
 
 use silo_core::*;
 
@@ -78,52 +77,4 @@ fn validation_follows_the_engine() {
     assert!(Module::validate_for(&Engine::default(), bytes).is_ok());
     let err = load_error(Module::validate_for(&wasm1, bytes));
     assert_eq!(err.kind, silo_loader::LoadErrorKind::Invalid);
-}
-
-/// Element and data segments into an imported table and memory; the last segment does not fit.
-const SEGMENTS: &str = r#"(module
-    (import "host" "t" (table 2 funcref))
-    (import "host" "m" (memory 1))
-    (func $f)
-    (elem (i32.const 0) $f)
-    (data (i32.const 0) "a")
-    (elem (i32.const 2) $f))"#;
-
-/// Instantiates `SEGMENTS` on `engine`: the outcome, and whether table element 0 was written.
-fn apply_segments(engine: &Engine) -> (Result<Instance, Error>, bool) {
-    let module = Module::new(engine, SEGMENTS).unwrap();
-    let mut store = Store::new(engine, ());
-    let ty = TableType { element: RefType::FUNCREF, index64: false, initial: 2, maximum: None };
-    let table = Table::new(&mut store, ty, Val::FuncRef(None)).unwrap();
-    let ty = MemoryType {
-        index64: false,
-        shared: false,
-        initial: 1,
-        maximum: None,
-        page_size_log2: None,
-    };
-    let memory = Memory::new(&mut store, ty).unwrap();
-    let result = Instance::new(&mut store, &module, &[table.into(), memory.into()]);
-    let written = !matches!(table.get(&store, 0), Some(Val::FuncRef(None)));
-    assert_eq!(memory.data(&store)[0], 0, "the data segment comes after the failing one");
-    (result, written)
-}
-
-#[test]
-fn wasm1_applies_segments_all_or_nothing() {
-    let (result, written) = apply_segments(&engine(|c| c.wasm_features(FeatureSet::WASM1)));
-    match result {
-        Err(Error::Link(msg)) => assert_eq!(msg, "elements segment does not fit"),
-        Err(e) => panic!("expected a link error, got: {e}"),
-        Ok(_) => panic!("the segment does not fit"),
-    }
-    assert!(!written, "nothing is written when a segment does not fit");
-}
-
-#[test]
-fn since_bulk_memory_segments_apply_in_order_until_one_traps() {
-    let (result, written) = apply_segments(&Engine::default());
-    let err = result.expect_err("the segment does not fit");
-    assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::TableOutOfBounds));
-    assert!(written, "the segment before the failing one stays written");
 }
