@@ -9,6 +9,7 @@
 //! executes anything and knows nothing of engines or stores.
 
 mod convert;
+mod custom;
 mod error;
 mod features;
 mod module;
@@ -16,6 +17,7 @@ mod sections;
 mod stream;
 mod types;
 
+pub use custom::check_custom_sections;
 pub use error::{LoadError, LoadErrorKind};
 pub use features::{Feature, FeatureSet};
 pub use module::{

@@ -93,6 +93,31 @@ fn note_const_expr(features: &mut FeatureSet, expr: &ConstExpr) {
     }
 }
 
+/// Before shared-everything-threads a global's flags byte is its mutability, 0 or 1; `wasmparser`
+/// reads bit 1 as the `shared` flag whatever the features (and rejects it in validation), so
+/// without the proposal the byte is malformed here, as the specification has it. Returns the
+/// offset of the first global so flagged. Entries that do not decode are left to `decode`.
+fn shared_global_without_proposal(payload: &Payload<'_>, features: FeatureSet) -> Option<u64> {
+    if features.contains(Feature::SharedEverythingThreads) {
+        return None;
+    }
+    match payload {
+        Payload::GlobalSection(reader) => reader
+            .clone()
+            .into_iter_with_offsets()
+            .map_while(Result::ok)
+            .find(|(_, global)| global.ty.shared)
+            .map(|(offset, _)| offset as u64),
+        Payload::ImportSection(reader) => reader
+            .clone()
+            .into_imports_with_offsets()
+            .map_while(Result::ok)
+            .find(|(_, import)| matches!(import.ty, wp::TypeRef::Global(g) if g.shared))
+            .map(|(offset, _)| offset as u64),
+        _ => None,
+    }
+}
+
 fn entity_type(ty: wp::TypeRef) -> EntityType {
     match ty {
         wp::TypeRef::Func(i) | wp::TypeRef::FuncExact(i) => EntityType::Func(i),
@@ -164,6 +189,14 @@ impl SectionState {
         }
         // Decode first: a decoding error is a malformed module even when the validator would have
         // read the same bytes and complained first.
+        if let Some(offset) = shared_global_without_proposal(&payload, self.parts.validated_with) {
+            return Err(LoadError {
+                kind: LoadErrorKind::Malformed,
+                message: "malformed mutability: `shared` needs shared-everything-threads".into(),
+                section: self.section.clone(),
+                offset: Some(offset),
+            });
+        }
         self.decode(&payload).map_err(|e| malformed(e, &self.section))?;
         let valid = self.validator.payload(&payload).map_err(|e| invalid(e, &self.section))?;
         match valid {

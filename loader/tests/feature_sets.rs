@@ -76,3 +76,14 @@ fn streaming_honours_the_features() {
     assert_eq!(err, load_binary_with(&bytes, FeatureSet::WASM1).unwrap_err());
     assert_eq!(err.kind, LoadErrorKind::Invalid);
 }
+
+#[test]
+fn a_shared_global_is_malformed_without_shared_everything_threads() {
+    // One global: i32, flags 0x02 (`shared`, immutable), initialized by `i32.const 0`.
+    let bytes = [b"\0asm".as_slice(), &[1, 0, 0, 0], &[6, 6, 1, 0x7f, 2, 0x41, 0, 0x0b]].concat();
+    let err = load_binary_with(&bytes, FeatureSet::WASM3).unwrap_err();
+    assert_eq!(err.kind, LoadErrorKind::Malformed);
+    assert!(err.message.starts_with("malformed mutability"), "{err}");
+    let with = FeatureSet::WASM3.with(Feature::SharedEverythingThreads);
+    assert!(load_binary_with(&bytes, with).is_ok());
+}
