@@ -107,13 +107,13 @@ fn shared_global_without_proposal(payload: &Payload<'_>, features: FeatureSet) -
             .into_iter_with_offsets()
             .map_while(Result::ok)
             .find(|(_, global)| global.ty.shared)
-            .map(|(offset, _)| offset as u64),
+            .map(|(offset, _)| offset),
         Payload::ImportSection(reader) => reader
             .clone()
             .into_imports_with_offsets()
             .map_while(Result::ok)
             .find(|(_, import)| matches!(import.ty, wp::TypeRef::Global(g) if g.shared))
-            .map(|(offset, _)| offset as u64),
+            .map(|(offset, _)| offset),
         _ => None,
     }
 }
