@@ -18,6 +18,17 @@ pub enum ErrorCheck {
     Unchecked,
 }
 
+/// A rejection compared with the reason its test names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// How they compare.
+    pub check: ErrorCheck,
+    /// The message the test names.
+    pub expected: String,
+    /// Silo's message (kind and text).
+    pub actual: String,
+}
+
 /// Compares `actual`, the message of a rejection, with `expected`, the message the test names.
 /// The entry for `expected` is the longest table key it starts with, so that one entry serves
 /// "unknown global" and "unknown global 1" alike.

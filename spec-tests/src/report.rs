@@ -18,8 +18,9 @@ use crate::suite::{features_of, folder_of};
 pub struct ErrorTally {
     /// Rejected for the reason named.
     pub matched: usize,
-    /// Rejected for another reason (each is also a failure).
-    pub wrong: usize,
+    /// Rejected for another reason (each is also a failure): how often, by the message expected
+    /// and Silo's.
+    pub wrong: BTreeMap<(String, String), usize>,
     /// Spec messages the table does not know, with how often each was not checked.
     pub unchecked: BTreeMap<String, usize>,
 }
@@ -54,13 +55,16 @@ impl SuiteReport {
             self.failures.insert((name.to_string(), f.line), reason);
         }
         for outcome in &result.outcomes {
-            match &outcome.check {
-                Some((ErrorCheck::Matches, _)) => self.errors.matched += 1,
-                Some((ErrorCheck::Wrong, _)) => self.errors.wrong += 1,
-                Some((ErrorCheck::Unchecked, message)) => {
-                    *self.errors.unchecked.entry(message.clone()).or_default() += 1
+            let Some(rejection) = &outcome.check else { continue };
+            match rejection.check {
+                ErrorCheck::Matches => self.errors.matched += 1,
+                ErrorCheck::Wrong => {
+                    let key = (rejection.expected.clone(), rejection.actual.clone());
+                    *self.errors.wrong.entry(key).or_default() += 1
                 }
-                None => {}
+                ErrorCheck::Unchecked => {
+                    *self.errors.unchecked.entry(rejection.expected.clone()).or_default() += 1
+                }
             }
         }
         self.files.push((name.to_string(), result.passed(), failed));
@@ -97,12 +101,19 @@ impl SuiteReport {
             self.passed(),
             self.failed()
         );
+        let wrong: usize = self.errors.wrong.values().sum();
         let unchecked: usize = self.errors.unchecked.values().sum();
         let _ = writeln!(
             out,
-            "[{tier}] rejection reasons: {} as named, {} wrong, {} unchecked",
-            self.errors.matched, self.errors.wrong, unchecked
+            "[{tier}] rejection reasons: {} as named, {wrong} wrong, {unchecked} unchecked",
+            self.errors.matched
         );
+        for ((expected, actual), count) in &self.errors.wrong {
+            let _ = writeln!(
+                out,
+                "[{tier}]   wrong ({count}x): expected \"{expected}\", got \"{actual}\""
+            );
+        }
         for (message, count) in &self.errors.unchecked {
             let _ = writeln!(out, "[{tier}]   unchecked ({count}x): \"{message}\"");
         }

@@ -10,7 +10,7 @@ use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke, WastRet};
 
-use crate::errors::{self, ErrorCheck};
+use crate::errors::{self, ErrorCheck, Rejection};
 use crate::{spectest, values};
 
 /// The outcome of one directive.
@@ -22,9 +22,9 @@ pub struct Outcome {
     pub kind: &'static str,
     /// `Err` holds why the directive failed.
     pub result: Result<(), String>,
-    /// For a directive expecting a rejection that got one: whether it was for the reason named,
-    /// and the message the test names.
-    pub check: Option<(ErrorCheck, String)>,
+    /// For a directive expecting a rejection that got one: how it compares with the reason
+    /// named.
+    pub check: Option<Rejection>,
 }
 
 /// The outcomes of a file's directives, in order.
@@ -128,7 +128,7 @@ struct Runner {
     /// Names whose `register` failed, with the reason (imports from them fail for that reason).
     broken: HashMap<String, String>,
     /// How the last directive's rejection compared with the reason it names.
-    check: Option<(ErrorCheck, String)>,
+    check: Option<Rejection>,
 }
 
 /// Rules of Wasm 1.0 that later standards dropped, by the message of the assertion that tests
@@ -343,8 +343,8 @@ impl Runner {
     /// Passes a rejection unless its reason is not the one the test names.
     fn judge(&mut self, message: &str, rejection: &str) -> Result<(), String> {
         let check = errors::check(message, rejection);
-
-        self.check = Some((check, message.to_string()));
+        self.check =
+            Some(Rejection { check, expected: message.to_string(), actual: rejection.to_string() });
         match check {
             ErrorCheck::Wrong => {
                 Err(format!("wrong error: expected \"{message}\", got \"{rejection}\""))
