@@ -1,13 +1,14 @@
-//! Which WebAssembly features a module uses.
+//! WebAssembly features: the proposals a module may use and the ones it does use.
 //!
-//! The loader validates with every finished proposal enabled, so a valid module may still need
-//! something a tier cannot run yet. While validating, the loader notes each proposal the module
-//! touches (by its types, its imports and every instruction), so the runtime can refuse it up front
-//! with `unsupported feature: <name>` instead of failing halfway through a run.
+//! A [`FeatureSet`] says which proposals validation accepts (the Wasm 1.0, 2.0 and 3.0 sets are
+//! constants; an embedder may pick any set) and, while validating, the loader notes each proposal
+//! the module touches (by its types, its imports and every instruction), so the runtime can refuse
+//! a valid module its tiers cannot run up front with `unsupported feature: <name>` instead of
+//! failing halfway through a run.
 
 use std::fmt;
 
-use wasmparser::Operator;
+use wasmparser::{Operator, WasmFeatures};
 
 use crate::types::{CompositeType, HeapType, RefType, StorageType, SubType, ValType};
 
@@ -94,7 +95,14 @@ impl Feature {
         Feature::Unlisted,
     ];
 
-    /// The proposal's usual short name, as in `unsupported feature: simd`.
+    /// The feature whose [`name`](Feature::name) is `name` (wasmtime's `-W` names: `simd`,
+    /// `tail-call`, `multi-memory`...). `None` for an unknown name.
+    pub fn from_name(name: &str) -> Option<Feature> {
+        Feature::ALL.into_iter().find(|f| *f != Feature::Unlisted && f.name() == name)
+    }
+
+    /// The proposal's usual short name, as in `unsupported feature: simd`; the same as
+    /// wasmtime's name for it on the command line (`-W simd=n`).
     pub fn name(self) -> &'static str {
         match self {
             Feature::MutableGlobal => "mutable-global",
@@ -124,8 +132,38 @@ impl Feature {
         }
     }
 
-    fn bit(self) -> u32 {
+    const fn bit(self) -> u32 {
         1 << (self as u8)
+    }
+
+    /// The `wasmparser` flags that enable the proposal (none for `Unlisted`).
+    fn wasmparser_flags(self) -> WasmFeatures {
+        match self {
+            Feature::MutableGlobal => WasmFeatures::MUTABLE_GLOBAL,
+            Feature::SignExtension => WasmFeatures::SIGN_EXTENSION,
+            Feature::SaturatingFloatToInt => WasmFeatures::SATURATING_FLOAT_TO_INT,
+            Feature::MultiValue => WasmFeatures::MULTI_VALUE,
+            Feature::BulkMemory => WasmFeatures::BULK_MEMORY,
+            Feature::ReferenceTypes => WasmFeatures::REFERENCE_TYPES,
+            Feature::Simd => WasmFeatures::SIMD,
+            Feature::RelaxedSimd => WasmFeatures::RELAXED_SIMD,
+            Feature::TailCall => WasmFeatures::TAIL_CALL,
+            Feature::ExtendedConst => WasmFeatures::EXTENDED_CONST,
+            Feature::MultiMemory => WasmFeatures::MULTI_MEMORY,
+            Feature::Memory64 => WasmFeatures::MEMORY64,
+            Feature::FunctionReferences => WasmFeatures::FUNCTION_REFERENCES,
+            Feature::Gc => WasmFeatures::GC,
+            Feature::Exceptions => WasmFeatures::EXCEPTIONS,
+            Feature::LegacyExceptions => WasmFeatures::LEGACY_EXCEPTIONS,
+            Feature::Threads => WasmFeatures::THREADS,
+            Feature::StackSwitching => WasmFeatures::STACK_SWITCHING,
+            Feature::WideArithmetic => WasmFeatures::WIDE_ARITHMETIC,
+            Feature::CustomPageSizes => WasmFeatures::CUSTOM_PAGE_SIZES,
+            Feature::SharedEverythingThreads => WasmFeatures::SHARED_EVERYTHING_THREADS,
+            Feature::CustomDescriptors => WasmFeatures::CUSTOM_DESCRIPTORS,
+            Feature::MemoryControl => WasmFeatures::MEMORY_CONTROL,
+            Feature::Unlisted => WasmFeatures::empty(),
+        }
     }
 }
 
@@ -140,16 +178,50 @@ impl fmt::Display for Feature {
 pub struct FeatureSet(u32);
 
 impl FeatureSet {
-    /// The empty set.
+    /// The empty set: the WebAssembly MVP, before any proposal.
     pub const EMPTY: FeatureSet = FeatureSet(0);
 
+    /// WebAssembly 1.0 (2019): the MVP with importable mutable globals.
+    pub const WASM1: FeatureSet = FeatureSet::of(&[Feature::MutableGlobal]);
+
+    /// WebAssembly 2.0 (2022): 1.0 with sign extension, saturating conversions, multi-value, bulk
+    /// memory, reference types and SIMD.
+    pub const WASM2: FeatureSet = FeatureSet::WASM1.union(FeatureSet::of(&[
+        Feature::SignExtension,
+        Feature::SaturatingFloatToInt,
+        Feature::MultiValue,
+        Feature::BulkMemory,
+        Feature::ReferenceTypes,
+        Feature::Simd,
+    ]));
+
+    /// WebAssembly 3.0 (2025): 2.0 with tail calls, extended constants, multiple memories, 64-bit
+    /// memories, typed function references, GC, exceptions, relaxed SIMD and threads. What
+    /// loading validates with unless told otherwise.
+    pub const WASM3: FeatureSet = FeatureSet::WASM2.union(FeatureSet::of(&[
+        Feature::TailCall,
+        Feature::ExtendedConst,
+        Feature::MultiMemory,
+        Feature::Memory64,
+        Feature::FunctionReferences,
+        Feature::Gc,
+        Feature::Exceptions,
+        Feature::RelaxedSimd,
+        Feature::Threads,
+    ]));
+
+    /// Every proposal the loader can validate (all features but `Unlisted`).
+    pub const ALL: FeatureSet = FeatureSet((1 << Feature::Unlisted as u8) - 1);
+
     /// A set of the given features.
-    pub fn of(features: &[Feature]) -> FeatureSet {
-        let mut set = FeatureSet::EMPTY;
-        for &f in features {
-            set.insert(f);
+    pub const fn of(features: &[Feature]) -> FeatureSet {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < features.len() {
+            bits |= features[i].bit();
+            i += 1;
         }
-        set
+        FeatureSet(bits)
     }
 
     /// Adds a feature.
@@ -157,14 +229,45 @@ impl FeatureSet {
         self.0 |= feature.bit();
     }
 
+    /// Removes a feature.
+    pub fn remove(&mut self, feature: Feature) {
+        self.0 &= !feature.bit();
+    }
+
+    /// Adds or removes a feature.
+    pub fn set(&mut self, feature: Feature, on: bool) {
+        if on { self.insert(feature) } else { self.remove(feature) }
+    }
+
+    /// The set with `feature` added.
+    pub const fn with(self, feature: Feature) -> FeatureSet {
+        FeatureSet(self.0 | feature.bit())
+    }
+
     /// Whether the set holds the feature.
-    pub fn contains(self, feature: Feature) -> bool {
+    pub const fn contains(self, feature: Feature) -> bool {
         self.0 & feature.bit() != 0
     }
 
+    /// The features in `self` or in `other`.
+    pub const fn union(self, other: FeatureSet) -> FeatureSet {
+        FeatureSet(self.0 | other.0)
+    }
+
     /// The features in `self` but not in `other`.
-    pub fn difference(self, other: FeatureSet) -> FeatureSet {
+    pub const fn difference(self, other: FeatureSet) -> FeatureSet {
         FeatureSet(self.0 & !other.0)
+    }
+
+    /// Whether every feature of `self` is in `other`.
+    pub const fn is_subset(self, other: FeatureSet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    /// The `wasmparser` configuration that validates exactly these proposals (on top of the
+    /// MVP, which is always there).
+    pub fn to_wasmparser(self) -> WasmFeatures {
+        self.iter().fold(WasmFeatures::MVP, |flags, f| flags | f.wasmparser_flags())
     }
 
     /// Whether the set is empty.
@@ -191,21 +294,7 @@ impl FeatureSet {
         if !ty.nullable {
             self.insert(Feature::FunctionReferences);
         }
-        match ty.heap {
-            HeapType::Func | HeapType::Extern => self.insert(Feature::ReferenceTypes),
-            HeapType::NoFunc
-            | HeapType::NoExtern
-            | HeapType::Any
-            | HeapType::Eq
-            | HeapType::I31
-            | HeapType::Struct
-            | HeapType::Array
-            | HeapType::None => self.insert(Feature::Gc),
-            HeapType::Exn | HeapType::NoExn => self.insert(Feature::Exceptions),
-            HeapType::Cont | HeapType::NoCont => self.insert(Feature::StackSwitching),
-            HeapType::Concrete(_) => self.insert(Feature::FunctionReferences),
-            HeapType::Exact(_) => self.insert(Feature::CustomDescriptors),
-        }
+        self.insert(heap_type_feature(ty.heap));
     }
 
     /// Adds the features a type definition needs.
@@ -268,6 +357,25 @@ impl fmt::Display for FeatureSet {
             f.write_str(feature.name())?;
         }
         Ok(())
+    }
+}
+
+/// The proposal that introduced a heap type.
+pub(crate) fn heap_type_feature(heap: HeapType) -> Feature {
+    match heap {
+        HeapType::Func | HeapType::Extern => Feature::ReferenceTypes,
+        HeapType::NoFunc
+        | HeapType::NoExtern
+        | HeapType::Any
+        | HeapType::Eq
+        | HeapType::I31
+        | HeapType::Struct
+        | HeapType::Array
+        | HeapType::None => Feature::Gc,
+        HeapType::Exn | HeapType::NoExn => Feature::Exceptions,
+        HeapType::Cont | HeapType::NoCont => Feature::StackSwitching,
+        HeapType::Concrete(_) => Feature::FunctionReferences,
+        HeapType::Exact(_) => Feature::CustomDescriptors,
     }
 }
 
@@ -365,6 +473,34 @@ mod tests {
     }
 
     #[test]
+    fn spec_versions_match_wasmparser() {
+        assert_eq!(FeatureSet::WASM1.to_wasmparser(), WasmFeatures::WASM1);
+        assert_eq!(FeatureSet::WASM2.to_wasmparser(), WasmFeatures::WASM2);
+        assert_eq!(FeatureSet::WASM3.to_wasmparser(), WasmFeatures::WASM3);
+        assert_eq!(FeatureSet::EMPTY.to_wasmparser(), WasmFeatures::MVP);
+    }
+
+    #[test]
+    fn every_proposal_enables_something_in_wasmparser() {
+        for f in FeatureSet::ALL.iter() {
+            let flags = FeatureSet::EMPTY.with(f).to_wasmparser();
+            assert_ne!(flags, WasmFeatures::MVP, "{f} maps to no wasmparser flag");
+        }
+        assert!(!FeatureSet::ALL.contains(Feature::Unlisted));
+        assert_eq!(FeatureSet::ALL.iter().count(), Feature::ALL.len() - 1);
+    }
+
+    #[test]
+    fn features_are_found_by_name() {
+        for f in FeatureSet::ALL.iter() {
+            assert_eq!(Feature::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Feature::from_name("relaxed-simd"), Some(Feature::RelaxedSimd));
+        assert_eq!(Feature::from_name("unlisted-proposal"), None);
+        assert_eq!(Feature::from_name("simd128"), None);
+    }
+
+    #[test]
     fn set_operations() {
         let mut s = FeatureSet::EMPTY;
         s.insert(Feature::Gc);
@@ -372,5 +508,10 @@ mod tests {
         let supported = FeatureSet::of(&[Feature::Simd]);
         assert_eq!(s.difference(supported).iter().collect::<Vec<_>>(), vec![Feature::Gc]);
         assert_eq!(s.to_string(), "simd, gc");
+        assert!(supported.is_subset(s));
+        assert!(!s.is_subset(supported));
+        s.set(Feature::Gc, false);
+        assert_eq!(s, supported);
+        assert_eq!(supported.union(FeatureSet::of(&[Feature::Gc])), supported.with(Feature::Gc));
     }
 }

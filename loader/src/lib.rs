@@ -3,11 +3,13 @@
 //! tables, memories, globals, tags, segments and names, plus the set of WebAssembly features it
 //! uses.
 //!
-//! Validation is `wasmparser`'s, with every finished proposal enabled ([`validation_features`]),
-//! so an invalid module is always rejected whatever the tiers can run. Errors name the section and
-//! the byte offset. This crate never executes anything and knows nothing of engines or stores.
+//! Validation is `wasmparser`'s, with the proposals the caller allows ([`load_with`]; the
+//! WebAssembly 3.0 set, [`FeatureSet::WASM3`], by default), so an invalid module is always rejected
+//! whatever the tiers can run. Errors name the section and the byte offset. This crate never
+//! executes anything and knows nothing of engines or stores.
 
 mod convert;
+mod custom;
 mod error;
 mod features;
 mod module;
@@ -15,6 +17,7 @@ mod sections;
 mod stream;
 mod types;
 
+pub use custom::check_custom_sections;
 pub use error::{LoadError, LoadErrorKind};
 pub use features::{Feature, FeatureSet};
 pub use module::{
@@ -22,7 +25,10 @@ pub use module::{
     ImportCounts, Module, Names,
 };
 pub use sections::ValidatedFunction;
-pub use stream::{StreamingLoader, assemble, load, load_binary, load_text, validation_features};
+pub use stream::{
+    StreamingLoader, assemble, load, load_binary, load_binary_with, load_text, load_text_with,
+    load_with, validation_features,
+};
 pub use types::{
     CompositeType, EntityType, ExternKind, FieldType, FuncType, GlobalType, HeapType, MemoryType,
     RefType, StorageType, SubType, TableType, TagType, ValType,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::features::FeatureSet;
+use crate::features::{Feature, FeatureSet, heap_type_feature};
 use crate::types::{
     EntityType, ExternKind, FuncType, GlobalType, HeapType, MemoryType, RefType, SubType, TableType,
 };
@@ -58,6 +58,8 @@ pub struct Module {
     pub custom_sections: Box<[(String, Range<usize>)]>,
     /// Every WebAssembly feature the module uses, found while validating it.
     pub features: FeatureSet,
+    /// The proposals validation allowed: the module is valid with these enabled.
+    pub validated_with: FeatureSet,
     export_index: HashMap<String, usize>,
 }
 
@@ -131,6 +133,36 @@ pub enum ConstOp {
     ArrayNewFixed { type_index: u32, len: u32 },
     AnyConvertExtern,
     ExternConvertAny,
+}
+
+impl ConstOp {
+    /// The proposal that allows the instruction in a constant expression (`None` for the MVP's).
+    pub fn feature(&self) -> Option<Feature> {
+        Some(match self {
+            ConstOp::I32Const(_)
+            | ConstOp::I64Const(_)
+            | ConstOp::F32Const(_)
+            | ConstOp::F64Const(_)
+            | ConstOp::GlobalGet(_) => return None,
+            ConstOp::I32Add
+            | ConstOp::I32Sub
+            | ConstOp::I32Mul
+            | ConstOp::I64Add
+            | ConstOp::I64Sub
+            | ConstOp::I64Mul => Feature::ExtendedConst,
+            ConstOp::V128Const(_) => Feature::Simd,
+            ConstOp::RefNull(heap) => heap_type_feature(*heap),
+            ConstOp::RefFunc(_) => Feature::ReferenceTypes,
+            ConstOp::RefI31
+            | ConstOp::StructNew(_)
+            | ConstOp::StructNewDefault(_)
+            | ConstOp::ArrayNew(_)
+            | ConstOp::ArrayNewDefault(_)
+            | ConstOp::ArrayNewFixed { .. }
+            | ConstOp::AnyConvertExtern
+            | ConstOp::ExternConvertAny => Feature::Gc,
+        })
+    }
 }
 
 /// An element segment.
@@ -244,6 +276,7 @@ impl Module {
             names: parts.names,
             custom_sections: parts.custom_sections.into(),
             features: parts.features,
+            validated_with: parts.validated_with,
             export_index,
         }
     }
@@ -326,4 +359,5 @@ pub(crate) struct ModuleParts {
     pub names: Names,
     pub custom_sections: Vec<(String, Range<usize>)>,
     pub features: FeatureSet,
+    pub validated_with: FeatureSet,
 }

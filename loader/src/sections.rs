@@ -88,33 +88,33 @@ fn note_memory(features: &mut FeatureSet, ty: &MemoryType) {
 }
 
 fn note_const_expr(features: &mut FeatureSet, expr: &ConstExpr) {
-    for op in expr.ops.iter() {
-        match op {
-            ConstOp::I32Add
-            | ConstOp::I32Sub
-            | ConstOp::I32Mul
-            | ConstOp::I64Add
-            | ConstOp::I64Sub
-            | ConstOp::I64Mul => features.insert(Feature::ExtendedConst),
-            ConstOp::RefI31
-            | ConstOp::StructNew(_)
-            | ConstOp::StructNewDefault(_)
-            | ConstOp::ArrayNew(_)
-            | ConstOp::ArrayNewDefault(_)
-            | ConstOp::ArrayNewFixed { .. }
-            | ConstOp::AnyConvertExtern
-            | ConstOp::ExternConvertAny => features.insert(Feature::Gc),
-            ConstOp::V128Const(_) => features.insert(Feature::Simd),
-            ConstOp::RefNull(h) => {
-                features.note_ref_type(crate::types::RefType { nullable: true, heap: *h })
-            }
-            ConstOp::RefFunc(_) => features.insert(Feature::ReferenceTypes),
-            ConstOp::I32Const(_)
-            | ConstOp::I64Const(_)
-            | ConstOp::F32Const(_)
-            | ConstOp::F64Const(_)
-            | ConstOp::GlobalGet(_) => {}
-        }
+    for feature in expr.ops.iter().filter_map(ConstOp::feature) {
+        features.insert(feature);
+    }
+}
+
+/// Before shared-everything-threads a global's flags byte is its mutability, 0 or 1; `wasmparser`
+/// reads bit 1 as the `shared` flag whatever the features (and rejects it in validation), so
+/// without the proposal the byte is malformed here, as the specification has it. Returns the
+/// offset of the first global so flagged. Entries that do not decode are left to `decode`.
+fn shared_global_without_proposal(payload: &Payload<'_>, features: FeatureSet) -> Option<u64> {
+    if features.contains(Feature::SharedEverythingThreads) {
+        return None;
+    }
+    match payload {
+        Payload::GlobalSection(reader) => reader
+            .clone()
+            .into_iter_with_offsets()
+            .map_while(Result::ok)
+            .find(|(_, global)| global.ty.shared)
+            .map(|(offset, _)| offset),
+        Payload::ImportSection(reader) => reader
+            .clone()
+            .into_imports_with_offsets()
+            .map_while(Result::ok)
+            .find(|(_, import)| matches!(import.ty, wp::TypeRef::Global(g) if g.shared))
+            .map(|(offset, _)| offset),
+        _ => None,
     }
 }
 
@@ -129,10 +129,10 @@ fn entity_type(ty: wp::TypeRef) -> EntityType {
 }
 
 impl SectionState {
-    pub fn new(features: wp::WasmFeatures) -> SectionState {
+    pub fn new(features: FeatureSet) -> SectionState {
         SectionState {
-            validator: Validator::new_with_features(features),
-            parts: ModuleParts::default(),
+            validator: Validator::new_with_features(features.to_wasmparser()),
+            parts: ModuleParts { validated_with: features, ..ModuleParts::default() },
             section: Some("module header".to_string()),
             func_allocs: None,
             code_entries_left: 0,
@@ -189,6 +189,14 @@ impl SectionState {
         }
         // Decode first: a decoding error is a malformed module even when the validator would have
         // read the same bytes and complained first.
+        if let Some(offset) = shared_global_without_proposal(&payload, self.parts.validated_with) {
+            return Err(LoadError {
+                kind: LoadErrorKind::Malformed,
+                message: "malformed mutability: `shared` needs shared-everything-threads".into(),
+                section: self.section.clone(),
+                offset: Some(offset),
+            });
+        }
         self.decode(&payload).map_err(|e| malformed(e, &self.section))?;
         let valid = self.validator.payload(&payload).map_err(|e| invalid(e, &self.section))?;
         match valid {

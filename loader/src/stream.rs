@@ -8,37 +8,60 @@ use std::sync::Arc;
 use wasmparser::{Chunk, Parser};
 
 use crate::error::{LoadError, LoadErrorKind};
+use crate::features::FeatureSet;
 use crate::module::Module;
 use crate::sections::{SectionState, ValidatedFunction};
 
-/// The one feature set Silo validates with: every finished proposal (WebAssembly 3.0).
+/// The features to read an already validated function body with: every proposal the loader can
+/// validate. Reading with more proposals enabled decodes a body that a narrower set accepted in
+/// exactly the same way (proposals only give meaning to encodings that were errors before), so
+/// tiers need not know which set a module was validated with.
 pub fn validation_features() -> wasmparser::WasmFeatures {
-    wasmparser::WasmFeatures::WASM3
+    FeatureSet::ALL.to_wasmparser()
 }
 
-/// Loads a module from bytes that are either the binary format or the text format.
+/// Loads a module from bytes that are either the binary format or the text format, validating
+/// with the WebAssembly 3.0 features ([`FeatureSet::WASM3`]).
 pub fn load(bytes: &[u8]) -> Result<Module, LoadError> {
+    load_with(bytes, FeatureSet::WASM3)
+}
+
+/// Loads a module in the binary format, validating with the WebAssembly 3.0 features.
+pub fn load_binary(bytes: &[u8]) -> Result<Module, LoadError> {
+    load_binary_with(bytes, FeatureSet::WASM3)
+}
+
+/// Assembles a module in the text format (`.wat`) and loads the result, validating with the
+/// WebAssembly 3.0 features.
+pub fn load_text(text: &str) -> Result<Module, LoadError> {
+    load_text_with(text, FeatureSet::WASM3)
+}
+
+/// Loads a module, binary or text, that may use only the proposals in `features`: one using
+/// another is invalid, with `wasmparser`'s message naming the proposal.
+pub fn load_with(bytes: &[u8], features: FeatureSet) -> Result<Module, LoadError> {
     if bytes.starts_with(b"\0asm") {
-        return load_binary(bytes);
+        return load_binary_with(bytes, features);
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => load_text(text),
+        Ok(text) => load_text_with(text, features),
         // Not text: report it as a binary that lacks its header.
-        Err(_) => load_binary(bytes),
+        Err(_) => load_binary_with(bytes, features),
     }
 }
 
-/// Loads a module in the binary format.
-pub fn load_binary(bytes: &[u8]) -> Result<Module, LoadError> {
-    let mut loader = StreamingLoader::new();
+/// Loads a module in the binary format that may use only the proposals in `features`.
+pub fn load_binary_with(bytes: &[u8], features: FeatureSet) -> Result<Module, LoadError> {
+    let mut loader = StreamingLoader::with_features(features);
     loader.push(bytes)?;
     loader.finish()
 }
 
-/// Assembles a module in the text format (`.wat`) and loads the result.
-pub fn load_text(text: &str) -> Result<Module, LoadError> {
+/// Assembles a module in the text format and loads the result, allowing only the proposals in
+/// `features`.
+pub fn load_text_with(text: &str, features: FeatureSet) -> Result<Module, LoadError> {
     let binary = assemble(text)?;
-    load_binary(&binary)
+    load_binary_with(&binary, features)
 }
 
 /// Assembles text-format source into the binary format, with a one-line error naming the line and
@@ -81,11 +104,17 @@ impl Default for StreamingLoader {
 }
 
 impl StreamingLoader {
-    /// A loader waiting for the first bytes of a binary module.
+    /// A loader waiting for the first bytes of a binary module, validating with the WebAssembly
+    /// 3.0 features.
     pub fn new() -> StreamingLoader {
-        let features = validation_features();
+        StreamingLoader::with_features(FeatureSet::WASM3)
+    }
+
+    /// A loader waiting for the first bytes of a binary module that may use only the proposals
+    /// in `features`.
+    pub fn with_features(features: FeatureSet) -> StreamingLoader {
         let mut parser = Parser::new(0);
-        parser.set_features(features);
+        parser.set_features(features.to_wasmparser());
         StreamingLoader {
             parser,
             state: SectionState::new(features),

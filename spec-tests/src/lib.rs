@@ -1,19 +1,25 @@
 //! `silo-spec-tests` runs the official WebAssembly test suite (`.wast` scripts, parsed with
 //! `wast`) against Silo: every directive kind, with the `spectest` host module, on a fresh store
-//! per file. Each tier has an expected-failures list (`expected/<tier>.txt`) that the crate's
-//! tests hold it to, in both directions: a new failure is a regression, and a listed failure
-//! that passes must be removed from the list.
+//! per file, each file with the features of the folder it comes from ([`folders`]). A module a
+//! test expects rejected must be rejected for the reason the test names ([`errors`]). Each tier
+//! has an expected-failures list (`expected/<tier>.txt`) that the crate's tests hold it to, in
+//! both directions: a new failure is a regression, and a listed failure that passes must be
+//! removed from the list.
 
+pub mod errors;
 pub mod expected;
+pub mod folders;
+mod report;
 mod runner;
 mod spectest;
 pub mod suite;
 mod values;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
-use silo_core::{Config, Engine, Strategy};
+use silo_core::{Config, Engine, FeatureSet, Strategy};
 
+pub use report::{ErrorTally, SuiteReport};
 pub use runner::{FileResult, Outcome, run_wast};
 
 /// The execution engines the suite can run on.
@@ -66,10 +72,11 @@ impl Tier {
         }
     }
 
-    /// An engine running this tier. Fails where the tier cannot run (native code on another
-    /// platform).
-    pub fn engine(self) -> Result<Engine, String> {
+    /// An engine running this tier that lets modules use `features`. Fails where the tier
+    /// cannot run (native code on another platform).
+    pub fn engine(self, features: FeatureSet) -> Result<Engine, String> {
         let mut config = Config::new();
+        config.wasm_features(features);
         if matches!(
             self,
             Tier::Jit | Tier::JitMetered | Tier::JitChecked | Tier::Tiered | Tier::TieredEager
@@ -113,30 +120,16 @@ impl Tier {
     }
 }
 
-/// The results of running a set of files.
-#[derive(Default)]
-pub struct SuiteReport {
-    /// Per file, in the order given: name, directives passed, directives failed.
-    pub files: Vec<(String, usize, usize)>,
-    /// Every failing directive with its reason (first line).
-    pub failures: BTreeMap<expected::Key, String>,
-}
-
-impl SuiteReport {
-    /// Directives passed in all files.
-    pub fn passed(&self) -> usize {
-        self.files.iter().map(|f| f.1).sum()
-    }
-
-    /// Directives failed in all files.
-    pub fn failed(&self) -> usize {
-        self.files.iter().map(|f| f.2).sum()
-    }
-}
-
-/// Runs the files on `tier`, spreading them over the machine's cores.
+/// Runs the files on `tier`, spreading them over the machine's cores. Each file runs with the
+/// features of its folder ([`suite::features_of`]).
 pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> Result<SuiteReport, String> {
-    let engine = tier.engine()?;
+    let mut engines: HashMap<FeatureSet, Engine> = HashMap::new();
+    for file in files {
+        let features = suite::features_of(&file.name);
+        if let std::collections::hash_map::Entry::Vacant(slot) = engines.entry(features) {
+            slot.insert(tier.engine(features)?);
+        }
+    }
     let threads =
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -145,11 +138,11 @@ pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> Result<SuiteReport, 
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let engine = engine.clone();
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    let result = run_wast(&file.text, &engine);
+                    let engine = &engines[&suite::features_of(&file.name)];
+                    let result = run_wast(&file.text, engine);
                     slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                 }
             });
@@ -157,13 +150,7 @@ pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> Result<SuiteReport, 
     });
     let mut report = SuiteReport::default();
     for (file, result) in files.iter().zip(results) {
-        let result = result.unwrap_or_default();
-        let failed = result.failures().count();
-        for f in result.failures() {
-            let reason = f.result.as_ref().err().map(|r| expected::one_line(r)).unwrap_or_default();
-            report.failures.insert((file.name.clone(), f.line), reason);
-        }
-        report.files.push((file.name.clone(), result.passed(), failed));
+        report.add(&file.name, &result.unwrap_or_default());
     }
     Ok(report)
 }

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, OnceLock, Weak, mpsc};
 
-use silo_loader::{Feature, FeatureSet};
+use silo_loader::FeatureSet;
 
 use crate::module::ModuleInner;
 use crate::registry::TypeRegistry;
@@ -43,6 +43,8 @@ pub struct Config {
     pub(crate) loop_dispatch: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    /// The proposals modules may use (`Config::wasm_*`).
+    pub(crate) features: FeatureSet,
 }
 
 impl Default for Config {
@@ -60,6 +62,7 @@ impl Default for Config {
             loop_dispatch: false,
             consume_fuel: false,
             interruptible: false,
+            features: crate::config_features::DEFAULT,
         }
     }
 }
@@ -76,6 +79,7 @@ impl std::fmt::Debug for Config {
             .field("max_call_depth", &self.max_call_depth)
             .field("consume_fuel", &self.consume_fuel)
             .field("interruptible", &self.interruptible)
+            .field("features", &self.features)
             .finish_non_exhaustive()
     }
 }
@@ -279,24 +283,16 @@ impl Engine {
         Arc::ptr_eq(&a.inner, &b.inner)
     }
 
-    /// The WebAssembly features this engine's tiers can run. A module using anything else is
-    /// rejected when it is compiled.
+    /// The WebAssembly features this engine's tiers can run ([`crate::features::SUPPORTED`]). A
+    /// module using anything else is rejected when it is compiled.
     pub fn supported_features(&self) -> FeatureSet {
-        FeatureSet::of(&[
-            Feature::MutableGlobal,
-            Feature::SignExtension,
-            Feature::SaturatingFloatToInt,
-            Feature::MultiValue,
-            Feature::BulkMemory,
-            Feature::ReferenceTypes,
-            Feature::TailCall,
-            Feature::ExtendedConst,
-            Feature::MultiMemory,
-            Feature::Memory64,
-            Feature::FunctionReferences,
-            Feature::WideArithmetic,
-            Feature::CustomPageSizes,
-        ])
+        crate::features::SUPPORTED
+    }
+
+    /// The proposals modules compiled for this engine may use (`Config::wasm_*`): one using
+    /// another is invalid.
+    pub fn features(&self) -> FeatureSet {
+        self.inner.config.features
     }
 }
 

@@ -11,10 +11,12 @@
 //! where they came from.
 
 mod callgraph;
+mod config_features;
 mod const_eval;
 mod engine;
 mod error;
 mod externals;
+pub mod features;
 mod func;
 mod global;
 mod instance;
@@ -53,5 +55,6 @@ pub use val::{ExternRef, Val};
 pub use vm::Compiler;
 
 pub use silo_loader::{
-    ExternKind, FuncType, GlobalType, HeapType, LoadError, MemoryType, RefType, TableType, ValType,
+    ExternKind, Feature, FeatureSet, FuncType, GlobalType, HeapType, LoadError, MemoryType,
+    RefType, TableType, ValType,
 };

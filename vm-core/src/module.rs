@@ -70,14 +70,15 @@ impl std::fmt::Debug for Module {
 }
 
 impl Module {
-    /// Compiles a module from the binary or text format.
+    /// Compiles a module from the binary or text format. It may use the proposals the engine
+    /// enables (`Config::wasm_*`); one using another is invalid.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
-        Module::from_loaded(engine, silo_loader::load(bytes.as_ref())?)
+        Module::from_loaded(engine, silo_loader::load_with(bytes.as_ref(), engine.features())?)
     }
 
     /// Compiles a module from the binary format.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        Module::from_loaded(engine, silo_loader::load_binary(bytes)?)
+        Module::from_loaded(engine, silo_loader::load_binary_with(bytes, engine.features())?)
     }
 
     /// Reads and compiles a module file, binary or text.
@@ -88,19 +89,29 @@ impl Module {
         Module::new(engine, bytes)
     }
 
-    /// Validates bytes without compiling them.
+    /// Validates bytes without compiling them, with the WebAssembly 3.0 features.
     pub fn validate(bytes: &[u8]) -> Result<(), Error> {
         silo_loader::load(bytes)?;
         Ok(())
     }
 
-    /// Compiles a module the loader has already validated. Fails with `unsupported feature` when
-    /// the module needs something the engine's tiers do not run.
+    /// Validates bytes without compiling them, with the features `engine` enables.
+    pub fn validate_for(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
+        silo_loader::load_with(bytes, engine.features())?;
+        Ok(())
+    }
+
+    /// Compiles a module the loader has already validated. A module validated with proposals
+    /// the engine does not enable is validated again with the engine's (and is invalid if it uses
+    /// one of them). Fails with `unsupported feature` when the module needs something the
+    /// engine's tiers do not run.
     pub fn from_loaded(engine: &Engine, info: silo_loader::Module) -> Result<Module, Error> {
-        let missing = info.features.difference(engine.supported_features());
-        if !missing.is_empty() {
-            return Err(Error::Unsupported(missing.to_string()));
-        }
+        let info = if info.validated_with.is_subset(engine.features()) {
+            info
+        } else {
+            silo_loader::load_binary_with(&info.bytes, engine.features())?
+        };
+        crate::features::check_supported(info.features)?;
         let type_ids =
             engine.inner.registry.register_module(&info.types, &info.rec_groups).into_boxed_slice();
         let config = engine.config();
