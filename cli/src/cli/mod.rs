@@ -4,6 +4,7 @@ mod invoke_args;
 mod run;
 mod sandbox_args;
 mod validate;
+mod wasm_args;
 mod wast;
 
 use std::path::PathBuf;
@@ -39,6 +40,8 @@ enum Command {
     Wast(wast::WastArgs),
     /// Check that a module is well-formed and valid.
     Validate {
+        #[command(flatten)]
+        wasm: wasm_args::WasmArgs,
         /// The module file.
         file: PathBuf,
     },
@@ -49,7 +52,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(*args),
         Command::Wast(args) => wast::run(args),
-        Command::Validate { file } => validate::run(&file),
+        Command::Validate { wasm, file } => validate::run(&wasm, &file),
     }
 }
 

@@ -11,6 +11,7 @@ use silo::wasi::{WasiCtx, WasiCtxBuilder};
 use silo::{Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
 use super::sandbox_args::SandboxArgs;
+use super::wasm_args::WasmArgs;
 use super::{EngineChoice, engine, engine_config, invoke_args};
 
 /// Exit status of a guest that trapped (as wasmtime: 128 + SIGABRT).
@@ -30,6 +31,8 @@ pub struct RunArgs {
     /// before it is compiled to native code (0: compile on first call).
     #[arg(long, value_name = "N")]
     tier_up_after: Option<u32>,
+    #[command(flatten)]
+    wasm: WasmArgs,
     #[command(flatten)]
     sandbox: SandboxArgs,
     /// The program: a `.wasm` binary or `.wat` text.
@@ -107,6 +110,7 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
     let mut config = engine_config(args.engine, args.tier_up_after);
+    args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
     let engine = engine(args.engine, &config)?;
     let bytes = std::fs::read(&args.file)

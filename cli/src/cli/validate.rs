@@ -5,9 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-pub fn run(file: &Path) -> anyhow::Result<ExitCode> {
+use super::wasm_args::WasmArgs;
+
+pub fn run(wasm: &WasmArgs, file: &Path) -> anyhow::Result<ExitCode> {
+    let mut config = silo::Config::new();
+    wasm.apply(&mut config)?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
-    let module = silo::loader::load(&bytes).with_context(|| format!("`{}`", file.display()))?;
+    let module = silo::loader::load_with(&bytes, config.enabled_features())
+        .with_context(|| format!("`{}`", file.display()))?;
     println!(
         "{}: valid ({} functions, {} imports, {} exports)",
         file.display(),

