@@ -1,7 +1,7 @@
 //! Arguments and expected results of `.wast` directives, against Silo's values.
 
 use silo_core::{ExternRef, Store, Val};
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::{WastArg, WastRet};
 
 /// Why an argument or expected result cannot be used here.
@@ -26,7 +26,7 @@ pub fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Unsupported>
         WastArgCore::I64(v) => Val::I64(*v),
         WastArgCore::F32(v) => Val::F32(v.bits),
         WastArgCore::F64(v) => Val::F64(v.bits),
-        WastArgCore::V128(_) => return Err(needs("simd", "v128 argument")),
+        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
         WastArgCore::RefNull(ht) if heap_is_extern(ht) => Val::ExternRef(None),
         WastArgCore::RefNull(HeapType::Abstract {
             ty: AbstractHeapType::Func | AbstractHeapType::NoFunc,
@@ -52,6 +52,26 @@ fn f64_matches(pattern: &NanPattern<wast::token::F64>, bits: u64) -> bool {
         NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
         NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
         NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+/// Whether the lanes of a `v128` match a pattern, lane by lane (little-endian, lane 0 lowest).
+fn v128_matches(pattern: &V128Pattern, bits: u128) -> bool {
+    let b = bits.to_le_bytes();
+    let lane = |i: usize, size: usize| {
+        let mut buf = [0u8; 8];
+        buf[..size].copy_from_slice(&b[i * size..(i + 1) * size]);
+        u64::from_le_bytes(buf)
+    };
+    match pattern {
+        V128Pattern::I8x16(e) => e.iter().enumerate().all(|(i, &e)| lane(i, 1) == e as u8 as u64),
+        V128Pattern::I16x8(e) => e.iter().enumerate().all(|(i, &e)| lane(i, 2) == e as u16 as u64),
+        V128Pattern::I32x4(e) => e.iter().enumerate().all(|(i, &e)| lane(i, 4) == e as u32 as u64),
+        V128Pattern::I64x2(e) => e.iter().enumerate().all(|(i, &e)| lane(i, 8) == e as u64),
+        V128Pattern::F32x4(e) => {
+            e.iter().enumerate().all(|(i, p)| f32_matches(p, lane(i, 4) as u32))
+        }
+        V128Pattern::F64x2(e) => e.iter().enumerate().all(|(i, p)| f64_matches(p, lane(i, 8))),
     }
 }
 
@@ -93,7 +113,7 @@ fn core_matches(
             }
             false
         }
-        (WastRetCore::V128(_), _) => return Err(needs("simd", "v128 result")),
+        (WastRetCore::V128(p), Val::V128(bits)) => v128_matches(p, *bits),
         (
             WastRetCore::RefAny
             | WastRetCore::RefEq
