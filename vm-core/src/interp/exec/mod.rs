@@ -125,9 +125,11 @@ pub(crate) enum Dispatch {
 impl Dispatch {
     /// The dispatch for code of an engine with `config`: threaded where this build turns tail
     /// calls into jumps (checked once per process), unless the configuration asks for the loop.
+    /// Under Miri, which does not promise that tail calls become jumps, always the loop.
     pub fn for_config(config: &Config) -> Dispatch {
         static THREADED_WORKS: OnceLock<bool> = OnceLock::new();
-        if !config.loop_dispatch && *THREADED_WORKS.get_or_init(threaded::probe_constant_stack) {
+        let threaded_works = || *THREADED_WORKS.get_or_init(threaded::probe_constant_stack);
+        if !cfg!(miri) && !config.loop_dispatch && threaded_works() {
             Dispatch::Threaded
         } else {
             Dispatch::Looped
