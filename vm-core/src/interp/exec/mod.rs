@@ -24,6 +24,8 @@ mod handlers;
 mod looped;
 mod semantics;
 pub(crate) mod slow;
+#[cfg(test)]
+mod tests;
 mod threaded;
 
 use std::ptr;
