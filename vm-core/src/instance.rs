@@ -381,6 +381,14 @@ pub(crate) unsafe fn instantiate(
             &raw mut (*store).call_depth,
         )
     };
+    // Native code's fast path for memory 0: its base when it is a 32-bit memory.
+    let memory0_base = match inst.memories.first() {
+        // SAFETY: `inst.memories` holds memories of this store only: the imported ones passed
+        // `check_import` (which asserts they are this store's) and the others were just allocated
+        // in its arena; the store keeps every memory alive and at its address.
+        Some(&m) => unsafe { if (*m).ty.index64 { std::ptr::null_mut() } else { (*m).base } },
+        None => std::ptr::null_mut(),
+    };
     inst.vmctx = VMContext {
         store,
         instance: ptr.as_ptr(),
@@ -395,11 +403,7 @@ pub(crate) unsafe fn instantiate(
         stack_limit,
         call_depth,
         memory0: inst.memories.first().copied().unwrap_or(std::ptr::null_mut()),
-        // SAFETY: memory pointers of the instance point to live memories of this store.
-        memory0_base: match inst.memories.first() {
-            Some(&m) if unsafe { !(*m).ty.index64 } => unsafe { (*m).base },
-            _ => std::ptr::null_mut(),
-        },
+        memory0_base,
     };
 
     // Element segments resolve to raw references now: they name this instance's functions.
