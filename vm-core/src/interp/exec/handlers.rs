@@ -35,8 +35,11 @@ macro_rules! h {
             // land on ops of the same code; a callee's frame is checked with `fits` before it is
             // entered; other memories, tables and globals are reached through the live instance
             // `cx.inst` with the indices validation checked, and the runtime functions bound every
-            // access by the entity's current size. Every continuation (`next`, `enter`, `ret`,
-            // ...) gets registers for which the run invariants hold again.
+            // access by the entity's current size; the store is reached through `cx.store`, lent
+            // exclusively to the run, and no reference into it outlives the handler; a hotness
+            // counter operand is the address of one of the module's `hotness` atomics, which the
+            // module (kept alive by the instance) owns. Every continuation (`next`, `enter`,
+            // `ret`, ...) gets registers for which the run invariants hold again.
             unsafe {
                 let crate::interp::isa::fields::$name { $($fields)* } = operands(&raw const (*$ip).instr);
                 $body

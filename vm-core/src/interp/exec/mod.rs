@@ -318,7 +318,7 @@ unsafe fn rd(fp: *mut u64, slot: Slot) -> u64 {
 #[inline(always)]
 unsafe fn wr(fp: *mut u64, slot: Slot, value: u64) {
     // SAFETY: `fp + slot` is inside the frame, so inside the value stack (this function's
-    // contract), which only the running run writes.
+    // contract), which nothing but this run touches while it runs.
     unsafe { *fp.add(slot as usize) = value }
 }
 
@@ -589,11 +589,12 @@ pub(crate) unsafe fn run(
     // contract), so `stack` is the only reference into it until it is last used, before the
     // handlers run (and `exhausted` gets the store only after it). `callee` is code of `inst`'s
     // module, which the live instance keeps alive. `base + frame_size` and `base + slots.len()`
-    // are at most `need`, checked against the value stack's length just above, so the frame at
-    // `fp` is inside the value stack `ensure_allocated` allocated: `init_frame` gets its
-    // `frame_size` slots, and the `num_params <= slots.len()` (contract) arguments are copied into
-    // it from the caller's slice, another allocation. `slots + slots_len` is one past the end of
-    // the value stack. `mem_regs` gets the live instance.
+    // are at most `need`, which is checked against the value stack's length before anything is
+    // written, so the frame at `fp` is inside the value stack `ensure_allocated` allocated:
+    // `init_frame` gets its `frame_size` slots, and the `num_params <= slots.len()` (contract)
+    // arguments are copied into it from the caller's slice, another allocation.
+    // `slots + slots_len` is one past the end of the value stack. `mem_regs` gets the live
+    // instance.
     let mut cx = unsafe {
         let stack = &mut (*store).exec;
         stack.ensure_allocated()?;
