@@ -25,6 +25,8 @@
 //! # Ok::<(), silo::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod engine;
 
 pub use engine::Engine;

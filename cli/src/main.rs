@@ -1,5 +1,7 @@
 //! The `silo` command: run WebAssembly programs, run `.wast` test scripts, validate modules.
 
+#![forbid(unsafe_code)]
+
 mod cli;
 
 use std::process::ExitCode;

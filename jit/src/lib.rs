@@ -81,6 +81,12 @@ impl Compiler for Cranelift {
         Ok(Box::new(module::JitModule::new(self.isa.clone())))
     }
 
+    /// Runs `func` through its slot-array trampoline (`runtime::entry::call`).
+    ///
+    /// # Safety
+    /// `Compiler::call`'s: `func` was compiled by this compiler for the module of `callee`'s
+    /// instance, whose module and store are live; `slots` holds at least as many slots as the
+    /// function has parameters or results; the store is exclusively the caller's for the call.
     unsafe fn call(
         &self,
         func: NativeFunc,
@@ -88,7 +94,8 @@ impl Compiler for Cranelift {
         caller: *mut VMContext,
         slots: *mut u64,
     ) -> Result<(), NativeTrap> {
-        // SAFETY: the caller upholds `Compiler::call`'s contract.
+        // SAFETY: `runtime::entry::call` requires exactly `Compiler::call`'s contract, which this
+        // method's caller keeps.
         unsafe { runtime::entry::call(func, callee, caller, slots) }
     }
 }

@@ -42,7 +42,8 @@ fn signals_outside_guest_code_reach_the_previous_handler() {
     let module = Module::new(&engine, r#"(module (func (export "boom") unreachable))"#).unwrap();
 
     // A trap instruction in host code is not the guest's: it is forwarded.
-    // SAFETY: `ud2` raises SIGILL, which the handler above steps over.
+    // SAFETY: `ud2` raises SIGILL on this thread outside guest code: Silo's handler, installed by
+    // `jit_engine`, forwards it to `previous`, which steps over the instruction.
     unsafe { std::arch::asm!("ud2") };
     assert_eq!(FORWARDED.load(Ordering::SeqCst), 1);
 
@@ -60,7 +61,8 @@ fn signals_outside_guest_code_reach_the_previous_handler() {
     .unwrap();
     assert_eq!(FORWARDED.load(Ordering::SeqCst), 1);
 
-    // SAFETY: as above.
+    // SAFETY: `ud2` raises SIGILL on this thread outside guest code, so Silo's handler forwards it
+    // to `previous`, still installed beneath it, which steps over the instruction.
     unsafe { std::arch::asm!("ud2") };
     assert_eq!(FORWARDED.load(Ordering::SeqCst), 2);
 }

@@ -8,6 +8,8 @@
 //! whatever the tiers can run. Errors name the section and the byte offset. This crate never
 //! executes anything and knows nothing of engines or stores.
 
+#![forbid(unsafe_code)]
+
 mod convert;
 mod custom;
 mod error;

@@ -6,6 +6,8 @@
 //! both directions: a new failure is a regression, and a listed failure that passes must be
 //! removed from the list.
 
+#![forbid(unsafe_code)]
+
 pub mod errors;
 pub mod expected;
 pub mod folders;

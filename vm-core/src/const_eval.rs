@@ -10,7 +10,11 @@ use crate::global::GlobalEntity;
 /// Evaluates `expr` against the function and global index spaces of the instance being built,
 /// giving the raw value. Globals it reads exist already: validation only lets an initializer read
 /// globals defined before it.
-pub(crate) fn eval(
+///
+/// # Safety
+/// Every pointer in `globals` points to a live global entity that nothing writes during the call
+/// (the globals of the store the instance is being built in).
+pub(crate) unsafe fn eval(
     expr: &ConstExpr,
     funcs: &[*const FuncEntity],
     globals: &[*mut GlobalEntity],
@@ -24,7 +28,8 @@ pub(crate) fn eval(
             ConstOp::F64Const(bits) => bits,
             ConstOp::RefNull(_) => 0,
             ConstOp::RefFunc(i) => funcs[i as usize] as u64,
-            // SAFETY: the global pointers given point to live globals of the store being instantiated in.
+            // SAFETY: the index is bounds-checked, and every pointer in `globals` is to a live global
+            // that nothing writes meanwhile (this function's contract).
             ConstOp::GlobalGet(i) => unsafe { (*globals[i as usize]).value },
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (pop(&mut stack)? as u32, pop(&mut stack)? as u32);
@@ -61,13 +66,18 @@ pub(crate) fn eval(
 
 /// Evaluates the initializer of a `v128` global: its two slots, low half first. Only two constant
 /// instructions give a `v128`: `v128.const` and `global.get` of a `v128` global.
-pub(crate) fn eval_v128(
+///
+/// # Safety
+/// As for `eval`: every pointer in `globals` points to a live global entity that nothing writes
+/// during the call.
+pub(crate) unsafe fn eval_v128(
     expr: &ConstExpr,
     globals: &[*mut GlobalEntity],
 ) -> Result<[u64; 2], Error> {
     match *expr.ops {
         [ConstOp::V128Const(v)] => Ok([v as u64, (v >> 64) as u64]),
-        // SAFETY: as in `eval`.
+        // SAFETY: the index is bounds-checked, and every pointer in `globals` is to a live global
+        // that nothing writes meanwhile (this function's contract).
         [ConstOp::GlobalGet(i)] => unsafe {
             let g = globals[i as usize];
             Ok([(*g).value, (*g).high])
@@ -137,7 +147,9 @@ mod tests {
             let feature = op.feature();
             let expr =
                 ConstExpr { ops: vec![ConstOp::I32Const(2), ConstOp::I32Const(3), op].into() };
-            let result = eval(&expr, &funcs, &globals);
+            // SAFETY: the one pointer in `globals` is to `global`, a live local that nothing
+            // else writes while `eval` runs.
+            let result = unsafe { eval(&expr, &funcs, &globals) };
             match feature {
                 // Some need nothing of their proposal to evaluate (`ref.null any` is a null);
                 // those that do name it.

@@ -21,6 +21,11 @@ use crate::vm::slots::{call_slots, slot_offsets};
 /// The raw calling convention of host functions: `slots` holds the parameters on entry and
 /// receives the results, in the slot-array layout (`vm::slots`: a `v128` takes two), and is as long
 /// as the longer of the two lists. The instance is the caller's.
+///
+/// Calling one is safe in type only (the closure turns the pointer into a `Caller<T>`): every
+/// caller in this crate must pass the whole, live store the function entity was created in (a
+/// `StoreInner<T>` for the `T` it was made for, with provenance over all of it), lent exclusively
+/// for the call, and as the instance a live instance of that store, if any.
 pub(crate) type HostCallFn = dyn Fn(*mut StoreOpaque, Option<NonNull<InstanceData>>, &mut [u64]) -> Result<(), Trap>
     + Send
     + Sync;
@@ -60,9 +65,11 @@ pub struct Func {
 }
 
 // SAFETY: a `Func` is an identifier: it is only dereferenced together with the store it belongs to
-// (checked by id), under that store's borrow.
+// (checked by id), under that store's borrow, so sending it to another thread gives that thread
+// nothing it can reach without the store.
 unsafe impl Send for Func {}
-// SAFETY: as above.
+// SAFETY: a `&Func` only lets other threads copy the identifier; reaching the entity takes a
+// borrow of its store, which is `Sync` itself (see `StoreOpaque`).
 unsafe impl Sync for Func {}
 
 impl Func {
@@ -120,7 +127,9 @@ impl Func {
         match &self.entity(store).kind {
             FuncKind::Host(h) => &h.ty,
             FuncKind::Wasm { instance, func_index, .. } => {
-                // SAFETY: the instance lives in `store` as long as its functions do.
+                // SAFETY: the entity is `store`'s (checked by `entity`), and a WebAssembly
+                // function's instance lives in the same store as long as its functions do; the
+                // reference is bounded by the borrow of `store`.
                 let instance = unsafe { instance.as_ref() };
                 instance.module.info().func_sig(*func_index).expect("validated function type")
             }
@@ -131,7 +140,9 @@ impl Func {
     fn type_ids<'a>(&self, store: &'a StoreOpaque) -> &'a [TypeId] {
         match &self.entity(store).kind {
             FuncKind::Host(_) => &[],
-            // SAFETY: as in `ty_in`.
+            // SAFETY: the entity is `store`'s (checked by `entity`), and its instance lives in the
+            // same store as long as its functions do; the reference is bounded by the borrow of
+            // `store`.
             FuncKind::Wasm { instance, .. } => unsafe { &instance.as_ref().module.inner.type_ids },
         }
     }
@@ -210,9 +221,11 @@ pub(crate) fn host_func_from_vals<T: 'static>(
                      instance: Option<NonNull<InstanceData>>,
                      slots: &mut [u64]|
           -> Result<(), Trap> {
-        // SAFETY: host functions are only called by the interpreter (or `Func::call`) with the
-        // store they were created in, which is a `StoreInner<T>` (`Func::new` and the `Linker`
-        // require `Data = T`), exclusively ours for the call.
+        // SAFETY: callers pass the whole live store this function was created in, lent
+        // exclusively for the call, and a live instance of it if any (`HostCallFn`'s calling
+        // contract); that store is a `StoreInner<T>` for this very `T`, because `Func::new` and
+        // the `Linker<T>` that calls this builder create the function only in stores whose data is
+        // `T` (`AsContextMut<Data = T>`).
         let mut caller: Caller<'_, T> = unsafe { Caller::from_raw(store, instance) };
         let opaque = &caller.store.opaque;
         let params: Vec<Val> = sig

@@ -24,9 +24,12 @@ pub struct Global {
     pub(crate) ptr: NonNull<GlobalEntity>,
 }
 
-// SAFETY: a handle; only dereferenced with its own store, under that store's borrow.
+// SAFETY: a handle: its pointer is only dereferenced together with the store it belongs to (checked
+// by id), under that store's borrow, so sending it to another thread gives that thread nothing it
+// can reach without the store.
 unsafe impl Send for Global {}
-// SAFETY: as above.
+// SAFETY: a `&Global` only lets other threads copy the handle; reaching the global takes a borrow
+// of its store, as for `Send`.
 unsafe impl Sync for Global {}
 
 impl Global {
@@ -48,7 +51,9 @@ impl Global {
 
     fn entity<'a>(&self, store: &'a impl AsContext) -> &'a GlobalEntity {
         self.store.assert_same(store.as_context().opaque().id);
-        // SAFETY: the global belongs to this store (checked), which keeps it alive and in place.
+        // SAFETY: the global belongs to this store (checked), which keeps it alive and in place in
+        // its arena; the shared borrow of the store for `'a` keeps anything from writing it
+        // meanwhile.
         unsafe { self.ptr.as_ref() }
     }
 
@@ -75,7 +80,9 @@ impl Global {
         self.store.assert_same(ctx.opaque().id);
         let opaque = ctx.opaque_mut();
         let mut ptr = self.ptr;
-        // SAFETY: checked above that the global is this store's; the store is borrowed mutably.
+        // SAFETY: the global is this store's (checked above), kept alive and in place in its
+        // arena, and the store is borrowed mutably, so nothing else reaches the global; the
+        // entity is in its own arena cell, apart from the `StoreOpaque` fields `opaque` reaches.
         let entity = unsafe { ptr.as_mut() };
         if !entity.ty.mutable {
             return Err(Error::Type("cannot set an immutable global".into()));

@@ -52,9 +52,12 @@ pub struct Instance {
     ptr: NonNull<InstanceData>,
 }
 
-// SAFETY: a handle; only dereferenced with its own store, under that store's borrow.
+// SAFETY: a handle: its pointer is only dereferenced together with the store it belongs to (checked
+// by id), under that store's borrow, so sending it to another thread gives that thread nothing it
+// can reach without the store.
 unsafe impl Send for Instance {}
-// SAFETY: as above.
+// SAFETY: a `&Instance` only lets other threads copy the handle; reaching the instance takes a borrow
+// of its store, as for `Send`.
 unsafe impl Sync for Instance {}
 
 impl Instance {
@@ -77,7 +80,9 @@ impl Instance {
 
     fn data<'a>(&self, store: &'a StoreOpaque) -> &'a InstanceData {
         self.store.assert_same(store.id);
-        // SAFETY: the instance belongs to this store (checked), which keeps it alive and in place.
+        // SAFETY: the instance belongs to this store (checked), which keeps it alive and in place
+        // in its arena; the shared borrow of the store for `'a` keeps anything from writing it
+        // meanwhile.
         unsafe { self.ptr.as_ref() }
     }
 
@@ -271,7 +276,9 @@ pub(crate) unsafe fn instantiate(
     module: &Module,
     imports: &[Extern],
 ) -> Result<NonNull<InstanceData>, Error> {
-    // SAFETY: exclusive for now; this reference is not used once the start function runs.
+    // SAFETY: `store` is the whole live store, lent exclusively for this call (this function's
+    // contract), so this is the only reference into it; it is not used once the start function
+    // runs, which gets `store` itself.
     let opaque = unsafe { &mut *store };
     if !crate::engine::Engine::same(&opaque.engine, &module.inner.engine) {
         return Err(Error::Link("module was compiled for a different engine".into()));
@@ -338,15 +345,25 @@ pub(crate) unsafe fn instantiate(
     for (def, init) in info.global_inits.iter().enumerate() {
         let mut ty = info.globals[num_imported.globals as usize + def];
         ty.content = canonical_val(ty.content, type_ids);
-        let [value, high] = if ty.content == ValType::V128 {
-            const_eval::eval_v128(init, &globals)?
-        } else {
-            [const_eval::eval(init, &inst.funcs, &globals)?, 0]
+        // SAFETY: `globals` holds the imported globals, which `check_import` asserted are this
+        // store's (kept alive and in place by it), and the ones just allocated in its arena;
+        // nothing writes them while the initializer is evaluated.
+        let [value, high] = unsafe {
+            if ty.content == ValType::V128 {
+                const_eval::eval_v128(init, &globals)?
+            } else {
+                [const_eval::eval(init, &inst.funcs, &globals)?, 0]
+            }
         };
         globals.push(opaque.globals.alloc(GlobalEntity { value, high, ty }).as_ptr());
     }
     inst.globals = globals.into();
-    let eval = |expr, inst: &InstanceData| const_eval::eval(expr, &inst.funcs, &inst.globals);
+    let eval = |expr, inst: &InstanceData| {
+        // SAFETY: `inst.globals` now holds every global of the instance, all of this store (the
+        // imported ones checked by `check_import`, the others allocated in its arena above), alive
+        // and in place; nothing writes them while an expression is evaluated.
+        unsafe { const_eval::eval(expr, &inst.funcs, &inst.globals) }
+    };
 
     for (def, init) in info.table_inits.iter().enumerate() {
         let ty = info.tables[num_imported.tables as usize + def];
@@ -381,6 +398,14 @@ pub(crate) unsafe fn instantiate(
             &raw mut (*store).call_depth,
         )
     };
+    // Native code's fast path for memory 0: its base when it is a 32-bit memory.
+    let memory0_base = match inst.memories.first() {
+        // SAFETY: `inst.memories` holds memories of this store only: the imported ones passed
+        // `check_import` (which asserts they are this store's) and the others were just allocated
+        // in its arena; the store keeps every memory alive and at its address.
+        Some(&m) => unsafe { if (*m).ty.index64 { std::ptr::null_mut() } else { (*m).base } },
+        None => std::ptr::null_mut(),
+    };
     inst.vmctx = VMContext {
         store,
         instance: ptr.as_ptr(),
@@ -395,11 +420,7 @@ pub(crate) unsafe fn instantiate(
         stack_limit,
         call_depth,
         memory0: inst.memories.first().copied().unwrap_or(std::ptr::null_mut()),
-        // SAFETY: memory pointers of the instance point to live memories of this store.
-        memory0_base: match inst.memories.first() {
-            Some(&m) if unsafe { !(*m).ty.index64 } => unsafe { (*m).base },
-            _ => std::ptr::null_mut(),
-        },
+        memory0_base,
     };
 
     // Element segments resolve to raw references now: they name this instance's functions.
@@ -423,7 +444,10 @@ pub(crate) unsafe fn instantiate(
             ElemMode::Declared => inst.elems[i] = Box::new([]),
             ElemMode::Active { table, offset } => {
                 let offset = eval(offset, inst)?;
-                // SAFETY: table pointers of the instance point to live tables of this store.
+                // SAFETY: the instance's tables are this store's (imports checked by
+                // `check_import`, the others allocated in its arena above), alive and in place;
+                // the store is lent exclusively to this call and no other reference to the table
+                // is live, so the `&mut` is exclusive.
                 let table = unsafe { &mut *inst.tables[*table as usize] };
                 let offset = if table.ty.index64 { offset } else { offset as u32 as u64 };
                 let items = std::mem::take(&mut inst.elems[i]);
@@ -441,7 +465,10 @@ pub(crate) unsafe fn instantiate(
     for (i, seg) in info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
             let offset = eval(offset, inst)?;
-            // SAFETY: memory pointers of the instance point to live memories of this store.
+            // SAFETY: the instance's memories are this store's (imports checked by `check_import`,
+            // the others allocated in its arena above), alive and in place; the store is lent
+            // exclusively to this call and no other reference to the memory is live, so the
+            // `&mut` is exclusive.
             let memory = unsafe { &mut *inst.memories[*memory as usize] };
             let offset = if memory.ty.index64 { offset } else { offset as u32 as u64 };
             let bytes = info.data_bytes(seg);

@@ -131,13 +131,19 @@ impl MemoryEntity {
     }
 
     pub fn bytes(&self) -> &[u8] {
-        // SAFETY: `base..base + len` is committed and owned by this memory; the borrow of `self`
-        // keeps it from growing (and moving) meanwhile.
+        // SAFETY: `base..base + len` is committed, readable and owned by this memory (`new` and
+        // `grow` keep it so; `base` is dangling but non-null while `len` is 0), and `len` is at
+        // most `isize::MAX`; the borrow of `self` keeps the memory from growing (and moving)
+        // while the slice lives, and writes to the bytes go through `&mut self` or a running call
+        // that has the store lent exclusively, so none happen meanwhile.
         unsafe { std::slice::from_raw_parts(self.base, self.len) }
     }
 
     pub fn bytes_mut(&mut self) -> &mut [u8] {
-        // SAFETY: as in `bytes`, and the borrow is exclusive.
+        // SAFETY: `base..base + len` is committed, writable and owned by this memory (`new` and
+        // `grow` keep it so; `base` is non-null), and `len` is at most `isize::MAX`; the exclusive
+        // borrow of `self` keeps anything else from reaching the bytes or moving them while the
+        // slice lives.
         unsafe { std::slice::from_raw_parts_mut(self.base, self.len) }
     }
 }
@@ -149,9 +155,12 @@ pub struct Memory {
     pub(crate) ptr: NonNull<MemoryEntity>,
 }
 
-// SAFETY: a handle; only dereferenced with its own store, under that store's borrow.
+// SAFETY: a handle: its pointer is only dereferenced together with the store it belongs to (checked
+// by id), under that store's borrow, so sending it to another thread gives that thread nothing it
+// can reach without the store.
 unsafe impl Send for Memory {}
-// SAFETY: as above.
+// SAFETY: a `&Memory` only lets other threads copy the handle; reaching the memory takes a borrow
+// of its store, as for `Send`.
 unsafe impl Sync for Memory {}
 
 impl Memory {
@@ -167,15 +176,18 @@ impl Memory {
 
     fn entity<'a, C: AsContext + 'a>(&self, store: &'a C) -> &'a MemoryEntity {
         self.store.assert_same(store.as_context().opaque().id);
-        // SAFETY: the memory belongs to this store (checked above), which owns it and keeps it at
-        // this address while borrowed.
+        // SAFETY: the memory belongs to this store (checked above), which owns it in its arena
+        // and keeps it at this address while it lives; the shared borrow of the store for `'a`
+        // keeps anything from writing it meanwhile.
         unsafe { self.ptr.as_ref() }
     }
 
     fn entity_mut<'a, C: AsContextMut + 'a>(&self, store: &'a mut C) -> &'a mut MemoryEntity {
         self.store.assert_same(store.as_context().opaque().id);
         let mut ptr = self.ptr;
-        // SAFETY: as in `entity`; the store is borrowed mutably, so nothing else reaches it.
+        // SAFETY: the memory belongs to this store (checked above), which owns it in its arena
+        // and keeps it at this address while it lives; the store is borrowed mutably for `'a`, so
+        // nothing else reaches the memory meanwhile.
         unsafe { ptr.as_mut() }
     }
 
@@ -198,7 +210,9 @@ impl Memory {
     pub fn data<'a, T: 'a>(&self, store: impl Into<crate::store::StoreContext<'a, T>>) -> &'a [u8] {
         let ctx = store.into();
         self.store.assert_same(ctx.opaque().id);
-        // SAFETY: as in `entity`, for the lifetime of the store borrow `'a`.
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place; the store is borrowed (shared) for `'a`, so nothing writes the memory while the
+        // returned bytes live.
         unsafe { self.ptr.as_ref() }.bytes()
     }
 
@@ -210,7 +224,9 @@ impl Memory {
         let ctx = store.into();
         self.store.assert_same(ctx.opaque().id);
         let mut ptr = self.ptr;
-        // SAFETY: as in `entity_mut`, for the lifetime of the exclusive store borrow `'a`.
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place; the store is borrowed exclusively for `'a`, so nothing else reaches the memory
+        // while the returned bytes live.
         unsafe { ptr.as_mut() }.bytes_mut()
     }
 
@@ -223,8 +239,10 @@ impl Memory {
         let ctx = store.into();
         self.store.assert_same(ctx.opaque().id);
         let mut ptr = self.ptr;
-        // SAFETY: as in `data_mut`. The memory's bytes live in their own mapping, apart from the
-        // host data, so the two borrows do not overlap.
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place, and the store is borrowed exclusively for `'a`, so nothing else reaches the
+        // memory while the bytes live. The bytes live in their own mapping and the entity in its
+        // own arena cell, both apart from the host data, so the two borrows do not overlap.
         (unsafe { ptr.as_mut() }.bytes_mut(), &mut ctx.0.data)
     }
 
@@ -234,7 +252,9 @@ impl Memory {
         let mut ctx = store.as_context_mut();
         self.store.assert_same(ctx.opaque().id);
         let mut ptr = self.ptr;
-        // SAFETY: as in `entity_mut`; the usage record is a different part of the store.
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place, and the store is borrowed exclusively here, so nothing else reaches the memory;
+        // the entity is in its own arena cell, apart from the usage record borrowed next.
         let entity = unsafe { ptr.as_mut() };
         let refused = || Error::Limit(format!("failed to grow memory by {delta} pages"));
         ctx.opaque_mut().usage.grow_memory(entity, delta)?.ok_or_else(refused)

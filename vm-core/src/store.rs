@@ -102,10 +102,14 @@ pub(crate) struct CallDepth {
 }
 
 // SAFETY: the raw pointers in a store point into memory the store itself owns (entities, the value
-// stack) or keeps alive (modules through `Arc`); host functions and extern values are required to be
-// `Send + Sync`. Moving the store to another thread moves all of it.
+// stack) or keeps alive (modules through `Arc`), and no thread-local state refers to a store that
+// is not borrowed; host functions, extern values and panic payloads are required to be `Send`.
+// Moving the store to another thread moves all of it.
 unsafe impl Send for StoreOpaque {}
-// SAFETY: as above; a shared `&StoreOpaque` allows only reads.
+// SAFETY: through a shared `&StoreOpaque` this crate only reads: the fields it reads that way are
+// `Sync` (the one that is not, `pending_panic`, is only ever taken through `&mut`), and the
+// entities and stacks behind its raw pointers are written only while the store is borrowed
+// mutably (a call lends it exclusively), never through a shared borrow.
 unsafe impl Sync for StoreOpaque {}
 
 impl StoreOpaque {

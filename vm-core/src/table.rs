@@ -74,9 +74,12 @@ pub struct Table {
     pub(crate) ptr: NonNull<TableEntity>,
 }
 
-// SAFETY: a handle; only dereferenced with its own store, under that store's borrow.
+// SAFETY: a handle: its pointer is only dereferenced together with the store it belongs to (checked
+// by id), under that store's borrow, so sending it to another thread gives that thread nothing it
+// can reach without the store.
 unsafe impl Send for Table {}
-// SAFETY: as above.
+// SAFETY: a `&Table` only lets other threads copy the handle; reaching the table takes a borrow
+// of its store, as for `Send`.
 unsafe impl Sync for Table {}
 
 impl Table {
@@ -95,7 +98,9 @@ impl Table {
 
     fn entity<'a>(&self, store: &'a impl AsContext) -> &'a TableEntity {
         self.store.assert_same(store.as_context().opaque().id);
-        // SAFETY: the table belongs to this store (checked), which keeps it alive and in place.
+        // SAFETY: the table belongs to this store (checked), which keeps it alive and in place in
+        // its arena; the shared borrow of the store for `'a` keeps anything from writing it
+        // meanwhile.
         unsafe { self.ptr.as_ref() }
     }
 
@@ -123,7 +128,9 @@ impl Table {
         self.store.assert_same(ctx.opaque().id);
         let opaque = ctx.opaque_mut();
         let mut ptr = self.ptr;
-        // SAFETY: checked above that the table is this store's; the store is borrowed mutably.
+        // SAFETY: the table is this store's (checked above), kept alive and in place in its
+        // arena, and the store is borrowed mutably, so nothing else reaches the table; the entity
+        // is in its own arena cell, apart from the `StoreOpaque` fields `opaque` reaches.
         let entity = unsafe { ptr.as_mut() };
         if !value.matches(opaque, silo_loader::ValType::Ref(entity.ty.element), &[]) {
             return Err(Error::Type(format!("value {value:?} is not a {}", entity.ty.element)));
@@ -145,7 +152,9 @@ impl Table {
         let opaque = ctx.opaque_mut();
         let raw = init.to_raw(opaque);
         let mut ptr = self.ptr;
-        // SAFETY: as in `set`.
+        // SAFETY: the table is this store's (checked above), kept alive and in place in its
+        // arena, and the store is borrowed mutably, so nothing else reaches the table; the entity
+        // is in its own arena cell, apart from the usage record `opaque` lends next.
         let entity = unsafe { ptr.as_mut() };
         let refused = || Error::Limit(format!("failed to grow table by {delta}"));
         opaque.usage.grow_table(entity, delta, raw)?.ok_or_else(refused)

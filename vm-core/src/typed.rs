@@ -162,11 +162,14 @@ macro_rules! tuple_list {
     ($($t:ident $i:tt),*) => {
         impl<$($t: WasmTy),*> RawList for ($($t,)*) {
             const SLOTS: usize = 0 $(+ $t::WIDTH)*;
+            // Allowed: for the empty list (`()`) the body neither uses `store` nor advances `at`,
+            // and the last element's `at += ...` is never read.
             #[allow(unused_variables, unused_mut, unused_assignments)]
             fn store(self, store: RawStore<'_>, slots: &mut [u64]) {
                 let mut at = 0;
                 $( self.$i.write(RawStore(store.0), &mut slots[at..]); at += $t::WIDTH; )*
             }
+            // Allowed: as for `store`; for the empty list the result is `()` itself.
             #[allow(unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
             fn load(store: RawStore<'_>, slots: &[u64]) -> Self {
                 let mut at = 0;
@@ -232,8 +235,10 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         // The signature was checked when this view was made, and `func` belongs to the store
         // (checked when its entity is read by `invoke`'s caller chain through `ty_in`).
         ctx.opaque().id.assert_same(self.func.store);
-        // SAFETY: `raw` is the whole store, mutably borrowed for the call; the function belongs to
-        // it, and `slots` is as long as the larger of its parameter and result lists.
+        // SAFETY: `raw` is the whole store (`opaque_ptr`), borrowed mutably through `ctx` for the
+        // call; the function is a live entity of it (the store id is checked just above), and
+        // `slots` holds `max(Params::SLOTS, Results::SLOTS)` slots, the function's own counts
+        // (its signature was checked against `Params` and `Results` when this view was made).
         unsafe { invoke(raw, None, self.func.ptr.as_ptr(), slots)? };
         Ok(Results::load(RawStore(ctx.opaque()), slots))
     }
@@ -270,6 +275,7 @@ pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
 
 macro_rules! into_func {
     ($($a:ident $i:tt),*) => {
+        // Allowed: the arguments are bound to variables named after their type parameters.
         #[allow(non_snake_case)]
         impl<T: 'static, F, R, $($a: WasmTy),*> IntoFunc<T, (Caller<'_, T>, $($a,)*), R> for F
         where
@@ -282,9 +288,13 @@ macro_rules! into_func {
                                  instance: Option<NonNull<InstanceData>>,
                                  slots: &mut [u64]|
                       -> Result<(), Trap> {
-                    // SAFETY: host functions run only in the store they were made for (a
-                    // `StoreInner<T>`), which the interpreter lends exclusively for the call.
+                    // SAFETY: callers pass the whole live store this function was created in, lent
+                    // exclusively for the call, and a live instance of it if any (`HostCallFn`'s
+                    // calling contract); that store is a `StoreInner<T>` for this very `T`, because
+                    // `Func::wrap` and `Linker<T>::func_wrap` create the function only in stores
+                    // whose data is `T` (`AsContextMut<Data = T>`).
                     let mut caller: Caller<'_, T> = unsafe { Caller::from_raw(store, instance) };
+                    // Allowed: a function without parameters never advances `at`.
                     #[allow(unused_mut)]
                     let mut at = 0;
                     $( let $a = $a::read(&slots[at..], RawStore(&caller.store.opaque)); at += $a::WIDTH; )*
@@ -297,6 +307,7 @@ macro_rules! into_func {
             }
         }
 
+        // Allowed: as above, the arguments are named after their type parameters.
         #[allow(non_snake_case)]
         impl<T: 'static, F, R, $($a: WasmTy),*> IntoFunc<T, ($($a,)*), R> for F
         where

@@ -13,6 +13,8 @@
 //! optional, as are virtual clocks for reproducible runs. This crate does not decide policy: the
 //! host does.
 
+#![forbid(unsafe_code)]
+
 mod ctx;
 mod errno;
 mod fs;

@@ -192,6 +192,7 @@ fn thunk_of(thunks: &HashMap<Glue, Thunk>, glue: &Glue) -> Option<Thunk> {
 }
 
 /// Translates and compiles one function of the batch to machine code.
+// Allowed: the batch's shared tables and a worker thread's own contexts, which live apart.
 #[allow(clippy::too_many_arguments)]
 fn compile_one(
     isa: &dyn TargetIsa,

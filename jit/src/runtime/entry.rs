@@ -126,7 +126,9 @@ fn stack_limit() -> usize {
 
 /// The low end of this thread's stack.
 fn thread_stack_low() -> Option<usize> {
-    // SAFETY: plain queries of the calling thread's attributes, into locals they initialize.
+    // SAFETY: plain queries of the calling thread's attributes: `pthread_getattr_np` initializes
+    // `attr` when it succeeds (checked before `attr` is used), `pthread_attr_getstack` writes the
+    // two locals it is given, and `attr` is destroyed once, after its last use.
     unsafe {
         let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
         if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
@@ -186,7 +188,11 @@ fn backtrace(act: &Activation) -> (Vec<FrameInfo>, usize) {
 /// Runs `func` through its trampoline with `slots` as its slot array.
 ///
 /// # Safety
-/// As `silo_core::vm::Compiler::call`.
+/// `silo_core::vm::Compiler::call`'s contract: `func` (its code and its slot-array trampoline)
+/// was compiled by this crate for the module of `callee`'s instance, and `callee` and `caller`
+/// are filled-in contexts of live instances of one live store; `slots` holds at least as many
+/// slots as the function has parameters or results; the store is exclusively the caller's for
+/// the call.
 pub(crate) unsafe fn call(
     func: NativeFunc,
     callee: *mut VMContext,
@@ -201,11 +207,17 @@ pub(crate) unsafe fn call(
         num_pcs: 0,
         omitted: 0,
     };
-    // SAFETY: `callee` is a live context (per the contract); its stack-limit cell is its store's.
+    // SAFETY: `callee` is a live instance's filled-in context (this function's contract), as
+    // `stack_limit_cell` requires; the cell is its store's `native_stack_limit`, which we may
+    // write because the store is exclusively ours for the call (contract).
     unsafe { *VMContext::stack_limit_cell(callee) = stack_limit() };
     CURRENT.with(|c| c.set(&mut act));
-    // SAFETY: per the contract, the trampoline and code are compiled for this signature and
-    // `slots` is large enough. `act` stays in place until it is unlinked below.
+    // SAFETY: `func.array_entry` is the slot-array trampoline of `func.code`'s signature, both
+    // compiled by this crate for `callee`'s module, `callee` and `caller` are live contexts and
+    // `slots` holds enough slots for that signature (this function's contract): what the
+    // trampoline needs to run the code. `act` stays in place, linked as this thread's current
+    // activation, until it is unlinked below, after `silo_jit_enter` returned; meanwhile only the
+    // signal handler writes it (`resume_sp` is where `silo_jit_enter` records its stack pointer).
     let status = unsafe {
         silo_jit_enter(
             func.array_entry,

@@ -51,10 +51,11 @@ pub(crate) fn install() -> Result<(), String> {
 /// The program counter, stack pointer and frame pointer of a signal context.
 ///
 /// # Safety
-/// `context` is the `ucontext_t` the kernel passed to the handler.
+/// `context` is the `ucontext_t` the kernel passed to the signal handler that is running.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 unsafe fn registers(context: *mut libc::c_void) -> (usize, usize) {
-    // SAFETY: per the contract.
+    // SAFETY: `context` points to the running handler's `ucontext_t` (this function's contract),
+    // valid until the handler returns; `REG_RIP` and `REG_RBP` index its general registers.
     unsafe {
         let gregs = &(*context.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
         (gregs[libc::REG_RIP as usize] as usize, gregs[libc::REG_RBP as usize] as usize)
@@ -64,10 +65,14 @@ unsafe fn registers(context: *mut libc::c_void) -> (usize, usize) {
 /// Makes the interrupted thread continue at `pc` with stack pointer `sp`.
 ///
 /// # Safety
-/// As for `registers`.
+/// `context` is the `ucontext_t` the kernel passed to the signal handler that is running, and
+/// `pc` and `sp` a place the interrupted thread may continue at: here, `silo_jit_resume` with the
+/// stack pointer its `silo_jit_enter` recorded, whose frame is still on the stack.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 unsafe fn resume_at(context: *mut libc::c_void, pc: usize, sp: usize) {
-    // SAFETY: per the contract.
+    // SAFETY: `context` points to the running handler's `ucontext_t` (this function's contract),
+    // writable until the handler returns; the kernel restores the thread from it, so the new
+    // `pc` and `sp`, a valid resumption point (contract), are where it continues.
     unsafe {
         let gregs = &mut (*context.cast::<libc::ucontext_t>()).uc_mcontext.gregs;
         gregs[libc::REG_RIP as usize] = pc as i64;
@@ -76,8 +81,13 @@ unsafe fn resume_at(context: *mut libc::c_void, pc: usize, sp: usize) {
 }
 
 extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
-    // SAFETY: the kernel passes a valid context; the activation, when there is one, is the live
-    // one of this thread, whose entry frame is still on the stack below the guest frames.
+    // SAFETY: the kernel calls this handler (installed with `SA_SIGINFO`) with valid `info` and
+    // `context` for the signal, as `guest_trap`, `resume_at` and `forward` require. A non-null
+    // current activation is this thread's innermost live one: `entry::call` links it before
+    // entering native code and unlinks it only after `silo_jit_enter` returned, so its frame is
+    // still on the stack below the interrupted code and nothing else uses it while the handler
+    // runs. `resume_at` is used only when `guest_trap` found the fault in guest code, which runs
+    // above that activation's `silo_jit_enter`, whose recorded stack pointer is then valid.
     unsafe {
         let act = entry::current();
         if !act.is_null() && guest_trap(&mut *act, context) {
@@ -91,9 +101,11 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
 /// Records the trap in `act` if the signal came from guest code.
 ///
 /// # Safety
-/// `context` is the handler's; frame pointers of guest frames point to frame records.
+/// `context` is the `ucontext_t` the kernel passed to the running signal handler; frame pointers
+/// of guest frames point to frame records (Cranelift keeps frame pointers).
 unsafe fn guest_trap(act: &mut entry::Activation, context: *mut libc::c_void) -> bool {
-    // SAFETY: per the contract.
+    // SAFETY: `context` is the running handler's `ucontext_t` (this function's contract), as
+    // `registers` requires.
     let (pc, fp) = unsafe { registers(context) };
     let recorded = registry::with_lookup(|lookup| {
         let (start, code) = lookup.get(pc)?;
@@ -129,7 +141,8 @@ unsafe fn guest_trap(act: &mut entry::Activation, context: *mut libc::c_void) ->
 /// Hands a signal that is not a guest trap to the handler installed before ours.
 ///
 /// # Safety
-/// The handler's own arguments.
+/// `signal`, `info` and `context` are the arguments the kernel passed to `handler`, which is
+/// running, for this signal.
 unsafe fn forward(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     let previous = PREVIOUS.get().and_then(|p| p.iter().find(|(s, _)| *s == signal));
     let Some((_, old)) = previous else { return };

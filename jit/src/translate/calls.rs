@@ -251,7 +251,6 @@ impl FuncTranslator<'_, '_> {
     /// A call of native `code` (with `callee_vmctx`), or when `code` is null of the thunk of the
     /// call's signature (with the callee's entity instead: see `thunk`); its results are pushed,
     /// or returned for a tail call.
-    #[allow(clippy::too_many_arguments)]
     fn emit_call(
         &mut self,
         code: Value,

@@ -48,11 +48,16 @@ impl InterpFunc {
     /// constant pool.
     ///
     /// # Safety
-    /// `fp` must point to at least `frame_size` writable slots.
+    /// `fp` must point to at least `frame_size` writable `u64` slots that nothing else refers to
+    /// during the call.
     #[inline(always)]
     pub unsafe fn init_frame(&self, fp: *mut u64) {
         let (params, locals) = (self.num_params as usize, self.num_locals as usize);
-        // SAFETY: all within the frame, per the contract.
+        // SAFETY: the translator lays frames out as `num_params <= num_locals` and
+        // `num_locals + consts.len() <= frame_size` (parameters, declared locals, then the constant
+        // pool), so both writes, `params..locals` and `locals..locals + consts.len()`, are inside
+        // the `frame_size` writable slots at `fp` (this function's contract); the pool is another
+        // allocation, so the copy does not overlap.
         unsafe {
             std::ptr::write_bytes(fp.add(params), 0, locals - params);
             std::ptr::copy_nonoverlapping(self.consts.as_ptr(), fp.add(locals), self.consts.len());

@@ -12,18 +12,26 @@ use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
 
 /// Calls `func` with the arguments in `slots` and leaves its results there (`slots` is laid out
-/// as `vm::slots` says, and long enough for both). `caller` is the instance making the call, if
-/// any: a host function sees it as its caller.
+/// as `vm::slots` says). `caller` is the instance making the call, if any: a host function sees
+/// it as its caller.
 ///
 /// # Safety
-/// `store` must point to the whole, live store that owns `func`, lent exclusively for the call.
+/// - `store` must point to the whole, live store (with provenance over all of it) that owns
+///   `func`, lent exclusively for the call: no reference into it is live while the call runs.
+/// - `func` must point to a live function entity of that store, and `caller`, if any, to a live
+///   instance of it.
+/// - `slots` must be at least as long as the larger of `func`'s parameter and result lists,
+///   counted in slots.
 pub(crate) unsafe fn invoke(
     store: *mut StoreOpaque,
     caller: Option<NonNull<InstanceData>>,
     func: *const FuncEntity,
     slots: &mut [u64],
 ) -> Result<(), Trap> {
-    // SAFETY: `func` is a live entity of this store, per the contract; so is its instance.
+    // SAFETY: `func` is a live function entity of the store (this function's contract), so its
+    // `kind` may be read; a WebAssembly function's `instance` is a live instance of the same store
+    // and `def_index` a defined-function index of its module. `store`, `caller` and `slots` are as
+    // both `HostFunc::call` and `exec::run` require (contract).
     unsafe {
         match &(*func).kind {
             FuncKind::Host(h) => (h.call)(store, caller, slots),
@@ -38,7 +46,10 @@ pub(crate) unsafe fn invoke(
 /// `ty`.
 ///
 /// # Safety
-/// `store` and `inst` are live; `t` is one of the instance's tables and `ty` one of its types.
+/// `store` points to the live store that owns `inst`, and its engine is not being written during
+/// the call; `inst` is live (see `super::table`); `t` is a table index and `ty` a type index of
+/// its module (validated). The table holds function references: null or live function entities
+/// of the store (validation types `call_indirect`'s table as a function table).
 pub(crate) unsafe fn indirect_target(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
@@ -46,7 +57,9 @@ pub(crate) unsafe fn indirect_target(
     ty: u32,
     index: u64,
 ) -> Result<*const FuncEntity, Trap> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `t` one of its tables (this function's contract); the instance
+    // is only read, and the table entity is a separate allocation, so the references do not
+    // overlap.
     let (i, t) = unsafe { (&*inst, table(inst, t)) };
     let index = index_of(t.ty.index64, index);
     let raw = usize::try_from(index)
@@ -58,9 +71,11 @@ pub(crate) unsafe fn indirect_target(
         return Err(Trap::detailed(TrapCode::UninitializedElement, index));
     }
     let want = i.module.inner.type_ids[ty as usize];
-    // SAFETY: non-null table entries of a funcref table are live function entities.
+    // SAFETY: `target` is a non-null entry of a function table, so a live function entity of the
+    // store (this function's contract).
     let have = unsafe { (*target).sig };
-    // SAFETY: the store is live; the registry is only read.
+    // SAFETY: `store` is live and its engine not being written (this function's contract); the
+    // registry is only read.
     if have != want && !unsafe { &(*store).engine }.inner.registry.is_subtype(have, want) {
         return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
     }

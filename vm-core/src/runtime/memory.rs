@@ -6,20 +6,42 @@
 //! long as it is. Index operands were validated, so entries exist. Results are register-sized
 //! (`u64`, `Option<u64>`, `Result<(), TrapCode>`), so an interpreter handler calling one still ends
 //! in a jump.
+//!
+//! The `# Safety` sections below say "`inst` is live" for: `inst` points to a live instance, and
+//! its memories and data segments are not otherwise referenced during the call (running code, in
+//! either tier, holds only raw pointers to them; references to them exist only under a borrow of
+//! the store, which running code has been lent).
 
 use crate::instance::InstanceData;
 use crate::memory::MemoryEntity;
 use crate::store::StoreOpaque;
 use crate::trap::TrapCode;
 
+/// Memory `index` of `inst`.
+///
 /// # Safety
-/// `inst` is live and `index` is one of its memories.
-pub(crate) unsafe fn memory<'a>(inst: *const InstanceData, index: u32) -> &'a mut MemoryEntity {
-    // SAFETY: per the contract; the interpreter holds no other reference to the memory.
+/// `inst` points to a live instance and `index` is below its number of memories (a validated
+/// memory index of its module).
+unsafe fn memory_ptr(inst: *const InstanceData, index: u32) -> *mut MemoryEntity {
+    // SAFETY: `inst` is live, so its `memories` box may be read, and `index` is below its length
+    // (this function's contract).
     unsafe {
         let memories: &[*mut MemoryEntity] = &(*inst).memories;
-        &mut **memories.get_unchecked(index as usize)
+        *memories.get_unchecked(index as usize)
     }
+}
+
+/// Memory `index` of `inst`, to use for the lifetime `'a` the caller chooses.
+///
+/// # Safety
+/// `inst` is live (see the module documentation) and `index` is one of its memories; nothing
+/// else refers to that memory during `'a`.
+pub(crate) unsafe fn memory<'a>(inst: *const InstanceData, index: u32) -> &'a mut MemoryEntity {
+    // SAFETY: `inst` is live and `index` one of its memories (this function's contract), as
+    // `memory_ptr` requires; the pointer is to a memory of the instance's store, which keeps it
+    // alive and at its address, and nothing else refers to it during `'a` (contract), so the
+    // `&mut` is exclusive.
+    unsafe { &mut *memory_ptr(inst, index) }
 }
 
 /// An address operand as the memory's index type sees it.
@@ -37,31 +59,37 @@ pub(crate) fn range(m: &MemoryEntity, addr: u64, offset: u64, len: u64) -> Resul
 }
 
 /// # Safety
-/// `inst` is live and `mem` is one of its memories.
+/// `inst` is live (see the module documentation) and `mem` is one of its memories.
 pub(crate) unsafe fn memory_size(inst: *const InstanceData, mem: u32) -> u64 {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `mem` one of its memories (this function's contract); the
+    // reference ends with this expression.
     unsafe { memory(inst, mem) }.pages()
 }
 
 /// `memory.grow`: the old size in pages, or -1 in the memory's index type.
 ///
-/// # Safety
-/// `inst` is live and `mem` is one of its memories.
 /// `None` when the store's quota refused and refusals trap (the hit is in the store).
+///
+/// # Safety
+/// `inst` is live (see the module documentation) and `mem` is one of its memories; `store`
+/// points to the whole live store that owns it, whose usage record nothing else refers to during
+/// the call.
 pub(crate) unsafe fn memory_grow(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
     mem: u32,
     delta: u64,
 ) -> Option<u64> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `mem` one of its memories, and `store` is live with its usage
+    // record not otherwise referenced (this function's contract); the memory entity is a
+    // separate allocation of the store's arena, so the two `&mut` do not overlap.
     let (m, usage) = unsafe { (memory(inst, mem), &mut (*store).usage) };
     let failed = if m.ty.index64 { u64::MAX } else { u32::MAX as u64 };
     usage.grow_memory(m, index_of(m.ty.index64, delta)).ok().map(|old| old.unwrap_or(failed))
 }
 
 /// # Safety
-/// `inst` is live and `mem` is one of its memories.
+/// `inst` is live (see the module documentation) and `mem` is one of its memories.
 pub(crate) unsafe fn memory_fill(
     inst: *const InstanceData,
     mem: u32,
@@ -69,7 +97,8 @@ pub(crate) unsafe fn memory_fill(
     value: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `mem` one of its memories (this function's contract); the
+    // reference ends with the call.
     let m = unsafe { memory(inst, mem) };
     let len = index_of(m.ty.index64, len);
     let at = range(m, dst, 0, len)?;
@@ -78,7 +107,7 @@ pub(crate) unsafe fn memory_fill(
 }
 
 /// # Safety
-/// `inst` is live and both memories are its memories.
+/// `inst` is live (see the module documentation) and both memories are its memories.
 pub(crate) unsafe fn memory_copy(
     inst: *const InstanceData,
     dst_mem: u32,
@@ -87,20 +116,25 @@ pub(crate) unsafe fn memory_copy(
     src: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: per the contract; the two references are used one after the other, never at once.
-    let (d, s) = unsafe { (memory(inst, dst_mem), memory(inst, src_mem)) };
+    // SAFETY: `inst` is live and both indices are its memories (this function's contract), so
+    // both pointers are to live memories of its store. The references are shared, since the two
+    // may be the same memory, and nothing writes either entity during the call (the copy below
+    // writes the memory's bytes, which live in their own mapping, outside the entity).
+    let (d, s) = unsafe { (&*memory_ptr(inst, dst_mem), &*memory_ptr(inst, src_mem)) };
     // The length has the smaller of the two index types.
     let len = index_of(d.ty.index64 && s.ty.index64, len);
     let to = range(d, dst, 0, len)?;
     let from = range(s, src, 0, len)?;
-    // SAFETY: both ranges were checked against their memories; `copy` allows overlap, which
-    // happens when both are the same memory.
+    // SAFETY: `range` checked `from + len` and `to + len` against the two memories' current
+    // lengths, and a memory's first `len` bytes from `base` are committed and writable; `copy`
+    // allows the ranges to overlap, which they may when both are the same memory.
     unsafe { std::ptr::copy(s.base.add(from), d.base.add(to), len as usize) };
     Ok(())
 }
 
 /// # Safety
-/// `inst` is live, `mem` is one of its memories and `seg` one of its data segments.
+/// `inst` is live (see the module documentation), `mem` is one of its memories and `seg` one of
+/// its data segments.
 pub(crate) unsafe fn memory_init(
     inst: *const InstanceData,
     mem: u32,
@@ -109,7 +143,9 @@ pub(crate) unsafe fn memory_init(
     src: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `mem` one of its memories (this function's contract); the
+    // instance is only read, and the memory entity is a separate allocation of the store, so the
+    // shared and the exclusive reference do not overlap.
     let (i, m) = unsafe { (&*inst, memory(inst, mem)) };
     let info = i.module.info();
     let data: &[u8] =
@@ -125,9 +161,11 @@ pub(crate) unsafe fn memory_init(
 }
 
 /// # Safety
-/// `inst` is live and `seg` is one of its data segments.
+/// `inst` is live (see the module documentation), with write provenance (every instance pointer
+/// comes from the store's arena, which hands out mutable pointers), and `seg` is one of its data
+/// segments.
 pub(crate) unsafe fn data_drop(inst: *const InstanceData, seg: u32) {
-    // SAFETY: per the contract; instances are allocated mutable and only the running thread
-    // touches this one.
+    // SAFETY: `inst` is live, may be written through, and its data segments are not otherwise
+    // referenced during the call (this function's contract); the index is bounds-checked.
     unsafe { (*inst.cast_mut()).data_dropped[seg as usize] = true };
 }

@@ -67,7 +67,8 @@ impl FuncAnalysis {
                 | Operator::TryTable { .. } => blocks.push(false),
                 // `delegate` ends a legacy `try` as `end` does.
                 Operator::End | Operator::Delegate { .. } => {
-                    if blocks.pop() == Some(true) {
+                    let ends_loop = blocks.pop() == Some(true);
+                    if ends_loop {
                         regions.pop();
                     }
                 }

@@ -6,6 +6,14 @@
 //! [`super::TrapKind::Pending`], and the entry to native code hands that trap on. A host function
 //! that panics is caught here, so that no unwinding crosses native frames, and the panic is
 //! resumed once native code has been left.
+//!
+//! # Safety
+//! The builtins' contract, which native code keeps and their `# Safety` sections refer to: `vmctx`
+//! is the context native code runs with, the `VMContext` of a live instance, filled in (so its
+//! `store` is the whole store that owns the instance, with provenance over all of it, and its
+//! `instance` that instance); the store is lent exclusively to the running code, which holds no
+//! reference into it across the call; and every index operand (memory, table, data or element
+//! segment, type) is an index of the instance's module, as validation checked.
 
 use std::ptr::NonNull;
 
@@ -135,21 +143,25 @@ builtins! {
 /// Leaves `trap` for the entry to native code to pick up.
 ///
 /// # Safety
-/// `store` is the live store of the running code.
+/// `store` points to the whole live store of the running code, and no reference into it is live
+/// (the builtins' contract, see the module documentation).
 unsafe fn leave_trap(store: *mut StoreOpaque, trap: Trap) {
-    // SAFETY: per the contract; native code holds no reference into the store.
+    // SAFETY: `store` is live and nothing else refers into it now (this function's contract), so
+    // writing its `pending_trap` field is sound.
     unsafe { (*store).pending_trap = Some(trap) };
 }
 
 /// 1 for success; 0 after leaving the trap.
 ///
 /// # Safety
-/// As for `leave_trap`.
+/// As for `leave_trap`: `store` points to the whole live store of the running code, and no
+/// reference into it is live.
 unsafe fn status(store: *mut StoreOpaque, result: Result<(), Trap>) -> u32 {
     match result {
         Ok(()) => 1,
         Err(trap) => {
-            // SAFETY: per the contract.
+            // SAFETY: `store` is live with no reference into it (this function's contract), as
+            // `leave_trap` requires.
             unsafe { leave_trap(store, trap) };
             0
         }
@@ -159,18 +171,22 @@ unsafe fn status(store: *mut StoreOpaque, result: Result<(), Trap>) -> u32 {
 /// The store and instance of a context.
 ///
 /// # Safety
-/// `vmctx` is the context of a live instance whose code is running.
+/// `vmctx` points to the filled-in context of a live instance (the builtins' contract, see the
+/// module documentation).
 unsafe fn parts(vmctx: *mut VMContext) -> (*mut StoreOpaque, *const crate::instance::InstanceData) {
-    // SAFETY: per the contract.
+    // SAFETY: `vmctx` points to a live instance's context (this function's contract), a field of
+    // the instance, so reading its two pointer fields is sound.
     unsafe { ((*vmctx).store, (*vmctx).instance) }
 }
 
 /// How many slots a call of `func` uses: room for its parameters, then its results.
 ///
 /// # Safety
-/// `func` is a live function entity.
+/// `func` points to a live function entity.
 unsafe fn slot_count(func: *const FuncEntity) -> usize {
-    // SAFETY: per the contract; a Wasm function's instance outlives it.
+    // SAFETY: `func` is live (this function's contract), so its `kind` may be read; a WebAssembly
+    // function's instance lives in the same store as long as its functions do, so `as_ref` gives
+    // a live instance, only read here.
     unsafe {
         let ty = match &(*func).kind {
             FuncKind::Host(h) => &h.ty,
@@ -182,9 +198,17 @@ unsafe fn slot_count(func: *const FuncEntity) -> usize {
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation); `func` points to a live function entity
+/// of the store, and `slots` to a writable, 8-byte aligned array of at least `slot_count(func)`
+/// slots, holding the arguments.
 unsafe extern "C" fn call_entity(vmctx: *mut VMContext, func: *mut u8, slots: *mut u8) -> u32 {
-    // SAFETY: native code passes its own context, a live function of its store, and an array of
-    // at least `slot_count` slots for the call's signature (it built it for that signature).
+    // SAFETY: native code passes its own live context, a live function entity of its store, and a
+    // slot array it built for the callee's signature, so at least `slot_count(func)` slots, which
+    // nothing else refers to during the call (this function's contract). The store is lent to the
+    // running code with no reference into it held across the call, so reading and writing its
+    // fields here is sound and `invoke` gets it exclusively; `func`'s instance, for a WebAssembly
+    // function, is live.
     unsafe {
         let (store, inst) = parts(vmctx);
         let func = func.cast_const().cast::<FuncEntity>();
@@ -218,8 +242,12 @@ unsafe extern "C" fn call_entity(vmctx: *mut VMContext, func: *mut u8, slots: *m
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn meter_refill(vmctx: *mut VMContext) -> u32 {
-    // SAFETY: the context of running code.
+    // SAFETY: `vmctx` is the live context of running code, and its store is lent to that code
+    // with no reference into it held across the call (this function's contract), so its `meter`
+    // may be borrowed mutably and `status` gets what it requires.
     unsafe {
         let (store, _) = parts(vmctx);
         let result = (*store).meter.refill();
@@ -231,12 +259,14 @@ unsafe extern "C" fn meter_refill(vmctx: *mut VMContext) -> u32 {
 /// trap of the quota that refused it.
 ///
 /// # Safety
-/// As for `leave_trap`.
+/// As for `leave_trap`: `store` points to the whole live store of the running code, and no
+/// reference into it is live.
 unsafe fn grown(store: *mut StoreOpaque, outcome: Option<u64>) -> u64 {
     match outcome {
         Some(old) => old,
         None => {
-            // SAFETY: per the contract.
+            // SAFETY: `store` is live with no reference into it (this function's contract), so
+            // its usage record may be read, and `leave_trap` gets what it requires.
             unsafe {
                 let trap = match &(*store).usage.last_hit {
                     Some(hit) => quota_trap(hit),
@@ -249,14 +279,20 @@ unsafe fn grown(store: *mut StoreOpaque, outcome: Option<u64>) -> u64 {
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
-    // SAFETY: the context of running code; `mem` was validated.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `mem` is one of the instance's memories (this function's
+    // contract): what `runtime::memory::memory_grow` and `grown` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         grown(store, memory::memory_grow(store, inst, mem, delta))
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn memory_fill(
     vmctx: *mut VMContext,
     mem: u32,
@@ -264,13 +300,17 @@ unsafe extern "C" fn memory_fill(
     value: u32,
     len: u64,
 ) -> u32 {
-    // SAFETY: as in `memory_grow`.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `mem` is one of the instance's memories (this function's
+    // contract): what `parts`, `runtime::memory::memory_fill` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         status(store, memory::memory_fill(inst, mem, dst, value as u64, len).map_err(Trap::new))
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn memory_copy(
     vmctx: *mut VMContext,
     dst_mem: u32,
@@ -279,13 +319,17 @@ unsafe extern "C" fn memory_copy(
     src: u64,
     len: u64,
 ) -> u32 {
-    // SAFETY: as in `memory_grow`.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and both memory indices are the instance's (this function's
+    // contract): what `parts`, `runtime::memory::memory_copy` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         status(store, memory::memory_copy(inst, dst_mem, src_mem, dst, src, len).map_err(Trap::new))
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn memory_init(
     vmctx: *mut VMContext,
     mem: u32,
@@ -294,7 +338,10 @@ unsafe extern "C" fn memory_init(
     src: u32,
     len: u32,
 ) -> u32 {
-    // SAFETY: as in `memory_grow`; `seg` was validated.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, `mem` is one of the instance's memories and `seg` one of its data
+    // segments (this function's contract): what `parts`, `runtime::memory::memory_init` and
+    // `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         let result = memory::memory_init(inst, mem, seg, dst, src as u64, len as u64);
@@ -302,19 +349,30 @@ unsafe extern "C" fn memory_init(
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn data_drop(vmctx: *mut VMContext, seg: u32) {
-    // SAFETY: as in `memory_init`.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `seg` is one of the instance's data segments (this
+    // function's contract); the instance pointer comes from the store's arena, with write
+    // provenance: what `parts` and `runtime::memory::data_drop` require.
     unsafe { memory::data_drop(parts(vmctx).1, seg) }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u64) -> u64 {
-    // SAFETY: as in `memory_grow`; `table` was validated.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `table` is one of the instance's tables (this function's
+    // contract): what `parts`, `runtime::table::table_grow` and `grown` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         grown(store, table::table_grow(store, inst, table, init, delta))
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn table_fill(
     vmctx: *mut VMContext,
     table: u32,
@@ -322,13 +380,17 @@ unsafe extern "C" fn table_fill(
     value: u64,
     len: u64,
 ) -> u32 {
-    // SAFETY: as in `table_grow`.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `table` is one of the instance's tables (this function's
+    // contract): what `parts`, `runtime::table::table_fill` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         status(store, table::table_fill(inst, table, start, value, len).map_err(Trap::new))
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn table_copy(
     vmctx: *mut VMContext,
     dst_table: u32,
@@ -337,7 +399,9 @@ unsafe extern "C" fn table_copy(
     src: u64,
     len: u64,
 ) -> u32 {
-    // SAFETY: as in `table_grow`.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and both table indices are the instance's (this function's
+    // contract): what `parts`, `runtime::table::table_copy` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         let result = table::table_copy(inst, dst_table, src_table, dst, src, len);
@@ -345,6 +409,8 @@ unsafe extern "C" fn table_copy(
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn table_init(
     vmctx: *mut VMContext,
     table: u32,
@@ -353,7 +419,10 @@ unsafe extern "C" fn table_init(
     src: u32,
     len: u32,
 ) -> u32 {
-    // SAFETY: as in `table_grow`; `seg` was validated.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, `table` is one of the instance's tables and `seg` one of its
+    // element segments (this function's contract): what `parts`, `runtime::table::table_init` and
+    // `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
         let result = table::table_init(inst, table, seg, dst, src as u64, len as u64);
@@ -361,18 +430,29 @@ unsafe extern "C" fn table_init(
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, seg: u32) {
-    // SAFETY: as in `table_init`.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `seg` is one of the instance's element segments (this
+    // function's contract); the instance pointer comes from the store's arena, with write
+    // provenance: what `parts` and `runtime::table::elem_drop` require.
     unsafe { table::elem_drop(parts(vmctx).1, seg) }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn indirect_target(
     vmctx: *mut VMContext,
     table: u32,
     ty: u32,
     index: u64,
 ) -> *mut u8 {
-    // SAFETY: as in `table_grow`; `ty` was validated.
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, `table` is one of the instance's tables (a function table, as
+    // validation requires of `call_indirect`'s) and `ty` one of its module's types (this
+    // function's contract): what `parts`, `runtime::call::indirect_target` and `leave_trap`
+    // require.
     unsafe {
         let (store, inst) = parts(vmctx);
         match call::indirect_target(store, inst, table, ty, index) {
@@ -385,9 +465,13 @@ unsafe extern "C" fn indirect_target(
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation); `func` points to a live function entity
+/// of the store.
 unsafe extern "C" fn native_code(_vmctx: *mut VMContext, func: *mut u8) -> *mut u8 {
-    // SAFETY: native code passes a live function entity of its store; a Wasm function's instance
-    // and module outlive it.
+    // SAFETY: `func` is a live function entity (this function's contract), so its `kind` may be
+    // read; a WebAssembly function's instance lives as long as its functions, and its module as
+    // long as the instance, so both may be read.
     unsafe {
         match &(*func.cast_const().cast::<FuncEntity>()).kind {
             FuncKind::Wasm { instance, def_index, .. } => {
@@ -405,8 +489,12 @@ unsafe extern "C" fn native_code(_vmctx: *mut VMContext, func: *mut u8) -> *mut 
     }
 }
 
+/// # Safety
+/// The builtins' contract (see the module documentation).
 unsafe extern "C" fn call_depth_exceeded(vmctx: *mut VMContext) {
-    // SAFETY: the context of running code.
+    // SAFETY: `vmctx` is the live context of running code, and its store is lent to that code
+    // with no reference into it held across the call (this function's contract), so its fields
+    // may be read and written here and `leave_trap` gets what it requires.
     unsafe {
         let (store, _) = parts(vmctx);
         let limit = (*store).call_depth.limit;

@@ -20,9 +20,10 @@ pub struct NativeFunc {
     pub array_entry: *const u8,
 }
 
-// SAFETY: addresses of immutable machine code, valid on any thread while its module lives.
+// SAFETY: two addresses of immutable machine code, which any thread may call while its module
+// lives; the struct owns nothing and is never written through.
 unsafe impl Send for NativeFunc {}
-// SAFETY: as above.
+// SAFETY: a `&NativeFunc` only lets other threads copy the two addresses (see `Send`).
 unsafe impl Sync for NativeFunc {}
 
 /// What a compiler sees of the module it compiles.

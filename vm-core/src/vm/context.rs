@@ -64,9 +64,12 @@ impl VMContext {
     /// The store's native stack limit: the entry to native code sets it.
     ///
     /// # Safety
-    /// `vmctx` must be the context of a live instance.
+    /// `vmctx` must point to the context of a live instance, filled in (instantiation fills it in
+    /// before any of the instance's code can run, so every context code runs with is).
     pub unsafe fn stack_limit_cell(vmctx: *const VMContext) -> *mut usize {
-        // SAFETY: per the contract.
+        // SAFETY: `vmctx` points to a live instance's context (this function's contract), a field
+        // of the instance, so its `stack_limit` field may be read; filled in, it points to the
+        // `native_stack_limit` field of the instance's live store.
         unsafe { (*vmctx).stack_limit }
     }
 }

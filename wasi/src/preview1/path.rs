@@ -41,6 +41,7 @@ fn io(e: std::io::Error) -> Errno {
     Errno::from(e)
 }
 
+// Allowed: the arguments of preview1's `path_open`, one for one.
 #[allow(clippy::too_many_arguments)]
 fn path_open(
     mem: &mut GuestMemory<'_>,
@@ -204,6 +205,7 @@ fn path_filestat_get(
     write_filestat(mem, out, &meta.map_err(io)?)
 }
 
+// Allowed: the arguments of preview1's `path_filestat_set_times`, one for one.
 #[allow(clippy::too_many_arguments)]
 fn path_filestat_set_times(
     mem: &mut GuestMemory<'_>,
@@ -226,7 +228,6 @@ fn path_filestat_set_times(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn path_link(
     mem: &mut GuestMemory<'_>,
     ctx: &mut WasiCtx,

@@ -14,8 +14,9 @@ use crate::trap::{Trap, TrapCode};
 /// context's `mb` and `ml`; on failure the trap is recorded. Returns whether it succeeded.
 ///
 /// # Safety
-/// `ip`, `fp` and `cx` are the live registers and context of a run; `host` is a live function of
-/// the run's store.
+/// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`); `host` is the host function of
+/// a live function entity of the run's store; `fp + base` is inside the frame (where the
+/// translator put the call's arguments).
 #[inline(never)]
 pub(super) unsafe fn call_host(
     ip: *const Op,
@@ -24,8 +25,13 @@ pub(super) unsafe fn call_host(
     host: *const HostFunc,
     base: Slot,
 ) -> bool {
-    // SAFETY: per the contract. Nothing borrowed from the store lives across the host call: the
-    // host gets the store exclusively for its duration.
+    // SAFETY: the run invariants hold and `host` is live (this function's contract). The call's
+    // `n` slots at `args` (inside the frame) are checked to fit below the value stack's end
+    // (`fits`, comparing addresses as integers) before the slice over them is made, so `args + n`
+    // is at most the end and `offset_from` measures within the value stack; the slice is the only
+    // reference to those slots while the host runs. `cx.store` is the whole store, lent to the
+    // run: no reference into it is held across the host call, which gets it exclusively
+    // (`host.call` requires exactly that), and `cx.inst` is live for `mem_regs` afterwards.
     unsafe {
         let host = &*host;
         let n = crate::vm::slots::call_slots(&host.ty);
@@ -56,7 +62,8 @@ pub(super) unsafe fn call_host(
 /// `ty`; or null after recording the trap.
 ///
 /// # Safety
-/// As for `call_host`; `table` and `ty` are indices of the current instance's module.
+/// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`); `table` is a table index and
+/// `ty` a type index of the running instance's module (validated).
 #[inline(never)]
 pub(super) unsafe fn indirect_target(
     ip: *const Op,
@@ -66,7 +73,9 @@ pub(super) unsafe fn indirect_target(
     ty: u32,
     index: u64,
 ) -> *const FuncEntity {
-    // SAFETY: per the contract.
+    // SAFETY: `cx.store` is the whole live store and `cx.inst` a live instance of it, of whose
+    // module `table` and `ty` are indices (run invariants and this function's contract), as
+    // `runtime::call::indirect_target` requires; `fail` gets the live registers.
     unsafe {
         match crate::runtime::call::indirect_target((*cx).store, (*cx).inst, table, ty, index) {
             Ok(target) => target,
@@ -81,11 +90,13 @@ pub(super) unsafe fn indirect_target(
 /// The running function got hot (its hotness counter ran out): have it compiled.
 ///
 /// # Safety
-/// `cx` is the live context of a run.
+/// `cx` satisfies the run invariants (see `Handler`).
 #[cold]
 #[inline(never)]
 pub(super) unsafe fn hot(cx: *mut Cx) {
-    // SAFETY: per the contract; the running function belongs to the running instance's module.
+    // SAFETY: `cx.inst` is a live instance and `cx.func` the code of one of its module's defined
+    // functions (run invariants, this function's contract), so both may be read, and
+    // `func_index` is at least the number of imported functions: `def` indexes `hotness`.
     unsafe {
         let module = &(*(*cx).inst).module.inner;
         let def = (*(*cx).func).func_index - module.info.num_imported.funcs;
@@ -113,11 +124,19 @@ const LOOP_RETRY: u32 = 1000;
 /// the loop (on-stack replacement) once the function's entry there is compiled.
 ///
 /// # Safety
-/// `fp` and `cx` are the live frame and context of a run, at a `LoopHotness` op.
+/// `fp` and `cx` satisfy the run invariants (see `Handler`), at a `LoopHotness` op: the operand
+/// stack is empty, so the frame holds just the locals the loop entry reads.
 #[cold]
 #[inline(never)]
 pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExit {
-    // SAFETY: per the contract. The native code gets the store exclusively while it runs.
+    // SAFETY: `cx.inst` is a live instance and `cx.func` the code of one of its module's defined
+    // functions (run invariants, this function's contract), so both may be read and `def`
+    // indexes the module's functions. The loop entry is native code of that function compiled by
+    // the engine's compiler; its slot array `slots` holds its one argument, the address of the
+    // frame whose locals it continues with (the operand stack is empty: contract), and has room
+    // for the function's results, as `run_native` requires with the live frame and context. The
+    // results are then copied from `slots` to the frame's first `n` slots, which the frame has
+    // (`frame_size` counts room for the results), in another allocation.
     unsafe {
         let inst = (*cx).inst;
         let module = &(*inst).module.inner;
@@ -151,14 +170,15 @@ pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExi
 /// frames.
 ///
 /// # Safety
-/// `store` is the live store of the run.
+/// `store` points to the whole live store of the run, and no reference into it is live.
 unsafe fn native_trap(
     store: *mut crate::store::StoreOpaque,
     native: crate::vm::NativeTrap,
 ) -> Trap {
     let trap = match native.code {
         Some(code) => Trap::new(code),
-        // SAFETY: per the contract; nothing else holds the store now.
+        // SAFETY: `store` is the live store and no reference into it is live (this function's
+        // contract): native code has returned, so the `&mut` made for `take` is exclusive.
         None => unsafe { (*store).pending_trap.take() }
             .unwrap_or_else(|| Trap::host("internal error: native code trapped without a trap")),
     };
@@ -170,12 +190,15 @@ unsafe fn native_trap(
 /// followed by the interpreter's callers. Returns whether it succeeded.
 ///
 /// # Safety
-/// `ip`, `fp` and `cx` are the live registers and context of a run whose current function is the
-/// native stub of `def`.
+/// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`), and the current function is
+/// the native stub of `def`, a defined function of the running instance's module (so its frame
+/// is a slot array for `def`'s parameters and results).
 #[inline(never)]
 pub(super) unsafe fn call_native(ip: *const Op, fp: *mut u64, cx: *mut Cx, def: u32) -> bool {
-    // SAFETY: per the contract. Nothing borrowed from the store lives across the native call,
-    // which gets the store exclusively for its duration.
+    // SAFETY: `cx.inst` is a live instance (run invariants, this function's contract), so its
+    // module may be read. Its native code for `def` was compiled by the engine's compiler for
+    // that module, and the stub's frame at `fp` is a slot array large enough for `def`
+    // (contract), as `run_native` requires; `fail` gets the live registers.
     unsafe {
         let inst = (*cx).inst;
         let module = &(*inst).module.inner;
@@ -201,8 +224,9 @@ pub(super) unsafe fn call_native(ip: *const Op, fp: *mut u64, cx: *mut Cx, def: 
 /// resumed here; a trap comes back with its native frames.
 ///
 /// # Safety
-/// `fp` and `cx` are the live frame and context of a run; `func` is native code of the running
-/// instance's module, compiled by `compiler`; `slots` is large enough for it.
+/// `fp` and `cx` satisfy the run invariants (see `Handler`); `func` is native code of the running
+/// instance's module, compiled by `compiler`; `slots` points to as many writable slots as `func`
+/// takes arguments or leaves results in.
 unsafe fn run_native(
     fp: *mut u64,
     cx: *mut Cx,
@@ -210,8 +234,12 @@ unsafe fn run_native(
     func: crate::vm::NativeFunc,
     slots: *mut u64,
 ) -> Result<(), Trap> {
-    // SAFETY: per the contract. Nothing borrowed from the store lives across the native call,
-    // which gets the store exclusively for its duration.
+    // SAFETY: the run invariants hold (this function's contract): `cx.store` is the whole live
+    // store, lent to the run, with no reference into it held across the native call, which gets
+    // it exclusively as `Compiler::call` requires; the frame's `frame_size` slots at `fp` lie
+    // inside the value stack, so `frame_end` is at most its end and `offset_from` measures within
+    // it; `cx.inst` is live, so its `vmctx` is the context of a live instance whose module `func`
+    // was compiled for, with `slots` large enough (contract).
     unsafe {
         let store = (*cx).store;
         let frame_end = fp.add((*(*cx).func).frame_size as usize);
@@ -233,10 +261,13 @@ unsafe fn run_native(
 /// on with the stub's callers (the native frames already name the function itself).
 ///
 /// # Safety
-/// `cx` is the live context of a run.
+/// `cx` satisfies the run invariants (see `Handler`).
 #[cold]
 unsafe fn fail_under_stub(cx: *mut Cx, trap: Trap) {
-    // SAFETY: per the contract; frames below `depth` were saved by this run's calls.
+    // SAFETY: `cx` is the run's context, used by nothing else meanwhile, so the `&mut` is
+    // exclusive; `frames[entry_depth..depth]` are the callers this run saved (run invariants,
+    // this function's contract), so with `depth > entry_depth`, `frames[depth - 1]` is one of
+    // them and `backtrace` gets saved frames only.
     unsafe {
         let cx = &mut *cx;
         let trap = if cx.depth > cx.entry_depth {

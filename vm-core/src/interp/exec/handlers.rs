@@ -14,12 +14,32 @@
 /// Defines the handler of op `$name` from its operands (bound from `fields::$name`) and its body.
 macro_rules! h {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $name:ident { $($fields:tt)* } => $body:block) => {
-        #[allow(non_snake_case, unused_variables, unused_unsafe, unreachable_code, clippy::neg_cmp_op_on_partial_ord)]
+        /// The handler of its op.
+        ///
+        /// # Safety
+        /// A handler's: the registers and context satisfy the run invariants (see `Handler`)
+        /// for an op of this handler's variant at `ip`.
+        // Allowed: handlers are named after their ops (`non_snake_case`); a body need not use every
+        // register (`unused_variables`); a body that continues itself ends in `return`, leaving the
+        // shared `next` after it unreachable (`unreachable_code`); and the "branch unless" float
+        // comparisons mean `!(x op y)`, which is not the opposite comparison when an operand is NaN
+        // (`clippy::neg_cmp_op_on_partial_ord`).
+        #[allow(non_snake_case, unused_variables, unreachable_code, clippy::neg_cmp_op_on_partial_ord)]
         pub(super) unsafe fn $name($ip: *const Op, $fp: *mut u64, $mb: *mut u8, $ml: u64, $cx: *mut Cx) -> Exit {
-            // SAFETY: `Op::new` installs this handler only for ops of its variant (`handler_of`),
-            // so the payload is `fields::$name`; the registers and the context are those of a live
-            // run (see `exec`'s module documentation), and every slot, memory and table access
-            // below is bounds-checked by the translator or at run time.
+            // SAFETY: the run invariants hold (this function's contract). `Op::new` installs this
+            // handler only for ops of its own variant (`handler_of`), so the payload at `ip` is
+            // `fields::$name`, as `operands` requires. In the body, slot operands are below the
+            // frame size (the translator's bound, which `rd` and `wr` require); memory 0 is
+            // accessed at `ea` only after checking `ea + n <= ml`; extension words and `br_table`
+            // entries are read where the translator put them, right after the op, and branches
+            // land on ops of the same code; a callee's frame is checked with `fits` before it is
+            // entered; other memories, tables and globals are reached through the live instance
+            // `cx.inst` with the indices validation checked, and the runtime functions bound every
+            // access by the entity's current size; the store is reached through `cx.store`, lent
+            // exclusively to the run, and no reference into it outlives the handler; a hotness
+            // counter operand is the address of one of the module's `hotness` atomics, which the
+            // module (kept alive by the instance) owns. Every continuation (`next`, `enter`,
+            // `ret`, ...) gets registers for which the run invariants hold again.
             unsafe {
                 let crate::interp::isa::fields::$name { $($fields)* } = operands(&raw const (*$ip).instr);
                 $body
@@ -192,12 +212,25 @@ macro_rules! define_handlers {
 
         /// Enters `callee` (of instance `callee_inst`) with its frame at `new_fp`; the caller, whose
         /// call op is at `ip`, resumes at `resume`.
+        ///
+        /// # Safety
+        /// The registers and context satisfy the run invariants (see `Handler`); `resume` is the
+        /// op of the caller's code after the call (and its extension word); `callee` is the code of
+        /// a defined function of `callee_inst`, a live instance of the run's store; `new_fp` is
+        /// inside the caller's frame, where the translator put the call's arguments.
         #[inline(always)]
+        // Allowed: the five registers every handler passes on, plus what the call needs; inlined.
         #[allow(clippy::too_many_arguments)]
         unsafe fn enter(ip: *const Op, resume: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
                         callee: *const InterpFunc, new_fp: *mut u64, callee_inst: *const InstanceData) -> Exit {
-            // SAFETY: a live run's registers and context; the callee's frame is checked to fit
-            // the value stack before it is touched.
+            // SAFETY: the run invariants hold and `callee`, `callee_inst` and `new_fp` are as this
+            // function's contract says. Nothing is written before the checks: the callee's
+            // `frame_size` slots at `new_fp` fit below the value stack's end (`fits`, comparing
+            // addresses as integers), and `depth < max_depth`, at most the frame array's length,
+            // so `frames + depth` is a slot of that array. The caller's registers are saved there,
+            // and the callee continues with its own code's first op, its frame initialized by
+            // `init_frame`, and `mb`/`ml` reloaded when the instance changes: the run invariants
+            // hold for it.
             unsafe {
                 if !fits(new_fp, (*callee).frame_size as usize, (*cx).stack_end) || (*cx).depth >= (*cx).max_depth {
                     return stack_exhausted(ip, fp, cx);
@@ -217,11 +250,22 @@ macro_rules! define_handlers {
         }
 
         /// Replaces the current frame with `callee`, whose arguments are at `fp + base`.
+        ///
+        /// # Safety
+        /// The registers and context satisfy the run invariants (see `Handler`); `callee` is the
+        /// code of a defined function of `callee_inst`, a live instance of the run's store, whose
+        /// `num_params` argument slots the translator put at `fp + base`, inside the frame.
         #[inline(always)]
+        // Allowed: the five registers every handler passes on, plus what the call needs; inlined.
         #[allow(clippy::too_many_arguments)]
         unsafe fn tail_enter(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
                              callee: *const InterpFunc, base: Slot, callee_inst: *const InstanceData) -> Exit {
-            // SAFETY: as in `enter`; the arguments move down within the current frame.
+            // SAFETY: the run invariants hold and `callee`, `callee_inst` and `base` are as this
+            // function's contract says. The arguments move down within the current frame (`copy`
+            // allows the overlap). The callee's `frame_size` slots at `fp` are checked to fit below
+            // the value stack's end (`fits`, comparing addresses as integers) before `init_frame`
+            // writes them; the callee continues with its own code's first op and `mb`/`ml`
+            // reloaded when the instance changes, so the run invariants hold for it.
             unsafe {
                 ptr::copy(fp.add(base as usize), fp, (*callee).num_params as usize);
                 if !fits(fp, (*callee).frame_size as usize, (*cx).stack_end) {
@@ -241,9 +285,15 @@ macro_rules! define_handlers {
 
         /// Returns to the caller (the results are in the first slots of the frame), or ends the
         /// run when the function it started with returns.
+        ///
+        /// # Safety
+        /// `cx` satisfies the run invariants (see `Handler`).
         #[inline(always)]
         unsafe fn ret(cx: *mut Cx) -> Exit {
-            // SAFETY: frames below `depth` were pushed by `enter` in this run.
+            // SAFETY: `cx` is the live run's context (this function's contract). Above
+            // `entry_depth`, `frames[depth - 1]` is the caller `enter` saved, with its function,
+            // live instance, frame and the op it resumes at, so continuing there, with `mb`/`ml`
+            // reloaded from its instance, keeps the run invariants.
             unsafe {
                 if (*cx).depth == (*cx).entry_depth {
                     return Exit::Done;
@@ -258,10 +308,15 @@ macro_rules! define_handlers {
         }
 
         /// After an op followed by an extension word: continue past both, or trap.
+        ///
+        /// # Safety
+        /// The registers and context satisfy the run invariants (see `Handler`) for an op at `ip`
+        /// that the translator follows with an extension word.
         #[inline(always)]
         unsafe fn past_ext(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
                            outcome: Result<(), TrapCode>) -> Exit {
-            // SAFETY: the registers and context of a live run.
+            // SAFETY: the run invariants hold (this function's contract), and the op at `ip` is
+            // followed by its extension word and then the next op of the same code, at `ip + 2`.
             unsafe {
                 match outcome {
                     Ok(()) => next(ip.add(2), fp, mb, ml, cx),
@@ -271,11 +326,22 @@ macro_rules! define_handlers {
         }
 
         /// Calls any function: another instance's (entered in this run) or the host's.
+        ///
+        /// # Safety
+        /// The registers and context satisfy the run invariants (see `Handler`); `resume` is the
+        /// op of the caller's code after the call (and its extension word); `target` is a live
+        /// function entity of the run's store (whose instance, for a WebAssembly function, is
+        /// live too); the call's arguments are at `fp + base`, inside the frame.
         #[inline(always)]
+        // Allowed: the five registers every handler passes on, plus what the call needs; inlined.
         #[allow(clippy::too_many_arguments)]
         unsafe fn call_entity(ip: *const Op, resume: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
                               target: *const FuncEntity, base: Slot) -> Exit {
-            // SAFETY: `target` is a live function of the run's store.
+            // SAFETY: `target` is a live function entity of the run's store (this function's
+            // contract), so its `kind` may be read. A WebAssembly function names its live
+            // instance and one of its module's defined functions, as `callee_code` and `enter`
+            // require; a host function is live, as `call_host` requires, and on success leaves the
+            // memory registers to continue with in the context.
             unsafe {
                 match &(*target).kind {
                     FuncKind::Wasm { instance, def_index, .. } => {
@@ -297,10 +363,20 @@ macro_rules! define_handlers {
         }
 
         /// Tail-calls any function; a host function is called, then the current frame returns.
+        ///
+        /// # Safety
+        /// The registers and context satisfy the run invariants (see `Handler`); `target` is a
+        /// live function entity of the run's store (whose instance, for a WebAssembly function,
+        /// is live too); the call's arguments are at `fp + base`, inside the frame.
         #[inline(always)]
         unsafe fn tail_call_entity(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
                                    target: *const FuncEntity, base: Slot) -> Exit {
-            // SAFETY: as in `call_entity`.
+            // SAFETY: `target` is a live function entity of the run's store (this function's
+            // contract), so its `kind` may be read. A WebAssembly function names its live
+            // instance and one of its module's defined functions, as `callee_code` and
+            // `tail_enter` require. A host function is live, as `call_host` requires; once it
+            // succeeded (which checked that its slots fit the value stack), its results are at
+            // `fp + base` and move down to the frame's first slots, which `ret` returns.
             unsafe {
                 match &(*target).kind {
                     FuncKind::Wasm { instance, def_index, .. } => {

@@ -70,6 +70,30 @@ fn fits(at: *const u64, slots: usize, end: *const u64) -> bool {
 }
 
 /// A handler: runs the op at `ip` and continues with the next (or returns how the run ended).
+///
+/// # Safety
+/// A handler may only be called with the registers and context of a live run, as `run` sets them
+/// up and every handler hands them on to the next. These are the *run invariants*, which the
+/// `# Safety` sections of the executor's functions refer to:
+/// - `cx` points to the run's [`Cx`], which nothing else uses while a handler runs. Its `store` is
+///   the whole, live store (with provenance over all of it), lent exclusively to the run: no Rust
+///   reference into it is held across handlers. Its `inst` is a live instance of that store, and
+///   its `func` the interpreter code of one of that instance's defined functions (owned by the
+///   instance's module, which the instance keeps alive). `frames[entry_depth..depth]` are the
+///   callers this run saved, and `depth <= max_depth`, which is at most the frame array's length.
+/// - `ip` points into `cx.func`'s code at an op whose handler this is (`Op::new` pairs every
+///   instruction with the handler of its own variant, so the op's payload is the handler's).
+///   Where the translator follows an op with an extension word (`Ext`, `MemArg`) or with a
+///   `br_table`'s entries, they come right after it, and every branch offset lands on an op of
+///   the same code.
+/// - `fp` points to the running function's frame: `cx.func.frame_size` slots inside the value
+///   stack (`cx.slots_base..cx.stack_end`), its locals and constants set up by `init_frame`. The
+///   translator emits only slot operands below the frame size (both slots of a `v128` included).
+///   The value stack is zeroed when allocated and only ever holds `u64`s, so every slot is
+///   initialized.
+/// - `mb` and `ml` are the base of `cx.inst`'s memory 0 and a length it has at least (`mem_regs`,
+///   reloaded after anything that can grow or move it: `memory.grow`, calls and returns), or null
+///   and 0 without a memory 0.
 pub(crate) type Handler =
     unsafe fn(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit;
 
@@ -200,8 +224,9 @@ impl ExecStack {
         if !self.slots.is_null() {
             return Ok(());
         }
-        // SAFETY: both layouts have a non-zero size (the config keeps the stack at least 1 KiB and
-        // the depth at least 1).
+        // SAFETY: both layouts have a non-zero size, as `alloc` and `alloc_zeroed` require
+        // (`Config` keeps `max_wasm_stack` at least 1 KiB and `max_call_depth` at least 1); a
+        // pointer is deallocated only when non-null, with the layout it was allocated with.
         unsafe {
             let slots = std::alloc::alloc_zeroed(self.slots_layout()).cast::<u64>();
             let frames = std::alloc::alloc(self.frames_layout()).cast::<Frame>();
@@ -224,7 +249,9 @@ impl ExecStack {
 impl Drop for ExecStack {
     fn drop(&mut self) {
         if !self.slots.is_null() {
-            // SAFETY: allocated in `ensure_allocated` with exactly these layouts.
+            // SAFETY: `slots` is non-null only after `ensure_allocated` allocated both arrays, with
+            // these layouts (`slots_len` and `max_depth` never change); nothing uses them after
+            // the store, which owns this stack, is dropped.
             unsafe {
                 std::alloc::dealloc(self.slots.cast(), self.slots_layout());
                 std::alloc::dealloc(self.frames.cast(), self.frames_layout());
@@ -233,14 +260,15 @@ impl Drop for ExecStack {
     }
 }
 
-/// Base and length of memory 0 of `inst` when it is 32-bit (the fast loads and stores only exist
-/// for that case); null and 0 otherwise.
+/// Base and length of memory 0 of `inst`, for the fast loads and stores (which the translator
+/// emits only when memory 0 is 32-bit); null and 0 when the instance has no memory.
 ///
 /// # Safety
-/// `inst` must be a live instance.
+/// `inst` must point to a live instance.
 #[inline(always)]
 unsafe fn mem_regs(inst: *const InstanceData) -> (*mut u8, u64) {
-    // SAFETY: per the contract; memory pointers of an instance are live.
+    // SAFETY: `inst` is live (this function's contract), and a live instance's `memories` point
+    // to memories of its store, which keeps them alive and at their addresses while it lives.
     unsafe {
         match (*inst).memories.first() {
             Some(&m) => ((*m).base, (*m).len as u64),
@@ -253,43 +281,61 @@ unsafe fn mem_regs(inst: *const InstanceData) -> (*mut u8, u64) {
 /// with no temporary, which keeps the handler's final call a jump even with debug checks on.
 ///
 /// # Safety
-/// `ea + N` must be within the memory at `mb` (every caller checks against its length first).
+/// `mb` must be the base of a live memory (a run's `mb` register) and `ea + N` at most its length
+/// (every caller checks `ea + N <= ml` first).
 #[inline(always)]
 unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N] {
-    // SAFETY: per the contract; `[u8; N]` has alignment 1.
+    // SAFETY: `mb + ea .. mb + ea + N` lies inside the memory's committed bytes (this function's
+    // contract), which hold plain bytes; `[u8; N]` has alignment 1, so any address is aligned.
     unsafe { *mb.add(ea as usize).cast::<[u8; N]>() }
 }
 
 /// Writes `N` bytes of guest memory at `ea` (as `load`).
 ///
 /// # Safety
-/// As for `load`.
+/// As for `load`: `mb` is the base of a live memory and `ea + N` at most its length.
 #[inline(always)]
 unsafe fn store<const N: usize>(mb: *mut u8, ea: u64, bytes: [u8; N]) {
-    // SAFETY: as in `load`.
+    // SAFETY: `mb + ea .. mb + ea + N` lies inside the memory's committed, writable bytes (this
+    // function's contract), which no Rust reference covers while a run is using them; `[u8; N]`
+    // has alignment 1.
     unsafe { *mb.add(ea as usize).cast::<[u8; N]>() = bytes }
 }
 
+/// Slot `slot` of the frame at `fp`.
+///
+/// # Safety
+/// `fp` is a live run's frame and `slot` below its function's frame size (run invariants, see
+/// [`Handler`]: the translator emits only such slot operands).
 #[inline(always)]
 unsafe fn rd(fp: *mut u64, slot: Slot) -> u64 {
-    // SAFETY: the translator only emits slots below the frame size, and a frame is entered only
-    // after checking that `fp + frame_size` is inside the value stack.
+    // SAFETY: `slot < frame_size` and the frame's `frame_size` slots lie inside the value stack
+    // (this function's contract), so `fp + slot` is in bounds, aligned for `u64` and initialized
+    // (the value stack is zeroed when allocated).
     unsafe { *fp.add(slot as usize) }
 }
 
+/// Writes slot `slot` of the frame at `fp`.
+///
+/// # Safety
+/// As for `rd`: `fp` is a live run's frame and `slot` below its function's frame size.
 #[inline(always)]
 unsafe fn wr(fp: *mut u64, slot: Slot, value: u64) {
-    // SAFETY: as in `rd`.
+    // SAFETY: `fp + slot` is inside the frame, so inside the value stack (this function's
+    // contract), which nothing but this run touches while it runs.
     unsafe { *fp.add(slot as usize) = value }
 }
 
 /// Entry `i` of the instance's function index space.
 ///
 /// # Safety
-/// `inst` is live and `i` is a function index of its module (validated).
+/// `inst` points to a live instance and `i` is a function index of its module (which validation
+/// guarantees of every function index in its code).
 #[inline(always)]
 unsafe fn func_at(inst: *const InstanceData, i: u32) -> *const FuncEntity {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live (this function's contract), so its `funcs` box is allocated and holds
+    // the module's whole function index space; `i` is a function index of the module (contract),
+    // so it is below `funcs.len()`.
     unsafe {
         let funcs: &[*const FuncEntity] = &(*inst).funcs;
         *funcs.get_unchecked(i as usize)
@@ -299,10 +345,13 @@ unsafe fn func_at(inst: *const InstanceData, i: u32) -> *const FuncEntity {
 /// Global `i` of the instance.
 ///
 /// # Safety
-/// `inst` is live and `i` is a global index of its module (validated).
+/// `inst` points to a live instance and `i` is a global index of its module (which validation
+/// guarantees of every global index in its code).
 #[inline(always)]
 unsafe fn global_at(inst: *const InstanceData, i: u32) -> *mut crate::global::GlobalEntity {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live (this function's contract), so its `globals` box is allocated and
+    // holds the module's whole global index space; `i` is a global index of the module
+    // (contract), so it is below `globals.len()`.
     unsafe {
         let globals: &[*mut crate::global::GlobalEntity] = &(*inst).globals;
         *globals.get_unchecked(i as usize)
@@ -312,10 +361,11 @@ unsafe fn global_at(inst: *const InstanceData, i: u32) -> *mut crate::global::Gl
 /// The extension word after the op at `ip`.
 ///
 /// # Safety
-/// `ip` must be an op the translator follows with an `Ext` word.
+/// `ip` must point into a function's code at an op the translator follows with an `Ext` word.
 #[inline(always)]
 unsafe fn ext(ip: *const Op) -> (u32, u32) {
-    // SAFETY: per the contract.
+    // SAFETY: the op at `ip` is followed by its extension word in the same code (this function's
+    // contract), so `ip + 1` is an initialized op of that code.
     match unsafe { (*ip.add(1)).instr } {
         Instr::Ext { a, b } => (a, b),
         _ => (0, 0),
@@ -326,10 +376,12 @@ unsafe fn ext(ip: *const Op) -> (u32, u32) {
 /// already (null otherwise): the fast path of every call, one load.
 ///
 /// # Safety
-/// `inst` must be a live instance and `def` a defined-function index of its module.
+/// `inst` must point to a live instance and `def` be a defined-function index of its module
+/// (below its number of defined functions).
 #[inline(always)]
 unsafe fn translated(inst: *const InstanceData, def: u32) -> *const InterpFunc {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live (this function's contract), so its `module` is a valid, shared
+    // field; only shared references are made to the instance while code runs.
     let module: &crate::module::ModuleInner = unsafe { &(*inst).module.inner };
     module.compiled[def as usize].load(Ordering::Acquire)
 }
@@ -337,14 +389,16 @@ unsafe fn translated(inst: *const InstanceData, def: u32) -> *const InterpFunc {
 /// The interpreter code of a defined function of `inst`'s module, translating it on first use.
 ///
 /// # Safety
-/// As for `translated`.
+/// As for `translated`: `inst` points to a live instance and `def` is a defined-function index of
+/// its module.
 unsafe fn compiled(inst: *const InstanceData, def: u32) -> Result<*const InterpFunc, Trap> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` and `def` are what `translated` requires (this function's contract).
     let ptr = unsafe { translated(inst, def) };
     if !ptr.is_null() {
         return Ok(ptr);
     }
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live (this function's contract), so its `module` is a valid field, only
+    // ever shared while code runs.
     let module = unsafe { &(*inst).module.inner };
     module.code(def).map(|f| f as *const InterpFunc).map_err(|e| {
         Trap::host(format!("cannot run function {}: {e}", module.info.num_imported.funcs + def))
@@ -355,7 +409,8 @@ unsafe fn compiled(inst: *const InstanceData, def: u32) -> Result<*const InterpF
 /// (a translation failure) in the context.
 ///
 /// # Safety
-/// The registers and context of a live run; `inst` live and `def` one of its functions.
+/// `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]); `inst` points to a live
+/// instance of the run's store and `def` is a defined-function index of its module.
 #[inline(always)]
 unsafe fn callee_code(
     ip: *const Op,
@@ -364,7 +419,8 @@ unsafe fn callee_code(
     inst: *const InstanceData,
     def: u32,
 ) -> *const InterpFunc {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` and `def` are what `translated` requires, and the registers what
+    // `translate_in_run` requires (this function's contract).
     unsafe {
         let ptr = translated(inst, def);
         if ptr.is_null() { translate_in_run(ip, fp, cx, inst, def) } else { ptr }
@@ -372,6 +428,10 @@ unsafe fn callee_code(
 }
 
 /// The slow path of `callee_code`, out of line so that no handler builds a `Trap` itself.
+///
+/// # Safety
+/// As for `callee_code`: the run invariants hold for `ip`, `fp` and `cx`; `inst` is a live
+/// instance of the run's store and `def` a defined-function index of its module.
 #[cold]
 #[inline(never)]
 unsafe fn translate_in_run(
@@ -381,7 +441,8 @@ unsafe fn translate_in_run(
     inst: *const InstanceData,
     def: u32,
 ) -> *const InterpFunc {
-    // SAFETY: per `callee_code`'s contract.
+    // SAFETY: `inst` and `def` are what `compiled` requires, and `ip`, `fp` and `cx` the live
+    // run's registers `fail` requires (this function's contract).
     unsafe {
         match compiled(inst, def) {
             Ok(code) => code,
@@ -394,18 +455,28 @@ unsafe fn translate_in_run(
 }
 
 /// Ends the run: an extension word was dispatched, which the translator never allows.
+///
+/// # Safety
+/// As for `fail`: `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]).
 #[cold]
 #[inline(never)]
 unsafe fn internal_error(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
-    // SAFETY: as in `fail`.
+    // SAFETY: the registers and context are a live run's (this function's contract), as `fail`
+    // requires.
     unsafe { fail(ip, fp, cx, Trap::host("internal error: an extension word was run")) }
 }
 
 /// Ends the run with `trap` raised by the op at `ip`, recording its backtrace.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]).
 #[cold]
 #[inline(never)]
 unsafe fn fail(ip: *const Op, fp: *mut u64, cx: *mut Cx, trap: Trap) -> Exit {
-    // SAFETY: the context is the live one of this run.
+    // SAFETY: `cx` is the run's context, used by nothing else meanwhile, so the `&mut` is
+    // exclusive; `ip` points at an op of `cx.func`'s code, so `ip + 1` is at most one past its end;
+    // `frames[entry_depth..depth]` are this run's saved callers, as `backtrace` requires (run
+    // invariants, this function's contract).
     unsafe {
         let cx = &mut *cx;
         let current = Frame { func: cx.func, ip: ip.add(1), fp, inst: cx.inst };
@@ -416,10 +487,14 @@ unsafe fn fail(ip: *const Op, fp: *mut u64, cx: *mut Cx, trap: Trap) -> Exit {
 }
 
 /// Ends the run with the trap `code` raised by the op at `ip`.
+///
+/// # Safety
+/// As for `fail`: `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]).
 #[cold]
 #[inline(never)]
 unsafe fn trap(ip: *const Op, fp: *mut u64, cx: *mut Cx, code: TrapCode) -> Exit {
-    // SAFETY: as in `fail`.
+    // SAFETY: the registers and context are a live run's (this function's contract), as `fail`
+    // requires.
     unsafe { fail(ip, fp, cx, Trap::new(code)) }
 }
 
@@ -438,10 +513,16 @@ fn exhausted(store: &mut StoreOpaque, depth: usize) -> Trap {
 }
 
 /// Ends the run: a call found no room on the value stack or the frame array.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]).
 #[cold]
 #[inline(never)]
 unsafe fn stack_exhausted(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
-    // SAFETY: the live context of this run, whose store pointer is the whole store.
+    // SAFETY: `cx` is the run's context and its `store` the whole live store, lent exclusively to
+    // the run with no other reference into it held now (run invariants, this function's
+    // contract), so the `&mut StoreOpaque` is exclusive while `exhausted` runs; `fail` gets the
+    // live registers.
     unsafe {
         let trap = exhausted(&mut *(*cx).store, (*cx).depth);
         fail(ip, fp, cx, trap)
@@ -449,10 +530,15 @@ unsafe fn stack_exhausted(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
 }
 
 /// Ends the run: a quota refused a growth and the store's quotas say refusals trap.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]).
 #[cold]
 #[inline(never)]
 unsafe fn quota_exceeded(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
-    // SAFETY: as in `stack_exhausted`.
+    // SAFETY: `cx.store` is the whole live store, lent exclusively to the run (run invariants,
+    // this function's contract), so reading its usage record is sound; the reference ends before
+    // `fail` gets the live registers.
     unsafe {
         let trap = match &(*(*cx).store).usage.last_hit {
             Some(hit) => crate::limits::quota_trap(hit),
@@ -463,10 +549,15 @@ unsafe fn quota_exceeded(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Exit {
 }
 
 /// The slow path of a fuel or interrupt check: `true` to go on, `false` after recording the trap.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` satisfy the run invariants (see [`Handler`]).
 #[cold]
 #[inline(never)]
 unsafe fn meter_refill(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
-    // SAFETY: as in `stack_exhausted`.
+    // SAFETY: `cx.store` is the whole live store, lent exclusively to the run with no other
+    // reference into it held now (run invariants, this function's contract), so `meter` may be
+    // borrowed mutably; that borrow ends before `fail` gets the live registers.
     unsafe {
         match (*(*cx).store).meter.refill() {
             Ok(()) => true,
@@ -479,22 +570,35 @@ unsafe fn meter_refill(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
 }
 
 /// Runs defined function `def` of instance `inst` with the arguments in `slots` and leaves its
-/// results there. `slots` must be as long as the larger of the parameter and result lists (in
-/// slots: see `vm::slots`). The way into a function for the host and the runtime is
+/// results there. The way into a function for the host and the runtime is
 /// `runtime::call::invoke`, which comes here for WebAssembly functions.
 ///
 /// # Safety
-/// `store` must point to the whole, live store that owns the instance, lent exclusively for the
-/// call; `def` is one of the instance's functions.
+/// - `store` must point to the whole, live store (with provenance over all of it), lent
+///   exclusively for the call: no reference into it is live while the call runs.
+/// - `inst` must point to a live instance of that store, and `def` be a defined-function index
+///   of its module (below its number of defined functions).
+/// - `slots` must be at least as long as the larger of the function's parameter and result lists,
+///   counted in slots (see `vm::slots`).
 pub(crate) unsafe fn run(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
     def: u32,
     slots: &mut [u64],
 ) -> Result<(), Trap> {
-    // SAFETY: the instance is live, per the contract.
+    // SAFETY: `inst` is a live instance and `def` a defined-function index of its module (this
+    // function's contract), as `compiled` requires.
     let callee = unsafe { compiled(inst, def)? };
-    // SAFETY: the store is ours for the call; this reference ends before the handlers run.
+    // SAFETY: `store` is the whole live store, ours alone for the call (this function's
+    // contract), so `stack` is the only reference into it until it is last used, before the
+    // handlers run (and `exhausted` gets the store only after it). `callee` is code of `inst`'s
+    // module, which the live instance keeps alive. `base + frame_size` and `base + slots.len()`
+    // are at most `need`, which is checked against the value stack's length before anything is
+    // written, so the frame at `fp` is inside the value stack `ensure_allocated` allocated:
+    // `init_frame` gets its `frame_size` slots, and the `num_params <= slots.len()` (contract)
+    // arguments are copied into it from the caller's slice, another allocation.
+    // `slots + slots_len` is one past the end of the value stack. `mem_regs` gets the live
+    // instance.
     let mut cx = unsafe {
         let stack = &mut (*store).exec;
         stack.ensure_allocated()?;
@@ -502,7 +606,8 @@ pub(crate) unsafe fn run(
         let base = stack.top;
         let need = base + (callee.frame_size as usize).max(slots.len());
         if need > stack.slots_len || stack.depth > stack.depth_limit {
-            return Err(exhausted(&mut *store, stack.depth));
+            let depth = stack.depth;
+            return Err(exhausted(&mut *store, depth));
         }
         let fp = stack.slots.add(base);
         ptr::copy_nonoverlapping(slots.as_ptr(), fp, callee.num_params as usize);
@@ -527,8 +632,13 @@ pub(crate) unsafe fn run(
         }
     };
     let (entry_depth, saved_top, fp) = (cx.entry_depth, cx.top_of_entry(), cx.fp);
-    // SAFETY: the frame was set up above inside the value stack; the handlers get the store
-    // exclusively through the context.
+    // SAFETY: the run invariants (see `Handler`) hold for the registers and context set up above:
+    // `cx` is this function's own context; its store is the whole store, ours alone (this
+    // function's contract) with no reference into it live now; `inst` is live and `cx.func` its
+    // module's code for `def`; `ip` is that code's first op, carrying its own handler (`Op::new`);
+    // `fp` is the frame just set up inside the value stack; `mb` and `ml` come from `mem_regs`; and
+    // no frames are saved yet (`depth == entry_depth <= max_depth`). `looped::drive` continues
+    // with the registers the last handler left in the context, under the same invariants.
     let exit = unsafe {
         let (ip, mb, ml) = (cx.ip, cx.mb, cx.ml);
         match ((*ip).handler)(ip, fp, mb, ml, &mut cx) {
@@ -536,7 +646,8 @@ pub(crate) unsafe fn run(
             other => other,
         }
     };
-    // SAFETY: the run is done with the store.
+    // SAFETY: `store` is still the live store lent to this call (this function's contract), and
+    // the run that used it through `cx` has ended, so this is the only reference into it.
     unsafe {
         let stack = &mut (*store).exec;
         stack.depth = entry_depth;
@@ -545,9 +656,12 @@ pub(crate) unsafe fn run(
     match exit {
         Exit::Trap => Err(cx.trap.take().unwrap_or_else(|| Trap::host("run ended without a trap"))),
         _ => {
-            // SAFETY: the results are in the first slots of the entry frame.
+            // SAFETY: `callee` is code of the live instance's module, which outlives this call.
             let num_results = unsafe { (*callee).num_results as usize };
-            // SAFETY: as above; `slots` is long enough for the results.
+            // SAFETY: the function returned its results in the first `num_results` slots of the
+            // entry frame at `fp`, inside the value stack (which the store keeps allocated), and
+            // `slots`, a different allocation, holds at least `num_results` slots (this
+            // function's contract).
             unsafe { ptr::copy_nonoverlapping(fp, slots.as_mut_ptr(), num_results) };
             Ok(())
         }
@@ -575,15 +689,21 @@ impl Cx {
         }
     }
 
-    /// The stack top to restore when the run ends: where the entry frame began.
+    /// The stack top to restore when the run ends: where the entry frame began (`run` calls this
+    /// before any handler moves `fp`). Computed from the addresses as integers, so that it needs
+    /// no `unsafe` and a detached context gives 0.
     fn top_of_entry(&self) -> usize {
-        // SAFETY: `fp` of the entry frame lies in the value stack starting at `slots_base`.
-        unsafe { self.fp.offset_from(self.slots_base) as usize }
+        (self.fp as usize - self.slots_base as usize) / std::mem::size_of::<u64>()
     }
 }
 
 /// The WebAssembly backtrace: the current function, then its callers up to the entry of this run,
 /// at most `MAX_BACKTRACE` of them; also how many more there were.
+///
+/// # Safety
+/// `frames[entry_depth..depth]` must be frames saved by one live run's calls, and `current` a
+/// frame of that run: each names the code of a function (`func`), an op pointer into that code or
+/// one past its end (`ip`), and a live instance whose module owns the code (`inst`).
 #[cold]
 unsafe fn backtrace(
     frames: *const Frame,
@@ -595,12 +715,14 @@ unsafe fn backtrace(
     let kept = total.min(MAX_BACKTRACE);
     let mut out = Vec::with_capacity(kept);
     let all = std::iter::once(current)
-        // SAFETY: frames `entry_depth..depth` were written by calls of this run.
+        // SAFETY: `d` is in `entry_depth..depth`, frames this run's calls wrote (this function's
+        // contract), so `frames + d` is an initialized frame of the array.
         .chain((entry_depth..depth).rev().map(|d| unsafe { *frames.add(d) }))
         .take(kept);
     for frame in all {
-        // SAFETY: saved frames name live functions and instances, and `ip` points just past the
-        // op that was executing (or that made the call).
+        // SAFETY: every frame names code kept alive by its live instance's module, and an `ip`
+        // into that code or one past its end (this function's contract), so `offset_from` is
+        // between two pointers into the same allocation.
         unsafe {
             let func = &*frame.func;
             let pc = frame.ip.offset_from(func.code.as_ptr()).max(1) as usize - 1;

@@ -23,7 +23,8 @@ pub(super) fn memarg(word: &Instr) -> (u32, u64) {
 /// A load; `None` when out of bounds.
 ///
 /// # Safety
-/// `inst` is live and `mem` is one of its memories.
+/// `inst` is live and `mem` is one of its memories, as `crate::runtime::memory::memory` requires
+/// (nothing else refers to the memory during the call).
 pub(crate) unsafe fn load(
     inst: *const InstanceData,
     kind: LoadKind,
@@ -31,7 +32,8 @@ pub(crate) unsafe fn load(
     offset: u64,
     addr: u64,
 ) -> Option<u64> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `mem` one of its memories, with no other reference to it
+    // (this function's contract); the reference ends with the call.
     let m = unsafe { memory(inst, mem) };
     let size = match kind {
         LoadKind::I64 | LoadKind::F64 => 8,
@@ -59,8 +61,11 @@ pub(crate) unsafe fn load(
     })
 }
 
+/// A store; the out-of-bounds trap when out of bounds.
+///
 /// # Safety
-/// `inst` is live and `mem` is one of its memories.
+/// `inst` is live and `mem` is one of its memories, as `crate::runtime::memory::memory` requires
+/// (nothing else refers to the memory during the call).
 pub(crate) unsafe fn store(
     inst: *const InstanceData,
     kind: StoreKind,
@@ -69,7 +74,8 @@ pub(crate) unsafe fn store(
     addr: u64,
     value: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: per the contract.
+    // SAFETY: `inst` is live and `mem` one of its memories, with no other reference to it
+    // (this function's contract); the reference ends with the call.
     let m = unsafe { memory(inst, mem) };
     let size = match kind {
         StoreKind::B64 => 8,

@@ -4,9 +4,14 @@
 use super::handlers::define_handlers;
 
 /// Continues with the op at `ip`: a tail call to its handler.
+///
+/// # Safety
+/// The registers and context satisfy the run invariants (see [`Handler`]) for the op at `ip`.
 #[inline(always)]
 unsafe fn next(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
-    // SAFETY: `ip` is an op of a live function (handlers only continue within code).
+    // SAFETY: `ip` points at an op of the running code (this function's contract), so its
+    // `handler` field is initialized and is that op's own handler, which the run invariants
+    // allow calling with these registers.
     unsafe { ((*ip).handler)(ip, fp, mb, ml, cx) }
 }
 
@@ -37,9 +42,13 @@ pub(super) fn probe_constant_stack() -> bool {
     slots[..4].fill(1);
     let mut memory = [0u8; 64];
     let mut cx = super::Cx::detached();
-    // SAFETY: the sample reads and writes only slots 0 to 7 of the frame (the probe uses 8 to 11),
-    // and addresses below 16 of the 64-byte memory (slots hold 1, offsets and immediates are 1);
-    // its branches have offset 0, and the chain ends at `stop`.
+    // SAFETY: not a real run, but every access the chain makes is inside what is set up here:
+    // `isa::probe_sample` holds only ops that touch nothing but their frame, memory 0 or a branch
+    // (so they never read the detached context's null store, instance or function); their slot
+    // operands are 0 to 7 of the 16-slot frame (the probe uses 8 to 11), their addresses (slots
+    // hold 1, offsets and immediates are 1) stay below 16 of the 64-byte memory, whose length is
+    // `ml`; each op carries its own handler (`Op::new`), their branches have offset 0 (the next
+    // op), and the chain ends at `stop`, inside `ops`.
     let exit = unsafe {
         let (ip, fp, mb) = (ops.as_ptr(), slots.as_mut_ptr(), memory.as_mut_ptr());
         ((*ip).handler)(ip, fp, mb, memory.len() as u64, &mut cx)
@@ -56,9 +65,15 @@ fn stack_position() -> u64 {
 }
 
 /// Counts itself in slot 8 and records the native stack position in slots 9 to 11.
+///
+/// # Safety
+/// Only for `probe_constant_stack`'s chain: `fp` is its 16-slot frame, whose slot 8 counts the
+/// probes run so far (at most two before this one), and `ip + 1` is the next op of the chain.
 unsafe fn probe(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
     let position = stack_position();
-    // SAFETY: the probe's frame has sixteen slots and three probes run.
+    // SAFETY: the frame has sixteen slots and slot 8 is at most 2 here (this function's
+    // contract), so slots 8 and `9 + n <= 11` are in it; `ip + 1` is the chain's next op, with the
+    // same frame, memory and context, as `next` requires.
     unsafe {
         let n = *fp.add(8) as usize;
         *fp.add(9 + n) = position;
@@ -68,6 +83,9 @@ unsafe fn probe(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) 
 }
 
 /// Ends the probe.
+///
+/// # Safety
+/// None needed: it touches nothing. It is `unsafe` only to have the type of a handler.
 unsafe fn stop(_: *const Op, _: *mut u64, _: *mut u8, _: u64, _: *mut Cx) -> Exit {
     Exit::Done
 }

@@ -103,6 +103,7 @@ macro_rules! define_isa {
 
         /// The operands of each op, laid out as in its `Instr` variant: what its handler reads.
         pub(crate) mod fields {
+            // Allowed: only the payloads of ops with those operand kinds use these types.
             #[allow(unused_imports)]
             use super::{LoadKind, StoreKind, Wide};
             $(
@@ -138,6 +139,8 @@ macro_rules! define_isa {
 
         impl Instr {
             /// Calls `f` on every slot operand of the instruction.
+            // Allowed: every operand is bound, but only slots are visited (the others expand to
+            // `()`).
             #[allow(unused_variables, clippy::let_unit_value)]
             pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
                 match self {
@@ -146,6 +149,7 @@ macro_rules! define_isa {
             }
 
             /// The branch offset of a branch instruction.
+            // Allowed: as in `for_each_slot_mut`, every operand is bound and most are not picked.
             #[allow(unused_variables, clippy::let_unit_value)]
             pub(crate) fn offset_mut(&mut self) -> Option<&mut Offset> {
                 match self {
@@ -157,6 +161,7 @@ macro_rules! define_isa {
 
             /// The slot an instruction writes its single result to, if it has exactly that shape
             /// (a `def` operand).
+            // Allowed: as in `for_each_slot_mut`, every operand is bound and most are not picked.
             #[allow(unused_variables, clippy::let_unit_value)]
             fn dst_mut(&mut self) -> Option<&mut Slot> {
                 match self {
@@ -176,6 +181,7 @@ macro_rules! define_isa {
 
         /// One of every op the dispatch probe can run (those that touch only the frame, memory 0
         /// or a branch), on sample operands, each followed by its extension word.
+        // Allowed: for ops without operands the operand counter `n` is never advanced or read.
         #[allow(unused_assignments, unused_mut, unused_variables)]
         pub(crate) fn probe_sample() -> Vec<Instr> {
             let mut ops = Vec::new();

@@ -60,7 +60,7 @@ impl std::fmt::Debug for Wide {
 /// Width and extension of a load on the general (any memory, any offset) path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-#[allow(missing_docs)]
+#[allow(missing_docs)] // each is the load of the same name
 pub(crate) enum LoadKind {
     I32,
     I64,
@@ -111,8 +111,8 @@ const _: () = assert!(std::mem::size_of::<Instr>() == PAYLOAD_OFFSET + PAYLOAD_S
 #[inline(always)]
 pub(crate) unsafe fn operands<T: Copy>(instr: *const Instr) -> T {
     // SAFETY: `Instr` is `repr(C, u32)`, so a variant's fields follow the tag laid out as a
-    // `repr(C)` struct of them — which `T` is, per the contract — at `PAYLOAD_OFFSET` (alignment 4
-    // at most, checked for every payload struct at compile time).
+    // `repr(C)` struct of them — which `T` is (this function's contract) — at `PAYLOAD_OFFSET`
+    // (alignment 4 at most, checked for every payload struct at compile time).
     unsafe { instr.cast::<u8>().add(PAYLOAD_OFFSET).cast::<T>().read() }
 }
 
