@@ -63,10 +63,12 @@ impl Op {
 }
 
 /// Whether `slots` slots starting at `at` end at or before `end`, comparing addresses as integers
-/// (so that no pointer past the value stack's allocation is ever formed).
+/// (so that no pointer past the value stack's allocation is ever formed). The sum cannot overflow:
+/// user-space addresses are far below `usize::MAX`, and a frame is at most 2^30 slots (the
+/// translator's limit), so this is one add and one compare, as cheap as the pointer form.
 #[inline(always)]
 fn fits(at: *const u64, slots: usize, end: *const u64) -> bool {
-    (end as usize).saturating_sub(at as usize) >= slots * std::mem::size_of::<u64>()
+    at as usize + slots * std::mem::size_of::<u64>() <= end as usize
 }
 
 /// A handler: runs the op at `ip` and continues with the next (or returns how the run ended).
