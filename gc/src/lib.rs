@@ -1,0 +1,25 @@
+//! Silo's managed heap for WebAssembly GC objects: struct and array layouts, bump allocation,
+//! `i31` references, boxes for host values (`externref`) and a precise, compacting collector
+//! that reclaims cycles.
+//!
+//! References are 32-bit offsets from the heap's base ([`GcRef`]), never host pointers, and
+//! every accessor checks them, so a corrupt reference cannot reach outside the heap. The heap
+//! reserves its whole quota of address space up front and commits it as it grows; the base never
+//! moves, and compiled code allocates inline through [`Heap::bump_ptr`].
+//!
+//! This crate knows nothing of frames, instances or the interpreter: a collection asks its caller
+//! for roots through [`RootSet`], and the host keeps objects alive with [`OwnedRoot`]s. It must
+//! not depend on `silo-core` or anything above it; module types reach it only as [`Layout`]s
+//! keyed by the caller's canonical type ids.
+
+mod error;
+mod gc_ref;
+mod layout;
+
+pub use error::{AccessError, GcError, human_bytes};
+pub use gc_ref::GcRef;
+pub use layout::{
+    ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, FieldKind, FieldLayout, HEADER_GC_WORD_OFFSET,
+    HEADER_SIZE, HEADER_TYPE_OFFSET, Layout, OBJECT_ALIGN, STRUCT_FIELDS_OFFSET, StructLayout,
+    array_layout, struct_layout,
+};
