@@ -12,14 +12,33 @@
 //! not depend on `silo-core` or anything above it; module types reach it only as [`Layout`]s
 //! keyed by the caller's canonical type ids.
 
+mod access;
+mod arena;
+mod bump;
+mod collect;
 mod error;
 mod gc_ref;
+mod heap;
+mod host;
 mod layout;
+mod object;
+mod roots;
+mod stats;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
 
+pub use arena::Scalar;
+pub use bump::{BUMP_BASE_OFFSET, BUMP_LIMIT_OFFSET, BUMP_TOP_OFFSET, Bump};
 pub use error::{AccessError, GcError, human_bytes};
 pub use gc_ref::GcRef;
+pub use heap::{FIRST_OBJECT, HOST_BOX_TYPE, Heap, HeapConfig, MAX_HEAP_BYTES};
+pub use host::{HOST_BOX_SIZE, HOST_BOX_SLOT_OFFSET, HostValue};
 pub use layout::{
-    ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, FieldKind, FieldLayout, HEADER_GC_WORD_OFFSET,
-    HEADER_SIZE, HEADER_TYPE_OFFSET, Layout, OBJECT_ALIGN, STRUCT_FIELDS_OFFSET, StructLayout,
-    array_layout, struct_layout,
+    ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, FieldKind, FieldLayout,
+    HEADER_GC_WORD_OFFSET, HEADER_SIZE, HEADER_TYPE_OFFSET, Layout, OBJECT_ALIGN,
+    STRUCT_FIELDS_OFFSET, StructLayout, array_layout, struct_layout,
 };
+pub use roots::{NoRoots, OwnedRoot, RootScope, RootSet, ScopedRoot};
+pub use stats::GcStats;

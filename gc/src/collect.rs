@@ -1,0 +1,207 @@
+//! The collector: precise, non-recursive mark-compact (Lisp-2 sliding), so it reclaims cycles
+//! and leaves the live objects packed at the bottom of the heap in their allocation order.
+//!
+//! 1. **Find objects**: walk the heap and note every object's start in a bitmap. A reference is
+//!    followed only if it names such a start; any other (a corrupted field) is treated as null
+//!    and overwritten with null, so garbage never makes the collector read outside the heap.
+//! 2. **Mark** from the caller's roots (first `trace_roots` call) and the host's, with an explicit
+//!    stack; the mark bit is bit 0 of the header's gc word.
+//! 3. **Forward**: walk the heap; each live object's new offset (the sum of the live sizes before
+//!    it) goes into its gc word beside the mark bit. Dead host boxes are noted.
+//! 4. **Update** the roots (second `trace_roots` call), the host's roots and every traced field
+//!    of every live object to the new offsets.
+//! 5. **Slide** each live object down to its new offset and clear its gc word; `top` drops to the
+//!    end of the live objects, and the space above it is zeroed and its pages given back.
+//! 6. Drop the host values of dead boxes.
+
+use std::time::Instant;
+
+use crate::arena::Arena;
+use crate::gc_ref::GcRef;
+use crate::heap::{FIRST_OBJECT, HOST_BOX_TYPE, Heap, Types};
+use crate::host::{HOST_BOX_SLOT_OFFSET, HostValue};
+use crate::layout::HEADER_GC_WORD_OFFSET;
+use crate::object::{for_each_ref_field, object_size};
+use crate::roots::RootSet;
+
+/// The mark bit in an object's gc word; the rest of the word is the forwarding offset.
+const MARK: u32 = 1;
+
+/// The collector's reusable buffers.
+#[derive(Default)]
+pub(crate) struct Collector {
+    starts: Starts,
+    stack: Vec<u32>,
+    dead_boxes: Vec<u32>,
+}
+
+/// Which offsets below `end` start an object.
+#[derive(Default)]
+struct Starts {
+    bits: Vec<u64>,
+    /// Where the walk ended: the top, or the first header that made no sense.
+    end: u32,
+}
+
+impl Starts {
+    /// Walks the heap from the first object to `top`, noting each object's start.
+    fn find(&mut self, types: &Types, arena: &Arena, top: u32) {
+        let words = (top as usize / 8).div_ceil(64);
+        self.bits.clear();
+        self.bits.resize(words, 0);
+        if self.bits.capacity() > 4 * words.max(1024) {
+            self.bits.shrink_to(words);
+        }
+        let mut off = FIRST_OBJECT;
+        while off < top {
+            let Some(size) = object_size(types, arena, off, top) else { break };
+            let i = (off / 8) as usize;
+            self.bits[i / 64] |= 1 << (i % 64);
+            off += size;
+        }
+        self.end = off.min(top);
+    }
+
+    #[inline]
+    fn contains(&self, off: u32) -> bool {
+        if off >= self.end || !off.is_multiple_of(8) {
+            return false;
+        }
+        let i = (off / 8) as usize;
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+fn gc_word(arena: &Arena, off: u32) -> u32 {
+    arena.load(u64::from(off) + u64::from(HEADER_GC_WORD_OFFSET)).unwrap_or(0)
+}
+
+fn set_gc_word(arena: &mut Arena, off: u32, word: u32) {
+    arena.store(u64::from(off) + u64::from(HEADER_GC_WORD_OFFSET), word);
+}
+
+/// Marks `r`'s object and queues it for scanning if it was not marked yet; `false` when `r`
+/// names no object (to be replaced by null).
+fn mark(arena: &mut Arena, starts: &Starts, stack: &mut Vec<u32>, r: GcRef) -> bool {
+    let Some(off) = r.object() else { return true };
+    if !starts.contains(off) {
+        return false;
+    }
+    if gc_word(arena, off) & MARK == 0 {
+        set_gc_word(arena, off, MARK);
+        stack.push(off);
+    }
+    true
+}
+
+/// Where `r`'s object moves to (null for a reference to no live object); nulls and `i31`s are
+/// returned unchanged.
+fn forwarded(arena: &Arena, starts: &Starts, r: GcRef) -> GcRef {
+    let Some(off) = r.object() else { return r };
+    if !starts.contains(off) {
+        return GcRef::NULL;
+    }
+    let word = gc_word(arena, off);
+    if word & MARK == 0 { GcRef::NULL } else { GcRef::from_raw(word & !MARK) }
+}
+
+/// Replaces the reference stored at `at` with `f` of it (when it changes).
+fn rewrite_field(arena: &mut Arena, at: u64, f: impl FnOnce(&mut Arena, GcRef) -> GcRef) {
+    let old = GcRef::from_raw(arena.load::<u32>(at).unwrap_or(0));
+    let new = f(arena, old);
+    if new != old {
+        arena.store(at, new.raw());
+    }
+}
+
+impl Heap {
+    /// Collects garbage now: frees every object not reachable from `roots` or the host's roots,
+    /// and compacts the rest (objects move: `roots` and the host's roots are updated).
+    pub fn collect(&mut self, roots: &mut dyn RootSet) {
+        let started = Instant::now();
+        let old_top = self.bump.top();
+        self.host_roots.sweep();
+
+        let Heap { arena, types, collector, host_roots, .. } = self;
+        let Collector { starts, stack, dead_boxes } = collector;
+        starts.find(types, arena, old_top);
+
+        // Mark.
+        let mut visit = |slot: &mut GcRef| {
+            if !mark(arena, starts, stack, *slot) {
+                *slot = GcRef::NULL;
+            }
+        };
+        roots.trace_roots(&mut visit);
+        host_roots.for_each_mut(&mut visit);
+        while let Some(off) = stack.pop() {
+            for_each_ref_field(types, arena, off, |arena, at| {
+                rewrite_field(arena, at, |arena, r| {
+                    if mark(arena, starts, stack, r) { r } else { GcRef::NULL }
+                });
+            });
+        }
+
+        // Forward.
+        dead_boxes.clear();
+        let mut to = FIRST_OBJECT;
+        let mut off = FIRST_OBJECT;
+        while off < starts.end {
+            let Some(size) = object_size(types, arena, off, starts.end) else { break };
+            if gc_word(arena, off) & MARK != 0 {
+                set_gc_word(arena, off, to | MARK);
+                to += size;
+            } else if arena.load::<u32>(u64::from(off)) == Some(HOST_BOX_TYPE) {
+                let slot = arena.load::<u32>(u64::from(off) + u64::from(HOST_BOX_SLOT_OFFSET));
+                dead_boxes.extend(slot);
+            }
+            off += size;
+        }
+        let new_top = to;
+
+        // Update.
+        let mut update = |slot: &mut GcRef| *slot = forwarded(arena, starts, *slot);
+        roots.trace_roots(&mut update);
+        host_roots.for_each_mut(&mut update);
+        let mut off = FIRST_OBJECT;
+        while off < starts.end {
+            let Some(size) = object_size(types, arena, off, starts.end) else { break };
+            if gc_word(arena, off) & MARK != 0 {
+                for_each_ref_field(types, arena, off, |arena, at| {
+                    rewrite_field(arena, at, |arena, r| forwarded(arena, starts, r));
+                });
+            }
+            off += size;
+        }
+
+        // Slide. Each object moves down to below where the next one starts, so the headers still
+        // to be read are intact.
+        let mut off = FIRST_OBJECT;
+        while off < starts.end {
+            let Some(size) = object_size(types, arena, off, starts.end) else { break };
+            let word = gc_word(arena, off);
+            if word & MARK != 0 {
+                let dest = word & !MARK;
+                if dest != off {
+                    arena.copy(u64::from(off), u64::from(dest), u64::from(size));
+                }
+                set_gc_word(arena, dest, 0);
+            }
+            off += size;
+        }
+        arena.release(new_top as usize, old_top as usize);
+        if stack.capacity() > 1 << 20 {
+            stack.shrink_to(1 << 16);
+        }
+
+        let dead: Vec<HostValue> =
+            dead_boxes.drain(..).filter_map(|slot| self.host_values.remove(slot)).collect();
+        self.bump.set_top(new_top);
+        self.reset_limit();
+        self.allocated_before += u64::from(old_top - self.top_after_gc);
+        self.top_after_gc = new_top;
+        self.stats.live_bytes = u64::from(new_top - FIRST_OBJECT);
+        self.record_pause(started.elapsed());
+        drop(dead);
+    }
+}
