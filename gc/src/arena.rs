@@ -4,8 +4,8 @@
 //! This is the only module that touches heap memory through pointers; everything above it goes
 //! through the bounds-checked methods here, so no offset — garbage or not — reaches outside the
 //! committed range. The base never moves (compiled code may keep it). Pages are committed
-//! read-write on demand and given back to the system (`madvise(MADV_DONTNEED)` on Linux) when a
-//! collection leaves them empty; the bytes of an empty page read as zero either way.
+//! read-write on demand and can be given back to the system (`madvise(MADV_DONTNEED)` on Linux)
+//! when a collection leaves them empty; the bytes of an empty page read as zero either way.
 
 use std::ptr;
 
@@ -101,6 +101,14 @@ impl Arena {
         .map_err(|e| GcError::Commit(e.to_string()))?;
         self.committed = to;
         Ok(())
+    }
+
+    /// Zeroes `[from, to)` (clamped to the committed range) in place, keeping its pages.
+    pub fn zero_range(&mut self, from: usize, to: usize) {
+        let to = to.min(self.committed);
+        if from < to {
+            self.zero(from, to - from);
+        }
     }
 
     /// Zeroes `[from, to)` (clamped to the committed range), handing whole pages in it back to

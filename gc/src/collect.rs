@@ -11,7 +11,8 @@
 //! 4. **Update** the roots (second `trace_roots` call), the host's roots and every traced field
 //!    of every live object to the new offsets.
 //! 5. **Slide** each live object down to its new offset and clear its gc word; `top` drops to the
-//!    end of the live objects, and the space above it is zeroed and its pages given back.
+//!    end of the live objects, and the space above it is zeroed: in place up to the soft limit
+//!    (it is reused at once), by giving the pages back to the system above it.
 //! 6. Drop the host values of dead boxes.
 
 use std::time::Instant;
@@ -189,13 +190,24 @@ impl Heap {
             }
             off += size;
         }
-        arena.release(new_top as usize, old_top as usize);
-        if stack.capacity() > 1 << 20 {
-            stack.shrink_to(1 << 16);
-        }
+        // The space the next objects go to must read as zero: below the soft limit it is
+        // reused at once, so zero it in place; above it, hand the pages back (they read as zero
+        // when touched again).
+        let old_soft = self.soft_limit;
+        let keep = self.shrink_soft_limit(new_top).max(new_top) as usize;
+        let arena = &mut self.arena;
+        arena.zero_range(new_top as usize, (old_top as usize).min(keep));
+        arena.release(keep, old_top.max(old_soft) as usize);
 
-        let dead: Vec<HostValue> =
-            dead_boxes.drain(..).filter_map(|slot| self.host_values.remove(slot)).collect();
+        if self.collector.stack.capacity() > 1 << 20 {
+            self.collector.stack.shrink_to(1 << 16);
+        }
+        let dead: Vec<HostValue> = self
+            .collector
+            .dead_boxes
+            .drain(..)
+            .filter_map(|slot| self.host_values.remove(slot))
+            .collect();
         self.bump.set_top(new_top);
         self.reset_limit();
         self.allocated_before += u64::from(old_top - self.top_after_gc);

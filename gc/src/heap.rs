@@ -5,7 +5,9 @@
 //! object does not fit, the slow path collects, then doubles the soft limit while the live bytes
 //! plus the request exceed half of it (never past the quota), then allocates or reports the
 //! quota error. So after a collection at least half the soft limit is free (unless the quota
-//! stops the growth), and collection work stays proportional to allocation. Memory in `[top, limit)` is always zero, so a new object is zero-filled — every
+//! stops the growth), and collection work stays proportional to allocation. A collection that
+//! leaves the live objects filling an eighth of the soft limit or less halves it (down to the
+//! initial size), and gives the pages above it back to the system. Memory in `[top, limit)` is always zero, so a new object is zero-filled — every
 //! field null or 0 — once its header is written.
 
 use std::time::Duration;
@@ -76,7 +78,9 @@ pub struct Heap {
     /// The most `top` may reach: the quota rounded down to 8.
     usable: u32,
     /// Allocation limit outside zeal mode; `<= usable` and committed.
-    soft_limit: u32,
+    pub(crate) soft_limit: u32,
+    /// The soft limit to start with, and the least it shrinks to.
+    min_soft_limit: u32,
     zeal: bool,
     /// Bytes allocated before the last collection started, and `top` when it ended: what was
     /// allocated since is `top - top_after_gc` (however it was allocated, inline or not).
@@ -118,6 +122,7 @@ impl Heap {
             quota,
             usable,
             soft_limit,
+            min_soft_limit: soft_limit,
             zeal: config.zeal,
             allocated_before: 0,
             top_after_gc: FIRST_OBJECT,
@@ -331,6 +336,19 @@ impl Heap {
         }
         self.reset_limit();
         Ok(())
+    }
+
+    /// After a collection that left `live_top` as the top: halves the soft limit while the live
+    /// objects fill at most an eighth of it (not below the initial soft limit), so that a heap
+    /// whose live set shrank stops holding memory for it. (An eighth, not a half: the halved limit
+    /// must stay well above the point where allocation doubles it again.) Returns the new soft
+    /// limit.
+    pub(crate) fn shrink_soft_limit(&mut self, live_top: u32) -> u32 {
+        while live_top <= self.soft_limit / 8 && self.soft_limit / 2 >= self.min_soft_limit {
+            self.soft_limit = (self.soft_limit / 2) & !7;
+        }
+        self.stats.heap_bytes = u64::from(self.soft_limit);
+        self.soft_limit
     }
 
     /// Sets the bump limit for the current mode: the soft limit, or `top` under zeal.

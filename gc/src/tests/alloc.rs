@@ -147,6 +147,37 @@ fn the_soft_limit_doubles_when_the_live_set_grows() {
 }
 
 #[test]
+fn the_soft_limit_shrinks_back_when_the_live_set_does() {
+    let mut h = heap_with(64 << 20, 64 << 10, false);
+    let mut head = GcRef::NULL;
+    for i in 0..100_000 {
+        push(&mut h, &mut head, i).unwrap();
+    }
+    let grown = h.soft_limit();
+    assert!(grown >= 4 << 20, "{grown}");
+    // A tenth of the list: the limit halves while the live set fills at most an eighth of it.
+    let mut r = head;
+    for _ in 0..10_000 {
+        r = h.read_ref(r, NEXT).unwrap();
+    }
+    h.write_ref(r, NEXT, GcRef::NULL).unwrap();
+    h.collect(&mut head);
+    let live = h.stats().live_bytes;
+    assert_eq!(live, 10_001 * 24);
+    assert!(u64::from(h.soft_limit()) / 8 < live + 8, "{} for {live}", h.soft_limit());
+    assert!(h.soft_limit() < grown);
+    assert_eq!(h.stats().heap_bytes, u64::from(h.soft_limit()));
+    // Never below the initial limit.
+    h.collect(&mut NoRoots);
+    assert_eq!(h.soft_limit(), 64 << 10);
+    // And it grows again as needed.
+    for i in 0..100_000 {
+        push(&mut h, &mut head, i).unwrap();
+    }
+    assert!(h.soft_limit() >= 4 << 20);
+}
+
+#[test]
 fn garbage_does_not_grow_the_heap() {
     let mut h = heap_with(64 << 20, 64 << 10, false);
     for _ in 0..100_000 {
@@ -267,7 +298,7 @@ fn inline_allocation_through_the_bump_pointer() {
         };
         h.write_ref(n, NEXT, head).unwrap();
         h.write(n, VALUE, i).unwrap();
-        if i % 100 == 0 {
+        if i.is_multiple_of(100) {
             head = n; // drop the rest of the list
             h.write_ref(n, NEXT, GcRef::NULL).unwrap();
         } else {
