@@ -46,5 +46,10 @@ pub fn heap_type_of(ty: wasmparser::HeapType) -> HeapType {
     convert::heap_type(ty, 0)
 }
 
+/// Converts a reference type as `wasmparser` reads it in a function body (`br_on_cast`).
+pub fn ref_type_of(ty: wasmparser::RefType) -> RefType {
+    convert::ref_type(ty, 0)
+}
+
 /// `wasmparser`, re-exported so that tiers read function bodies with the same version.
 pub use wasmparser;

@@ -33,10 +33,20 @@ pub fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Unsupported>
             ..
         })
         | WastArgCore::RefNull(HeapType::Concrete(_)) => Val::FuncRef(None),
-        WastArgCore::RefNull(_) => return Err(needs("gc", "null of a gc type")),
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(&mut *store, *n))),
-        WastArgCore::RefHost(_) => return Err(needs("gc", "host reference")),
+        WastArgCore::RefNull(_) => Val::AnyRef(None),
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(host(store, *n)?)),
+        WastArgCore::RefHost(n) => Val::AnyRef(Some(host(store, *n)?.to_any(&*store))),
     })
+}
+
+/// The host value `n` (`ref.extern n`; `ref.host n` is the same value internalized).
+fn host(store: &mut Store<()>, n: u32) -> Result<ExternRef, Unsupported> {
+    ExternRef::new(&mut *store, n).map_err(|e| format!("cannot make host reference {n}: {e}"))
+}
+
+/// The host value behind an extern reference, when it is one of the script's numbers.
+fn host_number(store: &Store<()>, e: &ExternRef) -> Option<u32> {
+    e.data(store).and_then(|d| d.downcast_ref::<u32>()).copied()
 }
 
 fn f32_matches(pattern: &NanPattern<wast::token::F32>, bits: u32) -> bool {
@@ -99,12 +109,23 @@ fn core_matches(
         (WastRetCore::F64(p), Val::F64(bits)) => f64_matches(p, *bits),
         (WastRetCore::RefNull(_), Val::FuncRef(f)) => f.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(e)) => e.is_none(),
+        (WastRetCore::RefNull(_), Val::AnyRef(a)) => a.is_none(),
         (WastRetCore::RefFunc(_), Val::FuncRef(f)) => f.is_some(),
         (WastRetCore::RefExtern(None), Val::ExternRef(e)) => e.is_some(),
         (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(e))) => {
-            e.data(store).downcast_ref::<u32>() == Some(n)
+            host_number(store, e) == Some(*n)
         }
         (WastRetCore::RefExtern(Some(_)), Val::ExternRef(None)) => false,
+        (WastRetCore::RefHost(n), Val::AnyRef(Some(a))) => {
+            host_number(store, &a.to_extern(store)) == Some(*n)
+        }
+        (WastRetCore::RefAny, Val::AnyRef(a)) => a.is_some(),
+        (WastRetCore::RefEq, Val::AnyRef(Some(a))) => {
+            a.as_i31(store).is_some() || a.is_struct(store) || a.is_array(store)
+        }
+        (WastRetCore::RefI31, Val::AnyRef(Some(a))) => a.as_i31(store).is_some(),
+        (WastRetCore::RefStruct, Val::AnyRef(Some(a))) => a.is_struct(store),
+        (WastRetCore::RefArray, Val::AnyRef(Some(a))) => a.is_array(store),
         (WastRetCore::Either(options), a) => {
             for option in options {
                 if core_matches(store, option, a)? {
@@ -114,16 +135,9 @@ fn core_matches(
             false
         }
         (WastRetCore::V128(p), Val::V128(bits)) => v128_matches(p, *bits),
-        (
-            WastRetCore::RefAny
-            | WastRetCore::RefEq
-            | WastRetCore::RefArray
-            | WastRetCore::RefStruct
-            | WastRetCore::RefI31
-            | WastRetCore::RefI31Shared
-            | WastRetCore::RefHost(_),
-            _,
-        ) => return Err(needs("gc", "gc reference result")),
+        (WastRetCore::RefI31Shared, _) => {
+            return Err(needs("shared-everything-threads", "shared i31"));
+        }
         _ => false,
     })
 }
@@ -136,11 +150,17 @@ pub fn describe(store: &Store<()>, v: &Val) -> String {
         Val::F32(b) => format!("f32:{} ({b:#010x})", f32::from_bits(*b)),
         Val::F64(b) => format!("f64:{} ({b:#018x})", f64::from_bits(*b)),
         Val::V128(b) => format!("v128:{b:#034x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
-        Val::ExternRef(Some(e)) => match e.data(store).downcast_ref::<u32>() {
+        Val::ExternRef(Some(e)) => match host_number(store, e) {
             Some(n) => format!("externref:{n}"),
             None => "externref".into(),
+        },
+        Val::AnyRef(Some(a)) => match a.as_i31(store) {
+            Some(n) => format!("i31:{n}"),
+            None if a.is_struct(store) => "structref".into(),
+            None if a.is_array(store) => "arrayref".into(),
+            None => "anyref".into(),
         },
     }
 }

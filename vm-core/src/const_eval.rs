@@ -7,6 +7,8 @@ use crate::features;
 use crate::func::FuncEntity;
 use crate::global::GlobalEntity;
 
+pub(crate) use crate::gc::GcConst;
+
 /// Evaluates `expr` against the function and global index spaces of the instance being built,
 /// giving the raw value. Globals it reads exist already: validation only lets an initializer read
 /// globals defined before it.
@@ -18,9 +20,42 @@ pub(crate) unsafe fn eval(
     expr: &ConstExpr,
     funcs: &[*const FuncEntity],
     globals: &[*mut GlobalEntity],
+    mut gc: Option<&mut GcConst<'_>>,
 ) -> Result<u64, Error> {
     let mut stack: Vec<u64> = Vec::with_capacity(2);
+    // Which stack entries are heap references (rooted across an allocation).
+    let mut refs: Vec<bool> = Vec::with_capacity(2);
     for op in expr.ops.iter() {
+        let is_ref = match *op {
+            ConstOp::GlobalGet(i) => gc.as_ref().is_some_and(|g| {
+                // SAFETY: as below, a live global nothing writes meanwhile.
+                let ty = unsafe { (*globals[i as usize]).ty.content };
+                matches!(ty, silo_loader::ValType::Ref(r) if g.registry().is_gc_ref(r))
+            }),
+            ConstOp::RefI31
+            | ConstOp::StructNew(_)
+            | ConstOp::StructNewDefault(_)
+            | ConstOp::ArrayNew(_)
+            | ConstOp::ArrayNewDefault(_)
+            | ConstOp::ArrayNewFixed { .. }
+            | ConstOp::AnyConvertExtern
+            | ConstOp::ExternConvertAny => true,
+            _ => false,
+        };
+        if let (
+            Some(g),
+            ConstOp::StructNew(_)
+            | ConstOp::StructNewDefault(_)
+            | ConstOp::ArrayNew(_)
+            | ConstOp::ArrayNewDefault(_)
+            | ConstOp::ArrayNewFixed { .. },
+        ) = (gc.as_deref_mut(), op)
+        {
+            let value = g.alloc(op, &mut stack, &mut refs)?;
+            stack.push(value);
+            refs.push(true);
+            continue;
+        }
         let value = match *op {
             ConstOp::I32Const(v) => v as u32 as u64,
             ConstOp::I64Const(v) => v as u64,
@@ -48,18 +83,22 @@ pub(crate) unsafe fn eval(
                     _ => a.wrapping_mul(b),
                 }
             }
+            ConstOp::RefI31 => {
+                u64::from(silo_gc::GcRef::from_i31(pop(&mut stack)? as u32 as i32).raw())
+            }
+            ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => pop(&mut stack)?,
             // Not run yet: named by the proposal they belong to (see `crate::features`).
             ConstOp::V128Const(_)
-            | ConstOp::RefI31
             | ConstOp::StructNew(_)
             | ConstOp::StructNewDefault(_)
             | ConstOp::ArrayNew(_)
             | ConstOp::ArrayNewDefault(_)
-            | ConstOp::ArrayNewFixed { .. }
-            | ConstOp::AnyConvertExtern
-            | ConstOp::ExternConvertAny => return Err(not_run(op)),
+            | ConstOp::ArrayNewFixed { .. } => return Err(not_run(op)),
         };
+        refs.truncate(stack.len());
+        refs.resize(stack.len(), false);
         stack.push(value);
+        refs.push(is_ref);
     }
     pop(&mut stack)
 }
@@ -149,7 +188,7 @@ mod tests {
                 ConstExpr { ops: vec![ConstOp::I32Const(2), ConstOp::I32Const(3), op].into() };
             // SAFETY: the one pointer in `globals` is to `global`, a live local that nothing
             // else writes while `eval` runs.
-            let result = unsafe { eval(&expr, &funcs, &globals) };
+            let result = unsafe { eval(&expr, &funcs, &globals, None) };
             match feature {
                 // Some need nothing of their proposal to evaluate (`ref.null any` is a null);
                 // those that do name it.

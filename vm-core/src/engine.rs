@@ -45,6 +45,8 @@ pub struct Config {
     pub(crate) interruptible: bool,
     /// The proposals modules may use (`Config::wasm_*`).
     pub(crate) features: FeatureSet,
+    /// Each store's garbage-collected heap: its quota and stress mode.
+    pub(crate) gc_heap: silo_gc::HeapConfig,
 }
 
 impl Default for Config {
@@ -63,6 +65,7 @@ impl Default for Config {
             consume_fuel: false,
             interruptible: false,
             features: crate::config_features::DEFAULT,
+            gc_heap: silo_gc::HeapConfig::default(),
         }
     }
 }
@@ -88,6 +91,21 @@ impl Config {
     /// The default settings.
     pub fn new() -> Config {
         Config::default()
+    }
+
+    /// The most each store's garbage-collected heap may hold, in bytes (1 GiB by default, at
+    /// most 4 GiB less 64 KiB: references are 32-bit offsets). An allocation that does not fit
+    /// after a full collection traps with `gc heap quota exceeded`.
+    pub fn max_gc_heap(&mut self, bytes: u64) -> &mut Config {
+        self.gc_heap.max_bytes = bytes.min(silo_gc::MAX_HEAP_BYTES);
+        self
+    }
+
+    /// Stress mode for the garbage collector: every allocation collects first. Slow; for
+    /// testing that every reference is where the collector looks.
+    pub fn gc_zeal(&mut self, zeal: bool) -> &mut Config {
+        self.gc_heap.zeal = zeal;
+        self
     }
 
     /// Chooses the execution strategy.

@@ -190,6 +190,7 @@ impl Func {
         for ((result, &ty), at) in
             results.iter_mut().zip(ty.results.iter()).zip(slot_offsets(&ty.results))
         {
+            let ty = crate::registry::canonical_val(ty, self.type_ids(opaque));
             *result = Val::read_slots(&slots[at..], ty, opaque);
         }
         Ok(())

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 
 use silo_loader::{DataMode, ElemItems, ElemMode, EntityType, ExternKind, TableType, ValType};
 
-use crate::const_eval;
+use crate::const_eval::{self, GcConst};
 use crate::error::Error;
 use crate::externals::Extern;
 use crate::func::{Func, FuncEntity, FuncKind};
@@ -352,17 +352,19 @@ pub(crate) unsafe fn instantiate(
             if ty.content == ValType::V128 {
                 const_eval::eval_v128(init, &globals)?
             } else {
-                [const_eval::eval(init, &inst.funcs, &globals)?, 0]
+                let mut gc = GcConst { store: &raw mut *opaque, type_ids };
+                [const_eval::eval(init, &inst.funcs, &globals, Some(&mut gc))?, 0]
             }
         };
         globals.push(opaque.globals.alloc(GlobalEntity { value, high, ty }).as_ptr());
     }
     inst.globals = globals.into();
-    let eval = |expr, inst: &InstanceData| {
+    let eval = |expr, inst: &InstanceData, opaque: &mut StoreOpaque| {
+        let mut gc = GcConst { store: opaque, type_ids };
         // SAFETY: `inst.globals` now holds every global of the instance, all of this store (the
         // imported ones checked by `check_import`, the others allocated in its arena above), alive
         // and in place; nothing writes them while an expression is evaluated.
-        unsafe { const_eval::eval(expr, &inst.funcs, &inst.globals) }
+        unsafe { const_eval::eval(expr, &inst.funcs, &inst.globals, Some(&mut gc)) }
     };
 
     for (def, init) in info.table_inits.iter().enumerate() {
@@ -375,7 +377,7 @@ pub(crate) unsafe fn instantiate(
             ..ty
         };
         let init = match init {
-            Some(expr) => eval(expr, inst)?,
+            Some(expr) => eval(expr, inst, opaque)?,
             None => 0,
         };
         opaque.usage.table_created(ty.initial)?;
@@ -431,7 +433,28 @@ pub(crate) unsafe fn instantiate(
                 indices.iter().map(|&i| inst.funcs[i as usize] as u64).collect()
             }
             ElemItems::Exprs(exprs) => {
-                exprs.iter().map(|e| eval(e, inst)).collect::<Result<_, _>>()?
+                // Items already made stay rooted while later ones allocate.
+                let seg_ty = match canonical_val(ValType::Ref(seg.ty), type_ids) {
+                    ValType::Ref(r) => r,
+                    _ => seg.ty,
+                };
+                let rooted = opaque.engine.inner.registry.is_gc_ref(seg_ty);
+                let base = opaque.gc.host_roots.len();
+                let mut items = Vec::with_capacity(exprs.len());
+                for e in exprs.iter() {
+                    let item = eval(e, inst, opaque)?;
+                    if rooted {
+                        opaque.gc.host_roots.push(silo_gc::GcRef::from_raw(item as u32));
+                    }
+                    items.push(item);
+                }
+                if rooted {
+                    for (k, item) in items.iter_mut().enumerate() {
+                        *item = u64::from(opaque.gc.host_roots.get((base + k) as u32).raw());
+                    }
+                    opaque.gc.host_roots.truncate(base);
+                }
+                items.into()
             }
         };
         elems.push(items);
@@ -443,7 +466,7 @@ pub(crate) unsafe fn instantiate(
             ElemMode::Passive => {}
             ElemMode::Declared => inst.elems[i] = Box::new([]),
             ElemMode::Active { table, offset } => {
-                let offset = eval(offset, inst)?;
+                let offset = eval(offset, inst, opaque)?;
                 // SAFETY: the instance's tables are this store's (imports checked by
                 // `check_import`, the others allocated in its arena above), alive and in place;
                 // the store is lent exclusively to this call and no other reference to the table
@@ -464,7 +487,7 @@ pub(crate) unsafe fn instantiate(
 
     for (i, seg) in info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
-            let offset = eval(offset, inst)?;
+            let offset = eval(offset, inst, opaque)?;
             // SAFETY: the instance's memories are this store's (imports checked by `check_import`,
             // the others allocated in its arena above), alive and in place; the store is lent
             // exclusively to this call and no other reference to the memory is live, so the

@@ -18,6 +18,7 @@ mod error;
 mod externals;
 pub mod features;
 mod func;
+mod gc;
 mod global;
 mod instance;
 mod interp;
@@ -51,7 +52,7 @@ pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreConte
 pub use table::Table;
 pub use trap::{FrameInfo, Trap, TrapCode};
 pub use typed::{HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WasmTyList};
-pub use val::{ExternRef, Val};
+pub use val::{AnyRef, ExternRef, Val};
 pub use vm::Compiler;
 
 pub use silo_loader::{

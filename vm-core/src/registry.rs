@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::RwLock;
 
-use silo_loader::{CompositeType, FieldType, FuncType, HeapType, StorageType, SubType, ValType};
+use silo_loader::{
+    CompositeType, FieldType, FuncType, HeapType, RefType, StorageType, SubType, ValType,
+};
 
 /// The canonical id of a defined type: equal ids mean equivalent types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,10 +38,13 @@ pub(crate) struct TypeRegistry {
 struct Inner {
     /// Canonical recursion groups and the id of their first type.
     groups: HashMap<Box<[SubType]>, u32>,
-    /// Declared supertype of each type id.
-    supertypes: Vec<Option<TypeId>>,
     /// Whether each type id is a function, struct, array or continuation type.
     kinds: Vec<TypeKind>,
+    /// Each type id's supertype chain from its root down to itself (its *display*): `sub` is a
+    /// subtype of `sup` exactly when `sup` is at `sup`'s depth in `sub`'s display, one compare.
+    displays: Vec<Box<[TypeId]>>,
+    /// Each type id's structure with every type reference resolved to a `TypeId`.
+    composites: Vec<CompositeType>,
 }
 
 /// The kind of composite type behind a type id.
@@ -137,17 +142,23 @@ impl TypeRegistry {
             let first = match inner.groups.get(&key) {
                 Some(&first) => first,
                 None => {
-                    let first = inner.supertypes.len() as u32;
+                    let first = inner.kinds.len() as u32;
+                    let resolve = |s: u32| {
+                        if group.contains(&s) {
+                            TypeId(first + (s - group.start))
+                        } else {
+                            ids.get(s as usize).copied().unwrap_or(TypeId(u32::MAX))
+                        }
+                    };
                     for ty in members {
-                        let supertype = ty.supertype.map(|s| {
-                            if group.contains(&s) {
-                                TypeId(first + (s - group.start))
-                            } else {
-                                ids[s as usize]
-                            }
-                        });
-                        inner.supertypes.push(supertype);
+                        let supertype = ty.supertype.map(resolve);
+                        let mut display: Vec<TypeId> = supertype
+                            .and_then(|s| inner.displays.get(s.0 as usize))
+                            .map_or_else(Vec::new, |d| d.to_vec());
+                        display.push(TypeId(inner.kinds.len() as u32));
                         inner.kinds.push(TypeKind::of(&ty.composite));
+                        inner.displays.push(display.into());
+                        inner.composites.push(resolve_composite(&ty.composite, &resolve));
                     }
                     inner.groups.insert(key, first);
                     first
@@ -219,20 +230,73 @@ impl TypeRegistry {
         }
     }
 
-    /// Whether `sub` is `sup` or one of its declared subtypes.
+    /// Whether `sub` is `sup` or one of its declared subtypes: one lookup in `sub`'s display.
     pub fn is_subtype(&self, sub: TypeId, sup: TypeId) -> bool {
         if sub == sup {
             return true;
         }
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        let mut cur = sub;
-        while let Some(Some(next)) = inner.supertypes.get(cur.0 as usize) {
-            if *next == sup {
-                return true;
+        inner.is_subtype(sub, sup)
+    }
+
+    /// The structure of a registered type, type references resolved to `TypeId`s.
+    pub fn composite(&self, id: TypeId) -> Option<CompositeType> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.composites.get(id.0 as usize).cloned()
+    }
+
+    /// Whether values of canonical reference type `ty` live in the garbage-collected heap's
+    /// reference space (the `any`, `extern` and `exn` hierarchies), rather than being function
+    /// references.
+    pub fn is_gc_ref(&self, ty: RefType) -> bool {
+        match ty.heap {
+            HeapType::Concrete(i) | HeapType::Exact(i) => {
+                matches!(self.kind(TypeId(i)), Some(TypeKind::Struct | TypeKind::Array))
             }
-            cur = *next;
+            h => matches!(h.abstract_top(), Some(HeapType::Any | HeapType::Extern | HeapType::Exn)),
         }
-        false
+    }
+}
+
+impl Inner {
+    fn is_subtype(&self, sub: TypeId, sup: TypeId) -> bool {
+        let (Some(d_sub), Some(d_sup)) =
+            (self.displays.get(sub.0 as usize), self.displays.get(sup.0 as usize))
+        else {
+            return false;
+        };
+        d_sub.get(d_sup.len() - 1) == Some(&sup)
+    }
+}
+
+/// A composite type with every type reference (module index) resolved by `resolve`.
+fn resolve_composite(ty: &CompositeType, resolve: &impl Fn(u32) -> TypeId) -> CompositeType {
+    let heap = |h: HeapType| match h {
+        HeapType::Concrete(i) => HeapType::Concrete(resolve(i).0),
+        HeapType::Exact(i) => HeapType::Exact(resolve(i).0),
+        other => other,
+    };
+    let val = |v: ValType| match v {
+        ValType::Ref(r) => ValType::Ref(RefType { heap: heap(r.heap), ..r }),
+        other => other,
+    };
+    let field = |f: FieldType| FieldType {
+        storage: match f.storage {
+            StorageType::Val(v) => StorageType::Val(val(v)),
+            packed => packed,
+        },
+        mutable: f.mutable,
+    };
+    match ty {
+        CompositeType::Func(f) => CompositeType::Func(FuncType {
+            params: f.params.iter().map(|&v| val(v)).collect(),
+            results: f.results.iter().map(|&v| val(v)).collect(),
+        }),
+        CompositeType::Struct(fields) => {
+            CompositeType::Struct(fields.iter().map(|&f| field(f)).collect())
+        }
+        CompositeType::Array(f) => CompositeType::Array(field(*f)),
+        CompositeType::Cont(i) => CompositeType::Cont(resolve(*i).0),
     }
 }
 

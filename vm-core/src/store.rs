@@ -51,6 +51,11 @@ impl<T> Default for Arena<T> {
 }
 
 impl<T> Arena<T> {
+    /// Every cell, in allocation order.
+    pub fn cells(&self) -> &[NonNull<T>] {
+        &self.cells
+    }
+
     pub fn alloc(&mut self, value: T) -> NonNull<T> {
         let ptr = NonNull::from(Box::leak(Box::new(value)));
         self.cells.push(ptr);
@@ -77,7 +82,8 @@ pub(crate) struct StoreOpaque {
     pub memories: Arena<MemoryEntity>,
     pub tables: Arena<TableEntity>,
     pub globals: Arena<GlobalEntity>,
-    pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// The garbage-collected heap (structs, arrays, host values behind `externref`).
+    pub gc: crate::gc::StoreGc,
     pub exec: ExecStack,
     /// Fuel, deadline and interruption: read by compiled code's checks.
     pub meter: Meter,
@@ -122,7 +128,7 @@ impl StoreOpaque {
             memories: Arena::default(),
             tables: Arena::default(),
             globals: Arena::default(),
-            externrefs: Vec::new(),
+            gc: crate::gc::StoreGc::new(engine.inner.config.gc_heap),
             exec: ExecStack::new(&engine.inner.config),
             meter: Meter::new(engine.inner.config.consume_fuel, engine.inner.config.interruptible),
             usage: Usage::default(),

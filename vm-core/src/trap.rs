@@ -28,6 +28,16 @@ pub enum TrapCode {
     NullFunctionReference,
     /// `ref.as_non_null` on null.
     NullReference,
+    /// A struct instruction on null.
+    NullStructReference,
+    /// An array instruction on null.
+    NullArrayReference,
+    /// `i31.get_s` or `i31.get_u` on null.
+    NullI31Reference,
+    /// An array access outside the array.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a reference not of the target type.
+    CastFailure,
     /// Too deep a recursion: the call stack is exhausted.
     StackOverflow,
     /// The store's fuel is used up.
@@ -59,6 +69,11 @@ impl TrapCode {
             TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::NullReference => "null reference",
+            TrapCode::NullStructReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::CastFailure => "cast failure",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::DeadlineExceeded => "deadline exceeded",

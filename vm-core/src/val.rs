@@ -7,6 +7,7 @@ use silo_loader::{HeapType, RefType, ValType};
 use crate::func::{Func, FuncEntity};
 use crate::registry::TypeId;
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
+use silo_gc::GcRef;
 
 /// A WebAssembly value.
 #[derive(Clone, Copy, Debug)]
@@ -23,8 +24,10 @@ pub enum Val {
     V128(u128),
     /// A function reference, or null.
     FuncRef(Option<Func>),
-    /// A host value reference, or null.
+    /// A reference of the `extern` hierarchy, or null.
     ExternRef(Option<ExternRef>),
+    /// A reference of the `any` hierarchy (struct, array, `i31`...), or null.
+    AnyRef(Option<AnyRef>),
 }
 
 impl Val {
@@ -44,6 +47,7 @@ impl Val {
     pub fn null_of(ty: RefType) -> Val {
         match ty.heap.abstract_top() {
             Some(HeapType::Extern) => Val::ExternRef(None),
+            Some(HeapType::Any) => Val::AnyRef(None),
             _ => Val::FuncRef(None),
         }
     }
@@ -126,6 +130,19 @@ impl Val {
                 HeapType::NoExtern => e.is_none() && r.nullable,
                 _ => false,
             },
+            (Val::AnyRef(a), ValType::Ref(r)) => {
+                let heap = crate::registry::canonical_heap(r.heap, type_ids);
+                let registry = &store.engine.inner.registry;
+                if !registry.is_gc_ref(RefType { heap, ..r })
+                    || matches!(heap, HeapType::Extern | HeapType::NoExtern)
+                {
+                    return false;
+                }
+                match a {
+                    None => r.nullable,
+                    Some(a) => crate::runtime::gc::raw_is(store, a.raw(store), heap),
+                }
+            }
             _ => false,
         }
     }
@@ -139,15 +156,13 @@ impl Val {
             Val::F32(v) => v as u64,
             Val::F64(v) => v,
             Val::V128(v) => v as u64,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) => 0,
             Val::FuncRef(Some(f)) => {
                 f.store.assert_same(store.id);
                 f.ptr.as_ptr() as u64
             }
-            Val::ExternRef(Some(e)) => {
-                e.store.assert_same(store.id);
-                e.index as u64 + 1
-            }
+            Val::ExternRef(Some(e)) => e.raw(store),
+            Val::AnyRef(Some(a)) => a.raw(store),
         }
     }
 
@@ -161,7 +176,10 @@ impl Val {
             ValType::V128 => Val::V128(raw as u128),
             ValType::Ref(r) => match r.heap.abstract_top() {
                 Some(HeapType::Extern) => Val::ExternRef(
-                    (raw != 0).then(|| ExternRef { store: store.id, index: (raw - 1) as u32 }),
+                    (raw != 0).then(|| ExternRef { store: store.id, root: root_in(store, raw) }),
+                ),
+                _ if store.engine.inner.registry.is_gc_ref(r) => Val::AnyRef(
+                    (raw != 0).then(|| AnyRef { store: store.id, root: root_in(store, raw) }),
                 ),
                 _ => Val::FuncRef(Func::from_raw(store.id, raw as *const FuncEntity)),
             },
@@ -233,33 +251,116 @@ impl From<Func> for Val {
     }
 }
 
-/// A reference to a host value, for `externref`.
+/// A reference of the `extern` hierarchy: a host value (from [`ExternRef::new`]) or an internal
+/// reference converted with `extern.convert_any`. The handle roots what it refers to in its store:
+/// it stays valid, and keeps the value alive, as long as the store lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExternRef {
     store: StoreId,
-    index: u32,
+    root: u32,
 }
 
 impl ExternRef {
-    /// Puts a host value in the store and returns a reference to it.
-    pub fn new<T: Any + Send + Sync>(mut store: impl AsContextMut, value: T) -> ExternRef {
+    /// Puts a host value in the store's heap and returns a reference to it. Fails when the
+    /// store's heap quota cannot hold it.
+    pub fn new<T: Any + Send + Sync>(
+        mut store: impl AsContextMut,
+        value: T,
+    ) -> Result<ExternRef, crate::Trap> {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
-        let index = opaque.externrefs.len() as u32;
-        opaque.externrefs.push(Box::new(value));
-        ExternRef { store: opaque.id, index }
+        let r = crate::gc::with_heap(opaque, |heap, roots| {
+            heap.alloc_host(Box::new(value), roots).map_err(crate::gc::gc_trap)
+        })??;
+        Ok(ExternRef { store: opaque.id, root: root_in(opaque, u64::from(r.raw())) })
     }
 
-    /// The host value.
-    pub fn data<'a, C: AsContext>(&self, store: &'a C) -> &'a (dyn Any + Send + Sync)
+    /// The host value, or `None` when this is an internal reference made external.
+    pub fn data<'a, C: AsContext>(&self, store: &'a C) -> Option<&'a (dyn Any + Send + Sync)>
     where
         C::Data: 'a,
     {
         let ctx = store.as_context();
         self.store.assert_same(ctx.opaque().id);
         let opaque: &'a StoreOpaque = ctx_opaque(ctx);
-        &*opaque.externrefs[self.index as usize]
+        let r = GcRef::from_raw(raw_of(opaque, self.root) as u32);
+        opaque.gc.heap()?.host_value(r)
     }
+
+    pub(crate) fn raw(&self, store: &StoreOpaque) -> u64 {
+        self.store.assert_same(store.id);
+        raw_of(store, self.root)
+    }
+
+    /// The same reference in the `any` hierarchy (`any.convert_extern`).
+    pub fn to_any(&self, store: impl AsContext) -> AnyRef {
+        let ctx = store.as_context();
+        let opaque = ctx.opaque();
+        AnyRef { store: opaque.id, root: root_in(opaque, self.raw(opaque)) }
+    }
+}
+
+/// A reference of the `any` hierarchy: a struct, an array, an `i31`, or a host value made
+/// internal with `any.convert_extern`. Like [`ExternRef`], the handle roots what it refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AnyRef {
+    store: StoreId,
+    root: u32,
+}
+
+impl AnyRef {
+    /// An `i31` reference (`value` wraps to 31 bits).
+    pub fn from_i31(mut store: impl AsContextMut, value: i32) -> AnyRef {
+        let mut ctx = store.as_context_mut();
+        let opaque = ctx.opaque_mut();
+        AnyRef { store: opaque.id, root: root_in(opaque, u64::from(GcRef::from_i31(value).raw())) }
+    }
+
+    /// The value of an `i31` reference, sign-extended; `None` for any other reference.
+    pub fn as_i31(&self, store: impl AsContext) -> Option<i32> {
+        let ctx = store.as_context();
+        let r = GcRef::from_raw(self.raw(ctx.opaque()) as u32);
+        r.is_i31().then(|| r.i31_s())
+    }
+
+    /// The same reference in the `extern` hierarchy (`extern.convert_any`).
+    pub fn to_extern(&self, store: impl AsContext) -> ExternRef {
+        let ctx = store.as_context();
+        let opaque = ctx.opaque();
+        ExternRef { store: opaque.id, root: root_in(opaque, self.raw(opaque)) }
+    }
+
+    /// Whether this is a struct.
+    pub fn is_struct(&self, store: impl AsContext) -> bool {
+        self.kind(store) == Some(crate::registry::TypeKind::Struct)
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(&self, store: impl AsContext) -> bool {
+        self.kind(store) == Some(crate::registry::TypeKind::Array)
+    }
+
+    fn kind(&self, store: impl AsContext) -> Option<crate::registry::TypeKind> {
+        let ctx = store.as_context();
+        let opaque = ctx.opaque();
+        let r = GcRef::from_raw(self.raw(opaque) as u32);
+        let id = opaque.gc.heap()?.type_id(r)?;
+        opaque.engine.inner.registry.kind(crate::registry::TypeId(id))
+    }
+
+    pub(crate) fn raw(&self, store: &StoreOpaque) -> u64 {
+        self.store.assert_same(store.id);
+        raw_of(store, self.root)
+    }
+}
+
+/// Roots the raw reference `raw` for the host: the collector keeps it alive and up to date.
+fn root_in(store: &StoreOpaque, raw: u64) -> u32 {
+    store.gc.host_roots.push(GcRef::from_raw(raw as u32))
+}
+
+fn raw_of(store: &StoreOpaque, root: u32) -> u64 {
+    u64::from(store.gc.host_roots.get(root).raw())
 }
 
 /// Extends a store borrow's lifetime to the context's, which `StoreContext` guarantees.

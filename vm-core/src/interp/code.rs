@@ -26,18 +26,20 @@ pub(crate) struct InterpFunc {
     pub frame_size: u32,
     /// The constant pool, copied into the slots after the locals on entry.
     pub consts: Box<[u64]>,
-    /// Type of every local, so a collector can find the ones holding references.
-    #[allow(dead_code)] // read by the garbage collector, which comes next, and by tests
+    /// Type of every local.
+    #[allow(dead_code)] // read by tests
     pub local_types: Box<[ValType]>,
-    /// At each call, the operand-stack slots live across it that hold references.
-    #[allow(dead_code)] // as `local_types`
+    /// The slots of the parameters and locals that hold references into the garbage-collected
+    /// heap: roots for the collector wherever the function is.
+    pub ref_locals: Box<[Slot]>,
+    /// At each call and allocation, by increasing `pc`, the operand-stack slots live there that
+    /// hold references into the garbage-collected heap.
     pub stack_maps: Box<[StackMap]>,
 }
 
-/// Reference-holding operand slots live across one call site.
-#[allow(dead_code)] // read by the garbage collector, which comes next, and by tests
+/// Heap-reference-holding operand slots live at one call or allocation.
 pub(crate) struct StackMap {
-    /// Index of the call instruction.
+    /// Index of the call or allocating instruction.
     pub pc: u32,
     /// The slots.
     pub ref_slots: Box<[Slot]>,

@@ -4,5 +4,6 @@
 //! code reaches them through its builtins (`vm::builtins`).
 
 pub(crate) mod call;
+pub(crate) mod gc;
 pub(crate) mod memory;
 pub(crate) mod table;

@@ -18,6 +18,7 @@ pub mod analysis;
 mod builtins;
 mod compiler;
 mod context;
+pub mod gc_refs;
 pub mod offsets;
 pub mod slots;
 

@@ -42,6 +42,7 @@ pub(super) unsafe fn call_host(
         }
         let store = (*cx).store;
         let inst = (*cx).inst;
+        ((*cx).at_ip, (*cx).at_fp) = (ip, fp);
         (*store).exec.depth = (*cx).depth;
         (*store).exec.top = args.add(n).offset_from((*cx).slots_base) as usize;
         let args = std::slice::from_raw_parts_mut(args, n);
@@ -243,6 +244,7 @@ unsafe fn run_native(
     unsafe {
         let store = (*cx).store;
         let frame_end = fp.add((*(*cx).func).frame_size as usize);
+        ((*cx).at_ip, (*cx).at_fp) = ((*(*cx).func).code.as_ptr(), fp);
         (*store).exec.depth = (*cx).depth;
         (*store).exec.top = frame_end.offset_from((*cx).slots_base) as usize;
         // Native code counts on from the interpreter's calls (the function counts as native code

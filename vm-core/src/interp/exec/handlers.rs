@@ -808,6 +808,8 @@ macro_rules! define_handlers {
         trapping_unary!(ip, fp, mb, ml, cx; f64: I64TruncF64S => sem::i64_trunc_f64_s, |v| v as u64);
         trapping_unary!(ip, fp, mb, ml, cx; f64: I64TruncF64U => sem::i64_trunc_f64_u, |v| v);
 
+        super::gc_handlers::define_gc_handlers!();
+
         crate::interp::isa::for_each_op!(handler_table);
     };
 }

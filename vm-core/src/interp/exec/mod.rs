@@ -20,8 +20,11 @@
 //! line (`fail`, `trap`, `translate_in_run`, `calls`) and records the trap in the context.
 
 mod calls;
+mod gc;
+mod gc_handlers;
 mod handlers;
 mod looped;
+mod roots;
 mod semantics;
 pub(crate) mod slow;
 #[cfg(test)]
@@ -139,6 +142,14 @@ pub(crate) struct Cx {
     ml: u64,
     /// The trap that ended the run.
     trap: Option<Trap>,
+    /// Where the run is while it is out of its handlers (in a host function, native code or the
+    /// collector): the op that left and the frame it left from. Set by every op that can lead
+    /// to a collection, so the collector can find the frame's references.
+    at_ip: *const Op,
+    at_fp: *mut u64,
+    /// The run this one was started under (a host function or native code called back into the
+    /// interpreter), or null.
+    outer: *mut Cx,
 }
 
 /// Which handlers new code gets.
@@ -189,6 +200,8 @@ pub(crate) struct ExecStack {
     pub(crate) depth: usize,
     /// First slot not used by an active frame.
     top: usize,
+    /// The innermost active run, whose `outer` links lead to the others (null when none is).
+    innermost: *mut Cx,
 }
 
 impl ExecStack {
@@ -202,6 +215,7 @@ impl ExecStack {
             depth_quota: None,
             depth: 0,
             top: 0,
+            innermost: ptr::null_mut(),
         }
     }
 
@@ -631,9 +645,19 @@ pub(crate) unsafe fn run(
             mb,
             ml,
             trap: None,
+            at_ip: ptr::null(),
+            at_fp: ptr::null_mut(),
+            outer: stack.innermost,
         }
     };
     let (entry_depth, saved_top, fp) = (cx.entry_depth, cx.top_of_entry(), cx.fp);
+    // From here on the context is only reached through this one pointer, which the collector
+    // may follow while the run is suspended.
+    let cxp: *mut Cx = &mut cx;
+    // SAFETY: `store` is the whole live store, ours alone for the call (this function's
+    // contract); `cx` stays where it is until this function returns, and is unlinked below
+    // before then, so the collector only ever follows a link to a live context.
+    unsafe { (*store).exec.innermost = cxp };
     // SAFETY: the run invariants (see `Handler`) hold for the registers and context set up above:
     // `cx` is this function's own context; its store is the whole store, ours alone (this
     // function's contract) with no reference into it live now; `inst` is live and `cx.func` its
@@ -642,9 +666,9 @@ pub(crate) unsafe fn run(
     // no frames are saved yet (`depth == entry_depth <= max_depth`). `looped::drive` continues
     // with the registers the last handler left in the context, under the same invariants.
     let exit = unsafe {
-        let (ip, mb, ml) = (cx.ip, cx.mb, cx.ml);
-        match ((*ip).handler)(ip, fp, mb, ml, &mut cx) {
-            Exit::Next => looped::drive(&mut cx),
+        let (ip, mb, ml) = ((*cxp).ip, (*cxp).mb, (*cxp).ml);
+        match ((*ip).handler)(ip, fp, mb, ml, cxp) {
+            Exit::Next => looped::drive(&mut *cxp),
             other => other,
         }
     };
@@ -654,9 +678,14 @@ pub(crate) unsafe fn run(
         let stack = &mut (*store).exec;
         stack.depth = entry_depth;
         stack.top = saved_top;
+        stack.innermost = (*cxp).outer;
     }
     match exit {
-        Exit::Trap => Err(cx.trap.take().unwrap_or_else(|| Trap::host("run ended without a trap"))),
+        // SAFETY: the run has ended and unlinked its context: `cxp` is the only way to it.
+        Exit::Trap => {
+            Err(unsafe { (*cxp).trap.take() }
+                .unwrap_or_else(|| Trap::host("run ended without a trap")))
+        }
         _ => {
             // SAFETY: `callee` is code of the live instance's module, which outlives this call.
             let num_results = unsafe { (*callee).num_results as usize };
@@ -688,6 +717,9 @@ impl Cx {
             mb: ptr::null_mut(),
             ml: 0,
             trap: None,
+            at_ip: ptr::null(),
+            at_fp: ptr::null_mut(),
+            outer: ptr::null_mut(),
         }
     }
 

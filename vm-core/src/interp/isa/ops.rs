@@ -151,6 +151,96 @@ macro_rules! for_each_op {
             runtime RefFunc { dst: def, func: u32 };
             /// Trap when the reference in `src` is null.
             frame RefAsNonNull { src: use };
+            // ---- garbage-collected objects (`runtime::gc` does the work; `ty` is a module type
+            // index, `offset` a field's byte offset in its object, `target` a `CastTarget`)
+            /// `dst = ref.i31 src`.
+            frame RefI31 { dst: def, src: use };
+            /// `dst = i31.get_s src`; traps on null.
+            frame I31GetS { dst: def, src: use };
+            /// `dst = i31.get_u src`; traps on null.
+            frame I31GetU { dst: def, src: use };
+            /// `dst = struct.new ty`, the fields in the slots from `dst` on.
+            runtime StructNew { dst: slot, ty: u32 };
+            /// `dst = struct.new_default ty`.
+            runtime StructNewDefault { dst: def, ty: u32 };
+            /// `dst = obj.field`, a sign-extended `i8` field.
+            runtime StructGetS8 { dst: def, obj: use, offset: u32 };
+            /// `dst = obj.field`, a zero-extended `i8` field.
+            runtime StructGetU8 { dst: def, obj: use, offset: u32 };
+            /// `dst = obj.field`, a sign-extended `i16` field.
+            runtime StructGetS16 { dst: def, obj: use, offset: u32 };
+            /// `dst = obj.field`, a zero-extended `i16` field.
+            runtime StructGetU16 { dst: def, obj: use, offset: u32 };
+            /// `dst = obj.field`, a 32-bit field (`i32`, `f32`, a heap reference).
+            runtime StructGet32 { dst: def, obj: use, offset: u32 };
+            /// `dst = obj.field`, a 64-bit field (`i64`, `f64`, a function reference).
+            runtime StructGet64 { dst: def, obj: use, offset: u32 };
+            /// `dst = obj.field`, a `v128` field (two slots).
+            runtime StructGet128 { dst: slot, obj: use, offset: u32 };
+            /// `obj.field = value`, an `i8` field.
+            runtime StructSet8 { obj: use, value: use, offset: u32 };
+            /// `obj.field = value`, an `i16` field.
+            runtime StructSet16 { obj: use, value: use, offset: u32 };
+            /// `obj.field = value`, a 32-bit field.
+            runtime StructSet32 { obj: use, value: use, offset: u32 };
+            /// `obj.field = value`, a 64-bit field.
+            runtime StructSet64 { obj: use, value: use, offset: u32 };
+            /// `obj.field = value`, a `v128` field.
+            runtime StructSet128 { obj: use, value: use, offset: u32 };
+            /// `dst = array.new ty` of `len` copies of `init`; followed by `Ext { a: len }`.
+            runtime ArrayNew { dst: slot, ty: u32, init: use } + Ext;
+            /// `dst = array.new_default ty` of `len` elements.
+            runtime ArrayNewDefault { dst: def, ty: u32, len: use };
+            /// `dst = array.new_fixed ty n`, the elements in the slots from `dst` on.
+            runtime ArrayNewFixed { dst: slot, ty: u32, n: u32 };
+            /// `dst = array.new_data ty seg`; followed by `Ext { a: offset, b: len }`.
+            runtime ArrayNewData { dst: slot, ty: u32, seg: u32 } + Ext;
+            /// `dst = array.new_elem ty seg`; followed by `Ext { a: offset, b: len }`.
+            runtime ArrayNewElem { dst: slot, ty: u32, seg: u32 } + Ext;
+            /// `dst = arr[idx]`, sign-extended `i8` elements.
+            runtime ArrayGetS8 { dst: def, arr: use, idx: use };
+            /// `dst = arr[idx]`, zero-extended `i8` elements.
+            runtime ArrayGetU8 { dst: def, arr: use, idx: use };
+            /// `dst = arr[idx]`, sign-extended `i16` elements.
+            runtime ArrayGetS16 { dst: def, arr: use, idx: use };
+            /// `dst = arr[idx]`, zero-extended `i16` elements.
+            runtime ArrayGetU16 { dst: def, arr: use, idx: use };
+            /// `dst = arr[idx]`, 32-bit elements.
+            runtime ArrayGet32 { dst: def, arr: use, idx: use };
+            /// `dst = arr[idx]`, 64-bit elements.
+            runtime ArrayGet64 { dst: def, arr: use, idx: use };
+            /// `dst = arr[idx]`, `v128` elements.
+            runtime ArrayGet128 { dst: slot, arr: use, idx: use };
+            /// `arr[idx] = value`, `i8` elements; followed by `Ext { a: value }`.
+            runtime ArraySet8 { arr: use, idx: use } + Ext;
+            /// `arr[idx] = value`, `i16` elements; followed by `Ext { a: value }`.
+            runtime ArraySet16 { arr: use, idx: use } + Ext;
+            /// `arr[idx] = value`, 32-bit elements; followed by `Ext { a: value }`.
+            runtime ArraySet32 { arr: use, idx: use } + Ext;
+            /// `arr[idx] = value`, 64-bit elements; followed by `Ext { a: value }`.
+            runtime ArraySet64 { arr: use, idx: use } + Ext;
+            /// `arr[idx] = value`, `v128` elements; followed by `Ext { a: value }`.
+            runtime ArraySet128 { arr: use, idx: use } + Ext;
+            /// `dst = array.len arr`.
+            runtime ArrayLen { dst: def, arr: use };
+            /// `array.fill arr idx value len`; followed by `Ext { a: len }`.
+            runtime ArrayFill { arr: use, idx: use, value: use } + Ext;
+            /// `array.copy dst dst_idx src src_idx len`; followed by `Ext { a: src_idx, b: len }`.
+            runtime ArrayCopy { dst: use, dst_idx: use, src: use } + Ext;
+            /// `array.init_data arr idx offset len` from segment `seg`; followed by
+            /// `Ext { a: offset, b: len }`.
+            runtime ArrayInitData { seg: u32, arr: use, idx: use } + Ext;
+            /// `array.init_elem arr idx offset len` from segment `seg`; followed by
+            /// `Ext { a: offset, b: len }`.
+            runtime ArrayInitElem { seg: u32, arr: use, idx: use } + Ext;
+            /// `dst = ref.test target src`.
+            runtime RefTest { dst: def, src: use, target: u32 };
+            /// `ref.cast target src`: traps unless the reference in `src` is of `target`.
+            runtime RefCast { src: use, target: u32 };
+            /// Jump when the reference in `src` is of `target` (`br_on_cast`).
+            runtime BrOnCast { src: use, target: u32, offset: br };
+            /// Jump when the reference in `src` is not of `target` (`br_on_cast_fail`).
+            runtime BrOnCastFail { src: use, target: u32, offset: br };
             // ---- extension words, consumed by the instruction before them; never dispatched
             /// Extra slot operands.
             word Ext { a: use, b: use };

@@ -221,7 +221,7 @@ impl Translator<'_> {
     }
 
     /// Emits an unconditional branch to the construct `depth` levels out, with its copies.
-    fn branch_to(&mut self, depth: u32) {
+    pub(super) fn branch_to(&mut self, depth: u32) {
         let t = self.target(depth);
         let (kind, height, n, header) = (t.kind, t.height, t.label_types().len(), t.header);
         if kind == CtrlKind::Function {
@@ -267,7 +267,7 @@ impl Translator<'_> {
     }
 
     /// Links a branch that needs no copies to the construct `depth` levels out.
-    fn link(&mut self, br: usize, depth: u32) {
+    pub(super) fn link(&mut self, br: usize, depth: u32) {
         let at = self.ctrl.len() - 1 - depth as usize;
         if self.ctrl[at].kind == CtrlKind::Loop {
             let header = self.ctrl[at].header;
@@ -278,7 +278,7 @@ impl Translator<'_> {
     }
 
     /// Whether a branch `depth` levels out can be one instruction (no copies, not a return).
-    fn direct(&self, depth: u32) -> bool {
+    pub(super) fn direct(&self, depth: u32) -> bool {
         let t = self.target(depth);
         t.kind != CtrlKind::Function && !self.needs_copies(t.height, t.label_types().len())
     }

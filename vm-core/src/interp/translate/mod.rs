@@ -21,6 +21,7 @@
 
 mod control;
 mod fuse;
+mod gc;
 mod ops;
 
 use silo_loader::ValType;
@@ -155,6 +156,7 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
         frame_size: params.max(results).max(1),
         consts: Box::new([]),
         local_types: ty.params.clone(),
+        ref_locals: Box::new([]),
         stack_maps: Box::new([]),
     }
 }
@@ -210,8 +212,9 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
             true => Some(module.analysis(def)?),
             false => None,
         },
-        hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered)
-            .then(|| &module.hotness[def as usize] as *const _ as u64),
+        hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered
+            && !module.interpreted_only(def))
+        .then(|| &module.hotness[def as usize] as *const _ as u64),
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,
@@ -260,6 +263,10 @@ impl Translator<'_> {
             map.ref_slots.iter_mut().for_each(relocate);
         }
         let frame_size = frame.max(slot_count(&self.results)).max(1) as u32;
+        let ref_locals = (self.local_types.iter().zip(&self.local_slots))
+            .filter(|&(&ty, _)| self.is_gc_val(ty))
+            .map(|(_, &slot)| slot)
+            .collect();
         let dispatch = Dispatch::for_config(self.module.engine.config());
         let code = self.code.iter().map(|&i| Op::new(dispatch, i)).collect();
         Ok(InterpFunc {
@@ -271,6 +278,7 @@ impl Translator<'_> {
             num_locals: self.num_locals,
             frame_size,
             local_types: self.local_types.into(),
+            ref_locals,
             stack_maps: self.stack_maps.into(),
             consts: self.consts.into(),
         })
@@ -477,16 +485,16 @@ impl Translator<'_> {
         }
     }
 
-    /// Records which temporaries below `base_pos` hold references, for the collector to find
-    /// across the call emitted next.
+    /// Records which temporaries below `base_pos` hold references into the garbage-collected
+    /// heap, for the collector to find (and update) across the call or allocation emitted next.
     fn record_stack_map(&mut self, base_pos: usize) {
         let ref_slots: Box<[Slot]> = (0..base_pos)
-            .filter(|&p| self.stack[p].op == Operand::Temp && self.stack[p].ty.is_ref())
+            .filter(|&p| self.stack[p].op == Operand::Temp && self.is_gc_val(self.stack[p].ty))
             .map(|p| self.slot_at(p))
             .collect();
-        if !ref_slots.is_empty() {
-            self.stack_maps.push(StackMap { pc: self.code.len() as u32, ref_slots });
-        }
+        // Recorded even when empty: the collector finds a caller's map as the last one before
+        // its resume point, which must be its call's own.
+        self.stack_maps.push(StackMap { pc: self.code.len() as u32, ref_slots });
     }
 }
 

@@ -1054,7 +1054,11 @@ impl Translator<'_> {
                 })?
             }
 
-            other => return Err(format!("the interpreter does not run {other:?} yet")),
+            other => {
+                if !self.gc_operator(&other)? {
+                    return Err(format!("the interpreter does not run {other:?} yet"));
+                }
+            }
         }
         Ok(())
     }
@@ -1090,20 +1094,20 @@ impl Translator<'_> {
     }
 
     /// Pops one operand; returns the result slot (its depth) and the operand's slot.
-    fn pop_unary(&mut self) -> (Slot, Slot) {
+    pub(super) fn pop_unary(&mut self) -> (Slot, Slot) {
         let e = self.pop();
         (self.slot_at(self.stack.len()), self.use_entry(e))
     }
 
     /// Pops two operands, deepest first.
-    fn pop_two(&mut self) -> [Slot; 2] {
+    pub(super) fn pop_two(&mut self) -> [Slot; 2] {
         let b = self.pop();
         let a = self.pop();
         [self.use_entry(a), self.use_entry(b)]
     }
 
     /// Pops three operands, deepest first.
-    fn pop_three(&mut self) -> [Slot; 3] {
+    pub(super) fn pop_three(&mut self) -> [Slot; 3] {
         let c = self.pop();
         let b = self.pop();
         let a = self.pop();
@@ -1131,12 +1135,12 @@ impl Translator<'_> {
     }
 
     /// Pops four operands, deepest first.
-    fn pop_four(&mut self) -> [Slot; 4] {
+    pub(super) fn pop_four(&mut self) -> [Slot; 4] {
         let [d, c, b, a] = [self.pop(), self.pop(), self.pop(), self.pop()];
         [self.use_entry(a), self.use_entry(b), self.use_entry(c), self.use_entry(d)]
     }
 
-    fn unary(&mut self, make: fn(Slot, Slot) -> Instr, ty: ValType) {
+    pub(super) fn unary(&mut self, make: fn(Slot, Slot) -> Instr, ty: ValType) {
         let (dst, src) = self.pop_unary();
         self.emit_result(make(dst, src), ty);
     }
@@ -1171,7 +1175,7 @@ impl Translator<'_> {
     }
 
     /// Changes the type of the top entry, keeping where its value is.
-    fn relabel(&mut self, ty: ValType) {
+    pub(super) fn relabel(&mut self, ty: ValType) {
         let last = self.last_result;
         let e = self.pop();
         self.push(e.op, ty);

@@ -1,0 +1,109 @@
+//! Allocation in constant expressions (`struct.new` and `array.new*` in global initializers,
+//! table initializers and element segments), which runs during instantiation.
+
+use silo_gc::GcRef;
+use silo_loader::ConstOp;
+
+use crate::error::Error;
+use crate::registry::{TypeId, TypeRegistry};
+use crate::runtime::gc as rt;
+use crate::store::StoreOpaque;
+
+/// What constant expressions need to allocate: the store being instantiated into and the
+/// module's canonical type ids.
+pub(crate) struct GcConst<'a> {
+    /// The whole store, lent to the instantiation.
+    pub store: *mut StoreOpaque,
+    pub type_ids: &'a [TypeId],
+}
+
+impl GcConst<'_> {
+    /// The engine's type registry.
+    pub fn registry(&self) -> &TypeRegistry {
+        // SAFETY: `store` is the live store being instantiated into (how `GcConst` is made);
+        // the registry is only read.
+        unsafe { &(&(*self.store).engine).inner.registry }
+    }
+
+    /// Runs an allocating constant instruction on `stack` (whose entries `refs` marks as heap
+    /// references: they are rooted while the allocation may collect) and gives the new object.
+    pub fn alloc(
+        &mut self,
+        op: &ConstOp,
+        stack: &mut Vec<u64>,
+        refs: &mut Vec<bool>,
+    ) -> Result<u64, Error> {
+        // SAFETY: `store` is the live store being instantiated into, lent to the instantiation;
+        // nothing else uses it while a constant expression is evaluated.
+        let store = unsafe { &mut *self.store };
+        let (ty, operands) = match *op {
+            ConstOp::StructNew(t) => {
+                let n = match self.registry().composite(self.id(t)) {
+                    Some(silo_loader::CompositeType::Struct(f)) => f.len(),
+                    _ => 0,
+                };
+                (t, n)
+            }
+            ConstOp::StructNewDefault(t) => (t, 0),
+            ConstOp::ArrayNew(t) => (t, 2),
+            ConstOp::ArrayNewDefault(t) => (t, 1),
+            ConstOp::ArrayNewFixed { type_index, len } => (type_index, len as usize),
+            _ => return Err(Error::Type("not an allocating constant instruction".into())),
+        };
+        if operands > stack.len() {
+            return Err(Error::Type("malformed constant expression".into()));
+        }
+        let id = self.id(ty);
+        let len = match *op {
+            ConstOp::ArrayNew(_) | ConstOp::ArrayNewDefault(_) => stack[stack.len() - 1] as u32,
+            ConstOp::ArrayNewFixed { len, .. } => len,
+            _ => 0,
+        };
+        let is_array = !matches!(op, ConstOp::StructNew(_) | ConstOp::StructNewDefault(_));
+
+        // Root the stack's references across the allocation, then read them back (moved).
+        let base = store.gc.host_roots.len();
+        for (v, _) in stack.iter().zip(refs.iter()).filter(|(_, r)| **r) {
+            store.gc.host_roots.push(GcRef::from_raw(*v as u32));
+        }
+        let r =
+            if is_array { rt::alloc_array(store, id, len) } else { rt::alloc_struct(store, id) };
+        let mut k = base as u32;
+        for (v, _) in stack.iter_mut().zip(refs.iter()).filter(|(_, r)| **r) {
+            *v = u64::from(store.gc.host_roots.get(k).raw());
+            k += 1;
+        }
+        store.gc.host_roots.truncate(base);
+        let r = r?;
+
+        let values: Vec<u64> = stack.split_off(stack.len() - operands);
+        refs.truncate(stack.len());
+        let heap = store.gc.heap_mut()?;
+        let bad = |_| Error::Type("constant expression wrote outside its object".into());
+        match *op {
+            ConstOp::StructNew(_) => {
+                let fields = rt::struct_fields(store, id).unwrap_or(&[]).to_vec();
+                let heap = store.gc.heap_mut()?;
+                let mut at = 0;
+                for f in fields {
+                    let width = if f.kind.size() == 16 { 2 } else { 1 };
+                    let v = values.get(at..at + width).unwrap_or(&[0, 0]);
+                    rt::write_field(heap, r, f.offset, f.kind, v).map_err(bad)?;
+                    at += width;
+                }
+            }
+            ConstOp::ArrayNew(_) if len > 0 => {
+                let layout = rt::array_of(heap, r).map_err(bad)?;
+                let (bytes, n) = rt::elem_bytes(layout.elem_kind, &values[..1]);
+                heap.array_fill(r, 0, len, &bytes[..n]).map_err(bad)?;
+            }
+            ConstOp::ArrayNewFixed { .. } => rt::write_elems(heap, r, 0, &values).map_err(bad)?,
+            _ => {}
+        }
+        Ok(u64::from(r.raw()))
+    }
+
+    fn id(&self, ty: u32) -> TypeId {
+        self.type_ids.get(ty as usize).copied().unwrap_or(TypeId(u32::MAX))
+    }
+}

@@ -1,0 +1,109 @@
+//! The store's garbage-collected heap and where its roots are.
+//!
+//! Each store has at most one heap (`silo_gc::Heap`), created on the first allocation so that
+//! stores that never allocate reserve nothing. A collection moves objects, so it must see every
+//! reference anyone keeps: `roots::StoreRoots` walks the globals, tables and element segments of
+//! the store's instances, the host's handles, and the interpreter frames of every active run
+//! (through the slot maps the translator recorded). Native frames hold no heap references: the
+//! JIT leaves any function that could hold one to the interpreter until it has stack maps.
+
+mod const_alloc;
+mod roots;
+
+use silo_gc::{GcError, GcRef, Heap, HeapConfig};
+
+use crate::store::StoreOpaque;
+use crate::trap::{Trap, TrapCode};
+
+pub(crate) use const_alloc::GcConst;
+pub(crate) use roots::{StoreRoots, visit_slot};
+
+/// A store's garbage-collected heap, once it has one.
+pub(crate) struct StoreGc {
+    heap: Option<Heap>,
+    config: HeapConfig,
+    /// References the host holds through the embedding API's handles (`AnyRef`, `ExternRef`).
+    pub host_roots: HostRoots,
+}
+
+/// The references behind the embedding API's handles, by handle index. Pushed through a shared
+/// borrow (a value read from a global or a call's results gets a handle), so behind a lock.
+#[derive(Default)]
+pub(crate) struct HostRoots(std::sync::Mutex<Vec<GcRef>>);
+
+impl HostRoots {
+    /// Roots `r`; returns its handle index.
+    pub fn push(&self, r: GcRef) -> u32 {
+        let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        roots.push(r);
+        (roots.len() - 1) as u32
+    }
+
+    /// How many roots there are.
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Drops the roots pushed since there were `len`.
+    pub fn truncate(&self, len: usize) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).truncate(len);
+    }
+
+    /// The reference behind handle `index` (null for an unknown one).
+    pub fn get(&self, index: u32) -> GcRef {
+        let roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        roots.get(index as usize).copied().unwrap_or(GcRef::NULL)
+    }
+
+    pub(crate) fn trace(&mut self, visit: &mut dyn FnMut(&mut GcRef)) {
+        let roots = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
+        roots.iter_mut().for_each(visit);
+    }
+}
+
+impl StoreGc {
+    pub fn new(config: HeapConfig) -> StoreGc {
+        StoreGc { heap: None, config, host_roots: HostRoots::default() }
+    }
+
+    /// The heap, if anything was ever allocated.
+    pub fn heap(&self) -> Option<&Heap> {
+        self.heap.as_ref()
+    }
+
+    /// The heap, created on first use.
+    pub fn heap_mut(&mut self) -> Result<&mut Heap, Trap> {
+        if self.heap.is_none() {
+            self.heap = Some(Heap::new(self.config).map_err(gc_trap)?);
+        }
+        Ok(self.heap.as_mut().expect("created above"))
+    }
+}
+
+/// The trap for a failed allocation: the quota message, or what went wrong.
+pub(crate) fn gc_trap(e: GcError) -> Trap {
+    Trap::with_message(TrapCode::ResourceLimit, e.to_string())
+}
+
+/// Runs `f` with the store's heap and a root set over everything else in the store, so that `f`
+/// may allocate (and so collect).
+pub(crate) fn with_heap<R>(
+    store: &mut StoreOpaque,
+    f: impl FnOnce(&mut Heap, &mut StoreRoots<'_>) -> R,
+) -> Result<R, Trap> {
+    let StoreOpaque { gc, exec, globals, tables, instances, engine, .. } = store;
+    let StoreGc { heap, config, host_roots } = gc;
+    if heap.is_none() {
+        *heap = Some(Heap::new(*config).map_err(gc_trap)?);
+    }
+    let heap = heap.as_mut().expect("created above");
+    let mut roots = StoreRoots {
+        host: host_roots,
+        exec,
+        globals,
+        tables,
+        instances,
+        registry: &engine.inner.registry,
+    };
+    Ok(f(heap, &mut roots))
+}

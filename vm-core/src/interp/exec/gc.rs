@@ -1,0 +1,422 @@
+//! The GC instructions' out-of-line work for the handlers: each records where the run is (so a
+//! collection finds this frame's references), calls the runtime (`runtime::gc`), writes its
+//! results into the frame, and answers `false` after recording a trap.
+
+use silo_gc::{AccessError, GcRef, Heap};
+
+use super::{Cx, Op, fail, trap};
+use crate::interp::isa::Slot;
+use crate::runtime::gc as rt;
+use crate::store::StoreOpaque;
+use crate::trap::{Trap, TrapCode};
+
+/// How a field or element is read into a slot.
+#[derive(Clone, Copy)]
+pub(super) enum Get {
+    S8,
+    U8,
+    S16,
+    U16,
+    B32,
+    B64,
+    B128,
+}
+
+/// Marks the run as being at the op `ip` with frame `fp`, and gives the store.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`).
+unsafe fn enter<'a>(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> &'a mut StoreOpaque {
+    // SAFETY: `cx` is the run's context and its `store` the whole live store, lent exclusively to
+    // the run with no other reference into it held now (run invariants, this function's
+    // contract).
+    unsafe {
+        ((*cx).at_ip, (*cx).at_fp) = (ip, fp);
+        &mut *(*cx).store
+    }
+}
+
+/// Records `t` as the run's trap; `false`.
+///
+/// # Safety
+/// As `fail`: `ip`, `fp` and `cx` satisfy the run invariants.
+unsafe fn failed(ip: *const Op, fp: *mut u64, cx: *mut Cx, t: Trap) -> bool {
+    // SAFETY: this function's contract is `fail`'s.
+    unsafe { fail(ip, fp, cx, t) };
+    false
+}
+
+/// Records the trap `code`; `false`.
+///
+/// # Safety
+/// As `trap`: `ip`, `fp` and `cx` satisfy the run invariants.
+unsafe fn trapped(ip: *const Op, fp: *mut u64, cx: *mut Cx, code: TrapCode) -> bool {
+    // SAFETY: this function's contract is `trap`'s.
+    unsafe { trap(ip, fp, cx, code) };
+    false
+}
+
+/// The heap, or the null-reference error when there is none (no object can exist then).
+fn heap(store: &mut StoreOpaque) -> Result<&mut Heap, AccessError> {
+    store.gc.heap_mut().map_err(|_| AccessError::Null)
+}
+
+/// Reads a field of `obj` at `offset` into the slot(s) at `dst`.
+fn read(heap: &Heap, obj: u64, offset: u32, get: Get, dst: &mut [u64]) -> Result<(), AccessError> {
+    let r = GcRef::from_raw(obj as u32);
+    match get {
+        Get::S8 => dst[0] = heap.read::<u8>(r, offset)? as i8 as i32 as u32 as u64,
+        Get::U8 => dst[0] = heap.read::<u8>(r, offset)? as u64,
+        Get::S16 => dst[0] = heap.read::<u16>(r, offset)? as i16 as i32 as u32 as u64,
+        Get::U16 => dst[0] = heap.read::<u16>(r, offset)? as u64,
+        Get::B32 => dst[0] = heap.read::<u32>(r, offset)? as u64,
+        Get::B64 => dst[0] = heap.read::<u64>(r, offset)?,
+        Get::B128 => {
+            let v = heap.read::<u128>(r, offset)?;
+            dst[0] = v as u64;
+            dst[1] = (v >> 64) as u64;
+        }
+    }
+    Ok(())
+}
+
+/// The frame slots `slot..slot + n`.
+///
+/// # Safety
+/// `fp` is a live run's frame and `slot + n` at most its frame size (the translator's bound).
+unsafe fn slots<'a>(fp: *mut u64, slot: Slot, n: usize) -> &'a mut [u64] {
+    // SAFETY: inside the frame, which nothing else uses while a handler runs (contract).
+    unsafe { std::slice::from_raw_parts_mut(fp.add(slot as usize), n) }
+}
+
+/// `struct.new` (`default`: `struct.new_default`) of module type `ty` into `dst`, the fields from
+/// `dst` on.
+///
+/// # Safety
+/// The run invariants hold for `ip`, `fp` and `cx`; `ty` is a struct type of the module and the
+/// frame holds its fields' slots from `dst` on.
+#[inline(never)]
+pub(super) unsafe fn struct_new(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    ty: u32,
+    default: bool,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract); the instance is live.
+    unsafe {
+        let store = enter(ip, fp, cx);
+        let id = rt::type_id(&*(*cx).inst, ty);
+        let r = match rt::alloc_struct(store, id) {
+            Ok(r) => r,
+            Err(t) => return failed(ip, fp, cx, t),
+        };
+        if !default {
+            let fields: Vec<_> = rt::struct_fields(store, id).unwrap_or(&[]).to_vec();
+            let heap = store.gc.heap_mut().expect("an object was just allocated");
+            let mut at = dst;
+            for f in fields {
+                let width = if f.kind.size() == 16 { 2 } else { 1 };
+                let _ = rt::write_field(heap, r, f.offset, f.kind, slots(fp, at, width));
+                at += width as Slot;
+            }
+        }
+        *fp.add(dst as usize) = u64::from(r.raw());
+        true
+    }
+}
+
+/// `struct.get*`: the field at `offset` of `obj` into `dst`.
+///
+/// # Safety
+/// The run invariants hold; `dst` (and `dst + 1` for a `v128`) are slots of the frame.
+#[inline(never)]
+pub(super) unsafe fn struct_get(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    obj: u64,
+    offset: u32,
+    get: Get,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract).
+    unsafe {
+        let n = if matches!(get, Get::B128) { 2 } else { 1 };
+        let out = slots(fp, dst, n);
+        let store = &mut *(*cx).store;
+        match heap(store).and_then(|h| read(h, obj, offset, get, out)) {
+            Ok(()) => true,
+            Err(e) => trapped(ip, fp, cx, rt::access_trap(e, false)),
+        }
+    }
+}
+
+/// `struct.set`: `width` bytes of the value in `value` (two slots for 16) to `obj` at `offset`.
+///
+/// # Safety
+/// The run invariants hold; `value` (and `value + 1` for 16 bytes) are slots of the frame.
+#[inline(never)]
+pub(super) unsafe fn struct_set(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    obj: u64,
+    value: Slot,
+    offset: u32,
+    width: u32,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract).
+    unsafe {
+        let v = slots(fp, value, if width == 16 { 2 } else { 1 });
+        let store = &mut *(*cx).store;
+        let r = GcRef::from_raw(obj as u32);
+        let result = heap(store).and_then(|h| write(h, r, offset, width, v));
+        match result {
+            Ok(()) => true,
+            Err(e) => trapped(ip, fp, cx, rt::access_trap(e, false)),
+        }
+    }
+}
+
+fn write(heap: &mut Heap, r: GcRef, offset: u32, width: u32, v: &[u64]) -> Result<(), AccessError> {
+    match width {
+        1 => heap.write(r, offset, v[0] as u8),
+        2 => heap.write(r, offset, v[0] as u16),
+        4 => heap.write(r, offset, v[0] as u32),
+        8 => heap.write(r, offset, v[0]),
+        _ => heap.write(r, offset, v[0] as u128 | (v[1] as u128) << 64),
+    }
+}
+
+/// How an array is filled when it is made.
+pub(super) enum Init {
+    /// Zeroes (`array.new_default`).
+    Default,
+    /// Copies of the value in this slot (`array.new`).
+    Value(Slot),
+    /// The values in the slots from `dst` on (`array.new_fixed`).
+    Fixed,
+    /// Bytes of a data segment (`array.new_data`): segment, offset.
+    Data(u32, u32),
+    /// Items of an element segment (`array.new_elem`): segment, offset.
+    Elem(u32, u32),
+}
+
+/// `array.new*` of module type `ty`, `len` elements, into `dst`.
+///
+/// # Safety
+/// The run invariants hold; `ty` is an array type of the module; the slots `init` names are the
+/// frame's.
+#[inline(never)]
+pub(super) unsafe fn array_new(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    ty: u32,
+    len: u32,
+    init: Init,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract); the instance is live.
+    unsafe {
+        let store = enter(ip, fp, cx);
+        let inst = &*(*cx).inst;
+        let id = rt::type_id(inst, ty);
+        let r = match init {
+            Init::Data(seg, offset) => rt::array_new_data(store, inst, id, seg, offset, len),
+            Init::Elem(seg, offset) => match rt::elem_range(inst, seg, offset, len) {
+                Ok(items) => rt::alloc_array(store, id, len).and_then(|r| {
+                    let heap = store.gc.heap_mut()?;
+                    rt::write_elems(heap, r, 0, &items)
+                        .map_err(|e| Trap::new(rt::access_trap(e, true)))?;
+                    Ok(r)
+                }),
+                Err(c) => Err(Trap::new(c)),
+            },
+            _ => rt::alloc_array(store, id, len),
+        };
+        let r = match r {
+            Ok(r) => r,
+            Err(t) => return failed(ip, fp, cx, t),
+        };
+        let heap = store.gc.heap_mut().expect("an object was just allocated");
+        let layout = rt::array_of(heap, r).expect("an array was just allocated");
+        let width = if layout.elem_size == 16 { 2 } else { 1 };
+        match init {
+            Init::Value(v) if len > 0 => {
+                let (bytes, n) = rt::elem_bytes(layout.elem_kind, slots(fp, v, width));
+                let _ = heap.array_fill(r, 0, len, &bytes[..n]);
+            }
+            Init::Fixed => {
+                for i in 0..len {
+                    let at = heap.array_elem_offset(r, i).unwrap_or(0);
+                    let v = slots(fp, dst + i * width as Slot, width);
+                    let _ = rt::write_field(heap, r, at, layout.elem_kind, v);
+                }
+            }
+            _ => {}
+        }
+        *fp.add(dst as usize) = u64::from(r.raw());
+        true
+    }
+}
+
+/// `array.get*`: element `idx` of `arr` into `dst`.
+///
+/// # Safety
+/// As `struct_get`.
+#[inline(never)]
+pub(super) unsafe fn array_get(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    arr: u64,
+    idx: u32,
+    get: Get,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract).
+    unsafe {
+        let n = if matches!(get, Get::B128) { 2 } else { 1 };
+        let out = slots(fp, dst, n);
+        let store = &mut *(*cx).store;
+        let r = GcRef::from_raw(arr as u32);
+        let result = heap(store).and_then(|h| {
+            let at = h.array_elem_offset(r, idx)?;
+            read(h, arr, at, get, out)
+        });
+        match result {
+            Ok(()) => true,
+            Err(e) => trapped(ip, fp, cx, rt::access_trap(e, true)),
+        }
+    }
+}
+
+/// `array.set`: the value in `value` to element `idx` of `arr`, `width` bytes.
+///
+/// # Safety
+/// As `struct_set`.
+#[inline(never)]
+pub(super) unsafe fn array_set(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    arr: u64,
+    idx: u32,
+    value: Slot,
+    width: u32,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract).
+    unsafe {
+        let v = slots(fp, value, if width == 16 { 2 } else { 1 });
+        let store = &mut *(*cx).store;
+        let r = GcRef::from_raw(arr as u32);
+        let result = heap(store).and_then(|h| {
+            let at = h.array_elem_offset(r, idx)?;
+            write(h, r, at, width, v)
+        });
+        match result {
+            Ok(()) => true,
+            Err(e) => trapped(ip, fp, cx, rt::access_trap(e, true)),
+        }
+    }
+}
+
+/// `array.len` of `arr` into `dst`.
+///
+/// # Safety
+/// The run invariants hold; `dst` is a slot of the frame.
+#[inline(never)]
+pub(super) unsafe fn array_len(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    arr: u64,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract).
+    unsafe {
+        let store = &*(*cx).store;
+        let len = store.gc.heap().and_then(|h| h.array_len(GcRef::from_raw(arr as u32)));
+        match len {
+            Some(n) => {
+                *fp.add(dst as usize) = n as u64;
+                true
+            }
+            None => trapped(ip, fp, cx, TrapCode::NullArrayReference),
+        }
+    }
+}
+
+/// The bulk array instructions.
+pub(super) enum Bulk {
+    /// `array.fill arr idx (value slot) len`.
+    Fill { arr: u64, idx: u32, value: Slot, len: u32 },
+    /// `array.copy dst dst_idx src src_idx len`.
+    Copy { dst: u64, dst_idx: u32, src: u64, src_idx: u32, len: u32 },
+    /// `array.init_data arr idx offset len` from a data segment.
+    InitData { seg: u32, arr: u64, idx: u32, offset: u32, len: u32 },
+    /// `array.init_elem arr idx offset len` from an element segment.
+    InitElem { seg: u32, arr: u64, idx: u32, offset: u32, len: u32 },
+}
+
+/// Runs a bulk array instruction.
+///
+/// # Safety
+/// The run invariants hold; a `Fill`'s value slot is the frame's.
+#[inline(never)]
+pub(super) unsafe fn array_bulk(ip: *const Op, fp: *mut u64, cx: *mut Cx, op: Bulk) -> bool {
+    // SAFETY: the run invariants hold (this function's contract); the instance is live.
+    unsafe {
+        let store = &mut *(*cx).store;
+        let inst = &*(*cx).inst;
+        let result: Result<(), TrapCode> = match op {
+            Bulk::Fill { arr, idx, value, len } => (|| {
+                let heap = heap(store).map_err(|e| rt::access_trap(e, true))?;
+                let r = GcRef::from_raw(arr as u32);
+                let layout = rt::array_of(heap, r).map_err(|e| rt::access_trap(e, true))?;
+                let width = if layout.elem_size == 16 { 2 } else { 1 };
+                let (bytes, n) = rt::elem_bytes(layout.elem_kind, slots(fp, value, width));
+                heap.array_fill(r, idx, len, &bytes[..n]).map_err(|e| rt::access_trap(e, true))
+            })(),
+            Bulk::Copy { dst, dst_idx, src, src_idx, len } => heap(store)
+                .and_then(|h| {
+                    let (d, s) = (GcRef::from_raw(dst as u32), GcRef::from_raw(src as u32));
+                    if d.is_null() || s.is_null() {
+                        return Err(AccessError::Null);
+                    }
+                    h.array_copy(d, dst_idx, s, src_idx, len)
+                })
+                .map_err(|e| rt::access_trap(e, true)),
+            Bulk::InitData { seg, arr, idx, offset, len } => {
+                rt::array_init_data(store, inst, seg, arr, idx, offset, len)
+            }
+            Bulk::InitElem { seg, arr, idx, offset, len } => (|| {
+                let heap = heap(store).map_err(|e| rt::access_trap(e, true))?;
+                let r = GcRef::from_raw(arr as u32);
+                let n = heap.array_len(r).ok_or(TrapCode::NullArrayReference)?;
+                if idx as u64 + len as u64 > n as u64 {
+                    return Err(TrapCode::ArrayOutOfBounds);
+                }
+                let items = rt::elem_range(inst, seg, offset, len)?;
+                rt::write_elems(heap, r, idx, &items).map_err(|e| rt::access_trap(e, true))
+            })(),
+        };
+        match result {
+            Ok(()) => true,
+            Err(c) => trapped(ip, fp, cx, c),
+        }
+    }
+}
+
+/// Whether the reference `raw` passes the cast to `target` (a `CastTarget`).
+///
+/// # Safety
+/// `cx` is a live run's context.
+#[inline(never)]
+pub(super) unsafe fn test(cx: *mut Cx, raw: u64, target: u32) -> bool {
+    // SAFETY: the store and instance are live and only read here (run invariants).
+    unsafe { rt::ref_test(&*(*cx).store, &*(*cx).inst, raw, target) }
+}

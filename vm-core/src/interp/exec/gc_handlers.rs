@@ -1,0 +1,110 @@
+//! The GC instructions' handlers, expanded inside `define_handlers!` (so in both dispatch
+//! modes). Everything beyond a few instructions happens out of line, in `exec::gc`.
+
+macro_rules! define_gc_handlers {
+    () => {
+        use super::gc::{self as g, Bulk, Get, Init};
+
+        h!(ip, fp, mb, ml, cx; RefI31 { dst, src } => {
+            wr(fp, dst, u64::from(silo_gc::GcRef::from_i31(rd(fp, src) as i32).raw()));
+        });
+        h!(ip, fp, mb, ml, cx; I31GetS { dst, src } => {
+            let r = silo_gc::GcRef::from_raw(rd(fp, src) as u32);
+            if r.is_null() { return trap(ip, fp, cx, TrapCode::NullI31Reference); }
+            wr(fp, dst, r.i31_s() as u32 as u64);
+        });
+        h!(ip, fp, mb, ml, cx; I31GetU { dst, src } => {
+            let r = silo_gc::GcRef::from_raw(rd(fp, src) as u32);
+            if r.is_null() { return trap(ip, fp, cx, TrapCode::NullI31Reference); }
+            wr(fp, dst, r.i31_u() as u64);
+        });
+        h!(ip, fp, mb, ml, cx; StructNew { dst, ty } => {
+            if !g::struct_new(ip, fp, cx, dst, ty, false) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; StructNewDefault { dst, ty } => {
+            if !g::struct_new(ip, fp, cx, dst, ty, true) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; StructGetS8 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::S8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetU8 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::U8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetS16 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::S16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetU16 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::U16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGet32 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::B32) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGet64 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::B64) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGet128 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::B128) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet8 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 1) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet16 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 2) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet32 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 4) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet64 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet128 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayNew { dst, ty, init } => {
+            let (len, _) = ext(ip);
+            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Value(init)) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; ArrayNewDefault { dst, ty, len } => {
+            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Default) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; ArrayNewFixed { dst, ty, n } => {
+            if !g::array_new(ip, fp, cx, dst, ty, n, Init::Fixed) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; ArrayNewData { dst, ty, seg } => {
+            let (offset, len) = ext(ip);
+            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Data(seg, rd(fp, offset) as u32)) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; ArrayNewElem { dst, ty, seg } => {
+            let (offset, len) = ext(ip);
+            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Elem(seg, rd(fp, offset) as u32)) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; ArrayGetS8 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetU8 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::U8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetS16 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetU16 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::U16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGet32 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B32) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGet64 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B64) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGet128 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B128) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArraySet8 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 1) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet16 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 2) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet32 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 4) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet64 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 8) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet128 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 16) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArrayLen { dst, arr } => { if !g::array_len(ip, fp, cx, dst, rd(fp, arr)) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayFill { arr, idx, value } => {
+            let (len, _) = ext(ip);
+            let op = Bulk::Fill { arr: rd(fp, arr), idx: rd(fp, idx) as u32, value, len: rd(fp, len) as u32 };
+            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; ArrayCopy { dst, dst_idx, src } => {
+            let (src_idx, len) = ext(ip);
+            let op = Bulk::Copy { dst: rd(fp, dst), dst_idx: rd(fp, dst_idx) as u32, src: rd(fp, src), src_idx: rd(fp, src_idx) as u32, len: rd(fp, len) as u32 };
+            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; ArrayInitData { seg, arr, idx } => {
+            let (offset, len) = ext(ip);
+            let op = Bulk::InitData { seg, arr: rd(fp, arr), idx: rd(fp, idx) as u32, offset: rd(fp, offset) as u32, len: rd(fp, len) as u32 };
+            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; ArrayInitElem { seg, arr, idx } => {
+            let (offset, len) = ext(ip);
+            let op = Bulk::InitElem { seg, arr: rd(fp, arr), idx: rd(fp, idx) as u32, offset: rd(fp, offset) as u32, len: rd(fp, len) as u32 };
+            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+            return next(ip.add(2), fp, mb, ml, cx);
+        });
+        h!(ip, fp, mb, ml, cx; RefTest { dst, src, target } => { wr(fp, dst, g::test(cx, rd(fp, src), target) as u64); });
+        h!(ip, fp, mb, ml, cx; RefCast { src, target } => {
+            if !g::test(cx, rd(fp, src), target) { return trap(ip, fp, cx, TrapCode::CastFailure); }
+        });
+        h!(ip, fp, mb, ml, cx; BrOnCast { src, target, offset } => {
+            if g::test(cx, rd(fp, src), target) { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); }
+        });
+        h!(ip, fp, mb, ml, cx; BrOnCastFail { src, target, offset } => {
+            if !g::test(cx, rd(fp, src), target) { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); }
+        });
+    };
+}
+
+pub(super) use define_gc_handlers;
