@@ -190,10 +190,10 @@ fn globals_tables_and_references_cross_the_boundary() {
     let call0 = instance.get_typed_func::<(), i32>(&store, "call0").unwrap();
     assert_eq!(call0.call(&mut store, ()).unwrap(), 7);
 
-    let host_value = ExternRef::new(&mut store, String::from("opaque"));
+    let host_value = ExternRef::new(&mut store, String::from("opaque")).unwrap();
     let id = instance.get_typed_func::<Option<ExternRef>, Option<ExternRef>>(&store, "id").unwrap();
     let back = id.call(&mut store, Some(host_value)).unwrap().unwrap();
-    assert_eq!(back.data(&store).downcast_ref::<String>().unwrap(), "opaque");
+    assert_eq!(back.data(&store).unwrap().downcast_ref::<String>().unwrap(), "opaque");
     assert_eq!(id.call(&mut store, None).unwrap(), None);
 }
 

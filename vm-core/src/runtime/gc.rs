@@ -25,7 +25,9 @@ pub(crate) struct CastTarget;
 const NULLABLE: u32 = 1 << 31;
 const CONCRETE: u32 = 1 << 30;
 const FUNC_TYPE: u32 = 1 << 29;
-const INDEX: u32 = FUNC_TYPE - 1;
+/// An exact type (custom descriptors): the type itself, none of its subtypes.
+const EXACT: u32 = 1 << 28;
+const INDEX: u32 = EXACT - 1;
 
 impl CastTarget {
     /// Encodes module-relative `ty`; `is_func_type` says whether a module type index names a
@@ -34,7 +36,8 @@ impl CastTarget {
         let nullable = if ty.nullable { NULLABLE } else { 0 };
         let rest = match ty.heap {
             HeapType::Concrete(i) | HeapType::Exact(i) => {
-                CONCRETE | if is_func_type(i) { FUNC_TYPE } else { 0 } | (i & INDEX)
+                let exact = if matches!(ty.heap, HeapType::Exact(_)) { EXACT } else { 0 };
+                CONCRETE | exact | if is_func_type(i) { FUNC_TYPE } else { 0 } | (i & INDEX)
             }
             h => abstract_code(h),
         };
@@ -77,12 +80,14 @@ pub(crate) fn ref_test(store: &StoreOpaque, inst: &InstanceData, raw: u64, targe
     let registry = &store.engine.inner.registry;
     if target & CONCRETE != 0 {
         let want = type_id(inst, target & INDEX);
+        let exact = target & EXACT != 0;
+        let matches = |have: TypeId| if exact { have == want } else { registry.is_subtype(have, want) };
         if target & FUNC_TYPE != 0 {
             // SAFETY: a non-null function reference is a pointer to a live entity of the store.
             let sig = unsafe { (*(raw as *const FuncEntity)).sig };
-            return registry.is_subtype(sig, want);
+            return matches(sig);
         }
-        return object_type(store, raw).is_some_and(|have| registry.is_subtype(TypeId(have), want));
+        return object_type(store, raw).is_some_and(|have| matches(TypeId(have)));
     }
     let r = GcRef::from_raw(raw as u32);
     match ABSTRACT.get((target & INDEX) as usize).copied().unwrap_or(HeapType::None) {
@@ -106,8 +111,9 @@ pub(crate) fn raw_is(store: &StoreOpaque, raw: u64, heap: HeapType) -> bool {
         HeapType::I31 => r.is_i31(),
         HeapType::Struct => object_kind(store, registry, raw) == Some(TypeKind::Struct),
         HeapType::Array => object_kind(store, registry, raw) == Some(TypeKind::Array),
-        HeapType::Concrete(want) | HeapType::Exact(want) => object_type(store, raw)
+        HeapType::Concrete(want) => object_type(store, raw)
             .is_some_and(|have| registry.is_subtype(TypeId(have), TypeId(want))),
+        HeapType::Exact(want) => object_type(store, raw) == Some(want),
         _ => false,
     }
 }
