@@ -183,6 +183,19 @@ mod tests {
         let mut global = GlobalEntity { value: 7, high: 0, ty };
         let globals = [&raw mut global];
         for op in every_op() {
+            // Allocating instructions need a store's heap: instantiation gives them one, and the
+            // GC files of the official suite run them (globals and segments of `struct.new`...).
+            let allocates = matches!(
+                op,
+                ConstOp::StructNew(_)
+                    | ConstOp::StructNewDefault(_)
+                    | ConstOp::ArrayNew(_)
+                    | ConstOp::ArrayNewDefault(_)
+                    | ConstOp::ArrayNewFixed { .. }
+            );
+            if allocates {
+                continue;
+            }
             let feature = op.feature();
             let expr =
                 ConstExpr { ops: vec![ConstOp::I32Const(2), ConstOp::I32Const(3), op].into() };
