@@ -4,7 +4,8 @@
 
 use silo_gc::{AccessError, GcRef, Heap};
 
-use super::{Cx, Op, fail, trap};
+use super::{Cx, Op, ext, fail, rd, trap};
+use crate::interp::isa::Instr;
 use crate::interp::isa::Slot;
 use crate::runtime::gc as rt;
 use crate::store::StoreOpaque;
@@ -191,7 +192,7 @@ fn write(heap: &mut Heap, r: GcRef, offset: u32, width: u32, v: &[u64]) -> Resul
 }
 
 /// How an array is filled when it is made.
-pub(super) enum Init {
+enum Init {
     /// Zeroes (`array.new_default`).
     Default,
     /// Copies of the value in this slot (`array.new`).
@@ -204,21 +205,29 @@ pub(super) enum Init {
     Elem(u32, u32),
 }
 
-/// `array.new*` of module type `ty`, `len` elements, into `dst`.
+/// `array.new*` (the op at `ip`, whose operands say the type, the length and how to fill it).
 ///
 /// # Safety
-/// The run invariants hold; `ty` is an array type of the module; the slots `init` names are the
-/// frame's.
+/// The run invariants hold and the op at `ip` is one of the `ArrayNew*` ops (followed by its
+/// extension word where it has one).
 #[inline(never)]
-pub(super) unsafe fn array_new(
-    ip: *const Op,
-    fp: *mut u64,
-    cx: *mut Cx,
-    dst: Slot,
-    ty: u32,
-    len: u32,
-    init: Init,
-) -> bool {
+pub(super) unsafe fn array_new(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
+    // SAFETY: the run invariants hold (this function's contract); operands are frame slots.
+    let (dst, ty, len, init) = unsafe {
+        let (a, b) = ext(ip);
+        match *(*ip).instr() {
+            Instr::ArrayNew { dst, ty, init } => (dst, ty, rd(fp, a) as u32, Init::Value(init)),
+            Instr::ArrayNewDefault { dst, ty, len } => (dst, ty, rd(fp, len) as u32, Init::Default),
+            Instr::ArrayNewFixed { dst, ty, n } => (dst, ty, n, Init::Fixed),
+            Instr::ArrayNewData { dst, ty, seg } => {
+                (dst, ty, rd(fp, b) as u32, Init::Data(seg, rd(fp, a) as u32))
+            }
+            Instr::ArrayNewElem { dst, ty, seg } => {
+                (dst, ty, rd(fp, b) as u32, Init::Elem(seg, rd(fp, a) as u32))
+            }
+            _ => return failed(ip, fp, cx, Trap::host("internal error: not an array.new op")),
+        }
+    };
     // SAFETY: the run invariants hold (this function's contract); the instance is live.
     unsafe {
         let store = enter(ip, fp, cx);
@@ -351,7 +360,7 @@ pub(super) unsafe fn array_len(
 }
 
 /// The bulk array instructions.
-pub(super) enum Bulk {
+enum Bulk {
     /// `array.fill arr idx (value slot) len`.
     Fill { arr: u64, idx: u32, value: Slot, len: u32 },
     /// `array.copy dst dst_idx src src_idx len`.
@@ -362,12 +371,45 @@ pub(super) enum Bulk {
     InitElem { seg: u32, arr: u64, idx: u32, offset: u32, len: u32 },
 }
 
-/// Runs a bulk array instruction.
+/// Runs the bulk array instruction at `ip`.
 ///
 /// # Safety
-/// The run invariants hold; a `Fill`'s value slot is the frame's.
+/// The run invariants hold and the op at `ip` is `ArrayFill`, `ArrayCopy`, `ArrayInitData` or
+/// `ArrayInitElem`, followed by its extension word.
 #[inline(never)]
-pub(super) unsafe fn array_bulk(ip: *const Op, fp: *mut u64, cx: *mut Cx, op: Bulk) -> bool {
+pub(super) unsafe fn array_bulk(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
+    // SAFETY: the run invariants hold (this function's contract); operands are frame slots.
+    let op = unsafe {
+        let (a, b) = ext(ip);
+        let (ra, rb) = (rd(fp, a), rd(fp, b));
+        match *(*ip).instr() {
+            Instr::ArrayFill { arr, idx, value } => {
+                Bulk::Fill { arr: rd(fp, arr), idx: rd(fp, idx) as u32, value, len: ra as u32 }
+            }
+            Instr::ArrayCopy { dst, dst_idx, src } => Bulk::Copy {
+                dst: rd(fp, dst),
+                dst_idx: rd(fp, dst_idx) as u32,
+                src: rd(fp, src),
+                src_idx: ra as u32,
+                len: rb as u32,
+            },
+            Instr::ArrayInitData { seg, arr, idx } => Bulk::InitData {
+                seg,
+                arr: rd(fp, arr),
+                idx: rd(fp, idx) as u32,
+                offset: ra as u32,
+                len: rb as u32,
+            },
+            Instr::ArrayInitElem { seg, arr, idx } => Bulk::InitElem {
+                seg,
+                arr: rd(fp, arr),
+                idx: rd(fp, idx) as u32,
+                offset: ra as u32,
+                len: rb as u32,
+            },
+            _ => return failed(ip, fp, cx, Trap::host("internal error: not a bulk array op")),
+        }
+    };
     // SAFETY: the run invariants hold (this function's contract); the instance is live.
     unsafe {
         let store = &mut *(*cx).store;

@@ -3,7 +3,7 @@
 
 macro_rules! define_gc_handlers {
     () => {
-        use super::gc::{self as g, Bulk, Get, Init};
+        use super::gc::{self as g, Get};
 
         h!(ip, fp, mb, ml, cx; RefI31 { dst, src } => {
             wr(fp, dst, u64::from(silo_gc::GcRef::from_i31(rd(fp, src) as i32).raw()));
@@ -36,25 +36,22 @@ macro_rules! define_gc_handlers {
         h!(ip, fp, mb, ml, cx; StructSet32 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 4) { return Exit::Trap; } });
         h!(ip, fp, mb, ml, cx; StructSet64 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 8) { return Exit::Trap; } });
         h!(ip, fp, mb, ml, cx; StructSet128 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 16) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayNew { dst, ty, init } => {
-            let (len, _) = ext(ip);
-            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Value(init)) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayNew { .. } => {
+            if !g::array_new(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; ArrayNewDefault { dst, ty, len } => {
-            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Default) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayNewDefault { .. } => {
+            if !g::array_new(ip, fp, cx) { return Exit::Trap; }
         });
-        h!(ip, fp, mb, ml, cx; ArrayNewFixed { dst, ty, n } => {
-            if !g::array_new(ip, fp, cx, dst, ty, n, Init::Fixed) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayNewFixed { .. } => {
+            if !g::array_new(ip, fp, cx) { return Exit::Trap; }
         });
-        h!(ip, fp, mb, ml, cx; ArrayNewData { dst, ty, seg } => {
-            let (offset, len) = ext(ip);
-            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Data(seg, rd(fp, offset) as u32)) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayNewData { .. } => {
+            if !g::array_new(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; ArrayNewElem { dst, ty, seg } => {
-            let (offset, len) = ext(ip);
-            if !g::array_new(ip, fp, cx, dst, ty, rd(fp, len) as u32, Init::Elem(seg, rd(fp, offset) as u32)) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayNewElem { .. } => {
+            if !g::array_new(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
         h!(ip, fp, mb, ml, cx; ArrayGetS8 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S8) { return Exit::Trap; } });
@@ -70,28 +67,20 @@ macro_rules! define_gc_handlers {
         h!(ip, fp, mb, ml, cx; ArraySet64 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 8) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
         h!(ip, fp, mb, ml, cx; ArraySet128 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 16) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
         h!(ip, fp, mb, ml, cx; ArrayLen { dst, arr } => { if !g::array_len(ip, fp, cx, dst, rd(fp, arr)) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayFill { arr, idx, value } => {
-            let (len, _) = ext(ip);
-            let op = Bulk::Fill { arr: rd(fp, arr), idx: rd(fp, idx) as u32, value, len: rd(fp, len) as u32 };
-            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayFill { .. } => {
+            if !g::array_bulk(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; ArrayCopy { dst, dst_idx, src } => {
-            let (src_idx, len) = ext(ip);
-            let op = Bulk::Copy { dst: rd(fp, dst), dst_idx: rd(fp, dst_idx) as u32, src: rd(fp, src), src_idx: rd(fp, src_idx) as u32, len: rd(fp, len) as u32 };
-            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayCopy { .. } => {
+            if !g::array_bulk(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; ArrayInitData { seg, arr, idx } => {
-            let (offset, len) = ext(ip);
-            let op = Bulk::InitData { seg, arr: rd(fp, arr), idx: rd(fp, idx) as u32, offset: rd(fp, offset) as u32, len: rd(fp, len) as u32 };
-            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayInitData { .. } => {
+            if !g::array_bulk(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; ArrayInitElem { seg, arr, idx } => {
-            let (offset, len) = ext(ip);
-            let op = Bulk::InitElem { seg, arr: rd(fp, arr), idx: rd(fp, idx) as u32, offset: rd(fp, offset) as u32, len: rd(fp, len) as u32 };
-            if !g::array_bulk(ip, fp, cx, op) { return Exit::Trap; }
+        h!(ip, fp, mb, ml, cx; ArrayInitElem { .. } => {
+            if !g::array_bulk(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
         h!(ip, fp, mb, ml, cx; RefTest { dst, src, target } => { wr(fp, dst, g::test(cx, rd(fp, src), target) as u64); });
