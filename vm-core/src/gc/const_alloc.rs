@@ -22,7 +22,10 @@ impl GcConst<'_> {
     pub fn registry(&self) -> &TypeRegistry {
         // SAFETY: `store` is the live store being instantiated into (how `GcConst` is made);
         // the registry is only read.
-        unsafe { &(&(*self.store).engine).inner.registry }
+        unsafe {
+            let store: &StoreOpaque = &*self.store;
+            &store.engine.inner.registry
+        }
     }
 
     /// Runs an allocating constant instruction on `stack` (whose entries `refs` marks as heap
@@ -68,10 +71,9 @@ impl GcConst<'_> {
         }
         let r =
             if is_array { rt::alloc_array(store, id, len) } else { rt::alloc_struct(store, id) };
-        let mut k = base as u32;
-        for (v, _) in stack.iter_mut().zip(refs.iter()).filter(|(_, r)| **r) {
+        let live = stack.iter_mut().zip(refs.iter()).filter(|(_, r)| **r);
+        for (k, (v, _)) in (base as u32..).zip(live) {
             *v = u64::from(store.gc.host_roots.get(k).raw());
-            k += 1;
         }
         store.gc.host_roots.truncate(base);
         let r = r?;

@@ -81,7 +81,8 @@ pub(crate) fn ref_test(store: &StoreOpaque, inst: &InstanceData, raw: u64, targe
     if target & CONCRETE != 0 {
         let want = type_id(inst, target & INDEX);
         let exact = target & EXACT != 0;
-        let matches = |have: TypeId| if exact { have == want } else { registry.is_subtype(have, want) };
+        let matches =
+            |have: TypeId| if exact { have == want } else { registry.is_subtype(have, want) };
         if target & FUNC_TYPE != 0 {
             // SAFETY: a non-null function reference is a pointer to a live entity of the store.
             let sig = unsafe { (*(raw as *const FuncEntity)).sig };

@@ -681,10 +681,10 @@ pub(crate) unsafe fn run(
         stack.innermost = (*cxp).outer;
     }
     match exit {
-        // SAFETY: the run has ended and unlinked its context: `cxp` is the only way to it.
         Exit::Trap => {
-            Err(unsafe { (*cxp).trap.take() }
-                .unwrap_or_else(|| Trap::host("run ended without a trap")))
+            // SAFETY: the run has ended and unlinked its context: `cxp` is the only way to it.
+            let trap = unsafe { (*cxp).trap.take() };
+            Err(trap.unwrap_or_else(|| Trap::host("run ended without a trap")))
         }
         _ => {
             // SAFETY: `callee` is code of the live instance's module, which outlives this call.
