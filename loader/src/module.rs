@@ -137,6 +137,19 @@ pub enum ConstOp {
 
 impl ConstOp {
     /// The proposal that allows the instruction in a constant expression (`None` for the MVP's).
+    /// Whether the instruction allocates a garbage-collected object (`struct.new*`,
+    /// `array.new*`).
+    pub fn allocates(&self) -> bool {
+        matches!(
+            self,
+            ConstOp::StructNew(_)
+                | ConstOp::StructNewDefault(_)
+                | ConstOp::ArrayNew(_)
+                | ConstOp::ArrayNewDefault(_)
+                | ConstOp::ArrayNewFixed { .. }
+        )
+    }
+
     pub fn feature(&self) -> Option<Feature> {
         Some(match self {
             ConstOp::I32Const(_)

@@ -32,25 +32,10 @@ pub(crate) unsafe fn eval(
                 let ty = unsafe { (*globals[i as usize]).ty.content };
                 matches!(ty, silo_loader::ValType::Ref(r) if g.registry().is_gc_ref(r))
             }),
-            ConstOp::RefI31
-            | ConstOp::StructNew(_)
-            | ConstOp::StructNewDefault(_)
-            | ConstOp::ArrayNew(_)
-            | ConstOp::ArrayNewDefault(_)
-            | ConstOp::ArrayNewFixed { .. }
-            | ConstOp::AnyConvertExtern
-            | ConstOp::ExternConvertAny => true,
-            _ => false,
+            // Every GC instruction gives a heap reference (`ref.null` of a GC type a null one).
+            _ => op.feature() == Some(silo_loader::Feature::Gc),
         };
-        if let (
-            Some(g),
-            ConstOp::StructNew(_)
-            | ConstOp::StructNewDefault(_)
-            | ConstOp::ArrayNew(_)
-            | ConstOp::ArrayNewDefault(_)
-            | ConstOp::ArrayNewFixed { .. },
-        ) = (gc.as_deref_mut(), op)
-        {
+        if let (Some(g), true) = (gc.as_deref_mut(), op.allocates()) {
             let value = g.alloc(op, &mut stack, &mut refs)?;
             stack.push(value);
             refs.push(true);
@@ -185,15 +170,7 @@ mod tests {
         for op in every_op() {
             // Allocating instructions need a store's heap: instantiation gives them one, and the
             // GC files of the official suite run them (globals and segments of `struct.new`...).
-            let allocates = matches!(
-                op,
-                ConstOp::StructNew(_)
-                    | ConstOp::StructNewDefault(_)
-                    | ConstOp::ArrayNew(_)
-                    | ConstOp::ArrayNewDefault(_)
-                    | ConstOp::ArrayNewFixed { .. }
-            );
-            if allocates {
+            if op.allocates() {
                 continue;
             }
             let feature = op.feature();

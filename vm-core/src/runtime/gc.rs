@@ -187,7 +187,19 @@ pub(crate) fn write_field(
     kind: FieldKind,
     value: &[u64],
 ) -> Result<(), AccessError> {
-    match kind.size() {
+    write_sized(heap, r, offset, kind.size(), value)
+}
+
+/// Writes the low `width` bytes (1, 2, 4, 8 or 16) of the raw slots at `value` to object `r` at
+/// `offset`.
+pub(crate) fn write_sized(
+    heap: &mut Heap,
+    r: GcRef,
+    offset: u32,
+    width: u32,
+    value: &[u64],
+) -> Result<(), AccessError> {
+    match width {
         1 => heap.write(r, offset, value[0] as u8),
         2 => heap.write(r, offset, value[0] as u16),
         4 => heap.write(r, offset, value[0] as u32),

@@ -173,21 +173,11 @@ pub(super) unsafe fn struct_set(
         let v = slots(fp, value, if width == 16 { 2 } else { 1 });
         let store = &mut *(*cx).store;
         let r = GcRef::from_raw(obj as u32);
-        let result = heap(store).and_then(|h| write(h, r, offset, width, v));
+        let result = heap(store).and_then(|h| rt::write_sized(h, r, offset, width, v));
         match result {
             Ok(()) => true,
             Err(e) => trapped(ip, fp, cx, rt::access_trap(e, false)),
         }
-    }
-}
-
-fn write(heap: &mut Heap, r: GcRef, offset: u32, width: u32, v: &[u64]) -> Result<(), AccessError> {
-    match width {
-        1 => heap.write(r, offset, v[0] as u8),
-        2 => heap.write(r, offset, v[0] as u16),
-        4 => heap.write(r, offset, v[0] as u32),
-        8 => heap.write(r, offset, v[0]),
-        _ => heap.write(r, offset, v[0] as u128 | (v[1] as u128) << 64),
     }
 }
 
@@ -324,7 +314,7 @@ pub(super) unsafe fn array_set(
         let r = GcRef::from_raw(arr as u32);
         let result = heap(store).and_then(|h| {
             let at = h.array_elem_offset(r, idx)?;
-            write(h, r, at, width, v)
+            rt::write_sized(h, r, at, width, v)
         });
         match result {
             Ok(()) => true,
