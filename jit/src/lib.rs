@@ -32,7 +32,9 @@ use std::sync::Arc;
 
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
-use silo_core::vm::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, VMContext};
+use silo_core::vm::{
+    Compiler, ModuleEnv, NativeExit, NativeFunc, NativeModule, NativeTrap, VMContext,
+};
 
 /// The Cranelift compiler.
 pub struct Cranelift {
@@ -97,5 +99,14 @@ impl Compiler for Cranelift {
         // SAFETY: `runtime::entry::call` requires exactly `Compiler::call`'s contract, which this
         // method's caller keeps.
         unsafe { runtime::entry::call(func, callee, caller, slots) }
+    }
+
+    /// Walks the native frames with their stack maps (`runtime::gc_frames`).
+    ///
+    /// # Safety
+    /// `Compiler::trace_frames`'s: the records describe suspended frames of this compiler's code.
+    unsafe fn trace_frames(&self, exit: &NativeExit, visit: &mut dyn FnMut(&mut u64)) {
+        // SAFETY: `gc_frames::trace` requires exactly this method's contract.
+        unsafe { runtime::gc_frames::trace(exit, visit) }
     }
 }

@@ -17,7 +17,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Module};
 use silo_core::vm::{ModuleEnv, NativeFunc, NativeModule};
 
-use crate::runtime::registry::{self, Code, FuncInfo};
+use crate::runtime::registry::{self, Code, CodeTables, FuncInfo};
 mod batch;
 
 use crate::thunk::{self, ThunkKind};
@@ -106,20 +106,13 @@ impl Inner {
             eprintln!("{}\n{text}", ctx.func.display());
         }
         let size = compiled.code_buffer().len();
-        let traps = compiled.buffer.traps().iter().map(|t| (t.offset, t.code)).collect();
-        let srclocs = compiled
-            .buffer
-            .get_srclocs_sorted()
-            .iter()
-            .filter(|s| !s.loc.is_default())
-            .map(|s| (s.start, s.end, s.loc.bits()))
-            .collect();
+        let tables = CodeTables::of(&compiled.buffer);
         ctx.clear();
         self.finalize()?;
         let target = cranelift_module::ModuleRelocTarget::user(0, id.as_u32());
         let start = self.code().get_address(&target) as usize;
         self.bytes += size;
-        Ok(Defined { start, size, traps, srclocs })
+        Ok(Defined { start, size, tables })
     }
 
     /// Makes everything defined so far executable.
@@ -163,7 +156,7 @@ impl Inner {
         self.glue_ctx = ctx;
         let defined = defined?;
         let (start, end) = (defined.start, defined.start + defined.size);
-        registry::register(start, end, Code::Glue(defined.traps.into()));
+        registry::register(start, end, Code::Glue(defined.tables.traps.into()));
         self.registered.push(start);
         self.glue.insert(key, start);
         Ok(start)
@@ -174,8 +167,7 @@ impl Inner {
 struct Defined {
     start: usize,
     size: usize,
-    traps: Box<[(u32, ir::TrapCode)]>,
-    srclocs: Box<[(u32, u32, u32)]>,
+    tables: CodeTables,
 }
 
 impl NativeModule for JitModule {
@@ -276,7 +268,7 @@ impl Inner {
         let sig = ctx.func.signature.clone();
         let defined = self.define(ctx, id)?;
         let start = defined.start;
-        register_function(self, env, def, start, defined.size, defined.traps, defined.srclocs);
+        register_function(self, env, def, start, defined.size, defined.tables);
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
         Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
     }
@@ -311,8 +303,7 @@ fn register_function(
     def: u32,
     start: usize,
     size: usize,
-    traps: Box<[(u32, ir::TrapCode)]>,
-    srclocs: Box<[(u32, u32, u32)]>,
+    tables: CodeTables,
 ) {
     let info = env.info;
     let func_index = info.num_imported.funcs + def;
@@ -321,8 +312,9 @@ fn register_function(
         func_name: info.func_name(func_index).map(str::to_string),
         module_name: info.names.module.clone(),
         body_offset: info.body(def).map_or(0, |(_, offset)| offset as u32),
-        traps,
-        srclocs,
+        traps: tables.traps,
+        srclocs: tables.srclocs,
+        stack_maps: tables.stack_maps,
     };
     let end = start + size;
     if disasm_wanted() {

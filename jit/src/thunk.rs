@@ -41,6 +41,7 @@ fn call_builtin(
     let flags = MemFlagsData::trusted().with_readonly();
     let table = b.ins().load(types::I64, flags, vmctx, offsets::VMCTX_BUILTINS);
     let target = b.ins().load(types::I64, flags, table, builtin.offset());
+    crate::translate::record_exit(b, vmctx);
     let mut all = vec![vmctx];
     all.extend_from_slice(args);
     let call = b.ins().call_indirect(sig, target, &all);

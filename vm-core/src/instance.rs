@@ -393,11 +393,13 @@ pub(crate) unsafe fn instantiate(
     inst.memories = memories.into();
     // SAFETY: `store` is the whole live store; these are addresses of its fields, which stay in
     // place while the store lives.
-    let (budget, stack_limit, call_depth) = unsafe {
+    let (budget, stack_limit, call_depth, native_exit, gc_bump) = unsafe {
         (
             &raw mut (*store).meter.budget,
             &raw mut (*store).native_stack_limit,
             &raw mut (*store).call_depth,
+            &raw mut (*store).native_exit,
+            &raw const (*store).gc.bump,
         )
     };
     // Native code's fast path for memory 0: its base when it is a 32-bit memory.
@@ -421,6 +423,8 @@ pub(crate) unsafe fn instantiate(
         budget,
         stack_limit,
         call_depth,
+        native_exit,
+        gc_bump,
         memory0: inst.memories.first().copied().unwrap_or(std::ptr::null_mut()),
         memory0_base,
     };

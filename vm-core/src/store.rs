@@ -97,6 +97,9 @@ pub(crate) struct StoreOpaque {
     pub native_stack_limit: usize,
     /// Active calls as native code counts them (`Config::native_call_depth`), and the quota.
     pub call_depth: CallDepth,
+    /// Where native code last called out of compiled code, and the same for each stretch of
+    /// native frames further up the stack (see `vm::NativeExit`).
+    pub native_exit: crate::vm::NativeExit,
 }
 
 /// Native code's count of active calls and the store's call-depth quota; native code reads and
@@ -136,6 +139,7 @@ impl StoreOpaque {
             pending_panic: None,
             native_stack_limit: usize::MAX,
             call_depth: CallDepth { active: 0, limit: u64::MAX },
+            native_exit: crate::vm::NativeExit::none(),
         }
     }
 }

@@ -22,6 +22,7 @@ use silo_core::vm::{ModuleEnv, NativeFunc};
 use super::{
     Glue, Inner, JitModule, compiler_panicked, disasm_wanted, import_function, register_function,
 };
+use crate::runtime::registry::CodeTables;
 use crate::thunk::ThunkKind;
 use crate::translate;
 
@@ -41,8 +42,7 @@ struct Compiled {
     bytes: Vec<u8>,
     alignment: u64,
     relocs: Vec<ModuleReloc>,
-    traps: Box<[(u32, ir::TrapCode)]>,
-    srclocs: Box<[(u32, u32, u32)]>,
+    tables: CodeTables,
     signature: Signature,
     /// The declared thunks it refers to.
     thunks: Vec<Glue>,
@@ -157,7 +157,7 @@ impl JitModule {
                 let c = c?;
                 let start = inner.code().get_finalized_function(c.id) as usize;
                 inner.bytes += c.bytes.len();
-                register_function(inner, env, def, start, c.bytes.len(), c.traps, c.srclocs);
+                register_function(inner, env, def, start, c.bytes.len(), c.tables);
                 let array_entry = inner.glue(isa, Glue::Trampoline(c.signature))?;
                 Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
             })
@@ -252,14 +252,7 @@ fn compile_one(
             .iter()
             .map(|r| ModuleReloc::from_mach_reloc(r, &ctx.func, id))
             .collect(),
-        traps: code.buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
-        srclocs: code
-            .buffer
-            .get_srclocs_sorted()
-            .iter()
-            .filter(|s| !s.loc.is_default())
-            .map(|s| (s.start, s.end, s.loc.bits()))
-            .collect(),
+        tables: CodeTables::of(&code.buffer),
         signature,
         thunks: used,
     })

@@ -8,7 +8,55 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use cranelift_codegen::ir::TrapCode;
+use cranelift_codegen::{Final, MachBufferFinalized};
 use silo_core::FrameInfo;
+
+/// Where a frame keeps its heap references while it waits in one call.
+pub(crate) struct StackMap {
+    /// Code offset of the call's return address.
+    pub ret: u32,
+    /// Bytes from the frame's stack pointer up to its frame pointer.
+    pub span: u32,
+    /// Offsets from the stack pointer of the 64-bit slots holding references.
+    pub slots: Box<[u32]>,
+}
+
+/// The tables of a compiled function, as Cranelift emitted them.
+pub(crate) struct CodeTables {
+    /// Trapping instructions: code offset and trap, sorted by offset.
+    pub traps: Box<[(u32, TrapCode)]>,
+    /// Code ranges and the WebAssembly byte offset they came from, sorted.
+    pub srclocs: Box<[(u32, u32, u32)]>,
+    /// The stack maps of the calls that have live references, sorted by return address.
+    pub stack_maps: Box<[StackMap]>,
+}
+
+impl CodeTables {
+    /// The tables of `buffer`. Every reference the translator declares is a 64-bit value.
+    pub fn of(buffer: &MachBufferFinalized<Final>) -> CodeTables {
+        let stack_maps = buffer
+            .user_stack_maps()
+            .iter()
+            .map(|(ret, span, map)| {
+                let slots = map.entries().map(|(ty, offset)| {
+                    debug_assert_eq!(ty, cranelift_codegen::ir::types::I64);
+                    offset
+                });
+                StackMap { ret: *ret, span: *span, slots: slots.collect() }
+            })
+            .collect();
+        CodeTables {
+            traps: buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
+            srclocs: buffer
+                .get_srclocs_sorted()
+                .iter()
+                .filter(|s| !s.loc.is_default())
+                .map(|s| (s.start, s.end, s.loc.bits()))
+                .collect(),
+            stack_maps,
+        }
+    }
+}
 
 /// What a compiled WebAssembly function's code means.
 pub(crate) struct FuncInfo {
@@ -21,9 +69,17 @@ pub(crate) struct FuncInfo {
     pub traps: Box<[(u32, TrapCode)]>,
     /// Code ranges and the WebAssembly byte offset they came from, sorted.
     pub srclocs: Box<[(u32, u32, u32)]>,
+    /// Stack maps, sorted by return address.
+    pub stack_maps: Box<[StackMap]>,
 }
 
 impl FuncInfo {
+    /// The stack map of the call returning to code offset `ret`, if references live across it.
+    pub fn stack_map(&self, ret: u32) -> Option<&StackMap> {
+        let i = self.stack_maps.binary_search_by_key(&ret, |m| m.ret).ok()?;
+        Some(&self.stack_maps[i])
+    }
+
     /// The WebAssembly offset of the instruction at code offset `offset`.
     pub fn wasm_offset(&self, offset: u32) -> u32 {
         let i = self.srclocs.partition_point(|s| s.0 <= offset);
@@ -104,6 +160,11 @@ impl Lookup<'_> {
         let (&start, range) = self.0.range(..=pc).next_back()?;
         (pc < range.end).then_some((start, &range.code))
     }
+}
+
+/// Runs `f` with the registry read, waiting for a writer to finish (not from a signal handler).
+pub(crate) fn with_lookup_blocking<R>(f: impl FnOnce(&Lookup<'_>) -> R) -> R {
+    f(&Lookup(CODE.read().unwrap_or_else(|e| e.into_inner())))
 }
 
 /// Runs `f` with the registry read, or returns `None` when it cannot be read here (this thread

@@ -133,6 +133,19 @@ pub(crate) fn readonly_here() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly()
 }
 
+/// Records, in the store's exit record, where the code is about to call out of compiled code
+/// (its frame pointer, and its stack pointer, just above the call's return address), so that a
+/// collection during the call finds this frame and the native frames around it (see
+/// `silo_core::vm::NativeExit`). Emitted right before every call of a builtin.
+pub(crate) fn record_exit(b: &mut FunctionBuilder<'_>, vmctx: Value) {
+    let exit = b.ins().load(types::I64, readonly_here(), vmctx, offsets::VMCTX_NATIVE_EXIT);
+    let fp = b.ins().get_frame_pointer(types::I64);
+    let sp = b.ins().get_stack_pointer(types::I64);
+    let flags = MemFlagsData::trusted();
+    b.ins().store(flags, fp, exit, offsets::EXIT_FP);
+    b.ins().store(flags, sp, exit, offsets::EXIT_SP);
+}
+
 /// Block arguments from values.
 pub(crate) fn args(values: &[Value]) -> Vec<BlockArg> {
     values.iter().map(|&v| BlockArg::Value(v)).collect()
@@ -412,6 +425,7 @@ impl FuncTranslator<'_, '_> {
         };
         let table = self.load_ptr(self.vmctx, offsets::VMCTX_BUILTINS, readonly_here());
         let target = self.load_ptr(table, builtin.offset(), readonly_here());
+        record_exit(&mut self.b, self.vmctx);
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
         let call = self.b.ins().call_indirect(sig, target, &all);

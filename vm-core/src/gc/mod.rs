@@ -4,8 +4,8 @@
 //! stores that never allocate reserve nothing. A collection moves objects, so it must see every
 //! reference anyone keeps: `roots::StoreRoots` walks the globals, tables and element segments of
 //! the store's instances, the host's handles, and the interpreter frames of every active run
-//! (through the slot maps the translator recorded). Native frames hold no heap references: the
-//! JIT leaves any function that could hold one to the interpreter until it has stack maps.
+//! (through the slot maps the translator recorded), and the native frames on the stack (through
+//! the compiler's stack maps, from where native code last called out: `vm::NativeExit`).
 
 mod const_alloc;
 mod roots;
@@ -21,6 +21,9 @@ pub(crate) use roots::{StoreRoots, visit_slot};
 /// A store's garbage-collected heap, once it has one.
 pub(crate) struct StoreGc {
     heap: Option<Heap>,
+    /// The heap's allocation pointer and base once it exists (null before): native code reads
+    /// the base and the top through it (`VMContext::gc_bump`).
+    pub bump: *mut silo_gc::Bump,
     config: HeapConfig,
     /// References the host holds through the embedding API's handles (`AnyRef`, `ExternRef`).
     pub host_roots: HostRoots,
@@ -63,7 +66,7 @@ impl HostRoots {
 
 impl StoreGc {
     pub fn new(config: HeapConfig) -> StoreGc {
-        StoreGc { heap: None, config, host_roots: HostRoots::default() }
+        StoreGc { heap: None, bump: std::ptr::null_mut(), config, host_roots: HostRoots::default() }
     }
 
     /// The heap, if anything was ever allocated.
@@ -73,11 +76,23 @@ impl StoreGc {
 
     /// The heap, created on first use.
     pub fn heap_mut(&mut self) -> Result<&mut Heap, Trap> {
-        if self.heap.is_none() {
-            self.heap = Some(Heap::new(self.config).map_err(gc_trap)?);
-        }
-        Ok(self.heap.as_mut().expect("created above"))
+        create_heap(&mut self.heap, &mut self.bump, self.config)
     }
+}
+
+/// The heap in `heap`, created now if there is none (and its allocation pointer published in
+/// `bump`).
+fn create_heap<'a>(
+    heap: &'a mut Option<Heap>,
+    bump: &mut *mut silo_gc::Bump,
+    config: HeapConfig,
+) -> Result<&'a mut Heap, Trap> {
+    if heap.is_none() {
+        let mut created = Heap::new(config).map_err(gc_trap)?;
+        *bump = created.bump_ptr();
+        *heap = Some(created);
+    }
+    Ok(heap.as_mut().expect("created above"))
 }
 
 /// The trap for a failed allocation: the quota message, or what went wrong.
@@ -91,12 +106,9 @@ pub(crate) fn with_heap<R>(
     store: &mut StoreOpaque,
     f: impl FnOnce(&mut Heap, &mut StoreRoots<'_>) -> R,
 ) -> Result<R, Trap> {
-    let StoreOpaque { gc, exec, globals, tables, instances, engine, .. } = store;
-    let StoreGc { heap, config, host_roots } = gc;
-    if heap.is_none() {
-        *heap = Some(Heap::new(*config).map_err(gc_trap)?);
-    }
-    let heap = heap.as_mut().expect("created above");
+    let StoreOpaque { gc, exec, globals, tables, instances, engine, native_exit, .. } = store;
+    let StoreGc { heap, bump, config, host_roots } = gc;
+    let heap = create_heap(heap, bump, *config)?;
     let mut roots = StoreRoots {
         host: host_roots,
         exec,
@@ -104,6 +116,7 @@ pub(crate) fn with_heap<R>(
         tables,
         instances,
         registry: &engine.inner.registry,
+        native: engine.inner.config.compiler.as_deref().map(|c| (c, &*native_exit)),
     };
     Ok(f(heap, &mut roots))
 }

@@ -8,6 +8,7 @@ use crate::interp::exec::ExecStack;
 use crate::registry::{TypeRegistry, canonical_val};
 use crate::store::Arena;
 use crate::table::TableEntity;
+use crate::vm::{Compiler, NativeExit};
 use silo_loader::ValType;
 
 /// Everything in a store but its heap, seen as the heap's roots.
@@ -18,6 +19,8 @@ pub(crate) struct StoreRoots<'a> {
     pub tables: &'a Arena<TableEntity>,
     pub instances: &'a Arena<InstanceData>,
     pub registry: &'a TypeRegistry,
+    /// The compiler of the native frames on the stack, and where they last called out.
+    pub native: Option<(&'a dyn Compiler, &'a NativeExit)>,
 }
 
 /// Visits the reference in the low 32 bits of a raw slot value, writing back what the collector
@@ -33,7 +36,8 @@ impl RootSet for StoreRoots<'_> {
         // SAFETY: the cells of the store's arenas are live entities the store owns; a collection
         // runs with the whole store lent to it (`with_heap` borrows it mutably), and the running
         // code, if any, is suspended in the call that collects and holds no Rust reference into
-        // them, so these exclusive references are the only ones while they live.
+        // them, so these exclusive references are the only ones while they live. The store's exit
+        // record describes the native frames suspended in that call, as `trace_frames` requires.
         unsafe {
             for g in self.globals.cells() {
                 let g = &mut *g.as_ptr();
@@ -58,6 +62,9 @@ impl RootSet for StoreRoots<'_> {
                 }
             }
             self.exec.trace_roots(visit);
+            if let Some((compiler, exit)) = self.native {
+                compiler.trace_frames(exit, &mut |slot| visit_slot(slot, visit));
+            }
             self.host.trace(visit);
         }
     }

@@ -130,19 +130,43 @@ fn object_kind(store: &StoreOpaque, registry: &TypeRegistry, raw: u64) -> Option
     registry.kind(TypeId(object_type(store, raw)?))
 }
 
+/// The layout of struct or array type `id`, computed from the registry.
+fn layout_of(registry: &TypeRegistry, id: TypeId) -> Result<Layout, Trap> {
+    let is_func = |r: RefType| !registry.is_gc_ref(r);
+    match registry.composite(id) {
+        Some(CompositeType::Struct(fields)) => Ok(Layout::Struct(struct_layout(&fields, is_func))),
+        Some(CompositeType::Array(elem)) => Ok(Layout::Array(array_layout(elem, is_func))),
+        _ => Err(Trap::host(format!("type {} is not a struct or array type", id.0))),
+    }
+}
+
 /// Makes sure the heap knows the layout of type `id`.
 fn define(heap: &mut Heap, registry: &TypeRegistry, id: TypeId) -> Result<(), Trap> {
-    if heap.layout(id.0).is_some() {
-        return Ok(());
+    if heap.layout(id.0).is_none() {
+        heap.define(id.0, layout_of(registry, id)?);
     }
-    let is_func = |r: RefType| !registry.is_gc_ref(r);
-    let layout = match registry.composite(id) {
-        Some(CompositeType::Struct(fields)) => Layout::Struct(struct_layout(&fields, is_func)),
-        Some(CompositeType::Array(elem)) => Layout::Array(array_layout(elem, is_func)),
-        _ => return Err(Trap::host(format!("type {} is not a struct or array type", id.0))),
-    };
-    heap.define(id.0, layout);
     Ok(())
+}
+
+/// How each field of struct type `id` is stored.
+pub(crate) fn struct_kinds(store: &StoreOpaque, id: TypeId) -> Result<Vec<FieldKind>, Trap> {
+    match layout_of(&store.engine.inner.registry, id)? {
+        Layout::Struct(s) => Ok(s.fields.iter().map(|f| f.kind).collect()),
+        _ => Err(Trap::host(format!("type {} is not a struct type", id.0))),
+    }
+}
+
+/// The element layout of array type `id`.
+fn array_layout_of(store: &StoreOpaque, id: TypeId) -> Result<ArrayLayout, Trap> {
+    match layout_of(&store.engine.inner.registry, id)? {
+        Layout::Array(a) => Ok(a),
+        _ => Err(Trap::host(format!("type {} is not an array type", id.0))),
+    }
+}
+
+/// How each element of array type `id` is stored.
+pub(crate) fn array_kind(store: &StoreOpaque, id: TypeId) -> Result<FieldKind, Trap> {
+    array_layout_of(store, id).map(|a| a.elem_kind)
 }
 
 /// A new zero-filled struct of type `id`; may collect. Every reference the caller keeps must be
@@ -235,7 +259,7 @@ pub(crate) fn array_new_data(
     offset: u32,
     len: u32,
 ) -> Result<GcRef, Trap> {
-    let elem_size = elem_size(store, id)?;
+    let elem_size = array_layout_of(store, id)?.elem_size;
     let bytes = data_range(inst, seg, offset, len, elem_size).map_err(Trap::new)?;
     let bytes = bytes.to_vec();
     let r = alloc_array(store, id, len)?;
@@ -264,16 +288,6 @@ pub(crate) fn array_init_data(
     let bytes = data_range(inst, seg, offset, len, layout.elem_size)?;
     let at = idx as u64 * layout.elem_size as u64;
     heap.array_write_bytes(r, at, bytes).map_err(|e| access_trap(e, true))
-}
-
-fn elem_size(store: &mut StoreOpaque, id: TypeId) -> Result<u32, Trap> {
-    let registry = &store.engine.inner.registry;
-    match registry.composite(id) {
-        Some(CompositeType::Array(elem)) => {
-            Ok(array_layout(elem, |r| !registry.is_gc_ref(r)).elem_size)
-        }
-        _ => Err(Trap::host(format!("type {} is not an array type", id.0))),
-    }
 }
 
 /// `len` elements of `size` bytes of data segment `seg` from byte `offset`.

@@ -5,5 +5,6 @@
 
 pub(crate) mod call;
 pub(crate) mod gc;
+pub(crate) mod gc_ops;
 pub(crate) mod memory;
 pub(crate) mod table;

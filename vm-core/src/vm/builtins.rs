@@ -18,6 +18,7 @@
 use std::ptr::NonNull;
 
 use super::context::VMContext;
+use super::gc_builtins::*;
 use crate::func::{FuncEntity, FuncKind};
 use crate::limits::{Quota, QuotaHit, quota_trap};
 use crate::runtime::{call, memory, table};
@@ -138,6 +139,25 @@ builtins! {
     /// A call went past the store's call-depth quota: leaves the trap naming it.
     /// `(vmctx)`.
     CallDepthExceeded => call_depth_exceeded(vmctx: vmctx);
+    /// `struct.new` (fields in a slot array) or `struct.new_default` (null):
+    /// `(vmctx, type, fields) -> ref or 0`.
+    GcStructNew => gc_struct_new(vmctx: vmctx, ty: u32, fields: ptr) -> u64;
+    /// `array.new_default` (null values), `array.new` (one value, `fixed` 0) or `array.new_fixed`
+    /// (`len` values, `fixed` 1): `(vmctx, type, len, values, fixed) -> ref or 0`.
+    GcArrayNew => gc_array_new(vmctx: vmctx, ty: u32, len: u32, values: ptr, fixed: u32) -> u64;
+    /// `array.new_data` (`elem` 0) or `array.new_elem` (`elem` 1):
+    /// `(vmctx, type, segment, offset, len, elem) -> ref or 0`.
+    GcArrayNewSegment => gc_array_new_segment(vmctx: vmctx, ty: u32, seg: u32, offset: u32, len: u32, elem: u32) -> u64;
+    /// `array.fill`: `(vmctx, array, index, value slots, len) -> ok`.
+    GcArrayFill => gc_array_fill(vmctx: vmctx, arr: u64, idx: u32, value: ptr, len: u32) -> u32;
+    /// `array.copy`: `(vmctx, dst, dst index, src, src index, len) -> ok`.
+    GcArrayCopy => gc_array_copy(vmctx: vmctx, dst: u64, dst_idx: u32, src: u64, src_idx: u32, len: u32) -> u32;
+    /// `array.init_data`: `(vmctx, segment, array, index, offset, len) -> ok`.
+    GcArrayInitData => gc_array_init_data(vmctx: vmctx, seg: u32, arr: u64, idx: u32, offset: u32, len: u32) -> u32;
+    /// `array.init_elem`: `(vmctx, segment, array, index, offset, len) -> ok`.
+    GcArrayInitElem => gc_array_init_elem(vmctx: vmctx, seg: u32, arr: u64, idx: u32, offset: u32, len: u32) -> u32;
+    /// Whether a reference passes a cast: `(vmctx, ref, cast target) -> 0 or 1`.
+    GcRefTest => gc_ref_test(vmctx: vmctx, raw: u64, target: u32) -> u32;
 }
 
 /// Leaves `trap` for the entry to native code to pick up.
@@ -145,7 +165,7 @@ builtins! {
 /// # Safety
 /// `store` points to the whole live store of the running code, and no reference into it is live
 /// (the builtins' contract, see the module documentation).
-unsafe fn leave_trap(store: *mut StoreOpaque, trap: Trap) {
+pub(super) unsafe fn leave_trap(store: *mut StoreOpaque, trap: Trap) {
     // SAFETY: `store` is live and nothing else refers into it now (this function's contract), so
     // writing its `pending_trap` field is sound.
     unsafe { (*store).pending_trap = Some(trap) };
@@ -156,7 +176,7 @@ unsafe fn leave_trap(store: *mut StoreOpaque, trap: Trap) {
 /// # Safety
 /// As for `leave_trap`: `store` points to the whole live store of the running code, and no
 /// reference into it is live.
-unsafe fn status(store: *mut StoreOpaque, result: Result<(), Trap>) -> u32 {
+pub(super) unsafe fn status(store: *mut StoreOpaque, result: Result<(), Trap>) -> u32 {
     match result {
         Ok(()) => 1,
         Err(trap) => {
@@ -173,7 +193,9 @@ unsafe fn status(store: *mut StoreOpaque, result: Result<(), Trap>) -> u32 {
 /// # Safety
 /// `vmctx` points to the filled-in context of a live instance (the builtins' contract, see the
 /// module documentation).
-unsafe fn parts(vmctx: *mut VMContext) -> (*mut StoreOpaque, *const crate::instance::InstanceData) {
+pub(super) unsafe fn parts(
+    vmctx: *mut VMContext,
+) -> (*mut StoreOpaque, *const crate::instance::InstanceData) {
     // SAFETY: `vmctx` points to a live instance's context (this function's contract), a field of
     // the instance, so reading its two pointer fields is sound.
     unsafe { ((*vmctx).store, (*vmctx).instance) }

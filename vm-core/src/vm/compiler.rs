@@ -79,6 +79,19 @@ pub trait Compiler: Send + Sync + 'static {
         caller: *mut VMContext,
         slots: *mut u64,
     ) -> Result<(), NativeTrap>;
+
+    /// Visits every slot of the native frames described by `exit` and the records it links to
+    /// (`NativeExit::outer`) that holds a heap reference at the call the frame waits in, as its
+    /// stack map says; the collector may rewrite the slot, and the code reloads it after the call.
+    /// A compiler whose code never holds heap references visits nothing.
+    ///
+    /// # Safety
+    /// `exit` is a store's exit record while every native frame it describes is suspended in a
+    /// call out of compiled code (the store is running a builtin, the host or the interpreter on
+    /// their behalf); the frames belong to code this compiler compiled.
+    unsafe fn trace_frames(&self, exit: &super::NativeExit, visit: &mut dyn FnMut(&mut u64)) {
+        let _ = (exit, visit);
+    }
 }
 
 /// The native code of one module.
@@ -145,11 +158,21 @@ pub enum TrapKind {
     MemoryOutOfBounds = 9,
     /// The native stack limit was reached.
     StackOverflow = 10,
+    /// A struct access through null.
+    NullStructReference = 11,
+    /// An array access through null.
+    NullArrayReference = 12,
+    /// `i31.get` of null.
+    NullI31Reference = 13,
+    /// An array index out of bounds.
+    ArrayOutOfBounds = 14,
+    /// `ref.cast` failed.
+    CastFailure = 15,
 }
 
 impl TrapKind {
     /// Every kind.
-    pub const ALL: [TrapKind; 10] = [
+    pub const ALL: [TrapKind; 15] = [
         TrapKind::Unreachable,
         TrapKind::TableOutOfBounds,
         TrapKind::NullFunctionReference,
@@ -160,6 +183,11 @@ impl TrapKind {
         TrapKind::BadConversionToInteger,
         TrapKind::MemoryOutOfBounds,
         TrapKind::StackOverflow,
+        TrapKind::NullStructReference,
+        TrapKind::NullArrayReference,
+        TrapKind::NullI31Reference,
+        TrapKind::ArrayOutOfBounds,
+        TrapKind::CastFailure,
     ];
 
     /// The kind numbered `n`.
@@ -180,6 +208,11 @@ impl TrapKind {
             TrapKind::BadConversionToInteger => TrapCode::BadConversionToInteger,
             TrapKind::MemoryOutOfBounds => TrapCode::MemoryOutOfBounds,
             TrapKind::StackOverflow => TrapCode::StackOverflow,
+            TrapKind::NullStructReference => TrapCode::NullStructReference,
+            TrapKind::NullArrayReference => TrapCode::NullArrayReference,
+            TrapKind::NullI31Reference => TrapCode::NullI31Reference,
+            TrapKind::ArrayOutOfBounds => TrapCode::ArrayOutOfBounds,
+            TrapKind::CastFailure => TrapCode::CastFailure,
         })
     }
 }

@@ -34,6 +34,11 @@ pub struct VMContext {
     pub(crate) stack_limit: *mut usize,
     /// The store's count of active calls and its call-depth quota.
     pub(crate) call_depth: *mut crate::store::CallDepth,
+    /// The store's record of where native code last called out (see `vm::exit`).
+    pub(crate) native_exit: *mut super::NativeExit,
+    /// The store's garbage-collected heap: a cell holding its allocation pointer (base, top),
+    /// null until the heap exists.
+    pub(crate) gc_bump: *const *mut silo_gc::Bump,
     /// Memory 0 (null if the instance has no memory), and its first byte when it is a 32-bit
     /// memory, which never moves: the most common access needs a single load to find it.
     pub(crate) memory0: *mut MemoryEntity,
@@ -56,6 +61,8 @@ impl VMContext {
             budget: std::ptr::null_mut(),
             stack_limit: std::ptr::null_mut(),
             call_depth: std::ptr::null_mut(),
+            native_exit: std::ptr::null_mut(),
+            gc_bump: std::ptr::null(),
             memory0: std::ptr::null_mut(),
             memory0_base: std::ptr::null_mut(),
         }

@@ -2,11 +2,42 @@
 //!
 //! References of the `any`, `extern` and `exn` hierarchies are `GcRef`s (32-bit heap offsets or
 //! `i31`s) that the collector must find and may move; function references are pointers it never
-//! traces. A tier that cannot yet tell the collector where its frames keep such references must
-//! not run a function that holds one (`FuncAnalysis::holds_gc_refs`).
+//! traces. Both tiers tell the collector where their frames keep such references (slot maps in
+//! the interpreter, stack maps in native code), and lay objects out as `silo_gc` computes from the
+//! module's types.
 
 use silo_loader::wasmparser::{BlockType, Operator};
 use silo_loader::{CompositeType, HeapType, Module, RefType, ValType};
+
+pub use silo_gc::{ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, FieldKind, StructLayout};
+
+/// The cast target (`ref.test`, `ref.cast`, `br_on_cast`) of module-relative reference type
+/// `ty`, in the one-word form the runtime's `ref_test` takes.
+pub fn cast_target(info: &Module, ty: RefType) -> u32 {
+    crate::runtime::gc::CastTarget::encode(ty, |i| {
+        matches!(info.types.get(i as usize).map(|t| &t.composite), Some(CompositeType::Func(_)))
+    })
+}
+
+/// The layout of the objects of module type `ty`, a struct type.
+pub fn struct_layout_of(info: &Module, ty: u32) -> Result<StructLayout, String> {
+    match info.types.get(ty as usize).map(|t| &t.composite) {
+        Some(CompositeType::Struct(fields)) => {
+            Ok(silo_gc::struct_layout(fields, |r| !is_gc_ref(info, r)))
+        }
+        _ => Err(format!("type {ty} is not a struct type")),
+    }
+}
+
+/// The element layout of module type `ty`, an array type.
+pub fn array_layout_of(info: &Module, ty: u32) -> Result<ArrayLayout, String> {
+    match info.types.get(ty as usize).map(|t| &t.composite) {
+        Some(CompositeType::Array(elem)) => {
+            Ok(silo_gc::array_layout(*elem, |r| !is_gc_ref(info, r)))
+        }
+        _ => Err(format!("type {ty} is not an array type")),
+    }
+}
 
 /// Whether a value of module-relative type `ty` is a reference into the garbage-collected heap.
 pub fn is_gc_val(info: &Module, ty: ValType) -> bool {

@@ -10,6 +10,10 @@
 //! `call_indirect` and of fuel checks). A builtin that fails leaves its trap in the store and
 //! returns a failure value; the code then raises [`TrapKind::Pending`].
 //!
+//! Native code records where it calls out of compiled code ([`NativeExit`]), so that a collection
+//! can find the heap references its frames hold (the compiler's stack maps, through
+//! [`Compiler::trace_frames`]).
+//!
 //! The calling convention at the boundary between tiers is an array of 64-bit slots, arguments
 //! first and results written back from slot 0, the same as the interpreter's frames; a `v128`
 //! takes two slots ([`slots`]).
@@ -18,6 +22,8 @@ pub mod analysis;
 mod builtins;
 mod compiler;
 mod context;
+mod exit;
+mod gc_builtins;
 pub mod gc_refs;
 pub mod offsets;
 pub mod slots;
@@ -27,3 +33,4 @@ pub(crate) use builtins::BUILTINS;
 pub use builtins::{AbiType, Builtin, Builtins, GROW_TRAPPED};
 pub use compiler::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, TrapKind};
 pub use context::VMContext;
+pub use exit::NativeExit;

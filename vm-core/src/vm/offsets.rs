@@ -4,6 +4,7 @@ use std::mem::offset_of;
 
 use super::builtins::Builtins;
 use super::context::VMContext;
+use super::exit::NativeExit;
 use crate::func::FuncEntity;
 use crate::global::GlobalEntity;
 use crate::memory::MemoryEntity;
@@ -29,6 +30,19 @@ pub const VMCTX_STACK_LIMIT: i32 = offset_of!(VMContext, stack_limit) as i32;
 /// `VMContext` → the `*mut` call-depth record: active calls (`u64`) at `DEPTH_ACTIVE`, the quota
 /// (`u64`) at `DEPTH_LIMIT`.
 pub const VMCTX_CALL_DEPTH: i32 = offset_of!(VMContext, call_depth) as i32;
+/// `VMContext` → the `*mut NativeExit` native code writes before it calls out of compiled code.
+pub const VMCTX_NATIVE_EXIT: i32 = offset_of!(VMContext, native_exit) as i32;
+/// Exit record → the frame pointer of the frame that calls out.
+pub const EXIT_FP: i32 = offset_of!(NativeExit, fp) as i32;
+/// Exit record → that frame's stack pointer at the call.
+pub const EXIT_SP: i32 = offset_of!(NativeExit, sp) as i32;
+/// `VMContext` → `*const *mut Bump`: the cell holding the heap's allocation pointer (null until
+/// the store has a heap; a non-null reference means it has).
+pub const VMCTX_GC_BUMP: i32 = offset_of!(VMContext, gc_bump) as i32;
+/// `Bump` → `*mut u8`, the heap's base (references are offsets from it).
+pub const BUMP_BASE: i32 = silo_gc::BUMP_BASE_OFFSET as i32;
+/// `Bump` → `u32`, the end of the allocated part of the heap: every object lies below it.
+pub const BUMP_TOP: i32 = silo_gc::BUMP_TOP_OFFSET as i32;
 /// Call-depth record → active calls.
 pub const DEPTH_ACTIVE: i32 = offset_of!(CallDepth, active) as i32;
 /// Call-depth record → the quota.

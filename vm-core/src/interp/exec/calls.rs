@@ -251,7 +251,12 @@ unsafe fn run_native(
         // enters it).
         (*store).call_depth.active = (*cx).depth as u64;
         let vmctx = (&raw const (*(*cx).inst).vmctx).cast_mut();
+        // A new stretch of native frames: the record of the one this run interrupts (if any)
+        // stays reachable through `outer` while the call lasts, and is the store's again after.
+        let interrupted = std::ptr::read(&raw const (*store).native_exit);
+        (*store).native_exit = crate::vm::NativeExit { fp: 0, sp: 0, outer: &interrupted };
         let result = compiler.call(func, vmctx, vmctx, slots);
+        (*store).native_exit = interrupted;
         if let Some(panic) = (*store).pending_panic.take() {
             std::panic::resume_unwind(panic);
         }

@@ -2,12 +2,13 @@
 //! collection finds this frame's references), calls the runtime (`runtime::gc`), writes its
 //! results into the frame, and answers `false` after recording a trap.
 
-use silo_gc::{AccessError, GcRef, Heap};
+use silo_gc::{AccessError, FieldKind, GcRef, Heap};
 
 use super::{Cx, Op, ext, fail, rd, trap};
 use crate::interp::isa::Instr;
 use crate::interp::isa::Slot;
 use crate::runtime::gc as rt;
+use crate::runtime::gc_ops::{self as ops, ArrayBulk, ArrayInit};
 use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
 
@@ -105,26 +106,25 @@ pub(super) unsafe fn struct_new(
     ty: u32,
     default: bool,
 ) -> bool {
-    // SAFETY: the run invariants hold (this function's contract); the instance is live.
+    // SAFETY: the run invariants hold (this function's contract); the instance is live; the
+    // fields' slots are the frame's.
     unsafe {
         let store = enter(ip, fp, cx);
-        let id = rt::type_id(&*(*cx).inst, ty);
-        let r = match rt::alloc_struct(store, id) {
-            Ok(r) => r,
-            Err(t) => return failed(ip, fp, cx, t),
+        let inst = &*(*cx).inst;
+        let fields = if default {
+            None
+        } else {
+            let n = rt::struct_kinds(store, rt::type_id(inst, ty))
+                .map_or(0, |k| k.iter().map(|&k| if k == FieldKind::V128 { 2 } else { 1 }).sum());
+            Some(&*slots(fp, dst, n))
         };
-        if !default {
-            let fields: Vec<_> = rt::struct_fields(store, id).unwrap_or(&[]).to_vec();
-            let heap = store.gc.heap_mut().expect("an object was just allocated");
-            let mut at = dst;
-            for f in fields {
-                let width = if f.kind.size() == 16 { 2 } else { 1 };
-                let _ = rt::write_field(heap, r, f.offset, f.kind, slots(fp, at, width));
-                at += width as Slot;
+        match ops::struct_new(store, inst, ty, fields) {
+            Ok(r) => {
+                *fp.add(dst as usize) = u64::from(r.raw());
+                true
             }
+            Err(t) => failed(ip, fp, cx, t),
         }
-        *fp.add(dst as usize) = u64::from(r.raw());
-        true
     }
 }
 
@@ -181,20 +181,6 @@ pub(super) unsafe fn struct_set(
     }
 }
 
-/// How an array is filled when it is made.
-enum Init {
-    /// Zeroes (`array.new_default`).
-    Default,
-    /// Copies of the value in this slot (`array.new`).
-    Value(Slot),
-    /// The values in the slots from `dst` on (`array.new_fixed`).
-    Fixed,
-    /// Bytes of a data segment (`array.new_data`): segment, offset.
-    Data(u32, u32),
-    /// Items of an element segment (`array.new_elem`): segment, offset.
-    Elem(u32, u32),
-}
-
 /// `array.new*` (the op at `ip`, whose operands say the type, the length and how to fill it).
 ///
 /// # Safety
@@ -202,63 +188,41 @@ enum Init {
 /// extension word where it has one).
 #[inline(never)]
 pub(super) unsafe fn array_new(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
-    // SAFETY: the run invariants hold (this function's contract); operands are frame slots.
-    let (dst, ty, len, init) = unsafe {
-        let (a, b) = ext(ip);
-        match *(*ip).instr() {
-            Instr::ArrayNew { dst, ty, init } => (dst, ty, rd(fp, a) as u32, Init::Value(init)),
-            Instr::ArrayNewDefault { dst, ty, len } => (dst, ty, rd(fp, len) as u32, Init::Default),
-            Instr::ArrayNewFixed { dst, ty, n } => (dst, ty, n, Init::Fixed),
-            Instr::ArrayNewData { dst, ty, seg } => {
-                (dst, ty, rd(fp, b) as u32, Init::Data(seg, rd(fp, a) as u32))
-            }
-            Instr::ArrayNewElem { dst, ty, seg } => {
-                (dst, ty, rd(fp, b) as u32, Init::Elem(seg, rd(fp, a) as u32))
-            }
-            _ => return failed(ip, fp, cx, Trap::host("internal error: not an array.new op")),
-        }
-    };
-    // SAFETY: the run invariants hold (this function's contract); the instance is live.
+    // SAFETY: the run invariants hold (this function's contract); operands are frame slots, and
+    // an `array.new_fixed`'s elements are the slots from `dst` on; the instance is live.
     unsafe {
+        let (a, b) = ext(ip);
         let store = enter(ip, fp, cx);
         let inst = &*(*cx).inst;
-        let id = rt::type_id(inst, ty);
-        let r = match init {
-            Init::Data(seg, offset) => rt::array_new_data(store, inst, id, seg, offset, len),
-            Init::Elem(seg, offset) => match rt::elem_range(inst, seg, offset, len) {
-                Ok(items) => rt::alloc_array(store, id, len).and_then(|r| {
-                    let heap = store.gc.heap_mut()?;
-                    rt::write_elems(heap, r, 0, &items)
-                        .map_err(|e| Trap::new(rt::access_trap(e, true)))?;
-                    Ok(r)
-                }),
-                Err(c) => Err(Trap::new(c)),
-            },
-            _ => rt::alloc_array(store, id, len),
-        };
-        let r = match r {
-            Ok(r) => r,
-            Err(t) => return failed(ip, fp, cx, t),
-        };
-        let heap = store.gc.heap_mut().expect("an object was just allocated");
-        let layout = rt::array_of(heap, r).expect("an array was just allocated");
-        let width = if layout.elem_size == 16 { 2 } else { 1 };
-        match init {
-            Init::Value(v) if len > 0 => {
-                let (bytes, n) = rt::elem_bytes(layout.elem_kind, slots(fp, v, width));
-                let _ = heap.array_fill(r, 0, len, &bytes[..n]);
+        let (dst, ty, len, init) = match *(*ip).instr() {
+            Instr::ArrayNew { dst, ty, init } => {
+                let kind = rt::array_kind(store, rt::type_id(inst, ty));
+                let n = if kind.is_ok_and(|k| k == FieldKind::V128) { 2 } else { 1 };
+                (dst, ty, rd(fp, a) as u32, ArrayInit::Value(slots(fp, init, n)))
             }
-            Init::Fixed => {
-                for i in 0..len {
-                    let at = heap.array_elem_offset(r, i).unwrap_or(0);
-                    let v = slots(fp, dst + i * width as Slot, width);
-                    let _ = rt::write_field(heap, r, at, layout.elem_kind, v);
-                }
+            Instr::ArrayNewDefault { dst, ty, len } => {
+                (dst, ty, rd(fp, len) as u32, ArrayInit::Default)
             }
-            _ => {}
+            Instr::ArrayNewFixed { dst, ty, n } => {
+                let kind = rt::array_kind(store, rt::type_id(inst, ty));
+                let width = if kind.is_ok_and(|k| k == FieldKind::V128) { 2 } else { 1 };
+                (dst, ty, n, ArrayInit::Fixed(slots(fp, dst, n as usize * width)))
+            }
+            Instr::ArrayNewData { dst, ty, seg } => {
+                (dst, ty, rd(fp, b) as u32, ArrayInit::Data { seg, offset: rd(fp, a) as u32 })
+            }
+            Instr::ArrayNewElem { dst, ty, seg } => {
+                (dst, ty, rd(fp, b) as u32, ArrayInit::Elem { seg, offset: rd(fp, a) as u32 })
+            }
+            _ => return failed(ip, fp, cx, Trap::host("internal error: not an array.new op")),
+        };
+        match ops::array_new(store, inst, ty, len, init) {
+            Ok(r) => {
+                *fp.add(dst as usize) = u64::from(r.raw());
+                true
+            }
+            Err(t) => failed(ip, fp, cx, t),
         }
-        *fp.add(dst as usize) = u64::from(r.raw());
-        true
     }
 }
 
@@ -349,18 +313,6 @@ pub(super) unsafe fn array_len(
     }
 }
 
-/// The bulk array instructions.
-enum Bulk {
-    /// `array.fill arr idx (value slot) len`.
-    Fill { arr: u64, idx: u32, value: Slot, len: u32 },
-    /// `array.copy dst dst_idx src src_idx len`.
-    Copy { dst: u64, dst_idx: u32, src: u64, src_idx: u32, len: u32 },
-    /// `array.init_data arr idx offset len` from a data segment.
-    InitData { seg: u32, arr: u64, idx: u32, offset: u32, len: u32 },
-    /// `array.init_elem arr idx offset len` from an element segment.
-    InitElem { seg: u32, arr: u64, idx: u32, offset: u32, len: u32 },
-}
-
 /// Runs the bulk array instruction at `ip`.
 ///
 /// # Safety
@@ -368,75 +320,45 @@ enum Bulk {
 /// `ArrayInitElem`, followed by its extension word.
 #[inline(never)]
 pub(super) unsafe fn array_bulk(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
-    // SAFETY: the run invariants hold (this function's contract); operands are frame slots.
-    let op = unsafe {
+    // SAFETY: the run invariants hold (this function's contract); operands are frame slots; the
+    // store and instance are live and lent to the run.
+    unsafe {
         let (a, b) = ext(ip);
-        let (ra, rb) = (rd(fp, a), rd(fp, b));
-        match *(*ip).instr() {
+        let (ra, rb) = (rd(fp, a) as u32, rd(fp, b) as u32);
+        let store = &mut *(*cx).store;
+        let op = match *(*ip).instr() {
             Instr::ArrayFill { arr, idx, value } => {
-                Bulk::Fill { arr: rd(fp, arr), idx: rd(fp, idx) as u32, value, len: ra as u32 }
+                let arr = rd(fp, arr);
+                let heap = store.gc.heap();
+                let layout = heap.and_then(|h| rt::array_of(h, GcRef::from_raw(arr as u32)).ok());
+                let n = if layout.is_some_and(|l| l.elem_size == 16) { 2 } else { 1 };
+                let value = slots(fp, value, n);
+                ArrayBulk::Fill { arr, idx: rd(fp, idx) as u32, value, len: ra }
             }
-            Instr::ArrayCopy { dst, dst_idx, src } => Bulk::Copy {
+            Instr::ArrayCopy { dst, dst_idx, src } => ArrayBulk::Copy {
                 dst: rd(fp, dst),
                 dst_idx: rd(fp, dst_idx) as u32,
                 src: rd(fp, src),
-                src_idx: ra as u32,
-                len: rb as u32,
+                src_idx: ra,
+                len: rb,
             },
-            Instr::ArrayInitData { seg, arr, idx } => Bulk::InitData {
+            Instr::ArrayInitData { seg, arr, idx } => ArrayBulk::InitData {
                 seg,
                 arr: rd(fp, arr),
                 idx: rd(fp, idx) as u32,
-                offset: ra as u32,
-                len: rb as u32,
+                offset: ra,
+                len: rb,
             },
-            Instr::ArrayInitElem { seg, arr, idx } => Bulk::InitElem {
+            Instr::ArrayInitElem { seg, arr, idx } => ArrayBulk::InitElem {
                 seg,
                 arr: rd(fp, arr),
                 idx: rd(fp, idx) as u32,
-                offset: ra as u32,
-                len: rb as u32,
+                offset: ra,
+                len: rb,
             },
             _ => return failed(ip, fp, cx, Trap::host("internal error: not a bulk array op")),
-        }
-    };
-    // SAFETY: the run invariants hold (this function's contract); the instance is live.
-    unsafe {
-        let store = &mut *(*cx).store;
-        let inst = &*(*cx).inst;
-        let result: Result<(), TrapCode> = match op {
-            Bulk::Fill { arr, idx, value, len } => (|| {
-                let heap = heap(store).map_err(|e| rt::access_trap(e, true))?;
-                let r = GcRef::from_raw(arr as u32);
-                let layout = rt::array_of(heap, r).map_err(|e| rt::access_trap(e, true))?;
-                let width = if layout.elem_size == 16 { 2 } else { 1 };
-                let (bytes, n) = rt::elem_bytes(layout.elem_kind, slots(fp, value, width));
-                heap.array_fill(r, idx, len, &bytes[..n]).map_err(|e| rt::access_trap(e, true))
-            })(),
-            Bulk::Copy { dst, dst_idx, src, src_idx, len } => heap(store)
-                .and_then(|h| {
-                    let (d, s) = (GcRef::from_raw(dst as u32), GcRef::from_raw(src as u32));
-                    if d.is_null() || s.is_null() {
-                        return Err(AccessError::Null);
-                    }
-                    h.array_copy(d, dst_idx, s, src_idx, len)
-                })
-                .map_err(|e| rt::access_trap(e, true)),
-            Bulk::InitData { seg, arr, idx, offset, len } => {
-                rt::array_init_data(store, inst, seg, arr, idx, offset, len)
-            }
-            Bulk::InitElem { seg, arr, idx, offset, len } => (|| {
-                let heap = heap(store).map_err(|e| rt::access_trap(e, true))?;
-                let r = GcRef::from_raw(arr as u32);
-                let n = heap.array_len(r).ok_or(TrapCode::NullArrayReference)?;
-                if idx as u64 + len as u64 > n as u64 {
-                    return Err(TrapCode::ArrayOutOfBounds);
-                }
-                let items = rt::elem_range(inst, seg, offset, len)?;
-                rt::write_elems(heap, r, idx, &items).map_err(|e| rt::access_trap(e, true))
-            })(),
         };
-        match result {
+        match ops::array_bulk(store, &*(*cx).inst, op) {
             Ok(()) => true,
             Err(c) => trapped(ip, fp, cx, c),
         }

@@ -6,14 +6,13 @@
 //! the translator records at it which temporaries hold references (its operands included, which
 //! the handler reads after allocating), as it does at calls.
 
-use silo_gc::{ArrayLayout, FieldKind, StructLayout, array_layout, struct_layout};
+use silo_gc::{ArrayLayout, FieldKind, StructLayout};
 use silo_loader::wasmparser::{self as wp, Operator};
 use silo_loader::{CompositeType, FieldType, HeapType, RefType, StorageType, ValType};
 
 use super::{Operand, Translator};
 use crate::interp::isa::{Instr, Slot};
-use crate::runtime::gc::CastTarget;
-use crate::vm::gc_refs::is_gc_ref;
+use crate::vm::gc_refs::{array_layout_of, cast_target, struct_layout_of};
 
 /// How a field or element is read: the instruction for each width.
 type Getter = fn(Slot, Slot, u32) -> Instr;
@@ -162,8 +161,7 @@ impl Translator<'_> {
     }
 
     fn struct_layout(&self, ty: u32) -> Result<StructLayout, String> {
-        let info = &self.module.info;
-        Ok(struct_layout(self.struct_fields(ty)?, |r| !is_gc_ref(info, r)))
+        struct_layout_of(&self.module.info, ty)
     }
 
     fn array_elem(&self, ty: u32) -> Result<FieldType, String> {
@@ -174,8 +172,7 @@ impl Translator<'_> {
     }
 
     fn array_layout(&self, ty: u32) -> Result<ArrayLayout, String> {
-        let info = &self.module.info;
-        Ok(array_layout(self.array_elem(ty)?, |r| !is_gc_ref(info, r)))
+        array_layout_of(&self.module.info, ty)
     }
 
     /// `struct.new` and `array.new_fixed`: the top `n` operands, gathered in their temporaries,
@@ -240,15 +237,7 @@ impl Translator<'_> {
 
     fn cast_target(&self, heap: wp::HeapType, nullable: bool) -> (u32, RefType) {
         let ty = RefType { nullable, heap: silo_loader::heap_type_of(heap) };
-        (CastTarget::encode(ty, |i| self.func_type_index(i)), ty)
-    }
-
-    /// Whether module type `i` is a function type (casts to it test a function's signature).
-    fn func_type_index(&self, i: u32) -> bool {
-        matches!(
-            self.module.info.types.get(i as usize).map(|t| &t.composite),
-            Some(CompositeType::Func(_))
-        )
+        (cast_target(&self.module.info, ty), ty)
     }
 
     fn ref_test(&mut self, heap: wp::HeapType, nullable: bool) {
