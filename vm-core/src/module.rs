@@ -261,9 +261,7 @@ impl ModuleInner {
     /// now if need be).
     pub fn code(&self, def_index: u32) -> Result<&InterpFunc, &str> {
         let def = def_index as usize;
-        if self.engine.config().effective_strategy() == Strategy::Jit
-            && !self.interpreted_only(def_index)
-        {
+        if self.engine.config().effective_strategy() == Strategy::Jit {
             self.all_native.get_or_init(|| self.compile_all());
             let func = self.native_code(def_index)?;
             return Ok(self.install(def_index, func));
@@ -286,8 +284,7 @@ impl ModuleInner {
     /// `Jit` strategy: compiles every function, callees first, and switches them to it.
     fn compile_all(&self) {
         let Some(jit) = self.jit.as_ref() else { return };
-        let mut order = crate::callgraph::compile_order(&self.info);
-        order.retain(|&def| !self.interpreted_only(def));
+        let order = crate::callgraph::compile_order(&self.info);
         let env =
             module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);
         for (def, result) in order.iter().zip(jit.compile_batch(&env, &order)) {
@@ -298,20 +295,9 @@ impl ModuleInner {
         }
     }
 
-    /// Whether a defined function must stay in the interpreter whatever the strategy: its frame
-    /// can hold references into the garbage-collected heap, which only the interpreter reports
-    /// to the collector so far (native code has no stack maps yet).
-    pub fn interpreted_only(&self, def_index: u32) -> bool {
-        self.analysis(def_index).is_ok_and(|a| a.holds_gc_refs)
-    }
-
     /// The native code of a defined function, compiling it on first use.
     pub fn native_code(&self, def_index: u32) -> Result<NativeFunc, &str> {
         let jit = self.jit.as_ref().ok_or("the engine runs no native code")?;
-        if self.interpreted_only(def_index) {
-            return Err("the function holds garbage-collected references, which native code \
-                        cannot report to the collector yet");
-        }
         let result = self.natives[def_index as usize].get_or_init(|| {
             let env =
                 module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);

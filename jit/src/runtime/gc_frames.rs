@@ -25,7 +25,7 @@ pub(crate) unsafe fn trace(exit: &NativeExit, visit: &mut dyn FnMut(&mut u64)) {
                 // SAFETY: `e.sp` is the stack pointer of a frame suspended in a call, so the word
                 // below it is that call's return address; the frames up the chain are suspended
                 // native frames or the glue that entered them (contract).
-                unsafe { trace_stretch(lookup, e.fp, *(e.sp as *const usize) as usize, visit) };
+                unsafe { trace_stretch(lookup, e.fp, *((e.sp - 8) as *const usize), visit) };
             }
             record = e.outer;
         }

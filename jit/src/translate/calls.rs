@@ -43,6 +43,7 @@ impl FuncTranslator<'_, '_> {
         let flags = if ty.mutable { MemFlagsData::trusted() } else { readonly() };
         let v = self.b.ins().load(ir_type(ty.content)?, flags, entity, offsets::GLOBAL_VALUE);
         self.push(v);
+        self.mark(v, ty.content);
         Ok(())
     }
 

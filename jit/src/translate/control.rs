@@ -64,7 +64,8 @@ impl FuncTranslator<'_, '_> {
     fn block_with_params(&mut self, types: &[ValType]) -> Result<Block, String> {
         let block = self.b.create_block();
         for &t in types {
-            self.b.append_block_param(block, ir_type(t)?);
+            let v = self.b.append_block_param(block, ir_type(t)?);
+            self.mark(v, t);
         }
         Ok(block)
     }
@@ -209,7 +210,7 @@ impl FuncTranslator<'_, '_> {
 
     /// The target block of a branch of `depth` and how many values it carries; marks its
     /// continuation reachable.
-    fn branch_to(&mut self, depth: u32) -> (Block, usize) {
+    pub(super) fn branch_to(&mut self, depth: u32) -> (Block, usize) {
         let frame = self.target(depth);
         if frame.kind != FrameKind::Loop {
             frame.next_reachable = true;

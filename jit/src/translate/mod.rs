@@ -24,6 +24,7 @@
 
 mod calls;
 mod control;
+mod gc;
 mod memory;
 mod numeric;
 
@@ -294,6 +295,9 @@ pub(crate) fn translate(
     }
     for &ty in &types {
         let var = t.b.declare_var(ir_type(ty)?);
+        if t.is_gc(ty) {
+            t.b.declare_var_needs_stack_map(var);
+        }
         t.locals.push((var, ty));
     }
     if let Some(at) = loop_entry {
@@ -553,15 +557,23 @@ impl FuncTranslator<'_, '_> {
             O::BrOnNull { relative_depth } => self.br_on_null(relative_depth),
             O::BrOnNonNull { relative_depth } => self.br_on_non_null(relative_depth),
 
-            O::Call { function_index } => self.call(function_index, false)?,
+            O::Call { function_index } => {
+                self.call(function_index, false)?;
+                let ty = self.env.info.func_sig(function_index).ok_or("no such function")?;
+                self.mark_top(&ty.results.clone());
+            }
             O::ReturnCall { function_index } => self.call(function_index, true)?,
             O::CallIndirect { type_index, table_index } => {
-                self.call_indirect(type_index, table_index, false)?
+                self.call_indirect(type_index, table_index, false)?;
+                self.mark_results_of(type_index)?;
             }
             O::ReturnCallIndirect { type_index, table_index } => {
                 self.call_indirect(type_index, table_index, true)?
             }
-            O::CallRef { type_index } => self.call_ref(type_index, false)?,
+            O::CallRef { type_index } => {
+                self.call_ref(type_index, false)?;
+                self.mark_results_of(type_index)?;
+            }
             O::ReturnCallRef { type_index } => self.call_ref(type_index, true)?,
 
             O::Drop => {
@@ -571,6 +583,9 @@ impl FuncTranslator<'_, '_> {
                 let (x, y, c) = self.pop3();
                 let v = self.b.ins().select(c, x, y);
                 self.push(v);
+                if let O::TypedSelect { ty } = op {
+                    self.mark_top(&[silo_loader::val_type_of(ty)]);
+                }
             }
             O::LocalGet { local_index } => {
                 let v = self.b.use_var(self.locals[local_index as usize].0);
@@ -606,7 +621,11 @@ impl FuncTranslator<'_, '_> {
                 self.b.ins().trapz(r, trap(TrapKind::NullReference));
             }
 
-            O::TableGet { table } => self.table_get(table),
+            O::TableGet { table } => {
+                self.table_get(table);
+                let element = self.env.info.tables[table as usize].element;
+                self.mark_top(&[ValType::Ref(element)]);
+            }
             O::TableSet { table } => self.table_set(table),
             O::TableSize { table } => self.table_size(table),
             O::TableGrow { table } => self.table_grow(table),
@@ -619,11 +638,21 @@ impl FuncTranslator<'_, '_> {
             }
 
             op => {
-                if !self.memory_operator(&op)? && !self.numeric_operator(&op)? {
+                if !self.memory_operator(&op)?
+                    && !self.numeric_operator(&op)?
+                    && !self.gc_operator(&op)?
+                {
                     return Err(format!("the JIT does not compile {op:?} yet"));
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Declares the results of a call of function type `ty` on the stack as `mark_top` does.
+    fn mark_results_of(&mut self, ty: u32) -> Result<(), String> {
+        let ty = self.env.info.func_type(ty).ok_or("call of a non-function type")?;
+        self.mark_top(&ty.results.clone());
         Ok(())
     }
 

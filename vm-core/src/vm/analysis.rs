@@ -13,8 +13,6 @@ use std::sync::OnceLock;
 
 use silo_loader::wasmparser::{self as wp, BinaryReader, BrTable, FunctionBody, Operator};
 
-use super::gc_refs;
-
 /// A loop of a function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoopSite {
@@ -31,10 +29,6 @@ pub struct FuncAnalysis {
     pub entry_cost: u32,
     /// Every loop, by increasing offset.
     pub loops: Box<[LoopSite]>,
-    /// Whether the function's frame can hold a reference into the garbage-collected heap (in a
-    /// parameter, a local or a value it computes): a tier that cannot report such references to
-    /// the collector leaves the function to one that can.
-    pub holds_gc_refs: bool,
 }
 
 impl FuncAnalysis {
@@ -47,14 +41,6 @@ impl FuncAnalysis {
         let mut reader = BinaryReader::new(bytes, offset as u64);
         reader.set_features(silo_loader::validation_features());
         let body = FunctionBody::new(reader);
-        let sig = info.func_sig(info.num_imported.funcs + def);
-        let mut holds_gc_refs = sig.is_some_and(|f| {
-            f.params.iter().chain(f.results.iter()).any(|&v| gc_refs::is_gc_val(info, v))
-        });
-        for local in body.get_locals_reader().map_err(err)? {
-            let (_, ty) = local.map_err(err)?;
-            holds_gc_refs |= gc_refs::is_gc_val(info, silo_loader::val_type_of(ty));
-        }
         let mut ops = body.get_operators_reader().map_err(err)?;
 
         // The open regions, innermost last: the function's (`None`), then loops' (their index
@@ -70,7 +56,6 @@ impl FuncAnalysis {
                 None => &mut entry_cost,
             };
             *cost = cost.saturating_add(1);
-            holds_gc_refs = holds_gc_refs || gc_refs::op_touches_gc(info, &op);
             match op {
                 Operator::Loop { .. } => {
                     blocks.push(true);
@@ -91,7 +76,7 @@ impl FuncAnalysis {
                 _ => {}
             }
         }
-        Ok(FuncAnalysis { entry_cost, loops: loops.into(), holds_gc_refs })
+        Ok(FuncAnalysis { entry_cost, loops: loops.into() })
     }
 
     /// What the check at the header of the loop at byte `offset` charges (0 for no such loop).

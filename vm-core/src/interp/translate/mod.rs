@@ -212,9 +212,8 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
             true => Some(module.analysis(def)?),
             false => None,
         },
-        hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered
-            && !module.interpreted_only(def))
-        .then(|| &module.hotness[def as usize] as *const _ as u64),
+        hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered)
+            .then(|| &module.hotness[def as usize] as *const _ as u64),
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,

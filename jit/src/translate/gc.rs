@@ -1,0 +1,359 @@
+//! The GC proposal's instructions, and the stack maps that let the collector find and move the
+//! references a frame holds.
+//!
+//! A reference of the `any`/`extern` hierarchies is a 64-bit value holding a 32-bit offset from
+//! the heap's base (or an `i31`, odd). Every such value is declared to Cranelift as needing a
+//! stack map: across each call it is spilled to a slot the call's stack map names and reloaded
+//! after it, so a collection during the call may rewrite it (`runtime::gc_frames`).
+//!
+//! Field and element accesses are inline: after the null check, the object's header must lie
+//! below the heap's allocation top (every object does; the check keeps a reference that is not one
+//! from reaching outside the heap), an array index is checked against the length in the header,
+//! and the field is read or written at its offset from the heap's base. Allocation, the bulk
+//! array instructions and casts call builtins (`silo_core::vm::Builtin::Gc*`).
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Type, Value, types,
+};
+use silo_core::vm::gc_refs::{self, ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, FieldKind};
+use silo_core::vm::{Builtin, TrapKind, offsets};
+use silo_core::{RefType, ValType};
+use silo_loader::wasmparser::{self as wp, Operator};
+
+use super::{FuncTranslator, args, readonly, trap};
+
+/// How a field is read: sign- or zero-extended when packed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extend {
+    None,
+    Signed,
+    Unsigned,
+}
+
+/// Flags of accesses to objects: in bounds (checked), not necessarily aligned (a `v128` field is
+/// aligned to 8 only).
+fn object() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
+}
+
+impl FuncTranslator<'_, '_> {
+    /// Whether values of module-relative type `ty` are heap references.
+    pub(super) fn is_gc(&self, ty: ValType) -> bool {
+        gc_refs::is_gc_val(self.env.info, ty)
+    }
+
+    /// Declares `v`, a value of type `ty`, as needing a stack map when it is a heap reference.
+    pub(super) fn mark(&mut self, v: Value, ty: ValType) {
+        if self.is_gc(ty) {
+            self.b.declare_value_needs_stack_map(v);
+        }
+    }
+
+    /// Declares the top `types.len()` operands, of `types`, as `mark` does.
+    pub(super) fn mark_top(&mut self, types: &[ValType]) {
+        let at = self.stack.len() - types.len();
+        for (i, &ty) in types.iter().enumerate() {
+            let v = self.stack[at + i];
+            self.mark(v, ty);
+        }
+    }
+
+    /// A GC instruction; `false` when `op` is none.
+    pub(super) fn gc_operator(&mut self, op: &Operator<'_>) -> Result<bool, String> {
+        use Operator as O;
+        match *op {
+            O::RefEq => {
+                let (a, b) = self.pop2();
+                let eq = self.b.ins().icmp(IntCC::Equal, a, b);
+                let eq = self.b.ins().uextend(types::I32, eq);
+                self.push(eq);
+            }
+            O::RefI31 => {
+                let x = self.pop();
+                let shifted = self.b.ins().ishl_imm_u(x, 1);
+                let tagged = self.b.ins().bor_imm_u(shifted, 1);
+                let r = self.b.ins().uextend(types::I64, tagged);
+                self.push(r);
+            }
+            O::I31GetS | O::I31GetU => {
+                let r = self.pop();
+                self.b.ins().trapz(r, trap(TrapKind::NullI31Reference));
+                let low = self.b.ins().ireduce(types::I32, r);
+                let v = match op {
+                    O::I31GetS => self.b.ins().sshr_imm_u(low, 1),
+                    _ => self.b.ins().ushr_imm_u(low, 1),
+                };
+                self.push(v);
+            }
+            // The same bits in the other hierarchy.
+            O::AnyConvertExtern | O::ExternConvertAny => {}
+
+            O::StructNew { struct_type_index: ty } => {
+                let n = gc_refs::struct_layout_of(self.env.info, ty)?.fields.len();
+                let fields = self.pop_n(n);
+                let slots = self.slot_array(&fields);
+                let t = self.b.ins().iconst(types::I32, ty as i64);
+                self.allocate(Builtin::GcStructNew, &[t, slots])
+            }
+            O::StructNewDefault { struct_type_index: ty } => {
+                let t = self.b.ins().iconst(types::I32, ty as i64);
+                let null = self.b.ins().iconst(types::I64, 0);
+                self.allocate(Builtin::GcStructNew, &[t, null])
+            }
+            O::StructGet { struct_type_index: ty, field_index: f } => {
+                self.struct_get(ty, f, Extend::None)?
+            }
+            O::StructGetS { struct_type_index: ty, field_index: f } => {
+                self.struct_get(ty, f, Extend::Signed)?
+            }
+            O::StructGetU { struct_type_index: ty, field_index: f } => {
+                self.struct_get(ty, f, Extend::Unsigned)?
+            }
+            O::StructSet { struct_type_index: ty, field_index: f } => {
+                let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+                let field = *layout.fields.get(f as usize).ok_or("no such field")?;
+                let (obj, value) = self.pop2();
+                self.b.ins().trapz(obj, trap(TrapKind::NullStructReference));
+                let size = field.kind.size() as i64;
+                let addr =
+                    self.object(obj, field.offset as i64 + size, TrapKind::NullStructReference);
+                self.write_field(field.kind, value, addr, field.offset as i32);
+            }
+
+            O::ArrayNew { array_type_index: ty } => {
+                let (value, len) = self.pop2();
+                let slots = self.slot_array(&[value]);
+                let t = self.b.ins().iconst(types::I32, ty as i64);
+                let fixed = self.b.ins().iconst(types::I32, 0);
+                self.allocate(Builtin::GcArrayNew, &[t, len, slots, fixed])
+            }
+            O::ArrayNewDefault { array_type_index: ty } => {
+                let len = self.pop();
+                let t = self.b.ins().iconst(types::I32, ty as i64);
+                let null = self.b.ins().iconst(types::I64, 0);
+                let fixed = self.b.ins().iconst(types::I32, 0);
+                self.allocate(Builtin::GcArrayNew, &[t, len, null, fixed])
+            }
+            O::ArrayNewFixed { array_type_index: ty, array_size: n } => {
+                let values = self.pop_n(n as usize);
+                let slots = self.slot_array(&values);
+                let t = self.b.ins().iconst(types::I32, ty as i64);
+                let len = self.b.ins().iconst(types::I32, n as i64);
+                let fixed = self.b.ins().iconst(types::I32, 1);
+                self.allocate(Builtin::GcArrayNew, &[t, len, slots, fixed])
+            }
+            O::ArrayNewData { array_type_index: ty, array_data_index: seg } => {
+                self.array_new_segment(ty, seg, false)
+            }
+            O::ArrayNewElem { array_type_index: ty, array_elem_index: seg } => {
+                self.array_new_segment(ty, seg, true)
+            }
+            O::ArrayGet { array_type_index: ty } => self.array_get(ty, Extend::None)?,
+            O::ArrayGetS { array_type_index: ty } => self.array_get(ty, Extend::Signed)?,
+            O::ArrayGetU { array_type_index: ty } => self.array_get(ty, Extend::Unsigned)?,
+            O::ArraySet { array_type_index: ty } => {
+                let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
+                let (arr, idx, value) = self.pop3();
+                let addr = self.element(arr, idx, kind);
+                self.write_field(kind, value, addr, 0);
+            }
+            O::ArrayLen => {
+                let arr = self.pop();
+                self.b.ins().trapz(arr, trap(TrapKind::NullArrayReference));
+                let addr = self.object(arr, ARRAY_DATA_OFFSET as i64, TrapKind::NullArrayReference);
+                let len = self.b.ins().load(types::I32, object(), addr, ARRAY_LEN_OFFSET as i32);
+                self.push(len);
+            }
+            O::ArrayFill { .. } => {
+                let [arr, idx, value, len] = self.pop4();
+                let slots = self.slot_array(&[value]);
+                self.call_builtin_checked(Builtin::GcArrayFill, &[arr, idx, slots, len]);
+            }
+            O::ArrayCopy { .. } => {
+                let len = self.pop();
+                let [dst, dst_idx, src, src_idx] = self.pop4();
+                self.call_builtin_checked(Builtin::GcArrayCopy, &[dst, dst_idx, src, src_idx, len]);
+            }
+            O::ArrayInitData { array_data_index: seg, .. } => {
+                self.array_init(Builtin::GcArrayInitData, seg)
+            }
+            O::ArrayInitElem { array_elem_index: seg, .. } => {
+                self.array_init(Builtin::GcArrayInitElem, seg)
+            }
+
+            O::RefTestNonNull { hty } => self.ref_test(hty, false),
+            O::RefTestNullable { hty } => self.ref_test(hty, true),
+            O::RefCastNonNull { hty } => self.ref_cast(hty, false),
+            O::RefCastNullable { hty } => self.ref_cast(hty, true),
+            O::BrOnCast { relative_depth, to_ref_type, .. } => {
+                self.br_on_cast(relative_depth, to_ref_type, false)
+            }
+            O::BrOnCastFail { relative_depth, to_ref_type, .. } => {
+                self.br_on_cast(relative_depth, to_ref_type, true)
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The top four operands, removed, deepest first.
+    fn pop4(&mut self) -> [Value; 4] {
+        let d = self.pop();
+        let (a, b, c) = self.pop3();
+        [a, b, c, d]
+    }
+
+    /// A slot array on the stack holding `values` in their raw slot form; its address.
+    fn slot_array(&mut self, values: &[Value]) -> Value {
+        let types: Vec<Type> = values.iter().map(|&v| self.b.func.dfg.value_type(v)).collect();
+        let size = crate::trampoline::slots_size(&types).max(8) as u32;
+        let data = StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4);
+        let slot = self.b.create_sized_stack_slot(data);
+        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+        crate::trampoline::store_slots(&mut self.b, values, addr);
+        addr
+    }
+
+    /// Calls an allocating builtin and pushes the new reference (0 means it trapped).
+    fn allocate(&mut self, builtin: Builtin, args: &[Value]) {
+        let r = self.call_builtin(builtin, args)[0];
+        self.b.ins().trapz(r, trap(TrapKind::Pending));
+        self.b.declare_value_needs_stack_map(r);
+        self.push(r);
+    }
+
+    /// `array.new_data` (`elem` false) or `array.new_elem`.
+    fn array_new_segment(&mut self, ty: u32, seg: u32, elem: bool) {
+        let (offset, len) = self.pop2();
+        let t = self.b.ins().iconst(types::I32, ty as i64);
+        let s = self.b.ins().iconst(types::I32, seg as i64);
+        let e = self.b.ins().iconst(types::I32, elem as i64);
+        self.allocate(Builtin::GcArrayNewSegment, &[t, s, offset, len, e])
+    }
+
+    /// `array.init_data` or `array.init_elem` from segment `seg`.
+    fn array_init(&mut self, builtin: Builtin, seg: u32) {
+        let [arr, idx, offset, len] = self.pop4();
+        let s = self.b.ins().iconst(types::I32, seg as i64);
+        self.call_builtin_checked(builtin, &[s, arr, idx, offset, len]);
+    }
+
+    /// The address of object `obj` (non-null), after checking that its first `end` bytes lie
+    /// below the heap's top (trapping with `bad` if not).
+    fn object(&mut self, obj: Value, end: i64, bad: TrapKind) -> Value {
+        let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
+        let flags = MemFlagsData::trusted();
+        let bump = self.b.ins().load(types::I64, flags, cell, 0);
+        let base = self.b.ins().load(types::I64, flags, bump, offsets::BUMP_BASE);
+        let top = self.b.ins().uload32(flags, bump, offsets::BUMP_TOP);
+        let last = self.b.ins().iadd_imm_s(obj, end);
+        let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, top);
+        self.b.ins().trapnz(out, trap(bad));
+        self.b.ins().iadd(base, obj)
+    }
+
+    /// The address of element `idx` (an `i32`) of array `arr` of elements of `kind`, after the
+    /// null and bounds checks.
+    fn element(&mut self, arr: Value, idx: Value, kind: FieldKind) -> Value {
+        self.b.ins().trapz(arr, trap(TrapKind::NullArrayReference));
+        let addr = self.object(arr, ARRAY_DATA_OFFSET as i64, TrapKind::NullArrayReference);
+        let len = self.b.ins().load(types::I32, object(), addr, ARRAY_LEN_OFFSET as i32);
+        let out = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
+        self.b.ins().trapnz(out, trap(TrapKind::ArrayOutOfBounds));
+        let idx = self.b.ins().uextend(types::I64, idx);
+        let scaled = self.b.ins().imul_imm_u(idx, kind.size() as i64);
+        let at = self.b.ins().iadd(addr, scaled);
+        self.b.ins().iadd_imm_s(at, ARRAY_DATA_OFFSET as i64)
+    }
+
+    /// Reads a field of `kind` at `addr + offset` and pushes it.
+    fn read_field(&mut self, kind: FieldKind, ext: Extend, addr: Value, offset: i32) {
+        let f = object();
+        let ins = self.b.ins();
+        let v = match (kind, ext) {
+            (FieldKind::I8, Extend::Signed) => ins.sload8(types::I32, f, addr, offset),
+            (FieldKind::I8, _) => ins.uload8(types::I32, f, addr, offset),
+            (FieldKind::I16, Extend::Signed) => ins.sload16(types::I32, f, addr, offset),
+            (FieldKind::I16, _) => ins.uload16(types::I32, f, addr, offset),
+            (FieldKind::I32, _) => ins.load(types::I32, f, addr, offset),
+            (FieldKind::F32, _) => ins.load(types::F32, f, addr, offset),
+            (FieldKind::I64, _) | (FieldKind::FuncRef, _) => ins.load(types::I64, f, addr, offset),
+            (FieldKind::F64, _) => ins.load(types::F64, f, addr, offset),
+            (FieldKind::V128, _) => ins.load(types::I8X16, f, addr, offset),
+            (FieldKind::GcRef, _) => {
+                let v = ins.uload32(f, addr, offset);
+                self.b.declare_value_needs_stack_map(v);
+                v
+            }
+        };
+        self.push(v);
+    }
+
+    /// Writes `value` as a field of `kind` at `addr + offset`.
+    fn write_field(&mut self, kind: FieldKind, value: Value, addr: Value, offset: i32) {
+        let f = object();
+        let ins = self.b.ins();
+        match kind {
+            FieldKind::I8 => ins.istore8(f, value, addr, offset),
+            FieldKind::I16 => ins.istore16(f, value, addr, offset),
+            FieldKind::GcRef => ins.istore32(f, value, addr, offset),
+            _ => ins.store(f, value, addr, offset),
+        };
+    }
+
+    fn struct_get(&mut self, ty: u32, f: u32, ext: Extend) -> Result<(), String> {
+        let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+        let field = *layout.fields.get(f as usize).ok_or("no such field")?;
+        let obj = self.pop();
+        self.b.ins().trapz(obj, trap(TrapKind::NullStructReference));
+        let end = field.offset as i64 + field.kind.size() as i64;
+        let addr = self.object(obj, end, TrapKind::NullStructReference);
+        self.read_field(field.kind, ext, addr, field.offset as i32);
+        Ok(())
+    }
+
+    fn array_get(&mut self, ty: u32, ext: Extend) -> Result<(), String> {
+        let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
+        let (arr, idx) = self.pop2();
+        let addr = self.element(arr, idx, kind);
+        self.read_field(kind, ext, addr, 0);
+        Ok(())
+    }
+
+    /// Whether reference `r` passes the cast to `hty` (null passes when `nullable`): an `i32`.
+    fn test(&mut self, r: Value, hty: wp::HeapType, nullable: bool) -> Value {
+        let ty = RefType { nullable, heap: silo_loader::heap_type_of(hty) };
+        let target = gc_refs::cast_target(self.env.info, ty);
+        let target = self.b.ins().iconst(types::I32, target as i64);
+        self.call_builtin(Builtin::GcRefTest, &[r, target])[0]
+    }
+
+    fn ref_test(&mut self, hty: wp::HeapType, nullable: bool) {
+        let r = self.pop();
+        let ok = self.test(r, hty, nullable);
+        self.push(ok);
+    }
+
+    fn ref_cast(&mut self, hty: wp::HeapType, nullable: bool) {
+        let r = *self.stack.last().expect("validated operand stack");
+        let ok = self.test(r, hty, nullable);
+        self.b.ins().trapz(ok, trap(TrapKind::CastFailure));
+    }
+
+    /// `br_on_cast` (`fail`: `br_on_cast_fail`): branches with the reference when the cast
+    /// succeeds (fails); otherwise it stays on the stack.
+    fn br_on_cast(&mut self, depth: u32, to: wp::RefType, fail: bool) {
+        let r = *self.stack.last().expect("validated operand stack");
+        let ok = self.test(r, to.heap_type(), to.is_nullable());
+        let (block, n) = self.branch_to(depth);
+        let values = self.peek_n(n).to_vec();
+        let cont = self.b.create_block();
+        match fail {
+            false => self.b.ins().brif(ok, block, &args(&values), cont, &[]),
+            true => self.b.ins().brif(ok, cont, &[], block, &args(&values)),
+        };
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+}
