@@ -320,6 +320,8 @@ pub(crate) unsafe fn instantiate(
         vmctx: VMContext::empty(),
     };
     opaque.usage.instance_created()?;
+    // The collector must know every object type before code can allocate one inline.
+    opaque.gc.define_types(&opaque.engine.inner.registry, &module.inner.type_ids);
     let mut ptr = opaque.instances.alloc(data);
     // SAFETY: freshly allocated in the store's arena and not shared yet.
     let inst = unsafe { ptr.as_mut() };

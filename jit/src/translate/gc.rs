@@ -90,16 +90,20 @@ impl FuncTranslator<'_, '_> {
             O::AnyConvertExtern | O::ExternConvertAny => {}
 
             O::StructNew { struct_type_index: ty } => {
-                let n = gc_refs::struct_layout_of(self.env.info, ty)?.fields.len();
-                let fields = self.pop_n(n);
-                let slots = self.slot_array(&fields);
-                let t = self.b.ins().iconst(types::I32, ty as i64);
-                self.allocate(Builtin::GcStructNew, &[t, slots])
+                let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+                let fields = self.pop_n(layout.fields.len());
+                let size = self.b.ins().iconst(types::I64, layout.size as i64);
+                let (r, addr) = self.alloc_object(ty, size, None);
+                for (f, &v) in layout.fields.iter().zip(&fields) {
+                    self.write_field(f.kind, v, addr, f.offset as i32);
+                }
+                self.push(r);
             }
             O::StructNewDefault { struct_type_index: ty } => {
-                let t = self.b.ins().iconst(types::I32, ty as i64);
-                let null = self.b.ins().iconst(types::I64, 0);
-                self.allocate(Builtin::GcStructNew, &[t, null])
+                let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+                let size = self.b.ins().iconst(types::I64, layout.size as i64);
+                let (r, _) = self.alloc_object(ty, size, None);
+                self.push(r);
             }
             O::StructGet { struct_type_index: ty, field_index: f } => {
                 self.struct_get(ty, f, Extend::None)?
@@ -122,26 +126,28 @@ impl FuncTranslator<'_, '_> {
             }
 
             O::ArrayNew { array_type_index: ty } => {
+                let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
                 let (value, len) = self.pop2();
-                let slots = self.slot_array(&[value]);
-                let t = self.b.ins().iconst(types::I32, ty as i64);
-                let fixed = self.b.ins().iconst(types::I32, 0);
-                self.allocate(Builtin::GcArrayNew, &[t, len, slots, fixed])
+                let (r, addr) = self.alloc_array(ty, kind, len);
+                self.fill(kind, value, addr, len);
+                self.push(r);
             }
             O::ArrayNewDefault { array_type_index: ty } => {
+                let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
                 let len = self.pop();
-                let t = self.b.ins().iconst(types::I32, ty as i64);
-                let null = self.b.ins().iconst(types::I64, 0);
-                let fixed = self.b.ins().iconst(types::I32, 0);
-                self.allocate(Builtin::GcArrayNew, &[t, len, null, fixed])
+                let (r, _) = self.alloc_array(ty, kind, len);
+                self.push(r);
             }
             O::ArrayNewFixed { array_type_index: ty, array_size: n } => {
+                let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
                 let values = self.pop_n(n as usize);
-                let slots = self.slot_array(&values);
-                let t = self.b.ins().iconst(types::I32, ty as i64);
                 let len = self.b.ins().iconst(types::I32, n as i64);
-                let fixed = self.b.ins().iconst(types::I32, 1);
-                self.allocate(Builtin::GcArrayNew, &[t, len, slots, fixed])
+                let (r, addr) = self.alloc_array(ty, kind, len);
+                for (i, &v) in values.iter().enumerate() {
+                    let at = ARRAY_DATA_OFFSET as i64 + i as i64 * kind.size() as i64;
+                    self.write_field(kind, v, addr, at as i32);
+                }
+                self.push(r);
             }
             O::ArrayNewData { array_type_index: ty, array_data_index: seg } => {
                 self.array_new_segment(ty, seg, false)
@@ -237,6 +243,97 @@ impl FuncTranslator<'_, '_> {
         let [arr, idx, offset, len] = self.pop4();
         let s = self.b.ins().iconst(types::I32, seg as i64);
         self.call_builtin_checked(builtin, &[s, arr, idx, offset, len]);
+    }
+
+    /// Allocates an object of module type `ty`, `size` bytes (an `i64`), an array of `len`
+    /// elements when `len` is given: inline from the heap's bump pointer, or through the runtime
+    /// when there is no room below the limit (or no heap yet). Returns the reference, declared
+    /// for stack maps, and the object's address. Fresh memory is zero: only the header is
+    /// written.
+    fn alloc_object(&mut self, ty: u32, size: Value, len: Option<Value>) -> (Value, Value) {
+        let flags = MemFlagsData::trusted();
+        let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
+        let bump = self.b.ins().load(types::I64, flags, cell, 0);
+        let check = self.b.create_block();
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        let r = self.b.append_block_param(join, types::I64);
+        self.b.declare_value_needs_stack_map(r);
+        self.b.ins().brif(bump, check, &[], slow, &[]);
+
+        self.b.switch_to_block(check);
+        self.b.seal_block(check);
+        let top = self.b.ins().uload32(flags, bump, offsets::BUMP_TOP);
+        let limit = self.b.ins().uload32(flags, bump, offsets::BUMP_LIMIT);
+        let end = self.b.ins().iadd(top, size);
+        let over = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, limit);
+        self.b.ins().brif(over, slow, &[], fast, &[]);
+
+        self.b.switch_to_block(fast);
+        self.b.seal_block(fast);
+        self.b.ins().istore32(flags, end, bump, offsets::BUMP_TOP);
+        let base = self.b.ins().load(types::I64, flags, bump, offsets::BUMP_BASE);
+        let addr = self.b.ins().iadd(base, top);
+        let ids = self.load_ptr(self.vmctx, offsets::VMCTX_TYPE_IDS, readonly());
+        let id = self.b.ins().load(types::I32, readonly(), ids, ty as i32 * 4);
+        self.b.ins().store(object(), id, addr, 0);
+        if let Some(len) = len {
+            self.b.ins().store(object(), len, addr, ARRAY_LEN_OFFSET as i32);
+        }
+        self.b.ins().jump(join, &args(&[top]));
+
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        self.b.set_cold_block(slow);
+        let t = self.b.ins().iconst(types::I32, ty as i64);
+        let (n, array) = match len {
+            Some(len) => (len, self.b.ins().iconst(types::I32, 1)),
+            None => (self.b.ins().iconst(types::I32, 0), self.b.ins().iconst(types::I32, 0)),
+        };
+        let made = self.call_builtin(Builtin::GcAlloc, &[t, n, array])[0];
+        self.b.ins().trapz(made, trap(TrapKind::Pending));
+        self.b.ins().jump(join, &args(&[made]));
+
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        let bump = self.b.ins().load(types::I64, flags, cell, 0);
+        let base = self.b.ins().load(types::I64, flags, bump, offsets::BUMP_BASE);
+        let addr = self.b.ins().iadd(base, r);
+        (r, addr)
+    }
+
+    /// `alloc_object` for an array of `len` (an `i32`) elements of `kind`.
+    fn alloc_array(&mut self, ty: u32, kind: FieldKind, len: Value) -> (Value, Value) {
+        let n = self.b.ins().uextend(types::I64, len);
+        let bytes = self.b.ins().imul_imm_u(n, kind.size() as i64);
+        let size = self.b.ins().iadd_imm_s(bytes, ARRAY_DATA_OFFSET as i64 + 7);
+        let size = self.b.ins().band_imm_u(size, !7);
+        self.alloc_object(ty, size, Some(len))
+    }
+
+    /// Writes `value` into the first `len` elements of kind `kind` of the new array at `addr`.
+    fn fill(&mut self, kind: FieldKind, value: Value, addr: Value, len: Value) {
+        let header = self.b.create_block();
+        let body = self.b.create_block();
+        let done = self.b.create_block();
+        let i = self.b.append_block_param(header, types::I32);
+        let zero = self.b.ins().iconst(types::I32, 0);
+        self.b.ins().jump(header, &args(&[zero]));
+        self.b.switch_to_block(header);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, i, len);
+        self.b.ins().brif(more, body, &[], done, &[]);
+        self.b.switch_to_block(body);
+        self.b.seal_block(body);
+        let wide = self.b.ins().uextend(types::I64, i);
+        let offset = self.b.ins().imul_imm_u(wide, kind.size() as i64);
+        let at = self.b.ins().iadd(addr, offset);
+        self.write_field(kind, value, at, ARRAY_DATA_OFFSET as i32);
+        let next = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(header, &args(&[next]));
+        self.b.seal_block(header);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
     }
 
     /// The address of object `obj` (non-null), after checking that its first `end` bytes lie

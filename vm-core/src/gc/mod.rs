@@ -10,7 +10,9 @@
 mod const_alloc;
 mod roots;
 
-use silo_gc::{GcError, GcRef, Heap, HeapConfig};
+use silo_gc::{GcError, GcRef, Heap, HeapConfig, Layout};
+
+use crate::registry::{TypeId, TypeRegistry};
 
 use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
@@ -25,6 +27,9 @@ pub(crate) struct StoreGc {
     /// the base and the top through it (`VMContext::gc_bump`).
     pub bump: *mut silo_gc::Bump,
     config: HeapConfig,
+    /// Layouts of the object types of the store's modules, for the heap once it is created
+    /// (see `define_types`).
+    pending: Vec<(TypeId, Layout)>,
     /// References the host holds through the embedding API's handles (`AnyRef`, `ExternRef`).
     pub host_roots: HostRoots,
 }
@@ -66,7 +71,13 @@ impl HostRoots {
 
 impl StoreGc {
     pub fn new(config: HeapConfig) -> StoreGc {
-        StoreGc { heap: None, bump: std::ptr::null_mut(), config, host_roots: HostRoots::default() }
+        StoreGc {
+            heap: None,
+            bump: std::ptr::null_mut(),
+            config,
+            pending: Vec::new(),
+            host_roots: HostRoots::default(),
+        }
     }
 
     /// The heap, if anything was ever allocated.
@@ -76,7 +87,29 @@ impl StoreGc {
 
     /// The heap, created on first use.
     pub fn heap_mut(&mut self) -> Result<&mut Heap, Trap> {
-        create_heap(&mut self.heap, &mut self.bump, self.config)
+        create_heap(&mut self.heap, &mut self.bump, self.config, &mut self.pending)
+    }
+
+    /// Gives the heap the layouts of the struct and array types among `ids` (a module's
+    /// canonical types), now if it exists, otherwise when it is created. Native code allocates
+    /// inline, without asking the runtime, so the collector must know a type before its first
+    /// object exists.
+    pub fn define_types(&mut self, registry: &TypeRegistry, ids: &[TypeId]) {
+        for &id in ids {
+            let Some(layout) = crate::runtime::gc::layout_of(registry, id) else { continue };
+            match &mut self.heap {
+                Some(heap) => {
+                    if heap.layout(id.0).is_none() {
+                        heap.define(id.0, layout);
+                    }
+                }
+                None => {
+                    if !self.pending.iter().any(|(p, _)| *p == id) {
+                        self.pending.push((id, layout));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -86,9 +119,13 @@ fn create_heap<'a>(
     heap: &'a mut Option<Heap>,
     bump: &mut *mut silo_gc::Bump,
     config: HeapConfig,
+    pending: &mut Vec<(TypeId, Layout)>,
 ) -> Result<&'a mut Heap, Trap> {
     if heap.is_none() {
         let mut created = Heap::new(config).map_err(gc_trap)?;
+        for (id, layout) in pending.drain(..) {
+            created.define(id.0, layout);
+        }
         *bump = created.bump_ptr();
         *heap = Some(created);
     }
@@ -107,8 +144,8 @@ pub(crate) fn with_heap<R>(
     f: impl FnOnce(&mut Heap, &mut StoreRoots<'_>) -> R,
 ) -> Result<R, Trap> {
     let StoreOpaque { gc, exec, globals, tables, instances, engine, native_exit, .. } = store;
-    let StoreGc { heap, bump, config, host_roots } = gc;
-    let heap = create_heap(heap, bump, *config)?;
+    let StoreGc { heap, bump, config, pending, host_roots } = gc;
+    let heap = create_heap(heap, bump, *config, pending)?;
     let mut roots = StoreRoots {
         host: host_roots,
         exec,

@@ -130,37 +130,43 @@ fn object_kind(store: &StoreOpaque, registry: &TypeRegistry, raw: u64) -> Option
     registry.kind(TypeId(object_type(store, raw)?))
 }
 
-/// The layout of struct or array type `id`, computed from the registry.
-fn layout_of(registry: &TypeRegistry, id: TypeId) -> Result<Layout, Trap> {
+/// The layout of struct or array type `id`, computed from the registry; `None` for another type.
+pub(crate) fn layout_of(registry: &TypeRegistry, id: TypeId) -> Option<Layout> {
     let is_func = |r: RefType| !registry.is_gc_ref(r);
-    match registry.composite(id) {
-        Some(CompositeType::Struct(fields)) => Ok(Layout::Struct(struct_layout(&fields, is_func))),
-        Some(CompositeType::Array(elem)) => Ok(Layout::Array(array_layout(elem, is_func))),
-        _ => Err(Trap::host(format!("type {} is not a struct or array type", id.0))),
+    match registry.composite(id)? {
+        CompositeType::Struct(fields) => Some(Layout::Struct(struct_layout(&fields, is_func))),
+        CompositeType::Array(elem) => Some(Layout::Array(array_layout(elem, is_func))),
+        _ => None,
     }
+}
+
+/// The trap for a type that is not of the kind an instruction needs.
+fn not_a(kind: &str, id: TypeId) -> Trap {
+    Trap::host(format!("type {} is not {kind} type", id.0))
 }
 
 /// Makes sure the heap knows the layout of type `id`.
 fn define(heap: &mut Heap, registry: &TypeRegistry, id: TypeId) -> Result<(), Trap> {
     if heap.layout(id.0).is_none() {
-        heap.define(id.0, layout_of(registry, id)?);
+        let layout = layout_of(registry, id).ok_or_else(|| not_a("a struct or array", id))?;
+        heap.define(id.0, layout);
     }
     Ok(())
 }
 
 /// How each field of struct type `id` is stored.
 pub(crate) fn struct_kinds(store: &StoreOpaque, id: TypeId) -> Result<Vec<FieldKind>, Trap> {
-    match layout_of(&store.engine.inner.registry, id)? {
-        Layout::Struct(s) => Ok(s.fields.iter().map(|f| f.kind).collect()),
-        _ => Err(Trap::host(format!("type {} is not a struct type", id.0))),
+    match layout_of(&store.engine.inner.registry, id) {
+        Some(Layout::Struct(s)) => Ok(s.fields.iter().map(|f| f.kind).collect()),
+        _ => Err(not_a("a struct", id)),
     }
 }
 
 /// The element layout of array type `id`.
 fn array_layout_of(store: &StoreOpaque, id: TypeId) -> Result<ArrayLayout, Trap> {
-    match layout_of(&store.engine.inner.registry, id)? {
-        Layout::Array(a) => Ok(a),
-        _ => Err(Trap::host(format!("type {} is not an array type", id.0))),
+    match layout_of(&store.engine.inner.registry, id) {
+        Some(Layout::Array(a)) => Ok(a),
+        _ => Err(not_a("an array", id)),
     }
 }
 

@@ -139,12 +139,10 @@ builtins! {
     /// A call went past the store's call-depth quota: leaves the trap naming it.
     /// `(vmctx)`.
     CallDepthExceeded => call_depth_exceeded(vmctx: vmctx);
-    /// `struct.new` (fields in a slot array) or `struct.new_default` (null):
-    /// `(vmctx, type, fields) -> ref or 0`.
-    GcStructNew => gc_struct_new(vmctx: vmctx, ty: u32, fields: ptr) -> u64;
-    /// `array.new_default` (null values), `array.new` (one value, `fixed` 0) or `array.new_fixed`
-    /// (`len` values, `fixed` 1): `(vmctx, type, len, values, fixed) -> ref or 0`.
-    GcArrayNew => gc_array_new(vmctx: vmctx, ty: u32, len: u32, values: ptr, fixed: u32) -> u64;
+    /// A zero-filled object of module type `ty` (an array of `len` elements when `array` is 1),
+    /// for native code whose inline allocation found no room: `(vmctx, type, len, array) -> ref
+    /// or 0`. May collect.
+    GcAlloc => gc_alloc(vmctx: vmctx, ty: u32, len: u32, array: u32) -> u64;
     /// `array.new_data` (`elem` 0) or `array.new_elem` (`elem` 1):
     /// `(vmctx, type, segment, offset, len, elem) -> ref or 0`.
     GcArrayNewSegment => gc_array_new_segment(vmctx: vmctx, ty: u32, seg: u32, offset: u32, len: u32, elem: u32) -> u64;

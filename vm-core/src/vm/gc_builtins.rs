@@ -1,6 +1,7 @@
-//! The builtins of the GC instructions native code does not inline: allocation (which may
-//! collect), the bulk array instructions and casts. Field and element accesses are inlined (the
-//! object layouts and the heap's base are in reach of the `VMContext`).
+//! The builtins of the GC instructions native code does not inline: allocation when the inline
+//! bump finds no room (it may collect), arrays from segments, the bulk array instructions and
+//! casts. Field and element accesses and the common allocation are inline (the object layouts
+//! and the heap's allocation pointer are in reach of the `VMContext`).
 //!
 //! Values cross in raw slot form (see `runtime::gc`); an allocation returns the new reference, or
 //! 0 (null, which no allocation returns) after leaving its trap. Their contract is the builtins'
@@ -46,58 +47,18 @@ unsafe fn slots<'a>(ptr: *const u8, n: usize) -> &'a [u64] {
 }
 
 /// # Safety
-/// The builtins' contract; `fields` is null or holds the raw slots of every field of struct
-/// type `ty` (one each, two for a `v128`).
-pub(super) unsafe extern "C" fn gc_struct_new(
-    vmctx: *mut VMContext,
-    ty: u32,
-    fields: *mut u8,
-) -> u64 {
+/// The builtins' contract; `ty` is a struct type of the module (`array` 0) or an array type
+/// (`array` 1).
+pub(super) unsafe extern "C" fn gc_alloc(vmctx: *mut VMContext, ty: u32, len: u32, array: u32) -> u64 {
     // SAFETY: `vmctx` is a live instance's context whose store is lent to the running code with
-    // no reference into it held (the builtins' contract); `fields` holds the struct's field slots
-    // (this function's contract), which native code does not touch during the call.
+    // no reference into it held (the builtins' contract).
     unsafe {
         let (store, inst) = parts(vmctx);
-        let result = (|| {
-            let fields = match fields.is_null() {
-                true => None,
-                false => {
-                    let kinds = rt::struct_kinds(&*store, rt::type_id(&*inst, ty))?;
-                    Some(slots(fields, kinds.iter().map(|&k| width(k)).sum()))
-                }
-            };
-            ops::struct_new(&mut *store, &*inst, ty, fields)
-        })();
-        allocated(store, result)
-    }
-}
-
-/// # Safety
-/// The builtins' contract; `values` is null (`array.new_default`), or holds one element's raw
-/// slots (`fixed` 0: `array.new`) or `len` elements' (`fixed` 1: `array.new_fixed`) of array
-/// type `ty`.
-pub(super) unsafe extern "C" fn gc_array_new(
-    vmctx: *mut VMContext,
-    ty: u32,
-    len: u32,
-    values: *mut u8,
-    fixed: u32,
-) -> u64 {
-    // SAFETY: as in `gc_struct_new`; `values` holds what this function's contract says.
-    unsafe {
-        let (store, inst) = parts(vmctx);
-        let result = (|| {
-            let init = if values.is_null() {
-                ArrayInit::Default
-            } else {
-                let n = width(rt::array_kind(&*store, rt::type_id(&*inst, ty))?);
-                match fixed {
-                    0 => ArrayInit::Value(slots(values, n)),
-                    _ => ArrayInit::Fixed(slots(values, n * len as usize)),
-                }
-            };
-            ops::array_new(&mut *store, &*inst, ty, len, init)
-        })();
+        let id = rt::type_id(&*inst, ty);
+        let result = match array {
+            0 => rt::alloc_struct(&mut *store, id),
+            _ => rt::alloc_array(&mut *store, id, len),
+        };
         allocated(store, result)
     }
 }

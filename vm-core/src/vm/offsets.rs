@@ -43,6 +43,9 @@ pub const VMCTX_GC_BUMP: i32 = offset_of!(VMContext, gc_bump) as i32;
 pub const BUMP_BASE: i32 = silo_gc::BUMP_BASE_OFFSET as i32;
 /// `Bump` → `u32`, the end of the allocated part of the heap: every object lies below it.
 pub const BUMP_TOP: i32 = silo_gc::BUMP_TOP_OFFSET as i32;
+/// `Bump` → `u32`, how far inline allocation may move the top before it must ask the runtime
+/// (which collects, grows the heap, or under zeal collects at every allocation).
+pub const BUMP_LIMIT: i32 = silo_gc::BUMP_LIMIT_OFFSET as i32;
 /// Call-depth record → active calls.
 pub const DEPTH_ACTIVE: i32 = offset_of!(CallDepth, active) as i32;
 /// Call-depth record → the quota.
