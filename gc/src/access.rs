@@ -94,6 +94,41 @@ impl Heap {
         Ok((at - a.off) as u32)
     }
 
+    /// Writes every field of struct `r` from raw 64-bit slots, in declaration order, one per
+    /// field and two for a `v128` (low half first): what `struct.new` stores. Only the low bytes
+    /// of a slot are stored for a narrower field.
+    pub fn write_struct_fields(&mut self, r: GcRef, slots: &[u64]) -> Result<(), AccessError> {
+        let off = self.header_at(r)?;
+        let type_id: u32 = self.arena.load(off).ok_or(AccessError::BadRef)?;
+        let Some(Layout::Struct(layout)) = self.types.get(type_id) else {
+            return Err(AccessError::BadRef);
+        };
+        if off + u64::from(layout.size) > u64::from(self.top()) {
+            return Err(AccessError::BadRef);
+        }
+        let mut slot = 0;
+        for f in layout.fields.iter() {
+            let at = off + u64::from(f.offset);
+            let v = slots.get(slot).copied().ok_or(AccessError::OutOfBounds)?;
+            let stored = match f.kind.size() {
+                1 => self.arena.store(at, v as u8),
+                2 => self.arena.store(at, v as u16),
+                4 => self.arena.store(at, v as u32),
+                8 => self.arena.store(at, v),
+                _ => {
+                    let high = slots.get(slot + 1).copied().ok_or(AccessError::OutOfBounds)?;
+                    slot += 1;
+                    self.arena.store(at, u128::from(v) | u128::from(high) << 64)
+                }
+            };
+            if !stored {
+                return Err(AccessError::BadRef);
+            }
+            slot += 1;
+        }
+        Ok(())
+    }
+
     /// The `T` at `offset` from `r`'s header (any alignment).
     pub fn read<T: Scalar>(&self, r: GcRef, offset: u32) -> Result<T, AccessError> {
         let at = self.field_at(r, offset, size_of::<T>())?;

@@ -131,6 +131,21 @@ pub struct StructLayout {
     pub ref_offsets: Box<[u32]>,
 }
 
+impl StructLayout {
+    /// How many raw 64-bit slots the fields take as values (one each, two for a `v128`), and
+    /// which of those slots hold references: the form `struct.new` takes its operands in.
+    pub fn value_slots(&self) -> (usize, Vec<usize>) {
+        let (mut n, mut refs) = (0, Vec::new());
+        for f in self.fields.iter() {
+            if f.kind == FieldKind::GcRef {
+                refs.push(n);
+            }
+            n += if f.kind == FieldKind::V128 { 2 } else { 1 };
+        }
+        (n, refs)
+    }
+}
+
 /// An array type's layout: elements of one kind from [`ARRAY_DATA_OFFSET`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ArrayLayout {

@@ -154,25 +154,12 @@ fn define(heap: &mut Heap, registry: &TypeRegistry, id: TypeId) -> Result<(), Tr
     Ok(())
 }
 
-/// How each field of struct type `id` is stored.
-pub(crate) fn struct_kinds(store: &StoreOpaque, id: TypeId) -> Result<Vec<FieldKind>, Trap> {
-    match layout_of(&store.engine.inner.registry, id) {
-        Some(Layout::Struct(s)) => Ok(s.fields.iter().map(|f| f.kind).collect()),
-        _ => Err(not_a("a struct", id)),
-    }
-}
-
 /// The element layout of array type `id`.
 fn array_layout_of(store: &StoreOpaque, id: TypeId) -> Result<ArrayLayout, Trap> {
     match layout_of(&store.engine.inner.registry, id) {
         Some(Layout::Array(a)) => Ok(a),
         _ => Err(not_a("an array", id)),
     }
-}
-
-/// How each element of array type `id` is stored.
-pub(crate) fn array_kind(store: &StoreOpaque, id: TypeId) -> Result<FieldKind, Trap> {
-    array_layout_of(store, id).map(|a| a.elem_kind)
 }
 
 /// A new zero-filled struct of type `id`; may collect. Every reference the caller keeps must be

@@ -7,10 +7,13 @@
 //! may sit where no root reaches (a builtin's argument array), so each is held as a host root
 //! across the allocation and read back after it.
 
-use silo_gc::{AccessError, FieldKind, GcRef};
+use std::borrow::Cow;
+
+use silo_gc::{AccessError, FieldKind, GcRef, Layout};
 
 use super::gc as rt;
 use crate::instance::InstanceData;
+use crate::registry::TypeId;
 use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
 
@@ -40,40 +43,41 @@ pub(crate) enum ArrayBulk<'a> {
     InitElem { seg: u32, arr: u64, idx: u32, offset: u32, len: u32 },
 }
 
-/// Slots per value of a field of `kind`.
+/// Slots per value of `kind`.
 fn width(kind: FieldKind) -> usize {
     if kind == FieldKind::V128 { 2 } else { 1 }
 }
 
-/// Runs `alloc` with the references among `values` (raw values of `kinds`, one slot each, two
-/// for a `v128`) held as host roots, and gives back the allocation's result and the values as
-/// they are after it (references moved with their objects).
-fn rooted<R>(
+/// Runs `alloc` with the references in `values` at the slot indices `refs` held as host roots,
+/// and gives back the allocation's result and the values as they are after it (references moved
+/// with their objects). Without references, the values are not copied.
+fn rooted<'v, R>(
     store: &mut StoreOpaque,
-    kinds: impl Iterator<Item = FieldKind> + Clone,
-    values: &[u64],
+    refs: &[usize],
+    values: &'v [u64],
     alloc: impl FnOnce(&mut StoreOpaque) -> Result<R, Trap>,
-) -> Result<(R, Vec<u64>), Trap> {
-    let mut values = values.to_vec();
+) -> Result<(R, Cow<'v, [u64]>), Trap> {
+    if refs.is_empty() {
+        return Ok((alloc(store)?, Cow::Borrowed(values)));
+    }
     let base = store.gc.host_roots.len();
-    let mut at = 0;
-    for kind in kinds.clone() {
-        if kind == FieldKind::GcRef {
-            store.gc.host_roots.push(GcRef::from_raw(values[at] as u32));
-        }
-        at += width(kind);
+    for &i in refs {
+        store.gc.host_roots.push(GcRef::from_raw(values[i] as u32));
     }
     let result = alloc(store);
-    let (mut at, mut root) = (0, base as u32);
-    for kind in kinds {
-        if kind == FieldKind::GcRef {
-            values[at] = u64::from(store.gc.host_roots.get(root).raw());
-            root += 1;
-        }
-        at += width(kind);
+    let mut values = values.to_vec();
+    for (k, &i) in refs.iter().enumerate() {
+        values[i] = u64::from(store.gc.host_roots.get((base + k) as u32).raw());
     }
     store.gc.host_roots.truncate(base);
-    Ok((result?, values))
+    Ok((result?, Cow::Owned(values)))
+}
+
+/// The layout the heap has for type `id` (every object type of the store's modules is known to
+/// it from instantiation on).
+fn layout(store: &mut StoreOpaque, id: TypeId) -> Result<&Layout, Trap> {
+    let heap = store.gc.heap_mut()?;
+    heap.layout(id.0).ok_or_else(|| Trap::host(format!("type {} has no object layout", id.0)))
 }
 
 /// `struct.new` of module type `ty` with the fields' raw slots `fields`, or
@@ -86,18 +90,30 @@ pub(crate) fn struct_new(
 ) -> Result<GcRef, Trap> {
     let id = rt::type_id(inst, ty);
     let Some(fields) = fields else { return rt::alloc_struct(store, id) };
-    let kinds = rt::struct_kinds(store, id)?;
-    let (r, values) = rooted(store, kinds.iter().copied(), fields, |s| rt::alloc_struct(s, id))?;
-    let layout: Vec<_> = rt::struct_fields(store, id).unwrap_or(&[]).to_vec();
+    let Layout::Struct(layout) = layout(store, id)? else {
+        return Err(Trap::host(format!("type {} is not a struct type", id.0)));
+    };
+    let (_, refs) = layout.value_slots();
+    let (r, values) = rooted(store, &refs, fields, |s| rt::alloc_struct(s, id))?;
     let heap = store.gc.heap_mut()?;
-    let mut at = 0;
-    for f in layout {
-        let n = width(f.kind);
-        rt::write_field(heap, r, f.offset, f.kind, &values[at..at + n])
-            .map_err(|e| Trap::new(rt::access_trap(e, false)))?;
-        at += n;
-    }
+    heap.write_struct_fields(r, &values).map_err(|e| Trap::new(rt::access_trap(e, false)))?;
     Ok(r)
+}
+
+/// How many raw slots the fields of struct type `id` take as values (`struct.new`'s operands).
+pub(crate) fn struct_slots(store: &mut StoreOpaque, id: TypeId) -> Result<usize, Trap> {
+    match layout(store, id)? {
+        Layout::Struct(s) => Ok(s.value_slots().0),
+        _ => Err(Trap::host(format!("type {} is not a struct type", id.0))),
+    }
+}
+
+/// The element kind of array type `id`.
+pub(crate) fn elem_kind(store: &mut StoreOpaque, id: TypeId) -> Result<FieldKind, Trap> {
+    match layout(store, id)? {
+        Layout::Array(a) => Ok(a.elem_kind),
+        _ => Err(Trap::host(format!("type {} is not an array type", id.0))),
+    }
 }
 
 /// `array.new*` of module type `ty` with `len` elements, filled as `init` says.
@@ -124,9 +140,9 @@ pub(crate) fn array_new(
             Ok(r)
         }
         ArrayInit::Value(value) => {
-            let kind = rt::array_kind(store, id)?;
-            let (r, value) =
-                rooted(store, std::iter::once(kind), value, |s| rt::alloc_array(s, id, len))?;
+            let kind = elem_kind(store, id)?;
+            let refs: &[usize] = if kind == FieldKind::GcRef { &[0] } else { &[] };
+            let (r, value) = rooted(store, refs, value, |s| rt::alloc_array(s, id, len))?;
             if len > 0 {
                 let heap = store.gc.heap_mut()?;
                 let (bytes, n) = rt::elem_bytes(kind, &value);
@@ -135,9 +151,12 @@ pub(crate) fn array_new(
             Ok(r)
         }
         ArrayInit::Fixed(values) => {
-            let kind = rt::array_kind(store, id)?;
-            let kinds = std::iter::repeat_n(kind, len as usize);
-            let (r, values) = rooted(store, kinds, values, |s| rt::alloc_array(s, id, len))?;
+            let kind = elem_kind(store, id)?;
+            let refs: Vec<usize> = match kind {
+                FieldKind::GcRef => (0..len as usize).collect(),
+                _ => Vec::new(),
+            };
+            let (r, values) = rooted(store, &refs, values, |s| rt::alloc_array(s, id, len))?;
             let heap = store.gc.heap_mut()?;
             let n = width(kind);
             for (i, value) in values.chunks_exact(n).enumerate() {

@@ -49,7 +49,12 @@ unsafe fn slots<'a>(ptr: *const u8, n: usize) -> &'a [u64] {
 /// # Safety
 /// The builtins' contract; `ty` is a struct type of the module (`array` 0) or an array type
 /// (`array` 1).
-pub(super) unsafe extern "C" fn gc_alloc(vmctx: *mut VMContext, ty: u32, len: u32, array: u32) -> u64 {
+pub(super) unsafe extern "C" fn gc_alloc(
+    vmctx: *mut VMContext,
+    ty: u32,
+    len: u32,
+    array: u32,
+) -> u64 {
     // SAFETY: `vmctx` is a live instance's context whose store is lent to the running code with
     // no reference into it held (the builtins' contract).
     unsafe {

@@ -114,8 +114,7 @@ pub(super) unsafe fn struct_new(
         let fields = if default {
             None
         } else {
-            let n = rt::struct_kinds(store, rt::type_id(inst, ty))
-                .map_or(0, |k| k.iter().map(|&k| if k == FieldKind::V128 { 2 } else { 1 }).sum());
+            let n = ops::struct_slots(store, rt::type_id(inst, ty)).unwrap_or(0);
             Some(&*slots(fp, dst, n))
         };
         match ops::struct_new(store, inst, ty, fields) {
@@ -196,7 +195,7 @@ pub(super) unsafe fn array_new(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool
         let inst = &*(*cx).inst;
         let (dst, ty, len, init) = match *(*ip).instr() {
             Instr::ArrayNew { dst, ty, init } => {
-                let kind = rt::array_kind(store, rt::type_id(inst, ty));
+                let kind = ops::elem_kind(store, rt::type_id(inst, ty));
                 let n = if kind.is_ok_and(|k| k == FieldKind::V128) { 2 } else { 1 };
                 (dst, ty, rd(fp, a) as u32, ArrayInit::Value(slots(fp, init, n)))
             }
@@ -204,7 +203,7 @@ pub(super) unsafe fn array_new(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool
                 (dst, ty, rd(fp, len) as u32, ArrayInit::Default)
             }
             Instr::ArrayNewFixed { dst, ty, n } => {
-                let kind = rt::array_kind(store, rt::type_id(inst, ty));
+                let kind = ops::elem_kind(store, rt::type_id(inst, ty));
                 let width = if kind.is_ok_and(|k| k == FieldKind::V128) { 2 } else { 1 };
                 (dst, ty, n, ArrayInit::Fixed(slots(fp, dst, n as usize * width)))
             }
