@@ -54,15 +54,21 @@ class Engine:
 
 
 class WasmCli(Engine):
-    """A CLI in the shape of `X run [flags] [--invoke NAME] FILE ARGS...`."""
+    """A CLI in the shape of `X run [flags] [--invoke NAME] FILE ARGS...`. `gc_flags` are added
+    for programs that use WebAssembly GC; None means the engine has no GC and skips them."""
 
-    def __init__(self, name, label, path, why=None, flags=()):
+    def __init__(self, name, label, path, why=None, flags=(), gc_flags=()):
         super().__init__(name, label, path, why)
         self.flags = list(flags)
+        self.gc_flags = None if gc_flags is None else list(gc_flags)
+
+    def supports(self, program):
+        return not program.uses_gc or self.gc_flags is not None
 
     def command(self, program, args):
         invoke = ["--invoke", program.invoke] if program.invoke else []
-        return [self.path, "run", *self.flags, *invoke, program.wasm, *args]
+        gc = self.gc_flags if program.uses_gc else []
+        return [self.path, "run", *self.flags, *gc, *invoke, program.wasm, *args]
 
     def describe(self):
         return first_line([self.path, "--version"])
@@ -73,6 +79,13 @@ class Node(Engine):
     # one run of hashtable in five while the GC marks concurrently; marking on
     # the main thread avoids it and costs nothing measurable here.
     FLAGS = ["--no-warnings", "--no-concurrent-marking"]
+
+    def supports(self, program):
+        # V8 has the final encoding of WebAssembly GC from Node 22 on (Node 20's V8 predates it).
+        if not program.uses_gc:
+            return True
+        version = first_line([self.path, "--version"]).lstrip("v").split(".")[0]
+        return version.isdigit() and int(version) >= 22
 
     def command(self, program, args):
         invoke = ["--invoke", program.invoke] if program.invoke else []
@@ -123,8 +136,10 @@ def make_engines(names, paths):
             path = find_tool(name, paths.get(name))
             # wasmtime caches compiled modules by default; every engine compiles in every run here.
             flags = ["-C", "cache=n"] if name == "wasmtime" else []
+            # wasmi has no WebAssembly GC; wasmtime has it behind -W gc.
+            gc_flags = ["-W", "gc=y,function-references=y"] if name == "wasmtime" else None
             made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)",
-                                flags=flags))
+                                flags=flags, gc_flags=gc_flags))
         elif name == "node":
             path = find_tool("node", paths.get("node"))
             made.append(Node("node", "node", path, None if path else "not installed"))

@@ -22,6 +22,12 @@ class Program:
     measures: str
 
     @property
+    def uses_gc(self):
+        """Whether the module uses garbage-collected objects (the `gc-` programs): engines
+        without WebAssembly GC skip it, wasmtime runs it with GC enabled."""
+        return self.name.startswith("gc-")
+
+    @property
     def wasm(self):
         return os.path.join(PROGRAMS_DIR, self.name + ".wasm")
 

@@ -79,7 +79,40 @@ def wat_mem(rounds, words=65536):
     return total
 
 
-WAT_REFERENCES = {"wat-fib": wat_fib, "wat-loop": wat_loop, "wat-mem": wat_mem}
+def gc_trees(n):
+    """The checks of binary trees with maximum depth max(n, 6): a tree of depth d has
+    2^(d+1) - 1 nodes."""
+    top = max(n, 6)
+    nodes = lambda d: (1 << (d + 1)) - 1  # noqa: E731
+    short_lived = sum((1 << (top - d + 4)) * nodes(d) for d in range(4, top + 1, 2))
+    return nodes(top + 1) + short_lived + nodes(top)
+
+
+def gc_list(n):
+    """Round i sums 3 * (i + k) for k in 1..=1000."""
+    return 3 * (1000 * n * (n - 1) // 2 + 500500 * n)
+
+
+def gc_sort(n):
+    """The payloads (indices) in order of their distinct LCG keys, folded as sum * 31 + p."""
+    seed, keys = 12345, []
+    for i in range(n):
+        seed = (seed * 1103515245 + 12345) & MASK32
+        keys.append((seed, i))
+    total = 0
+    for _, payload in sorted(keys):
+        total = (total * 31 + payload) & MASK32
+    return total
+
+
+WAT_REFERENCES = {
+    "wat-fib": wat_fib,
+    "wat-loop": wat_loop,
+    "wat-mem": wat_mem,
+    "gc-trees": gc_trees,
+    "gc-list": gc_list,
+    "gc-sort": gc_sort,
+}
 
 # A decimal integer standing alone, so the 32 of a type name like "i32" is not taken.
 INTEGER = re.compile(r"(?<![\w.])-?\d+(?!\w)")

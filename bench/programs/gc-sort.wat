@@ -1,6 +1,7 @@
 ;; An array of structs sorted by a field: `run n` fills an array with n records (key from a
-;; linear congruential generator, payload its index), sorts it by key with a heap sort (struct
-;; reads and array element swaps), and returns a checksum of the payloads in sorted order.
+;; full-period linear congruential generator, so all distinct; payload its index), sorts them by
+;; unsigned key with a heap sort (struct reads and array element swaps), and returns a checksum
+;; of the payloads in sorted order.
 (module
   (type $rec (struct (field $key i32) (field $payload i32)))
   (type $recs (array (mut (ref null $rec))))
@@ -40,7 +41,7 @@
         (br_if $filled (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $seed (i32.add (i32.mul (local.get $seed) (i32.const 1103515245)) (i32.const 12345)))
         (array.set $recs (local.get $a) (local.get $i)
-          (struct.new $rec (i32.shr_u (local.get $seed) (i32.const 1)) (local.get $i)))
+          (struct.new $rec (local.get $seed) (local.get $i)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $fill)))
     ;; Heapify, then move the largest to the end repeatedly.
