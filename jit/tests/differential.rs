@@ -3,7 +3,8 @@
 //! contents, globals, tables and fuel (the comparison is `support/differential.rs`, which the
 //! `cargo fuzz` target in `fuzz/` shares). A mismatch names the seed and the export, and the
 //! module is saved as `target/differential-<seed>.wasm`; `SILO_DIFFERENTIAL_SEEDS=N..N+1` runs
-//! that seed alone, and `SILO_DIFFERENTIAL_SEEDS=0..10000` many more than a normal run.
+//! that seed alone, and `SILO_DIFFERENTIAL_SEEDS=0..10000` many more than a normal run;
+//! `SILO_DIFFERENTIAL_SAVE=1` saves every module before it runs (to find one that crashes).
 
 #[path = "support/differential.rs"]
 mod differential;
@@ -83,8 +84,13 @@ fn module(seed: u64) -> Vec<u8> {
 /// Compares the modules of `seeds` in `tiers`.
 fn run(tiers: &Tiers, seeds: impl Iterator<Item = u64>) -> Summary {
     let mut summary = Summary::default();
+    let save_all = std::env::var_os("SILO_DIFFERENTIAL_SAVE").is_some();
     for seed in seeds {
         let wasm = module(seed);
+        if save_all {
+            // A crash ends the process before any mismatch is reported: keep each module first.
+            let _ = std::fs::write(saved(seed), &wasm);
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| differential::compare(tiers, &wasm)))
             .unwrap_or_else(|panic| {
                 let text = panic.downcast_ref::<String>().cloned();
@@ -98,6 +104,7 @@ fn run(tiers: &Tiers, seeds: impl Iterator<Item = u64>) -> Summary {
                 summary.stats.calls += stats.calls;
                 summary.stats.traps += stats.traps;
                 summary.stats.out_of_fuel += stats.out_of_fuel;
+                summary.stats.gc_quota += stats.gc_quota;
             }
             Ok(Compared::Skipped(why)) => {
                 eprintln!("seed {seed}: skipped: {why}");
@@ -132,13 +139,14 @@ fn interpreter_and_tiered_agree() {
 fn check(tiers: &Tiers, seeds: Range<u64>) {
     let s = run(tiers, seeds);
     eprintln!(
-        "{} modules compared ({} failed to instantiate; {} calls, {} trapped, {} out of fuel), \
-         {} skipped, {} mismatched",
+        "{} modules compared ({} failed to instantiate; {} calls, {} trapped, {} out of fuel; {} \
+         cut short by the heap quota), {} skipped, {} mismatched",
         s.ran,
         s.failed_instantiation,
         s.stats.calls,
         s.stats.traps,
         s.stats.out_of_fuel,
+        s.stats.gc_quota,
         s.skipped,
         s.failures.len()
     );

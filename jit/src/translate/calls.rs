@@ -207,7 +207,9 @@ impl FuncTranslator<'_, '_> {
 
         self.b.switch_to_block(check);
         self.b.seal_block(check);
-        let have = self.b.ins().load(types::I32, readonly(), element, offsets::FUNC_SIG);
+        // Not `can_move`: the element may be null on other paths, and a load hoisted above the
+        // null check would fault outside any trap site.
+        let have = self.b.ins().load(types::I32, readonly_here(), element, offsets::FUNC_SIG);
         let ids = self.load_ptr(self.vmctx, offsets::VMCTX_TYPE_IDS, readonly());
         let want = self.b.ins().load(types::I32, readonly(), ids, ty_index as i32 * 4);
         let same = self.b.ins().icmp(IntCC::Equal, have, want);
@@ -245,7 +247,8 @@ impl FuncTranslator<'_, '_> {
     fn call_entity(&mut self, entity: Value, sig: SigRef, call_args: &[Value], tail: bool) {
         let code =
             self.b.ins().load(types::I64, MemFlagsData::trusted(), entity, offsets::FUNC_CODE);
-        let vmctx = self.b.ins().load(types::I64, readonly(), entity, offsets::FUNC_VMCTX);
+        // Not `can_move`: a `call_ref`'s entity may be null (its null check comes first).
+        let vmctx = self.b.ins().load(types::I64, readonly_here(), entity, offsets::FUNC_VMCTX);
         self.emit_call(code, vmctx, Entity::Value(entity), sig, call_args, tail);
     }
 

@@ -123,7 +123,8 @@ pub(crate) fn trap(kind: TrapKind) -> TrapCode {
 }
 
 /// Flags of loads from runtime structures that never change while code runs: Cranelift may
-/// merge them and hoist them out of loops.
+/// merge them and hoist them out of loops, even above the checks before them, so only through
+/// pointers that are never null (the `VMContext` and what it points to).
 pub(crate) fn readonly() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
 }
