@@ -125,6 +125,51 @@ fn gc_modules_run_in_every_engine() {
     }
 }
 
+/// The binary-trees benchmark (`bench/programs/gc-trees.wat`): `run n` builds trees up to depth
+/// n, one of them long-lived.
+fn gc_trees() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench/programs/gc-trees.wasm")
+}
+
+#[test]
+fn gc_trees_give_the_checksum_in_every_engine() {
+    let trees = gc_trees();
+    for engine in ["interp", "jit", "tiered"] {
+        let o =
+            silo(&["run", "--engine", engine, "--invoke", "run", trees.to_str().unwrap(), "12"]);
+        assert_eq!(o.status.code(), Some(0), "{engine}: {}", stderr(&o));
+        assert_eq!(stdout(&o).trim(), "674478", "{engine}");
+    }
+}
+
+#[test]
+fn the_gc_heap_quota_stops_the_guest_with_its_message() {
+    // Depth 20 keeps a tree of 2^21 - 1 nodes of 16 bytes alive: it cannot fit 16 MiB.
+    let trees = gc_trees();
+    for engine in ["interp", "jit"] {
+        let args = ["run", "--engine", engine, "--max-gc-heap", "16MiB", "--invoke", "run"];
+        let o = silo(&[&args[..], &[trees.to_str().unwrap(), "20"]].concat());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(134), "{engine}: {err}");
+        assert!(err.contains("gc heap quota exceeded: limit 16 MiB, asked for"), "{engine}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // A small tree fits the same quota.
+    let o =
+        silo(&["run", "--max-gc-heap", "16MiB", "--invoke", "run", trees.to_str().unwrap(), "10"]);
+    assert_eq!(stdout(&o).trim(), "135854", "{}", stderr(&o));
+}
+
+#[test]
+fn a_gc_heap_quota_past_the_largest_heap_is_refused() {
+    let trees = gc_trees();
+    let o =
+        silo(&["run", "--max-gc-heap", "5GiB", "--invoke", "run", trees.to_str().unwrap(), "4"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("limits.gc_heap (5GiB) exceeds the largest heap"), "{err}");
+}
+
 /// Runs `silo run` on bad input: one line on stderr, a non-zero exit, no panic.
 fn one_line_error(file: &std::path::Path) -> String {
     let o = silo(&["run", file.to_str().unwrap()]);

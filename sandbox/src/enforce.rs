@@ -8,7 +8,8 @@ use crate::policy::Policy;
 
 impl Policy {
     /// Turns on what the engine needs to enforce this policy: fuel checks for a fuel quota,
-    /// interrupt checks for a timeout, call counting in native code for a call-depth quota.
+    /// interrupt checks for a timeout, call counting in native code for a call-depth quota; and
+    /// the garbage-collected heap's quota, which is the engine's.
     /// Without any, code runs with no checks at all.
     pub fn configure_engine(&self, config: &mut Config) {
         if self.limits.fuel.is_some() {
@@ -19,6 +20,9 @@ impl Policy {
         }
         if self.limits.max_call_depth.is_some() {
             config.native_call_depth(true);
+        }
+        if let Some(bytes) = self.limits.max_gc_heap_bytes {
+            config.max_gc_heap(bytes);
         }
     }
 

@@ -51,6 +51,7 @@ impl Policy {
     /// [limits]                       # each omitted limit is unlimited
     /// memory = "64MiB"               # per linear memory; sizes: integer bytes or "4096",
     /// total_memory = "256MiB"        #   "512KiB", "64MiB", "1GiB", "10MB" (decimal)...
+    /// gc_heap = "64MiB"              # the garbage-collected heap (structs, arrays)
     /// table_elements = 10000
     /// instances = 10
     /// fuel = 1_000_000_000
@@ -144,6 +145,7 @@ fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Policy, PolicyEr
         limits: Quotas {
             max_memory_bytes: l.memory,
             max_total_memory_bytes: l.total_memory,
+            max_gc_heap_bytes: l.gc_heap,
             max_table_elements: l.table_elements,
             max_instances: l.instances,
             fuel: l.fuel,
@@ -272,6 +274,8 @@ struct RawLimits {
     memory: Option<u64>,
     #[serde(default, deserialize_with = "size")]
     total_memory: Option<u64>,
+    #[serde(default, deserialize_with = "size")]
+    gc_heap: Option<u64>,
     table_elements: Option<u64>,
     #[serde(default, deserialize_with = "instances")]
     instances: Option<u64>,

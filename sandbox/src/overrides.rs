@@ -24,6 +24,8 @@ pub struct Overrides {
     pub fuel: Option<u64>,
     /// `--max-memory SIZE` (per linear memory).
     pub max_memory_bytes: Option<u64>,
+    /// `--max-gc-heap SIZE` (the garbage-collected heap).
+    pub max_gc_heap_bytes: Option<u64>,
     /// `--timeout DURATION`.
     pub timeout: Option<Duration>,
     /// `--max-stack N` (call depth).
@@ -135,6 +137,7 @@ impl Policy {
         let replace = |slot: &mut Option<u64>, value: Option<u64>| *slot = value.or(*slot);
         replace(&mut limits.fuel, o.fuel);
         replace(&mut limits.max_memory_bytes, o.max_memory_bytes);
+        replace(&mut limits.max_gc_heap_bytes, o.max_gc_heap_bytes);
         replace(&mut limits.max_call_depth, o.max_call_depth);
         replace(&mut limits.max_open_files, o.max_open_files);
         replace(&mut limits.max_output_bytes, o.max_output_bytes);

@@ -102,6 +102,9 @@ pub struct Quotas {
     pub max_memory_bytes: Option<u64>,
     /// Bytes all linear memories of the store may hold together.
     pub max_total_memory_bytes: Option<u64>,
+    /// Bytes the store's garbage-collected heap (structs, arrays, `externref` boxes) may hold;
+    /// the engine's default (1 GiB) when `None`, at most 4 GiB less 64 KiB.
+    pub max_gc_heap_bytes: Option<u64>,
     /// Elements each table may grow to.
     pub max_table_elements: Option<u64>,
     /// Instances the store may create.
@@ -135,6 +138,15 @@ impl Quotas {
         ];
         if let Some((_, key, why)) = zero.iter().find(|(is_zero, ..)| *is_zero) {
             return Err(PolicyError::Invalid(format!("limits.{key}: {why}")));
+        }
+        if let Some(bytes) = self.max_gc_heap_bytes
+            && bytes > silo_core::MAX_GC_HEAP_BYTES
+        {
+            return Err(PolicyError::Invalid(format!(
+                "limits.gc_heap ({}) exceeds the largest heap, 4 GiB less 64 KiB (references are \
+                 32-bit offsets)",
+                format_size(bytes)
+            )));
         }
         if let (Some(each), Some(total)) = (self.max_memory_bytes, self.max_total_memory_bytes)
             && each > total

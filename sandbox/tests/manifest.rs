@@ -38,6 +38,7 @@ fn the_example_manifest_loads() {
         limits: Quotas {
             max_memory_bytes: Some(64 << 20),
             max_total_memory_bytes: Some(256 << 20),
+            max_gc_heap_bytes: Some(64 << 20),
             max_table_elements: Some(10_000),
             max_instances: Some(10),
             fuel: Some(1_000_000_000),
@@ -100,7 +101,8 @@ fn unknown_keys_name_their_table_and_line() {
     assert_eq!(
         err(text),
         "<manifest>: line 7: unknown key `max_memroy` in [limits]; expected `memory`, `total_memory`, \
-         `table_elements`, `instances`, `fuel`, `timeout`, `call_depth`, `open_files`, `output`"
+         `gc_heap`, `table_elements`, `instances`, `fuel`, `timeout`, `call_depth`, `open_files`, \
+         `output`"
     );
     assert_eq!(
         err("frob = 1"),
@@ -239,6 +241,11 @@ fn whole_policy_errors_name_the_file() {
         "<manifest>: limits.memory (2MiB) exceeds limits.total_memory (1MiB)"
     );
     assert!(err("args = [\"a\\u0000\"]").contains("contains a NUL byte"));
+    assert_eq!(
+        err("[limits]\ngc_heap = \"8GiB\""),
+        "<manifest>: limits.gc_heap (8GiB) exceeds the largest heap, 4 GiB less 64 KiB (references \
+         are 32-bit offsets)"
+    );
 }
 
 #[test]

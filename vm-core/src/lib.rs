@@ -48,6 +48,9 @@ pub use memory::Memory;
 pub use meter::InterruptHandle;
 pub use module::Module;
 pub use registry::TypeId;
+/// The largest garbage-collected heap a store may have (`Config::max_gc_heap`): 4 GiB less
+/// 64 KiB, since references are 32-bit offsets into it.
+pub use silo_gc::MAX_HEAP_BYTES as MAX_GC_HEAP_BYTES;
 pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreContextMut};
 pub use table::Table;
 pub use trap::{FrameInfo, Trap, TrapCode};

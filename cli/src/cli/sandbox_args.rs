@@ -30,6 +30,10 @@ pub struct SandboxArgs {
     /// Limit each linear memory, e.g. `64MiB` (`memory.grow` past it returns -1).
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
     max_memory: Option<u64>,
+    /// Limit the garbage-collected heap (structs, arrays, `externref` values), e.g. `16MiB`; an
+    /// allocation that does not fit after a collection stops the guest. Default 1GiB.
+    #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
+    max_gc_heap: Option<u64>,
     /// Stop the guest after this much wall-clock time, e.g. `5s`, `1500ms`.
     #[arg(long, value_name = "DURATION", value_parser = silo::sandbox::parse_duration)]
     timeout: Option<Duration>,
@@ -66,6 +70,7 @@ impl SandboxArgs {
             args: replace_args.then_some(argv),
             fuel: self.fuel,
             max_memory_bytes: self.max_memory,
+            max_gc_heap_bytes: self.max_gc_heap,
             timeout: self.timeout,
             max_call_depth: self.max_stack,
             max_open_files: self.max_open_files,
