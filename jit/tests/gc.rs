@@ -146,3 +146,59 @@ fn every_engine_agrees_while_objects_move() {
         }
     }
 }
+
+/// Rings of nodes (each pointing to the next, the last to the first), held by a global until
+/// the guest drops them; and lists built and dropped in a loop.
+const CHURN: &str = r#"(module
+  (type $node (struct (field $v i64) (field $next (mut (ref null $node)))))
+  (global $ring (mut (ref null $node)) (ref.null $node))
+  (func (export "make_ring") (param $n i32)
+    (local $first (ref $node)) (local $last (ref $node))
+    (local.set $first (struct.new $node (i64.const 0) (ref.null $node)))
+    (local.set $last (local.get $first))
+    (loop $more
+      (local.set $last (struct.new $node (i64.extend_i32_u (local.get $n)) (local.get $last)))
+      (br_if $more (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (struct.set $node $next (local.get $first) (local.get $last))
+    (global.set $ring (local.get $first)))
+  (func (export "drop_ring") (global.set $ring (ref.null $node)))
+  (func (export "churn") (param $rounds i32) (result i64)
+    (local $list (ref null $node)) (local $i i32) (local $total i64)
+    (loop $round
+      (local.set $list (ref.null $node))
+      (local.set $i (i32.const 1000))
+      (loop $build
+        (local.set $list (struct.new $node (i64.extend_i32_u (local.get $i)) (local.get $list)))
+        (br_if $build (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+      (local.set $total (i64.add (local.get $total) (struct.get $node $v (local.get $list))))
+      (br_if $round (local.tee $rounds (i32.sub (local.get $rounds) (i32.const 1)))))
+    (local.get $total))
+)"#;
+
+#[test]
+fn dropped_cycles_are_reclaimed_and_churn_runs_in_bounded_memory() {
+    for strategy in [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered] {
+        let engine = engine(strategy, false);
+        let module = Module::new(&engine, CHURN).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let make = instance.get_typed_func::<i32, ()>(&store, "make_ring").unwrap();
+        let drop_ring = instance.get_typed_func::<(), ()>(&store, "drop_ring").unwrap();
+        let churn = instance.get_typed_func::<i32, i64>(&store, "churn").unwrap();
+
+        make.call(&mut store, 100_000).unwrap();
+        store.gc();
+        let held = store.gc_stats().live_bytes;
+        assert!(held >= 100_000 * 16, "{strategy:?}: the ring is live: {held} bytes");
+        drop_ring.call(&mut store, ()).unwrap();
+        store.gc();
+        let left = store.gc_stats().live_bytes;
+        assert!(left < 4096, "{strategy:?}: the dropped ring is freed, {left} bytes live");
+
+        // 20,000 lists of 1,000 nodes: some 480 MB allocated, a few lists live at a time.
+        assert_eq!(churn.call(&mut store, 20_000).unwrap(), 20_000, "{strategy:?}");
+        let stats = store.gc_stats();
+        assert!(stats.bytes_allocated_total > 400 << 20, "{strategy:?}: {stats:?}");
+        assert!(stats.heap_bytes < 8 << 20, "{strategy:?}: the heap stays small: {stats:?}");
+    }
+}

@@ -48,6 +48,8 @@ pub use memory::Memory;
 pub use meter::InterruptHandle;
 pub use module::Module;
 pub use registry::TypeId;
+/// The counters of a store's garbage-collected heap (`Store::gc_stats`).
+pub use silo_gc::GcStats;
 /// The largest garbage-collected heap a store may have (`Config::max_gc_heap`): 4 GiB less
 /// 64 KiB, since references are 32-bit offsets into it.
 pub use silo_gc::MAX_HEAP_BYTES as MAX_GC_HEAP_BYTES;

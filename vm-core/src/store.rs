@@ -241,6 +241,20 @@ impl<T> Store<T> {
         self.inner.opaque.usage.limits = limits;
     }
 
+    /// Collects the store's garbage-collected heap now: every object nothing reaches any more
+    /// (cycles included) is freed, and the heap may shrink. Nothing happens before the first
+    /// allocation.
+    pub fn gc(&mut self) {
+        crate::gc::collect(&mut self.inner.opaque);
+    }
+
+    /// The counters of the store's garbage-collected heap: collections, bytes allocated, bytes
+    /// live after the last collection, the heap's size and the pauses (all zero before the
+    /// first allocation).
+    pub fn gc_stats(&self) -> silo_gc::GcStats {
+        self.inner.opaque.gc.heap().map(|h| h.stats()).unwrap_or_default()
+    }
+
     /// Limits how many WebAssembly calls may be active at once, below the engine's
     /// `Config::max_call_depth`; going deeper is the "call stack exhausted" trap, naming the quota.
     pub fn set_max_call_depth(&mut self, depth: u64) {

@@ -137,6 +137,13 @@ pub(crate) fn gc_trap(e: GcError) -> Trap {
     Trap::with_message(TrapCode::ResourceLimit, e.to_string())
 }
 
+/// Collects the store's heap now, if it has one.
+pub(crate) fn collect(store: &mut StoreOpaque) {
+    if store.gc.heap().is_some() {
+        let _ = with_heap(store, |heap, roots| heap.collect(roots));
+    }
+}
+
 /// Runs `f` with the store's heap and a root set over everything else in the store, so that `f`
 /// may allocate (and so collect).
 pub(crate) fn with_heap<R>(
