@@ -106,6 +106,23 @@ fn forwarded(arena: &Arena, starts: &Starts, r: GcRef) -> GcRef {
     if word & MARK == 0 { GcRef::NULL } else { GcRef::from_raw(word & !MARK) }
 }
 
+/// After the forward pass: the first live object at or after `off` (an object's start), hopping
+/// over runs of dead ones by the end each run's first object holds; its offset and size. `None`
+/// at `end`, or at a header that makes no sense.
+fn next_live(types: &Types, arena: &Arena, mut off: u32, end: u32) -> Option<(u32, u32)> {
+    while off < end {
+        let word = gc_word(arena, off);
+        if word & MARK != 0 {
+            return object_size(types, arena, off, end).map(|size| (off, size));
+        }
+        if word <= off {
+            return None;
+        }
+        off = word;
+    }
+    None
+}
+
 /// Replaces the reference stored at `at` with `f` of it (when it changes).
 fn rewrite_field(arena: &mut Arena, at: u64, f: impl FnOnce(&mut Arena, GcRef) -> GcRef) {
     let old = GcRef::from_raw(arena.load::<u32>(at).unwrap_or(0));
@@ -143,20 +160,33 @@ impl Heap {
             });
         }
 
-        // Forward.
+        // Forward. The first object of each run of dead ones gets, in its GC word, the offset
+        // where the run ends (a live object, or the end of the walk), so that the two walks
+        // after this one step over the dead in one hop: they cost what the live objects do.
         dead_boxes.clear();
         let mut to = FIRST_OBJECT;
         let mut off = FIRST_OBJECT;
+        let mut dead_run: Option<u32> = None;
         while off < starts.end {
             let Some(size) = object_size(types, arena, off, starts.end) else { break };
             if gc_word(arena, off) & MARK != 0 {
+                if let Some(head) = dead_run.take() {
+                    set_gc_word(arena, head, off);
+                }
                 set_gc_word(arena, off, to | MARK);
                 to += size;
-            } else if arena.load::<u32>(u64::from(off)) == Some(HOST_BOX_TYPE) {
-                let slot = arena.load::<u32>(u64::from(off) + u64::from(HOST_BOX_SLOT_OFFSET));
-                dead_boxes.extend(slot);
+            } else {
+                if arena.load::<u32>(u64::from(off)) == Some(HOST_BOX_TYPE) {
+                    let slot = HOST_BOX_SLOT_OFFSET;
+                    dead_boxes.extend(arena.load::<u32>(u64::from(off) + u64::from(slot)));
+                }
+                dead_run.get_or_insert(off);
             }
             off += size;
+        }
+        let walked = off;
+        if let Some(head) = dead_run {
+            set_gc_word(arena, head, walked);
         }
         let new_top = to;
 
@@ -165,30 +195,23 @@ impl Heap {
         roots.trace_roots(&mut update);
         host_roots.for_each_mut(&mut update);
         let mut off = FIRST_OBJECT;
-        while off < starts.end {
-            let Some(size) = object_size(types, arena, off, starts.end) else { break };
-            if gc_word(arena, off) & MARK != 0 {
-                for_each_ref_field(types, arena, off, |arena, at| {
-                    rewrite_field(arena, at, |arena, r| forwarded(arena, starts, r));
-                });
-            }
-            off += size;
+        while let Some((at, size)) = next_live(types, arena, off, walked) {
+            for_each_ref_field(types, arena, at, |arena, field| {
+                rewrite_field(arena, field, |arena, r| forwarded(arena, starts, r));
+            });
+            off = at + size;
         }
 
         // Slide. Each object moves down to below where the next one starts, so the headers still
-        // to be read are intact.
+        // to be read (and the dead runs' ends) are intact.
         let mut off = FIRST_OBJECT;
-        while off < starts.end {
-            let Some(size) = object_size(types, arena, off, starts.end) else { break };
-            let word = gc_word(arena, off);
-            if word & MARK != 0 {
-                let dest = word & !MARK;
-                if dest != off {
-                    arena.copy(u64::from(off), u64::from(dest), u64::from(size));
-                }
-                set_gc_word(arena, dest, 0);
+        while let Some((at, size)) = next_live(types, arena, off, walked) {
+            let dest = gc_word(arena, at) & !MARK;
+            if dest != at {
+                arena.copy(u64::from(at), u64::from(dest), u64::from(size));
             }
-            off += size;
+            set_gc_word(arena, dest, 0);
+            off = at + size;
         }
         // The space the next objects go to must read as zero: below the soft limit it is
         // reused at once, so zero it in place; above it, hand the pages back (they read as zero
