@@ -77,6 +77,11 @@ impl Tier {
     /// An engine running this tier that lets modules use `features`. Fails where the tier
     /// cannot run (native code on another platform).
     pub fn engine(self, features: FeatureSet) -> Result<Engine, String> {
+        self.config(features).map(|config| Engine::new(&config))
+    }
+
+    /// The settings of [`engine`](Self::engine), for a caller that adds its own.
+    pub fn config(self, features: FeatureSet) -> Result<Config, String> {
         let mut config = Config::new();
         config.wasm_features(features);
         if matches!(
@@ -103,7 +108,7 @@ impl Tier {
                 config.strategy(Strategy::Tiered).tier_up_after(1).background_compilation(false)
             }
         };
-        Ok(Engine::new(&config))
+        Ok(config)
     }
 
     /// The tier named `name`.
@@ -125,11 +130,23 @@ impl Tier {
 /// Runs the files on `tier`, spreading them over the machine's cores. Each file runs with the
 /// features of its folder ([`suite::features_of`]).
 pub fn run_suite(tier: Tier, files: &[suite::SuiteFile]) -> Result<SuiteReport, String> {
+    run_suite_with(tier, files, |_| {})
+}
+
+/// [`run_suite`] with settings of the caller's on top of the tier's (`adjust`), such as the
+/// collector's stress mode.
+pub fn run_suite_with(
+    tier: Tier,
+    files: &[suite::SuiteFile],
+    adjust: impl Fn(&mut Config),
+) -> Result<SuiteReport, String> {
     let mut engines: HashMap<FeatureSet, Engine> = HashMap::new();
     for file in files {
         let features = suite::features_of(&file.name);
         if let std::collections::hash_map::Entry::Vacant(slot) = engines.entry(features) {
-            slot.insert(tier.engine(features)?);
+            let mut config = tier.config(features)?;
+            adjust(&mut config);
+            slot.insert(Engine::new(&config));
         }
     }
     let threads =
