@@ -246,6 +246,15 @@ impl Heap {
         self.alloc_sized(type_id, size, Some(len), roots)
     }
 
+    /// A new zero-filled struct of type `type_id` if it fits below the limit without a
+    /// collection; `None` otherwise (the caller then takes [`alloc_struct`](Self::alloc_struct),
+    /// with its roots). The fast path of callers that would have to root values to collect.
+    pub fn try_alloc_struct(&mut self, type_id: u32) -> Option<GcRef> {
+        let size = self.struct_size(type_id).ok()?;
+        let off = self.try_bump(size)?;
+        Some(self.init_header(off, type_id, None))
+    }
+
     /// The slow path, for compiled code whose inline bump failed (one entry for structs and
     /// arrays: `len` is ignored for a struct type): collects, grows the soft limit if it must,
     /// then allocates a zero-filled object with its header written.

@@ -129,21 +129,11 @@ pub struct StructLayout {
     pub fields: Box<[FieldLayout]>,
     /// Offsets of the traced fields (`FieldKind::GcRef`), ascending.
     pub ref_offsets: Box<[u32]>,
-}
-
-impl StructLayout {
-    /// How many raw 64-bit slots the fields take as values (one each, two for a `v128`), and
-    /// which of those slots hold references: the form `struct.new` takes its operands in.
-    pub fn value_slots(&self) -> (usize, Vec<usize>) {
-        let (mut n, mut refs) = (0, Vec::new());
-        for f in self.fields.iter() {
-            if f.kind == FieldKind::GcRef {
-                refs.push(n);
-            }
-            n += if f.kind == FieldKind::V128 { 2 } else { 1 };
-        }
-        (n, refs)
-    }
+    /// How many raw 64-bit slots the fields take as values (one each, two for a `v128`): the
+    /// form `struct.new` takes its operands in.
+    pub value_slots: u32,
+    /// Which of those slots hold references, ascending.
+    pub ref_slots: Box<[u32]>,
 }
 
 /// An array type's layout: elements of one kind from [`ARRAY_DATA_OFFSET`].
@@ -190,8 +180,13 @@ pub fn struct_layout(fields: &[FieldType], is_func_ref: impl Fn(RefType) -> bool
     let mut offset = u64::from(STRUCT_FIELDS_OFFSET);
     let mut layouts = Vec::with_capacity(fields.len());
     let mut refs = Vec::new();
+    let (mut slots, mut ref_slots) = (0u32, Vec::new());
     for field in fields {
         let kind = FieldKind::of(field.storage, &is_func_ref);
+        if kind.is_traced() {
+            ref_slots.push(slots);
+        }
+        slots += if kind == FieldKind::V128 { 2 } else { 1 };
         let align = u64::from(kind.align());
         offset = offset.div_ceil(align) * align;
         // A struct has at most 10 000 fields of at most 16 bytes, far below `u32::MAX`; saturate
@@ -207,6 +202,8 @@ pub fn struct_layout(fields: &[FieldType], is_func_ref: impl Fn(RefType) -> bool
         size: u32::try_from(round_up(offset)).unwrap_or(!(OBJECT_ALIGN - 1)),
         fields: layouts.into(),
         ref_offsets: refs.into(),
+        value_slots: slots,
+        ref_slots: ref_slots.into(),
     }
 }
 

@@ -53,7 +53,7 @@ fn width(kind: FieldKind) -> usize {
 /// with their objects). Without references, the values are not copied.
 fn rooted<'v, R>(
     store: &mut StoreOpaque,
-    refs: &[usize],
+    refs: &[u32],
     values: &'v [u64],
     alloc: impl FnOnce(&mut StoreOpaque) -> Result<R, Trap>,
 ) -> Result<(R, Cow<'v, [u64]>), Trap> {
@@ -62,12 +62,12 @@ fn rooted<'v, R>(
     }
     let base = store.gc.host_roots.len();
     for &i in refs {
-        store.gc.host_roots.push(GcRef::from_raw(values[i] as u32));
+        store.gc.host_roots.push(GcRef::from_raw(values[i as usize] as u32));
     }
     let result = alloc(store);
     let mut values = values.to_vec();
     for (k, &i) in refs.iter().enumerate() {
-        values[i] = u64::from(store.gc.host_roots.get((base + k) as u32).raw());
+        values[i as usize] = u64::from(store.gc.host_roots.get((base + k) as u32).raw());
     }
     store.gc.host_roots.truncate(base);
     Ok((result?, Cow::Owned(values)))
@@ -90,20 +90,27 @@ pub(crate) fn struct_new(
 ) -> Result<GcRef, Trap> {
     let id = rt::type_id(inst, ty);
     let Some(fields) = fields else { return rt::alloc_struct(store, id) };
+    let struct_trap = |e: AccessError| Trap::new(rt::access_trap(e, false));
+    // The common case: room below the limit, no collection, nothing to root.
+    let heap = store.gc.heap_mut()?;
+    if let Some(r) = heap.try_alloc_struct(id.0) {
+        heap.write_struct_fields(r, fields).map_err(struct_trap)?;
+        return Ok(r);
+    }
     let Layout::Struct(layout) = layout(store, id)? else {
         return Err(Trap::host(format!("type {} is not a struct type", id.0)));
     };
-    let (_, refs) = layout.value_slots();
+    let refs = layout.ref_slots.clone();
     let (r, values) = rooted(store, &refs, fields, |s| rt::alloc_struct(s, id))?;
     let heap = store.gc.heap_mut()?;
-    heap.write_struct_fields(r, &values).map_err(|e| Trap::new(rt::access_trap(e, false)))?;
+    heap.write_struct_fields(r, &values).map_err(struct_trap)?;
     Ok(r)
 }
 
 /// How many raw slots the fields of struct type `id` take as values (`struct.new`'s operands).
 pub(crate) fn struct_slots(store: &mut StoreOpaque, id: TypeId) -> Result<usize, Trap> {
     match layout(store, id)? {
-        Layout::Struct(s) => Ok(s.value_slots().0),
+        Layout::Struct(s) => Ok(s.value_slots as usize),
         _ => Err(Trap::host(format!("type {} is not a struct type", id.0))),
     }
 }
@@ -141,7 +148,7 @@ pub(crate) fn array_new(
         }
         ArrayInit::Value(value) => {
             let kind = elem_kind(store, id)?;
-            let refs: &[usize] = if kind == FieldKind::GcRef { &[0] } else { &[] };
+            let refs: &[u32] = if kind == FieldKind::GcRef { &[0] } else { &[] };
             let (r, value) = rooted(store, refs, value, |s| rt::alloc_array(s, id, len))?;
             if len > 0 {
                 let heap = store.gc.heap_mut()?;
@@ -152,8 +159,8 @@ pub(crate) fn array_new(
         }
         ArrayInit::Fixed(values) => {
             let kind = elem_kind(store, id)?;
-            let refs: Vec<usize> = match kind {
-                FieldKind::GcRef => (0..len as usize).collect(),
+            let refs: Vec<u32> = match kind {
+                FieldKind::GcRef => (0..len).collect(),
                 _ => Vec::new(),
             };
             let (r, values) = rooted(store, &refs, values, |s| rt::alloc_array(s, id, len))?;
