@@ -419,11 +419,68 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// Whether reference `r` passes the cast to `hty` (null passes when `nullable`): an `i32`.
+    ///
+    /// Answered inline for null, and for an object whose type is exactly a concrete struct or
+    /// array target (the common downcast); the runtime (`GcRefTest`) answers the rest: subtypes
+    /// through the type's display, abstract targets, `i31`s, function references.
     fn test(&mut self, r: Value, hty: wp::HeapType, nullable: bool) -> Value {
-        let ty = RefType { nullable, heap: silo_loader::heap_type_of(hty) };
+        let heap = silo_loader::heap_type_of(hty);
+        let ty = RefType { nullable, heap };
         let target = gc_refs::cast_target(self.env.info, ty);
+        let object_type = match heap {
+            silo_core::HeapType::Concrete(i) | silo_core::HeapType::Exact(i)
+                if gc_refs::is_gc_ref(self.env.info, ty) =>
+            {
+                Some(i)
+            }
+            _ => None,
+        };
+        let done = self.b.create_block();
+        let answer = self.b.append_block_param(done, types::I32);
+        let not_null = self.b.create_block();
+        let slow = self.b.create_block();
+        let null_answer = self.b.ins().iconst(types::I32, i64::from(nullable));
+        self.b.ins().brif(r, not_null, &[], done, &args(&[null_answer]));
+
+        self.b.switch_to_block(not_null);
+        self.b.seal_block(not_null);
+        if let Some(index) = object_type {
+            // An object (not an `i31`) in the heap whose header names the target type itself.
+            let header = self.b.create_block();
+            let compare = self.b.create_block();
+            let i31 = self.b.ins().band_imm_u(r, 1);
+            self.b.ins().brif(i31, slow, &[], header, &[]);
+            self.b.switch_to_block(header);
+            self.b.seal_block(header);
+            let flags = MemFlagsData::trusted();
+            let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
+            let bump = self.b.ins().load(types::I64, flags, cell, 0);
+            let top = self.b.ins().uload32(flags, bump, offsets::BUMP_TOP);
+            let end = self.b.ins().iadd_imm_s(r, 8);
+            let inside = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, top);
+            self.b.ins().brif(inside, compare, &[], slow, &[]);
+            self.b.switch_to_block(compare);
+            self.b.seal_block(compare);
+            let base = self.b.ins().load(types::I64, flags, bump, offsets::BUMP_BASE);
+            let addr = self.b.ins().iadd(base, r);
+            let have = self.b.ins().load(types::I32, object(), addr, 0);
+            let ids = self.load_ptr(self.vmctx, offsets::VMCTX_TYPE_IDS, readonly());
+            let want = self.b.ins().load(types::I32, readonly(), ids, index as i32 * 4);
+            let same = self.b.ins().icmp(IntCC::Equal, have, want);
+            let yes = self.b.ins().iconst(types::I32, 1);
+            self.b.ins().brif(same, done, &args(&[yes]), slow, &[]);
+        } else {
+            self.b.ins().jump(slow, &[]);
+        }
+
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
         let target = self.b.ins().iconst(types::I32, target as i64);
-        self.call_builtin(Builtin::GcRefTest, &[r, target])[0]
+        let ok = self.call_builtin(Builtin::GcRefTest, &[r, target])[0];
+        self.b.ins().jump(done, &args(&[ok]));
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        answer
     }
 
     fn ref_test(&mut self, hty: wp::HeapType, nullable: bool) {
