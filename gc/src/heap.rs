@@ -255,6 +255,14 @@ impl Heap {
         Some(self.init_header(off, type_id, None))
     }
 
+    /// A new zero-filled array of type `type_id` and length `len` if it fits below the limit
+    /// without a collection; `None` otherwise, as [`try_alloc_struct`](Self::try_alloc_struct).
+    pub fn try_alloc_array(&mut self, type_id: u32, len: u32) -> Option<GcRef> {
+        let size = self.array_size(type_id, len).ok()?;
+        let off = self.try_bump(size)?;
+        Some(self.init_header(off, type_id, Some(len)))
+    }
+
     /// The slow path, for compiled code whose inline bump failed (one entry for structs and
     /// arrays: `len` is ignored for a struct type): collects, grows the soft limit if it must,
     /// then allocates a zero-filled object with its header written.

@@ -165,6 +165,9 @@ fn array_layout_of(store: &StoreOpaque, id: TypeId) -> Result<ArrayLayout, Trap>
 /// A new zero-filled struct of type `id`; may collect. Every reference the caller keeps must be
 /// where the store's roots find it.
 pub(crate) fn alloc_struct(store: &mut StoreOpaque, id: TypeId) -> Result<GcRef, Trap> {
+    if let Some(r) = store.gc.heap_mut()?.try_alloc_struct(id.0) {
+        return Ok(r);
+    }
     with_heap(store, |heap, roots| {
         define(heap, roots.registry, id)?;
         heap.alloc_struct(id.0, roots).map_err(gc_trap)
@@ -173,6 +176,9 @@ pub(crate) fn alloc_struct(store: &mut StoreOpaque, id: TypeId) -> Result<GcRef,
 
 /// A new zero-filled array of type `id` and length `len`; may collect, as `alloc_struct`.
 pub(crate) fn alloc_array(store: &mut StoreOpaque, id: TypeId, len: u32) -> Result<GcRef, Trap> {
+    if let Some(r) = store.gc.heap_mut()?.try_alloc_array(id.0, len) {
+        return Ok(r);
+    }
     with_heap(store, |heap, roots| {
         define(heap, roots.registry, id)?;
         heap.alloc_array(id.0, len, roots).map_err(gc_trap)
