@@ -105,6 +105,17 @@ def gc_sort(n):
     return total
 
 
+def gc_strings(n):
+    """The text "1,2,...,n," as bytes: its length plus the sum of its bytes."""
+    text = "".join(f"{i}," for i in range(1, n + 1)).encode()
+    return len(text) + sum(text)
+
+
+def gc_hashmap(n):
+    """Keys i * 7919 (distinct mod 2^32) hold i, every third then 3i; the sum of all values."""
+    return sum(3 * i if i % 3 == 0 else i for i in range(n))
+
+
 WAT_REFERENCES = {
     "wat-fib": wat_fib,
     "wat-loop": wat_loop,
@@ -112,6 +123,8 @@ WAT_REFERENCES = {
     "gc-trees": gc_trees,
     "gc-list": gc_list,
     "gc-sort": gc_sort,
+    "gc-strings": gc_strings,
+    "gc-hashmap": gc_hashmap,
 }
 
 # A decimal integer standing alone, so the 32 of a type name like "i32" is not taken.
