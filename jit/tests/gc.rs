@@ -4,7 +4,8 @@
 //! whatever moved there, and the sums below would differ.
 
 use silo_core::{
-    Caller, Config, Engine, ExternRef, Func, Instance, Module, Store, Strategy, TrapCode,
+    AnyRef, Caller, Config, Engine, ExternRef, Func, FuncType, HeapType, Instance, Module, RefType,
+    Store, Strategy, TrapCode, Val, ValType,
 };
 
 fn engine(strategy: Strategy, zeal: bool) -> Engine {
@@ -200,5 +201,42 @@ fn dropped_cycles_are_reclaimed_and_churn_runs_in_bounded_memory() {
         let stats = store.gc_stats();
         assert!(stats.bytes_allocated_total > 400 << 20, "{strategy:?}: {stats:?}");
         assert!(stats.heap_bytes < 8 << 20, "{strategy:?}: the heap stays small: {stats:?}");
+    }
+}
+
+/// A guest that hands the host a fresh object at every call, many more than the heap could hold.
+const HANDS_OVER: &str = r#"(module
+  (type $cell (struct (field i64) (field i64)))
+  (import "host" "take" (func $take (param anyref)))
+  (func (export "run") (param $n i32)
+    (loop $more
+      (call $take (struct.new $cell (i64.extend_i32_u (local.get $n)) (i64.const 0)))
+      (br_if $more (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+)"#;
+
+#[test]
+fn handles_given_to_a_host_call_end_with_it() {
+    for strategy in [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered] {
+        let mut config = Config::new();
+        config.strategy(strategy).compiler(silo_jit::cranelift().unwrap());
+        config.max_gc_heap(1 << 20);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, HANDS_OVER).unwrap();
+        let mut store = Store::new(&engine, Vec::new());
+        let anyref = ValType::Ref(RefType { nullable: true, heap: HeapType::Any });
+        let ty = FuncType { params: Box::new([anyref]), results: Box::new([]) };
+        let take = Func::new(&mut store, ty, |mut caller: Caller<'_, Vec<AnyRef>>, args, _| {
+            // Keeping a handle past the call is allowed; it reads as null afterwards.
+            if let (true, Val::AnyRef(Some(r))) = (caller.data().is_empty(), &args[0]) {
+                caller.data_mut().push(*r);
+            }
+            Ok(())
+        });
+        let instance = Instance::new(&mut store, &module, &[take.into()]).unwrap();
+        let run = instance.get_typed_func::<i32, ()>(&store, "run").unwrap();
+        // 200,000 objects of 24 bytes: 4.8 MB through a 1 MiB heap.
+        run.call(&mut store, 200_000).unwrap_or_else(|e| panic!("{strategy:?}: {e}"));
+        let kept = store.data()[0];
+        assert!(!kept.is_struct(&store), "{strategy:?}: a handle past its call is null");
     }
 }

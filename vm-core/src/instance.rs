@@ -456,7 +456,7 @@ pub(crate) unsafe fn instantiate(
                 }
                 if rooted {
                     for (k, item) in items.iter_mut().enumerate() {
-                        *item = u64::from(opaque.gc.host_roots.get((base + k) as u32).raw());
+                        *item = u64::from(opaque.gc.host_roots.at(base + k).raw());
                     }
                     opaque.gc.host_roots.truncate(base);
                 }

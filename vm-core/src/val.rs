@@ -5,6 +5,7 @@ use std::any::Any;
 use silo_loader::{HeapType, RefType, ValType};
 
 use crate::func::{Func, FuncEntity};
+use crate::gc::Root;
 use crate::registry::TypeId;
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
 use silo_gc::GcRef;
@@ -257,7 +258,7 @@ impl From<Func> for Val {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExternRef {
     store: StoreId,
-    root: u32,
+    root: Root,
 }
 
 impl ExternRef {
@@ -305,7 +306,7 @@ impl ExternRef {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AnyRef {
     store: StoreId,
-    root: u32,
+    root: Root,
 }
 
 impl AnyRef {
@@ -355,11 +356,11 @@ impl AnyRef {
 }
 
 /// Roots the raw reference `raw` for the host: the collector keeps it alive and up to date.
-fn root_in(store: &StoreOpaque, raw: u64) -> u32 {
+fn root_in(store: &StoreOpaque, raw: u64) -> Root {
     store.gc.host_roots.push(GcRef::from_raw(raw as u32))
 }
 
-fn raw_of(store: &StoreOpaque, root: u32) -> u64 {
+fn raw_of(store: &StoreOpaque, root: Root) -> u64 {
     u64::from(store.gc.host_roots.get(root).raw())
 }
 

@@ -9,8 +9,10 @@
 //! Field and element accesses are inline: after the null check, the object's header must lie
 //! below the heap's allocation top (every object does; the check keeps a reference that is not one
 //! from reaching outside the heap), an array index is checked against the length in the header,
-//! and the field is read or written at its offset from the heap's base. Allocation, the bulk
-//! array instructions and casts call builtins (`silo_core::vm::Builtin::Gc*`).
+//! and the field is read or written at its offset from the heap's base. Allocation is an inline
+//! bump (the runtime only when the heap has no room); casts answer null and the exact type inline.
+//! Arrays from segments, the bulk array instructions and the rest of casts call builtins
+//! (`silo_core::vm::Builtin::Gc*`).
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{

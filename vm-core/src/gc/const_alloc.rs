@@ -72,8 +72,8 @@ impl GcConst<'_> {
         let r =
             if is_array { rt::alloc_array(store, id, len) } else { rt::alloc_struct(store, id) };
         let live = stack.iter_mut().zip(refs.iter()).filter(|(_, r)| **r);
-        for (k, (v, _)) in (base as u32..).zip(live) {
-            *v = u64::from(store.gc.host_roots.get(k).raw());
+        for (k, (v, _)) in (base..).zip(live) {
+            *v = u64::from(store.gc.host_roots.at(k).raw());
         }
         store.gc.host_roots.truncate(base);
         let r = r?;

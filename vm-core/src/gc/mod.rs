@@ -34,38 +34,68 @@ pub(crate) struct StoreGc {
     pub host_roots: HostRoots,
 }
 
-/// The references behind the embedding API's handles, by handle index. Pushed through a shared
-/// borrow (a value read from a global or a call's results gets a handle), so behind a lock.
+/// The references behind the embedding API's handles, a stack: a scope (a host function's call)
+/// drops what was pushed during it. Pushed through a shared borrow (a value read from a global or
+/// a call's results gets a handle), so behind a lock.
 #[derive(Default)]
-pub(crate) struct HostRoots(std::sync::Mutex<Vec<GcRef>>);
+pub(crate) struct HostRoots(std::sync::Mutex<RootStack>);
+
+#[derive(Default)]
+pub(crate) struct RootStack {
+    /// Each root and the generation it was pushed in.
+    roots: Vec<(GcRef, u32)>,
+    /// The generation of the next push: a handle whose slot was dropped and reused by a later
+    /// push no longer matches, and reads as null.
+    next: u32,
+}
+
+/// A handle's place in the host roots: its index and the generation it was pushed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Root {
+    index: u32,
+    generation: u32,
+}
 
 impl HostRoots {
-    /// Roots `r`; returns its handle index.
-    pub fn push(&self, r: GcRef) -> u32 {
-        let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        roots.push(r);
-        (roots.len() - 1) as u32
+    fn lock(&self) -> std::sync::MutexGuard<'_, RootStack> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Roots `r`; returns its handle.
+    pub fn push(&self, r: GcRef) -> Root {
+        let mut stack = self.lock();
+        let generation = stack.next;
+        stack.next = stack.next.wrapping_add(1);
+        stack.roots.push((r, generation));
+        Root { index: (stack.roots.len() - 1) as u32, generation }
     }
 
     /// How many roots there are.
     pub fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.lock().roots.len()
     }
 
-    /// Drops the roots pushed since there were `len`.
+    /// Drops the roots pushed since there were `len`: their handles read as null from now on.
     pub fn truncate(&self, len: usize) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).truncate(len);
+        self.lock().roots.truncate(len);
     }
 
-    /// The reference behind handle `index` (null for an unknown one).
-    pub fn get(&self, index: u32) -> GcRef {
-        let roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        roots.get(index as usize).copied().unwrap_or(GcRef::NULL)
+    /// The reference behind `root`; null when its scope has ended.
+    pub fn get(&self, root: Root) -> GcRef {
+        match self.lock().roots.get(root.index as usize) {
+            Some(&(r, generation)) if generation == root.generation => r,
+            _ => GcRef::NULL,
+        }
+    }
+
+    /// The reference at `index`, for the runtime's own short-lived roots.
+    pub fn at(&self, index: usize) -> GcRef {
+        self.lock().roots.get(index).map_or(GcRef::NULL, |&(r, _)| r)
     }
 
     pub(crate) fn trace(&mut self, visit: &mut dyn FnMut(&mut GcRef)) {
-        let roots = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
-        roots.iter_mut().for_each(visit);
+        let stack = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
+        stack.roots.iter_mut().for_each(|(r, _)| visit(r));
     }
 }
 

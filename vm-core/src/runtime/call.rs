@@ -31,14 +31,38 @@ pub(crate) unsafe fn invoke(
     // SAFETY: `func` is a live function entity of the store (this function's contract), so its
     // `kind` may be read; a WebAssembly function's `instance` is a live instance of the same store
     // and `def_index` a defined-function index of its module. `store`, `caller` and `slots` are as
-    // both `HostFunc::call` and `exec::run` require (contract).
+    // both `call_host` and `exec::run` require (contract).
     unsafe {
         match &(*func).kind {
-            FuncKind::Host(h) => (h.call)(store, caller, slots),
+            FuncKind::Host(h) => call_host(store, caller, h, slots),
             FuncKind::Wasm { instance, def_index, .. } => {
                 crate::interp::exec::run(store, instance.as_ptr(), *def_index, slots)
             }
         }
+    }
+}
+
+/// Runs host function `host` with the arguments in `slots` (its results come back there). The
+/// handles made during the call — for its arguments, and any the host makes — are the call's: they
+/// read as null once it returns (the results are back in `slots` as raw values by then), so a
+/// guest handing the host objects does not keep them alive.
+///
+/// # Safety
+/// `HostFunc::call`'s contract: `store` is the whole live store, lent exclusively for the call,
+/// `caller` a live instance of it if any, and `slots` long enough for `host`'s signature.
+pub(crate) unsafe fn call_host(
+    store: *mut StoreOpaque,
+    caller: Option<NonNull<InstanceData>>,
+    host: &crate::func::HostFunc,
+    slots: &mut [u64],
+) -> Result<(), Trap> {
+    // SAFETY: the store is live and lent to this call (contract); its host roots are read and
+    // truncated only before and after the host function runs, with no borrow of them held.
+    unsafe {
+        let scope = (*store).gc.host_roots.len();
+        let result = (host.call)(store, caller, slots);
+        (*store).gc.host_roots.truncate(scope);
+        result
     }
 }
 

@@ -67,7 +67,7 @@ fn rooted<'v, R>(
     let result = alloc(store);
     let mut values = values.to_vec();
     for (k, &i) in refs.iter().enumerate() {
-        values[i as usize] = u64::from(store.gc.host_roots.get((base + k) as u32).raw());
+        values[i as usize] = u64::from(store.gc.host_roots.at(base + k).raw());
     }
     store.gc.host_roots.truncate(base);
     Ok((result?, Cow::Owned(values)))
