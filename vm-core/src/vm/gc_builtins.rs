@@ -79,7 +79,7 @@ pub(super) unsafe extern "C" fn gc_array_new_segment(
     len: u32,
     elem: u32,
 ) -> u64 {
-    // SAFETY: as in `gc_struct_new`.
+    // SAFETY: as in `gc_alloc`.
     unsafe {
         let (store, inst) = parts(vmctx);
         let init = match elem {
@@ -95,7 +95,7 @@ pub(super) unsafe extern "C" fn gc_array_new_segment(
 /// # Safety
 /// The builtins' contract (`vmctx`), and the segment in `op`, if any, is the module's.
 unsafe fn bulk(vmctx: *mut VMContext, op: ArrayBulk<'_>) -> u32 {
-    // SAFETY: as in `gc_struct_new`.
+    // SAFETY: as in `gc_alloc`.
     unsafe {
         let (store, inst) = parts(vmctx);
         status(store, ops::array_bulk(&mut *store, &*inst, op).map_err(Trap::new))
