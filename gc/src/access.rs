@@ -129,6 +129,44 @@ impl Heap {
         Ok(())
     }
 
+    /// Reads the fields of struct `r` from field `first` on into raw 64-bit slots, the form
+    /// [`write_struct_fields`](Self::write_struct_fields) takes (one per field, two for a `v128`,
+    /// narrower fields zero-extended). `out` must hold exactly those slots.
+    pub fn read_struct_fields(
+        &self,
+        r: GcRef,
+        first: usize,
+        out: &mut [u64],
+    ) -> Result<(), AccessError> {
+        let off = self.header_at(r)?;
+        let type_id: u32 = self.arena.load(off).ok_or(AccessError::BadRef)?;
+        let Some(Layout::Struct(layout)) = self.types.get(type_id) else {
+            return Err(AccessError::BadRef);
+        };
+        if off + u64::from(layout.size) > u64::from(self.top()) {
+            return Err(AccessError::BadRef);
+        }
+        let mut slot = 0;
+        for f in layout.fields.iter().skip(first) {
+            let at = off + u64::from(f.offset);
+            let value: Option<u128> = match f.kind.size() {
+                1 => self.arena.load::<u8>(at).map(u128::from),
+                2 => self.arena.load::<u16>(at).map(u128::from),
+                4 => self.arena.load::<u32>(at).map(u128::from),
+                8 => self.arena.load::<u64>(at).map(u128::from),
+                _ => self.arena.load::<u128>(at),
+            };
+            let value = value.ok_or(AccessError::BadRef)?;
+            *out.get_mut(slot).ok_or(AccessError::OutOfBounds)? = value as u64;
+            if f.kind.size() == 16 {
+                slot += 1;
+                *out.get_mut(slot).ok_or(AccessError::OutOfBounds)? = (value >> 64) as u64;
+            }
+            slot += 1;
+        }
+        Ok(())
+    }
+
     /// The `T` at `offset` from `r`'s header (any alignment).
     pub fn read<T: Scalar>(&self, r: GcRef, offset: u32) -> Result<T, AccessError> {
         let at = self.field_at(r, offset, size_of::<T>())?;

@@ -11,6 +11,7 @@
 pub mod errors;
 pub mod expected;
 pub mod folders;
+mod legacy;
 mod report;
 mod runner;
 mod spectest;

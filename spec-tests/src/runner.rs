@@ -48,6 +48,8 @@ impl FileResult {
 
 /// Runs `text`, the contents of a `.wast` file, on a fresh store of `engine`.
 pub fn run_wast(text: &str, engine: &Engine) -> FileResult {
+    let unfolded = crate::legacy::unfold(text);
+    let text: &str = &unfolded;
     let parse_failure = |e: wast::Error| {
         let (line, _) = e.span().linecol_in(text);
         FileResult {
@@ -305,9 +307,18 @@ impl Runner {
                     Ok(_) => Err(format!("expected a link error ({message}), but it linked")),
                 }
             }
-            WastDirective::AssertException { .. } => {
-                Err("unsupported feature: exceptions (assert_exception)".into())
-            }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(_) => Err("expected an uncaught exception, but it succeeded".into()),
+                Err(Failure::Other(reason)) => Err(reason),
+                Err(Failure::Error(e)) => match trap_message(&e) {
+                    Some((TrapCode::UncaughtException, _)) => {
+                        // The exception stays with the store for the host; this one is done.
+                        self.store.take_pending_exception();
+                        Ok(())
+                    }
+                    _ => Err(format!("expected an uncaught exception, got: {e}")),
+                },
+            },
             WastDirective::AssertSuspension { .. } => {
                 Err("unsupported feature: stack-switching (assert_suspension)".into())
             }

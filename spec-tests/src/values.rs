@@ -33,6 +33,9 @@ pub fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Unsupported>
             ..
         })
         | WastArgCore::RefNull(HeapType::Concrete(_)) => Val::FuncRef(None),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, ..
+        }) => Val::ExnRef(None),
         WastArgCore::RefNull(_) => Val::AnyRef(None),
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(host(store, *n)?)),
         WastArgCore::RefHost(n) => Val::AnyRef(Some(host(store, *n)?.to_any(&*store))),
@@ -110,6 +113,7 @@ fn core_matches(
         (WastRetCore::RefNull(_), Val::FuncRef(f)) => f.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(e)) => e.is_none(),
         (WastRetCore::RefNull(_), Val::AnyRef(a)) => a.is_none(),
+        (WastRetCore::RefNull(_), Val::ExnRef(e)) => e.is_none(),
         (WastRetCore::RefFunc(_), Val::FuncRef(f)) => f.is_some(),
         (WastRetCore::RefExtern(None), Val::ExternRef(e)) => e.is_some(),
         (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(e))) => {
@@ -150,8 +154,11 @@ pub fn describe(store: &Store<()>, v: &Val) -> String {
         Val::F32(b) => format!("f32:{} ({b:#010x})", f32::from_bits(*b)),
         Val::F64(b) => format!("f64:{} ({b:#018x})", f64::from_bits(*b)),
         Val::V128(b) => format!("v128:{b:#034x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => {
+            "null".into()
+        }
         Val::FuncRef(Some(_)) => "funcref".into(),
+        Val::ExnRef(Some(_)) => "exnref".into(),
         Val::ExternRef(Some(e)) => match host_number(store, e) {
             Some(n) => format!("externref:{n}"),
             None => "externref".into(),

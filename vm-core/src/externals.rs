@@ -16,6 +16,8 @@ pub enum Extern {
     Memory(Memory),
     /// A global.
     Global(Global),
+    /// An exception tag.
+    Tag(crate::tag::Tag),
 }
 
 impl Extern {
@@ -51,6 +53,14 @@ impl Extern {
         }
     }
 
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<crate::tag::Tag> {
+        match self {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// What kind of entity this is, for messages.
     pub fn kind_name(&self) -> &'static str {
         match self {
@@ -58,6 +68,7 @@ impl Extern {
             Extern::Table(_) => "table",
             Extern::Memory(_) => "memory",
             Extern::Global(_) => "global",
+            Extern::Tag(_) => "tag",
         }
     }
 }
@@ -83,5 +94,11 @@ impl From<Memory> for Extern {
 impl From<Global> for Extern {
     fn from(g: Global) -> Extern {
         Extern::Global(g)
+    }
+}
+
+impl From<crate::tag::Tag> for Extern {
+    fn from(t: crate::tag::Tag) -> Extern {
+        Extern::Tag(t)
     }
 }

@@ -41,6 +41,8 @@ pub const SUPPORTED: FeatureSet = FeatureSet::of(&[
     Feature::WideArithmetic,
     Feature::CustomPageSizes,
     Feature::Gc,
+    Feature::Exceptions,
+    Feature::LegacyExceptions,
 ]);
 
 /// The error for something that needs a feature the tiers do not run.

@@ -22,6 +22,7 @@ use crate::registry::{TypeId, TypeRegistry, canonical_val};
 use crate::runtime::call::invoke;
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
 use crate::table::{Table, TableEntity};
+use crate::tag::TagEntity;
 use crate::trap::{Trap, TrapCode};
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
 use crate::vm::{BUILTINS, VMContext};
@@ -35,6 +36,8 @@ pub(crate) struct InstanceData {
     pub memories: Box<[*mut MemoryEntity]>,
     pub tables: Box<[*mut TableEntity]>,
     pub globals: Box<[*mut GlobalEntity]>,
+    /// The tag index space: imported tags, then this instance's own.
+    pub tags: Box<[*const TagEntity]>,
     /// The functions this instance defines (the `funcs` entries past the imports point here).
     pub defined_funcs: Box<[FuncEntity]>,
     /// Element segments, resolved to raw references; a dropped segment is empty.
@@ -158,7 +161,9 @@ impl InstanceData {
             ExternKind::Table => Extern::Table(Table { store, ptr: nonnull(self.tables[i]) }),
             ExternKind::Memory => Extern::Memory(Memory { store, ptr: nonnull(self.memories[i]) }),
             ExternKind::Global => Extern::Global(Global { store, ptr: nonnull(self.globals[i]) }),
-            ExternKind::Tag => unreachable!("modules with tags are rejected as unsupported"),
+            ExternKind::Tag => {
+                Extern::Tag(crate::tag::Tag { store, ptr: nonnull(self.tags[i].cast_mut()) })
+            }
         }
     }
 }
@@ -259,6 +264,14 @@ fn check_import(
                 )));
             }
         }
+        (EntityType::Tag(want), Extern::Tag(t)) => {
+            let tag = t.entity(store);
+            let want_sig = type_ids[want.func_type as usize];
+            if tag.sig != want_sig {
+                let expected = module.info().func_type(want.func_type).cloned().unwrap_or_default();
+                return Err(mismatch(format!("expected tag {expected}, found tag {}", tag.ty)));
+            }
+        }
         (want, got) => {
             return Err(mismatch(format!("expected {}, found {}", want.kind(), got.kind_name())));
         }
@@ -295,6 +308,7 @@ pub(crate) unsafe fn instantiate(
     let mut memories = Vec::with_capacity(info.memories.len());
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut globals = Vec::with_capacity(info.globals.len());
+    let mut tags = Vec::with_capacity(info.tags.len());
     for (import, provided) in info.imports.iter().zip(imports) {
         check_import(opaque, module, import, provided)?;
         match provided {
@@ -302,6 +316,7 @@ pub(crate) unsafe fn instantiate(
             Extern::Memory(m) => memories.push(m.ptr.as_ptr()),
             Extern::Table(t) => tables.push(t.ptr.as_ptr()),
             Extern::Global(g) => globals.push(g.ptr.as_ptr()),
+            Extern::Tag(t) => tags.push(t.ptr.as_ptr().cast_const()),
         }
     }
 
@@ -314,6 +329,7 @@ pub(crate) unsafe fn instantiate(
         memories: Box::new([]),
         tables: Box::new([]),
         globals: Box::new([]),
+        tags: Box::new([]),
         defined_funcs: Box::new([]),
         elems: Box::new([]),
         data_dropped: vec![false; info.datas.len()].into(),
@@ -393,6 +409,13 @@ pub(crate) unsafe fn instantiate(
         memories.push(opaque.memories.alloc(memory).as_ptr());
     }
     inst.memories = memories.into();
+
+    for &ty in &info.tags[num_imported.tags as usize..] {
+        let sig = type_ids[ty as usize];
+        let decl = info.func_type(ty).cloned().unwrap_or_default();
+        tags.push(crate::tag::new_entity(opaque, sig, decl).ptr.as_ptr().cast_const());
+    }
+    inst.tags = tags.into();
     // SAFETY: `store` is the whole live store; these are addresses of its fields, which stay in
     // place while the store lives.
     let (budget, stack_limit, call_depth, native_exit, gc_bump) = unsafe {
@@ -420,6 +443,7 @@ pub(crate) unsafe fn instantiate(
         memories: inst.memories.as_ptr(),
         tables: inst.tables.as_ptr(),
         globals: inst.globals.as_ptr(),
+        tags: inst.tags.as_ptr(),
         type_ids: module.inner.type_ids.as_ptr(),
         native: module.inner.native.as_ptr(),
         budget,

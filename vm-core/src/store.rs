@@ -82,6 +82,9 @@ pub(crate) struct StoreOpaque {
     pub memories: Arena<MemoryEntity>,
     pub tables: Arena<TableEntity>,
     pub globals: Arena<GlobalEntity>,
+    pub tags: Arena<crate::tag::TagEntity>,
+    /// The number the next tag gets (see `tag::TagEntity::id`).
+    pub next_tag_id: u32,
     /// The garbage-collected heap (structs, arrays, host values behind `externref`).
     pub gc: crate::gc::StoreGc,
     pub exec: ExecStack,
@@ -131,6 +134,8 @@ impl StoreOpaque {
             memories: Arena::default(),
             tables: Arena::default(),
             globals: Arena::default(),
+            tags: Arena::default(),
+            next_tag_id: 0,
             gc: crate::gc::StoreGc::new(engine.inner.config.gc_heap),
             exec: ExecStack::new(&engine.inner.config),
             meter: Meter::new(engine.inner.config.consume_fuel, engine.inner.config.interruptible),
@@ -239,6 +244,19 @@ impl<T> Store<T> {
     /// or grown from now on.
     pub fn set_limits(&mut self, limits: StoreLimits) {
         self.inner.opaque.usage.limits = limits;
+    }
+
+    /// The exception WebAssembly threw that no handler caught (the call that returned the trap
+    /// [`TrapCode::UncaughtException`](crate::TrapCode) left it here), taking it: its tag and
+    /// payload can be inspected, and it can be thrown again.
+    pub fn take_pending_exception(&mut self) -> Option<crate::ExnRef> {
+        crate::exnref::take_pending(&mut self.inner.opaque)
+    }
+
+    /// Throws `exn`: the trap to return from a host function (or to pass along) so that the
+    /// exception unwinds into the WebAssembly code that called it.
+    pub fn throw(&mut self, exn: &crate::ExnRef) -> crate::Trap {
+        crate::exnref::throw(&mut self.inner.opaque, exn)
     }
 
     /// Collects the store's garbage-collected heap now: every object nothing reaches any more
@@ -419,6 +437,18 @@ impl<'a, T> Caller<'a, T> {
     /// The engine of the store.
     pub fn engine(&self) -> &Engine {
         &self.store.opaque.engine
+    }
+
+    /// Throws `exn` from this host function: return the trap, and the exception unwinds into
+    /// the WebAssembly code that called it, where a handler may catch it.
+    pub fn throw(&mut self, exn: &crate::ExnRef) -> crate::Trap {
+        crate::exnref::throw(&mut self.store.opaque, exn)
+    }
+
+    /// The exception a WebAssembly function this host function called threw and nothing caught
+    /// (the call returned [`TrapCode::UncaughtException`](crate::TrapCode)), taking it.
+    pub fn take_pending_exception(&mut self) -> Option<crate::ExnRef> {
+        crate::exnref::take_pending(&mut self.store.opaque)
     }
 
     /// When the store's deadline passes, if it has one: a host function that blocks (a WASI

@@ -38,6 +38,9 @@ pub enum TrapCode {
     ArrayOutOfBounds,
     /// `ref.cast` of a reference not of the target type.
     CastFailure,
+    /// A WebAssembly exception no handler caught; the store holds it
+    /// (`Store::take_pending_exception`). WebAssembly never catches a trap.
+    UncaughtException,
     /// Too deep a recursion: the call stack is exhausted.
     StackOverflow,
     /// The store's fuel is used up.
@@ -74,6 +77,7 @@ impl TrapCode {
             TrapCode::NullI31Reference => "null i31 reference",
             TrapCode::ArrayOutOfBounds => "out of bounds array access",
             TrapCode::CastFailure => "cast failure",
+            TrapCode::UncaughtException => "uncaught exception",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::DeadlineExceeded => "deadline exceeded",

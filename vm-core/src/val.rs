@@ -29,6 +29,8 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// A reference of the `any` hierarchy (struct, array, `i31`...), or null.
     AnyRef(Option<AnyRef>),
+    /// An exception (`exnref`), or null.
+    ExnRef(Option<crate::exnref::ExnRef>),
 }
 
 impl Val {
@@ -49,6 +51,7 @@ impl Val {
         match ty.heap.abstract_top() {
             Some(HeapType::Extern) => Val::ExternRef(None),
             Some(HeapType::Any) => Val::AnyRef(None),
+            Some(HeapType::Exn) => Val::ExnRef(None),
             _ => Val::FuncRef(None),
         }
     }
@@ -131,6 +134,11 @@ impl Val {
                 HeapType::NoExtern => e.is_none() && r.nullable,
                 _ => false,
             },
+            (Val::ExnRef(e), ValType::Ref(r)) => match r.heap {
+                HeapType::Exn => e.is_some() || r.nullable,
+                HeapType::NoExn => e.is_none() && r.nullable,
+                _ => false,
+            },
             (Val::AnyRef(a), ValType::Ref(r)) => {
                 let heap = crate::registry::canonical_heap(r.heap, type_ids);
                 let registry = &store.engine.inner.registry;
@@ -157,13 +165,14 @@ impl Val {
             Val::F32(v) => v as u64,
             Val::F64(v) => v,
             Val::V128(v) => v as u64,
-            Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => 0,
             Val::FuncRef(Some(f)) => {
                 f.store.assert_same(store.id);
                 f.ptr.as_ptr() as u64
             }
             Val::ExternRef(Some(e)) => e.raw(store),
             Val::AnyRef(Some(a)) => a.raw(store),
+            Val::ExnRef(Some(e)) => e.raw(store),
         }
     }
 
@@ -179,6 +188,9 @@ impl Val {
                 Some(HeapType::Extern) => Val::ExternRef(
                     (raw != 0).then(|| ExternRef { store: store.id, root: root_in(store, raw) }),
                 ),
+                Some(HeapType::Exn) => {
+                    Val::ExnRef((raw != 0).then(|| crate::exnref::ExnRef::from_raw(store, raw)))
+                }
                 _ if store.engine.inner.registry.is_gc_ref(r) => Val::AnyRef(
                     (raw != 0).then(|| AnyRef { store: store.id, root: root_in(store, raw) }),
                 ),
@@ -356,11 +368,11 @@ impl AnyRef {
 }
 
 /// Roots the raw reference `raw` for the host: the collector keeps it alive and up to date.
-fn root_in(store: &StoreOpaque, raw: u64) -> Root {
+pub(crate) fn root_in(store: &StoreOpaque, raw: u64) -> Root {
     store.gc.host_roots.push(GcRef::from_raw(raw as u32))
 }
 
-fn raw_of(store: &StoreOpaque, root: Root) -> u64 {
+pub(crate) fn raw_of(store: &StoreOpaque, root: Root) -> u64 {
     u64::from(store.gc.host_roots.get(root).raw())
 }
 

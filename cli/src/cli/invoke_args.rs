@@ -46,7 +46,10 @@ pub fn format(v: &Val) -> String {
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
         Val::V128(b) => format!("{b:#034x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => {
+            "null".into()
+        }
+        Val::ExnRef(Some(_)) => "<exnref>".into(),
         Val::FuncRef(Some(_)) => "<funcref>".into(),
         Val::ExternRef(Some(_)) => "<externref>".into(),
         Val::AnyRef(Some(_)) => "<anyref>".into(),

@@ -32,6 +32,8 @@ pub(crate) struct StoreGc {
     pending: Vec<(TypeId, Layout)>,
     /// References the host holds through the embedding API's handles (`AnyRef`, `ExternRef`).
     pub host_roots: HostRoots,
+    /// The exception unwinding now, or the one that escaped to the host (see `runtime::exn`).
+    pub exception: Option<GcRef>,
 }
 
 /// The references behind the embedding API's handles, a stack: a scope (a host function's call)
@@ -107,6 +109,7 @@ impl StoreGc {
             config,
             pending: Vec::new(),
             host_roots: HostRoots::default(),
+            exception: None,
         }
     }
 
@@ -181,10 +184,11 @@ pub(crate) fn with_heap<R>(
     f: impl FnOnce(&mut Heap, &mut StoreRoots<'_>) -> R,
 ) -> Result<R, Trap> {
     let StoreOpaque { gc, exec, globals, tables, instances, engine, native_exit, .. } = store;
-    let StoreGc { heap, bump, config, pending, host_roots } = gc;
+    let StoreGc { heap, bump, config, pending, host_roots, exception } = gc;
     let heap = create_heap(heap, bump, *config, pending)?;
     let mut roots = StoreRoots {
         host: host_roots,
+        exception,
         exec,
         globals,
         tables,

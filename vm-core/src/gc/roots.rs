@@ -14,6 +14,8 @@ use silo_loader::ValType;
 /// Everything in a store but its heap, seen as the heap's roots.
 pub(crate) struct StoreRoots<'a> {
     pub host: &'a mut super::HostRoots,
+    /// The exception in flight, if any.
+    pub exception: &'a mut Option<GcRef>,
     pub exec: &'a ExecStack,
     pub globals: &'a Arena<GlobalEntity>,
     pub tables: &'a Arena<TableEntity>,
@@ -66,6 +68,9 @@ impl RootSet for StoreRoots<'_> {
                 compiler.trace_frames(exit, &mut |slot| visit_slot(slot, visit));
             }
             self.host.trace(visit);
+            if let Some(exn) = self.exception {
+                visit(exn);
+            }
         }
     }
 }

@@ -35,6 +35,27 @@ pub(crate) struct InterpFunc {
     /// At each call and allocation, by increasing `pc`, the operand-stack slots live there that
     /// hold references into the garbage-collected heap.
     pub stack_maps: Box<[StackMap]>,
+    /// The exception handlers: the code each `try_table` and legacy `try` covers, in the order
+    /// the constructs open (so an inner region comes after the one around it).
+    pub regions: Box<[Region]>,
+}
+
+/// What happens to an exception thrown at an op inside `start..end`: the first clause whose tag
+/// matches (or that has none: `catch_all`) lands at its op; when none does, the region `parent`
+/// decides (the enclosing handler, or for a legacy `delegate` the one it names), and without a
+/// parent the exception leaves the function.
+pub(crate) struct Region {
+    pub start: u32,
+    pub end: u32,
+    pub parent: Option<u32>,
+    pub clauses: Box<[Clause]>,
+}
+
+/// One `catch` of a region: the module tag it catches (`None`: all) and where it lands.
+#[derive(Clone, Copy)]
+pub(crate) struct Clause {
+    pub tag: Option<u32>,
+    pub landing: u32,
 }
 
 /// Heap-reference-holding operand slots live at one call or allocation.
@@ -46,6 +67,23 @@ pub(crate) struct StackMap {
 }
 
 impl InterpFunc {
+    /// Where an exception thrown at op `pc` lands in this function, `matches` telling whether it
+    /// is of a given module tag; `None` when it leaves the function.
+    pub(crate) fn landing(&self, pc: u32, matches: impl Fn(u32) -> bool) -> Option<u32> {
+        let pc = pc as usize;
+        let inner = self.regions.iter().rposition(|r| (r.start as usize..r.end as usize).contains(&pc));
+        let mut region = inner.map(|i| i as u32);
+        // Parents always come earlier in the list, so this ends.
+        while let Some(i) = region {
+            let r = self.regions.get(i as usize)?;
+            if let Some(c) = r.clauses.iter().find(|c| c.tag.is_none_or(&matches)) {
+                return Some(c.landing);
+            }
+            region = r.parent.filter(|&p| p < i);
+        }
+        None
+    }
+
     /// Sets up a frame whose parameters are in place: zeroes the declared locals and fills the
     /// constant pool.
     ///

@@ -136,6 +136,12 @@ pub(crate) fn layout_of(registry: &TypeRegistry, id: TypeId) -> Option<Layout> {
     match registry.composite(id)? {
         CompositeType::Struct(fields) => Some(Layout::Struct(struct_layout(&fields, is_func))),
         CompositeType::Array(elem) => Some(Layout::Array(array_layout(elem, is_func))),
+        // The objects of a function type are exceptions of the tags of that type: the tag's
+        // number, then the payload (see `runtime::exn`).
+        CompositeType::Func(sig) => Some(Layout::Struct(struct_layout(
+            &crate::runtime::exn::exception_fields(&sig),
+            is_func,
+        ))),
         _ => None,
     }
 }

@@ -89,7 +89,18 @@ pub(crate) fn struct_new(
     fields: Option<&[u64]>,
 ) -> Result<GcRef, Trap> {
     let id = rt::type_id(inst, ty);
-    let Some(fields) = fields else { return rt::alloc_struct(store, id) };
+    match fields {
+        Some(fields) => struct_new_of(store, id, fields),
+        None => rt::alloc_struct(store, id),
+    }
+}
+
+/// A new struct (or exception object) of canonical type `id` with the fields' raw slots `fields`.
+pub(crate) fn struct_new_of(
+    store: &mut StoreOpaque,
+    id: TypeId,
+    fields: &[u64],
+) -> Result<GcRef, Trap> {
     let struct_trap = |e: AccessError| Trap::new(rt::access_trap(e, false));
     // The common case: room below the limit, no collection, nothing to root.
     let heap = store.gc.heap_mut()?;

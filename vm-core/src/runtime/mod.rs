@@ -4,6 +4,7 @@
 //! code reaches them through its builtins (`vm::builtins`).
 
 pub(crate) mod call;
+pub(crate) mod exn;
 pub(crate) mod gc;
 pub(crate) mod gc_ops;
 pub(crate) mod memory;

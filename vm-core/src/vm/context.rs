@@ -24,6 +24,8 @@ pub struct VMContext {
     pub(crate) memories: *const *mut MemoryEntity,
     pub(crate) tables: *const *mut TableEntity,
     pub(crate) globals: *const *mut GlobalEntity,
+    /// The tag index space (each entry's store-wide number is at `TAG_ID`).
+    pub(crate) tags: *const *const crate::tag::TagEntity,
     /// Canonical id of each type of the module.
     pub(crate) type_ids: *const TypeId,
     /// Native code of each function the module defines; null while it has none.
@@ -56,6 +58,7 @@ impl VMContext {
             memories: std::ptr::null(),
             tables: std::ptr::null(),
             globals: std::ptr::null(),
+            tags: std::ptr::null(),
             type_ids: std::ptr::null(),
             native: std::ptr::null(),
             budget: std::ptr::null_mut(),

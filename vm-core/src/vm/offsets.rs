@@ -19,6 +19,10 @@ pub const VMCTX_MEMORIES: i32 = offset_of!(VMContext, memories) as i32;
 pub const VMCTX_TABLES: i32 = offset_of!(VMContext, tables) as i32;
 /// `VMContext` → the `*const *mut GlobalEntity` of the globals.
 pub const VMCTX_GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
+/// `VMContext` → the `*const *const TagEntity` of the tags.
+pub const VMCTX_TAGS: i32 = offset_of!(VMContext, tags) as i32;
+/// `TagEntity` → its store-wide number (`u32`), what an exception object records.
+pub const TAG_ID: i32 = offset_of!(crate::tag::TagEntity, id) as i32;
 /// `VMContext` → the `*const u32` canonical type ids of the module's types.
 pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
 /// `VMContext` → the `*const *const u8` native entry of each defined function (null if none).

@@ -277,6 +277,12 @@ unsafe fn fail_under_stub(cx: *mut Cx, trap: Trap) {
     // them and `backtrace` gets saved frames only.
     unsafe {
         let cx = &mut *cx;
+        if trap.code() == crate::trap::TrapCode::UncaughtException {
+            // The native code was the whole current call: the search starts at its caller.
+            cx.fault_ip = std::ptr::null();
+            cx.trap = Some(trap);
+            return;
+        }
         let trap = if cx.depth > cx.entry_depth {
             let caller = *cx.frames.add(cx.depth - 1);
             let (trace, omitted) = backtrace(cx.frames, cx.entry_depth, cx.depth - 1, caller);

@@ -4,7 +4,7 @@
 
 use silo_gc::{AccessError, FieldKind, GcRef, Heap};
 
-use super::{Cx, Op, ext, fail, rd, trap};
+use super::{Cx, Op, enter_store as enter, ext, fail, rd, trap};
 use crate::interp::isa::Instr;
 use crate::interp::isa::Slot;
 use crate::runtime::gc as rt;
@@ -22,20 +22,6 @@ pub(super) enum Get {
     B32,
     B64,
     B128,
-}
-
-/// Marks the run as being at the op `ip` with frame `fp`, and gives the store.
-///
-/// # Safety
-/// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`).
-unsafe fn enter<'a>(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> &'a mut StoreOpaque {
-    // SAFETY: `cx` is the run's context and its `store` the whole live store, lent exclusively to
-    // the run with no other reference into it held now (run invariants, this function's
-    // contract).
-    unsafe {
-        ((*cx).at_ip, (*cx).at_fp) = (ip, fp);
-        &mut *(*cx).store
-    }
 }
 
 /// Records `t` as the run's trap; `false`.

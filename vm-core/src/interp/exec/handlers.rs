@@ -442,6 +442,11 @@ macro_rules! define_handlers {
             return ret(cx);
         });
         h!(ip, fp, mb, ml, cx; Unreachable {} => { return trap(ip, fp, cx, TrapCode::Unreachable); });
+        h!(ip, fp, mb, ml, cx; Throw { tag, base } => { return super::exn::throw(ip, fp, cx, tag, base); });
+        h!(ip, fp, mb, ml, cx; ThrowRef { src } => { return super::exn::throw_ref(ip, fp, cx, rd(fp, src)); });
+        h!(ip, fp, mb, ml, cx; Catch { dst, exn, mode } => {
+            if !super::exn::catch(ip, fp, cx, dst, exn, mode) { return Exit::Trap; }
+        });
         h!(ip, fp, mb, ml, cx; Check { cost } => {
             let budget = &mut (*(*cx).store).meter.budget;
             *budget -= cost as i64;

@@ -20,6 +20,7 @@
 //! line (`fail`, `trap`, `translate_in_run`, `calls`) and records the trap in the context.
 
 mod calls;
+mod exn;
 mod gc;
 mod gc_handlers;
 mod handlers;
@@ -142,6 +143,10 @@ pub(crate) struct Cx {
     ml: u64,
     /// The trap that ended the run.
     trap: Option<Trap>,
+    /// The op that raised it and its frame (null when the current call ended in native code):
+    /// where the search for an exception's handler starts.
+    fault_ip: *const Op,
+    fault_fp: *mut u64,
     /// Where the run is while it is out of its handlers (in a host function, native code or the
     /// collector): the op that left and the frame it left from. Set by every op that can lead
     /// to a collection, so the collector can find the frame's references.
@@ -470,6 +475,22 @@ unsafe fn translate_in_run(
     }
 }
 
+/// Marks the run as being at the op `ip` with frame `fp` (so a collection finds this frame's
+/// references), and gives the store.
+///
+/// # Safety
+/// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`), and the caller holds no other
+/// reference into the store while it uses the one returned.
+unsafe fn enter_store<'a>(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> &'a mut StoreOpaque {
+    // SAFETY: `cx` is the run's context and its `store` the whole live store, lent exclusively to
+    // the run with no other reference into it held now (run invariants, this function's
+    // contract).
+    unsafe {
+        ((*cx).at_ip, (*cx).at_fp) = (ip, fp);
+        &mut *(*cx).store
+    }
+}
+
 /// Ends the run: an extension word was dispatched, which the translator never allows.
 ///
 /// # Safety
@@ -495,6 +516,12 @@ unsafe fn fail(ip: *const Op, fp: *mut u64, cx: *mut Cx, trap: Trap) -> Exit {
     // invariants, this function's contract).
     unsafe {
         let cx = &mut *cx;
+        (cx.fault_ip, cx.fault_fp) = (ip, fp);
+        if trap.code() == TrapCode::UncaughtException {
+            // Most exceptions are caught: the backtrace waits until one leaves the run (`land`).
+            cx.trap = Some(trap);
+            return Exit::Trap;
+        }
         let current = Frame { func: cx.func, ip: ip.add(1), fp, inst: cx.inst };
         let (trace, omitted) = backtrace(cx.frames, cx.entry_depth, cx.depth, current);
         cx.trap = Some(trap.with_backtrace(trace, omitted));
@@ -645,6 +672,8 @@ pub(crate) unsafe fn run(
             mb,
             ml,
             trap: None,
+            fault_ip: ptr::null(),
+            fault_fp: ptr::null_mut(),
             at_ip: ptr::null(),
             at_fp: ptr::null_mut(),
             outer: stack.innermost,
@@ -665,11 +694,22 @@ pub(crate) unsafe fn run(
     // `fp` is the frame just set up inside the value stack; `mb` and `ml` come from `mem_regs`; and
     // no frames are saved yet (`depth == entry_depth <= max_depth`). `looped::drive` continues
     // with the registers the last handler left in the context, under the same invariants.
+    // A thrown exception that a frame of this run catches continues the run at its landing
+    // (`exn::land`, which leaves the registers and context as the run invariants want them).
     let exit = unsafe {
-        let (ip, mb, ml) = ((*cxp).ip, (*cxp).mb, (*cxp).ml);
-        match ((*ip).handler)(ip, fp, mb, ml, cxp) {
-            Exit::Next => looped::drive(&mut *cxp),
-            other => other,
+        let (mut ip, mut fp, mut mb, mut ml) = ((*cxp).ip, fp, (*cxp).mb, (*cxp).ml);
+        loop {
+            let exit = match ((*ip).handler)(ip, fp, mb, ml, cxp) {
+                Exit::Next => looped::drive(&mut *cxp),
+                other => other,
+            };
+            match exit {
+                Exit::Trap => match exn::land(cxp) {
+                    Some(regs) => (ip, fp, mb, ml) = regs,
+                    None => break exit,
+                },
+                _ => break exit,
+            }
         }
     };
     // SAFETY: `store` is still the live store lent to this call (this function's contract), and
@@ -717,6 +757,8 @@ impl Cx {
             mb: ptr::null_mut(),
             ml: 0,
             trap: None,
+            fault_ip: ptr::null(),
+            fault_fp: ptr::null_mut(),
             at_ip: ptr::null(),
             at_fp: ptr::null_mut(),
             outer: ptr::null_mut(),

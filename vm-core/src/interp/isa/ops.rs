@@ -241,6 +241,15 @@ macro_rules! for_each_op {
             runtime BrOnCast { src: use, target: u32, offset: br };
             /// Jump when the reference in `src` is not of `target` (`br_on_cast_fail`).
             runtime BrOnCastFail { src: use, target: u32, offset: br };
+            // ---- exceptions (`runtime::exn`; the function's handler regions say where a throw
+            // lands, see `code::Region`)
+            /// Throws a new exception of module tag `tag`, its payload in the slots from `base` on.
+            flow Throw { tag: u32, base: slot };
+            /// Throws the exception in `src` (`throw_ref`, `rethrow`); traps on null.
+            flow ThrowRef { src: use };
+            /// The landing of a handler: writes the caught exception's payload from `dst` on when
+            /// `mode & 1`, and the exception itself to `exn` when `mode & 2`; the store lets go of it.
+            runtime Catch { dst: slot, exn: slot, mode: u32 };
             // ---- extension words, consumed by the instruction before them; never dispatched
             /// Extra slot operands.
             word Ext { a: use, b: use };

@@ -28,7 +28,7 @@ impl Translator<'_> {
         self.module.info.block_type(bt)
     }
 
-    fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) -> &mut Ctrl {
+    pub(super) fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) -> &mut Ctrl {
         let (params, results) = self.block_type(bt);
         let height = self.stack.len() - params.len();
         self.ctrl.push(Ctrl {
@@ -40,6 +40,8 @@ impl Translator<'_> {
             patches: Vec::new(),
             else_patch: None,
             entry_reachable: self.reachable,
+            region: None,
+            catches: Box::new([]),
         });
         self.ctrl.last_mut().expect("just pushed")
     }
@@ -101,6 +103,14 @@ impl Translator<'_> {
     }
 
     pub(super) fn end(&mut self) {
+        match self.ctrl.last().map(|c| (c.kind, c.region)) {
+            Some((CtrlKind::TryTable, _)) => return self.end_try_table(),
+            // A legacy `try` without a `catch` ends as a block.
+            Some((CtrlKind::Try, Some(region))) => {
+                self.regions[region as usize].end = self.code.len() as u32;
+            }
+            _ => {}
+        }
         let c = self.ctrl.pop().expect("validated control stack");
         if c.kind == CtrlKind::Function {
             if self.reachable {
@@ -110,7 +120,10 @@ impl Translator<'_> {
         }
         // A one-armed `if` falls through from its condition too; its label values are its
         // parameters, already in place.
-        let merges = !c.patches.is_empty() || c.kind == CtrlKind::If && c.else_patch.is_some();
+        // A legacy catch body's results sit above its hidden exception: they move down too.
+        let merges = !c.patches.is_empty()
+            || c.kind == CtrlKind::If && c.else_patch.is_some()
+            || c.kind == CtrlKind::Catch;
         if self.reachable && merges {
             self.copy_branch_values(c.height, c.results.len());
         }
@@ -130,7 +143,7 @@ impl Translator<'_> {
     }
 
     /// Truncates the stack to `height` and pushes temporaries of `types` on it.
-    fn reset_stack(&mut self, height: usize, types: &[ValType]) {
+    pub(super) fn reset_stack(&mut self, height: usize, types: &[ValType]) {
         while self.stack.len() > height {
             self.pop();
         }
@@ -158,7 +171,7 @@ impl Translator<'_> {
 
     /// Copies the top `n` values to the temporaries at `height` (the stack itself is unchanged:
     /// this is what a branch does on its own path).
-    fn copy_branch_values(&mut self, height: usize, n: usize) {
+    pub(super) fn copy_branch_values(&mut self, height: usize, n: usize) {
         let len = self.stack.len();
         // The label's values go where temporaries of their types sit from `height` up.
         let mut dst = self.slot_at(height);

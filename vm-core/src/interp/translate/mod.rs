@@ -20,6 +20,7 @@
 //! temporary (a copy made inside a conditional arm would not run on the other path).
 
 mod control;
+mod exn;
 mod fuse;
 mod gc;
 mod ops;
@@ -67,6 +68,12 @@ enum CtrlKind {
     Loop,
     If,
     Else,
+    /// A `try_table`'s body.
+    TryTable,
+    /// A legacy `try`'s body.
+    Try,
+    /// A legacy `catch` or `catch_all` body (its hidden exception temporary at `height`).
+    Catch,
 }
 
 /// An open control construct.
@@ -84,6 +91,10 @@ struct Ctrl {
     else_patch: Option<usize>,
     /// Whether the code at the construct's entry was reachable.
     entry_reachable: bool,
+    /// For a `try_table` or legacy `try`, its handler region.
+    region: Option<u32>,
+    /// For a `try_table`, its clauses (landed after its body).
+    catches: Box<[silo_loader::wasmparser::Catch]>,
 }
 
 impl Ctrl {
@@ -125,6 +136,8 @@ pub(super) struct Translator<'a> {
     /// Blocks opened inside unreachable code, to match their `end`s.
     dead_depth: u32,
     stack_maps: Vec<StackMap>,
+    /// Handler regions, in the order their constructs open.
+    regions: Vec<crate::interp::code::Region>,
     /// The constant pool, and the pool index of each value in it.
     consts: Vec<u64>,
     const_index: HashMap<u64, Slot>,
@@ -158,6 +171,7 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
         local_types: ty.params.clone(),
         ref_locals: Box::new([]),
         stack_maps: Box::new([]),
+        regions: Box::new([]),
     }
 }
 
@@ -206,6 +220,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         reachable: true,
         dead_depth: 0,
         stack_maps: Vec::new(),
+        regions: Vec::new(),
         consts: Vec::new(),
         const_index: HashMap::new(),
         fuel: match module.engine.config().metered() {
@@ -224,6 +239,8 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         patches: Vec::new(),
         else_patch: None,
         entry_reachable: true,
+        region: None,
+        catches: Box::new([]),
     });
     // A check at entry is reported at the body's first byte.
     t.offset = offset as u32;
@@ -280,6 +297,7 @@ impl Translator<'_> {
             ref_locals,
             stack_maps: self.stack_maps.into(),
             consts: self.consts.into(),
+            regions: self.regions.into(),
         })
     }
 

@@ -69,6 +69,14 @@ impl Translator<'_> {
                 self.emit(Instr::Unreachable {});
                 self.reachable = false;
             }
+            O::Throw { tag_index } => self.throw(tag_index),
+            O::ThrowRef => self.throw_ref(),
+            O::TryTable { try_table } => self.try_table(try_table),
+            O::Try { blockty } => self.legacy_try(blockty),
+            O::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+            O::CatchAll => self.legacy_catch(None),
+            O::Delegate { relative_depth } => self.delegate(relative_depth),
+            O::Rethrow { relative_depth } => self.rethrow(relative_depth),
             O::Nop => {}
             O::Block { blockty } => self.block(blockty),
             O::Loop { blockty } => self.loop_(blockty),
@@ -1073,6 +1081,10 @@ impl Translator<'_> {
             | O::TryTable { .. }
             | O::Try { .. } => self.dead_depth += 1,
             O::Else if self.dead_depth == 0 => self.else_(),
+            O::Catch { tag_index } if self.dead_depth == 0 => self.legacy_catch(Some(*tag_index)),
+            O::CatchAll if self.dead_depth == 0 => self.legacy_catch(None),
+            O::Delegate { relative_depth } if self.dead_depth == 0 => self.delegate(*relative_depth),
+            O::Delegate { .. } => self.dead_depth -= 1,
             O::End if self.dead_depth == 0 => self.end(),
             O::End => self.dead_depth -= 1,
             _ => {}
