@@ -109,4 +109,9 @@ impl Compiler for Cranelift {
         // SAFETY: `gc_frames::trace` requires exactly this method's contract.
         unsafe { runtime::gc_frames::trace(exit, visit) }
     }
+
+    unsafe fn unwind(&self, exit: &NativeExit, exn: u64, caught: &mut dyn FnMut()) {
+        // SAFETY: `unwind::unwind` requires exactly this method's contract.
+        unsafe { runtime::unwind::unwind(exit, exn, caught) }
+    }
 }

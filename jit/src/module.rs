@@ -315,6 +315,7 @@ fn register_function(
         traps: tables.traps,
         srclocs: tables.srclocs,
         stack_maps: tables.stack_maps,
+        landings: tables.landings,
     };
     let end = start + size;
     if disasm_wanted() {

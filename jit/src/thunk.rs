@@ -89,7 +89,18 @@ pub(crate) fn build(
     let array = b.ins().stack_addr(types::I64, slots, 0);
     crate::trampoline::store_slots(&mut b, args, array);
     let ok = call_builtin(isa, &mut b, vmctx, Builtin::CallEntity, &[entity, array])[0];
-    b.ins().trapz(ok, trap(TrapKind::Pending));
+    let done = b.create_block();
+    let failed = b.create_block();
+    b.ins().brif(ok, done, &[], failed, &[]);
+    b.switch_to_block(failed);
+    b.seal_block(failed);
+    b.set_cold_block(failed);
+    // An exception the callee threw unwinds on from this thunk's caller; a trap is raised here.
+    let none = b.ins().iconst(types::I64, 0);
+    call_builtin(isa, &mut b, vmctx, Builtin::Raise, &[none]);
+    b.ins().trap(trap(TrapKind::Pending));
+    b.switch_to_block(done);
+    b.seal_block(done);
     let results = load_slots(&mut b, &result_types, array);
     b.ins().return_(&results);
     b.finalize(isa.frontend_config());

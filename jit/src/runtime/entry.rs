@@ -109,6 +109,27 @@ pub(crate) fn resume_address() -> usize {
     silo_jit_resume as *const () as usize
 }
 
+/// Leaves the native frames of the innermost activation as a trap does: `silo_jit_enter`
+/// returns 1 from the frame at `resume_sp`.
+///
+/// # Safety
+/// `resume_sp` is the innermost activation's, whose entry is still running on this thread;
+/// everything on the stack below it is abandoned.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+pub(crate) unsafe fn resume_entry(resume_sp: usize) -> ! {
+    // SAFETY: this function's contract: `silo_jit_resume` expects the stack pointer
+    // `silo_jit_enter` recorded, and restores the rest from that frame.
+    unsafe {
+        std::arch::asm!(
+            "mov rsp, {sp}",
+            "jmp {resume}",
+            sp = in(reg) resume_sp,
+            resume = in(reg) resume_address(),
+            options(noreturn, nostack),
+        )
+    }
+}
+
 /// The lowest stack address this thread's native code may use.
 fn stack_limit() -> usize {
     let cached = STACK_LIMIT.with(|l| l.get());

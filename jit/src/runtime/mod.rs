@@ -6,3 +6,4 @@ pub(crate) mod entry;
 pub(crate) mod gc_frames;
 pub(crate) mod registry;
 pub(crate) mod signals;
+pub(crate) mod unwind;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use cranelift_codegen::ir::TrapCode;
-use cranelift_codegen::{Final, MachBufferFinalized};
+use cranelift_codegen::{Final, FinalizedMachExceptionHandler, MachBufferFinalized};
 use silo_core::FrameInfo;
 
 /// Where a frame keeps its heap references while it waits in one call.
@@ -21,6 +21,18 @@ pub(crate) struct StackMap {
     pub slots: Box<[u32]>,
 }
 
+/// Where an exception thrown out of a call lands in the calling frame.
+#[derive(Clone, Copy)]
+pub(crate) struct Landing {
+    /// Code offset of the call's return address.
+    pub ret: u32,
+    /// Code offset of the landing.
+    pub handler: u32,
+    /// Bytes from the frame pointer down to the stack pointer at the call (what the landing
+    /// runs with).
+    pub frame_offset: u32,
+}
+
 /// The tables of a compiled function, as Cranelift emitted them.
 pub(crate) struct CodeTables {
     /// Trapping instructions: code offset and trap, sorted by offset.
@@ -29,6 +41,8 @@ pub(crate) struct CodeTables {
     pub srclocs: Box<[(u32, u32, u32)]>,
     /// The stack maps of the calls that have live references, sorted by return address.
     pub stack_maps: Box<[StackMap]>,
+    /// The landings of the calls that have an exception handler, sorted by return address.
+    pub landings: Box<[Landing]>,
 }
 
 impl CodeTables {
@@ -45,7 +59,19 @@ impl CodeTables {
                 StackMap { ret: *ret, span: *span, slots: slots.collect() }
             })
             .collect();
+        let mut landings: Vec<Landing> = buffer
+            .call_sites()
+            .filter_map(|site| {
+                let handler = site.exception_handlers.iter().find_map(|h| match h {
+                    FinalizedMachExceptionHandler::Default(at) => Some(*at),
+                    _ => None,
+                })?;
+                Some(Landing { ret: site.ret_addr, handler, frame_offset: site.frame_offset? })
+            })
+            .collect();
+        landings.sort_by_key(|l| l.ret);
         CodeTables {
+            landings: landings.into(),
             traps: buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
             srclocs: buffer
                 .get_srclocs_sorted()
@@ -71,6 +97,8 @@ pub(crate) struct FuncInfo {
     pub srclocs: Box<[(u32, u32, u32)]>,
     /// Stack maps, sorted by return address.
     pub stack_maps: Box<[StackMap]>,
+    /// Exception landings, sorted by return address.
+    pub landings: Box<[Landing]>,
 }
 
 impl FuncInfo {
@@ -78,6 +106,13 @@ impl FuncInfo {
     pub fn stack_map(&self, ret: u32) -> Option<&StackMap> {
         let i = self.stack_maps.binary_search_by_key(&ret, |m| m.ret).ok()?;
         Some(&self.stack_maps[i])
+    }
+
+    /// Where an exception thrown out of the call returning to code offset `ret` lands, if the
+    /// call has a handler.
+    pub fn landing(&self, ret: u32) -> Option<Landing> {
+        let i = self.landings.binary_search_by_key(&ret, |l| l.ret).ok()?;
+        Some(self.landings[i])
     }
 
     /// The WebAssembly offset of the instruction at code offset `offset`.

@@ -17,7 +17,7 @@ use crate::thunk::ThunkKind;
 
 /// What a native call calls.
 #[derive(Clone, Copy)]
-enum Callee {
+pub(super) enum Callee {
     /// A function of the module's code memory, by reference.
     Func(cranelift_codegen::ir::FuncRef),
     /// Code at an address.
@@ -302,6 +302,10 @@ impl FuncTranslator<'_, '_> {
         if tail {
             // The callee takes this call's place.
             self.count_return();
+        }
+        if !tail && self.in_scope() {
+            self.emit_try_call(callee, sig, native_args);
+            return;
         }
         let ins = self.b.ins();
         let inst = match (callee, tail) {

@@ -19,27 +19,41 @@ pub(super) enum FrameKind {
     Loop,
     If,
     Else,
+    /// A `try_table`'s body.
+    TryTable,
+    /// A legacy `try`'s body.
+    Try,
+    /// A legacy catch body.
+    Catch,
 }
 
 /// An open control construct.
 pub(super) struct Frame {
-    kind: FrameKind,
+    pub(super) kind: FrameKind,
     /// Where `end` leads, with the results as parameters.
-    next: Block,
+    pub(super) next: Block,
     /// A loop's header, with its parameters as parameters.
     header: Option<Block>,
     /// An `if`'s else arm, until it is opened (or the `if` ends without one).
     else_block: Option<Block>,
     /// Stack height below the construct's parameters.
-    height: usize,
+    pub(super) height: usize,
     params: Box<[ValType]>,
-    results: Box<[ValType]>,
+    pub(super) results: Box<[ValType]>,
     /// An `if`'s parameters as they were on entry, for its else arm.
     entry_args: Vec<Value>,
     /// Whether the entry was reachable.
-    entry_reachable: bool,
+    pub(super) entry_reachable: bool,
     /// Whether anything reaches `next`: a branch to it, or falling through.
-    next_reachable: bool,
+    pub(super) next_reachable: bool,
+    /// For a `try_table` or legacy `try`, its handler scope (see `exn`).
+    pub(super) scope: Option<usize>,
+    /// A `try_table`'s clauses.
+    pub(super) catches: Box<[silo_loader::wasmparser::Catch]>,
+    /// A legacy `try`'s clauses so far: the tag (none for `catch_all`) and the catch body.
+    pub(super) legacy_clauses: Vec<(Option<u32>, Block)>,
+    /// In a legacy catch body, the exception it caught (for `rethrow`).
+    pub(super) caught: Option<Value>,
 }
 
 impl Frame {
@@ -89,6 +103,10 @@ impl FuncTranslator<'_, '_> {
             entry_args: Vec::new(),
             entry_reachable: self.reachable,
             next_reachable: false,
+            scope: None,
+            catches: Box::new([]),
+            legacy_clauses: Vec::new(),
+            caught: None,
         });
         Ok(self.ctrl.last_mut().expect("just pushed"))
     }
@@ -177,6 +195,9 @@ impl FuncTranslator<'_, '_> {
             let values = self.peek_n(frame.results.len()).to_vec();
             self.b.ins().jump(frame.next, &args(&values));
             frame.next_reachable = true;
+        }
+        if let Err(e) = self.finish_scope(&frame) {
+            self.failure.get_or_insert(e);
         }
         if let Some(else_block) = frame.else_block {
             // An `if` without `else`: the false path delivers its parameters as its results.
@@ -307,10 +328,26 @@ impl FuncTranslator<'_, '_> {
     /// An operator in unreachable code: only the structure matters.
     pub(super) fn dead_operator(&mut self, op: &Operator<'_>) {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.dead_depth += 1
-            }
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => self.dead_depth += 1,
             Operator::Else if self.dead_depth == 0 => self.else_(),
+            Operator::Catch { tag_index } if self.dead_depth == 0 => {
+                if let Err(e) = self.legacy_catch(Some(*tag_index)) {
+                    self.failure.get_or_insert(e);
+                }
+            }
+            Operator::CatchAll if self.dead_depth == 0 => {
+                if let Err(e) = self.legacy_catch(None) {
+                    self.failure.get_or_insert(e);
+                }
+            }
+            Operator::Delegate { relative_depth } if self.dead_depth == 0 => {
+                self.delegate(*relative_depth)
+            }
+            Operator::Delegate { .. } => self.dead_depth -= 1,
             Operator::End if self.dead_depth == 0 => self.end(),
             Operator::End => self.dead_depth -= 1,
             _ => {}

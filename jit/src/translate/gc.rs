@@ -213,7 +213,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// A slot array on the stack holding `values` in their raw slot form; its address.
-    fn slot_array(&mut self, values: &[Value]) -> Value {
+    pub(super) fn slot_array(&mut self, values: &[Value]) -> Value {
         let types: Vec<Type> = values.iter().map(|&v| self.b.func.dfg.value_type(v)).collect();
         let size = crate::trampoline::slots_size(&types).max(8) as u32;
         let data = StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4);
@@ -340,7 +340,7 @@ impl FuncTranslator<'_, '_> {
 
     /// The address of object `obj` (non-null), after checking that its first `end` bytes lie
     /// below the heap's top (trapping with `bad` if not).
-    fn object(&mut self, obj: Value, end: i64, bad: TrapKind) -> Value {
+    pub(super) fn object(&mut self, obj: Value, end: i64, bad: TrapKind) -> Value {
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
         let flags = MemFlagsData::trusted();
         let bump = self.b.ins().load(types::I64, flags, cell, 0);
@@ -364,6 +364,12 @@ impl FuncTranslator<'_, '_> {
         let scaled = self.b.ins().imul_imm_u(idx, kind.size() as i64);
         let at = self.b.ins().iadd(addr, scaled);
         self.b.ins().iadd_imm_s(at, ARRAY_DATA_OFFSET as i64)
+    }
+
+    /// Reads a field of `kind` at `addr + offset` (unextended).
+    pub(super) fn load_field(&mut self, kind: FieldKind, addr: Value, offset: i32) -> Value {
+        self.read_field(kind, Extend::None, addr, offset);
+        self.pop()
     }
 
     /// Reads a field of `kind` at `addr + offset` and pushes it.

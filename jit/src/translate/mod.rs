@@ -24,6 +24,7 @@
 
 mod calls;
 mod control;
+mod exn;
 mod gc;
 mod memory;
 mod numeric;
@@ -182,6 +183,14 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     /// Signatures imported into the function, by module type index.
     type_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
+    /// Handler scopes (`try_table`, legacy `try`), in the order they open.
+    scopes: Vec<exn::Scope>,
+    /// The block that throws out of this frame, once something needs it.
+    raise_block: Option<ir::Block>,
+    /// With the call-depth quota: this call's count, restored in handlers.
+    depth_at_entry: Option<Value>,
+    /// The first error met where an operator cannot return one (at an `end`).
+    failure: Option<String>,
 }
 
 /// The native signature of a loop entry of a function of type `ty`: `(callee vmctx, caller
@@ -286,6 +295,10 @@ pub(crate) fn translate(
         thunk_sites: Vec::new(),
         def,
         calls,
+        scopes: Vec::new(),
+        raise_block: None,
+        depth_at_entry: None,
+        failure: None,
     };
     t.b.set_srcloc(SourceLoc::new(offset as u32));
     let mut types: Vec<ValType> = ty.params.to_vec();
@@ -344,6 +357,10 @@ pub(crate) fn translate(
     if let Some((at, _)) = t.loop_entry {
         return Err(format!("no loop at byte offset {at:#x} to enter"));
     }
+    if let Some(e) = t.failure.take() {
+        return Err(e);
+    }
+    t.finish_raise_block();
     t.b.seal_all_blocks();
     let sites = std::mem::take(&mut t.thunk_sites);
     t.b.finalize(isa.frontend_config());
@@ -453,6 +470,7 @@ impl FuncTranslator<'_, '_> {
         let active = self.b.ins().load(types::I64, flags, record, offsets::DEPTH_ACTIVE);
         let active = self.b.ins().iadd_imm_s(active, 1);
         self.b.ins().store(flags, active, record, offsets::DEPTH_ACTIVE);
+        self.depth_at_entry = Some(active);
         let limit = self.b.ins().load(types::I64, flags, record, offsets::DEPTH_LIMIT);
         let over = self.b.ins().icmp(ir::condcodes::IntCC::UnsignedGreaterThan, active, limit);
         let slow = self.b.create_block();
@@ -541,6 +559,14 @@ impl FuncTranslator<'_, '_> {
                 self.b.ins().trap(trap(TrapKind::Unreachable));
                 self.reachable = false;
             }
+            O::Throw { tag_index } => self.throw(tag_index)?,
+            O::ThrowRef => self.throw_ref(),
+            O::TryTable { try_table } => self.try_table(try_table)?,
+            O::Try { blockty } => self.legacy_try(blockty)?,
+            O::Catch { tag_index } => self.legacy_catch(Some(tag_index))?,
+            O::CatchAll => self.legacy_catch(None)?,
+            O::Delegate { relative_depth } => self.delegate(relative_depth),
+            O::Rethrow { relative_depth } => self.rethrow(relative_depth),
             O::Nop => {}
             O::Block { blockty } => self.block(blockty)?,
             O::Loop { blockty } => self.loop_(blockty)?,

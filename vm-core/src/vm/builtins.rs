@@ -18,6 +18,7 @@
 use std::ptr::NonNull;
 
 use super::context::VMContext;
+use super::exn_builtins::*;
 use super::gc_builtins::*;
 use crate::func::{FuncEntity, FuncKind};
 use crate::limits::{Quota, QuotaHit, quota_trap};
@@ -156,6 +157,14 @@ builtins! {
     GcArrayInitElem => gc_array_init_elem(vmctx: vmctx, seg: u32, arr: u64, idx: u32, offset: u32, len: u32) -> u32;
     /// Whether a reference passes a cast: `(vmctx, ref, cast target) -> 0 or 1`.
     GcRefTest => gc_ref_test(vmctx: vmctx, raw: u64, target: u32) -> u32;
+    /// A new exception of module tag `tag` with the payload in a slot array:
+    /// `(vmctx, tag, payload slots) -> ref or 0`. May collect.
+    ExnNew => exn_new(vmctx: vmctx, tag: u32, payload: ptr) -> u64;
+    /// Throws out of the calling frame: the exception `exn` (a raw reference), or with 0 the
+    /// exception the trap the store holds stands for. Resumes at the handler of a frame above,
+    /// or leaves native code through its entry; returns only when the store holds a trap that
+    /// is no exception (the caller then raises it). `(vmctx, exn)`.
+    Raise => raise(vmctx: vmctx, exn: u64);
 }
 
 /// Leaves `trap` for the entry to native code to pick up.

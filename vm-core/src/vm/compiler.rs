@@ -92,6 +92,23 @@ pub trait Compiler: Send + Sync + 'static {
     unsafe fn trace_frames(&self, exit: &super::NativeExit, visit: &mut dyn FnMut(&mut u64)) {
         let _ = (exit, visit);
     }
+
+    /// Unwinds native frames for the exception `exn` (its raw reference), which the frame `exit`
+    /// describes (the innermost of its stretch, the one that called out) did not catch: resumes
+    /// in the first frame above it whose call has a handler, with `exn` for the handler; with no
+    /// such frame, leaves the stretch through its entry, as a trap does (the entry then hands on
+    /// the trap the store holds, `TrapCode::UncaughtException`). `caught` runs just before a
+    /// handler is resumed (the exception is no longer in flight). Returns only if the compiler
+    /// has no native code (so no such frames).
+    ///
+    /// # Safety
+    /// Called from a builtin that native code called, with `exit` the store's exit record it
+    /// wrote before the call: every frame of the stretch is suspended and compiled by this
+    /// compiler. Nothing on the host stack between the builtin and the native frames may need
+    /// dropping: those host frames are abandoned.
+    unsafe fn unwind(&self, exit: &super::NativeExit, exn: u64, caught: &mut dyn FnMut()) {
+        let _ = (exit, exn, caught);
+    }
 }
 
 /// The native code of one module.

@@ -28,6 +28,15 @@ pub fn struct_layout_of(info: &Module, ty: u32) -> Result<StructLayout, String> 
     }
 }
 
+/// The layout of the exception objects of module tag `tag` (its number in the store, then the
+/// payload: see `runtime::exn`).
+pub fn exception_layout_of(info: &Module, tag: u32) -> Result<StructLayout, String> {
+    let ty = info.tags.get(tag as usize).copied().ok_or_else(|| format!("no tag {tag}"))?;
+    let sig = info.func_type(ty).ok_or_else(|| format!("tag {tag} has no function type"))?;
+    let fields = crate::runtime::exn::exception_fields(sig);
+    Ok(silo_gc::struct_layout(&fields, |r| !is_gc_ref(info, r)))
+}
+
 /// The element layout of module type `ty`, an array type.
 pub fn array_layout_of(info: &Module, ty: u32) -> Result<ArrayLayout, String> {
     match info.types.get(ty as usize).map(|t| &t.composite) {

@@ -23,6 +23,7 @@ mod builtins;
 mod compiler;
 mod context;
 mod exit;
+mod exn_builtins;
 mod gc_builtins;
 pub mod gc_refs;
 pub mod offsets;
