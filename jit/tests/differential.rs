@@ -105,6 +105,7 @@ fn run(tiers: &Tiers, seeds: impl Iterator<Item = u64>) -> Summary {
                 summary.stats.traps += stats.traps;
                 summary.stats.out_of_fuel += stats.out_of_fuel;
                 summary.stats.gc_quota += stats.gc_quota;
+                summary.stats.exceptions += stats.exceptions;
             }
             Ok(Compared::Skipped(why)) => {
                 eprintln!("seed {seed}: skipped: {why}");
@@ -139,12 +140,14 @@ fn interpreter_and_tiered_agree() {
 fn check(tiers: &Tiers, seeds: Range<u64>) {
     let s = run(tiers, seeds);
     eprintln!(
-        "{} modules compared ({} failed to instantiate; {} calls, {} trapped, {} out of fuel; {} \
-         cut short by the heap quota), {} skipped, {} mismatched",
+        "{} modules compared ({} failed to instantiate; {} calls, {} trapped, {} of them by an \
+         uncaught exception, {} out of fuel; {} cut short by the heap quota), {} skipped, {} \
+         mismatched",
         s.ran,
         s.failed_instantiation,
         s.stats.calls,
         s.stats.traps,
+        s.stats.exceptions,
         s.stats.out_of_fuel,
         s.stats.gc_quota,
         s.skipped,

@@ -12,16 +12,18 @@ use silo_loader::{Feature, FeatureSet};
 use crate::engine::Config;
 
 /// The proposals enabled by default: WebAssembly 3.0, what wasmtime enables by default among the
-/// finished proposals. Wide arithmetic, custom page sizes and the unfinished proposals are off,
-/// as in wasmtime 48.
-pub(crate) const DEFAULT: FeatureSet = FeatureSet::WASM3;
+/// finished proposals, and the legacy exception instructions, which programs built by
+/// Emscripten and older LLVM toolchains still use (V8 runs them by default too; wasmtime has
+/// none). Wide arithmetic, custom page sizes and the unfinished proposals are off, as in
+/// wasmtime 48.
+pub(crate) const DEFAULT: FeatureSet = FeatureSet::WASM3.with(Feature::LegacyExceptions);
 
 /// The name that switches every proposal at once, as in wasmtime.
 const ALL_PROPOSALS: &str = "all-proposals";
 
 impl Config {
     /// Sets the whole set of proposals modules may use (the default is
-    /// [`FeatureSet::WASM3`]; [`FeatureSet::WASM1`] and [`FeatureSet::WASM2`] give the older
+    /// [`FeatureSet::WASM3`] with the legacy exception instructions; [`FeatureSet::WASM1`] and [`FeatureSet::WASM2`] give the older
     /// standards, for a smaller or more deterministic profile).
     pub fn wasm_features(&mut self, features: FeatureSet) -> &mut Config {
         self.features = features;
@@ -105,7 +107,7 @@ switches! {
     wasm_gc => Gc,
     /// Allows tags, `throw`, `try_table` and `exnref`. On by default.
     wasm_exceptions => Exceptions,
-    /// Allows the legacy exception instructions (`try`, `catch`, `delegate`). Off by default.
+    /// Allows the legacy exception instructions (`try`, `catch`, `delegate`). On by default.
     wasm_legacy_exceptions => LegacyExceptions,
     /// Allows the 128-bit integer arithmetic helpers. Off by default.
     wasm_wide_arithmetic => WideArithmetic,
@@ -120,10 +122,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_are_wasm3() {
+    fn defaults_are_wasm3_and_legacy_exceptions() {
         let config = Config::new();
-        assert_eq!(config.enabled_features(), FeatureSet::WASM3);
-        for off in [Feature::WideArithmetic, Feature::CustomPageSizes, Feature::LegacyExceptions] {
+        assert_eq!(config.enabled_features(), FeatureSet::WASM3.with(Feature::LegacyExceptions));
+        for off in [Feature::WideArithmetic, Feature::CustomPageSizes] {
             assert!(!config.enabled_features().contains(off), "{off}");
         }
     }

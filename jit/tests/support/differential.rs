@@ -77,6 +77,8 @@ pub struct Stats {
     pub out_of_fuel: usize,
     /// Modules whose comparison stopped when the heap quota refused an allocation in a tier.
     pub gc_quota: usize,
+    /// Calls that ended in an exception nothing caught (its payload compared).
+    pub exceptions: usize,
 }
 
 /// The wasm-smith settings for what Silo runs, starting from the defaults (with up to two
@@ -92,8 +94,7 @@ pub fn arbitrary_smith_config(u: &mut Unstructured) -> arbitrary::Result<wasm_sm
     wasm_smith::Config::arbitrary(u).map(restrict)
 }
 
-/// Turns off what Silo refuses (SIMD, GC and with it typed function references, exceptions,
-/// threads, custom page sizes, wide arithmetic) and imports; exports everything; asks for a few
+/// Turns off what Silo refuses (SIMD, threads, custom page sizes, wide arithmetic) and imports; exports everything; asks for a few
 /// functions; caps sizes so that one module runs in milliseconds. NaNs are canonicalized: their
 /// bits are nondeterministic (the spec lets `f32.max` of a NaN return any arithmetic NaN), so
 /// without it `i32.reinterpret_f32` or a store could differ between two correct tiers.
@@ -101,7 +102,7 @@ fn restrict(mut c: wasm_smith::Config) -> wasm_smith::Config {
     c.simd_enabled = false;
     c.relaxed_simd_enabled = false;
     c.gc_enabled = true;
-    c.exceptions_enabled = false;
+    c.exceptions_enabled = true;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
     c.custom_page_sizes_enabled = false;
@@ -187,6 +188,9 @@ pub fn compare(tiers: &Tiers, wasm: &[u8]) -> Result<Compared, String> {
                 (Ok(()), Ok(())) => same_vals(&ra, &rb).map_err(|e| format!("{}: {e}", at()))?,
                 (Err(ea), Err(eb)) => {
                     same_error(&ea, &eb).map_err(|e| format!("{}: {e}", at()))?;
+                    let thrown =
+                        same_exception(&mut sa, &mut sb).map_err(|e| format!("{}: {e}", at()))?;
+                    stats.exceptions += usize::from(thrown);
                     stats.traps += 1;
                     let fuel = ea.as_trap().is_some_and(|t| t.code() == TrapCode::OutOfFuel);
                     stats.out_of_fuel += usize::from(fuel);
@@ -255,6 +259,25 @@ fn same_error(a: &Error, b: &Error) -> Result<(), String> {
     if same { Ok(()) } else { Err(format!("interp failed with {a:?}, jit with {b:?}")) }
 }
 
+/// Compares the exceptions that escaped (if any): same tag number in their stores' order, same
+/// payload.
+fn same_exception(sa: &mut Store<()>, sb: &mut Store<()>) -> Result<bool, String> {
+    match (sa.take_pending_exception(), sb.take_pending_exception()) {
+        (None, None) => Ok(false),
+        (Some(xa), Some(xb)) => {
+            let (pa, pb) = (xa.payload(&*sa), xb.payload(&*sb));
+            match (pa, pb) {
+                (Ok(pa), Ok(pb)) => {
+                    same_vals(&pa, &pb).map_err(|e| format!("exception payload: {e}"))?;
+                    Ok(true)
+                }
+                (pa, pb) => Err(format!("exception payloads: interp {pa:?}, jit {pb:?}")),
+            }
+        }
+        (a, b) => Err(format!("escaped exception: interp {a:?}, jit {b:?}")),
+    }
+}
+
 /// Whether two values are the same: floats by bits, any two NaNs alike (their bits are not
 /// deterministic), references by null-ness (they live in different stores).
 fn same_val(a: &Val, b: &Val) -> bool {
@@ -271,6 +294,7 @@ fn same_val(a: &Val, b: &Val) -> bool {
         (Val::FuncRef(x), Val::FuncRef(y)) => x.is_some() == y.is_some(),
         (Val::ExternRef(x), Val::ExternRef(y)) => x.is_some() == y.is_some(),
         (Val::AnyRef(x), Val::AnyRef(y)) => x.is_some() == y.is_some(),
+        (Val::ExnRef(x), Val::ExnRef(y)) => x.is_some() == y.is_some(),
         _ => false,
     }
 }
