@@ -54,21 +54,26 @@ class Engine:
 
 
 class WasmCli(Engine):
-    """A CLI in the shape of `X run [flags] [--invoke NAME] FILE ARGS...`. `gc_flags` are added
-    for programs that use WebAssembly GC; None means the engine has no GC and skips them."""
+    """A CLI in the shape of `X run [flags] [--invoke NAME] FILE ARGS...`. `proposal_flags`
+    maps each proposal a program may need (see `Program.proposal`) to the flags that enable it;
+    None means the engine runs every proposal with no flags, and an engine skips a program whose
+    proposal it does not list."""
 
-    def __init__(self, name, label, path, why=None, flags=(), gc_flags=()):
+    def __init__(self, name, label, path, why=None, flags=(), proposal_flags=None):
         super().__init__(name, label, path, why)
         self.flags = list(flags)
-        self.gc_flags = None if gc_flags is None else list(gc_flags)
+        self.proposal_flags = proposal_flags
 
     def supports(self, program):
-        return not program.uses_gc or self.gc_flags is not None
+        return (program.proposal is None or self.proposal_flags is None
+                or program.proposal in self.proposal_flags)
 
     def command(self, program, args):
         invoke = ["--invoke", program.invoke] if program.invoke else []
-        gc = self.gc_flags if program.uses_gc else []
-        return [self.path, "run", *self.flags, *gc, *invoke, program.wasm, *args]
+        extra = []
+        if program.proposal is not None and self.proposal_flags is not None:
+            extra = list(self.proposal_flags[program.proposal])
+        return [self.path, "run", *self.flags, *extra, *invoke, program.wasm, *args]
 
     def describe(self):
         return first_line([self.path, "--version"])
@@ -81,11 +86,11 @@ class Node(Engine):
     FLAGS = ["--no-warnings", "--no-concurrent-marking"]
 
     def supports(self, program):
-        # V8 has the final encoding of WebAssembly GC from Node 22 on (Node 20's V8 predates it).
-        if not program.uses_gc:
-            return True
+        # V8 has the final encoding of WebAssembly GC from Node 22 on, and exceptions with
+        # `exnref` from Node 24 on (Node 20's V8 predates both).
+        needs = {None: 0, "gc": 22, "exceptions": 24}[program.proposal]
         version = first_line([self.path, "--version"]).lstrip("v").split(".")[0]
-        return version.isdigit() and int(version) >= 22
+        return needs == 0 or (version.isdigit() and int(version) >= needs)
 
     def command(self, program, args):
         invoke = ["--invoke", program.invoke] if program.invoke else []
@@ -136,10 +141,13 @@ def make_engines(names, paths):
             path = find_tool(name, paths.get(name))
             # wasmtime caches compiled modules by default; every engine compiles in every run here.
             flags = ["-C", "cache=n"] if name == "wasmtime" else []
-            # wasmi has no WebAssembly GC; wasmtime has it behind -W gc.
-            gc_flags = ["-W", "gc=y,function-references=y"] if name == "wasmtime" else None
+            # wasmi has neither WebAssembly GC nor exceptions; wasmtime has them behind -W.
+            proposal_flags = {
+                "gc": ["-W", "gc=y,function-references=y"],
+                "exceptions": ["-W", "exceptions=y,gc=y,function-references=y"],
+            } if name == "wasmtime" else {}
             made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)",
-                                flags=flags, gc_flags=gc_flags))
+                                flags=flags, proposal_flags=proposal_flags))
         elif name == "node":
             path = find_tool("node", paths.get("node"))
             made.append(Node("node", "node", path, None if path else "not installed"))

@@ -22,10 +22,15 @@ class Program:
     measures: str
 
     @property
-    def uses_gc(self):
-        """Whether the module uses garbage-collected objects (the `gc-` programs): engines
-        without WebAssembly GC skip it, wasmtime runs it with GC enabled."""
-        return self.name.startswith("gc-")
+    def proposal(self):
+        """The proposal beyond WebAssembly 2.0 the module needs: "gc" for the `gc-` programs,
+        "exceptions" for the `exn-` ones, None for the rest. Engines without it skip the
+        program; wasmtime runs it with the proposal enabled."""
+        if self.name.startswith("gc-"):
+            return "gc"
+        if self.name.startswith("exn-"):
+            return "exceptions"
+        return None
 
     @property
     def wasm(self):

@@ -116,6 +116,18 @@ def gc_hashmap(n):
     return sum(3 * i if i % 3 == 0 else i for i in range(n))
 
 
+def exn_throw(n):
+    """The payloads 0, 1, ..., n-1, summed."""
+    return n * (n - 1) // 2
+
+
+def exn_enter(n):
+    """Each i contributes 3i + 1, or i itself (caught) when i is a multiple of 1024."""
+    caught = sum(range(0, n, 1024))
+    multiples = (n + 1023) // 1024
+    return 3 * (n * (n - 1) // 2 - caught) + (n - multiples) + caught
+
+
 WAT_REFERENCES = {
     "wat-fib": wat_fib,
     "wat-loop": wat_loop,
@@ -125,6 +137,8 @@ WAT_REFERENCES = {
     "gc-sort": gc_sort,
     "gc-strings": gc_strings,
     "gc-hashmap": gc_hashmap,
+    "exn-throw": exn_throw,
+    "exn-enter": exn_enter,
 }
 
 # A decimal integer standing alone, so the 32 of a type name like "i32" is not taken.
