@@ -144,7 +144,13 @@ fn instantiate(engine: &Engine) -> (Store<()>, Instance, Tag) {
     (store, instance, tag)
 }
 
-fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val], n: usize) -> Result<Vec<Val>, Error> {
+fn call(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    args: &[Val],
+    n: usize,
+) -> Result<Vec<Val>, Error> {
     let f = instance.get_func(&*store, name).unwrap();
     let mut results = vec![Val::I32(0); n];
     f.call(&mut *store, args, &mut results)?;
@@ -287,8 +293,9 @@ fn tag_imports_are_checked() {
     let mut store = Store::new(engine, ());
     let wrong = Tag::new(&mut store, &TagType::new([ValType::I64]));
     let throw = Func::new(&mut store, FuncType::new([ValType::I32], []), |_, _, _| Ok(()));
-    let back = Func::new(&mut store, FuncType::new([ValType::I32], [ValType::I32]), |_, _, _| Ok(()));
-    let err = Instance::new(&mut store, &module, &[wrong.into(), throw.into(), back.into()])
-        .unwrap_err();
+    let back =
+        Func::new(&mut store, FuncType::new([ValType::I32], [ValType::I32]), |_, _, _| Ok(()));
+    let err =
+        Instance::new(&mut store, &module, &[wrong.into(), throw.into(), back.into()]).unwrap_err();
     assert!(err.to_string().contains("incompatible import type for `host::tag`"), "{err}");
 }

@@ -143,10 +143,7 @@ mod tests {
 
     #[test]
     fn delegate_ends_the_try() {
-        assert_eq!(
-            unfold("(try (do (throw $e)) (delegate 0))"),
-            "try  (throw $e) delegate 0"
-        );
+        assert_eq!(unfold("(try (do (throw $e)) (delegate 0))"), "try  (throw $e) delegate 0");
     }
 
     #[test]

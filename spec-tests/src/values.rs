@@ -34,7 +34,8 @@ pub fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Unsupported>
         })
         | WastArgCore::RefNull(HeapType::Concrete(_)) => Val::FuncRef(None),
         WastArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, ..
+            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+            ..
         }) => Val::ExnRef(None),
         WastArgCore::RefNull(_) => Val::AnyRef(None),
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(host(store, *n)?)),

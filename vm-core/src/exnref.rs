@@ -40,10 +40,11 @@ impl ExnRef {
             v.write_slots(opaque, &mut slots[at..]);
             at += crate::vm::slots::slot_width(t);
         }
-        // SAFETY: the tag is this store's (checked by `entity`), alive and in place; the
-        // allocation below does not touch tags.
         let entity: *const crate::tag::TagEntity = entity;
-        let r = exn::new_exception(opaque, unsafe { &*entity }, &slots)?;
+        // SAFETY: the tag is this store's (checked by `entity`), alive and in place in its own
+        // allocation, which the allocation below neither moves nor writes.
+        let entity = unsafe { &*entity };
+        let r = exn::new_exception(opaque, entity, &slots)?;
         Ok(ExnRef::from_raw(opaque, u64::from(r.raw())))
     }
 

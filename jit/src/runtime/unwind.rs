@@ -58,7 +58,11 @@ pub(crate) unsafe fn unwind(exit: &NativeExit, exn: u64, caught: &mut dyn FnMut(
                         record_pc(act, pc);
                         if let Some(l) = info.landing((pc - start) as u32) {
                             let sp = caller_fp - l.frame_offset as usize;
-                            return Some(Resume { pc: start + l.handler as usize, sp, fp: caller_fp });
+                            return Some(Resume {
+                                pc: start + l.handler as usize,
+                                sp,
+                                fp: caller_fp,
+                            });
                         }
                     }
                     Some((_, Code::Glue(_))) => {}

@@ -21,9 +21,9 @@ use cranelift_codegen::ir::{
     self, Block, BlockArg, ExceptionTableData, ExceptionTableItem, InstBuilder, MemFlagsData,
     SigRef, Value, types,
 };
+use silo_core::ValType;
 use silo_core::vm::gc_refs;
 use silo_core::vm::{Builtin, TrapKind, offsets};
-use silo_core::ValType;
 use silo_loader::wasmparser::{BlockType, Catch, TryTable};
 
 use super::control::FrameKind;
@@ -281,8 +281,12 @@ impl FuncTranslator<'_, '_> {
                 .catches
                 .iter()
                 .map(|c| match *c {
-                    Catch::One { tag, label } => (Some(tag), Dest::Label { depth: label, with_ref: false }),
-                    Catch::OneRef { tag, label } => (Some(tag), Dest::Label { depth: label, with_ref: true }),
+                    Catch::One { tag, label } => {
+                        (Some(tag), Dest::Label { depth: label, with_ref: false })
+                    }
+                    Catch::OneRef { tag, label } => {
+                        (Some(tag), Dest::Label { depth: label, with_ref: true })
+                    }
                     Catch::All { label } => (None, Dest::Label { depth: label, with_ref: false }),
                     Catch::AllRef { label } => (None, Dest::Label { depth: label, with_ref: true }),
                 })

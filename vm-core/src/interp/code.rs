@@ -71,7 +71,8 @@ impl InterpFunc {
     /// is of a given module tag; `None` when it leaves the function.
     pub(crate) fn landing(&self, pc: u32, matches: impl Fn(u32) -> bool) -> Option<u32> {
         let pc = pc as usize;
-        let inner = self.regions.iter().rposition(|r| (r.start as usize..r.end as usize).contains(&pc));
+        let inner =
+            self.regions.iter().rposition(|r| (r.start as usize..r.end as usize).contains(&pc));
         let mut region = inner.map(|i| i as u32);
         // Parents always come earlier in the list, so this ends.
         while let Some(i) = region {

@@ -128,7 +128,8 @@ pub(super) unsafe fn land(cx: *mut Cx) -> Option<(*const Op, *mut u64, *mut u8, 
             let func = &*frame.func;
             let pc = frame.ip.offset_from(func.code.as_ptr()).max(1) as u32 - 1;
             let inst = &*frame.inst;
-            let matches = |tag: u32| inst.tags.get(tag as usize).is_some_and(|&t| (*t).id == tag_id);
+            let matches =
+                |tag: u32| inst.tags.get(tag as usize).is_some_and(|&t| (*t).id == tag_id);
             if let Some(landing) = func.landing(pc, matches) {
                 cx.depth = depth;
                 cx.func = frame.func;

@@ -1083,7 +1083,9 @@ impl Translator<'_> {
             O::Else if self.dead_depth == 0 => self.else_(),
             O::Catch { tag_index } if self.dead_depth == 0 => self.legacy_catch(Some(*tag_index)),
             O::CatchAll if self.dead_depth == 0 => self.legacy_catch(None),
-            O::Delegate { relative_depth } if self.dead_depth == 0 => self.delegate(*relative_depth),
+            O::Delegate { relative_depth } if self.dead_depth == 0 => {
+                self.delegate(*relative_depth)
+            }
             O::Delegate { .. } => self.dead_depth -= 1,
             O::End if self.dead_depth == 0 => self.end(),
             O::End => self.dead_depth -= 1,
