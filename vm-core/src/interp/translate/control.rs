@@ -42,7 +42,10 @@ impl Translator<'_> {
             entry_reachable: self.reachable,
             region: None,
             catches: Box::new([]),
+            landed: false,
+            id: self.next_ctrl_id,
         });
+        self.next_ctrl_id += 1;
         self.ctrl.last_mut().expect("just pushed")
     }
 
@@ -123,7 +126,8 @@ impl Translator<'_> {
         // A legacy catch body's results sit above its hidden exception: they move down too.
         let merges = !c.patches.is_empty()
             || c.kind == CtrlKind::If && c.else_patch.is_some()
-            || c.kind == CtrlKind::Catch;
+            || c.kind == CtrlKind::Catch
+            || c.landed;
         if self.reachable && merges {
             self.copy_branch_values(c.height, c.results.len());
         }
@@ -131,6 +135,7 @@ impl Translator<'_> {
         for &p in &c.patches {
             self.patch(p, here);
         }
+        self.ends.insert(c.id, here);
         if let Some(skip) = c.else_patch {
             self.patch(skip, here);
         }
@@ -376,7 +381,7 @@ impl Translator<'_> {
     }
 
     /// Emits the return of the top values as the function's results (the stack is left alone).
-    fn return_values(&mut self) {
+    pub(super) fn return_values(&mut self) {
         let n = self.results.len();
         let slots = slot_count(&self.results);
         let len = self.stack.len();

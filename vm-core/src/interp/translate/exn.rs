@@ -6,17 +6,43 @@
 //! emits nothing, so code that does not throw pays nothing for it. A clause lands on a `Catch` op
 //! that writes the payload where the construct it branches to wants its values:
 //!
-//! - a `try_table`'s landings are emitted after its body (which jumps over them), each a `Catch`
-//!   into the temporaries at the try's height followed by an ordinary branch to its label;
+//! - a `try_table`'s landings are emitted after the function's code (so its body runs on into what
+//!   follows with no jump), each a `Catch` into the temporaries above the stack the try had,
+//!   then an ordinary branch to its label;
 //! - a legacy `catch` body starts with its landing. Under its payload the body keeps a hidden
 //!   temporary holding the caught exception, which `rethrow` throws again.
 
 use silo_loader::wasmparser::{BlockType, Catch, TryTable};
 use silo_loader::{HeapType, RefType, ValType};
 
-use super::{CtrlKind, Translator};
+use super::{CtrlKind, Entry, Translator};
 use crate::interp::code::{Clause, Region};
 use crate::interp::isa::Instr;
+
+/// Where a landing branches once the exception is taken.
+pub(super) enum Target {
+    /// The function's results: a return.
+    Return,
+    /// A loop's header, at this op.
+    At(usize),
+    /// The end of the construct with this `Ctrl::id` (known once it has ended).
+    End(u32),
+}
+
+/// A `try_table` clause's landing, emitted after the function's code.
+pub(super) struct Landing {
+    region: u32,
+    tag: Option<u32>,
+    with_ref: bool,
+    /// The operand stack below the try.
+    stack: Vec<Entry>,
+    target: Target,
+    /// The target label's height and how many values it takes.
+    height: usize,
+    arity: usize,
+    /// The `try_table`'s byte offset, for the landing's ops.
+    offset: u32,
+}
 
 /// `exnref`.
 const EXNREF: ValType = ValType::Ref(RefType { nullable: true, heap: HeapType::Exn });
@@ -90,49 +116,88 @@ impl Translator<'_> {
         self.forget_results();
     }
 
-    /// The end of a `try_table`'s body: closes its region, jumps over the landings, and emits
-    /// them; the construct then ends like a block.
+    /// The end of a `try_table`'s body: closes its region and notes its landings (emitted after
+    /// the function's code, so that the body runs into what follows it with no jump); the
+    /// construct then ends like a block.
     pub(super) fn end_try_table(&mut self) {
-        let Some(c) = self.ctrl.pop() else { return };
-        if let Some(region) = c.region {
+        let Some(mut c) = self.ctrl.pop() else { return };
+        if let Some(region) = c.region
+            && c.entry_reachable
+        {
             self.close_region(region);
-        }
-        let mut c = c;
-        if self.reachable {
-            self.copy_branch_values(c.height, c.results.len());
-            c.patches.push(self.emit(Instr::Br { offset: 0 }));
-        }
-        let catches = std::mem::take(&mut c.catches);
-        for catch in catches.iter() {
-            self.reset_stack(c.height, &[]);
-            self.reachable = c.entry_reachable;
-            if !self.reachable {
-                continue;
+            // The operand stack under the try, as its landings find it.
+            let below: Vec<Entry> = self.stack[..c.height].to_vec();
+            for catch in c.catches.iter() {
+                let (tag, label, with_ref) = match *catch {
+                    Catch::One { tag, label } => (Some(tag), label, false),
+                    Catch::OneRef { tag, label } => (Some(tag), label, true),
+                    Catch::All { label } => (None, label, false),
+                    Catch::AllRef { label } => (None, label, true),
+                };
+                let at = self.ctrl.len() - 1 - label as usize;
+                let t = &mut self.ctrl[at];
+                let target = match t.kind {
+                    CtrlKind::Function => Target::Return,
+                    CtrlKind::Loop => Target::At(t.header),
+                    _ => {
+                        t.landed = true;
+                        Target::End(t.id)
+                    }
+                };
+                let (height, arity) = (t.height, t.label_types().len());
+                self.deferred.push(Landing {
+                    region,
+                    tag,
+                    with_ref,
+                    stack: below.clone(),
+                    target,
+                    height,
+                    arity,
+                    offset: self.offset,
+                });
             }
-            let (tag, label, with_ref) = match *catch {
-                Catch::One { tag, label } => (Some(tag), label, false),
-                Catch::OneRef { tag, label } => (Some(tag), label, true),
-                Catch::All { label } => (None, label, false),
-                Catch::AllRef { label } => (None, label, true),
-            };
-            if let Some(region) = c.region {
-                self.add_clause(region, tag);
-            }
-            let dst = self.slot_at(self.stack.len());
-            let params = tag.map(|t| self.tag_params(t)).unwrap_or_default();
-            for &ty in params.iter() {
-                self.push_temp(ty);
-            }
-            let exn = if with_ref { self.push_temp(EXNREF) } else { dst };
-            let mode = u32::from(tag.is_some()) | if with_ref { 2 } else { 0 };
-            self.emit(Instr::Catch { dst, exn, mode });
-            self.branch_to(label);
         }
-        self.reset_stack(c.height, &[]);
-        self.reachable = false;
         c.kind = CtrlKind::Block;
         self.ctrl.push(c);
         self.end();
+    }
+
+    /// Emits the landings `end_try_table` noted: each takes the exception into the temporaries
+    /// above the stack its try had, and branches to its label with the values.
+    pub(super) fn emit_deferred_landings(&mut self) {
+        for l in std::mem::take(&mut self.deferred) {
+            self.offset = l.offset;
+            self.stack = l.stack;
+            self.reachable = true;
+            self.add_clause(l.region, l.tag);
+            let dst = self.slot_at(self.stack.len());
+            let params = l.tag.map(|t| self.tag_params(t)).unwrap_or_default();
+            for &ty in params.iter() {
+                self.push_temp(ty);
+            }
+            let exn = if l.with_ref { self.push_temp(EXNREF) } else { dst };
+            let mode = u32::from(l.tag.is_some()) | if l.with_ref { 2 } else { 0 };
+            self.emit(Instr::Catch { dst, exn, mode });
+            match l.target {
+                Target::Return => self.return_values(),
+                Target::At(at) => {
+                    self.copy_branch_values(l.height, l.arity);
+                    let br = self.emit(Instr::Br { offset: 0 });
+                    self.patch(br, at);
+                }
+                Target::End(id) => {
+                    self.copy_branch_values(l.height, l.arity);
+                    let br = self.emit(Instr::Br { offset: 0 });
+                    // Every construct ends before the function does (validation).
+                    match self.ends.get(&id) {
+                        Some(&at) => self.patch(br, at),
+                        None => self.code[br] = Instr::Unreachable {},
+                    }
+                }
+            }
+        }
+        self.stack.clear();
+        self.reachable = false;
     }
 
     pub(super) fn legacy_try(&mut self, bt: BlockType) {

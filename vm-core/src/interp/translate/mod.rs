@@ -93,8 +93,14 @@ struct Ctrl {
     entry_reachable: bool,
     /// For a `try_table` or legacy `try`, its handler region.
     region: Option<u32>,
-    /// For a `try_table`, its clauses (landed after its body).
+    /// For a `try_table`, its clauses (landed after the function's code).
     catches: Box<[silo_loader::wasmparser::Catch]>,
+    /// Whether a `try_table` landing (emitted later) branches to the construct's end, which is
+    /// then reached even when nothing else reaches it.
+    landed: bool,
+    /// A number for the construct, unique in the function: where its end ends up is kept
+    /// under it (`Translator::ends`) for landings emitted later.
+    id: u32,
 }
 
 impl Ctrl {
@@ -138,6 +144,12 @@ pub(super) struct Translator<'a> {
     stack_maps: Vec<StackMap>,
     /// Handler regions, in the order their constructs open.
     regions: Vec<crate::interp::code::Region>,
+    /// `try_table` landings, emitted after the function's code (see `exn`).
+    deferred: Vec<exn::Landing>,
+    /// Where each ended construct (by `Ctrl::id`) ended, for branches emitted after it.
+    ends: HashMap<u32, usize>,
+    /// The next `Ctrl::id`.
+    next_ctrl_id: u32,
     /// The constant pool, and the pool index of each value in it.
     consts: Vec<u64>,
     const_index: HashMap<u64, Slot>,
@@ -221,6 +233,9 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         dead_depth: 0,
         stack_maps: Vec::new(),
         regions: Vec::new(),
+        deferred: Vec::new(),
+        ends: HashMap::new(),
+        next_ctrl_id: 1,
         consts: Vec::new(),
         const_index: HashMap::new(),
         fuel: match module.engine.config().metered() {
@@ -241,6 +256,8 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         entry_reachable: true,
         region: None,
         catches: Box::new([]),
+        landed: false,
+        id: 0,
     });
     // A check at entry is reported at the body's first byte.
     t.offset = offset as u32;
@@ -254,6 +271,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         t.offset = offset as u32;
         t.operator(op)?;
     }
+    t.emit_deferred_landings();
     t.finish()
 }
 
