@@ -1,6 +1,7 @@
 //! The same guest under every engine: `--engine interp`, `jit` and `tiered` (with the threshold at
 //! one, so functions change tiers mid-run) must print the same output and stop with the same trap
-//! message, backtrace and exit status; the host always lives on to report it.
+//! message, backtrace and exit status (an uncaught exception too); the host always lives on to
+//! report it.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -30,11 +31,21 @@ const FAULTS: &str = r#"(module
   (func $far_load (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 0x7fff0000))))
   (func $divide (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
   (func $unreachable unreachable)
+  (tag $oops (param i32))
+  (func $throw (param i32) (throw $oops (local.get 0)))
+  ;; Caught and thrown again from a handler that does not match, then left uncaught.
+  (func $rethrow (param i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (call $throw (local.get 0)))
+      (return))
+    (throw_ref))
   (func $recurse (param i32) (result i32) (i32.add (call $recurse (local.get 0)) (i32.const 1)))
   (func $fault (param $m i32) (result i32)
     (if (i32.eq (local.get $m) (i32.const 0x6f)) (then (return (call $far_load (i32.const 16)))))
     (if (i32.eq (local.get $m) (i32.const 0x64)) (then (return (call $divide (i32.const 0)))))
     (if (i32.eq (local.get $m) (i32.const 0x75)) (then (call $unreachable)))
+    (if (i32.eq (local.get $m) (i32.const 0x74)) (then (call $throw (i32.const 3))))
+    (if (i32.eq (local.get $m) (i32.const 0x65)) (then (call $rethrow (i32.const 4))))
     (call $recurse (i32.const 0)))
   (func (export "_start")
     (call $print)
@@ -60,6 +71,8 @@ fn every_engine_traps_alike() {
         ("o", "out of bounds memory access"),
         ("d", "integer divide by zero"),
         ("u", "unreachable"),
+        ("t", "uncaught exception"),
+        ("e", "uncaught exception"),
         ("r", "call stack exhausted"),
     ];
     for (mode, message) in cases {

@@ -299,3 +299,43 @@ fn tag_imports_are_checked() {
         Instance::new(&mut store, &module, &[wrong.into(), throw.into(), back.into()]).unwrap_err();
     assert!(err.to_string().contains("incompatible import type for `host::tag`"), "{err}");
 }
+
+#[test]
+fn a_linker_shares_tags_between_instances() {
+    const THROWER: &str = r#"(module
+      (tag $t (export "t") (param i64))
+      (func (export "throw") (param i64) (throw $t (local.get 0))))"#;
+    const CATCHER: &str = r#"(module
+      (import "lib" "t" (tag $t (param i64)))
+      (import "lib" "throw" (func $throw (param i64)))
+      (tag $own (param i64))
+      ;; The imported tag is the thrower's own: caught. A tag of the same type defined here is
+      ;; another tag: not.
+      (func (export "catch") (result i64)
+        (block $h (result i64)
+          (try_table (catch $own $h) (catch $t $h) (call $throw (i64.const 77)))
+          (i64.const -1))))"#;
+    for (name, engine) in engines() {
+        let mut store = Store::new(&engine, ());
+        let mut linker = silo_core::Linker::new(&engine);
+        let thrower = Module::new(&engine, THROWER).unwrap();
+        let lib = linker.instantiate(&mut store, &thrower).unwrap();
+        linker.instance(&store, "lib", lib).unwrap();
+        let catcher = Module::new(&engine, CATCHER).unwrap();
+        let instance = linker.instantiate(&mut store, &catcher).unwrap();
+        let r = call(&mut store, &instance, "catch", &[], 1).unwrap();
+        assert_eq!(ints(&r), [77], "{name}");
+        // A host tag defined in the linker goes into the import just as well.
+        let host = Tag::new(&mut store, &TagType::new([ValType::I64]));
+        let mut other = silo_core::Linker::new(&engine);
+        other.define(&store, "lib", "t", host).unwrap();
+        assert!(other.instance(&store, "lib", lib).is_err(), "`lib::t` is defined already");
+        other.allow_shadowing(true).instance(&store, "lib", lib).unwrap();
+        other.define(&store, "lib", "t", host).unwrap();
+        let second = other.instantiate(&mut store, &catcher).unwrap();
+        // Its catch of the host tag does not match what the library throws with its own.
+        let err = call(&mut store, &second, "catch", &[], 1).unwrap_err();
+        assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::UncaughtException), "{name}");
+        store.take_pending_exception().unwrap();
+    }
+}

@@ -75,21 +75,24 @@ impl FuncTranslator<'_, '_> {
 
     /// The block that throws an exception out of this frame (one `i64` parameter).
     /// (Filled in by `finish_raise_block` once the body is translated.)
+    /// Its calls are reported at the instruction that first needed it (the end of a scope no
+    /// clause of which matched).
     fn raise_block(&mut self) -> Block {
-        if let Some(b) = self.raise_block {
+        if let Some((b, _)) = self.raise_block {
             return b;
         }
         let b = self.b.create_block();
         self.b.append_block_param(b, types::I64);
         self.b.set_cold_block(b);
-        self.raise_block = Some(b);
+        self.raise_block = Some((b, self.b.srcloc()));
         b
     }
 
     /// Fills in the block `raise_block` made, if anything uses it.
     pub(super) fn finish_raise_block(&mut self) {
-        let Some(b) = self.raise_block else { return };
+        let Some((b, at)) = self.raise_block else { return };
         self.b.switch_to_block(b);
+        self.b.set_srcloc(at);
         let exn = self.b.block_params(b)[0];
         self.call_builtin(Builtin::Raise, &[exn]);
         // `Raise` with an exception never returns.
@@ -102,6 +105,23 @@ impl FuncTranslator<'_, '_> {
             Some(s) => self.dispatch_of(s),
             None => self.raise_block(),
         }
+    }
+
+    /// Throws `exn` from here: to the scope's dispatch, or out of the frame by a `Raise` call
+    /// made right here, so that the backtrace names this instruction.
+    fn throw_here(&mut self, exn: Value) {
+        match self.current_scope() {
+            Some(s) => {
+                let dispatch = self.dispatch_of(s);
+                self.b.ins().jump(dispatch, &[BlockArg::Value(exn)]);
+            }
+            None => {
+                self.call_builtin(Builtin::Raise, &[exn]);
+                // `Raise` with an exception never returns.
+                self.b.ins().trap(trap(TrapKind::Pending));
+            }
+        }
+        self.reachable = false;
     }
 
     /// Whether calls made here need an exception edge.
@@ -164,18 +184,14 @@ impl FuncTranslator<'_, '_> {
         let exn = self.call_builtin(Builtin::ExnNew, &[tag_index, slots])[0];
         self.b.ins().trapz(exn, trap(TrapKind::Pending));
         self.b.declare_value_needs_stack_map(exn);
-        let target = self.handler_here();
-        self.b.ins().jump(target, &[BlockArg::Value(exn)]);
-        self.reachable = false;
+        self.throw_here(exn);
         Ok(())
     }
 
     pub(super) fn throw_ref(&mut self) {
         let exn = self.pop();
         self.b.ins().trapz(exn, trap(TrapKind::NullReference));
-        let target = self.handler_here();
-        self.b.ins().jump(target, &[BlockArg::Value(exn)]);
-        self.reachable = false;
+        self.throw_here(exn);
     }
 
     fn new_scope(&mut self) -> usize {
@@ -255,12 +271,11 @@ impl FuncTranslator<'_, '_> {
     pub(super) fn rethrow(&mut self, depth: u32) {
         let at = self.ctrl.len() - 1 - depth as usize;
         if let Some(exn) = self.ctrl[at].caught {
-            let target = self.handler_here();
-            self.b.ins().jump(target, &[BlockArg::Value(exn)]);
+            self.throw_here(exn);
         } else {
             self.b.ins().trap(trap(TrapKind::Unreachable));
+            self.reachable = false;
         }
-        self.reachable = false;
     }
 
     /// The payload types of module tag `tag`.

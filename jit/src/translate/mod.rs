@@ -186,7 +186,7 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     /// Handler scopes (`try_table`, legacy `try`), in the order they open.
     scopes: Vec<exn::Scope>,
     /// The block that throws out of this frame, once something needs it.
-    raise_block: Option<ir::Block>,
+    raise_block: Option<(ir::Block, SourceLoc)>,
     /// With the call-depth quota: this call's count, restored in handlers.
     depth_at_entry: Option<Value>,
     /// The first error met where an operator cannot return one (at an `end`).
