@@ -20,6 +20,7 @@ mod externals;
 pub mod features;
 mod func;
 mod gc;
+mod gc_objects;
 mod global;
 mod instance;
 mod interp;
@@ -43,6 +44,7 @@ pub use error::Error;
 pub use exnref::ExnRef;
 pub use externals::Extern;
 pub use func::Func;
+pub use gc_objects::{ArrayRef, ArrayType, StructRef, StructType};
 pub use global::Global;
 pub use instance::Instance;
 pub use limits::{Quota, QuotaHit, StoreLimits};
@@ -65,6 +67,6 @@ pub use val::{AnyRef, ExternRef, Val};
 pub use vm::Compiler;
 
 pub use silo_loader::{
-    ExternKind, Feature, FeatureSet, FuncType, GlobalType, HeapType, LoadError, MemoryType,
-    RefType, TableType, ValType,
+    ExternKind, Feature, FeatureSet, FieldType, FuncType, GlobalType, HeapType, LoadError,
+    MemoryType, RefType, StorageType, TableType, ValType,
 };

@@ -333,3 +333,35 @@ into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6);
 into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6, H 7);
 into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6, H 7, I 8);
 into_func!(A 0, B 1, C 2, D 3, E 4, F2 5, G 6, H 7, I 8, J 9);
+
+impl RawValue for Option<crate::val::AnyRef> {
+    fn write(self, store: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = Val::AnyRef(self).to_raw(store.0);
+    }
+    fn read(slots: &[u64], store: RawStore<'_>) -> Self {
+        (slots[0] != 0).then(|| crate::val::AnyRef::from_raw(store.0, slots[0]))
+    }
+}
+
+/// `anyref`.
+impl WasmTy for Option<crate::val::AnyRef> {
+    fn valtype() -> ValType {
+        ValType::Ref(silo_loader::RefType { nullable: true, heap: silo_loader::HeapType::Any })
+    }
+}
+
+impl RawValue for Option<crate::ExnRef> {
+    fn write(self, store: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = Val::ExnRef(self).to_raw(store.0);
+    }
+    fn read(slots: &[u64], store: RawStore<'_>) -> Self {
+        (slots[0] != 0).then(|| crate::ExnRef::from_raw(store.0, slots[0]))
+    }
+}
+
+/// `exnref`.
+impl WasmTy for Option<crate::ExnRef> {
+    fn valtype() -> ValType {
+        ValType::Ref(silo_loader::RefType { nullable: true, heap: silo_loader::HeapType::Exn })
+    }
+}

@@ -354,11 +354,19 @@ impl AnyRef {
     }
 
     fn kind(&self, store: impl AsContext) -> Option<crate::registry::TypeKind> {
-        let ctx = store.as_context();
-        let opaque = ctx.opaque();
-        let r = GcRef::from_raw(self.raw(opaque) as u32);
-        let id = opaque.gc.heap()?.type_id(r)?;
-        opaque.engine.inner.registry.kind(crate::registry::TypeId(id))
+        self.kind_in(store.as_context().opaque())
+    }
+
+    /// Whether this is a struct or an array (or neither: `i31`, a host value).
+    pub(crate) fn kind_in(&self, store: &StoreOpaque) -> Option<crate::registry::TypeKind> {
+        let r = GcRef::from_raw(self.raw(store) as u32);
+        let id = store.gc.heap()?.type_id(r)?;
+        store.engine.inner.registry.kind(crate::registry::TypeId(id))
+    }
+
+    /// A handle rooting the raw reference `raw`.
+    pub(crate) fn from_raw(store: &StoreOpaque, raw: u64) -> AnyRef {
+        AnyRef { store: store.id, root: root_in(store, raw) }
     }
 
     pub(crate) fn raw(&self, store: &StoreOpaque) -> u64 {

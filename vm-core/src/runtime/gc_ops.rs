@@ -118,6 +118,25 @@ pub(crate) fn struct_new_of(
     Ok(r)
 }
 
+/// A new array of canonical type `id`: `len` copies of the element in the raw slots `value`.
+pub(crate) fn array_new_of(
+    store: &mut StoreOpaque,
+    id: TypeId,
+    len: u32,
+    value: &[u64],
+) -> Result<GcRef, Trap> {
+    let array_trap = |e: AccessError| Trap::new(rt::access_trap(e, true));
+    let kind = elem_kind(store, id)?;
+    let refs: &[u32] = if kind == FieldKind::GcRef { &[0] } else { &[] };
+    let (r, value) = rooted(store, refs, value, |s| rt::alloc_array(s, id, len))?;
+    if len > 0 {
+        let heap = store.gc.heap_mut()?;
+        let (bytes, n) = rt::elem_bytes(kind, &value);
+        heap.array_fill(r, 0, len, &bytes[..n]).map_err(array_trap)?;
+    }
+    Ok(r)
+}
+
 /// How many raw slots the fields of struct type `id` take as values (`struct.new`'s operands).
 pub(crate) fn struct_slots(store: &mut StoreOpaque, id: TypeId) -> Result<usize, Trap> {
     match layout(store, id)? {
@@ -157,17 +176,7 @@ pub(crate) fn array_new(
             rt::write_elems(heap, r, 0, &items).map_err(array_trap)?;
             Ok(r)
         }
-        ArrayInit::Value(value) => {
-            let kind = elem_kind(store, id)?;
-            let refs: &[u32] = if kind == FieldKind::GcRef { &[0] } else { &[] };
-            let (r, value) = rooted(store, refs, value, |s| rt::alloc_array(s, id, len))?;
-            if len > 0 {
-                let heap = store.gc.heap_mut()?;
-                let (bytes, n) = rt::elem_bytes(kind, &value);
-                heap.array_fill(r, 0, len, &bytes[..n]).map_err(array_trap)?;
-            }
-            Ok(r)
-        }
+        ArrayInit::Value(value) => array_new_of(store, id, len, value),
         ArrayInit::Fixed(values) => {
             let kind = elem_kind(store, id)?;
             let refs: Vec<u32> = match kind {

@@ -1,0 +1,171 @@
+//! Structs and arrays from the host: types it defines, objects it allocates and hands to
+//! WebAssembly (which sees them as its own types when they are the same), fields and elements it
+//! reads and writes, typed host functions taking GC references, and clear errors for misuse.
+
+use silo_core::*;
+
+/// The module's `$pair` is the same type as the host's: iso-recursive types are equal when their
+/// definitions are, so code casts host objects to it.
+const MODULE: &str = r#"(module
+  (type $pair (struct (field $n (mut i32)) (field $small (mut i8)) (field $any (mut anyref)) (field $x f64)))
+  (type $bytes (array (mut i8)))
+  (import "host" "describe" (func $describe (param anyref) (result i32)))
+  ;; n + small + (x truncated), of a pair the host made.
+  (func (export "sum") (param anyref) (result i32)
+    (local $p (ref $pair))
+    (local.set $p (ref.cast (ref $pair) (local.get 0)))
+    (i32.add
+      (i32.add (struct.get $pair $n (local.get $p)) (struct.get_u $pair $small (local.get $p)))
+      (i32.trunc_f64_s (struct.get $pair $x (local.get $p)))))
+  ;; The field holding a reference, as an i31's value.
+  (func (export "inner") (param anyref) (result i32)
+    (i31.get_s (ref.cast (ref i31) (struct.get $pair $any (ref.cast (ref $pair) (local.get 0))))))
+  (func (export "bytes") (param i32) (result anyref)
+    (array.new $bytes (i32.const 7) (local.get 0)))
+  (func (export "byte") (param anyref i32) (result i32)
+    (array.get_u $bytes (ref.cast (ref $bytes) (local.get 0)) (local.get 1)))
+  (func (export "ask") (param anyref) (result i32) (call $describe (local.get 0))))"#;
+
+fn pair_type(engine: &Engine) -> StructType {
+    let field = |storage, mutable| FieldType { storage, mutable };
+    StructType::new(
+        engine,
+        [
+            field(StorageType::Val(ValType::I32), true),
+            field(StorageType::I8, true),
+            field(
+                StorageType::Val(ValType::Ref(RefType { nullable: true, heap: HeapType::Any })),
+                true,
+            ),
+            field(StorageType::Val(ValType::F64), false),
+        ],
+    )
+    .unwrap()
+}
+
+fn setup() -> (Store<()>, Instance, StructType) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, MODULE).unwrap();
+    let mut store = Store::new(&engine, ());
+    // A typed host function taking a GC reference: 1 for a struct, 2 for an array, 0 otherwise.
+    let describe = Func::wrap(&mut store, |caller: Caller<'_, ()>, r: Option<AnyRef>| -> i32 {
+        match r {
+            Some(r) if r.as_struct(&caller).is_some() => 1,
+            Some(r) if r.as_array(&caller).is_some() => 2,
+            _ => 0,
+        }
+    });
+    let instance = Instance::new(&mut store, &module, &[describe.into()]).unwrap();
+    (store, instance, pair_type(&engine))
+}
+
+fn int(v: &Val) -> i64 {
+    match v {
+        Val::I32(x) => i64::from(*x),
+        Val::I64(x) => *x,
+        other => panic!("not an integer: {other:?}"),
+    }
+}
+
+fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> Val {
+    let f = instance.get_func(&*store, name).unwrap();
+    let mut out = [Val::I32(0)];
+    f.call(&mut *store, args, &mut out).unwrap();
+    out[0]
+}
+
+#[test]
+fn host_structs_are_the_modules_own_type() {
+    let (mut store, instance, pair) = setup();
+    let seven = AnyRef::from_i31(&mut store, 7);
+    let fields =
+        [Val::I32(40), Val::I32(0x1ff), Val::AnyRef(Some(seven)), Val::F64(2.5f64.to_bits())];
+    let p = StructRef::new(&mut store, &pair, &fields).unwrap();
+    // The i8 field keeps the low 8 bits: 40 + 0xff + 2.
+    let any = p.to_any(&store);
+    assert_eq!(int(&call(&mut store, &instance, "sum", &[Val::AnyRef(Some(any))])), 297);
+    assert_eq!(int(&call(&mut store, &instance, "inner", &[Val::AnyRef(Some(any))])), 7);
+    assert_eq!(int(&p.field(&store, 1).unwrap()), 0xff);
+    p.set_field(&mut store, 0, Val::I32(1)).unwrap();
+    assert_eq!(int(&call(&mut store, &instance, "sum", &[Val::AnyRef(Some(any))])), 258);
+    assert_eq!(int(&call(&mut store, &instance, "ask", &[Val::AnyRef(Some(any))])), 1);
+}
+
+#[test]
+fn arrays_made_by_webassembly_are_read_and_written_by_the_host() {
+    let (mut store, instance, _) = setup();
+    let Val::AnyRef(Some(r)) = call(&mut store, &instance, "bytes", &[Val::I32(5)]) else {
+        panic!("an array reference")
+    };
+    let arr = r.as_array(&store).expect("an array");
+    assert!(r.as_struct(&store).is_none());
+    assert_eq!(arr.len(&store).unwrap(), 5);
+    assert_eq!(int(&arr.get(&store, 4).unwrap()), 7);
+    arr.set(&mut store, 2, Val::I32(300)).unwrap();
+    let args = [Val::AnyRef(Some(r)), Val::I32(2)];
+    assert_eq!(int(&call(&mut store, &instance, "byte", &args)), 300 & 0xff);
+    assert_eq!(int(&call(&mut store, &instance, "ask", &[Val::AnyRef(Some(r))])), 2);
+    // And one the host makes.
+    let engine = store.engine().clone();
+    let bytes =
+        ArrayType::new(&engine, FieldType { storage: StorageType::I8, mutable: true }).unwrap();
+    let mine = ArrayRef::new(&mut store, &bytes, &Val::I32(9), 3).unwrap();
+    let args = [Val::AnyRef(Some(mine.to_any(&store))), Val::I32(1)];
+    assert_eq!(int(&call(&mut store, &instance, "byte", &args)), 9);
+}
+
+#[test]
+fn host_objects_survive_collections() {
+    let (mut store, instance, pair) = setup();
+    let mut kept = Vec::new();
+    for i in 0..2000 {
+        let fields = [Val::I32(i), Val::I32(1), Val::AnyRef(None), Val::F64(0)];
+        let p = StructRef::new(&mut store, &pair, &fields).unwrap();
+        if i % 100 == 0 {
+            kept.push((i, p));
+        }
+        if i % 500 == 0 {
+            store.gc();
+        }
+    }
+    store.gc();
+    for (i, p) in kept {
+        assert_eq!(int(&p.field(&store, 0).unwrap()), i64::from(i));
+        let any = p.to_any(&store);
+        assert_eq!(
+            int(&call(&mut store, &instance, "sum", &[Val::AnyRef(Some(any))])),
+            i64::from(i) + 1
+        );
+    }
+}
+
+#[test]
+fn misuse_is_an_error_not_a_crash() {
+    let (mut store, _, pair) = setup();
+    let engine = store.engine().clone();
+    let wrong = [Val::I64(1), Val::I32(0), Val::AnyRef(None), Val::F64(0)];
+    assert!(StructRef::new(&mut store, &pair, &wrong).is_err());
+    assert!(StructRef::new(&mut store, &pair, &[Val::I32(1)]).is_err());
+    let ok = [Val::I32(1), Val::I32(0), Val::AnyRef(None), Val::F64(0)];
+    let p = StructRef::new(&mut store, &pair, &ok).unwrap();
+    assert!(p.field(&store, 4).is_err());
+    let err = p.set_field(&mut store, 3, Val::F64(1)).unwrap_err();
+    assert!(err.to_string().contains("immutable"), "{err}");
+    assert!(p.set_field(&mut store, 0, Val::F32(0)).is_err());
+    let nums = ArrayType::new(
+        &engine,
+        FieldType { storage: StorageType::Val(ValType::I64), mutable: false },
+    )
+    .unwrap();
+    let a = ArrayRef::new(&mut store, &nums, &Val::I64(5), 2).unwrap();
+    assert!(a.get(&store, 2).is_err());
+    assert!(a.set(&mut store, 0, Val::I64(1)).is_err());
+    let concrete = FieldType {
+        storage: StorageType::Val(ValType::Ref(RefType {
+            nullable: true,
+            heap: HeapType::Concrete(0),
+        })),
+        mutable: true,
+    };
+    assert!(StructType::new(&engine, [concrete]).is_err());
+}
