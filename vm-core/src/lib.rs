@@ -30,6 +30,7 @@ mod memory;
 mod meter;
 mod module;
 mod registry;
+mod root_scope;
 mod runtime;
 mod store;
 mod table;
@@ -53,6 +54,7 @@ pub use memory::Memory;
 pub use meter::InterruptHandle;
 pub use module::Module;
 pub use registry::TypeId;
+pub use root_scope::RootScope;
 /// The counters of a store's garbage-collected heap (`Store::gc_stats`).
 pub use silo_gc::GcStats;
 /// The largest garbage-collected heap a store may have (`Config::max_gc_heap`): 4 GiB less

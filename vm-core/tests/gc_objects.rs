@@ -169,3 +169,29 @@ fn misuse_is_an_error_not_a_crash() {
     };
     assert!(StructType::new(&engine, [concrete]).is_err());
 }
+
+#[test]
+fn root_scopes_bound_the_handles_the_host_makes() {
+    let mut config = Config::new();
+    config.max_gc_heap(1 << 20);
+    let engine = Engine::new(&config);
+    let pair = pair_type(&engine);
+    let mut store = Store::new(&engine, ());
+    let fields = [Val::I32(1), Val::I32(2), Val::AnyRef(None), Val::F64(0)];
+    // 200 000 objects of 40 bytes through a 1 MiB heap: each round's handles end with its scope.
+    let mut last = None;
+    for round in 0..1000 {
+        let mut scope = RootScope::new(&mut store);
+        for _ in 0..200 {
+            let p = StructRef::new(&mut scope, &pair, &fields)
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
+            last = Some(p);
+        }
+        assert_eq!(int(&last.unwrap().field(&scope, 1).unwrap()), 2);
+    }
+    // A handle whose scope ended reads as nothing.
+    assert!(last.unwrap().field(&store, 0).is_err());
+    // Without scopes the same handles would all stay alive: the quota refuses soon.
+    let refused = (0..200_000).any(|_| StructRef::new(&mut store, &pair, &fields).is_err());
+    assert!(refused, "handles outside any scope keep their objects");
+}
