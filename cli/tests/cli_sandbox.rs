@@ -98,6 +98,20 @@ fn timeout_quota() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// A timeout too far off for the clock is no deadline, never a host panic; one too large to
+/// count is refused with a clear error.
+#[test]
+fn a_huge_timeout_is_no_deadline() {
+    let hello = repo_root().join("bench/programs/hello.wasm");
+    let hello = hello.to_str().unwrap();
+    let out = silo(&["run", "--timeout", "18446744073709551615s", hello], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).is_empty(), "the guest ran");
+    let out = silo(&["run", "--timeout", "18446744073709551615h", hello], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("number is too large"), "{}", text(&out.stderr));
+}
+
 #[test]
 fn memory_quota() {
     let (code, err) = runaway("memory_grow_bomb.wat", &["--max-memory", "1MiB"]);

@@ -77,12 +77,14 @@ impl Meter {
         true
     }
 
-    /// Sets a deadline `timeout` from now; `false` when the store is not interruptible.
+    /// Sets a deadline `timeout` from now (one too far off to represent is none); `false` when
+    /// the store is not interruptible.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) -> bool {
         if !self.interruptible {
             return false;
         }
-        self.deadline = timeout.map(|t| (Instant::now() + t, t));
+        // A deadline past what the clock can represent never comes: none.
+        self.deadline = timeout.and_then(|t| Some((Instant::now().checked_add(t)?, t)));
         self.budget = self.budget.min(SLICE);
         true
     }
