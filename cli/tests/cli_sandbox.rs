@@ -246,3 +246,45 @@ mode = "virtual"
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// `silo run yes.wasm | head -1`: once the reader is gone, the guest ends with the status of a
+/// native process killed by SIGPIPE instead of spinning on `EPIPE`.
+#[test]
+fn a_closed_output_pipe_ends_the_guest() {
+    use std::io::{BufRead, BufReader};
+    const YES: &str = r#"(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 64) "y\n")
+      (func (export "_start")
+        (i32.store (i32.const 16) (i32.const 64))
+        (i32.store (i32.const 20) (i32.const 2))
+        ;; Like `yes`, which ignores write errors: on and on.
+        (loop $l (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))) (br $l))))"#;
+    let dir = tempfile::tempdir().unwrap();
+    let guest = dir.path().join("yes.wat");
+    std::fs::write(&guest, YES).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_silo"))
+        .arg("run")
+        .arg(&guest)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first, "y\n");
+    // The reader is dropped: the pipe is closed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the guest kept writing to a closed pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(141));
+}

@@ -51,6 +51,11 @@ pub struct WasiCtx {
     pub(crate) output_written: u64,
     /// Set by a host function that must trap rather than return an errno.
     pub(crate) trap: Option<String>,
+    /// The exit status a closed output pipe ends the guest with (see
+    /// `WasiCtxBuilder::broken_pipe_exit`).
+    pub(crate) broken_pipe_exit: Option<i32>,
+    /// Set by a host function that must end the guest with this exit status.
+    pub(crate) exit: Option<i32>,
 }
 
 impl std::fmt::Debug for WasiCtx {
@@ -89,6 +94,7 @@ pub struct WasiCtxBuilder {
     max_open_files: Option<usize>,
     max_output_bytes: Option<u64>,
     virtual_clocks: bool,
+    broken_pipe_exit: Option<i32>,
 }
 
 impl Default for WasiCtxBuilder {
@@ -142,6 +148,7 @@ impl WasiCtxBuilder {
             preopens: Vec::new(),
             max_open_files: None,
             max_output_bytes: None,
+            broken_pipe_exit: None,
             virtual_clocks: false,
         }
     }
@@ -272,6 +279,15 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// What a write to standard output or error does once its reader has gone (a closed pipe):
+    /// by default the guest gets `EPIPE`; with `Some(status)` it ends, exiting with `status`, as
+    /// a native process is killed by `SIGPIPE` (`silo run` uses 141, the shell's status for
+    /// that). A guest that ignores `EPIPE` and writes on (`yes | head -1`) would otherwise spin.
+    pub fn broken_pipe_exit(&mut self, status: Option<i32>) -> &mut Self {
+        self.broken_pipe_exit = status;
+        self
+    }
+
     /// Virtual clocks: real time starts at 2000-01-01T00:00:00Z and monotonic time at 0; they
     /// advance 1 µs per read and by whatever the guest sleeps, and sleeping takes no time.
     pub fn virtual_clocks(&mut self) -> &mut Self {
@@ -314,6 +330,8 @@ impl WasiCtxBuilder {
             max_output: taken.max_output_bytes,
             output_written: 0,
             trap: None,
+            broken_pipe_exit: taken.broken_pipe_exit,
+            exit: None,
         }
     }
 }

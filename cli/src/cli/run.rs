@@ -73,6 +73,10 @@ fn is_quota_stop(store: &Store<Host>, trap: &Trap) -> bool {
 
 /// Reports how a guest ended: its exit status, or the trap with its backtrace. When it failed
 /// after a quota refused it something (a `memory.grow` that returned -1), says so.
+/// The exit status of a guest that wrote to a closed pipe: a shell's status for a process
+/// killed by `SIGPIPE` (128 + 13).
+const SIGPIPE_EXIT: i32 = 141;
+
 fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow::Result<ExitCode> {
     let refused = || {
         if let Some(hit) = store.last_quota_hit() {
@@ -117,7 +121,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read `{}`", args.file.display()))?;
     let module = Module::new(&engine, bytes)
         .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
-    let wasi = WasiCtxBuilder::from_policy(&policy)?.build();
+    // A guest whose reader went away ends as a native process does on SIGPIPE (status 141).
+    let wasi = WasiCtxBuilder::from_policy(&policy)?.broken_pipe_exit(Some(SIGPIPE_EXIT)).build();
     let mut store = Store::new(&engine, Host { wasi });
     let mut linker = Linker::new(&engine);
     silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;

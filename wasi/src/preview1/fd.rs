@@ -36,15 +36,29 @@ fn write_output(
         _ => u64::MAX,
     };
     let mut written: u32 = 0;
-    for &(buf, len) in iovs {
-        let data = mem.slice(buf, len)?;
-        let take = data.len().min(usize::try_from(allowed).unwrap_or(usize::MAX));
-        writer.write_all(&data[..take])?;
-        allowed -= take as u64;
-        written = written.checked_add(take as u32).ok_or(Errno::Overflow)?;
+    let broken_pipe_exit = ctx.broken_pipe_exit;
+    let closed = |e: std::io::Error, exit: &mut Option<i32>| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe && broken_pipe_exit.is_some() {
+            *exit = broken_pipe_exit;
+        }
+        Errno::from(e)
+    };
+    let mut exit = None;
+    let result = (|| {
+        for &(buf, len) in iovs {
+            let data = mem.slice(buf, len)?;
+            let take = data.len().min(usize::try_from(allowed).unwrap_or(usize::MAX));
+            writer.write_all(&data[..take]).map_err(|e| closed(e, &mut exit))?;
+            allowed -= take as u64;
+            written = written.checked_add(take as u32).ok_or(Errno::Overflow)?;
+        }
+        // The guest's libc buffers already; what it writes must reach the stream now.
+        writer.flush().map_err(|e| closed(e, &mut exit))
+    })();
+    if exit.is_some() {
+        ctx.exit = exit;
     }
-    // The guest's libc buffers already; what it writes must reach the stream now.
-    writer.flush()?;
+    result?;
     if *counted {
         ctx.output_written = before.saturating_add(requested);
     }

@@ -48,6 +48,9 @@ fn with_memory<T>(
     if let Some(message) = ctx.trap.take() {
         return Err(Trap::host(message));
     }
+    if let Some(status) = ctx.exit.take() {
+        return Err(Trap::exit(status));
+    }
     Ok(match result {
         Ok(()) => 0,
         Err(e) => e as i32,
