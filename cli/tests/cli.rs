@@ -239,3 +239,35 @@ fn wast_counts_directives() {
     assert!(out.trim_end().ends_with("3 passed, 1 failed"), "{out}");
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// Careless input gets one line naming what is wrong, and a non-zero exit.
+#[test]
+fn what_is_not_a_runnable_module_says_so_in_one_line() {
+    let (_d, empty) = write_temp("empty.wasm", b"");
+    let (_e, elf) = write_temp("prog", b"\x7fELF\x02\x01\x01\x00\x00\x00");
+    let (_f, reactor) =
+        write_temp("lib.wat", br#"(module (func (export "f")) (memory (export "m") 1))"#);
+    let cases: [(&[&str], &str); 5] = [
+        (&["run", empty.to_str().unwrap()], "is an empty file, not a WebAssembly module"),
+        (
+            &["run", elf.to_str().unwrap()],
+            "is not a WebAssembly module: bad magic number, found `7f 45 4c 46` (expected `00 61 73 6d`)",
+        ),
+        (&["validate", elf.to_str().unwrap()], "bad magic number, found `7f 45 4c 46`"),
+        (
+            &["run", reactor.to_str().unwrap()],
+            "has no `_start` function to run; call an export with --invoke NAME (it exports `f`, `m`)",
+        ),
+        (
+            &["run", "--engine", "interp", "--tier-up-after", "5", empty.to_str().unwrap()],
+            "--tier-up-after applies to the tiered engine only, not to --engine interp",
+        ),
+    ];
+    for (args, message) in cases {
+        let o = silo(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}

@@ -67,6 +67,43 @@ impl EngineChoice {
     }
 }
 
+/// `--tier-up-after` means something to the tiered engine only: with `--engine interp` or `jit`
+/// it is an error rather than silently ignored.
+fn check_tier_up_after(
+    choice: Option<EngineChoice>,
+    tier_up_after: Option<u32>,
+) -> anyhow::Result<()> {
+    match (choice, tier_up_after) {
+        (Some(c @ (EngineChoice::Interp | EngineChoice::Jit)), Some(_)) => anyhow::bail!(
+            "--tier-up-after applies to the tiered engine only, not to --engine {}",
+            c.name()
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Reads a module file, refusing with one line what cannot be one: an empty file, or bytes that
+/// are neither the binary format (its magic number) nor the text format.
+fn read_module(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if bytes.is_empty() {
+        anyhow::bail!("`{}` is an empty file, not a WebAssembly module", path.display());
+    }
+    // The text format starts with `(` or a comment (`;;`, `(;`) after any blanks.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let text =
+        first.is_some_and(|&b| b == b'(' || b == b';') && std::str::from_utf8(&bytes).is_ok();
+    if !bytes.starts_with(b"\0asm") && !text {
+        let found: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        anyhow::bail!(
+            "`{}` is not a WebAssembly module: bad magic number, found `{}` (expected `00 61 73 6d`)",
+            path.display(),
+            found.join(" ")
+        );
+    }
+    Ok(bytes)
+}
+
 /// The engine settings for `--engine` (the facade's default strategy without it), with
 /// `--tier-up-after`'s threshold when given. The facade's [`silo::Engine`] adds the compiler.
 fn engine_config(choice: Option<EngineChoice>, tier_up_after: Option<u32>) -> silo::Config {

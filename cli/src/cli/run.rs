@@ -113,12 +113,12 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
+    super::check_tier_up_after(args.engine, args.tier_up_after)?;
     let mut config = engine_config(args.engine, args.tier_up_after);
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
     let engine = engine(args.engine, &config)?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let bytes = super::read_module(&args.file)?;
     let module = Module::new(&engine, bytes)
         .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     // A guest whose reader went away ends as a native process does on SIGPIPE (status 141).
@@ -171,7 +171,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 let outcome = start.call(&mut store, &[], &mut []);
                 finish(&store, &args.file, outcome)
             }
-            None => Ok(ExitCode::SUCCESS),
+            None => {
+                let exports: Vec<String> = instance
+                    .exports(&store)
+                    .into_iter()
+                    .map(|(name, _)| format!("`{name}`"))
+                    .collect();
+                bail!(
+                    "`{}` has no `_start` function to run; call an export with --invoke NAME (it \
+                     exports {})",
+                    args.file.display(),
+                    if exports.is_empty() { "nothing".to_string() } else { exports.join(", ") }
+                )
+            }
         },
     }
 }

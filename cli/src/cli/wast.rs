@@ -64,6 +64,7 @@ pub fn run(args: WastArgs) -> anyhow::Result<ExitCode> {
     if files.is_empty() {
         anyhow::bail!("no scripts given: pass .wast files or directories, or --builtin-suite");
     }
+    super::check_tier_up_after(args.engine, args.tier_up_after)?;
     let choice = args.engine.unwrap_or(match silo::Engine::default().strategy() {
         silo::Strategy::Interpreter => EngineChoice::Interp,
         _ => EngineChoice::Tiered,
