@@ -39,17 +39,32 @@ pub struct Overrides {
 impl DirGrant {
     /// Parses `--dir HOST[::GUEST][:ro]`: `HOST` alone is seen by the guest under the same name
     /// as written (as wasmtime's `--dir` does); a trailing `:ro` makes the grant read-only (`:rw`,
-    /// the default, is accepted too). Only `::` and the suffix are special, so host paths with
-    /// single colons work. Usable as a clap `value_parser`.
+    /// the default, is accepted too; either in any case). Only `::` and the suffix are special, so
+    /// host paths with single colons work; a guest path after `::` has no colon, so another
+    /// suffix there (`::/a:RX`) is an error naming it. Usable as a clap `value_parser`.
     pub fn parse_flag(text: &str) -> Result<DirGrant, ValueError> {
         let bad = |why: String| {
             ValueError(format!("invalid --dir `{text}`: {why}; expected HOST[::GUEST][:ro]"))
         };
-        let (spec, read_only) = match text.strip_suffix(":ro") {
-            Some(spec) => (spec, true),
-            None => (text.strip_suffix(":rw").unwrap_or(text), false),
+        // The mode: a last `:ro` or `:rw`, in any case. After a `::` the guest path holds no
+        // colon of its own, so anything else there is a mistake, not part of a path.
+        let mode = text.rsplit_once(':').and_then(|(spec, mode)| {
+            match mode.to_ascii_lowercase().as_str() {
+                "ro" => Some((spec, true)),
+                "rw" => Some((spec, false)),
+                _ => None,
+            }
+        });
+        let (spec, read_only) = match mode {
+            Some((spec, ro)) if !spec.ends_with(':') => (spec, ro),
+            _ => (text, false),
         };
         let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+        if spec.contains("::")
+            && let Some((_, option)) = guest.rsplit_once(':')
+        {
+            return Err(bad(format!("unknown option `{option}` (the options are `ro` and `rw`)")));
+        }
         policy::check_host_path(host.as_ref()).map_err(bad)?;
         policy::check_guest_path(guest).map_err(bad)?;
         Ok(DirGrant { host: host.into(), guest: guest.to_string(), read_only })

@@ -31,6 +31,9 @@ fn dir_flags() {
     assert_eq!(parse("/mnt/c:d/e::/e"), dir("/mnt/c:d/e", "/e", false));
     assert_eq!(parse("/mnt/c:d"), dir("/mnt/c:d", "/mnt/c:d", false));
     assert_eq!(parse("host::guest"), dir("host", "guest", false));
+    assert_eq!(parse("/srv/data::/data:RO"), dir("/srv/data", "/data", true));
+    assert_eq!(parse("/srv/data:Rw"), dir("/srv/data", "/srv/data", false));
+    assert_eq!(parse("a::ro"), dir("a", "ro", false));
 }
 
 #[test]
@@ -49,6 +52,16 @@ fn dir_flag_errors() {
     assert_eq!(
         err("../data"),
         "invalid --dir `../data`: guest path `../data` contains `..`; expected HOST[::GUEST][:ro]"
+    );
+    assert_eq!(
+        err("/srv::/a:RX"),
+        "invalid --dir `/srv::/a:RX`: unknown option `RX` (the options are `ro` and `rw`); \
+         expected HOST[::GUEST][:ro]"
+    );
+    assert_eq!(
+        err("/srv::/a:ro:x"),
+        "invalid --dir `/srv::/a:ro:x`: unknown option `x` (the options are `ro` and `rw`); \
+         expected HOST[::GUEST][:ro]"
     );
     assert_eq!(
         err("/srv::/a/../b:ro"),
