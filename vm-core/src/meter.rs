@@ -89,6 +89,16 @@ impl Meter {
         true
     }
 
+    /// Charges `units` of fuel for bulk work (a long `memory.fill`, `table.copy`...) before it
+    /// is done: the same stop as a check's, when the fuel is used up or the deadline passed.
+    pub fn charge(&mut self, units: u64) -> Result<(), Trap> {
+        if self.reserve.is_none() && !self.interruptible {
+            return Ok(());
+        }
+        self.budget = self.budget.saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
+        if self.budget < 0 { self.refill() } else { Ok(()) }
+    }
+
     pub fn deadline(&self) -> Option<Instant> {
         self.deadline.map(|(at, _)| at)
     }

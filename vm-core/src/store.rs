@@ -94,6 +94,8 @@ pub(crate) struct StoreOpaque {
     pub usage: Usage,
     /// The trap a builtin called by native code left for the entry to native code to raise.
     pub pending_trap: Option<crate::trap::Trap>,
+    /// The fuel or deadline stop of a bulk instruction, behind its trap code (`runtime::bulk`).
+    pub meter_trap: Option<crate::trap::Trap>,
     /// A host function's panic caught under native code, resumed once native code is left.
     pub pending_panic: Option<Box<dyn Any + Send>>,
     /// The lowest native stack address native code may use: set on each entry to native code.
@@ -141,6 +143,7 @@ impl StoreOpaque {
             meter: Meter::new(engine.inner.config.consume_fuel, engine.inner.config.interruptible),
             usage: Usage::default(),
             pending_trap: None,
+            meter_trap: None,
             pending_panic: None,
             native_stack_limit: usize::MAX,
             call_depth: CallDepth { active: 0, limit: u64::MAX },

@@ -207,6 +207,18 @@ pub(crate) fn array_bulk(
     op: ArrayBulk<'_>,
 ) -> Result<(), TrapCode> {
     let array_trap = |e: AccessError| rt::access_trap(e, true);
+    let len = match op {
+        ArrayBulk::Fill { len, .. }
+        | ArrayBulk::Copy { len, .. }
+        | ArrayBulk::InitData { len, .. }
+        | ArrayBulk::InitElem { len, .. } => len,
+    };
+    // Bulk work costs fuel by its size (see `runtime::bulk`), counting 8 bytes an element.
+    if let Err(trap) = store.meter.charge(u64::from(len) * 8 / super::bulk::BYTES_PER_FUEL) {
+        let code = trap.code();
+        store.meter_trap = Some(trap);
+        return Err(code);
+    }
     match op {
         ArrayBulk::Fill { arr, idx, value, len } => {
             let heap = heap(store)?;

@@ -102,6 +102,8 @@ pub(crate) unsafe fn memory_fill(
     let m = unsafe { memory(inst, mem) };
     let len = index_of(m.ty.index64, len);
     let at = range(m, dst, 0, len)?;
+    // SAFETY: `inst` is live with its store (this function's contract).
+    unsafe { super::bulk::charge(inst, len)? };
     m.bytes_mut()[at..at + len as usize].fill(value as u8);
     Ok(())
 }
@@ -125,6 +127,8 @@ pub(crate) unsafe fn memory_copy(
     let len = index_of(d.ty.index64 && s.ty.index64, len);
     let to = range(d, dst, 0, len)?;
     let from = range(s, src, 0, len)?;
+    // SAFETY: `inst` is live with its store (this function's contract).
+    unsafe { super::bulk::charge(inst, len)? };
     // SAFETY: `range` checked `from + len` and `to + len` against the two memories' current
     // lengths, and a memory's first `len` bytes from `base` are committed and writable; `copy`
     // allows the ranges to overlap, which they may when both are the same memory.
@@ -156,6 +160,8 @@ pub(crate) unsafe fn memory_init(
         .and_then(|end| data.get(src as usize..end as usize))
         .ok_or(TrapCode::MemoryOutOfBounds)?;
     let at = range(m, dst, 0, len)?;
+    // SAFETY: `inst` is live with its store (this function's contract).
+    unsafe { super::bulk::charge(inst, len)? };
     m.bytes_mut()[at..at + len as usize].copy_from_slice(bytes);
     Ok(())
 }

@@ -121,6 +121,8 @@ pub(crate) unsafe fn table_fill(
     // ends with the call.
     let t = unsafe { table(inst, t) };
     let range = table_range(t, start, len)?;
+    // SAFETY: `inst` is live with its store (this function's contract).
+    unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
     t.elements_mut()[range].fill(value);
     Ok(())
 }
@@ -145,6 +147,8 @@ pub(crate) unsafe fn table_copy(
         let len = index_of(t.ty.index64, len);
         let to = table_range(t, dst, len)?;
         let from = table_range(t, src, len)?;
+        // SAFETY: `inst` is live with its store (this function's contract).
+        unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
         t.elements_mut().copy_within(from, to.start);
     } else {
         // SAFETY: `d` and `s` are live tables of the instance's store, not otherwise referenced
@@ -154,6 +158,8 @@ pub(crate) unsafe fn table_copy(
         let len = index_of(d.ty.index64 && s.ty.index64, len);
         let to = table_range(d, dst, len)?;
         let from = table_range(s, src, len)?;
+        // SAFETY: `inst` is live with its store (this function's contract).
+        unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
         d.elements_mut()[to].copy_from_slice(&s.elements()[from]);
     }
     Ok(())
@@ -181,6 +187,8 @@ pub(crate) unsafe fn table_init(
         .and_then(|end| items.get(src as usize..end as usize))
         .ok_or(TrapCode::TableOutOfBounds)?;
     let to = table_range(t, dst, len)?;
+    // SAFETY: `inst` is live with its store (this function's contract).
+    unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
     t.elements_mut()[to].copy_from_slice(from);
     Ok(())
 }

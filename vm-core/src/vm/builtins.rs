@@ -167,6 +167,16 @@ builtins! {
     Raise => raise(vmctx: vmctx, exn: u64);
 }
 
+/// The trap of a bulk instruction's failure `code` (see `runtime::bulk::meter_trap`).
+///
+/// # Safety
+/// As for `leave_trap`: `store` points to the whole live store of the running code, and no
+/// reference into it is live.
+unsafe fn bulk_trap(store: *mut StoreOpaque, code: TrapCode) -> Trap {
+    // SAFETY: this function's contract: the `&mut` is the only reference into the store.
+    unsafe { crate::runtime::bulk::meter_trap(&mut *store, code) }
+}
+
 /// Leaves `trap` for the entry to native code to pick up.
 ///
 /// # Safety
@@ -334,7 +344,10 @@ unsafe extern "C" fn memory_fill(
     // contract): what `parts`, `runtime::memory::memory_fill` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, memory::memory_fill(inst, mem, dst, value as u64, len).map_err(Trap::new))
+        status(
+            store,
+            memory::memory_fill(inst, mem, dst, value as u64, len).map_err(|c| bulk_trap(store, c)),
+        )
     }
 }
 
@@ -353,7 +366,11 @@ unsafe extern "C" fn memory_copy(
     // contract): what `parts`, `runtime::memory::memory_copy` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, memory::memory_copy(inst, dst_mem, src_mem, dst, src, len).map_err(Trap::new))
+        status(
+            store,
+            memory::memory_copy(inst, dst_mem, src_mem, dst, src, len)
+                .map_err(|c| bulk_trap(store, c)),
+        )
     }
 }
 
@@ -374,7 +391,7 @@ unsafe extern "C" fn memory_init(
     unsafe {
         let (store, inst) = parts(vmctx);
         let result = memory::memory_init(inst, mem, seg, dst, src as u64, len as u64);
-        status(store, result.map_err(Trap::new))
+        status(store, result.map_err(|c| bulk_trap(store, c)))
     }
 }
 
@@ -414,7 +431,10 @@ unsafe extern "C" fn table_fill(
     // contract): what `parts`, `runtime::table::table_fill` and `status` require.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, table::table_fill(inst, table, start, value, len).map_err(Trap::new))
+        status(
+            store,
+            table::table_fill(inst, table, start, value, len).map_err(|c| bulk_trap(store, c)),
+        )
     }
 }
 
@@ -434,7 +454,7 @@ unsafe extern "C" fn table_copy(
     unsafe {
         let (store, inst) = parts(vmctx);
         let result = table::table_copy(inst, dst_table, src_table, dst, src, len);
-        status(store, result.map_err(Trap::new))
+        status(store, result.map_err(|c| bulk_trap(store, c)))
     }
 }
 
@@ -455,7 +475,7 @@ unsafe extern "C" fn table_init(
     unsafe {
         let (store, inst) = parts(vmctx);
         let result = table::table_init(inst, table, seg, dst, src as u64, len as u64);
-        status(store, result.map_err(Trap::new))
+        status(store, result.map_err(|c| bulk_trap(store, c)))
     }
 }
 

@@ -98,7 +98,8 @@ unsafe fn bulk(vmctx: *mut VMContext, op: ArrayBulk<'_>) -> u32 {
     // SAFETY: as in `gc_alloc`.
     unsafe {
         let (store, inst) = parts(vmctx);
-        status(store, ops::array_bulk(&mut *store, &*inst, op).map_err(Trap::new))
+        let result = ops::array_bulk(&mut *store, &*inst, op);
+        status(store, result.map_err(|c| crate::runtime::bulk::meter_trap(&mut *store, c)))
     }
 }
 

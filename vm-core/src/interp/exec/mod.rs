@@ -537,8 +537,17 @@ unsafe fn fail(ip: *const Op, fp: *mut u64, cx: *mut Cx, trap: Trap) -> Exit {
 #[inline(never)]
 unsafe fn trap(ip: *const Op, fp: *mut u64, cx: *mut Cx, code: TrapCode) -> Exit {
     // SAFETY: the registers and context are a live run's (this function's contract), as `fail`
-    // requires.
-    unsafe { fail(ip, fp, cx, Trap::new(code)) }
+    // requires; the store is lent to the run with no reference into it held now, so the `&mut`
+    // made for `meter_trap` (a bulk instruction's fuel or deadline stop) is exclusive.
+    unsafe {
+        let trap = match code {
+            TrapCode::OutOfFuel | TrapCode::DeadlineExceeded | TrapCode::Interrupted => {
+                crate::runtime::bulk::meter_trap(&mut *(*cx).store, code)
+            }
+            _ => Trap::new(code),
+        };
+        fail(ip, fp, cx, trap)
+    }
 }
 
 /// The trap for a call that does not fit with `depth` frames saved: "call stack exhausted",
