@@ -79,6 +79,18 @@ fn proc_exit_sets_the_exit_status() {
     assert_eq!(o.status.code(), Some(7));
     assert_eq!(stdout(&o), "exiting with 7\n");
     assert_eq!(stderr(&o), "to stderr\n");
+    // A status a shell gives other meanings (126 and up, or one that wraps modulo 256) is an
+    // error, never an exit that looks like a trap, a signal or a success.
+    for status in ["126", "134", "256"] {
+        let o = silo(&["run", exit.to_str().unwrap(), status]);
+        assert_eq!(o.status.code(), Some(134), "{status}: {}", stderr(&o));
+        assert!(
+            stderr(&o)
+                .contains(&format!("exit with invalid exit status outside of [0..126): {status}")),
+            "{status}: {}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]

@@ -15,8 +15,15 @@ fn not_a_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
+    // As in wasmtime: statuses 0..126 end the guest with that status; the others (126 and up
+    // mean "not executable", "not found" and signals to a shell, and they wrap modulo 256) are an
+    // error, so a guest's exit is never mistaken for a trap or a signal.
     linker.func_wrap(MODULE, "proc_exit", |code: u32| -> Result<(), Trap> {
-        Err(Trap::exit(code as i32))
+        if code < 126 {
+            Err(Trap::exit(code as i32))
+        } else {
+            Err(Trap::host(format!("exit with invalid exit status outside of [0..126): {code}")))
+        }
     })?;
     // Signals are not part of the sandbox; the spec lets a runtime refuse them.
     linker.func_wrap(MODULE, "proc_raise", |_sig: u32| Errno::Notsup as i32)?;
