@@ -9,9 +9,11 @@ use super::{Getter, MODULE, with_memory};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
 
+/// A socket call: no descriptor of a guest is a socket (the sandbox opens none), so an open one
+/// answers `ENOTSOCK`, as Linux and the reference implementation do, and a closed one `EBADF`.
 fn not_a_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
     ctx.fds.get(fd)?;
-    Err(Errno::Notsup)
+    Err(Errno::Notsock)
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
