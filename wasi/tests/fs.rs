@@ -98,6 +98,12 @@ fn open_flags_excl_trunc_append_and_rights() {
     // Truncate on open.
     let fd2 = g.open(3, "a", O_TRUNC, RW_RIGHTS, 0).unwrap();
     assert_eq!(std::fs::read(tmp.path().join("a")).unwrap(), b"");
+    // Create, truncate and append together, as Linux's open(2) allows.
+    std::fs::write(tmp.path().join("b"), b"old").unwrap();
+    let fd3 = g.open(3, "b", O_CREAT | O_TRUNC, RW_RIGHTS, 1).unwrap();
+    assert_eq!(std::fs::read(tmp.path().join("b")).unwrap(), b"");
+    assert_eq!(g.write(fd3, b"new"), Ok(3));
+    assert_eq!(std::fs::read(tmp.path().join("b")).unwrap(), b"new");
     // A file opened read-only cannot be written.
     let ro = g.open(3, "a", 0, READ_RIGHTS, 0).unwrap();
     assert_eq!(g.write(ro, b"x"), Err(EBADF));

@@ -103,10 +103,10 @@ fn path_open(
     } else {
         let mut opts = cap_std::fs::OpenOptions::new();
         let write = wants_write || creat || trunc;
-        opts.read(wants_read || !write)
-            .write(write)
-            .append(fdflags & FDFLAGS_APPEND != 0)
-            .truncate(trunc);
+        let append = fdflags & FDFLAGS_APPEND != 0;
+        // Linux's open(2) takes O_TRUNC with O_APPEND; cap-std's options refuse the pair, so
+        // the file is opened for appending and truncated just after (below).
+        opts.read(wants_read || !write).write(write).append(append).truncate(trunc && !append);
         if creat {
             if oflags & OFLAGS_EXCL != 0 {
                 opts.create_new(true);
@@ -124,6 +124,9 @@ fn path_open(
             let dir = cap_std::fs::Dir::from_std_file(file.into_std());
             Descriptor::Dir(DirDesc { dir, rights: new_rights(rights::DIR), preopen: None })
         } else {
+            if trunc && append {
+                file.set_len(0)?;
+            }
             let mut mask = rights::FILE;
             if !write {
                 mask &= !rights::WRITE_ACCESS;
