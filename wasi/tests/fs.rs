@@ -119,6 +119,12 @@ fn directories_versus_files() {
     let mut g = guest(tmp.path());
     assert_eq!(g.open(3, "d", 0, RW_RIGHTS, 0), Err(EISDIR), "a directory opened for writing");
     assert_eq!(g.open(3, "f", O_DIRECTORY, READ_RIGHTS, 0), Err(ENOTDIR));
+    // As the reference judges directory opens: `FD_WRITE` is EISDIR even with O_DIRECTORY, and
+    // rights only files use (FD_DATASYNC...) do not stop a directory from opening.
+    assert_eq!(g.open(3, "d", O_DIRECTORY, RW_RIGHTS, 0), Err(EISDIR));
+    let datasync = g.open(3, ".", 0, READ_RIGHTS | FD_DATASYNC, 0).unwrap();
+    assert_eq!(g.call("fd_fdstat_get", &[i(datasync), i(OUT)]), 0);
+    assert_eq!(g.get(OUT, 1), [3], "a directory");
     let d = g.open(3, "d", O_DIRECTORY, READ_RIGHTS, 0).unwrap();
     assert_eq!(g.call("fd_fdstat_get", &[i(d), i(OUT)]), 0);
     assert_eq!(g.get(OUT, 1), [3]);

@@ -74,6 +74,36 @@ fn path_open(
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
     let parent = dir_with(ctx, fd, needed)?;
+    // A directory is opened as one whatever the flags say, and judged as the reference
+    // implementation does: write rights that only make sense for files (`FD_DATASYNC`...) are
+    // dropped, `FD_WRITE` (or appending, or truncating) is `EISDIR`.
+    let is_dir = oflags & OFLAGS_DIRECTORY != 0
+        || !creat && {
+            let meta = if follow {
+                parent.dir.metadata(&path)
+            } else {
+                parent.dir.symlink_metadata(&path)
+            };
+            meta.is_ok_and(|m| m.is_dir())
+        };
+    if is_dir {
+        if creat || oflags & OFLAGS_EXCL != 0 || trunc && oflags & OFLAGS_DIRECTORY != 0 {
+            return Err(Errno::Inval);
+        }
+        let dir =
+            if follow { parent.dir.open_dir(&path) } else { parent.dir.open_dir_nofollow(&path) };
+        let dir = dir.map_err(io)?;
+        if trunc || base & rights::FD_WRITE != 0 || fdflags & FDFLAGS_APPEND != 0 {
+            return Err(Errno::Isdir);
+        }
+        let rights = Rights {
+            base: base & parent.rights.inheriting & rights::DIR,
+            inheriting: inheriting & parent.rights.inheriting,
+            read_only: parent.rights.read_only,
+        };
+        let new_fd = ctx.fds.push(Descriptor::Dir(DirDesc { dir, rights, preopen: None }))?;
+        return mem.write_u32(out, new_fd);
+    }
     // Asking for write access: refused on a read-only mount (`EPERM`, as wasmtime), or
     // `ENOTCAPABLE` if the directory may not hand it out.
     let wants_write = base & rights::WRITE_ACCESS != 0 || fdflags & FDFLAGS_APPEND != 0;
@@ -92,15 +122,7 @@ fn path_open(
         read_only: parent.rights.read_only,
     };
 
-    let opened = if oflags & OFLAGS_DIRECTORY != 0 {
-        if creat || trunc || oflags & OFLAGS_EXCL != 0 {
-            return Err(Errno::Inval);
-        }
-        let dir =
-            if follow { parent.dir.open_dir(&path) } else { parent.dir.open_dir_nofollow(&path) };
-        let dir = dir.map_err(io)?;
-        Descriptor::Dir(DirDesc { dir, rights: new_rights(rights::DIR), preopen: None })
-    } else {
+    let opened = {
         let mut opts = cap_std::fs::OpenOptions::new();
         let write = wants_write || creat || trunc;
         let append = fdflags & FDFLAGS_APPEND != 0;
