@@ -163,6 +163,14 @@ fn policy_file_quotas_and_flag_overrides() {
     let (code, err) = runaway("table_grow_bomb.wat", &["--policy", m]);
     assert_eq!(code, 2);
     assert!(err.contains("table elements quota exceeded: limit 5000"), "{err}");
+    // The same quota as a flag, and over the manifest's.
+    let (code, err) = runaway("table_grow_bomb.wat", &["--max-table-elements", "300"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("table elements quota exceeded: limit 300"), "{err}");
+    let (code, err) =
+        runaway("table_grow_bomb.wat", &["--policy", m, "--max-table-elements", "700"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("table elements quota exceeded: limit 700"), "{err}");
     // A flag overrides the manifest's quota.
     let (code, err) = runaway("infinite_loop.wat", &["--policy", m, "--fuel", "5000"]);
     assert_eq!(code, 134);

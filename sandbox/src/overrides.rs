@@ -26,6 +26,8 @@ pub struct Overrides {
     pub max_memory_bytes: Option<u64>,
     /// `--max-gc-heap SIZE` (the garbage-collected heap).
     pub max_gc_heap_bytes: Option<u64>,
+    /// `--max-table-elements N` (per table).
+    pub max_table_elements: Option<u64>,
     /// `--timeout DURATION`.
     pub timeout: Option<Duration>,
     /// `--max-stack N` (call depth).
@@ -153,6 +155,7 @@ impl Policy {
         replace(&mut limits.fuel, o.fuel);
         replace(&mut limits.max_memory_bytes, o.max_memory_bytes);
         replace(&mut limits.max_gc_heap_bytes, o.max_gc_heap_bytes);
+        replace(&mut limits.max_table_elements, o.max_table_elements);
         replace(&mut limits.max_call_depth, o.max_call_depth);
         replace(&mut limits.max_open_files, o.max_open_files);
         replace(&mut limits.max_output_bytes, o.max_output_bytes);

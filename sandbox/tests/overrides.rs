@@ -145,10 +145,12 @@ fn flags_replace_scalar_quotas() {
         max_call_depth: Some(100),
         max_open_files: Some(3),
         max_output_bytes: Some(1024),
+        max_table_elements: Some(64),
         ..Overrides::default()
     };
     p.apply_overrides(&o).unwrap();
     let l = &p.limits;
+    assert_eq!(l.max_table_elements, Some(64));
     assert_eq!(l.fuel, Some(5));
     assert_eq!(l.max_memory_bytes, Some(2 << 20));
     assert_eq!(l.timeout, Some(Duration::from_millis(1500)));

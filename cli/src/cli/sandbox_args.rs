@@ -34,6 +34,9 @@ pub struct SandboxArgs {
     /// allocation that does not fit after a collection stops the guest. Default 1GiB.
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
     max_gc_heap: Option<u64>,
+    /// Limit the elements each table may grow to (`table.grow` past it returns -1).
+    #[arg(long, value_name = "N")]
+    max_table_elements: Option<u64>,
     /// Stop the guest after this much wall-clock time, e.g. `5s`, `1500ms`.
     #[arg(long, value_name = "DURATION", value_parser = silo::sandbox::parse_duration)]
     timeout: Option<Duration>,
@@ -71,6 +74,7 @@ impl SandboxArgs {
             fuel: self.fuel,
             max_memory_bytes: self.max_memory,
             max_gc_heap_bytes: self.max_gc_heap,
+            max_table_elements: self.max_table_elements,
             timeout: self.timeout,
             max_call_depth: self.max_stack,
             max_open_files: self.max_open_files,
