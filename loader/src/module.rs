@@ -304,6 +304,11 @@ impl Module {
         self.types.get(type_index as usize)?.as_func()
     }
 
+    /// The function type of a tag (its parameters are the payload), by tag index.
+    pub fn tag_type(&self, tag_index: u32) -> Option<&FuncType> {
+        self.func_type(*self.tags.get(tag_index as usize)?)
+    }
+
     /// The signature of a function, by function index.
     pub fn func_sig(&self, func_index: u32) -> Option<&FuncType> {
         self.func_type(*self.funcs.get(func_index as usize)?)

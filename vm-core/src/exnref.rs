@@ -71,12 +71,13 @@ impl ExnRef {
         let opaque = ctx.opaque();
         let id = exn::tag_of(opaque, self.object(opaque)?)
             .ok_or_else(|| Error::Type("not an exception".into()))?;
+        // Tags are numbered in the order the store makes them: the number is the arena index.
         opaque
             .tags
             .cells()
-            .iter()
+            .get(id as usize)
             // SAFETY: the store's tag cells are live entities it owns, never written.
-            .find(|t| unsafe { t.as_ref() }.id == id)
+            .filter(|t| unsafe { t.as_ref() }.id == id)
             .map(|&ptr| Tag { store: opaque.id, ptr })
             .ok_or_else(|| Error::Type(format!("no tag {id} in this store")))
     }

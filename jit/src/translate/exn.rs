@@ -280,9 +280,7 @@ impl FuncTranslator<'_, '_> {
 
     /// The payload types of module tag `tag`.
     fn tag_params(&self, tag: u32) -> Result<Box<[ValType]>, String> {
-        let info = self.env.info;
-        let ty = info.tags.get(tag as usize).copied().ok_or_else(|| format!("no tag {tag}"))?;
-        Ok(info.func_type(ty).ok_or("tag without a function type")?.params.clone())
+        Ok(self.env.info.tag_type(tag).ok_or_else(|| format!("no tag {tag}"))?.params.clone())
     }
 
     /// At the end of a scope's construct (its frame popped, the fallthrough emitted): builds

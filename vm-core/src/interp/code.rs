@@ -48,7 +48,7 @@ pub(crate) struct Region {
     pub start: u32,
     pub end: u32,
     pub parent: Option<u32>,
-    pub clauses: Box<[Clause]>,
+    pub clauses: Vec<Clause>,
 }
 
 /// One `catch` of a region: the module tag it catches (`None`: all) and where it lands.

@@ -19,23 +19,22 @@ pub(crate) const BYTES_PER_FUEL: u64 = 64;
 /// `inst` is a live instance whose context is filled in (so its `store` points to the whole
 /// live store), and no reference to the store's meter or `meter_trap` is live.
 pub(crate) unsafe fn charge(inst: *const InstanceData, bytes: u64) -> Result<(), TrapCode> {
+    // SAFETY: the store is live and no reference into it is held (this function's contract), so
+    // this exclusive one is the only one while it lives.
+    unsafe { charge_store(&mut *(*inst).vmctx.store, bytes) }
+}
+
+/// `charge`, given the store.
+pub(crate) fn charge_store(store: &mut StoreOpaque, bytes: u64) -> Result<(), TrapCode> {
     let units = bytes / BYTES_PER_FUEL;
     if units == 0 {
         return Ok(());
     }
-    // SAFETY: the store is live and its meter and `meter_trap` fields unborrowed (this
-    // function's contract); they are separate fields, borrowed one at a time.
-    unsafe {
-        let store = (*inst).vmctx.store;
-        match (*store).meter.charge(units) {
-            Ok(()) => Ok(()),
-            Err(trap) => {
-                let code = trap.code();
-                (*store).meter_trap = Some(trap);
-                Err(code)
-            }
-        }
-    }
+    store.meter.charge(units).map_err(|trap| {
+        let code = trap.code();
+        store.meter_trap = Some(trap);
+        code
+    })
 }
 
 /// The trap for `code` from a bulk instruction: the meter's own (naming the quota) when the

@@ -214,11 +214,7 @@ pub(crate) fn array_bulk(
         | ArrayBulk::InitElem { len, .. } => len,
     };
     // Bulk work costs fuel by its size (see `runtime::bulk`), counting 8 bytes an element.
-    if let Err(trap) = store.meter.charge(u64::from(len) * 8 / super::bulk::BYTES_PER_FUEL) {
-        let code = trap.code();
-        store.meter_trap = Some(trap);
-        return Err(code);
-    }
+    super::bulk::charge_store(store, u64::from(len) * 8)?;
     match op {
         ArrayBulk::Fill { arr, idx, value, len } => {
             let heap = heap(store)?;

@@ -31,8 +31,7 @@ pub fn struct_layout_of(info: &Module, ty: u32) -> Result<StructLayout, String> 
 /// The layout of the exception objects of module tag `tag` (its number in the store, then the
 /// payload: see `runtime::exn`).
 pub fn exception_layout_of(info: &Module, tag: u32) -> Result<StructLayout, String> {
-    let ty = info.tags.get(tag as usize).copied().ok_or_else(|| format!("no tag {tag}"))?;
-    let sig = info.func_type(ty).ok_or_else(|| format!("tag {tag} has no function type"))?;
+    let sig = info.tag_type(tag).ok_or_else(|| format!("no tag {tag}"))?;
     let fields = crate::runtime::exn::exception_fields(sig);
     Ok(silo_gc::struct_layout(&fields, |r| !is_gc_ref(info, r)))
 }

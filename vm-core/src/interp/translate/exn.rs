@@ -50,9 +50,7 @@ const EXNREF: ValType = ValType::Ref(RefType { nullable: true, heap: HeapType::E
 impl Translator<'_> {
     /// The payload types of module tag `tag`.
     fn tag_params(&self, tag: u32) -> Box<[ValType]> {
-        let info = &self.module.info;
-        let ty = info.tags.get(tag as usize).copied().unwrap_or(u32::MAX);
-        info.func_type(ty).map(|f| f.params.clone()).unwrap_or_default()
+        self.module.info.tag_type(tag).map(|f| f.params.clone()).unwrap_or_default()
     }
 
     /// The innermost region open around the code being translated, looking from construct
@@ -70,7 +68,7 @@ impl Translator<'_> {
     fn new_region(&mut self) -> u32 {
         let parent = self.open_region(self.ctrl.len().saturating_sub(1));
         let start = self.code.len() as u32;
-        self.regions.push(Region { start, end: start, parent, clauses: Box::new([]) });
+        self.regions.push(Region { start, end: start, parent, clauses: Vec::new() });
         (self.regions.len() - 1) as u32
     }
 
@@ -80,10 +78,7 @@ impl Translator<'_> {
 
     fn add_clause(&mut self, region: u32, tag: Option<u32>) {
         let landing = self.code.len() as u32;
-        let r = &mut self.regions[region as usize];
-        let mut clauses = std::mem::take(&mut r.clauses).into_vec();
-        clauses.push(Clause { tag, landing });
-        r.clauses = clauses.into();
+        self.regions[region as usize].clauses.push(Clause { tag, landing });
     }
 
     pub(super) fn throw(&mut self, tag: u32) {
