@@ -183,6 +183,8 @@ fn bad_sandbox_flags_are_clear_errors() {
     let w = wasm.to_str().unwrap();
     for (flags, needle) in [
         (vec!["--max-memory", "lots"], "--max-memory"),
+        (vec!["--max-table-elements=-1"], "--max-table-elements"),
+        (vec!["--max-table-elements", "many"], "--max-table-elements"),
         (vec!["--timeout", "5"], "--timeout"),
         (vec!["--dir", "/nonexistent-silo-dir::/data"], "nonexistent-silo-dir"),
         (vec!["--policy", "/nonexistent/policy.toml"], "policy.toml"),
