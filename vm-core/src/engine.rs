@@ -47,6 +47,8 @@ pub struct Config {
     pub(crate) features: FeatureSet,
     /// Each store's garbage-collected heap: its quota and stress mode.
     pub(crate) gc_heap: silo_gc::HeapConfig,
+    /// Whether relaxed-SIMD instructions give the spec's deterministic results.
+    pub(crate) relaxed_simd_deterministic: bool,
 }
 
 impl Default for Config {
@@ -66,6 +68,7 @@ impl Default for Config {
             interruptible: false,
             features: crate::config_features::DEFAULT,
             gc_heap: silo_gc::HeapConfig::default(),
+            relaxed_simd_deterministic: false,
         }
     }
 }
@@ -83,6 +86,7 @@ impl std::fmt::Debug for Config {
             .field("consume_fuel", &self.consume_fuel)
             .field("interruptible", &self.interruptible)
             .field("features", &self.features)
+            .field("relaxed_simd_deterministic", &self.relaxed_simd_deterministic)
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +109,23 @@ impl Config {
     /// testing that every reference is where the collector looks.
     pub fn gc_zeal(&mut self, zeal: bool) -> &mut Config {
         self.gc_heap.zeal = zeal;
+        self
+    }
+
+    /// Whether the relaxed-SIMD instructions give the spec's deterministic results (the same on
+    /// every machine) rather than the default: the results of the x86-64 instructions they map
+    /// to, which every tier and every machine also computes alike, so tiering never changes a
+    /// result either way. Off by default, as in wasmtime.
+    ///
+    /// The two modes differ only where x86-64 differs from the deterministic choice: an
+    /// out-of-range `relaxed_swizzle` index (x86 reads lane `index & 15` unless bit 7 is set),
+    /// `relaxed_trunc_*_s` of NaN or an out-of-range value (x86 gives `i32::MIN`), `relaxed_min`
+    /// and `relaxed_max` (x86 gives `pmin`/`pmax`), `relaxed_laneselect` of `i8x16`, `i32x4` and
+    /// `i64x2` (x86 selects by each mask lane's top bit), `relaxed_q15mulr_s` of `-1.0 * -1.0`
+    /// (x86 wraps to `i16::MIN`), and the dot products (x86 reads the first operand's bytes as
+    /// unsigned and saturates the 16-bit sums). `relaxed_madd`/`nmadd` are fused in both modes.
+    pub fn relaxed_simd_deterministic(&mut self, on: bool) -> &mut Config {
+        self.relaxed_simd_deterministic = on;
         self
     }
 

@@ -47,6 +47,9 @@ pub struct ModuleEnv<'a> {
     /// (trapping through `Builtin::CallDepthExceeded` past the quota), -1 on return and before
     /// a tail call.
     pub count_calls: bool,
+    /// Whether relaxed-SIMD instructions give the spec's deterministic results rather than the
+    /// x86-64 ones (`Config::relaxed_simd_deterministic`); the interpreter follows the same flag.
+    pub relaxed_simd_deterministic: bool,
     /// The analysis of each defined function, shared with the interpreter: see `analysis`.
     pub(crate) analyses: &'a [OnceLock<Result<FuncAnalysis, String>>],
 }
