@@ -129,6 +129,11 @@ impl Config {
         self
     }
 
+    /// Whether relaxed SIMD gives the deterministic results ([`Config::relaxed_simd_deterministic`]).
+    pub fn relaxed_simd_is_deterministic(&self) -> bool {
+        self.relaxed_simd_deterministic
+    }
+
     /// Chooses the execution strategy.
     pub fn strategy(&mut self, strategy: Strategy) -> &mut Config {
         self.strategy = strategy;

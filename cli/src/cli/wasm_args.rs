@@ -10,11 +10,19 @@ pub struct WasmArgs {
     /// names every one. Without it, a module may use WebAssembly 3.0.
     #[arg(short = 'W', long = "wasm", value_name = "NAME[=y|n]")]
     pub wasm: Vec<String>,
+    /// Relaxed-SIMD instructions give the spec's deterministic results, the same on every
+    /// machine (also `-W relaxed-simd-deterministic`, wasmtime's name). By default they give
+    /// the results of the x86-64 instructions, in every engine.
+    #[arg(long)]
+    pub relaxed_simd_deterministic: bool,
 }
 
 impl WasmArgs {
     /// Applies the switches, in order, to `config`.
     pub fn apply(&self, config: &mut silo::Config) -> anyhow::Result<()> {
+        if self.relaxed_simd_deterministic {
+            config.relaxed_simd_deterministic(true);
+        }
         for item in self.wasm.iter().flat_map(|w| w.split(',')).map(str::trim) {
             let (name, on) = match item.split_once('=') {
                 Some((name, value)) => {
@@ -22,6 +30,10 @@ impl WasmArgs {
                 }
                 None => (item, true),
             };
+            if name == "relaxed-simd-deterministic" {
+                config.relaxed_simd_deterministic(on);
+                continue;
+            }
             config.wasm_feature_by_name(name, on).map_err(anyhow::Error::msg).context("-W")?;
         }
         Ok(())
@@ -44,7 +56,8 @@ mod tests {
 
     fn config(args: &[&str]) -> anyhow::Result<silo::Config> {
         let mut config = silo::Config::new();
-        WasmArgs { wasm: args.iter().map(|s| s.to_string()).collect() }.apply(&mut config)?;
+        let wasm = args.iter().map(|s| s.to_string()).collect();
+        WasmArgs { wasm, relaxed_simd_deterministic: false }.apply(&mut config)?;
         Ok(config)
     }
 
@@ -56,6 +69,17 @@ mod tests {
         assert!(f.contains(Feature::WideArithmetic));
         assert!(!f.contains(Feature::Threads));
         assert!(f.contains(Feature::CustomPageSizes));
+        assert!(!c.relaxed_simd_is_deterministic());
+    }
+
+    #[test]
+    fn relaxed_simd_determinism_is_a_switch_too() {
+        assert!(config(&["relaxed-simd-deterministic"]).unwrap().relaxed_simd_is_deterministic());
+        let c = config(&["relaxed-simd-deterministic=y,relaxed-simd-deterministic=n"]).unwrap();
+        assert!(!c.relaxed_simd_is_deterministic());
+        let mut c = silo::Config::new();
+        WasmArgs { wasm: vec![], relaxed_simd_deterministic: true }.apply(&mut c).unwrap();
+        assert!(c.relaxed_simd_is_deterministic());
     }
 
     #[test]
