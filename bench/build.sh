@@ -9,7 +9,8 @@
 # wat2wasm example, on the `wat` crate).
 # Afterwards the native binaries' output at both sizes is recorded in
 # programs/expected.txt, the reference the run script checks every engine against.
-# A C source may ask for extra wasm flags with a comment "wasm-cflags: FLAGS".
+# A C source may ask for extra wasm flags with a comment "wasm-cflags: FLAGS", and for extra
+# native flags with "native-cflags: FLAGS" (the SIMD programs' native ceiling: -march=x86-64-v3).
 # Environment: CC (default clang-16), WASI_SYSROOT (default /usr).
 set -euo pipefail
 
@@ -35,13 +36,15 @@ fi
 for name in "${names[@]}"; do
     if [ -f "$src/$name.c" ]; then
         extra=$(sed -n 's/.*wasm-cflags: *\([^*]*[^* ]\).*/\1/p' "$src/$name.c" | head -1)
-        echo "build $name (c${extra:+, $extra})"
+        native_extra=$(sed -n 's/.*native-cflags: *\([^*]*[^* ]\).*/\1/p' "$src/$name.c" | head -1)
+        echo "build $name (c${extra:+, $extra}${native_extra:+, native $native_extra})"
         # shellcheck disable=SC2086 # extra is a list of flags, split but not globbed
         set -f
         "$cc" --target=wasm32-wasi --sysroot="$sysroot" "${cflags[@]}" $extra -Wl,--strip-all \
             -o "$src/$name.wasm" "$src/$name.c"
+        # shellcheck disable=SC2086 # as above
+        "$cc" "${cflags[@]}" $native_extra -o "$native/$name" "$src/$name.c" -lm
         set +f
-        "$cc" "${cflags[@]}" -o "$native/$name" "$src/$name.c" -lm
     elif [ -f "$src/$name.wat" ]; then
         echo "build $name (wat)"
         cargo run --quiet --release --manifest-path "$here/../Cargo.toml" --example wat2wasm -- \
