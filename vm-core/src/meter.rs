@@ -32,6 +32,12 @@ impl InterruptHandle {
     pub fn interrupt(&self) {
         self.flag.store(true, Ordering::Release);
     }
+
+    /// Whether an interrupt was asked for and no check has taken it yet: what a host function
+    /// that blocks (a read from a pipe, a sleep) looks at while it waits.
+    pub fn is_interrupted(&self) -> bool {
+        self.flag.load(Ordering::Acquire)
+    }
 }
 
 /// A store's meter.
@@ -107,17 +113,24 @@ impl Meter {
         self.interruptible.then(|| InterruptHandle { flag: self.interrupt.clone() })
     }
 
+    /// The trap that stops the guest now, if an interrupt was asked for (which this takes) or
+    /// the deadline has passed.
+    pub fn stop(&mut self) -> Option<Trap> {
+        if self.interruptible && self.interrupt.swap(false, Ordering::AcqRel) {
+            return Some(Trap::new(TrapCode::Interrupted));
+        }
+        let (at, timeout) = self.deadline?;
+        (Instant::now() >= at).then(|| {
+            let ms = timeout.as_millis().min(u64::MAX as u128) as u64;
+            quota_trap(&QuotaHit { quota: Quota::Deadline, limit: ms, requested: ms })
+        })
+    }
+
     /// The slow path of a check, once `budget` is negative: the trap that stops the guest, or
     /// a new slice of budget.
     pub fn refill(&mut self) -> Result<(), Trap> {
-        if self.interruptible && self.interrupt.swap(false, Ordering::AcqRel) {
-            return Err(Trap::new(TrapCode::Interrupted));
-        }
-        if let Some((at, timeout)) = self.deadline
-            && Instant::now() >= at
-        {
-            let ms = timeout.as_millis().min(u64::MAX as u128) as u64;
-            return Err(quota_trap(&QuotaHit { quota: Quota::Deadline, limit: ms, requested: ms }));
+        if let Some(trap) = self.stop() {
+            return Err(trap);
         }
         let slice = if self.interruptible { SLICE } else { i64::MAX };
         match self.reserve {

@@ -243,6 +243,14 @@ impl<T> Store<T> {
         })
     }
 
+    /// The trap that must stop the guest now, if the store's deadline has passed or an
+    /// interrupt was asked for and no check took it: a run that returned after its deadline
+    /// (its last check came just before) is still a run past its deadline, and a command-line
+    /// host reports it as one rather than as a success.
+    pub fn check_stop(&mut self) -> Result<(), crate::trap::Trap> {
+        self.inner.opaque.meter.stop().map_or(Ok(()), Err)
+    }
+
     /// Sets the store's quotas on memories, tables and instances. They apply to what is created
     /// or grown from now on.
     pub fn set_limits(&mut self, limits: StoreLimits) {
@@ -458,6 +466,20 @@ impl<'a, T> Caller<'a, T> {
     /// sleep) should not block past it, so the guest stops on time.
     pub fn deadline(&self) -> Option<std::time::Instant> {
         self.store.opaque.meter.deadline()
+    }
+
+    /// The store's interrupt handle, if it is interruptible (`Config::interruptible`): a host
+    /// function that blocks watches it ([`InterruptHandle::is_interrupted`]) to give up in time.
+    pub fn interrupt_handle(&self) -> Option<InterruptHandle> {
+        self.store.opaque.meter.interrupt_handle()
+    }
+
+    /// The trap that must stop the guest now, if its deadline has passed or an interrupt was
+    /// asked for: what a host function returns after giving up a blocking wait, and what it
+    /// checks before reporting an exit, so that a guest past its deadline never ends as a
+    /// success.
+    pub fn check_stop(&mut self) -> Result<(), crate::trap::Trap> {
+        self.store.opaque.meter.stop().map_or(Ok(()), Err)
     }
 }
 

@@ -4,6 +4,7 @@
 //! and standard streams that read nothing and write nowhere.
 
 use std::io::{IsTerminal, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -56,6 +57,8 @@ pub struct WasiCtx {
     pub(crate) broken_pipe_exit: Option<i32>,
     /// Set by a host function that must end the guest with this exit status.
     pub(crate) exit: Option<i32>,
+    /// What stops the guest of the current host call (set by each call): blocking waits watch it.
+    pub(crate) stop: crate::wait::Stop,
 }
 
 impl std::fmt::Debug for WasiCtx {
@@ -141,9 +144,9 @@ impl WasiCtxBuilder {
         WasiCtxBuilder {
             args: Vec::new(),
             env: Vec::new(),
-            stdin: input(Box::new(std::io::empty()), FILETYPE_UNKNOWN),
-            stdout: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN),
-            stderr: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN),
+            stdin: input(Box::new(std::io::empty()), FILETYPE_UNKNOWN, None),
+            stdout: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN, None),
+            stderr: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN, None),
             seed: None,
             preopens: Vec::new(),
             max_open_files: None,
@@ -188,57 +191,69 @@ impl WasiCtxBuilder {
 
     /// Gives the guest the host's standard input.
     pub fn inherit_stdin(&mut self) -> &mut Self {
-        self.stdin = input(Box::new(std::io::stdin()), stream_type(std::io::stdin().is_terminal()));
+        // Read unbuffered from descriptor 0, so that waiting on it (`wait::Stop`) sees all there
+        // is to read.
+        let kind = stream_type(std::io::stdin().is_terminal());
+        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok();
+        self.stdin = input(Box::new(HostStdin), kind, fd);
         self
     }
 
     /// Gives the guest the host's standard output.
     pub fn inherit_stdout(&mut self) -> &mut Self {
         let kind = stream_type(std::io::stdout().is_terminal());
-        self.stdout = output(Box::new(std::io::stdout()), kind);
+        let fd = std::io::stdout().as_fd().try_clone_to_owned().ok();
+        self.stdout = output(Box::new(std::io::stdout()), kind, fd);
         self
     }
 
     /// Gives the guest the host's standard error.
     pub fn inherit_stderr(&mut self) -> &mut Self {
         let kind = stream_type(std::io::stderr().is_terminal());
-        self.stderr = output(Box::new(std::io::stderr()), kind);
+        let fd = std::io::stderr().as_fd().try_clone_to_owned().ok();
+        self.stderr = output(Box::new(std::io::stderr()), kind, fd);
         self
     }
 
     /// Standard input reads from `reader`.
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
-        self.stdin = input(Box::new(reader), FILETYPE_UNKNOWN);
+        self.stdin = input(Box::new(reader), FILETYPE_UNKNOWN, None);
         self
     }
 
     /// Standard output writes to `writer`.
     pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stdout = output(Box::new(writer), FILETYPE_UNKNOWN);
+        self.stdout = output(Box::new(writer), FILETYPE_UNKNOWN, None);
         self
     }
 
     /// Standard error writes to `writer`.
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stderr = output(Box::new(writer), FILETYPE_UNKNOWN);
+        self.stderr = output(Box::new(writer), FILETYPE_UNKNOWN, None);
         self
     }
 
     /// Standard input reads from a host file.
     pub fn stdin_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
-        self.stdin = input(Box::new(file.into().0), FILETYPE_REGULAR_FILE);
+        let file = file.into().0;
+        let (kind, fd) = host_file_kind(&file);
+        self.stdin = input(Box::new(file), kind, fd);
         self
     }
 
     /// Standard output writes to a host file.
     pub fn stdout_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
-        self.stdout = output(Box::new(file.into().0), FILETYPE_REGULAR_FILE);
+        let file = file.into().0;
+        let (kind, fd) = host_file_kind(&file);
+        self.stdout = output(Box::new(file), kind, fd);
         self
     }
 
     /// Standard error writes to a host file.
     pub fn stderr_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
-        self.stderr = output(Box::new(file.into().0), FILETYPE_REGULAR_FILE);
+        let file = file.into().0;
+        let (kind, fd) = host_file_kind(&file);
+        self.stderr = output(Box::new(file), kind, fd);
         self
     }
 
@@ -332,14 +347,36 @@ impl WasiCtxBuilder {
             trap: None,
             broken_pipe_exit: taken.broken_pipe_exit,
             exit: None,
+            stop: crate::wait::Stop::default(),
         }
     }
 }
 
-fn input(reader: Box<dyn Read + Send>, filetype: u8) -> Descriptor {
-    Descriptor::Input { reader, filetype }
+/// The host's standard input, read unbuffered.
+struct HostStdin;
+
+impl Read for HostStdin {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        Ok(rustix::io::read(std::io::stdin().as_fd(), buf)?)
+    }
 }
 
-fn output(writer: Box<dyn Write + Send>, filetype: u8) -> Descriptor {
-    Descriptor::Output { writer, filetype, counted: true }
+/// A host file given as a standard stream: its WASI file type, and its descriptor to wait on
+/// when it is a FIFO, a terminal or a socket (a regular file never blocks).
+fn host_file_kind(file: &std::fs::File) -> (u8, Option<OwnedFd>) {
+    use std::os::unix::fs::FileTypeExt;
+    let copy = || file.as_fd().try_clone_to_owned().ok();
+    match file.metadata().map(|m| m.file_type()) {
+        Ok(t) if t.is_fifo() || t.is_socket() => (FILETYPE_UNKNOWN, copy()),
+        Ok(t) if t.is_char_device() => (FILETYPE_CHARACTER_DEVICE, copy()),
+        _ => (FILETYPE_REGULAR_FILE, None),
+    }
+}
+
+fn input(reader: Box<dyn Read + Send>, filetype: u8, wait_fd: Option<OwnedFd>) -> Descriptor {
+    Descriptor::Input { reader, filetype, wait_fd }
+}
+
+fn output(writer: Box<dyn Write + Send>, filetype: u8, wait_fd: Option<OwnedFd>) -> Descriptor {
+    Descriptor::Output { writer, filetype, counted: true, wait_fd }
 }

@@ -22,6 +22,7 @@ mod memory;
 mod policy;
 mod preview1;
 mod time;
+mod wait;
 
 pub use ctx::{DirPerms, HostFile, OutputBuffer, WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;

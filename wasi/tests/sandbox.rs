@@ -229,3 +229,27 @@ fn sockets_and_signals_are_not_offered() {
     assert_eq!(g.call("proc_raise", &[i(2)]), 58, "ENOTSUP");
     assert_eq!(g.call("sched_yield", &[]), 0);
 }
+
+/// A guest blocked reading a pipe that never gets data (standard input from a host file) stops
+/// soon after the store's interrupt handle asks, with the interrupt trap.
+#[test]
+fn an_interrupt_stops_a_read_blocked_on_a_pipe() {
+    let (reader, _writer) = std::io::pipe().unwrap();
+    let stdin = std::fs::File::from(std::os::fd::OwnedFd::from(reader));
+    let mut config = silo_core::Config::new();
+    config.interruptible(true);
+    let engine = silo_core::Engine::new(&config);
+    let mut g = Guest::on(&engine, WasiCtxBuilder::new().stdin_file(stdin).build());
+    let handle = g.store.interrupt_handle().unwrap();
+    let asker = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let started = std::time::Instant::now();
+    g.put(16, &100u32.to_le_bytes());
+    g.put(20, &64u32.to_le_bytes());
+    let err = g.try_call("fd_read", &[i(0), i(16), i(1), i(24)]).unwrap_err();
+    asker.join().unwrap();
+    assert!(err.contains("interrupt"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}

@@ -159,6 +159,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 .collect::<anyhow::Result<Vec<Val>>>()?;
             let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
             let outcome = func.call(&mut store, &params, &mut results);
+            let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
             if outcome.is_ok() {
                 for r in &results {
                     println!("{}", invoke_args::format(r));
@@ -169,6 +170,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => match instance.get_func(&store, "_start") {
             Some(start) => {
                 let outcome = start.call(&mut store, &[], &mut []);
+                // Returning after the deadline is not a success either.
+                let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
                 finish(&store, &args.file, outcome)
             }
             None => {

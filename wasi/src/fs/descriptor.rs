@@ -1,6 +1,7 @@
 //! One open descriptor: a standard stream, a file or a directory, with its rights and flags.
 
 use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
 
 use super::rights::Rights;
 use crate::errno::Errno;
@@ -11,6 +12,9 @@ pub(crate) struct FileDesc {
     pub rights: Rights,
     /// The witx `fdflags` the guest set (append, dsync, nonblock, rsync, sync).
     pub fdflags: u16,
+    /// A FIFO, a character device or a socket: reads and writes can block, so they wait for it
+    /// with the guest's deadline in view (`wait::Stop`).
+    pub stream: bool,
 }
 
 /// A directory: a pre-open or one opened from one.
@@ -27,6 +31,8 @@ pub(crate) enum Descriptor {
     Input {
         reader: Box<dyn Read + Send>,
         filetype: u8,
+        /// A copy of the host descriptor behind `reader`, when there is one to wait on.
+        wait_fd: Option<OwnedFd>,
     },
     /// A stream the guest writes; `counted` streams (standard output and error) count towards
     /// the output quota.
@@ -34,6 +40,8 @@ pub(crate) enum Descriptor {
         writer: Box<dyn Write + Send>,
         filetype: u8,
         counted: bool,
+        /// A copy of the host descriptor behind `writer`, when there is one to wait on.
+        wait_fd: Option<OwnedFd>,
     },
     File(FileDesc),
     Dir(DirDesc),

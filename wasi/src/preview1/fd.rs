@@ -4,6 +4,7 @@
 //! positioning, as they have no stream.
 
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::fd::{AsFd, BorrowedFd};
 
 use cap_std::fs::FileExt;
 use silo_core::{Caller, Error, Linker};
@@ -16,6 +17,7 @@ use crate::fs::rights::{
     FD_ADVISE, FD_ALLOCATE, FD_DATASYNC, FD_READ, FD_SEEK, FD_SYNC, FD_TELL, FD_WRITE,
 };
 use crate::memory::GuestMemory;
+use crate::wait::{PIPE_CHUNK, gave_up};
 
 /// Writes to a standard output stream, counting towards the output quota: past the quota, what
 /// fits is written, then the call traps.
@@ -28,9 +30,11 @@ fn write_output(
     let requested: u64 = iovs.iter().map(|&(_, len)| u64::from(len)).sum();
     let before = ctx.output_written;
     let limit = ctx.max_output;
-    let Descriptor::Output { writer, counted, .. } = ctx.fds.get_mut(fd)? else {
+    let Descriptor::Output { writer, counted, wait_fd, .. } = ctx.fds.get_mut(fd)? else {
         return Err(Errno::Badf);
     };
+    let stop = &mut ctx.stop;
+    let wait_fd = wait_fd.as_ref().filter(|_| stop.watched()).map(AsFd::as_fd);
     let mut allowed = match limit {
         Some(limit) if *counted => limit.saturating_sub(before),
         _ => u64::MAX,
@@ -48,7 +52,17 @@ fn write_output(
         for &(buf, len) in iovs {
             let data = mem.slice(buf, len)?;
             let take = data.len().min(usize::try_from(allowed).unwrap_or(usize::MAX));
-            writer.write_all(&data[..take]).map_err(|e| closed(e, &mut exit))?;
+            match wait_fd {
+                None => writer.write_all(&data[..take]).map_err(|e| closed(e, &mut exit))?,
+                // A pipe or terminal that may be full: a piece at a time, each once it fits.
+                Some(fd) => {
+                    for piece in data[..take].chunks(PIPE_CHUNK) {
+                        stop.ready(fd, true)?;
+                        writer.write_all(piece).map_err(|e| closed(e, &mut exit))?;
+                        writer.flush().map_err(|e| closed(e, &mut exit))?;
+                    }
+                }
+            }
             allowed -= take as u64;
             written = written.checked_add(take as u32).ok_or(Errno::Overflow)?;
         }
@@ -90,7 +104,20 @@ fn fd_write(
         // A directory is not open for writing: `EBADF`, as natively.
         let Descriptor::File(f) = ctx.fds.get_mut(fd)? else { return Err(Errno::Badf) };
         f.rights.need(FD_WRITE)?;
-        mem.gather(&iovs, &mut |data| (&f.file).write(data))?
+        let stop = &mut ctx.stop;
+        let mut more = false;
+        mem.gather(&iovs, &mut |data| {
+            if !f.stream {
+                return (&f.file).write(data);
+            }
+            if !stop
+                .ready_for(f.file.as_fd(), true, std::mem::replace(&mut more, true))
+                .map_err(gave_up)?
+            {
+                return Ok(0);
+            }
+            (&f.file).write(&data[..data.len().min(PIPE_CHUNK)])
+        })?
     };
     mem.write_u32(out, written)
 }
@@ -104,15 +131,27 @@ fn fd_read(
     out: u32,
 ) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
-    let reader: &mut dyn Read = match ctx.fds.get_mut(fd)? {
-        Descriptor::Input { reader, .. } => reader,
+    // A file is read through a shared reference, so that its descriptor can be waited on too.
+    let mut file: &cap_std::fs::File;
+    let (reader, wait_fd): (&mut dyn Read, Option<BorrowedFd<'_>>) = match ctx.fds.get_mut(fd)? {
+        Descriptor::Input { reader, wait_fd, .. } => (reader, wait_fd.as_ref().map(AsFd::as_fd)),
         d => {
             let f = d.file(Errno::Badf)?;
             f.rights.need(FD_READ)?;
-            &mut f.file
+            file = &f.file;
+            (&mut file, f.stream.then(|| f.file.as_fd()))
         }
     };
-    let read = mem.scatter(&iovs, &mut |buf| reader.read(buf))?;
+    let stop = &mut ctx.stop;
+    let mut more = false;
+    let read = mem.scatter(&iovs, &mut |buf| {
+        if let Some(fd) = wait_fd.filter(|_| stop.watched())
+            && !stop.ready_for(fd, false, std::mem::replace(&mut more, true)).map_err(gave_up)?
+        {
+            return Ok(0);
+        }
+        reader.read(buf)
+    })?;
     mem.write_u32(out, read)
 }
 

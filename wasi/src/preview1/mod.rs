@@ -23,6 +23,7 @@ use silo_core::{Caller, Error, Extern, Linker, Trap};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
 use crate::memory::GuestMemory;
+use crate::wait::Stop;
 
 /// Finds the guest's `WasiCtx` in the store's host data.
 pub type Getter<T> = fn(&mut T) -> &mut WasiCtx;
@@ -41,14 +42,22 @@ fn with_memory<T>(
         Some(Extern::Memory(m)) => m,
         _ => return Err(Trap::host("WASI call from a module that exports no `memory`")),
     };
-    let (bytes, data) = memory.data_and_store_mut(&mut *caller);
-    let mut mem = GuestMemory::new(bytes);
-    let ctx = get(data);
-    let result = f(&mut mem, ctx);
-    if let Some(message) = ctx.trap.take() {
+    let stop = Stop::new(caller.deadline(), caller.interrupt_handle());
+    let (result, trap, exit) = {
+        let (bytes, data) = memory.data_and_store_mut(&mut *caller);
+        let mut mem = GuestMemory::new(bytes);
+        let ctx = get(data);
+        ctx.stop = stop;
+        let result = f(&mut mem, ctx);
+        (result, ctx.trap.take(), ctx.exit.take())
+    };
+    if let Some(message) = trap {
         return Err(Trap::host(message));
     }
-    if let Some(status) = ctx.exit.take() {
+    // Past its deadline (or asked to stop) the guest stops here: it never sees what a wait it
+    // gave up returned, and never exits as a success.
+    caller.check_stop()?;
+    if let Some(status) = exit {
         return Err(Trap::exit(status));
     }
     Ok(match result {

@@ -10,6 +10,7 @@
 use std::os::unix::ffi::OsStrExt;
 
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
+use cap_std::fs::OpenOptionsExt;
 use silo_core::{Caller, Error, Linker};
 
 use super::{Getter, MODULE, read_path, with_memory};
@@ -73,6 +74,7 @@ fn path_open(
     if trunc {
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
+    let mut stop = ctx.stop.clone();
     let parent = dir_with(ctx, fd, needed)?;
     // A directory is opened as one whatever the flags say, and judged as the reference
     // implementation does: write rights that only make sense for files (`FD_DATASYNC`...) are
@@ -138,7 +140,33 @@ fn path_open(
         }
         opts.follow(if follow { FollowSymlinks::Yes } else { FollowSymlinks::No });
         opts.maybe_dir(!write);
-        let file = parent.dir.open_with(&path, &opts).map_err(io)?;
+        // For a guest that a deadline or an interrupt can stop, never block in open(2): a FIFO
+        // opens at once for reading, and for writing is retried until it has a reader.
+        let watched = stop.watched();
+        if watched {
+            opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        }
+        let file = loop {
+            match parent.dir.open_with(&path, &opts) {
+                Err(e)
+                    if watched
+                        && e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) =>
+                {
+                    stop.pause()?
+                }
+                other => break other.map_err(io)?,
+            }
+        };
+        let stream = {
+            use rustix::fs::FileType as T;
+            let mode = rustix::fs::fstat(&file).map_err(std::io::Error::from)?.st_mode;
+            matches!(T::from_raw_mode(mode), T::Fifo | T::Socket | T::CharacterDevice)
+        };
+        if watched && fdflags & FDFLAGS_NONBLOCK == 0 {
+            let mut host = rustix::fs::fcntl_getfl(&file).map_err(std::io::Error::from)?;
+            host.remove(rustix::fs::OFlags::NONBLOCK);
+            rustix::fs::fcntl_setfl(&file, host).map_err(std::io::Error::from)?;
+        }
         if file.metadata()?.is_dir() {
             if write {
                 return Err(Errno::Isdir);
@@ -162,7 +190,7 @@ fn path_open(
                 host.insert(rustix::fs::OFlags::NONBLOCK);
                 rustix::fs::fcntl_setfl(&file, host).map_err(std::io::Error::from)?;
             }
-            Descriptor::File(FileDesc { file, rights, fdflags })
+            Descriptor::File(FileDesc { file, rights, fdflags, stream })
         }
     };
     let new_fd = ctx.fds.push(opened)?;

@@ -20,13 +20,21 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Resu
     // As in wasmtime: statuses 0..126 end the guest with that status; the others (126 and up
     // mean "not executable", "not found" and signals to a shell, and they wrap modulo 256) are an
     // error, so a guest's exit is never mistaken for a trap or a signal.
-    linker.func_wrap(MODULE, "proc_exit", |code: u32| -> Result<(), Trap> {
-        if code < 126 {
-            Err(Trap::exit(code as i32))
-        } else {
-            Err(Trap::host(format!("exit with invalid exit status outside of [0..126): {code}")))
-        }
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "proc_exit",
+        |mut c: Caller<'_, T>, code: u32| -> Result<(), Trap> {
+            // A guest past its deadline does not exit as a success (nor with any status it picks).
+            c.check_stop()?;
+            if code < 126 {
+                Err(Trap::exit(code as i32))
+            } else {
+                Err(Trap::host(format!(
+                    "exit with invalid exit status outside of [0..126): {code}"
+                )))
+            }
+        },
+    )?;
     // Signals are not part of the sandbox; the spec lets a runtime refuse them.
     linker.func_wrap(MODULE, "proc_raise", |_sig: u32| Errno::Notsup as i32)?;
     linker.func_wrap(MODULE, "random_get", move |mut c: Caller<'_, T>, buf: u32, len: u32| {

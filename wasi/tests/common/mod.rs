@@ -139,7 +139,12 @@ pub struct Guest {
 
 impl Guest {
     pub fn new(wasi: WasiCtx) -> Guest {
-        let engine = Engine::default();
+        Guest::on(&Engine::default(), wasi)
+    }
+
+    /// A guest on `engine` (an interruptible one, say).
+    pub fn on(engine: &Engine, wasi: WasiCtx) -> Guest {
+        let engine = engine.clone();
         let module = Module::new(&engine, wrapper_module()).unwrap();
         let mut store = Store::new(&engine, Host { wasi });
         let mut linker = Linker::new(&engine);
