@@ -252,6 +252,27 @@ fn wast_counts_directives() {
     assert_eq!(o.status.code(), Some(1));
 }
 
+/// A directive that loops fails on its timeout, and the script goes on.
+#[test]
+fn wast_stops_a_looping_directive_at_its_timeout() {
+    let (_dir, script) = write_temp(
+        "loop.wast",
+        br#"(module (func (export "spin") (loop $l (br $l))) (func (export "one") (result i32) (i32.const 1)))
+            (assert_return (invoke "spin"))
+            (assert_return (invoke "one") (i32.const 1))"#,
+    );
+    for engine in ["interp", "jit", "tiered"] {
+        let started = std::time::Instant::now();
+        let args =
+            ["wast", "-v", "--engine", engine, "--timeout", "200ms", script.to_str().unwrap()];
+        let o = silo(&args);
+        let out = stdout(&o);
+        assert!(out.trim_end().ends_with("2 passed, 1 failed"), "{engine}: {out}");
+        assert!(out.contains("timeout quota exceeded"), "{engine}: {out}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{engine}");
+    }
+}
+
 /// Careless input gets one line naming what is wrong, and a non-zero exit.
 #[test]
 fn what_is_not_a_runnable_module_says_so_in_one_line() {

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use silo_core::{Config, Engine, FeatureSet, Strategy};
 
 pub use report::{ErrorTally, SuiteReport};
-pub use runner::{FileResult, Outcome, run_wast};
+pub use runner::{FileResult, Outcome, run_wast, run_wast_timed};
 
 /// The execution engines the suite can run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,11 +141,26 @@ pub fn run_suite_with(
     files: &[suite::SuiteFile],
     adjust: impl Fn(&mut Config),
 ) -> Result<SuiteReport, String> {
+    run_suite_timed(tier, files, None, adjust)
+}
+
+/// [`run_suite_with`] with a deadline of `timeout` for each directive (the engines are made
+/// interruptible for it): a directive that loops fails with the timeout trap instead of hanging
+/// the run, and the script goes on (`silo wast --timeout`).
+pub fn run_suite_timed(
+    tier: Tier,
+    files: &[suite::SuiteFile],
+    timeout: Option<std::time::Duration>,
+    adjust: impl Fn(&mut Config),
+) -> Result<SuiteReport, String> {
     let mut engines: HashMap<FeatureSet, Engine> = HashMap::new();
     for file in files {
         let features = suite::features_of(&file.name);
         if let std::collections::hash_map::Entry::Vacant(slot) = engines.entry(features) {
             let mut config = tier.config(features)?;
+            if timeout.is_some() {
+                config.interruptible(true);
+            }
             adjust(&mut config);
             slot.insert(Engine::new(&config));
         }
@@ -162,7 +177,7 @@ pub fn run_suite_with(
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
                     let engine = &engines[&suite::features_of(&file.name)];
-                    let result = run_wast(&file.text, engine);
+                    let result = runner::run_wast_timed(&file.text, engine, timeout);
                     slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                 }
             });

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
 
 use silo_core::{Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
 use silo_loader::LoadErrorKind;
@@ -48,6 +49,13 @@ impl FileResult {
 
 /// Runs `text`, the contents of a `.wast` file, on a fresh store of `engine`.
 pub fn run_wast(text: &str, engine: &Engine) -> FileResult {
+    run_wast_timed(text, engine, None)
+}
+
+/// [`run_wast`] with a deadline of `timeout` for each directive, when the engine is
+/// interruptible: a directive that runs longer (a loop without end) fails with the timeout trap
+/// and the script goes on with the next.
+pub fn run_wast_timed(text: &str, engine: &Engine, timeout: Option<Duration>) -> FileResult {
     let unfolded = crate::legacy::unfold(text);
     let text: &str = &unfolded;
     let parse_failure = |e: wast::Error| {
@@ -74,6 +82,10 @@ pub fn run_wast(text: &str, engine: &Engine) -> FileResult {
     let mut runner = Runner::new(engine);
     let mut result = FileResult::default();
     for directive in wast.directives {
+        if timeout.is_some() {
+            // Refused only by an engine that is not interruptible: then no deadline.
+            let _ = runner.store.set_timeout(timeout);
+        }
         let (line, _) = directive.span().linecol_in(text);
         let kind = kind_of(&directive);
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use silo_spec_tests::suite::{self, SuiteFile};
-use silo_spec_tests::{Tier, run_suite};
+use silo_spec_tests::{Tier, run_suite_timed};
 
 use super::EngineChoice;
 
@@ -26,6 +26,11 @@ pub struct WastArgs {
     /// script runs with the proposals of the folder it is in.
     #[arg(long)]
     builtin_suite: bool,
+    /// Stop any one directive after this much wall-clock time (`0s`: no limit): a script that
+    /// loops reports that directive as a failure ("timeout quota exceeded") and goes on.
+    #[arg(long, value_name = "DURATION", default_value = "60s",
+          value_parser = silo::sandbox::parse_duration)]
+    timeout: std::time::Duration,
     /// Print every failing directive with its reason.
     #[arg(long, short)]
     verbose: bool,
@@ -75,7 +80,8 @@ pub fn run(args: WastArgs) -> anyhow::Result<ExitCode> {
         EngineChoice::Tiered if args.tier_up_after == Some(1) => Tier::TieredEager,
         EngineChoice::Tiered => Tier::Tiered,
     };
-    let report = run_suite(tier, &files).map_err(|e| anyhow::anyhow!(e))?;
+    let timeout = Some(args.timeout).filter(|t| !t.is_zero());
+    let report = run_suite_timed(tier, &files, timeout, |_| {}).map_err(|e| anyhow::anyhow!(e))?;
     for (name, passed, failed) in &report.files {
         println!("{name}: {passed} passed, {failed} failed");
         if args.verbose {
