@@ -280,8 +280,13 @@ fn what_is_not_a_runnable_module_says_so_in_one_line() {
     let (_e, elf) = write_temp("prog", b"\x7fELF\x02\x01\x01\x00\x00\x00");
     let (_f, reactor) =
         write_temp("lib.wat", br#"(module (func (export "f")) (memory (export "m") 1))"#);
-    let cases: [(&[&str], &str); 7] = [
+    let (_g, big) = write_temp("big.wat", b"(module)                                ");
+    let cases: [(&[&str], &str); 8] = [
         (&["validate", "/dev/zero"], "`/dev/zero` is not a regular file"),
+        (
+            &["run", "--max-module-size", "16", big.to_str().unwrap()],
+            "is 40 bytes, more than the module size limit of 16 bytes (raise it with --max-module-size)",
+        ),
         (&["run", "/"], "`/` is not a regular file"),
         (&["run", empty.to_str().unwrap()], "is an empty file, not a WebAssembly module"),
         (

@@ -84,12 +84,20 @@ fn check_tier_up_after(
 
 /// Reads a module file, refusing with one line what cannot be one: not a regular file, an empty
 /// file, or bytes that are neither the binary format (its magic number) nor the text format.
-fn read_module(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+fn read_module(path: &std::path::Path, max_size: u64) -> anyhow::Result<Vec<u8>> {
     // A FIFO would block and a device such as /dev/zero never end: regular files only.
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if !meta.is_file() {
         anyhow::bail!("`{}` is not a regular file", path.display());
+    }
+    if meta.len() > max_size {
+        anyhow::bail!(
+            "`{}` is {} bytes, more than the module size limit of {max_size} bytes \
+             (raise it with --max-module-size)",
+            path.display(),
+            meta.len()
+        );
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if bytes.is_empty() {

@@ -118,7 +118,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
     let engine = engine(args.engine, &config)?;
-    let bytes = super::read_module(&args.file)?;
+    let bytes = super::read_module(&args.file, args.wasm.max_module_size)?;
     let module = Module::new(&engine, bytes)
         .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     // A guest whose reader went away ends as a native process does on SIGPIPE (status 141).

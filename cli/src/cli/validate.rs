@@ -10,7 +10,7 @@ use super::wasm_args::WasmArgs;
 pub fn run(wasm: &WasmArgs, file: &Path) -> anyhow::Result<ExitCode> {
     let mut config = silo::Config::new();
     wasm.apply(&mut config)?;
-    let bytes = super::read_module(file)?;
+    let bytes = super::read_module(file, wasm.max_module_size)?;
     let module = silo::loader::load_with(&bytes, config.enabled_features())
         .with_context(|| format!("`{}`", file.display()))?;
     println!(

@@ -1,8 +1,12 @@
-//! `-W NAME[=y|n]`: which WebAssembly proposals a module may use, with wasmtime's names.
+//! `-W NAME[=y|n]`: which WebAssembly proposals a module may use, with wasmtime's names; and
+//! `--max-module-size`: how large a module file may be.
 
 use anyhow::{Context, bail};
 
-/// The proposal switches of a command.
+/// The largest module file read without `--max-module-size`: 1 GiB.
+pub const DEFAULT_MAX_MODULE_SIZE: u64 = 1 << 30;
+
+/// The proposal switches of a command, and its module size limit.
 #[derive(clap::Args, Default)]
 pub struct WasmArgs {
     /// Enables or disables a WebAssembly proposal, with wasmtime's names: `-W simd=n`,
@@ -15,6 +19,11 @@ pub struct WasmArgs {
     /// the results of the x86-64 instructions, in every engine.
     #[arg(long)]
     pub relaxed_simd_deterministic: bool,
+    /// Refuse a module file larger than this, e.g. `64MiB` (default 1GiB): the file's size is
+    /// checked before a byte of it is read.
+    #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size,
+          default_value_t = DEFAULT_MAX_MODULE_SIZE)]
+    pub max_module_size: u64,
 }
 
 impl WasmArgs {
@@ -57,7 +66,8 @@ mod tests {
     fn config(args: &[&str]) -> anyhow::Result<silo::Config> {
         let mut config = silo::Config::new();
         let wasm = args.iter().map(|s| s.to_string()).collect();
-        WasmArgs { wasm, relaxed_simd_deterministic: false }.apply(&mut config)?;
+        let max_module_size = DEFAULT_MAX_MODULE_SIZE;
+        WasmArgs { wasm, relaxed_simd_deterministic: false, max_module_size }.apply(&mut config)?;
         Ok(config)
     }
 
@@ -78,7 +88,12 @@ mod tests {
         let c = config(&["relaxed-simd-deterministic=y,relaxed-simd-deterministic=n"]).unwrap();
         assert!(!c.relaxed_simd_is_deterministic());
         let mut c = silo::Config::new();
-        WasmArgs { wasm: vec![], relaxed_simd_deterministic: true }.apply(&mut c).unwrap();
+        let args = WasmArgs {
+            wasm: vec![],
+            relaxed_simd_deterministic: true,
+            max_module_size: DEFAULT_MAX_MODULE_SIZE,
+        };
+        args.apply(&mut c).unwrap();
         assert!(c.relaxed_simd_is_deterministic());
     }
 
