@@ -2,8 +2,9 @@
 //!
 //! A memory reserves its whole possible size in virtual memory up front (for a 32-bit memory at
 //! most 4 GiB) and commits pages as it grows, so its base address normally never moves. A 64-bit
-//! memory without a small maximum reserves a window and moves to a larger one if it outgrows it;
-//! every tier reloads the base after `memory.grow` and after calls.
+//! memory without a small maximum reserves a window and moves to a larger one if it outgrows it
+//! (on Linux the kernel moves its pages, `mremap`: no byte is copied and untouched pages stay
+//! untouched); every tier reloads the base after `memory.grow` and after calls.
 //!
 //! When the engine runs native code, a 32-bit memory reserves its whole index space (4 GiB) plus
 //! a guard region whatever its maximum, all of it inaccessible past the current size: any address
@@ -52,6 +53,52 @@ fn commit(reservation: &mut region::Allocation, from: usize, to: usize) -> Resul
         region::protect(base.add(from), to - from, region::Protection::READ_WRITE)
             .map_err(|e| Error::Limit(format!("cannot commit linear memory: {e}")))
     }
+}
+
+/// Moves the first `committed` bytes of `old` (committed, readable and writable) to the start
+/// of `new` without copying them: the kernel moves the pages (Linux `mremap`), so pages the
+/// guest never touched stay untouched and a grown memory costs no copy of its old length. The
+/// rest of `old` is released. Gives `old` back, unchanged, when the pages cannot be moved.
+#[cfg(target_os = "linux")]
+fn move_pages(
+    old: region::Allocation,
+    committed: usize,
+    new: &mut region::Allocation,
+) -> Result<(), region::Allocation> {
+    use rustix::mm::{MremapFlags, mremap_fixed, munmap};
+    if committed == 0 {
+        return Ok(());
+    }
+    let from = old.as_ptr::<u8>() as *mut std::ffi::c_void;
+    let to = new.as_mut_ptr::<u8>() as *mut std::ffi::c_void;
+    // SAFETY: `from..from + committed` is mapped and owned by `old` and `to..to + committed` by
+    // `new` (it is at least that long); `MREMAP_FIXED` replaces `new`'s first pages with the
+    // moved ones, and nothing else maps or reads either range meanwhile (the memory is borrowed
+    // mutably). On failure nothing changed.
+    let moved = unsafe { mremap_fixed(from, committed, committed, MremapFlags::MAYMOVE, to) };
+    if moved.is_err() {
+        return Err(old);
+    }
+    let rest = old.len() - committed;
+    if rest > 0 {
+        // SAFETY: the tail of `old` past the moved pages is still mapped and owned by `old`,
+        // which is forgotten below: nothing will unmap it again.
+        let _ = unsafe { munmap(from.cast::<u8>().add(committed).cast(), rest) };
+    }
+    // Its whole range is unmapped now (moved or released): its drop must not unmap it again,
+    // as another mapping may have taken the addresses meanwhile.
+    std::mem::forget(old);
+    Ok(())
+}
+
+/// Without `mremap`, pages are copied (see the Linux version).
+#[cfg(not(target_os = "linux"))]
+fn move_pages(
+    old: region::Allocation,
+    _committed: usize,
+    _new: &mut region::Allocation,
+) -> Result<(), region::Allocation> {
+    Err(old)
 }
 
 impl MemoryEntity {
@@ -115,13 +162,27 @@ impl MemoryEntity {
                 .max(reserved as u64 * 2)
                 .min(self.max_pages.saturating_mul(self.page_size()));
             let mut bigger = reserve(want as usize).ok()?;
-            commit(&mut bigger, 0, new_len).ok()?;
-            let dst: *mut u8 = bigger.as_mut_ptr();
-            // SAFETY: both ranges are committed for at least `self.len` bytes and belong to two
-            // different reservations, so they cannot overlap.
-            unsafe { std::ptr::copy_nonoverlapping(self.base, dst, self.len) };
-            self.base = dst;
+            let old = self.reservation.take()?;
+            match move_pages(old, self.len, &mut bigger) {
+                Ok(()) => {}
+                Err(old) => {
+                    if commit(&mut bigger, 0, self.len).is_err() {
+                        // The memory stays as it was.
+                        self.reservation = Some(old);
+                        return None;
+                    }
+                    let dst: *mut u8 = bigger.as_mut_ptr();
+                    // SAFETY: both ranges are committed for at least `self.len` bytes and belong
+                    // to two different reservations, so they cannot overlap.
+                    unsafe { std::ptr::copy_nonoverlapping(self.base, dst, self.len) };
+                    drop(old);
+                }
+            }
+            // The old bytes live in `bigger` now, whatever happens next.
+            self.base = bigger.as_mut_ptr();
+            let committed = commit(&mut bigger, self.len, new_len);
             self.reservation = Some(bigger);
+            committed.ok()?;
         } else {
             let reservation = self.reservation.as_mut()?;
             commit(reservation, self.len, new_len).ok()?;
@@ -335,5 +396,30 @@ mod tests {
         assert_eq!(m.grow(window_pages), Some(1));
         assert_eq!(m.bytes()[100], 42);
         assert_eq!(m.pages(), window_pages + 1);
+        let last = m.len - 1;
+        m.bytes_mut()[last] = 7;
+        assert_eq!(m.grow(window_pages), Some(window_pages + 1));
+        assert_eq!((m.bytes()[100], m.bytes()[last]), (42, 7));
+    }
+
+    /// Growing past the window moves the pages instead of copying them: the process's resident
+    /// memory grows by the pages touched, not by the memory's old length.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn memory64_growth_past_the_window_copies_nothing() {
+        fn resident_bytes() -> u64 {
+            let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+            statm.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 4096
+        }
+        let mut m = MemoryEntity::new(ty(1, None, true), None).unwrap();
+        let window_pages = MEMORY64_WINDOW / 65536;
+        // 8 GiB in one step, then 8 more: a copy would touch 8 GiB.
+        assert_eq!(m.grow(window_pages - 1), Some(1));
+        m.bytes_mut()[5] = 1;
+        let before = resident_bytes();
+        assert_eq!(m.grow(window_pages), Some(window_pages));
+        assert_eq!(m.bytes()[5], 1);
+        let grew = resident_bytes().saturating_sub(before);
+        assert!(grew < 256 << 20, "resident memory grew by {grew} bytes");
     }
 }
