@@ -298,3 +298,21 @@ fn a_closed_output_pipe_ends_the_guest() {
     };
     assert_eq!(status.code(), Some(141));
 }
+
+/// Tables count towards `--max-total-memory` (8 bytes an element): a table that would take 8 MiB
+/// does not grow under a 1 MiB total, and does without it.
+#[test]
+fn tables_count_towards_the_total_memory_quota() {
+    const GROW: &str = r#"(module (table 0 funcref)
+      (func (export "_start")
+        (if (i32.ne (table.grow (ref.null func) (i32.const 1048576)) (i32.const -1))
+          (then unreachable))))"#;
+    let dir = tempfile::tempdir().unwrap();
+    let guest = dir.path().join("grow.wat");
+    std::fs::write(&guest, GROW).unwrap();
+    let guest = guest.to_str().unwrap();
+    let refused = silo(&["run", "--max-total-memory", "1MiB", guest], None);
+    assert_eq!(refused.status.code(), Some(0), "{}", text(&refused.stderr));
+    let granted = silo(&["run", guest], None);
+    assert_eq!(granted.status.code(), Some(134), "the table grew: the guest traps");
+}

@@ -24,6 +24,8 @@ pub struct Overrides {
     pub fuel: Option<u64>,
     /// `--max-memory SIZE` (per linear memory).
     pub max_memory_bytes: Option<u64>,
+    /// `--max-total-memory SIZE` (all linear memories and tables together).
+    pub max_total_memory_bytes: Option<u64>,
     /// `--max-gc-heap SIZE` (the garbage-collected heap).
     pub max_gc_heap_bytes: Option<u64>,
     /// `--max-table-elements N` (per table).
@@ -154,6 +156,7 @@ impl Policy {
         let replace = |slot: &mut Option<u64>, value: Option<u64>| *slot = value.or(*slot);
         replace(&mut limits.fuel, o.fuel);
         replace(&mut limits.max_memory_bytes, o.max_memory_bytes);
+        replace(&mut limits.max_total_memory_bytes, o.max_total_memory_bytes);
         replace(&mut limits.max_gc_heap_bytes, o.max_gc_heap_bytes);
         replace(&mut limits.max_table_elements, o.max_table_elements);
         replace(&mut limits.max_call_depth, o.max_call_depth);

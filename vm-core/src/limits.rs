@@ -14,12 +14,17 @@ use crate::memory::MemoryEntity;
 use crate::table::TableEntity;
 use crate::trap::{Trap, TrapCode};
 
+/// What one table element counts towards the total-memory quota: the bytes it takes in the
+/// store (one 64-bit cell).
+pub const TABLE_ELEMENT_BYTES: u64 = 8;
+
 /// The quotas of a store. `None` is unlimited (the default for every quota).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StoreLimits {
     /// Bytes any one linear memory may reach.
     pub memory_size: Option<u64>,
-    /// Bytes all linear memories created in the store may reach together.
+    /// Bytes all linear memories and tables created in the store may reach together (a table
+    /// element counts [`TABLE_ELEMENT_BYTES`]).
     pub total_memory: Option<u64>,
     /// Elements any one table may reach.
     pub table_elements: Option<u64>,
@@ -150,7 +155,8 @@ pub fn bytes(n: u64) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct Usage {
     pub limits: StoreLimits,
-    /// Bytes of every linear memory the store has created.
+    /// Bytes of every linear memory and table the store has created (the total-memory quota's
+    /// count).
     pub memory_bytes: u64,
     pub instances: u64,
     pub last_hit: Option<QuotaHit>,
@@ -206,24 +212,34 @@ impl Usage {
         delta: u64,
         init: u64,
     ) -> Result<Option<u64>, Trap> {
-        let desired = (t.elements().len() as u64).saturating_add(delta);
+        let current = t.elements().len() as u64;
+        let desired = current.saturating_add(delta);
         if delta == 0 || desired > t.max() {
             return Ok(t.grow(delta, init));
         }
-        if !self.table_growing(desired)? {
+        if !self.table_growing(current, desired)? {
             return Ok(None);
         }
-        Ok(t.grow(delta, init))
+        let old = t.grow(delta, init);
+        if old.is_none() {
+            self.memory_released(delta.saturating_mul(TABLE_ELEMENT_BYTES));
+        }
+        Ok(old)
     }
 
-    /// Checks a table growing to `desired` elements, as `memory_growing`.
-    pub fn table_growing(&mut self, desired: u64) -> Result<bool, Trap> {
-        let hit = self
-            .limits
-            .table_elements
-            .filter(|&l| desired > l)
-            .map(|limit| self.refuse(Quota::TableElements, limit, desired));
-        self.grow_outcome(hit, |_| {})
+    /// Checks a table of `current` elements growing to `desired`, as `memory_growing`: against
+    /// the per-table quota, and its bytes against the total.
+    pub fn table_growing(&mut self, current: u64, desired: u64) -> Result<bool, Trap> {
+        let added = desired.saturating_sub(current).saturating_mul(TABLE_ELEMENT_BYTES);
+        let total = self.memory_bytes.saturating_add(added);
+        let hit = if let Some(limit) = self.limits.table_elements.filter(|&l| desired > l) {
+            Some(self.refuse(Quota::TableElements, limit, desired))
+        } else if let Some(limit) = self.limits.total_memory.filter(|&l| total > l) {
+            Some(self.refuse(Quota::TotalMemory, limit, total))
+        } else {
+            None
+        };
+        self.grow_outcome(hit, |u| u.memory_bytes = total)
     }
 
     fn grow_outcome(
@@ -254,7 +270,7 @@ impl Usage {
 
     /// Checks a new table of `elements` at instantiation.
     pub fn table_created(&mut self, elements: u64) -> Result<(), Error> {
-        self.creation(|u| u.table_growing(elements))
+        self.creation(|u| u.table_growing(0, elements))
     }
 
     fn creation(
@@ -325,6 +341,18 @@ mod tests {
         u.limits.trap_on_grow_failure = true;
         let trap = u.memory_growing(3 << 16, 5 << 16).unwrap_err();
         assert_eq!(trap.code(), TrapCode::ResourceLimit);
+    }
+
+    #[test]
+    fn tables_count_towards_the_total_memory() {
+        let mut u = Usage { limits: StoreLimits::new().total_memory(1 << 16), ..Usage::default() };
+        assert_eq!(u.memory_growing(0, 1 << 15), Ok(true));
+        // Half the total is left: 4096 elements of 8 bytes.
+        assert_eq!(u.table_growing(0, 4096), Ok(true));
+        assert_eq!(u.table_growing(4096, 4097), Ok(false));
+        let hit = u.last_hit.clone().unwrap();
+        assert_eq!((hit.quota, hit.requested), (Quota::TotalMemory, (1 << 16) + 8));
+        assert_eq!(u.memory_growing(0, 1), Ok(false), "the tables took the rest");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct SandboxArgs {
     /// Limit each linear memory, e.g. `64MiB` (`memory.grow` past it returns -1).
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
     max_memory: Option<u64>,
+    /// Limit all linear memories and tables together, e.g. `256MiB` (a table element counts 8
+    /// bytes); a growth past it fails as one past `--max-memory` does.
+    #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
+    max_total_memory: Option<u64>,
     /// Limit the garbage-collected heap (structs, arrays, `externref` values), e.g. `16MiB`; an
     /// allocation that does not fit after a collection stops the guest. Default 1GiB.
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
@@ -73,6 +77,7 @@ impl SandboxArgs {
             args: replace_args.then_some(argv),
             fuel: self.fuel,
             max_memory_bytes: self.max_memory,
+            max_total_memory_bytes: self.max_total_memory,
             max_gc_heap_bytes: self.max_gc_heap,
             max_table_elements: self.max_table_elements,
             timeout: self.timeout,
