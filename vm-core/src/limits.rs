@@ -232,12 +232,12 @@ impl Usage {
     pub fn table_growing(&mut self, current: u64, desired: u64) -> Result<bool, Trap> {
         let added = desired.saturating_sub(current).saturating_mul(TABLE_ELEMENT_BYTES);
         let total = self.memory_bytes.saturating_add(added);
-        let hit = if let Some(limit) = self.limits.table_elements.filter(|&l| desired > l) {
-            Some(self.refuse(Quota::TableElements, limit, desired))
-        } else if let Some(limit) = self.limits.total_memory.filter(|&l| total > l) {
-            Some(self.refuse(Quota::TotalMemory, limit, total))
-        } else {
-            None
+        let over_table = self.limits.table_elements.filter(|&l| desired > l);
+        let over_total = self.limits.total_memory.filter(|&l| total > l);
+        let hit = match (over_table, over_total) {
+            (Some(limit), _) => Some(self.refuse(Quota::TableElements, limit, desired)),
+            (None, Some(limit)) => Some(self.refuse(Quota::TotalMemory, limit, total)),
+            (None, None) => None,
         };
         self.grow_outcome(hit, |u| u.memory_bytes = total)
     }
