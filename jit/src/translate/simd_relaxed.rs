@@ -9,9 +9,9 @@
 //! `pmaddubsw` does with `b` (the 7-bit operand) as its unsigned operand.
 //!
 //! Where the processor lacks the instruction (`blendv*` needs SSE4.1), the same x86-64 result
-//! is computed with other instructions, so the default mode gives one answer on every machine.
+//! is computed with other instructions, so the default mode gives one answer on every machine
+//! (`pshufb`, `pmulhrsw` and `pmaddubsw` are SSSE3's, which SIMD code requires: see `simd`).
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Type, Value, types};
 use silo_loader::wasmparser::Operator;
 
@@ -59,43 +59,18 @@ impl FuncTranslator<'_, '_> {
         self.push_vector(v);
     }
 
-    /// `pmaddubsw`: the products of `a`'s signed bytes and `b`'s unsigned bytes, added in
-    /// adjacent pairs with signed saturation to 16 bits.
-    fn pmaddubsw(&mut self, a: Value, b: Value) -> Value {
-        if self.isa.has_x86_pmaddubsw_lowering() {
-            return self.b.ins().x86_pmaddubsw(a, b);
-        }
-        // Each product fits 16 bits; their pair sums are exact in 32 and narrowed saturating.
-        let (alo, blo) = (self.b.ins().swiden_low(a), self.b.ins().uwiden_low(b));
-        let lo = self.b.ins().imul(alo, blo);
-        let (ahi, bhi) = (self.b.ins().swiden_high(a), self.b.ins().uwiden_high(b));
-        let hi = self.b.ins().imul(ahi, bhi);
-        let lo = self.extadd_halves(lo);
-        let hi = self.extadd_halves(hi);
-        self.b.ins().snarrow(lo, hi)
-    }
-
     /// `i16x8.relaxed_dot_i8x16_i7x16_s` of two `i8x16`.
     fn relaxed_dot(&mut self, a: Value, b: Value) -> Value {
-        if self.relaxed_native() { self.pmaddubsw(a, b) } else { self.signed_dot(a, b) }
+        if self.relaxed_native() { self.b.ins().x86_pmaddubsw(a, b) } else { self.signed_dot(a, b) }
     }
 
     /// `i16x8.relaxed_q15mulr_s`.
     fn relaxed_q15mulr(&mut self, a: Value, b: Value) -> Value {
-        if !self.relaxed_native() {
-            return self.b.ins().sqmul_round_sat(a, b);
+        if self.relaxed_native() {
+            self.b.ins().x86_pmulhrsw(a, b)
+        } else {
+            self.b.ins().sqmul_round_sat(a, b)
         }
-        if self.isa.has_x86_pmulhrsw_lowering() {
-            return self.b.ins().x86_pmulhrsw(a, b);
-        }
-        // `pmulhrsw` only differs from the saturating form for -32768 * -32768: -32768, not
-        // 32767 (the two differ in every bit).
-        let sat = self.b.ins().sqmul_round_sat(a, b);
-        let min = self.vector_const(types::I16X8, [0, 0x80].repeat(8).try_into().expect("16"));
-        let a_min = self.b.ins().icmp(IntCC::Equal, a, min);
-        let b_min = self.b.ins().icmp(IntCC::Equal, b, min);
-        let both = self.b.ins().band(a_min, b_min);
-        self.b.ins().bxor(sat, both)
     }
 
     /// Translates a relaxed-SIMD instruction; `false` if `op` is not one.
@@ -155,7 +130,7 @@ impl FuncTranslator<'_, '_> {
                 let (a, b) = self.pop2_vector(I8X16);
                 let dot = if native {
                     // The 16-bit pair sums, then adjacent pairs of those, exactly.
-                    let d = self.pmaddubsw(a, b);
+                    let d = self.b.ins().x86_pmaddubsw(a, b);
                     self.extadd_halves(d)
                 } else {
                     // The exact sum of the four signed products.
