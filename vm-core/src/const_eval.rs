@@ -73,8 +73,9 @@ pub(crate) unsafe fn eval(
             }
             ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => pop(&mut stack)?,
             // Not run yet: named by the proposal they belong to (see `crate::features`).
-            ConstOp::V128Const(_)
-            | ConstOp::StructNew(_)
+            // A `v128` initializer is evaluated whole by `eval_v128`; here, its low half.
+            ConstOp::V128Const(v) => v as u64,
+            ConstOp::StructNew(_)
             | ConstOp::StructNewDefault(_)
             | ConstOp::ArrayNew(_)
             | ConstOp::ArrayNewDefault(_)
