@@ -48,9 +48,24 @@ pub(crate) unsafe fn eval(
             ConstOp::F64Const(bits) => bits,
             ConstOp::RefNull(_) => 0,
             ConstOp::RefFunc(i) => funcs[i as usize] as u64,
+            // A `v128` takes two entries, low half first, as in frame slots (what an allocation
+            // reads for a `v128` field or element): the low half is pushed here, the high one
+            // below.
             // SAFETY: the index is bounds-checked, and every pointer in `globals` is to a live global
             // that nothing writes meanwhile (this function's contract).
-            ConstOp::GlobalGet(i) => unsafe { (*globals[i as usize]).value },
+            ConstOp::GlobalGet(i) => unsafe {
+                let g = &*globals[i as usize];
+                if g.ty.content == silo_loader::ValType::V128 {
+                    stack.push(g.value);
+                    g.high
+                } else {
+                    g.value
+                }
+            },
+            ConstOp::V128Const(v) => {
+                stack.push(v as u64);
+                (v >> 64) as u64
+            }
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (pop(&mut stack)? as u32, pop(&mut stack)? as u32);
                 let r = match *op {
@@ -73,8 +88,7 @@ pub(crate) unsafe fn eval(
             }
             ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => pop(&mut stack)?,
             // Not run yet: named by the proposal they belong to (see `crate::features`).
-            ConstOp::V128Const(_)
-            | ConstOp::StructNew(_)
+            ConstOp::StructNew(_)
             | ConstOp::StructNewDefault(_)
             | ConstOp::ArrayNew(_)
             | ConstOp::ArrayNewDefault(_)

@@ -20,12 +20,12 @@ const WASM_PAGE: u64 = 1 << 16;
 const GROW_TRAPPED: i64 = silo_core::vm::GROW_TRAPPED as i64;
 
 /// Flags of an access to linear memory: it may trap (the guard).
-fn heap() -> MemFlagsData {
+pub(super) fn heap() -> MemFlagsData {
     MemFlagsData::new().with_endianness(Endianness::Little)
 }
 
 #[derive(Clone, Copy)]
-enum Access {
+pub(super) enum Access {
     Load(Type),
     /// Width in bytes, signed, result type.
     LoadExt(u32, bool, Type),
@@ -57,7 +57,13 @@ impl FuncTranslator<'_, '_> {
 
     /// The native address of a `size`-byte access at `index + offset` in memory `mem` and the
     /// immediate offset to use with it, after any bounds check the access needs.
-    fn heap_address(&mut self, mem: u32, index: Value, offset: u64, size: u32) -> (Value, i32) {
+    pub(super) fn heap_address(
+        &mut self,
+        mem: u32,
+        index: Value,
+        offset: u64,
+        size: u32,
+    ) -> (Value, i32) {
         let index64 = self.memory_index64(mem);
         // The guard only catches what lies past a committed page of the host: a memory with
         // smaller pages (custom page sizes) ends in the middle of one, and is checked.
@@ -100,7 +106,7 @@ impl FuncTranslator<'_, '_> {
         }
     }
 
-    fn access(&mut self, memarg: &MemArg, access: Access) -> Result<(), String> {
+    pub(super) fn access(&mut self, memarg: &MemArg, access: Access) -> Result<(), String> {
         let MemArgTarget::Memory(mem) = memarg.target else {
             return Err("the JIT does not compile array accesses (gc)".into());
         };

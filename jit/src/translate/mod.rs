@@ -28,6 +28,10 @@ mod exn;
 mod gc;
 mod memory;
 mod numeric;
+mod simd;
+mod simd_arith;
+mod simd_memory;
+mod simd_relaxed;
 
 use cranelift_codegen::ir::{
     self, AbiParam, BlockArg, GlobalValueData, Inst, InstBuilder, MemFlagsData, SigRef, Signature,
@@ -668,6 +672,7 @@ impl FuncTranslator<'_, '_> {
                 if !self.memory_operator(&op)?
                     && !self.numeric_operator(&op)?
                     && !self.gc_operator(&op)?
+                    && !self.simd_operator(&op)?
                 {
                     return Err(format!("the JIT does not compile {op:?} yet"));
                 }

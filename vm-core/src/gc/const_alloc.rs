@@ -39,18 +39,25 @@ impl GcConst<'_> {
         // SAFETY: `store` is the live store being instantiated into, lent to the instantiation;
         // nothing else uses it while a constant expression is evaluated.
         let store = unsafe { &mut *self.store };
+        // Operands are stack entries: two for a `v128` (low half first), one for the rest.
+        let elem_width = |t: u32| match self.registry().composite(self.id(t)) {
+            Some(silo_loader::CompositeType::Array(f)) => slots(&f),
+            _ => 1,
+        };
         let (ty, operands) = match *op {
             ConstOp::StructNew(t) => {
                 let n = match self.registry().composite(self.id(t)) {
-                    Some(silo_loader::CompositeType::Struct(f)) => f.len(),
+                    Some(silo_loader::CompositeType::Struct(f)) => f.iter().map(slots).sum(),
                     _ => 0,
                 };
                 (t, n)
             }
             ConstOp::StructNewDefault(t) => (t, 0),
-            ConstOp::ArrayNew(t) => (t, 2),
+            ConstOp::ArrayNew(t) => (t, elem_width(t) + 1),
             ConstOp::ArrayNewDefault(t) => (t, 1),
-            ConstOp::ArrayNewFixed { type_index, len } => (type_index, len as usize),
+            ConstOp::ArrayNewFixed { type_index, len } => {
+                (type_index, elem_width(type_index) * len as usize)
+            }
             _ => return Err(Error::Type("not an allocating constant instruction".into())),
         };
         if operands > stack.len() {
@@ -96,10 +103,18 @@ impl GcConst<'_> {
             }
             ConstOp::ArrayNew(_) if len > 0 => {
                 let layout = rt::array_of(heap, r).map_err(bad)?;
-                let (bytes, n) = rt::elem_bytes(layout.elem_kind, &values[..1]);
+                let init = &values[..values.len() - 1];
+                let (bytes, n) = rt::elem_bytes(layout.elem_kind, init);
                 heap.array_fill(r, 0, len, &bytes[..n]).map_err(bad)?;
             }
-            ConstOp::ArrayNewFixed { .. } => rt::write_elems(heap, r, 0, &values).map_err(bad)?,
+            ConstOp::ArrayNewFixed { .. } if len > 0 => {
+                let layout = rt::array_of(heap, r).map_err(bad)?;
+                let width = values.len() / len as usize;
+                for (i, value) in values.chunks_exact(width).enumerate() {
+                    let at = heap.array_elem_offset(r, i as u32).map_err(bad)?;
+                    rt::write_field(heap, r, at, layout.elem_kind, value).map_err(bad)?;
+                }
+            }
             _ => {}
         }
         Ok(u64::from(r.raw()))
@@ -107,5 +122,13 @@ impl GcConst<'_> {
 
     fn id(&self, ty: u32) -> TypeId {
         self.type_ids.get(ty as usize).copied().unwrap_or(TypeId(u32::MAX))
+    }
+}
+
+/// The constant-expression stack entries a value of field type `f` takes.
+fn slots(f: &silo_loader::FieldType) -> usize {
+    match f.storage {
+        silo_loader::StorageType::Val(silo_loader::ValType::V128) => 2,
+        _ => 1,
     }
 }
