@@ -94,13 +94,15 @@ pub fn arbitrary_smith_config(u: &mut Unstructured) -> arbitrary::Result<wasm_sm
     wasm_smith::Config::arbitrary(u).map(restrict)
 }
 
-/// Turns off what Silo refuses (SIMD, threads, custom page sizes, wide arithmetic) and imports; exports everything; asks for a few
-/// functions; caps sizes so that one module runs in milliseconds. NaNs are canonicalized: their
-/// bits are nondeterministic (the spec lets `f32.max` of a NaN return any arithmetic NaN), so
-/// without it `i32.reinterpret_f32` or a store could differ between two correct tiers.
+/// Turns off what Silo refuses (threads, custom page sizes, wide arithmetic) and imports;
+/// exports everything; asks for a few functions; caps sizes so that one module runs in
+/// milliseconds. SIMD and relaxed SIMD are on: both tiers give relaxed instructions the same
+/// (x86-64) results, so they are compared like any other. NaNs are canonicalized: their bits are
+/// nondeterministic (the spec lets `f32.max` of a NaN return any arithmetic NaN), so without it
+/// `i32.reinterpret_f32` or a store could differ between two correct tiers.
 fn restrict(mut c: wasm_smith::Config) -> wasm_smith::Config {
-    c.simd_enabled = false;
-    c.relaxed_simd_enabled = false;
+    c.simd_enabled = true;
+    c.relaxed_simd_enabled = true;
     c.gc_enabled = true;
     c.exceptions_enabled = true;
     c.threads_enabled = false;
