@@ -1,9 +1,9 @@
 //! Relaxed-SIMD instructions, in the two modes both tiers implement alike
 //! (`ModuleEnv::relaxed_simd_deterministic`): by default the results of the x86-64
 //! instructions (`pshufb`, `cvttps2dq`/`cvttpd2dq`, `blendv*`, `pmulhrsw`, `pmaddubsw`,
-//! `minps`/`maxps`), which is what these instructions cost nothing extra to give here;
-//! deterministic, the spec's deterministic profile (the matching SIMD instruction, or the exact
-//! signed dot product). `relaxed_madd`/`nmadd` are fused in both.
+//! `minps`/`maxps`), each one instruction here; deterministic, the spec's deterministic profile
+//! (the matching SIMD instruction, or the exact signed dot product). `relaxed_madd`/`nmadd` are
+//! fused in both (`vfmadd*`; without FMA, Cranelift calls `fmaf`/`fma` per lane).
 //!
 //! The dot products take `a`'s bytes as signed and `b`'s as unsigned in the default mode, as
 //! `pmaddubsw` does with `b` (the 7-bit operand) as its unsigned operand.
