@@ -1,0 +1,182 @@
+//! Relaxed SIMD. Each instruction has two modes (`Config::relaxed_simd_deterministic`), which a
+//! translator picks between when it translates: by default the results of the x86-64 instructions
+//! (on every machine and in every tier), and in deterministic mode the spec's deterministic
+//! profile. Where a mode gives what a plain SIMD instruction gives, the translator uses that
+//! instruction's function; what remains is here, named `_x86` for the default mode and `_det` for
+//! the deterministic one:
+//!
+//! | instruction | default (x86-64) | deterministic |
+//! |---|---|---|
+//! | `i8x16.relaxed_swizzle` | `pshufb` ([`super::bits::pshufb`]) | `i8x16.swizzle` |
+//! | `i32x4.relaxed_trunc_f32x4_s` | `cvttps2dq`: NaN or out of range is `i32::MIN` | `trunc_sat` |
+//! | `i32x4.relaxed_trunc_f64x2_s_zero` | `cvttpd2dq`, the same, high lanes zero | `trunc_sat` |
+//! | `..._u` truncations | `trunc_sat` | `trunc_sat` |
+//! | `f32x4`/`f64x2.relaxed_madd`, `nmadd` | fused `a * b + c`, `-a * b + c` | the same |
+//! | `i8x16`/`i32x4`/`i64x2.relaxed_laneselect` | the top bit of each mask lane picks | `bitselect` |
+//! | `i16x8.relaxed_laneselect` | `bitselect` | `bitselect` |
+//! | `relaxed_min`/`relaxed_max` | `pmin`/`pmax` | `min`/`max` |
+//! | `i16x8.relaxed_q15mulr_s` | `pmulhrsw` (wraps) | `q15mulr_sat_s` |
+//! | `i16x8.relaxed_dot_i8x16_i7x16_s` | `pmaddubsw` (`a` unsigned, saturating) | signed, wrapping |
+//! | `i32x4.relaxed_dot_i8x16_i7x16_add_s` | `pmaddubsw`, then pairs added to `c` | exact, then `c` |
+
+use super::{V128, join, lanes, lanewise};
+
+lanewise! {
+    /// `i32x4.relaxed_trunc_f32x4_s`, default mode (`cvttps2dq`).
+    i32x4_relaxed_trunc_f32x4_s_x86(a): [f32; 4] => [i32; 4], |x| {
+        if x >= -2147483648.0 && x < 2147483648.0 { x as i32 } else { i32::MIN }
+    };
+    /// `i16x8.relaxed_q15mulr_s`, default mode (`pmulhrsw`): `-32768 * -32768` wraps to -32768.
+    i16x8_relaxed_q15mulr_s_x86(a, b): [i16; 8] => [i16; 8], |x, y| {
+        ((x as i32 * y as i32 + 0x4000) >> 15) as i16
+    };
+    /// `f32x4.relaxed_madd` (both modes): `a * b + c`, fused.
+    f32x4_relaxed_madd(a, b, c): [f32; 4] => [f32; 4], |x, y, z| x.mul_add(y, z);
+    /// `f32x4.relaxed_nmadd` (both modes): `-a * b + c`, fused.
+    f32x4_relaxed_nmadd(a, b, c): [f32; 4] => [f32; 4], |x, y, z| (-x).mul_add(y, z);
+    /// `f64x2.relaxed_madd` (both modes).
+    f64x2_relaxed_madd(a, b, c): [f64; 2] => [f64; 2], |x, y, z| x.mul_add(y, z);
+    /// `f64x2.relaxed_nmadd` (both modes).
+    f64x2_relaxed_nmadd(a, b, c): [f64; 2] => [f64; 2], |x, y, z| (-x).mul_add(y, z);
+    /// `i8x16.relaxed_laneselect`, default mode (`pblendvb`): the top bit of each mask byte picks.
+    i8x16_relaxed_laneselect_x86(a, b, m): [i8; 16] => [i8; 16], |x, y, s| {
+        let s = s >> 7;
+        (x & s) | (y & !s)
+    };
+    /// `i32x4.relaxed_laneselect`, default mode (`blendvps`).
+    i32x4_relaxed_laneselect_x86(a, b, m): [i32; 4] => [i32; 4], |x, y, s| {
+        let s = s >> 31;
+        (x & s) | (y & !s)
+    };
+    /// `i64x2.relaxed_laneselect`, default mode (`blendvpd`).
+    i64x2_relaxed_laneselect_x86(a, b, m): [i64; 2] => [i64; 2], |x, y, s| {
+        let s = s >> 63;
+        (x & s) | (y & !s)
+    };
+}
+
+/// `i32x4.relaxed_trunc_f64x2_s_zero`, default mode (`cvttpd2dq`): NaN or out of range is
+/// `i32::MIN`; the high lanes are zero.
+#[inline(always)]
+pub(crate) fn i32x4_relaxed_trunc_f64x2_s_zero_x86(v: V128) -> V128 {
+    let l: [f64; 2] = lanes(v);
+    let t = |x: f64| if x > -2147483649.0 && x < 2147483648.0 { x as i32 } else { i32::MIN };
+    join([t(l[0]), t(l[1]), 0, 0])
+}
+
+/// `pmaddubsw a, b`: lane `i` is `a[2i] * b[2i] + a[2i+1] * b[2i+1]`, the bytes of `a` unsigned
+/// and those of `b` signed, saturated to `i16`.
+#[inline(always)]
+fn pmaddubsw(a: V128, b: V128) -> [i16; 8] {
+    let (a, b): ([u8; 16], [i8; 16]) = (lanes(a), lanes(b));
+    std::array::from_fn(|i| {
+        let sum = a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
+        sum.clamp(i16::MIN as i32, i16::MAX as i32) as i16
+    })
+}
+
+/// Lane `i` is `a[2i] * b[2i] + a[2i+1] * b[2i+1]`, all bytes signed, exact.
+#[inline(always)]
+fn signed_pairs(a: V128, b: V128) -> [i32; 8] {
+    let (a, b): ([i8; 16], [i8; 16]) = (lanes(a), lanes(b));
+    std::array::from_fn(|i| a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
+}
+
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`, default mode (`pmaddubsw`).
+#[inline(always)]
+pub(crate) fn i16x8_relaxed_dot_x86(a: V128, b: V128) -> V128 {
+    join(pmaddubsw(a, b))
+}
+
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`, deterministic mode: both signed, the sum wrapped to `i16`.
+#[inline(always)]
+pub(crate) fn i16x8_relaxed_dot_det(a: V128, b: V128) -> V128 {
+    join(signed_pairs(a, b).map(|s| s as i16))
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`, default mode: the `pmaddubsw` lanes added in pairs, then
+/// to `c` (wrapping).
+#[inline(always)]
+pub(crate) fn i32x4_relaxed_dot_add_x86(a: V128, b: V128, c: V128) -> V128 {
+    let (d, c): ([i16; 8], [i32; 4]) = (pmaddubsw(a, b), lanes(c));
+    join::<[i32; 4]>(std::array::from_fn(|i| {
+        (d[2 * i] as i32 + d[2 * i + 1] as i32).wrapping_add(c[i])
+    }))
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`, deterministic mode: the exact sum of four signed
+/// products, added to `c` (wrapping).
+#[inline(always)]
+pub(crate) fn i32x4_relaxed_dot_add_det(a: V128, b: V128, c: V128) -> V128 {
+    let (d, c): ([i32; 8], [i32; 4]) = (signed_pairs(a, b), lanes(c));
+    join::<[i32; 4]>(std::array::from_fn(|i| (d[2 * i] + d[2 * i + 1]).wrapping_add(c[i])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x86_truncation_gives_the_indefinite_integer() {
+        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f32x4_s_x86(join([f32::NAN, 2147483648.0, -2147483648.0, -2.9f32])));
+        assert_eq!(r, [i32::MIN, i32::MIN, i32::MIN, -2]);
+        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f32x4_s_x86(join([f32::INFINITY, -3e9, 2147483520.0, 0.5f32])));
+        assert_eq!(r, [i32::MIN, i32::MIN, 2147483520, 0]);
+        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f64x2_s_zero_x86(join([-2147483648.9f64, 2147483647.9])));
+        assert_eq!(r, [i32::MIN, i32::MAX, 0, 0]);
+        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f64x2_s_zero_x86(join([2147483648.0f64, f64::NAN])));
+        assert_eq!(r, [i32::MIN, i32::MIN, 0, 0]);
+    }
+
+    #[test]
+    fn q15_wraps_in_the_x86_mode() {
+        let m = join([-32768i16; 8]);
+        let r: [i16; 8] = lanes(i16x8_relaxed_q15mulr_s_x86(m, m));
+        assert_eq!(r, [-32768; 8]);
+    }
+
+    #[test]
+    fn dot_products_in_both_modes() {
+        // a bytes: -1 (255 unsigned) and -128 (128 unsigned); b: -128 and 127.
+        let a = join::<[i8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { -1 } else { -128 }));
+        let b = join::<[i8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { -128 } else { -128 }));
+        // x86: 255 * -128 + 128 * -128 = -49024, saturated to -32768.
+        let x: [i16; 8] = lanes(i16x8_relaxed_dot_x86(a, b));
+        assert_eq!(x, [-32768; 8]);
+        // deterministic: -1 * -128 + -128 * -128 = 16512.
+        let d: [i16; 8] = lanes(i16x8_relaxed_dot_det(a, b));
+        assert_eq!(d, [16512; 8]);
+        let c = join([1i32, -1, i32::MAX, 0]);
+        let x: [i32; 4] = lanes(i32x4_relaxed_dot_add_x86(a, b, c));
+        assert_eq!(x, [-65535, -65537, i32::MAX - 65536, -65536]);
+        let d: [i32; 4] = lanes(i32x4_relaxed_dot_add_det(a, b, c));
+        assert_eq!(d, [33025, 33023, i32::MAX.wrapping_add(33024), 33024]);
+        // Two -128 * -128 products wrap past i16::MAX in the deterministic i16 form.
+        let m = join([-128i8; 16]);
+        let w: [i16; 8] = lanes(i16x8_relaxed_dot_det(m, m));
+        assert_eq!(w, [-32768; 8]);
+    }
+
+    #[test]
+    fn laneselect_takes_the_top_bit() {
+        let a = join([0x11u8; 16]);
+        let b = join([0x22u8; 16]);
+        let m = join::<[u8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { 0x80 } else { 0x7f }));
+        let r: [u8; 16] = lanes(i8x16_relaxed_laneselect_x86(a, b, m));
+        assert_eq!(r[..4], [0x11, 0x22, 0x11, 0x22]);
+        let r: [u32; 4] = lanes(i32x4_relaxed_laneselect_x86(a, b, join([0x8000_0000u32, 0x7fff_ffff, !0, 0])));
+        assert_eq!(r, [0x1111_1111, 0x2222_2222, 0x1111_1111, 0x2222_2222]);
+        let r: [u64; 2] = lanes(i64x2_relaxed_laneselect_x86(a, b, join([1u64 << 63, !0 >> 1])));
+        assert_eq!(r, [0x1111_1111_1111_1111, 0x2222_2222_2222_2222]);
+    }
+
+    #[test]
+    fn madd_is_fused() {
+        // 1 + 2^-23 squared needs the fused rounding to keep its low bit: (1+e)^2 - 1 = 2e + e^2.
+        let e = f32::EPSILON;
+        let r: [f32; 4] = lanes(f32x4_relaxed_madd(join([1.0 + e; 4]), join([1.0 + e; 4]), join([-1.0f32; 4])));
+        assert_eq!(r[0], 2.0 * e + e * e);
+        let r: [f32; 4] = lanes(f32x4_relaxed_nmadd(join([1.0 + e; 4]), join([1.0 + e; 4]), join([1.0f32; 4])));
+        assert_eq!(r[0], -(2.0 * e + e * e));
+    }
+}
