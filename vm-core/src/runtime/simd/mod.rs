@@ -38,6 +38,8 @@ macro_rules! lane_array {
     ($($t:ty, $n:literal;)*) => {$(
         impl LaneArray for [$t; $n] {
             #[inline(always)]
+            // Allowed: for `[u8; 16]` a byte-order conversion would do; one form serves every type.
+            #[allow(unnecessary_transmutes)]
             fn from_v128(v: V128) -> Self {
                 #[cfg(target_endian = "little")]
                 {
@@ -59,6 +61,8 @@ macro_rules! lane_array {
             }
 
             #[inline(always)]
+            // Allowed: as in `from_v128`.
+            #[allow(unnecessary_transmutes)]
             fn to_v128(self) -> V128 {
                 #[cfg(target_endian = "little")]
                 {
