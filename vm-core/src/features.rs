@@ -43,6 +43,8 @@ pub const SUPPORTED: FeatureSet = FeatureSet::of(&[
     Feature::Gc,
     Feature::Exceptions,
     Feature::LegacyExceptions,
+    Feature::Simd,
+    Feature::RelaxedSimd,
 ]);
 
 /// The error for something that needs a feature the tiers do not run.
