@@ -16,7 +16,7 @@
 //! | `i16x8.relaxed_laneselect` | `bitselect` | `bitselect` |
 //! | `relaxed_min`/`relaxed_max` | `pmin`/`pmax` | `min`/`max` |
 //! | `i16x8.relaxed_q15mulr_s` | `pmulhrsw` (wraps) | `q15mulr_sat_s` |
-//! | `i16x8.relaxed_dot_i8x16_i7x16_s` | `pmaddubsw` (`a` unsigned, saturating) | signed, wrapping |
+//! | `i16x8.relaxed_dot_i8x16_i7x16_s` | `pmaddubsw` (`b` unsigned, saturating) | signed, wrapping |
 //! | `i32x4.relaxed_dot_i8x16_i7x16_add_s` | `pmaddubsw`, then pairs added to `c` | exact, then `c` |
 
 use super::{V128, join, lanes, lanewise};
@@ -64,11 +64,14 @@ pub(crate) fn i32x4_relaxed_trunc_f64x2_s_zero_x86(v: V128) -> V128 {
     join([t(l[0]), t(l[1]), 0, 0])
 }
 
-/// `pmaddubsw a, b`: lane `i` is `a[2i] * b[2i] + a[2i+1] * b[2i+1]`, the bytes of `a` unsigned
-/// and those of `b` signed, saturated to `i16`.
+/// `pmaddubsw` with the bytes of `b` as its unsigned operand: lane `i` is
+/// `a[2i] * b[2i] + a[2i+1] * b[2i+1]`, the bytes of `a` signed and those of `b` (the `i7x16`
+/// operand) unsigned, saturated to `i16`. (This is what x86-64 code runs: Cranelift's
+/// `x86_pmaddubsw a, b` is `pmaddubsw b, a`, and the official tests require a negative `a` byte to
+/// count as negative where `b`'s bytes are below 128.)
 #[inline(always)]
 fn pmaddubsw(a: V128, b: V128) -> [i16; 8] {
-    let (a, b): ([u8; 16], [i8; 16]) = (lanes(a), lanes(b));
+    let (a, b): ([i8; 16], [u8; 16]) = (lanes(a), lanes(b));
     std::array::from_fn(|i| {
         let sum = a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
         sum.clamp(i16::MIN as i32, i16::MAX as i32) as i16
@@ -137,22 +140,34 @@ mod tests {
 
     #[test]
     fn dot_products_in_both_modes() {
-        // a bytes: -1 (255 unsigned) and -128 (128 unsigned); b: -128 and 127.
+        // a bytes: -1 and -128 (signed in both modes); b bytes: -128 and -127, which the x86 mode
+        // reads unsigned (128 and 129).
         let a = join::<[i8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { -1 } else { -128 }));
-        let b = join::<[i8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { -128 } else { -128 }));
-        // x86: 255 * -128 + 128 * -128 = -49024, saturated to -32768.
+        let b = join::<[i8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { -128 } else { -127 }));
+        // x86: -1 * 128 + -128 * 129 = -16640.
         let x: [i16; 8] = lanes(i16x8_relaxed_dot_x86(a, b));
-        assert_eq!(x, [-32768; 8]);
-        // deterministic: -1 * -128 + -128 * -128 = 16512.
+        assert_eq!(x, [-16640; 8]);
+        // deterministic: -1 * -128 + -128 * -127 = 16384.
         let d: [i16; 8] = lanes(i16x8_relaxed_dot_det(a, b));
-        assert_eq!(d, [16512; 8]);
+        assert_eq!(d, [16384; 8]);
         let c = join([1i32, -1, i32::MAX, 0]);
         let x: [i32; 4] = lanes(i32x4_relaxed_dot_add_x86(a, b, c));
-        assert_eq!(x, [-65535, -65537, i32::MAX - 65536, -65536]);
+        assert_eq!(x, [-33279, -33281, i32::MAX - 33280, -33280]);
         let d: [i32; 4] = lanes(i32x4_relaxed_dot_add_det(a, b, c));
-        assert_eq!(d, [33025, 33023, i32::MAX.wrapping_add(33024), 33024]);
-        // Two -128 * -128 products wrap past i16::MAX in the deterministic i16 form.
+        assert_eq!(d, [32769, 32767, i32::MAX.wrapping_add(32768), 32768]);
+        // Saturation in the x86 mode: -128 * 255 twice is -65280, saturated to -32768; then two
+        // saturated lanes add to -65536.
         let m = join([-128i8; 16]);
+        let n = join([-1i8; 16]);
+        let x: [i16; 8] = lanes(i16x8_relaxed_dot_x86(m, n));
+        assert_eq!(x, [-32768; 8]);
+        let x: [i32; 4] = lanes(i32x4_relaxed_dot_add_x86(m, n, 0));
+        assert_eq!(x, [-65536; 4]);
+        // b bytes below 128: both modes agree (the spec's i7 operand).
+        let p = join::<[i8; 16]>(std::array::from_fn(|i| (i as i8) * 7 - 50));
+        let q = join::<[i8; 16]>(std::array::from_fn(|i| (i as i8) * 8));
+        assert_eq!(i16x8_relaxed_dot_x86(p, q), i16x8_relaxed_dot_det(p, q));
+        // Two -128 * -128 products wrap past i16::MAX in the deterministic i16 form.
         let w: [i16; 8] = lanes(i16x8_relaxed_dot_det(m, m));
         assert_eq!(w, [-32768; 8]);
     }
