@@ -206,13 +206,13 @@ fn bad_modules_give_one_line_errors() {
     assert!(err.contains("invalid module: type mismatch"), "{err}");
     assert!(err.contains("code section, function 0"), "{err}");
 
-    let (_d3, simd) = write_temp(
-        "simd.wat",
-        b"(module (func (export \"f\") (result i32) \
-          (i32x4.extract_lane 0 (v128.const i32x4 7 0 0 0))))",
+    let (_d3, threads) = write_temp(
+        "threads.wat",
+        b"(module (memory 1 1 shared) (func (export \"f\") (result i32) \
+          (i32.atomic.load (i32.const 0))))",
     );
-    let err = one_line_error(&simd);
-    assert!(err.contains("unsupported feature: simd"), "{err}");
+    let err = one_line_error(&threads);
+    assert!(err.contains("unsupported feature: threads"), "{err}");
 
     let missing = PathBuf::from("/nonexistent/prog.wasm");
     let err = one_line_error(&missing);

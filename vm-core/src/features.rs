@@ -65,9 +65,9 @@ mod tests {
     #[test]
     fn unsupported_features_are_named() {
         assert!(check_supported(FeatureSet::WASM1).is_ok());
-        let used = FeatureSet::of(&[Feature::TailCall, Feature::Gc, Feature::Simd]);
+        let used = FeatureSet::of(&[Feature::TailCall, Feature::Gc, Feature::Threads]);
         let err = check_supported(used).unwrap_err();
-        assert_eq!(err.to_string(), "unsupported feature: simd");
+        assert_eq!(err.to_string(), "unsupported feature: threads");
         assert_eq!(unsupported(Feature::Exceptions).to_string(), "unsupported feature: exceptions");
     }
 }

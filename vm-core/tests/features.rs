@@ -4,6 +4,7 @@
 use silo_core::*;
 
 const SIMD: &str = "(module (func (result v128) v128.const i64x2 0 0))";
+const THREADS: &str = "(module (memory 1 1 shared))";
 const TWO_MEMORIES: &str =
     r#"(module (memory 1) (memory 1) (func (export "f") (result i32) (memory.size 1)))"#;
 const WIDE: &str = "(module (func (param i64 i64 i64 i64) (result i64 i64)
@@ -31,12 +32,20 @@ fn simd_off_makes_simd_modules_invalid() {
 }
 
 #[test]
-fn simd_on_is_valid_but_not_run_yet() {
+fn simd_on_runs_simd_modules() {
     let engine = engine(|c| c.wasm_simd(true));
-    match Module::new(&engine, SIMD) {
-        Err(Error::Unsupported(what)) => assert_eq!(what, "simd"),
+    Module::new(&engine, SIMD).unwrap();
+    assert!(engine.supported_features().contains(Feature::Simd));
+    assert!(engine.supported_features().contains(Feature::RelaxedSimd));
+}
+
+#[test]
+fn threads_on_is_valid_but_not_run_yet() {
+    let engine = engine(|c| c.wasm_threads(true));
+    match Module::new(&engine, THREADS) {
+        Err(Error::Unsupported(what)) => assert_eq!(what, "threads"),
         Err(e) => panic!("expected unsupported, got: {e}"),
-        Ok(_) => assert!(engine.supported_features().contains(Feature::Simd)),
+        Ok(_) => assert!(engine.supported_features().contains(Feature::Threads)),
     }
 }
 

@@ -358,9 +358,9 @@ unsafe fn wr(fp: *mut u64, slot: Slot, value: u64) {
 unsafe fn rd128(fp: *mut u64, slot: Slot) -> u128 {
     if cfg!(target_endian = "little") {
         // SAFETY: both slots are inside the frame (this function's contract), initialized `u64`s
-        // next to each other, which on a little-endian target read as one `u128`, low half first;
-        // the read is unaligned (slots are 8-byte aligned).
-        unsafe { fp.add(slot as usize).cast::<u128>().read_unaligned() }
+        // next to each other, whose 16 bytes on a little-endian target are the `u128`'s, low half
+        // first. Read through a byte-array pointer (alignment 1, and no temporary, as in `load`).
+        unsafe { u128::from_le_bytes(*fp.add(slot as usize).cast::<[u8; 16]>()) }
     } else {
         // SAFETY: as for `rd`, for both slots (this function's contract).
         unsafe { rd(fp, slot) as u128 | (rd(fp, slot + 1) as u128) << 64 }
@@ -375,9 +375,9 @@ unsafe fn rd128(fp: *mut u64, slot: Slot) -> u128 {
 unsafe fn wr128(fp: *mut u64, slot: Slot, value: u128) {
     if cfg!(target_endian = "little") {
         // SAFETY: both slots are inside the frame (this function's contract), which nothing but
-        // this run touches; on a little-endian target the low half lands in the first. Unaligned:
-        // slots are 8-byte aligned.
-        unsafe { fp.add(slot as usize).cast::<u128>().write_unaligned(value) }
+        // this run touches; on a little-endian target the low half lands in the first. Written
+        // through a byte-array pointer (alignment 1, no temporary).
+        unsafe { *fp.add(slot as usize).cast::<[u8; 16]>() = value.to_le_bytes() }
     } else {
         // SAFETY: as for `wr`, for both slots (this function's contract).
         unsafe {

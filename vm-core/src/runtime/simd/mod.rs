@@ -9,8 +9,8 @@
 //! of lanes ([`lanes`], [`join`]) and computes on fixed-size arrays, which LLVM compiles to SSE2
 //! vector instructions (SSE2 is the x86-64 baseline). Where SSE2 has no instruction for it and the
 //! loop would be slow, the x86-64 build uses an intrinsic: SSE2 directly, SSSE3 (`pshufb`, for the
-//! byte permutations) and SSE4.1 (`roundps`/`roundpd`) behind a check of the CPU done once per
-//! process ([`has_ssse3`], [`has_sse41`]); every other target uses the lane code. Every path gives
+//! byte permutations) and SSE4.1 (`roundps`/`roundpd`) and FMA behind a check of the CPU done once
+//! per process ([`has_ssse3`], [`has_sse41`], [`has_fma`]); every other target uses the lane code. Every path gives
 //! the same bits: the spec's, or for relaxed instructions the contract's (see `relaxed`).
 //!
 //! `u128` values are passed and returned in registers, so a handler calling a function that is not
@@ -128,6 +128,13 @@ pub(crate) fn has_ssse3() -> bool {
 #[inline(always)]
 pub(crate) fn has_sse41() -> bool {
     std::is_x86_feature_detected!("sse4.1")
+}
+
+/// Whether this CPU has FMA (`vfmadd`), checked once (the standard library caches it).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn has_fma() -> bool {
+    std::is_x86_feature_detected!("fma")
 }
 
 /// An all-ones lane when `c` holds, zero otherwise (comparison results), for any integer lane.

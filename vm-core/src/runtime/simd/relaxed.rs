@@ -30,14 +30,6 @@ lanewise! {
     i16x8_relaxed_q15mulr_s_x86(a, b): [i16; 8] => [i16; 8], |x, y| {
         ((x as i32 * y as i32 + 0x4000) >> 15) as i16
     };
-    /// `f32x4.relaxed_madd` (both modes): `a * b + c`, fused.
-    f32x4_relaxed_madd(a, b, c): [f32; 4] => [f32; 4], |x, y, z| x.mul_add(y, z);
-    /// `f32x4.relaxed_nmadd` (both modes): `-a * b + c`, fused.
-    f32x4_relaxed_nmadd(a, b, c): [f32; 4] => [f32; 4], |x, y, z| (-x).mul_add(y, z);
-    /// `f64x2.relaxed_madd` (both modes).
-    f64x2_relaxed_madd(a, b, c): [f64; 2] => [f64; 2], |x, y, z| x.mul_add(y, z);
-    /// `f64x2.relaxed_nmadd` (both modes).
-    f64x2_relaxed_nmadd(a, b, c): [f64; 2] => [f64; 2], |x, y, z| (-x).mul_add(y, z);
     /// `i8x16.relaxed_laneselect`, default mode (`pblendvb`): the top bit of each mask byte picks.
     i8x16_relaxed_laneselect_x86(a, b, m): [i8; 16] => [i8; 16], |x, y, s| {
         let s = s >> 7;
@@ -53,6 +45,104 @@ lanewise! {
         let s = s >> 63;
         (x & s) | (y & !s)
     };
+}
+
+/// The fused multiply-adds of both modes: `a * b + c` (`madd`) and `-a * b + c` (`nmadd`), each
+/// rounded once. With the CPU's FMA instructions where it has them; elsewhere lane by lane with
+/// `mul_add` (the C library's `fma`), out of line so that a handler makes one direct call rather
+/// than the library's.
+macro_rules! fused {
+    ($($name:ident: $t:ty, $n:literal, |$x:ident| $neg:expr;)*) => {$(
+        #[inline(always)]
+        pub(crate) fn $name(a: V128, b: V128, c: V128) -> V128 {
+            #[cfg(target_arch = "x86_64")]
+            if super::has_fma() {
+                // SAFETY: the CPU has FMA (just checked).
+                return unsafe { fma::$name(a, b, c) };
+            }
+            lanes_fused::$name(a, b, c)
+        }
+    )*
+
+        /// The fused multiply-adds lane by lane.
+        mod lanes_fused {
+            use super::super::{V128, join, lanes};
+            $(
+                #[inline(never)]
+                pub(super) fn $name(a: V128, b: V128, c: V128) -> V128 {
+                    let (a, b, c): ([$t; $n], [$t; $n], [$t; $n]) = (lanes(a), lanes(b), lanes(c));
+                    join::<[$t; $n]>(std::array::from_fn(|i| {
+                        let $x = a[i];
+                        ($neg).mul_add(b[i], c[i])
+                    }))
+                }
+            )*
+        }
+    };
+}
+
+fused! {
+    f32x4_relaxed_madd: f32, 4, |x| x;
+    f32x4_relaxed_nmadd: f32, 4, |x| -x;
+    f64x2_relaxed_madd: f64, 2, |x| x;
+    f64x2_relaxed_nmadd: f64, 2, |x| -x;
+}
+
+/// The fused multiply-adds with the FMA instructions (`a`'s sign flipped first for `nmadd`, as
+/// the lane code does).
+#[cfg(target_arch = "x86_64")]
+mod fma {
+    use std::arch::x86_64::{self as x86, __m128, __m128d};
+    use std::mem::transmute;
+
+    use super::V128;
+
+    // In every function: the vector types and `V128` are all 16 plain bytes, in the same lane
+    // order (x86-64 is little-endian), so the transmutes are sound.
+
+    #[target_feature(enable = "fma")]
+    pub(super) fn f32x4_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
+        let r = x86::_mm_fmadd_ps(v32(a), v32(b), v32(c));
+        // SAFETY: as said above.
+        unsafe { transmute::<__m128, V128>(r) }
+    }
+
+    #[target_feature(enable = "fma")]
+    pub(super) fn f32x4_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+        let neg = a ^ 0x8000_0000_8000_0000_8000_0000_8000_0000;
+        let r = x86::_mm_fmadd_ps(v32(neg), v32(b), v32(c));
+        // SAFETY: as said above.
+        unsafe { transmute::<__m128, V128>(r) }
+    }
+
+    #[target_feature(enable = "fma")]
+    pub(super) fn f64x2_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
+        let r = x86::_mm_fmadd_pd(v64(a), v64(b), v64(c));
+        // SAFETY: as said above.
+        unsafe { transmute::<__m128d, V128>(r) }
+    }
+
+    #[target_feature(enable = "fma")]
+    pub(super) fn f64x2_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+        let neg = a ^ 0x8000_0000_0000_0000_8000_0000_0000_0000;
+        let r = x86::_mm_fmadd_pd(v64(neg), v64(b), v64(c));
+        // SAFETY: as said above.
+        unsafe { transmute::<__m128d, V128>(r) }
+    }
+
+    /// The `f32` vector of a `v128`.
+    #[inline(always)]
+    fn v32(v: V128) -> __m128 {
+        // SAFETY: as said above.
+        unsafe { transmute(v) }
+    }
+
+    /// The `f64` vector of a `v128`.
+    #[inline(always)]
+    fn v64(v: V128) -> __m128d {
+        // SAFETY: as said above.
+        unsafe { transmute(v) }
+    }
 }
 
 /// `i32x4.relaxed_trunc_f64x2_s_zero`, default mode (`cvttpd2dq`): NaN or out of range is
@@ -183,6 +273,35 @@ mod tests {
         assert_eq!(r, [0x1111_1111, 0x2222_2222, 0x1111_1111, 0x2222_2222]);
         let r: [u64; 2] = lanes(i64x2_relaxed_laneselect_x86(a, b, join([1u64 << 63, !0 >> 1])));
         assert_eq!(r, [0x1111_1111_1111_1111, 0x2222_2222_2222_2222]);
+    }
+
+    /// The lanes' bits with every NaN the same: the FMA instructions and the C library may give a
+    /// NaN operand back with different signs (`-a * b + c` may become `vfnmadd`).
+    fn bits32(v: V128) -> [u32; 4] {
+        lanes::<[f32; 4]>(v).map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() })
+    }
+
+    /// As `bits32`, for `f64` lanes.
+    fn bits64(v: V128) -> [u64; 2] {
+        lanes::<[f64; 2]>(v).map(|x| if x.is_nan() { 0x7ff8 << 48 } else { x.to_bits() })
+    }
+
+    #[test]
+    fn fma_instructions_match_the_lane_code() {
+        let vals = [1.0f32 + f32::EPSILON, -3.5, 1e30, f32::NAN, -0.0, 7.25, f32::INFINITY, 1e-40];
+        for w in vals.windows(4) {
+            let a = join([w[0], w[1], w[2], w[3]]);
+            let b = join([w[3], w[0], w[1], w[2]]);
+            let c = join([w[2], w[3], w[0], -w[1]]);
+            let (m, n) = (f32x4_relaxed_madd(a, b, c), f32x4_relaxed_nmadd(a, b, c));
+            assert_eq!(bits32(m), bits32(lanes_fused::f32x4_relaxed_madd(a, b, c)));
+            assert_eq!(bits32(n), bits32(lanes_fused::f32x4_relaxed_nmadd(a, b, c)));
+            let d = join([w[0] as f64 * 1e200, w[1] as f64]);
+            let e = join([w[2] as f64, w[3] as f64 * 0.1]);
+            let (m, n) = (f64x2_relaxed_madd(d, e, d), f64x2_relaxed_nmadd(d, e, e));
+            assert_eq!(bits64(m), bits64(lanes_fused::f64x2_relaxed_madd(d, e, d)));
+            assert_eq!(bits64(n), bits64(lanes_fused::f64x2_relaxed_nmadd(d, e, e)));
+        }
     }
 
     #[test]

@@ -6,12 +6,31 @@
 use crate::interp::isa::V128LoadKind;
 use crate::runtime::simd::{V128, bits, int};
 
-/// The `v128` of the `N` bytes a load read (little-endian, zero-extended).
+/// The bytes a load reads: 1, 2, 4, 8 or 16.
+pub(in crate::interp::exec) trait LoadBytes {
+    /// The `v128` of these bytes (little-endian, zero-extended).
+    fn v128(self) -> V128;
+}
+
+macro_rules! load_bytes {
+    ($($n:literal: $t:ty),*) => {$(
+        impl LoadBytes for [u8; $n] {
+            #[inline(always)]
+            fn v128(self) -> V128 {
+                <$t>::from_le_bytes(self) as V128
+            }
+        }
+    )*};
+}
+
+load_bytes!(1: u8, 2: u16, 4: u32, 8: u64, 16: u128);
+
+/// The `v128` of the bytes a load read (little-endian, zero-extended). Converted as integers,
+/// with no temporary: a copy into a local array would keep a handler's final call from becoming a
+/// jump where debug checks are on.
 #[inline(always)]
-pub(in crate::interp::exec) fn v128_bytes<const N: usize>(b: [u8; N]) -> V128 {
-    let mut full = [0u8; 16];
-    full[..N].copy_from_slice(&b);
-    V128::from_le_bytes(full)
+pub(in crate::interp::exec) fn v128_bytes<B: LoadBytes>(b: B) -> V128 {
+    b.v128()
 }
 
 /// What a `v128` load of kind `kind` makes of the bytes it read (`bytes`, zero-extended):
