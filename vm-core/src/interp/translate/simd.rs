@@ -514,7 +514,7 @@ impl Translator<'_> {
         let [lhs, rhs] = self.pop_two();
         let dst = self.slot_at(self.stack.len());
         let (first, second) = shuffle_selectors(lanes);
-        let (first, second) = (self.const_slot128(first), self.const_slot128(second));
+        let (first, second) = (self.const_slot128(first.bits()), self.const_slot128(second.bits()));
         self.emit(Instr::I8x16Shuffle { dst, lhs, rhs });
         self.emit(Instr::Ext { a: first, b: second });
         self.push_temp(V128);

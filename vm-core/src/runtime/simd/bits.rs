@@ -23,16 +23,14 @@ macro_rules! sse2 {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn m(v: V128) -> __m128i {
-    // SAFETY: both are 16 plain bytes, in the same order (x86-64 is little-endian).
-    unsafe { std::mem::transmute(v) }
+    v.m()
 }
 
 /// The `v128` of an SSE2 value.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn v(m: __m128i) -> V128 {
-    // SAFETY: as in `m`.
-    unsafe { std::mem::transmute(m) }
+    V128::of(m)
 }
 
 /// `v128.not`.
@@ -41,7 +39,7 @@ pub(crate) fn v128_not(a: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
     return sse2!(v(x86::_mm_xor_si128(m(a), x86::_mm_set1_epi32(-1))));
     #[cfg(not(target_arch = "x86_64"))]
-    return !a;
+    return V128::from_bits(!a.bits());
 }
 
 /// `v128.and`.
@@ -50,7 +48,7 @@ pub(crate) fn v128_and(a: V128, b: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
     return sse2!(v(x86::_mm_and_si128(m(a), m(b))));
     #[cfg(not(target_arch = "x86_64"))]
-    return a & b;
+    return V128::from_bits(a.bits() & b.bits());
 }
 
 /// `v128.andnot`: `a & !b`.
@@ -59,7 +57,7 @@ pub(crate) fn v128_andnot(a: V128, b: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
     return sse2!(v(x86::_mm_andnot_si128(m(b), m(a))));
     #[cfg(not(target_arch = "x86_64"))]
-    return a & !b;
+    return V128::from_bits(a.bits() & !b.bits());
 }
 
 /// `v128.or`.
@@ -68,7 +66,7 @@ pub(crate) fn v128_or(a: V128, b: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
     return sse2!(v(x86::_mm_or_si128(m(a), m(b))));
     #[cfg(not(target_arch = "x86_64"))]
-    return a | b;
+    return V128::from_bits(a.bits() | b.bits());
 }
 
 /// `v128.xor`.
@@ -77,7 +75,7 @@ pub(crate) fn v128_xor(a: V128, b: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
     return sse2!(v(x86::_mm_xor_si128(m(a), m(b))));
     #[cfg(not(target_arch = "x86_64"))]
-    return a ^ b;
+    return V128::from_bits(a.bits() ^ b.bits());
 }
 
 /// `v128.bitselect`: the bits of `a` where `mask` has ones, of `b` where it has zeros.
@@ -89,7 +87,7 @@ pub(crate) fn v128_bitselect(a: V128, b: V128, mask: V128) -> V128 {
         x86::_mm_andnot_si128(m(mask), m(b)),
     )));
     #[cfg(not(target_arch = "x86_64"))]
-    return (a & mask) | (b & !mask);
+    return V128::from_bits((a.bits() & mask.bits()) | (b.bits() & !mask.bits()));
 }
 
 /// `v128.any_true`: whether any bit is set.
@@ -98,7 +96,7 @@ pub(crate) fn v128_any_true(a: V128) -> bool {
     #[cfg(target_arch = "x86_64")]
     return sse2!(x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi8(m(a), x86::_mm_setzero_si128())) != 0xffff);
     #[cfg(not(target_arch = "x86_64"))]
-    return a != 0;
+    return a.bits() != 0;
 }
 
 /// `i8x16.all_true`: whether every lane is non-zero.
@@ -269,16 +267,18 @@ pub(crate) fn pshufb(a: V128, s: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
     if super::has_ssse3() {
         // SAFETY: the CPU has SSSE3 (just checked).
-        return unsafe { ssse3::pshufb(a, s) };
+        return V128::from_bits(unsafe { ssse3::pshufb(a.bits(), s.bits()) });
     }
-    pshufb_lanes(a, s)
+    V128::from_bits(pshufb_lanes(a.bits(), s.bits()))
 }
 
-/// `pshufb` on byte lanes, for CPUs without it.
-#[inline(always)]
-fn pshufb_lanes(a: V128, s: V128) -> V128 {
-    let (a, s): ([u8; 16], [u8; 16]) = (lanes(a), lanes(s));
-    join::<[u8; 16]>(std::array::from_fn(|i| if s[i] & 0x80 != 0 { 0 } else { a[(s[i] & 15) as usize] }))
+/// `pshufb` on byte lanes, for CPUs without it. Out of line (on `u128`s, see the module `simd`):
+/// sixteen lookups, whose registers a handler should not have to save on the fast path.
+#[inline(never)]
+fn pshufb_lanes(a: u128, s: u128) -> u128 {
+    let (a, s): ([u8; 16], [u8; 16]) = (lanes(V128::from_bits(a)), lanes(V128::from_bits(s)));
+    let r: [u8; 16] = std::array::from_fn(|i| if s[i] & 0x80 != 0 { 0 } else { a[(s[i] & 15) as usize] });
+    join(r).bits()
 }
 
 /// `i8x16.swizzle`: byte `i` is `a[s[i]]`, or 0 when `s[i]` is 16 or more. (Adding 0x70 with
@@ -308,12 +308,13 @@ pub(crate) fn i8x16_shuffle(a: V128, b: V128, first: V128, second: V128) -> V128
 /// `pshufb`, for CPUs that have SSSE3.
 #[cfg(target_arch = "x86_64")]
 mod ssse3 {
-    use super::{V128, m, v, x86};
+    use super::{V128, x86};
 
-    /// `pshufb a, s`.
+    /// `pshufb a, s` (on `u128`s: this is not inlined, see the module `simd`).
     #[target_feature(enable = "ssse3")]
-    pub(super) fn pshufb(a: V128, s: V128) -> V128 {
-        v(x86::_mm_shuffle_epi8(m(a), m(s)))
+    pub(super) fn pshufb(a: u128, s: u128) -> u128 {
+        let (a, s) = (V128::from_bits(a).m(), V128::from_bits(s).m());
+        V128::of(x86::_mm_shuffle_epi8(a, s)).bits()
     }
 }
 
@@ -331,7 +332,7 @@ mod tests {
         let s = join([0u8, 15, 16, 17, 127, 128, 255, 3, 0x70, 0x8f, 1, 2, 31, 32, 14, 0xff]);
         let r: [u8; 16] = lanes(i8x16_swizzle(a, s));
         assert_eq!(r, [0xa0, 0xaf, 0, 0, 0, 0, 0, 0xa3, 0, 0, 0xa1, 0xa2, 0, 0, 0xae, 0]);
-        assert_eq!(pshufb_lanes(a, s), pshufb(a, s));
+        assert_eq!(pshufb_lanes(a.bits(), s.bits()), pshufb(a, s).bits());
         let p: [u8; 16] = lanes(pshufb(a, s));
         assert_eq!(p[..5], [0xa0, 0xaf, 0xa0, 0xa1, 0xaf]);
         assert_eq!(p[5..7], [0, 0]);
@@ -349,9 +350,10 @@ mod tests {
 
     #[test]
     fn tests_and_masks() {
-        assert!(!v128_any_true(0));
-        assert!(v128_any_true(1 << 127));
-        assert!(!i8x16_all_true(!0 >> 8));
+        let bits = V128::from_bits;
+        assert!(!v128_any_true(bits(0)));
+        assert!(v128_any_true(bits(1 << 127)));
+        assert!(!i8x16_all_true(bits(!0 >> 8)));
         assert!(i16x8_all_true(join([1u16; 8])));
         assert!(!i32x4_all_true(join([1u32, 1, 0, 1])));
         assert!(!i64x2_all_true(join([0u64, 1])));
@@ -365,12 +367,13 @@ mod tests {
     #[test]
     fn bitwise() {
         let (a, b, c) = (0xff00_ff00u128 << 64 | 0x1234, 0x0ff0u128, !0u128 << 4);
-        assert_eq!(v128_not(a), !a);
-        assert_eq!(v128_and(a, b), a & b);
-        assert_eq!(v128_andnot(a, b), a & !b);
-        assert_eq!(v128_or(a, b), a | b);
-        assert_eq!(v128_xor(a, b), a ^ b);
-        assert_eq!(v128_bitselect(a, b, c), (a & c) | (b & !c));
+        let (x, y, z) = (V128::from_bits(a), V128::from_bits(b), V128::from_bits(c));
+        assert_eq!(v128_not(x).bits(), !a);
+        assert_eq!(v128_and(x, y).bits(), a & b);
+        assert_eq!(v128_andnot(x, y).bits(), a & !b);
+        assert_eq!(v128_or(x, y).bits(), a | b);
+        assert_eq!(v128_xor(x, y).bits(), a ^ b);
+        assert_eq!(v128_bitselect(x, y, z).bits(), (a & c) | (b & !c));
     }
 
     #[test]
@@ -383,6 +386,6 @@ mod tests {
         assert_eq!(i32x4_extract_lane(r, 3), 9);
         assert_eq!(i64x2_extract_lane(r, 0), i64x2_extract_lane(v, 0));
         assert_eq!(i8x16_splat(0x1ff), join([0xffu8; 16]));
-        assert_eq!(i64x2_splat(5), 5 | 5 << 64);
+        assert_eq!(i64x2_splat(5).bits(), 5 | 5 << 64);
     }
 }

@@ -4,8 +4,8 @@
 //! float lanes (`float`), conversions (`convert`), bitwise operations, lane access and byte
 //! permutations (`bits`), relaxed SIMD in both of its modes (`relaxed`).
 //!
-//! A `v128` is a `u128` whose little-endian bytes are the vector's 16 bytes (lane 0 in the low
-//! bits), as `Val::V128` and the two-slot frame layout have it. Lane-wise code views it as an array
+//! A `v128` is a [`V128`]: an SSE register's value on x86-64, 16 bytes in lane order, as
+//! `Val::V128` and the two-slot frame layout have them. Lane-wise code views it as an array
 //! of lanes ([`lanes`], [`join`]) and computes on fixed-size arrays, which LLVM compiles to SSE2
 //! vector instructions (SSE2 is the x86-64 baseline). Where SSE2 has no instruction for it and the
 //! loop would be slow, the x86-64 build uses an intrinsic: SSE2 directly, SSSE3 (`pshufb`, for the
@@ -13,8 +13,9 @@
 //! per process ([`has_ssse3`], [`has_sse41`], [`has_fma`]); every other target uses the lane code. Every path gives
 //! the same bits: the spec's, or for relaxed instructions the contract's (see `relaxed`).
 //!
-//! `u128` values are passed and returned in registers, so a handler calling a function that is not
-//! inlined (one compiled for another target feature) keeps its final call a jump.
+//! A function that is not inlined (one compiled for another target feature, a library fallback)
+//! takes and returns `u128`s, which are passed in registers (the Rust ABI passes vector types
+//! through memory), so that a handler calling it keeps its final call a jump.
 
 pub(crate) mod bits;
 pub(crate) mod convert;
@@ -22,8 +23,89 @@ pub(crate) mod float;
 pub(crate) mod int;
 pub(crate) mod relaxed;
 
-/// A `v128` value: its 16 bytes in little-endian order.
-pub(crate) type V128 = u128;
+/// A `v128` value. On x86-64 it is an SSE register's type, so that LLVM keeps the lanes of a
+/// computation in a vector register from the 16-byte load to the 16-byte store (through a
+/// 128-bit integer, it would assemble results from their lanes with shifts in general registers).
+/// Its bytes are the vector's, lane 0 first (little-endian), as in `Val::V128` and the frame's two
+/// slots.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub(crate) struct V128(Repr);
+
+#[cfg(target_arch = "x86_64")]
+type Repr = std::arch::x86_64::__m128i;
+#[cfg(not(target_arch = "x86_64"))]
+type Repr = u128;
+
+impl V128 {
+    /// The vector of these 16 bytes (lane 0 first).
+    #[inline(always)]
+    pub(crate) fn from_bytes(b: [u8; 16]) -> V128 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            // SAFETY: both are 16 plain bytes, in the same order (x86-64 is little-endian).
+            V128(unsafe { std::mem::transmute::<[u8; 16], Repr>(b) })
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            V128(u128::from_le_bytes(b))
+        }
+    }
+
+    /// Its 16 bytes (lane 0 first).
+    #[inline(always)]
+    pub(crate) fn to_bytes(self) -> [u8; 16] {
+        #[cfg(target_arch = "x86_64")]
+        {
+            // SAFETY: as in `from_bytes`.
+            unsafe { std::mem::transmute::<Repr, [u8; 16]>(self.0) }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self.0.to_le_bytes()
+        }
+    }
+
+    /// The vector whose little-endian bits are `bits` (`Val::V128`'s form).
+    #[inline(always)]
+    pub(crate) fn from_bits(bits: u128) -> V128 {
+        V128::from_bytes(bits.to_le_bytes())
+    }
+
+    /// Its bits, little-endian (`Val::V128`'s form).
+    #[inline(always)]
+    pub(crate) fn bits(self) -> u128 {
+        u128::from_le_bytes(self.to_bytes())
+    }
+
+    /// The SSE2 value.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) fn m(self) -> std::arch::x86_64::__m128i {
+        self.0
+    }
+
+    /// The vector of an SSE2 value.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) fn of(m: std::arch::x86_64::__m128i) -> V128 {
+        V128(m)
+    }
+}
+
+impl PartialEq for V128 {
+    fn eq(&self, other: &V128) -> bool {
+        self.bits() == other.bits()
+    }
+}
+
+impl Eq for V128 {}
+
+impl std::fmt::Debug for V128 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v128:{:#034x}", self.bits())
+    }
+}
 
 /// A 16-byte array of plain numbers: every bit pattern is a valid value, lane `i` is bytes
 /// `i * size..(i + 1) * size` of a `v128`, little-endian.
@@ -38,20 +120,18 @@ macro_rules! lane_array {
     ($($t:ty, $n:literal;)*) => {$(
         impl LaneArray for [$t; $n] {
             #[inline(always)]
-            // Allowed: for `[u8; 16]` a byte-order conversion would do; one form serves every type.
-            #[allow(unnecessary_transmutes)]
             fn from_v128(v: V128) -> Self {
-                #[cfg(target_endian = "little")]
+                #[cfg(target_arch = "x86_64")]
                 {
                     // SAFETY: `[$t; $n]` is 16 bytes of plain numbers, for which every bit pattern
-                    // is a value; on a little-endian target its lane `i` is the `v128`'s bytes
-                    // `i * size..`, low bits first, which is the lane order of a `v128`.
-                    unsafe { std::mem::transmute::<V128, [$t; $n]>(v) }
+                    // is a value; x86-64 is little-endian, so its lane `i` is the vector's bytes
+                    // `i * size..`, which is the lane order of a `v128`.
+                    unsafe { std::mem::transmute::<Repr, [$t; $n]>(v.0) }
                 }
-                #[cfg(not(target_endian = "little"))]
+                #[cfg(not(target_arch = "x86_64"))]
                 {
                     const W: usize = 16 / $n;
-                    let b = v.to_le_bytes();
+                    let b = v.to_bytes();
                     std::array::from_fn(|i| {
                         let mut l = [0u8; W];
                         l.copy_from_slice(&b[i * W..(i + 1) * W]);
@@ -61,23 +141,20 @@ macro_rules! lane_array {
             }
 
             #[inline(always)]
-            // Allowed: as in `from_v128`.
-            #[allow(unnecessary_transmutes)]
             fn to_v128(self) -> V128 {
-                #[cfg(target_endian = "little")]
+                #[cfg(target_arch = "x86_64")]
                 {
-                    // SAFETY: as in `from_v128`: both are 16 bytes of plain numbers, in the same
-                    // lane order on a little-endian target.
-                    unsafe { std::mem::transmute::<[$t; $n], V128>(self) }
+                    // SAFETY: as in `from_v128`.
+                    V128(unsafe { std::mem::transmute::<[$t; $n], Repr>(self) })
                 }
-                #[cfg(not(target_endian = "little"))]
+                #[cfg(not(target_arch = "x86_64"))]
                 {
                     const W: usize = 16 / $n;
                     let mut b = [0u8; 16];
                     for (i, x) in self.iter().enumerate() {
                         b[i * W..(i + 1) * W].copy_from_slice(&x.to_le_bytes());
                     }
-                    V128::from_le_bytes(b)
+                    V128::from_bytes(b)
                 }
             }
         }
@@ -168,7 +245,7 @@ mod tests {
 
     #[test]
     fn lanes_are_little_endian() {
-        let v: V128 = 0x0f0e0d0c_0b0a0908_07060504_03020100;
+        let v = V128::from_bits(0x0f0e0d0c_0b0a0908_07060504_03020100);
         let b: [u8; 16] = lanes(v);
         assert_eq!(b, std::array::from_fn(|i| i as u8));
         let w: [u32; 4] = lanes(v);

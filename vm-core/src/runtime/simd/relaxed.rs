@@ -58,9 +58,9 @@ macro_rules! fused {
             #[cfg(target_arch = "x86_64")]
             if super::has_fma() {
                 // SAFETY: the CPU has FMA (just checked).
-                return unsafe { fma::$name(a, b, c) };
+                return V128::from_bits(unsafe { fma::$name(a.bits(), b.bits(), c.bits()) });
             }
-            lanes_fused::$name(a, b, c)
+            V128::from_bits(lanes_fused::$name(a.bits(), b.bits(), c.bits()))
         }
     )*
 
@@ -69,12 +69,14 @@ macro_rules! fused {
             use super::super::{V128, join, lanes};
             $(
                 #[inline(never)]
-                pub(super) fn $name(a: V128, b: V128, c: V128) -> V128 {
+                pub(super) fn $name(a: u128, b: u128, c: u128) -> u128 {
+                    let [a, b, c] = [a, b, c].map(V128::from_bits);
                     let (a, b, c): ([$t; $n], [$t; $n], [$t; $n]) = (lanes(a), lanes(b), lanes(c));
                     join::<[$t; $n]>(std::array::from_fn(|i| {
                         let $x = a[i];
                         ($neg).mul_add(b[i], c[i])
                     }))
+                    .bits()
                 }
             )*
         }
@@ -93,55 +95,57 @@ fused! {
 #[cfg(target_arch = "x86_64")]
 mod fma {
     use std::arch::x86_64::{self as x86, __m128, __m128d};
-    use std::mem::transmute;
 
-    use super::V128;
-
-    // In every function: the vector types and `V128` are all 16 plain bytes, in the same lane
-    // order (x86-64 is little-endian), so the transmutes are sound.
+    // On `u128`s: these are not inlined (see the module `simd`).
 
     #[target_feature(enable = "fma")]
-    pub(super) fn f32x4_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
-        let r = x86::_mm_fmadd_ps(v32(a), v32(b), v32(c));
-        // SAFETY: as said above.
-        unsafe { transmute::<__m128, V128>(r) }
+    pub(super) fn f32x4_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+        bits32(x86::_mm_fmadd_ps(f32s(a), f32s(b), f32s(c)))
     }
 
     #[target_feature(enable = "fma")]
-    pub(super) fn f32x4_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+    pub(super) fn f32x4_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
         let neg = a ^ 0x8000_0000_8000_0000_8000_0000_8000_0000;
-        let r = x86::_mm_fmadd_ps(v32(neg), v32(b), v32(c));
-        // SAFETY: as said above.
-        unsafe { transmute::<__m128, V128>(r) }
+        bits32(x86::_mm_fmadd_ps(f32s(neg), f32s(b), f32s(c)))
     }
 
     #[target_feature(enable = "fma")]
-    pub(super) fn f64x2_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
-        let r = x86::_mm_fmadd_pd(v64(a), v64(b), v64(c));
-        // SAFETY: as said above.
-        unsafe { transmute::<__m128d, V128>(r) }
+    pub(super) fn f64x2_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+        bits64(x86::_mm_fmadd_pd(f64s(a), f64s(b), f64s(c)))
     }
 
     #[target_feature(enable = "fma")]
-    pub(super) fn f64x2_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+    pub(super) fn f64x2_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
         let neg = a ^ 0x8000_0000_0000_0000_8000_0000_0000_0000;
-        let r = x86::_mm_fmadd_pd(v64(neg), v64(b), v64(c));
-        // SAFETY: as said above.
-        unsafe { transmute::<__m128d, V128>(r) }
+        bits64(x86::_mm_fmadd_pd(f64s(neg), f64s(b), f64s(c)))
     }
 
-    /// The `f32` vector of a `v128`.
+    /// The `f32` vector of a `v128`'s bits.
     #[inline(always)]
-    fn v32(v: V128) -> __m128 {
-        // SAFETY: as said above.
-        unsafe { transmute(v) }
+    fn f32s(v: u128) -> __m128 {
+        // SAFETY: both are 16 plain bytes, in the same order (x86-64 is little-endian).
+        unsafe { std::mem::transmute(v) }
     }
 
-    /// The `f64` vector of a `v128`.
+    /// The `f64` vector of a `v128`'s bits.
     #[inline(always)]
-    fn v64(v: V128) -> __m128d {
-        // SAFETY: as said above.
-        unsafe { transmute(v) }
+    fn f64s(v: u128) -> __m128d {
+        // SAFETY: as in `f32s`.
+        unsafe { std::mem::transmute(v) }
+    }
+
+    /// The bits of an `f32` vector.
+    #[inline(always)]
+    fn bits32(v: __m128) -> u128 {
+        // SAFETY: as in `f32s`.
+        unsafe { std::mem::transmute(v) }
+    }
+
+    /// The bits of an `f64` vector.
+    #[inline(always)]
+    fn bits64(v: __m128d) -> u128 {
+        // SAFETY: as in `f32s`.
+        unsafe { std::mem::transmute(v) }
     }
 }
 
@@ -251,7 +255,7 @@ mod tests {
         let n = join([-1i8; 16]);
         let x: [i16; 8] = lanes(i16x8_relaxed_dot_x86(m, n));
         assert_eq!(x, [-32768; 8]);
-        let x: [i32; 4] = lanes(i32x4_relaxed_dot_add_x86(m, n, 0));
+        let x: [i32; 4] = lanes(i32x4_relaxed_dot_add_x86(m, n, V128::from_bits(0)));
         assert_eq!(x, [-65536; 4]);
         // b bytes below 128: both modes agree (the spec's i7 operand).
         let p = join::<[i8; 16]>(std::array::from_fn(|i| (i as i8) * 7 - 50));
@@ -294,13 +298,19 @@ mod tests {
             let b = join([w[3], w[0], w[1], w[2]]);
             let c = join([w[2], w[3], w[0], -w[1]]);
             let (m, n) = (f32x4_relaxed_madd(a, b, c), f32x4_relaxed_nmadd(a, b, c));
-            assert_eq!(bits32(m), bits32(lanes_fused::f32x4_relaxed_madd(a, b, c)));
-            assert_eq!(bits32(n), bits32(lanes_fused::f32x4_relaxed_nmadd(a, b, c)));
+            let [ab, bb, cb] = [a, b, c].map(V128::bits);
+            let lm = V128::from_bits(lanes_fused::f32x4_relaxed_madd(ab, bb, cb));
+            let ln = V128::from_bits(lanes_fused::f32x4_relaxed_nmadd(ab, bb, cb));
+            assert_eq!(bits32(m), bits32(lm));
+            assert_eq!(bits32(n), bits32(ln));
             let d = join([w[0] as f64 * 1e200, w[1] as f64]);
             let e = join([w[2] as f64, w[3] as f64 * 0.1]);
             let (m, n) = (f64x2_relaxed_madd(d, e, d), f64x2_relaxed_nmadd(d, e, e));
-            assert_eq!(bits64(m), bits64(lanes_fused::f64x2_relaxed_madd(d, e, d)));
-            assert_eq!(bits64(n), bits64(lanes_fused::f64x2_relaxed_nmadd(d, e, e)));
+            let (db, eb) = (d.bits(), e.bits());
+            let lm = V128::from_bits(lanes_fused::f64x2_relaxed_madd(db, eb, db));
+            let ln = V128::from_bits(lanes_fused::f64x2_relaxed_nmadd(db, eb, eb));
+            assert_eq!(bits64(m), bits64(lm));
+            assert_eq!(bits64(n), bits64(ln));
         }
     }
 

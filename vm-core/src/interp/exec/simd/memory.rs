@@ -17,13 +17,20 @@ macro_rules! load_bytes {
         impl LoadBytes for [u8; $n] {
             #[inline(always)]
             fn v128(self) -> V128 {
-                <$t>::from_le_bytes(self) as V128
+                V128::from_bits(<$t>::from_le_bytes(self) as u128)
             }
         }
     )*};
 }
 
-load_bytes!(1: u8, 2: u16, 4: u32, 8: u64, 16: u128);
+load_bytes!(1: u8, 2: u16, 4: u32, 8: u64);
+
+impl LoadBytes for [u8; 16] {
+    #[inline(always)]
+    fn v128(self) -> V128 {
+        V128::from_bytes(self)
+    }
+}
 
 /// The `v128` of the bytes a load read (little-endian, zero-extended). Converted as integers,
 /// with no temporary: a copy into a local array would keep a handler's final call from becoming a
@@ -45,10 +52,10 @@ pub(in crate::interp::exec) fn widen(kind: V128LoadKind, bytes: V128) -> V128 {
         V128LoadKind::I16x4U => int::i32x4_extend_low_i16x8_u(bytes),
         V128LoadKind::I32x2S => int::i64x2_extend_low_i32x4_s(bytes),
         V128LoadKind::I32x2U => int::i64x2_extend_low_i32x4_u(bytes),
-        V128LoadKind::Splat8 => bits::i8x16_splat(bytes as u32),
-        V128LoadKind::Splat16 => bits::i16x8_splat(bytes as u32),
-        V128LoadKind::Splat32 => bits::i32x4_splat(bytes as u32),
-        V128LoadKind::Splat64 => bits::i64x2_splat(bytes as u64),
+        V128LoadKind::Splat8 => bits::i8x16_splat(bits::i32x4_extract_lane(bytes, 0)),
+        V128LoadKind::Splat16 => bits::i16x8_splat(bits::i32x4_extract_lane(bytes, 0)),
+        V128LoadKind::Splat32 => bits::i32x4_splat(bits::i32x4_extract_lane(bytes, 0)),
+        V128LoadKind::Splat64 => bits::i64x2_splat(bits::i64x2_extract_lane(bytes, 0)),
     }
 }
 
@@ -62,7 +69,7 @@ pub(in crate::interp::exec) unsafe fn read(kind: V128LoadKind, p: *const u8) -> 
     // arm reads exactly that many bytes, as a byte array (alignment 1).
     unsafe {
         match kind.size() {
-            16 => v128_bytes(p.cast::<[u8; 16]>().read()),
+            16 => V128::from_bytes(p.cast::<[u8; 16]>().read()),
             8 => v128_bytes(p.cast::<[u8; 8]>().read()),
             4 => v128_bytes(p.cast::<[u8; 4]>().read()),
             2 => v128_bytes(p.cast::<[u8; 2]>().read()),
@@ -104,7 +111,7 @@ macro_rules! define_simd_memory_handlers {
         h!(ip, fp, mb, ml, cx; V128Store { addr, value, offset } => {
             let ea = rd(fp, addr) as u32 as u64 + offset as u64;
             if ea + 16 > ml { return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds) }
-            store(mb, ea, rd128(fp, value).to_le_bytes());
+            store(mb, ea, rd128(fp, value).to_bytes());
         });
         h!(ip, fp, mb, ml, cx; LoadV128 { kind, dst, addr } => {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
@@ -117,7 +124,7 @@ macro_rules! define_simd_memory_handlers {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
             let p = slow::address((*cx).inst, mem, offset, rd(fp, addr), 16);
             if p.is_null() { return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds) }
-            p.cast::<[u8; 16]>().write(rd128(fp, value).to_le_bytes());
+            p.cast::<[u8; 16]>().write(rd128(fp, value).to_bytes());
             return next(ip.add(2), fp, mb, ml, cx);
         });
     };
