@@ -13,8 +13,8 @@
 //! where it is not a plain SIMD op), chosen at translation.
 //!
 //! Immediates wider than an op: `v128.const` is a constant-pool entry (two slots) read in place,
-//! like a scalar constant without an immediate form; `i8x16.shuffle`'s sixteen lane indices become
-//! two `pshufb` selectors, computed at translation and kept in the pool, which the op's `Ext` names.
+//! like a scalar constant without an immediate form; `i8x16.shuffle`'s sixteen lane indices are a
+//! `v128` in the pool too, which the op's `Ext` names.
 //! The lane loads and stores (`v128.load8_lane`...) are the scalar load and `replace_lane`, or
 //! `extract_lane` and the scalar store: two ops, each with the paths (memory 0 fast path,
 //! general path) its scalar access already has.
@@ -70,8 +70,7 @@ macro_rules! for_each_simd_op {
             frame I32x4Splat { dst: def, src: use };
             /// Also `f64x2.splat`.
             frame I64x2Splat { dst: def, src: use };
-            /// `i8x16.shuffle`; followed by `Ext { a: first, b: second }`, the pool slots of its two
-            /// `pshufb` selectors.
+            /// `i8x16.shuffle`; followed by `Ext { a: lanes }`, the pool slots of its lane indices.
             frame I8x16Shuffle { dst: def, lhs: use, rhs: use } + Ext;
             frame I8x16Swizzle { dst: def, lhs: use, rhs: use };
             // ---- bitwise, and tests of the whole vector (`dst` an i32)

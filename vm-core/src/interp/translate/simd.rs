@@ -3,7 +3,7 @@
 //!
 //! `v128.const` is a stack entry like a scalar constant (`Operand::Const128`), read from the
 //! constant pool (two slots, filled once per call) where an op needs it. `i8x16.shuffle`'s lane
-//! indices become its two `pshufb` selectors in the pool. The lane loads and stores are the scalar
+//! indices are a `v128` in the pool too. The lane loads and stores are the scalar
 //! access and a lane op (see `simd_ops.rs`). Relaxed instructions are translated to the op of the
 //! engine's mode (`Config::relaxed_simd_deterministic`), so nothing tests the mode at run time.
 
@@ -12,7 +12,6 @@ use silo_loader::wasmparser::{MemArg, Operator};
 
 use super::{Operand, Translator};
 use crate::interp::isa::{Instr, LoadKind, Slot, StoreKind, V128LoadKind};
-use crate::runtime::simd::bits::shuffle_selectors;
 
 type Make3 = fn(Slot, Slot, Slot) -> Instr;
 type MakeLane = fn(Slot, Slot, u32) -> Instr;
@@ -509,14 +508,13 @@ impl Translator<'_> {
         self.push_temp(V128);
     }
 
-    /// `i8x16.shuffle`: the selectors of `lanes` go to the constant pool.
+    /// `i8x16.shuffle`: its lane indices go to the constant pool, as a `v128`.
     fn shuffle(&mut self, lanes: [u8; 16]) {
         let [lhs, rhs] = self.pop_two();
         let dst = self.slot_at(self.stack.len());
-        let (first, second) = shuffle_selectors(lanes);
-        let (first, second) = (self.const_slot128(first.bits()), self.const_slot128(second.bits()));
+        let lanes = self.const_slot128(u128::from_le_bytes(lanes));
         self.emit(Instr::I8x16Shuffle { dst, lhs, rhs });
-        self.emit(Instr::Ext { a: first, b: second });
+        self.emit(Instr::Ext { a: lanes, b: 0 });
         self.push_temp(V128);
     }
 

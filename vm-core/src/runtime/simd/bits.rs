@@ -260,8 +260,8 @@ pub(crate) fn i64x2_replace_lane(a: V128, lane: u32, x: u64) -> V128 {
 }
 
 /// The byte permutation of `pshufb`: byte `i` is 0 when the top bit of `s[i]` is set, else
-/// `a[s[i] & 15]`. The primitive of the other permutations (and `i8x16.relaxed_swizzle`'s
-/// default mode).
+/// `a[s[i] & 15]`. `i8x16.swizzle` is built on it, and it is `i8x16.relaxed_swizzle`'s default
+/// mode.
 #[inline(always)]
 pub(crate) fn pshufb(a: V128, s: V128) -> V128 {
     #[cfg(target_arch = "x86_64")]
@@ -290,19 +290,32 @@ pub(crate) fn i8x16_swizzle(a: V128, s: V128) -> V128 {
     pshufb(a, join(s.map(|x| x.saturating_add(0x70))))
 }
 
-/// The two `pshufb` selectors of an `i8x16.shuffle` with lane indices `lanes` (each below 32):
-/// the first picks the bytes that come from the first operand and zeroes the others, the second
-/// does the same for the second operand. Computed once, at translation.
-pub(crate) fn shuffle_selectors(lanes: [u8; 16]) -> (V128, V128) {
-    let first = lanes.map(|l| if l < 16 { l } else { 0x80 });
-    let second = lanes.map(|l| if (16..32).contains(&l) { l - 16 } else { 0x80 });
-    (join(first), join(second))
+/// `i8x16.shuffle` with lane indices `lanes` (each below 32, as validation has them): byte `i` is
+/// byte `lanes[i]` of `a` then `b`. With SSSE3, two `pshufb`s: one with the indices below 16 kept
+/// (the others get their top bit set by an unsigned saturating add of 0x70, which zeroes them),
+/// one with those of `b` brought below 16 (the others wrap to 0xf0 and up); their OR is the
+/// shuffle.
+#[inline(always)]
+pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: V128) -> V128 {
+    #[cfg(target_arch = "x86_64")]
+    if super::has_ssse3() {
+        // SAFETY: the CPU has SSSE3 (just checked).
+        return V128::from_bits(unsafe { ssse3::shuffle(a.bits(), b.bits(), lanes.bits()) });
+    }
+    V128::from_bits(shuffle_lanes(a.bits(), b.bits(), lanes.bits()))
 }
 
-/// `i8x16.shuffle` given its selectors (see [`shuffle_selectors`]).
-#[inline(always)]
-pub(crate) fn i8x16_shuffle(a: V128, b: V128, first: V128, second: V128) -> V128 {
-    v128_or(pshufb(a, first), pshufb(b, second))
+/// `i8x16.shuffle` lane by lane, for CPUs without `pshufb` (out of line, on `u128`s, as
+/// `pshufb_lanes`).
+#[inline(never)]
+fn shuffle_lanes(a: u128, b: u128, s: u128) -> u128 {
+    let (a, b, s): ([u8; 16], [u8; 16], [u8; 16]) =
+        (lanes(V128::from_bits(a)), lanes(V128::from_bits(b)), lanes(V128::from_bits(s)));
+    let r: [u8; 16] = std::array::from_fn(|i| {
+        let l = (s[i] & 31) as usize;
+        if l < 16 { a[l] } else { b[l - 16] }
+    });
+    join(r).bits()
 }
 
 /// `pshufb`, for CPUs that have SSSE3.
@@ -315,6 +328,16 @@ mod ssse3 {
     pub(super) fn pshufb(a: u128, s: u128) -> u128 {
         let (a, s) = (V128::from_bits(a).m(), V128::from_bits(s).m());
         V128::of(x86::_mm_shuffle_epi8(a, s)).bits()
+    }
+
+    /// `i8x16.shuffle a, b` with lane indices `s` (see `i8x16_shuffle`).
+    #[target_feature(enable = "ssse3")]
+    pub(super) fn shuffle(a: u128, b: u128, s: u128) -> u128 {
+        let (a, b, s) = (V128::from_bits(a).m(), V128::from_bits(b).m(), V128::from_bits(s).m());
+        let from_a = x86::_mm_adds_epu8(s, x86::_mm_set1_epi8(0x70));
+        let from_b = x86::_mm_sub_epi8(s, x86::_mm_set1_epi8(16));
+        let r = x86::_mm_or_si128(x86::_mm_shuffle_epi8(a, from_a), x86::_mm_shuffle_epi8(b, from_b));
+        V128::of(r).bits()
     }
 }
 
@@ -343,9 +366,13 @@ mod tests {
         let a = bytes(|i| i as u8);
         let b = bytes(|i| 0x10 + i as u8);
         let idx: [u8; 16] = std::array::from_fn(|i| (31 - 2 * i as u8) % 32);
-        let (f, s) = shuffle_selectors(idx);
-        let r: [u8; 16] = lanes(i8x16_shuffle(a, b, f, s));
+        let r: [u8; 16] = lanes(i8x16_shuffle(a, b, join(idx)));
         assert_eq!(r, idx);
+        let idx: [u8; 16] = [0, 16, 15, 31, 1, 17, 8, 24, 7, 23, 3, 3, 30, 30, 16, 15];
+        let r: [u8; 16] = lanes(i8x16_shuffle(a, b, join(idx)));
+        assert_eq!(r, idx);
+        let (x, y, s) = (a.bits(), b.bits(), join(idx).bits());
+        assert_eq!(shuffle_lanes(x, y, s), i8x16_shuffle(a, b, join(idx)).bits());
     }
 
     #[test]

@@ -24,8 +24,8 @@ macro_rules! define_simd_lane_handlers {
             I64x2Splat: u64 => bits::i64x2_splat;
         );
         h!(ip, fp, mb, ml, cx; I8x16Shuffle { dst, lhs, rhs } => {
-            let (first, second) = ext(ip);
-            let r = bits::i8x16_shuffle(rd128(fp, lhs), rd128(fp, rhs), rd128(fp, first), rd128(fp, second));
+            let (lanes, _) = ext(ip);
+            let r = bits::i8x16_shuffle(rd128(fp, lhs), rd128(fp, rhs), rd128(fp, lanes));
             wr128(fp, dst, r);
             return next(ip.add(2), fp, mb, ml, cx);
         });
