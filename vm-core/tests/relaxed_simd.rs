@@ -125,7 +125,8 @@ fn swizzle_zeroes_by_the_top_bit_or_by_range() {
     let (mut x86, mut det) = modes();
     let a = u8x16(std::array::from_fn(|i| 0xa0 + i as u8));
     let s = u8x16([0, 15, 16, 17, 127, 128, 255, 0x8f, 0x70, 3, 31, 32, 14, 0x7f, 0x82, 1]);
-    let pshufb = [0xa0, 0xaf, 0xa0, 0xa1, 0xaf, 0, 0, 0, 0xa0, 0xa3, 0xaf, 0xa0, 0xae, 0xaf, 0, 0xa1];
+    let pshufb =
+        [0xa0, 0xaf, 0xa0, 0xa1, 0xaf, 0, 0, 0, 0xa0, 0xa3, 0xaf, 0xa0, 0xae, 0xaf, 0, 0xa1];
     let swizzle = [0xa0, 0xaf, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0, 0, 0xae, 0, 0, 0xa1];
     assert_eq!(x86.call("swizzle", &[a, s]), u8x16(pshufb));
     assert_eq!(det.call("swizzle", &[a, s]), u8x16(swizzle));
@@ -173,7 +174,14 @@ fn multiply_adds_are_fused_in_both_modes() {
         assert_eq!(m.call("f64x2.madd", &[a, a, c]), f64x2([2.0 * e + e * e; 2]));
         assert_eq!(m.call("f64x2.nmadd", &[a, a, f64x2([1.0; 2])]), f64x2([-(2.0 * e + e * e); 2]));
         // A NaN operand gives a NaN; infinities cancel to NaN.
-        let r = m.call("f32x4.madd", &[f32x4([f32::NAN, f32::INFINITY, 2.0, 0.0]), f32x4([1.0, 1.0, 3.0, 0.0]), f32x4([1.0, f32::NEG_INFINITY, 1.0, -0.0])]);
+        let r = m.call(
+            "f32x4.madd",
+            &[
+                f32x4([f32::NAN, f32::INFINITY, 2.0, 0.0]),
+                f32x4([1.0, 1.0, 3.0, 0.0]),
+                f32x4([1.0, f32::NEG_INFINITY, 1.0, -0.0]),
+            ],
+        );
         assert_eq!(f32_bits(r), [0x7fc0_0000, 0x7fc0_0000, 7.0f32.to_bits(), 0]);
     }
 }
@@ -192,8 +200,14 @@ fn laneselect_by_top_bit_or_bitselect() {
     assert_eq!(x86.call("i16x8.laneselect", &[a, b, m]), i16x8([0x2222; 8]));
     assert_eq!(det.call("i16x8.laneselect", &[a, b, m]), i16x8([0x2222; 8]));
     let m = u32x4([0x8000_0000, 0x7fff_ffff, !0, 0]);
-    assert_eq!(x86.call("i32x4.laneselect", &[a, b, m]), u32x4([0x1111_1111, 0x2222_2222, 0x1111_1111, 0x2222_2222]));
-    assert_eq!(det.call("i32x4.laneselect", &[a, b, m]), u32x4([0x2222_2222, 0x1111_1111, 0x1111_1111, 0x2222_2222]));
+    assert_eq!(
+        x86.call("i32x4.laneselect", &[a, b, m]),
+        u32x4([0x1111_1111, 0x2222_2222, 0x1111_1111, 0x2222_2222])
+    );
+    assert_eq!(
+        det.call("i32x4.laneselect", &[a, b, m]),
+        u32x4([0x2222_2222, 0x1111_1111, 0x1111_1111, 0x2222_2222])
+    );
     let m = u64x2([1 << 63, !0 >> 1]);
     let (aa, bb) = (0x1111_1111_1111_1111, 0x2222_2222_2222_2222);
     assert_eq!(x86.call("i64x2.laneselect", &[a, b, m]), u64x2([aa, bb]));

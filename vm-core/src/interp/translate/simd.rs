@@ -519,7 +519,12 @@ impl Translator<'_> {
     }
 
     /// A `v128` load: the fast op on memory 0, `LoadV128` of kind `kind` elsewhere.
-    fn v128_load(&mut self, memarg: MemArg, kind: V128LoadKind, fast: MakeLane) -> Result<(), String> {
+    fn v128_load(
+        &mut self,
+        memarg: MemArg,
+        kind: V128LoadKind,
+        fast: MakeLane,
+    ) -> Result<(), String> {
         let mem = Self::memory_of(&memarg)?;
         let (dst, addr) = self.pop_unary();
         if self.fast_memory(mem, &memarg) {

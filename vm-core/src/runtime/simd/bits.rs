@@ -94,7 +94,9 @@ pub(crate) fn v128_bitselect(a: V128, b: V128, mask: V128) -> V128 {
 #[inline(always)]
 pub(crate) fn v128_any_true(a: V128) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return sse2!(x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi8(m(a), x86::_mm_setzero_si128())) != 0xffff);
+    return sse2!(
+        x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi8(m(a), x86::_mm_setzero_si128())) != 0xffff
+    );
     #[cfg(not(target_arch = "x86_64"))]
     return a.bits() != 0;
 }
@@ -112,7 +114,9 @@ pub(crate) fn i8x16_all_true(a: V128) -> bool {
 #[inline(always)]
 pub(crate) fn i16x8_all_true(a: V128) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return sse2!(x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi16(m(a), x86::_mm_setzero_si128())) == 0);
+    return sse2!(
+        x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi16(m(a), x86::_mm_setzero_si128())) == 0
+    );
     #[cfg(not(target_arch = "x86_64"))]
     return lanes::<[u16; 8]>(a).iter().all(|&x| x != 0);
 }
@@ -121,7 +125,9 @@ pub(crate) fn i16x8_all_true(a: V128) -> bool {
 #[inline(always)]
 pub(crate) fn i32x4_all_true(a: V128) -> bool {
     #[cfg(target_arch = "x86_64")]
-    return sse2!(x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi32(m(a), x86::_mm_setzero_si128())) == 0);
+    return sse2!(
+        x86::_mm_movemask_epi8(x86::_mm_cmpeq_epi32(m(a), x86::_mm_setzero_si128())) == 0
+    );
     #[cfg(not(target_arch = "x86_64"))]
     return lanes::<[u32; 4]>(a).iter().all(|&x| x != 0);
 }
@@ -146,7 +152,9 @@ pub(crate) fn i8x16_bitmask(a: V128) -> u32 {
 #[inline(always)]
 pub(crate) fn i16x8_bitmask(a: V128) -> u32 {
     #[cfg(target_arch = "x86_64")]
-    return sse2!(x86::_mm_movemask_epi8(x86::_mm_packs_epi16(m(a), x86::_mm_setzero_si128())) as u32);
+    return sse2!(
+        x86::_mm_movemask_epi8(x86::_mm_packs_epi16(m(a), x86::_mm_setzero_si128())) as u32
+    );
     #[cfg(not(target_arch = "x86_64"))]
     return lanes::<[u16; 8]>(a).iter().rev().fold(0, |acc, &x| acc << 1 | (x >> 15) as u32);
 }
@@ -277,7 +285,8 @@ pub(crate) fn pshufb(a: V128, s: V128) -> V128 {
 #[inline(never)]
 fn pshufb_lanes(a: u128, s: u128) -> u128 {
     let (a, s): ([u8; 16], [u8; 16]) = (lanes(V128::from_bits(a)), lanes(V128::from_bits(s)));
-    let r: [u8; 16] = std::array::from_fn(|i| if s[i] & 0x80 != 0 { 0 } else { a[(s[i] & 15) as usize] });
+    let r: [u8; 16] =
+        std::array::from_fn(|i| if s[i] & 0x80 != 0 { 0 } else { a[(s[i] & 15) as usize] });
     join(r).bits()
 }
 
@@ -336,7 +345,8 @@ mod ssse3 {
         let (a, b, s) = (V128::from_bits(a).m(), V128::from_bits(b).m(), V128::from_bits(s).m());
         let from_a = x86::_mm_adds_epu8(s, x86::_mm_set1_epi8(0x70));
         let from_b = x86::_mm_sub_epi8(s, x86::_mm_set1_epi8(16));
-        let r = x86::_mm_or_si128(x86::_mm_shuffle_epi8(a, from_a), x86::_mm_shuffle_epi8(b, from_b));
+        let r =
+            x86::_mm_or_si128(x86::_mm_shuffle_epi8(a, from_a), x86::_mm_shuffle_epi8(b, from_b));
         V128::of(r).bits()
     }
 }
@@ -385,7 +395,10 @@ mod tests {
         assert!(!i32x4_all_true(join([1u32, 1, 0, 1])));
         assert!(!i64x2_all_true(join([0u64, 1])));
         assert!(i64x2_all_true(join([1u64 << 63, 1])));
-        assert_eq!(i8x16_bitmask(bytes(|i| if i % 3 == 0 { 0x80 } else { 0x7f })), 0b1001_0010_0100_1001);
+        assert_eq!(
+            i8x16_bitmask(bytes(|i| if i % 3 == 0 { 0x80 } else { 0x7f })),
+            0b1001_0010_0100_1001
+        );
         assert_eq!(i16x8_bitmask(join([-1i16, 0, 0, -1, 0, 0, 0, i16::MIN])), 0b1000_1001);
         assert_eq!(i32x4_bitmask(join([0i32, -1, 0, -5])), 0b1010);
         assert_eq!(i64x2_bitmask(join([-1i64, 0])), 1);

@@ -65,9 +65,11 @@ mod tests {
         assert_eq!(s, [0, i32::MAX, i32::MIN, -1]);
         let u: [u32; 4] = lanes(i32x4_trunc_sat_f32x4_u(v));
         assert_eq!(u, [0, 3_000_000_000, 0, 0]);
-        let u: [u32; 4] = lanes(i32x4_trunc_sat_f32x4_u(join([4.3e9f32, 4294967040.0, 0.99, -0.99])));
+        let u: [u32; 4] =
+            lanes(i32x4_trunc_sat_f32x4_u(join([4.3e9f32, 4294967040.0, 0.99, -0.99])));
         assert_eq!(u, [u32::MAX, 4294967040, 0, 0]);
-        let d: [i32; 4] = lanes(i32x4_trunc_sat_f64x2_s_zero(join([2147483647.9f64, -2147483648.9])));
+        let d: [i32; 4] =
+            lanes(i32x4_trunc_sat_f64x2_s_zero(join([2147483647.9f64, -2147483648.9])));
         assert_eq!(d, [i32::MAX, i32::MIN, 0, 0]);
         let d: [u32; 4] = lanes(i32x4_trunc_sat_f64x2_u_zero(join([4294967295.9f64, f64::NAN])));
         assert_eq!(d, [u32::MAX, 0, 0, 0]);

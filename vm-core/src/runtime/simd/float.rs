@@ -227,7 +227,19 @@ mod tests {
 
     #[test]
     fn vector_min_max_match_the_lane_rule() {
-        let specials = [0.0f32, -0.0, 1.0, -1.0, f32::NAN, -f32::NAN, f32::from_bits(0x7f80_0001), f32::INFINITY, f32::NEG_INFINITY, 1e-45, 3.5];
+        let specials = [
+            0.0f32,
+            -0.0,
+            1.0,
+            -1.0,
+            f32::NAN,
+            -f32::NAN,
+            f32::from_bits(0x7f80_0001),
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1e-45,
+            3.5,
+        ];
         // Either sign of the canonical NaN will do; any other NaN would not.
         let canon = |b: u32| if b & 0x7fff_ffff == 0x7fc0_0000 { 0x7fc0_0000 } else { b };
         let canon64 = |b: u64| if b & !(1 << 63) == 0x7ff8 << 48 { 0x7ff8 << 48 } else { b };
@@ -276,7 +288,8 @@ mod tests {
         assert_eq!(c[2].to_bits(), (-0.0f32).to_bits());
         let f: [f64; 2] = lanes(f64x2_floor(join([-0.5f64, 1e300])));
         assert_eq!(f, [-1.0, 1e300]);
-        let t: [f64; 2] = lanes(f64x2_trunc(join([-0.5f64, f64::from_bits(0x7ff0_0000_0000_0001)])));
+        let t: [f64; 2] =
+            lanes(f64x2_trunc(join([-0.5f64, f64::from_bits(0x7ff0_0000_0000_0001)])));
         assert_eq!(t[0].to_bits(), (-0.0f64).to_bits());
         assert!(t[1].is_nan() && t[1].to_bits() & (1 << 51) != 0);
     }

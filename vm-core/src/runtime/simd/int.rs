@@ -253,7 +253,10 @@ mod tests {
         assert_eq!(u[..4], [128, 255, 200, 255]);
         let d: [u8; 16] = lanes(i8x16_sub_sat_u(b, a));
         assert_eq!(d[..4], [0, 127, 0, 0]);
-        let w: [i16; 8] = lanes(i16x8_sub_sat_s(v16([-32768, 32767, 0, 0, 0, 0, 0, 0]), v16([1, -1, 0, 0, 0, 0, 0, 0])));
+        let w: [i16; 8] = lanes(i16x8_sub_sat_s(
+            v16([-32768, 32767, 0, 0, 0, 0, 0, 0]),
+            v16([1, -1, 0, 0, 0, 0, 0, 0]),
+        ));
         assert_eq!(w[..2], [-32768, 32767]);
     }
 
@@ -295,7 +298,8 @@ mod tests {
         assert_eq!(hi[7], 240);
         let p: [i16; 8] = lanes(i16x8_extadd_pairwise_i8x16_s(v));
         assert_eq!(p[0], 1);
-        let m: [i64; 2] = lanes(i64x2_extmul_high_i32x4_s(v32([0, 0, i32::MIN, -1]), v32([0, 0, i32::MIN, 5])));
+        let m: [i64; 2] =
+            lanes(i64x2_extmul_high_i32x4_s(v32([0, 0, i32::MIN, -1]), v32([0, 0, i32::MIN, 5])));
         assert_eq!(m, [1 << 62, -5]);
         let mu: [u64; 2] = lanes(i64x2_extmul_low_i32x4_u(v32([-1, 2, 0, 0]), v32([-1, 3, 0, 0])));
         assert_eq!(mu, [u32::MAX as u64 * u32::MAX as u64, 6]);
@@ -308,7 +312,10 @@ mod tests {
         assert_eq!(d, [i32::MIN; 4]);
         let q: [i16; 8] = lanes(i16x8_q15mulr_sat_s(m, m));
         assert_eq!(q, [32767; 8]);
-        let q: [i16; 8] = lanes(i16x8_q15mulr_sat_s(v16([16384, -16384, 1, 0, 0, 0, 0, 0]), v16([16384, 16384, 16384, 0, 0, 0, 0, 0])));
+        let q: [i16; 8] = lanes(i16x8_q15mulr_sat_s(
+            v16([16384, -16384, 1, 0, 0, 0, 0, 0]),
+            v16([16384, 16384, 16384, 0, 0, 0, 0, 0]),
+        ));
         assert_eq!(q[..3], [8192, -8192, 1]);
     }
 
@@ -328,7 +335,8 @@ mod tests {
         assert_eq!(ab, [1, 0, 5, i32::MIN]);
         let av: [u8; 16] = lanes(i8x16_avgr_u(v8([-1; 16]), v8([-2; 16])));
         assert_eq!(av[0], 255);
-        let pc: [u8; 16] = lanes(i8x16_popcnt(v8([-1, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])));
+        let pc: [u8; 16] =
+            lanes(i8x16_popcnt(v8([-1, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])));
         assert_eq!(pc[..3], [8, 0, 3]);
     }
 }

@@ -24,7 +24,7 @@ use super::{V128, join, lanes, lanewise};
 lanewise! {
     /// `i32x4.relaxed_trunc_f32x4_s`, default mode (`cvttps2dq`).
     i32x4_relaxed_trunc_f32x4_s_x86(a): [f32; 4] => [i32; 4], |x| {
-        if x >= -2147483648.0 && x < 2147483648.0 { x as i32 } else { i32::MIN }
+        if (-2147483648.0..2147483648.0).contains(&x) { x as i32 } else { i32::MIN }
     };
     /// `i16x8.relaxed_q15mulr_s`, default mode (`pmulhrsw`): `-32768 * -32768` wraps to -32768.
     i16x8_relaxed_q15mulr_s_x86(a, b): [i16; 8] => [i16; 8], |x, y| {
@@ -176,7 +176,9 @@ fn pmaddubsw(a: V128, b: V128) -> [i16; 8] {
 #[inline(always)]
 fn signed_pairs(a: V128, b: V128) -> [i32; 8] {
     let (a, b): ([i8; 16], [i8; 16]) = (lanes(a), lanes(b));
-    std::array::from_fn(|i| a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
+    std::array::from_fn(|i| {
+        a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32
+    })
 }
 
 /// `i16x8.relaxed_dot_i8x16_i7x16_s`, default mode (`pmaddubsw`).
@@ -215,13 +217,25 @@ mod tests {
 
     #[test]
     fn x86_truncation_gives_the_indefinite_integer() {
-        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f32x4_s_x86(join([f32::NAN, 2147483648.0, -2147483648.0, -2.9f32])));
+        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f32x4_s_x86(join([
+            f32::NAN,
+            2147483648.0,
+            -2147483648.0,
+            -2.9f32,
+        ])));
         assert_eq!(r, [i32::MIN, i32::MIN, i32::MIN, -2]);
-        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f32x4_s_x86(join([f32::INFINITY, -3e9, 2147483520.0, 0.5f32])));
+        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f32x4_s_x86(join([
+            f32::INFINITY,
+            -3e9,
+            2147483520.0,
+            0.5f32,
+        ])));
         assert_eq!(r, [i32::MIN, i32::MIN, 2147483520, 0]);
-        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f64x2_s_zero_x86(join([-2147483648.9f64, 2147483647.9])));
+        let r: [i32; 4] =
+            lanes(i32x4_relaxed_trunc_f64x2_s_zero_x86(join([-2147483648.9f64, 2147483647.9])));
         assert_eq!(r, [i32::MIN, i32::MAX, 0, 0]);
-        let r: [i32; 4] = lanes(i32x4_relaxed_trunc_f64x2_s_zero_x86(join([2147483648.0f64, f64::NAN])));
+        let r: [i32; 4] =
+            lanes(i32x4_relaxed_trunc_f64x2_s_zero_x86(join([2147483648.0f64, f64::NAN])));
         assert_eq!(r, [i32::MIN, i32::MIN, 0, 0]);
     }
 
@@ -273,7 +287,8 @@ mod tests {
         let m = join::<[u8; 16]>(std::array::from_fn(|i| if i % 2 == 0 { 0x80 } else { 0x7f }));
         let r: [u8; 16] = lanes(i8x16_relaxed_laneselect_x86(a, b, m));
         assert_eq!(r[..4], [0x11, 0x22, 0x11, 0x22]);
-        let r: [u32; 4] = lanes(i32x4_relaxed_laneselect_x86(a, b, join([0x8000_0000u32, 0x7fff_ffff, !0, 0])));
+        let r: [u32; 4] =
+            lanes(i32x4_relaxed_laneselect_x86(a, b, join([0x8000_0000u32, 0x7fff_ffff, !0, 0])));
         assert_eq!(r, [0x1111_1111, 0x2222_2222, 0x1111_1111, 0x2222_2222]);
         let r: [u64; 2] = lanes(i64x2_relaxed_laneselect_x86(a, b, join([1u64 << 63, !0 >> 1])));
         assert_eq!(r, [0x1111_1111_1111_1111, 0x2222_2222_2222_2222]);
@@ -318,9 +333,11 @@ mod tests {
     fn madd_is_fused() {
         // 1 + 2^-23 squared needs the fused rounding to keep its low bit: (1+e)^2 - 1 = 2e + e^2.
         let e = f32::EPSILON;
-        let r: [f32; 4] = lanes(f32x4_relaxed_madd(join([1.0 + e; 4]), join([1.0 + e; 4]), join([-1.0f32; 4])));
+        let r: [f32; 4] =
+            lanes(f32x4_relaxed_madd(join([1.0 + e; 4]), join([1.0 + e; 4]), join([-1.0f32; 4])));
         assert_eq!(r[0], 2.0 * e + e * e);
-        let r: [f32; 4] = lanes(f32x4_relaxed_nmadd(join([1.0 + e; 4]), join([1.0 + e; 4]), join([1.0f32; 4])));
+        let r: [f32; 4] =
+            lanes(f32x4_relaxed_nmadd(join([1.0 + e; 4]), join([1.0 + e; 4]), join([1.0f32; 4])));
         assert_eq!(r[0], -(2.0 * e + e * e));
     }
 }

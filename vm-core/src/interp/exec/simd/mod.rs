@@ -80,8 +80,10 @@ pub(super) use {v_binary, v_extract, v_replace, v_shift, v_splat, v_ternary, v_t
 /// Every SIMD handler.
 macro_rules! define_simd_handlers {
     () => {
-        use super::simd::{v_binary, v_extract, v_replace, v_shift, v_splat, v_ternary, v_test, v_unary};
         use super::simd::memory::{v128_bytes, widen};
+        use super::simd::{
+            v_binary, v_extract, v_replace, v_shift, v_splat, v_ternary, v_test, v_unary,
+        };
         use super::{rd128, wr128};
         use crate::interp::isa::V128LoadKind;
         use crate::runtime::simd::{bits, convert, float, int, relaxed};
