@@ -559,4 +559,6 @@ impl Translator<'_> {
 }
 
 #[cfg(test)]
+mod simd_tests;
+#[cfg(test)]
 mod tests;
