@@ -182,6 +182,15 @@ mod tests {
         let mut global = GlobalEntity { value: 7, high: 0, ty };
         let globals = [&raw mut global];
         for op in every_op() {
+            // `v128` initializers (two slots) have their own evaluator.
+            if let ConstOp::V128Const(v) = op {
+                let expr = ConstExpr { ops: vec![op].into() };
+                // SAFETY: the one pointer in `globals` is to `global`, a live local that nothing
+                // else writes while `eval_v128` runs.
+                let slots = unsafe { eval_v128(&expr, &globals) };
+                assert_eq!(slots.ok(), Some([v as u64, (v >> 64) as u64]));
+                continue;
+            }
             // Allocating instructions need a store's heap: instantiation gives them one, and the
             // GC files of the official suite run them (globals and segments of `struct.new`...).
             if op.allocates() {

@@ -116,6 +116,22 @@ mod tests {
     }
 
     #[test]
+    fn simd_instructions_count_like_any_other() {
+        let a = analyse(
+            r#"(module (memory 1) (func (param i32) (result v128)
+                 (loop
+                   (v128.store (local.get 0) (i32x4.add (v128.load (local.get 0)) (v128.const i64x2 1 2)))
+                   (br_if 0 (i8x16.all_true (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 (v128.load (local.get 0)) (v128.load (local.get 0))))))
+                 (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0))))"#,
+        );
+        // Entry: loop, local.get, v128.const, v128.load8_lane, end.
+        assert_eq!(a.entry_cost, 5);
+        // The loop: 2 local.get, v128.load, v128.const, i32x4.add, v128.store, 2 local.get,
+        // 2 v128.load, i8x16.shuffle, i8x16.all_true, br_if, end.
+        assert_eq!(a.loops[0].cost, 14);
+    }
+
+    #[test]
     fn each_loop_charges_its_own_body() {
         let a = analyse(
             r#"(module (func (param i32)

@@ -814,6 +814,7 @@ macro_rules! define_handlers {
         trapping_unary!(ip, fp, mb, ml, cx; f64: I64TruncF64U => sem::i64_trunc_f64_u, |v| v);
 
         super::gc_handlers::define_gc_handlers!();
+        super::simd::define_simd_handlers!();
 
         crate::interp::isa::for_each_op!(handler_table);
     };

@@ -27,6 +27,7 @@ mod handlers;
 mod looped;
 mod roots;
 mod semantics;
+mod simd;
 pub(crate) mod slow;
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ use crate::engine::Config;
 use crate::func::FuncEntity;
 use crate::instance::InstanceData;
 use crate::limits::{Quota, QuotaHit};
+use crate::runtime::simd::V128;
 use crate::store::StoreOpaque;
 use crate::trap::{FrameInfo, MAX_BACKTRACE, Trap, TrapCode};
 
@@ -345,6 +347,46 @@ unsafe fn wr(fp: *mut u64, slot: Slot, value: u64) {
     // SAFETY: `fp + slot` is inside the frame, so inside the value stack (this function's
     // contract), which nothing but this run touches while it runs.
     unsafe { *fp.add(slot as usize) = value }
+}
+
+/// The `v128` in slots `slot` and `slot + 1` of the frame at `fp` (low half first): one 16-byte
+/// load.
+///
+/// # Safety
+/// As for `rd`, for both slots: `fp` is a live run's frame and `slot + 1` below its function's
+/// frame size (the translator gives a `v128` operand both of its slots).
+#[inline(always)]
+unsafe fn rd128(fp: *mut u64, slot: Slot) -> V128 {
+    if cfg!(target_endian = "little") {
+        // SAFETY: both slots are inside the frame (this function's contract), initialized `u64`s
+        // next to each other, whose 16 bytes on a little-endian target are the vector's, low half
+        // first. Read through a byte-array pointer (alignment 1, and no temporary, as in `load`).
+        unsafe { V128::from_bytes(*fp.add(slot as usize).cast::<[u8; 16]>()) }
+    } else {
+        // SAFETY: as for `rd`, for both slots (this function's contract).
+        unsafe { V128::from_bits(rd(fp, slot) as u128 | (rd(fp, slot + 1) as u128) << 64) }
+    }
+}
+
+/// Writes a `v128` to slots `slot` and `slot + 1` of the frame at `fp`: one 16-byte store.
+///
+/// # Safety
+/// As for `wr`, for both slots.
+#[inline(always)]
+unsafe fn wr128(fp: *mut u64, slot: Slot, value: V128) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: both slots are inside the frame (this function's contract), which nothing but
+        // this run touches; on a little-endian target the low half lands in the first. Written
+        // through a byte-array pointer (alignment 1, no temporary).
+        unsafe { *fp.add(slot as usize).cast::<[u8; 16]>() = value.to_bytes() }
+    } else {
+        let bits = value.bits();
+        // SAFETY: as for `wr`, for both slots (this function's contract).
+        unsafe {
+            wr(fp, slot, bits as u64);
+            wr(fp, slot + 1, (bits >> 64) as u64);
+        }
+    }
 }
 
 /// Entry `i` of the instance's function index space.

@@ -87,3 +87,27 @@ pub(crate) unsafe fn store(
     m.bytes_mut()[at..at + size].copy_from_slice(&value.to_le_bytes()[..size]);
     Ok(())
 }
+
+/// Where `len` bytes at `addr + offset` of memory `mem` start; null when they are out of bounds.
+/// For the general path of `v128` loads and stores, which read or write them right away.
+///
+/// # Safety
+/// `inst` is live and `mem` is one of its memories, as `crate::runtime::memory::memory` requires
+/// (nothing else refers to the memory during the call).
+pub(crate) unsafe fn address(
+    inst: *const InstanceData,
+    mem: u32,
+    offset: u64,
+    addr: u64,
+    len: u64,
+) -> *mut u8 {
+    // SAFETY: `inst` is live and `mem` one of its memories, with no other reference to it
+    // (this function's contract); the reference ends with the call.
+    let m = unsafe { memory(inst, mem) };
+    match range(m, addr, offset, len) {
+        // SAFETY: `range` checked that `at + len` is at most the memory's length, so `base + at`
+        // is inside (or one past the end of) its reservation.
+        Ok(at) => unsafe { m.base.add(at) },
+        Err(_) => std::ptr::null_mut(),
+    }
+}

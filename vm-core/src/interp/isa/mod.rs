@@ -15,6 +15,7 @@
 
 mod define;
 mod ops;
+pub(crate) mod simd_ops;
 
 pub(crate) use ops::for_each_op;
 
@@ -90,6 +91,47 @@ pub(crate) enum StoreKind {
     B16,
     /// 1 byte.
     B8,
+}
+
+/// The `v128` loads on the general path (`LoadV128`): how many bytes they read and what they make
+/// of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+#[allow(missing_docs)] // each is the load of the same name
+pub(crate) enum V128LoadKind {
+    V128,
+    I8x8S,
+    I8x8U,
+    I16x4S,
+    I16x4U,
+    I32x2S,
+    I32x2U,
+    Splat8,
+    Splat16,
+    Splat32,
+    Splat64,
+    Zero32,
+    Zero64,
+}
+
+impl V128LoadKind {
+    /// The bytes the load reads.
+    pub(crate) fn size(self) -> u64 {
+        match self {
+            V128LoadKind::V128 => 16,
+            V128LoadKind::I8x8S
+            | V128LoadKind::I8x8U
+            | V128LoadKind::I16x4S
+            | V128LoadKind::I16x4U
+            | V128LoadKind::I32x2S
+            | V128LoadKind::I32x2U
+            | V128LoadKind::Splat64
+            | V128LoadKind::Zero64 => 8,
+            V128LoadKind::Splat32 | V128LoadKind::Zero32 => 4,
+            V128LoadKind::Splat16 => 2,
+            V128LoadKind::Splat8 => 1,
+        }
+    }
 }
 
 /// Where an op's operands start in an `Instr`: after its 4-byte tag (every payload struct is at
@@ -182,6 +224,14 @@ impl Sample for StoreKind {
     #[cfg(test)]
     fn distinct(_: &str) -> StoreKind {
         StoreKind::B16
+    }
+}
+
+impl Sample for V128LoadKind {
+    const SAMPLE: V128LoadKind = V128LoadKind::V128;
+    #[cfg(test)]
+    fn distinct(_: &str) -> V128LoadKind {
+        V128LoadKind::I16x4U
     }
 }
 

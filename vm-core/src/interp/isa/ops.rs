@@ -31,10 +31,10 @@
 //! 64-bit immediate is a `Wide`). `+ Ext` or `+ MemArg` after an op says that the translator
 //! always emits that word right after it.
 
-/// Calls `$m!` with the description of every op.
+/// Calls `$m!` with the description of every op (the SIMD ops, in `simd_ops.rs`, follow these).
 macro_rules! for_each_op {
     ($m:ident) => {
-        $m! {
+        $crate::interp::isa::simd_ops::for_each_simd_op! { $m;
             // ---- moves and constants
             /// `dst = src`.
             frame Copy { dst: def, src: use };

@@ -194,6 +194,10 @@ impl Translator<'_> {
                     self.emit_copy(e.ty, dst, src);
                 }
                 Operand::Const(v) => self.emit_const(dst, v),
+                Operand::Const128(v) => {
+                    let src = self.const_slot128(v);
+                    self.emit(Instr::Copy128 { dst, src });
+                }
             }
             dst += slot_width(e.ty) as Slot;
         }
@@ -399,6 +403,8 @@ impl Translator<'_> {
                         self.emit_const(0, v);
                         0
                     }
+                    // (A `v128` takes two slots: not this case.)
+                    Operand::Const128(v) => self.const_slot128(v),
                 };
                 self.emit(Instr::Return1 { src });
             }

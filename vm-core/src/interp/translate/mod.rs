@@ -24,6 +24,7 @@ mod exn;
 mod fuse;
 mod gc;
 mod ops;
+mod simd;
 
 use silo_loader::ValType;
 use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody};
@@ -51,6 +52,8 @@ enum Operand {
     Temp,
     /// A constant not yet written anywhere (raw slot bits).
     Const(u64),
+    /// A `v128` constant (`v128.const`), read from two constant-pool slots where it is used.
+    Const128(u128),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -153,6 +156,8 @@ pub(super) struct Translator<'a> {
     /// The constant pool, and the pool index of each value in it.
     consts: Vec<u64>,
     const_index: HashMap<u64, Slot>,
+    /// The pool index of each `v128` in it (two slots, low half first).
+    const128_index: HashMap<u128, Slot>,
     /// When the engine wants fuel and interrupt checks: what each charges (the analysis both
     /// tiers share).
     fuel: Option<&'a FuncAnalysis>,
@@ -238,6 +243,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         next_ctrl_id: 1,
         consts: Vec::new(),
         const_index: HashMap::new(),
+        const128_index: HashMap::new(),
         fuel: match module.engine.config().metered() {
             true => Some(module.analysis(def)?),
             false => None,
@@ -379,6 +385,20 @@ impl Translator<'_> {
         CONST_MARK | index
     }
 
+    /// The first of the two constant-pool slots holding the `v128` `value` (provisional until
+    /// relocation).
+    fn const_slot128(&mut self, value: u128) -> Slot {
+        let next = self.consts.len() as Slot;
+        let index = *self.const128_index.entry(value).or_insert(next);
+        if index == next {
+            let (lo, hi) = (value as u64, (value >> 64) as u64);
+            self.consts.extend([lo, hi]);
+            self.const_index.entry(lo).or_insert(next);
+            self.const_index.entry(hi).or_insert(next + 1);
+        }
+        CONST_MARK | index
+    }
+
     /// Appends an instruction; returns its index.
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
@@ -455,6 +475,7 @@ impl Translator<'_> {
             Operand::Local(l) => self.local_slot(l),
             Operand::Temp => TEMP_MARK | e.at,
             Operand::Const(v) => self.const_slot(v),
+            Operand::Const128(v) => self.const_slot128(v),
         }
     }
 
@@ -487,6 +508,10 @@ impl Translator<'_> {
                 self.emit_copy(e.ty, dst, src);
             }
             Operand::Const(v) => self.emit_const(dst, v),
+            Operand::Const128(v) => {
+                let src = self.const_slot128(v);
+                self.emit(Instr::Copy128 { dst, src });
+            }
         }
         self.stack[pos].op = Operand::Temp;
     }
@@ -533,5 +558,7 @@ impl Translator<'_> {
     }
 }
 
+#[cfg(test)]
+mod simd_tests;
 #[cfg(test)]
 mod tests;

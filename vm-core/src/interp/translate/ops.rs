@@ -1063,7 +1063,7 @@ impl Translator<'_> {
             }
 
             other => {
-                if !self.gc_operator(&other)? {
+                if !self.gc_operator(&other)? && !self.simd_operator(&other)? {
                     return Err(format!("the interpreter does not run {other:?} yet"));
                 }
             }
@@ -1102,7 +1102,7 @@ impl Translator<'_> {
     }
 
     /// Pops the top entry into a slot.
-    fn pop_slot(&mut self) -> Slot {
+    pub(super) fn pop_slot(&mut self) -> Slot {
         let e = self.pop();
         self.use_entry(e)
     }
@@ -1252,18 +1252,22 @@ impl Translator<'_> {
                     self.emit_copy(e.ty, slot, src);
                 }
                 Operand::Const(v) => self.emit_const(slot, v),
+                Operand::Const128(v) => {
+                    let src = self.const_slot128(v);
+                    self.emit(Instr::Copy128 { dst: slot, src });
+                }
             }
         }
         if tee {
             match e.op {
-                Operand::Const(v) => self.push(Operand::Const(v), e.ty),
+                Operand::Const(_) | Operand::Const128(_) => self.push(e.op, e.ty),
                 _ => self.push(Operand::Local(local), e.ty),
             }
         }
     }
 
     /// The memory a load or store addresses (GC arrays are not for this tier).
-    fn memory_of(memarg: &MemArg) -> Result<u32, String> {
+    pub(super) fn memory_of(memarg: &MemArg) -> Result<u32, String> {
         match memarg.target {
             MemArgTarget::Memory(m) => Ok(m),
             MemArgTarget::Array(_) => Err("array accesses need the gc feature".into()),
@@ -1271,13 +1275,13 @@ impl Translator<'_> {
     }
 
     /// Whether an access takes the fast path: memory 0, 32-bit, with a 32-bit offset.
-    fn fast_memory(&self, mem: u32, memarg: &MemArg) -> bool {
+    pub(super) fn fast_memory(&self, mem: u32, memarg: &MemArg) -> bool {
         mem == 0
             && memarg.offset <= u32::MAX as u64
             && self.module.info.memories.first().is_some_and(|m| !m.index64)
     }
 
-    fn load(
+    pub(super) fn load(
         &mut self,
         memarg: MemArg,
         kind: LoadKind,
@@ -1370,7 +1374,7 @@ impl Translator<'_> {
                 let value = match value.op {
                     Operand::Local(l) => self.local_slot(l),
                     Operand::Const(v) => self.const_slot(v),
-                    Operand::Temp => return None,
+                    Operand::Temp | Operand::Const128(_) => return None,
                 };
                 match kind {
                     StoreKind::B64 => Instr::I64StoreIdx { base, index, value },
@@ -1405,7 +1409,7 @@ impl Translator<'_> {
         })
     }
 
-    fn store(
+    pub(super) fn store(
         &mut self,
         memarg: MemArg,
         kind: StoreKind,

@@ -9,8 +9,8 @@ use crate::interp::isa::Instr;
 use crate::module::Module;
 
 /// A translated function: its instructions, and the rest of its record.
-struct Translated {
-    code: Vec<Instr>,
+pub(super) struct Translated {
+    pub(super) code: Vec<Instr>,
     func: InterpFunc,
 }
 
@@ -21,7 +21,7 @@ impl std::ops::Deref for Translated {
     }
 }
 
-fn translated(wat: &str) -> Translated {
+pub(super) fn translated(wat: &str) -> Translated {
     let module = Module::new(&Engine::default(), wat).unwrap();
     let func = translate(&module.inner, 0).unwrap();
     Translated { code: func.code.iter().map(|op| *op.instr()).collect(), func }
