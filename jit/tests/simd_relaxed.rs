@@ -53,12 +53,22 @@ const MODULE: &str = r#"(module
 
 /// The engines under test, with relaxed SIMD in the given mode.
 fn engines(deterministic: bool) -> Vec<(&'static str, Engine)> {
-    let mut config = Config::new();
-    config
-        .strategy(Strategy::Jit)
-        .compiler(silo_jit::cranelift().expect("native code runs on this machine"))
-        .relaxed_simd_deterministic(deterministic);
-    vec![("jit", Engine::new(&config))]
+    let engine = |strategy: Strategy, eager: bool| {
+        let mut config = Config::new();
+        config
+            .strategy(strategy)
+            .compiler(silo_jit::cranelift().expect("native code runs on this machine"))
+            .relaxed_simd_deterministic(deterministic);
+        if eager {
+            config.tier_up_after(1).background_compilation(false);
+        }
+        Engine::new(&config)
+    };
+    vec![
+        ("interp", engine(Strategy::Interpreter, false)),
+        ("jit", engine(Strategy::Jit, false)),
+        ("tiered", engine(Strategy::Tiered, true)),
+    ]
 }
 
 /// Runs `check` against an instance of `MODULE` in every engine, in the given mode.

@@ -122,8 +122,8 @@ impl Config {
     /// `relaxed_trunc_*_s` of NaN or an out-of-range value (x86 gives `i32::MIN`), `relaxed_min`
     /// and `relaxed_max` (x86 gives `pmin`/`pmax`), `relaxed_laneselect` of `i8x16`, `i32x4` and
     /// `i64x2` (x86 selects by each mask lane's top bit), `relaxed_q15mulr_s` of `-1.0 * -1.0`
-    /// (x86 wraps to `i16::MIN`), and the dot products (x86 reads the first operand's bytes as
-    /// unsigned and saturates the 16-bit sums). `relaxed_madd`/`nmadd` are fused in both modes.
+    /// (x86 wraps to `i16::MIN`), and the dot products (x86 reads the second operand's bytes,
+    /// the 7-bit ones, as unsigned and saturates the 16-bit sums). `relaxed_madd`/`nmadd` are fused in both modes.
     pub fn relaxed_simd_deterministic(&mut self, on: bool) -> &mut Config {
         self.relaxed_simd_deterministic = on;
         self
