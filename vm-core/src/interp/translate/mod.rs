@@ -25,6 +25,7 @@ mod fuse;
 mod gc;
 mod ops;
 mod simd;
+mod simd_memory;
 
 use silo_loader::ValType;
 use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody};

@@ -8,7 +8,7 @@
 //! engine's mode (`Config::relaxed_simd_deterministic`), so nothing tests the mode at run time.
 
 use silo_loader::ValType;
-use silo_loader::wasmparser::{MemArg, Operator};
+use silo_loader::wasmparser::Operator;
 
 use super::{Operand, Translator};
 use crate::interp::isa::{Instr, LoadKind, Slot, StoreKind, V128LoadKind};
@@ -516,72 +516,5 @@ impl Translator<'_> {
         self.emit(Instr::I8x16Shuffle { dst, lhs, rhs });
         self.emit(Instr::Ext { a: lanes, b: 0 });
         self.push_temp(V128);
-    }
-
-    /// A `v128` load: the fast op on memory 0, `LoadV128` of kind `kind` elsewhere.
-    fn v128_load(
-        &mut self,
-        memarg: MemArg,
-        kind: V128LoadKind,
-        fast: MakeLane,
-    ) -> Result<(), String> {
-        let mem = Self::memory_of(&memarg)?;
-        let (dst, addr) = self.pop_unary();
-        if self.fast_memory(mem, &memarg) {
-            self.emit_result(fast(dst, addr, memarg.offset as u32), V128);
-        } else {
-            self.emit(Instr::LoadV128 { kind, dst, addr });
-            self.emit(Instr::MemArg { mem, offset: memarg.offset.into() });
-            self.push_temp(V128);
-        }
-        Ok(())
-    }
-
-    /// `v128.store`.
-    fn v128_store(&mut self, memarg: MemArg) -> Result<(), String> {
-        let mem = Self::memory_of(&memarg)?;
-        let [addr, value] = self.pop_two();
-        if self.fast_memory(mem, &memarg) {
-            self.emit(Instr::V128Store { addr, value, offset: memarg.offset as u32 });
-        } else {
-            self.emit(Instr::StoreV128 { addr, value });
-            self.emit(Instr::MemArg { mem, offset: memarg.offset.into() });
-        }
-        Ok(())
-    }
-
-    /// `v128.loadN_lane`: the scalar load (`kind`, its fast op, its type), then `replace` of the
-    /// lane. The vector stays where it is meanwhile: above the address, whose slot the scalar
-    /// takes (an address takes one slot, as the scalar does).
-    fn load_lane(
-        &mut self,
-        memarg: MemArg,
-        lane: u8,
-        (kind, fast, ty): (LoadKind, MakeLane, ValType),
-        replace: MakeLane,
-    ) -> Result<(), String> {
-        let vector = self.pop();
-        self.load(memarg, kind, fast, ty)?;
-        let x = self.pop_slot();
-        let src = self.use_entry(vector);
-        let dst = self.slot_at(self.stack.len());
-        self.emit(replace(dst, src, lane as u32));
-        self.emit(Instr::Ext { a: x, b: 0 });
-        self.push_temp(V128);
-        Ok(())
-    }
-
-    /// `v128.storeN_lane`: `extract` of the lane (and its type), then the scalar store (`kind`
-    /// and its fast op).
-    fn store_lane(
-        &mut self,
-        memarg: MemArg,
-        lane: u8,
-        (extract, ty): (MakeLane, ValType),
-        (kind, fast): (StoreKind, fn(Slot, Slot, u32) -> Instr),
-    ) -> Result<(), String> {
-        let (dst, src) = self.pop_unary();
-        self.emit_result(extract(dst, src, lane as u32), ty);
-        self.store(memarg, kind, fast)
     }
 }
