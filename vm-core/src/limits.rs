@@ -46,7 +46,8 @@ impl StoreLimits {
         self
     }
 
-    /// Limits all linear memories together to `bytes`.
+    /// Limits all linear memories and tables together to `bytes` (a table element counts
+    /// `TABLE_ELEMENT_BYTES`).
     pub fn total_memory(mut self, bytes: u64) -> StoreLimits {
         self.total_memory = Some(bytes);
         self
@@ -76,7 +77,7 @@ impl StoreLimits {
 pub enum Quota {
     /// Bytes of one linear memory.
     Memory,
-    /// Bytes of all linear memories together.
+    /// Bytes of all linear memories and tables together.
     TotalMemory,
     /// Elements of one table.
     TableElements,
