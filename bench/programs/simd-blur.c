@@ -97,7 +97,7 @@ int main(int argc, char **argv) {
         acc = acc * 1000003 + sad(img, tmp, W * H);
         img[(r * 7919) % (W * H)] ^= 0x55;
     }
-    printf("blur %ld rounds: %016llx, tmp[5000] %d\n", rounds, (unsigned long long)acc, tmp[5000]);
+    printf("checksum: %016llx %d\n", (unsigned long long)acc, tmp[5000]);
     free(img);
     free(tmp);
     return 0;

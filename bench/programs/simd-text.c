@@ -93,7 +93,7 @@ int main(int argc, char **argv) {
         acc = acc * 31 + min_max(text, LEN);
         text[(r * 7919) % LEN] ^= 0x20;
     }
-    printf("text %ld rounds: %08x\n", rounds, acc);
+    printf("checksum: %08x\n", acc);
     free(text);
     return 0;
 }
