@@ -404,8 +404,15 @@ pub(crate) unsafe fn instantiate(
     inst.tables = tables.into();
 
     for ty in &info.memories[num_imported.memories as usize..] {
+        if ty.shared {
+            let memory = opaque.new_shared_memory(*ty)?;
+            // SAFETY: the store just attached the shared memory, which keeps it alive.
+            opaque.usage.memory_created(unsafe { memory.as_ref() }.len() as u64)?;
+            memories.push(memory.as_ptr());
+            continue;
+        }
         let memory = MemoryEntity::new(*ty, opaque.engine.config().memory_guard())?;
-        opaque.usage.memory_created(memory.len as u64)?;
+        opaque.usage.memory_created(memory.len() as u64)?;
         memories.push(opaque.memories.alloc(memory).as_ptr());
     }
     inst.memories = memories.into();
@@ -519,17 +526,22 @@ pub(crate) unsafe fn instantiate(
         if let DataMode::Active { memory, offset } = &seg.mode {
             let offset = eval(offset, inst, opaque)?;
             // SAFETY: the instance's memories are this store's (imports checked by `check_import`,
-            // the others allocated in its arena above), alive and in place; the store is lent
-            // exclusively to this call and no other reference to the memory is live, so the
-            // `&mut` is exclusive.
-            let memory = unsafe { &mut *inst.memories[*memory as usize] };
+            // the others allocated in its arena or attached above), alive and in place; only
+            // shared references are made, since a shared memory is used by other threads too.
+            let memory = unsafe { &*inst.memories[*memory as usize] };
             let offset = if memory.ty.index64 { offset } else { offset as u32 as u64 };
             let bytes = info.data_bytes(seg);
             let end = offset.checked_add(bytes.len() as u64);
-            match end.filter(|&e| e <= memory.len as u64) {
-                Some(end) => {
-                    memory.bytes_mut()[offset as usize..end as usize].copy_from_slice(bytes)
-                }
+            match end.filter(|&e| e <= memory.len() as u64) {
+                // SAFETY: `offset..end` is below the memory's length, so committed and
+                // writable, and `bytes` is the module's, outside every linear memory.
+                Some(_) => unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        bytes.as_ptr(),
+                        memory.ptr_at(offset as usize),
+                        bytes.len(),
+                    )
+                },
                 None => return Err(Trap::new(TrapCode::MemoryOutOfBounds).into()),
             }
             inst.data_dropped[i] = true;

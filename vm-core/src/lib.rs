@@ -32,6 +32,7 @@ mod module;
 mod registry;
 mod root_scope;
 mod runtime;
+mod shared_memory;
 mod store;
 mod table;
 mod tag;
@@ -55,6 +56,7 @@ pub use meter::InterruptHandle;
 pub use module::Module;
 pub use registry::TypeId;
 pub use root_scope::RootScope;
+pub use shared_memory::SharedMemory;
 /// The counters of a store's garbage-collected heap (`Store::gc_stats`).
 pub use silo_gc::GcStats;
 /// The largest garbage-collected heap a store may have (`Config::max_gc_heap`): 4 GiB less

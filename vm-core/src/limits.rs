@@ -189,17 +189,33 @@ impl Usage {
 
     /// Grows memory `m` by `delta` pages within the quotas: the old size in pages, `None` when
     /// the quota, the memory's maximum or the system refuses, `Err` when a refusal traps.
-    pub fn grow_memory(&mut self, m: &mut MemoryEntity, delta: u64) -> Result<Option<u64>, Trap> {
-        let page = m.page_size();
-        let current = m.pages().saturating_mul(page);
-        let desired = m.pages().saturating_add(delta).saturating_mul(page);
-        if delta == 0 || desired > m.max_pages.saturating_mul(page) {
-            return Ok(m.grow(delta));
+    ///
+    /// # Safety
+    /// `m` points to a live memory of the store, which nothing else of the store references
+    /// during the call (a shared memory may be used by other threads meanwhile: it is only
+    /// reached through shared references then).
+    pub unsafe fn grow_memory(
+        &mut self,
+        m: *mut MemoryEntity,
+        delta: u64,
+    ) -> Result<Option<u64>, Trap> {
+        // SAFETY: `m` is live (this function's contract); growth of a shared memory goes through
+        // `&self` and its own lock, that of another through the exclusive reference the store's
+        // borrow makes sound.
+        let grow = |delta| unsafe {
+            if (*m).is_shared() { (*m).grow_shared(delta) } else { (*m).grow(delta) }
+        };
+        // SAFETY: as above; the shared reference ends with this statement, before `grow` runs.
+        let (page, pages, max_pages) = unsafe { ((*m).page_size(), (*m).pages(), (*m).max_pages) };
+        let current = pages.saturating_mul(page);
+        let desired = pages.saturating_add(delta).saturating_mul(page);
+        if delta == 0 || desired > max_pages.saturating_mul(page) {
+            return Ok(grow(delta));
         }
         if !self.memory_growing(current, desired)? {
             return Ok(None);
         }
-        let old = m.grow(delta);
+        let old = grow(delta);
         if old.is_none() {
             self.memory_released(desired - current);
         }

@@ -12,8 +12,11 @@
 //! no bounds check and an access out of bounds faults, which the native tier turns into the trap.
 
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use silo_loader::MemoryType;
+
+use crate::shared_memory::SharedState;
 
 use crate::error::Error;
 use crate::store::{AsContext, AsContextMut, StoreId};
@@ -27,13 +30,18 @@ const MEMORY64_WINDOW: u64 = 8 << 30;
 pub(crate) struct MemoryEntity {
     /// First byte of the memory.
     pub base: *mut u8,
-    /// Current size in bytes.
-    pub len: usize,
+    /// Current size in bytes. Atomic because a shared memory grows while other threads read
+    /// it (compiled code reads it with a plain load, which is atomic at this width); for any
+    /// other memory the loads and stores are plain ones.
+    pub(crate) len: AtomicUsize,
     pub ty: MemoryType,
     /// Largest size in pages the memory may grow to.
     pub max_pages: u64,
     /// The reserved address range; `None` for a memory that can never hold a byte.
     reservation: Option<region::Allocation>,
+    /// What a shared memory's threads share besides the bytes: the lock growth takes and the
+    /// queues of `memory.atomic.wait`. `None` for a memory that is not shared.
+    pub(crate) shared: Option<SharedState>,
 }
 
 fn reserve(bytes: usize) -> Result<region::Allocation, Error> {
@@ -42,11 +50,11 @@ fn reserve(bytes: usize) -> Result<region::Allocation, Error> {
 }
 
 /// Makes `[from, to)` of the reservation readable and writable.
-fn commit(reservation: &mut region::Allocation, from: usize, to: usize) -> Result<(), Error> {
+fn commit(reservation: &region::Allocation, from: usize, to: usize) -> Result<(), Error> {
     if to <= from {
         return Ok(());
     }
-    let base: *mut u8 = reservation.as_mut_ptr();
+    let base: *const u8 = reservation.as_ptr();
     // SAFETY: `from..to` lies inside the reservation (callers keep `to <= reservation.len()`), which
     // this memory owns; changing its protection cannot affect memory outside it.
     unsafe {
@@ -115,25 +123,51 @@ impl MemoryEntity {
             })?;
         let max_bytes = max_pages.saturating_mul(page);
         let reserve_bytes = match guard {
+            // A shared memory never moves (other threads hold its base): it reserves its
+            // maximum, which the type must declare.
+            _ if ty.index64 && ty.shared => max_bytes,
             _ if ty.index64 => max_bytes.min(MEMORY64_WINDOW.max(initial)),
             Some(guard) => (1u64 << 32).saturating_add(guard),
             None => max_bytes,
         };
+        if ty.shared && ty.maximum.is_none() {
+            return Err(Error::Limit("a shared memory must declare its maximum size".into()));
+        }
+        let reserve_bytes = usize::try_from(reserve_bytes).map_err(|_| {
+            Error::Limit(format!("memory of {max_pages} pages is too large to reserve"))
+        })?;
         let mut entity = MemoryEntity {
             base: NonNull::dangling().as_ptr(),
-            len: 0,
+            len: AtomicUsize::new(0),
             ty,
             max_pages,
             reservation: None,
+            shared: ty.shared.then(SharedState::default),
         };
         if reserve_bytes > 0 {
-            let mut reservation = reserve(reserve_bytes as usize)?;
-            commit(&mut reservation, 0, initial as usize)?;
+            let mut reservation = reserve(reserve_bytes)?;
+            commit(&reservation, 0, initial as usize)?;
             entity.base = reservation.as_mut_ptr();
             entity.reservation = Some(reservation);
         }
-        entity.len = initial as usize;
+        *entity.len.get_mut() = initial as usize;
         Ok(entity)
+    }
+
+    /// Current size in bytes. For a shared memory, a growth by another thread is seen once it
+    /// is complete (its pages are committed before the new size is published).
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+
+    /// Whether the memory is shared between threads.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// The address of byte `offset` (at most the length).
+    pub fn ptr_at(&self, offset: usize) -> *mut u8 {
+        self.base.wrapping_add(offset)
     }
 
     pub fn page_size(&self) -> u64 {
@@ -142,12 +176,37 @@ impl MemoryEntity {
 
     /// Current size in pages.
     pub fn pages(&self) -> u64 {
-        self.len as u64 / self.page_size()
+        self.len() as u64 / self.page_size()
+    }
+
+    /// Grows a shared memory by `delta` pages, as `grow`: under the memory's growth lock, the
+    /// pages committed before the new size is published, and the base never moving (a shared
+    /// memory reserved its maximum), so threads running meanwhile keep valid pointers.
+    pub fn grow_shared(&self, delta: u64) -> Option<u64> {
+        let state = self.shared.as_ref()?;
+        let _growing = state.grow_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let old_len = self.len();
+        let old = old_len as u64 / self.page_size();
+        let new = old.checked_add(delta).filter(|&n| n <= self.max_pages)?;
+        let new_len = new.checked_mul(self.page_size()).filter(|&b| b <= isize::MAX as u64)?;
+        let new_len = new_len as usize;
+        if new_len > old_len {
+            let reservation = self.reservation.as_ref()?;
+            if new_len > reservation.len() {
+                return None;
+            }
+            commit(reservation, old_len, new_len).ok()?;
+            self.len.store(new_len, Ordering::Release);
+        }
+        Some(old)
     }
 
     /// Grows by `delta` pages; returns the old size in pages, or `None` (leaving the memory as it
     /// was) when the maximum would be exceeded or the system refuses.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        if self.is_shared() {
+            return self.grow_shared(delta);
+        }
         let old = self.pages();
         let new = old.checked_add(delta).filter(|&n| n <= self.max_pages)?;
         if delta == 0 {
@@ -163,31 +222,32 @@ impl MemoryEntity {
                 .min(self.max_pages.saturating_mul(self.page_size()));
             let mut bigger = reserve(want as usize).ok()?;
             let old = self.reservation.take()?;
-            match move_pages(old, self.len, &mut bigger) {
+            let len = self.len();
+            match move_pages(old, len, &mut bigger) {
                 Ok(()) => {}
                 Err(old) => {
-                    if commit(&mut bigger, 0, self.len).is_err() {
+                    if commit(&bigger, 0, len).is_err() {
                         // The memory stays as it was.
                         self.reservation = Some(old);
                         return None;
                     }
                     let dst: *mut u8 = bigger.as_mut_ptr();
-                    // SAFETY: both ranges are committed for at least `self.len` bytes and belong
-                    // to two different reservations, so they cannot overlap.
-                    unsafe { std::ptr::copy_nonoverlapping(self.base, dst, self.len) };
+                    // SAFETY: both ranges are committed for at least `len` bytes and belong to
+                    // two different reservations, so they cannot overlap.
+                    unsafe { std::ptr::copy_nonoverlapping(self.base, dst, len) };
                     drop(old);
                 }
             }
             // The old bytes live in `bigger` now, whatever happens next.
             self.base = bigger.as_mut_ptr();
-            let committed = commit(&mut bigger, self.len, new_len);
+            let committed = commit(&bigger, len, new_len);
             self.reservation = Some(bigger);
             committed.ok()?;
         } else {
-            let reservation = self.reservation.as_mut()?;
-            commit(reservation, self.len, new_len).ok()?;
+            let reservation = self.reservation.as_ref()?;
+            commit(reservation, self.len(), new_len).ok()?;
         }
-        self.len = new_len;
+        *self.len.get_mut() = new_len;
         Some(old)
     }
 
@@ -197,15 +257,16 @@ impl MemoryEntity {
         // most `isize::MAX`; the borrow of `self` keeps the memory from growing (and moving)
         // while the slice lives, and writes to the bytes go through `&mut self` or a running call
         // that has the store lent exclusively, so none happen meanwhile.
-        unsafe { std::slice::from_raw_parts(self.base, self.len) }
+        unsafe { std::slice::from_raw_parts(self.base, self.len()) }
     }
 
+    #[cfg(test)]
     pub fn bytes_mut(&mut self) -> &mut [u8] {
         // SAFETY: `base..base + len` is committed, writable and owned by this memory (`new` and
         // `grow` keep it so; `base` is non-null), and `len` is at most `isize::MAX`; the exclusive
         // borrow of `self` keeps anything else from reaching the bytes or moving them while the
         // slice lives.
-        unsafe { std::slice::from_raw_parts_mut(self.base, self.len) }
+        unsafe { std::slice::from_raw_parts_mut(self.base, self.len()) }
     }
 }
 
@@ -229,8 +290,14 @@ impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
+        if ty.shared {
+            let ptr = opaque.new_shared_memory(ty)?;
+            // SAFETY: the store just attached the shared memory, which keeps it alive.
+            opaque.usage.memory_created(unsafe { ptr.as_ref() }.len() as u64)?;
+            return Ok(Memory { store: opaque.id, ptr });
+        }
         let entity = MemoryEntity::new(ty, opaque.engine.config().memory_guard())?;
-        opaque.usage.memory_created(entity.len as u64)?;
+        opaque.usage.memory_created(entity.len() as u64)?;
         let ptr = opaque.memories.alloc(entity);
         Ok(Memory { store: opaque.id, ptr })
     }
@@ -243,13 +310,22 @@ impl Memory {
         unsafe { self.ptr.as_ref() }
     }
 
-    fn entity_mut<'a, C: AsContextMut + 'a>(&self, store: &'a mut C) -> &'a mut MemoryEntity {
-        self.store.assert_same(store.as_context().opaque().id);
-        let mut ptr = self.ptr;
-        // SAFETY: the memory belongs to this store (checked above), which owns it in its arena
-        // and keeps it at this address while it lives; the store is borrowed mutably for `'a`, so
-        // nothing else reaches the memory meanwhile.
-        unsafe { ptr.as_mut() }
+    /// The bytes of the memory behind `ptr`, a memory of a store borrowed exclusively for `'a`.
+    ///
+    /// # Safety
+    /// `ptr` is a memory of a store that is borrowed exclusively for `'a`.
+    unsafe fn bytes_of<'a>(ptr: NonNull<MemoryEntity>) -> &'a mut [u8] {
+        // SAFETY: the memory is alive and in place while its store is (this function's
+        // contract); only a shared reference to the entity is made, since a shared memory's is
+        // also other threads'.
+        let m = unsafe { ptr.as_ref() };
+        // SAFETY: `base..base + len` is committed and writable (`MemoryEntity::new`, `grow`), and
+        // the store's exclusive borrow keeps everything of this store from reaching it or growing
+        // it for `'a`. A shared memory's bytes are also the other threads' of the guest, which may
+        // write them meanwhile; the host reads and writes them as it would any memory another
+        // process shares with it (plain bytes, no invariant to break), and the guest decides what
+        // its threads do with the memory it hands the host.
+        unsafe { std::slice::from_raw_parts_mut(m.base, m.len()) }
     }
 
     /// The memory's type (its initial size is the one it was created with).
@@ -264,7 +340,7 @@ impl Memory {
 
     /// Current size in bytes.
     pub fn data_size(&self, store: impl AsContext) -> usize {
-        self.entity(&store).len
+        self.entity(&store).len()
     }
 
     /// The memory's bytes.
@@ -284,11 +360,8 @@ impl Memory {
     ) -> &'a mut [u8] {
         let ctx = store.into();
         self.store.assert_same(ctx.opaque().id);
-        let mut ptr = self.ptr;
-        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
-        // place; the store is borrowed exclusively for `'a`, so nothing else reaches the memory
-        // while the returned bytes live.
-        unsafe { ptr.as_mut() }.bytes_mut()
+        // SAFETY: the memory belongs to this store (checked above), borrowed exclusively for `'a`.
+        unsafe { Memory::bytes_of(self.ptr) }
     }
 
     /// The memory's bytes and the store's host data, both mutably: a host function reads its
@@ -299,12 +372,10 @@ impl Memory {
     ) -> (&'a mut [u8], &'a mut T) {
         let ctx = store.into();
         self.store.assert_same(ctx.opaque().id);
-        let mut ptr = self.ptr;
-        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
-        // place, and the store is borrowed exclusively for `'a`, so nothing else reaches the
-        // memory while the bytes live. The bytes live in their own mapping and the entity in its
-        // own arena cell, both apart from the host data, so the two borrows do not overlap.
-        (unsafe { ptr.as_mut() }.bytes_mut(), &mut ctx.0.data)
+        // SAFETY: the memory belongs to this store (checked above), borrowed exclusively for
+        // `'a`. The bytes live in their own mapping, apart from the host data, so the two borrows
+        // do not overlap.
+        (unsafe { Memory::bytes_of(self.ptr) }, &mut ctx.0.data)
     }
 
     /// Grows the memory by `delta` pages and returns the previous size in pages.
@@ -312,13 +383,11 @@ impl Memory {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
         let mut ctx = store.as_context_mut();
         self.store.assert_same(ctx.opaque().id);
-        let mut ptr = self.ptr;
-        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
-        // place, and the store is borrowed exclusively here, so nothing else reaches the memory;
-        // the entity is in its own arena cell, apart from the usage record borrowed next.
-        let entity = unsafe { ptr.as_mut() };
         let refused = || Error::Limit(format!("failed to grow memory by {delta} pages"));
-        ctx.opaque_mut().usage.grow_memory(entity, delta)?.ok_or_else(refused)
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place, and the store is borrowed exclusively here, so nothing else of it reaches the
+        // memory; the entity is apart from the usage record.
+        unsafe { ctx.opaque_mut().usage.grow_memory(self.ptr.as_ptr(), delta) }?.ok_or_else(refused)
     }
 
     /// Copies bytes out of the memory, or fails if the range is out of bounds.
@@ -339,7 +408,10 @@ impl Memory {
         offset: usize,
         data: &[u8],
     ) -> Result<(), Error> {
-        let bytes = self.entity_mut(&mut store).bytes_mut();
+        let ctx = store.as_context_mut();
+        self.store.assert_same(ctx.opaque().id);
+        // SAFETY: the memory belongs to this store (checked above), borrowed exclusively here.
+        let bytes = unsafe { Memory::bytes_of(self.ptr) };
         let dst = offset
             .checked_add(data.len())
             .and_then(|end| bytes.get_mut(offset..end))
@@ -360,7 +432,7 @@ mod tests {
     #[test]
     fn grows_within_its_maximum() {
         let mut m = MemoryEntity::new(ty(1, Some(3), false), None).unwrap();
-        assert_eq!(m.len, 65536);
+        assert_eq!(m.len(), 65536);
         let base = m.base;
         assert_eq!(m.grow(2), Some(1));
         assert_eq!(m.pages(), 3);
@@ -373,7 +445,7 @@ mod tests {
     #[test]
     fn guarded_memory_reserves_index_space_and_guard() {
         let m = MemoryEntity::new(ty(1, Some(1), false), Some(1 << 31)).unwrap();
-        assert_eq!(m.len, 65536);
+        assert_eq!(m.len(), 65536);
         let reserved = m.reservation.as_ref().map(|r| r.len()).unwrap_or(0) as u64;
         assert!(reserved >= (1 << 32) + (1 << 31), "reserved {reserved}");
         let empty = MemoryEntity::new(ty(0, Some(0), false), Some(1 << 31)).unwrap();
@@ -396,7 +468,7 @@ mod tests {
         assert_eq!(m.grow(window_pages), Some(1));
         assert_eq!(m.bytes()[100], 42);
         assert_eq!(m.pages(), window_pages + 1);
-        let last = m.len - 1;
+        let last = m.len() - 1;
         m.bytes_mut()[last] = 7;
         assert_eq!(m.grow(window_pages), Some(window_pages + 1));
         assert_eq!((m.bytes()[100], m.bytes()[last]), (42, 7));

@@ -80,6 +80,9 @@ pub(crate) struct StoreOpaque {
     pub instances: Arena<InstanceData>,
     pub host_funcs: Arena<FuncEntity>,
     pub memories: Arena<MemoryEntity>,
+    /// The shared memories the store's instances use, kept alive with it (each may be used by
+    /// other stores too).
+    pub shared_memories: Vec<crate::shared_memory::SharedMemory>,
     pub tables: Arena<TableEntity>,
     pub globals: Arena<GlobalEntity>,
     pub tags: Arena<crate::tag::TagEntity>,
@@ -134,6 +137,7 @@ impl StoreOpaque {
             instances: Arena::default(),
             host_funcs: Arena::default(),
             memories: Arena::default(),
+            shared_memories: Vec::new(),
             tables: Arena::default(),
             globals: Arena::default(),
             tags: Arena::default(),

@@ -18,6 +18,10 @@ pub enum TrapCode {
     MemoryOutOfBounds,
     /// A table access outside the table.
     TableOutOfBounds,
+    /// An atomic memory access at an address that is not a multiple of its width.
+    UnalignedAtomic,
+    /// `memory.atomic.wait32`/`wait64` on a memory that is not shared (nothing could wake it).
+    AtomicWaitNonShared,
     /// `call_indirect` with an index outside the table.
     UndefinedElement,
     /// `call_indirect` on a null table entry.
@@ -67,6 +71,8 @@ impl TrapCode {
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::MemoryOutOfBounds => "out of bounds memory access",
             TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::AtomicWaitNonShared => "expected shared memory",
             TrapCode::UndefinedElement => "undefined element",
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",

@@ -31,17 +31,17 @@ unsafe fn memory_ptr(inst: *const InstanceData, index: u32) -> *mut MemoryEntity
     }
 }
 
-/// Memory `index` of `inst`, to use for the lifetime `'a` the caller chooses.
+/// Memory `index` of `inst`, to use for the lifetime `'a` the caller chooses. Shared: a shared
+/// memory's entity is also other threads', and its bytes are written through its base pointer.
 ///
 /// # Safety
 /// `inst` is live (see the module documentation) and `index` is one of its memories; nothing
-/// else refers to that memory during `'a`.
-pub(crate) unsafe fn memory<'a>(inst: *const InstanceData, index: u32) -> &'a mut MemoryEntity {
+/// writes that memory's entity during `'a` (only growth does, through the raw pointer).
+pub(crate) unsafe fn memory<'a>(inst: *const InstanceData, index: u32) -> &'a MemoryEntity {
     // SAFETY: `inst` is live and `index` one of its memories (this function's contract), as
     // `memory_ptr` requires; the pointer is to a memory of the instance's store, which keeps it
-    // alive and at its address, and nothing else refers to it during `'a` (contract), so the
-    // `&mut` is exclusive.
-    unsafe { &mut *memory_ptr(inst, index) }
+    // alive and at its address, and nothing writes the entity during `'a` (contract).
+    unsafe { &*memory_ptr(inst, index) }
 }
 
 /// An address operand as the memory's index type sees it.
@@ -53,7 +53,7 @@ pub(crate) fn index_of(index64: bool, raw: u64) -> u64 {
 pub(crate) fn range(m: &MemoryEntity, addr: u64, offset: u64, len: u64) -> Result<usize, TrapCode> {
     let start = index_of(m.ty.index64, addr).checked_add(offset);
     match start.and_then(|s| Some((s, s.checked_add(len)?))) {
-        Some((start, end)) if end <= m.len as u64 => Ok(start as usize),
+        Some((start, end)) if end <= m.len() as u64 => Ok(start as usize),
         _ => Err(TrapCode::MemoryOutOfBounds),
     }
 }
@@ -82,10 +82,14 @@ pub(crate) unsafe fn memory_grow(
 ) -> Option<u64> {
     // SAFETY: `inst` is live and `mem` one of its memories, and `store` is live with its usage
     // record not otherwise referenced (this function's contract); the memory entity is a
-    // separate allocation of the store's arena, so the two `&mut` do not overlap.
-    let (m, usage) = unsafe { (memory(inst, mem), &mut (*store).usage) };
-    let failed = if m.ty.index64 { u64::MAX } else { u32::MAX as u64 };
-    usage.grow_memory(m, index_of(m.ty.index64, delta)).ok().map(|old| old.unwrap_or(failed))
+    // separate allocation, apart from the usage record.
+    let (m, usage) = unsafe { (memory_ptr(inst, mem), &mut (*store).usage) };
+    // SAFETY: as above; the reference ends with the statement.
+    let index64 = unsafe { (*m).ty.index64 };
+    let failed = if index64 { u64::MAX } else { u32::MAX as u64 };
+    // SAFETY: the memory is live and nothing else of the store references it (contract).
+    let old = unsafe { usage.grow_memory(m, index_of(index64, delta)) };
+    old.ok().map(|old| old.unwrap_or(failed))
 }
 
 /// # Safety
@@ -104,7 +108,9 @@ pub(crate) unsafe fn memory_fill(
     let at = range(m, dst, 0, len)?;
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len)? };
-    m.bytes_mut()[at..at + len as usize].fill(value as u8);
+    // SAFETY: `range` checked `at + len` against the memory's length; its bytes up to there are
+    // committed and writable.
+    unsafe { std::ptr::write_bytes(m.ptr_at(at), value as u8, len as usize) };
     Ok(())
 }
 
@@ -162,7 +168,9 @@ pub(crate) unsafe fn memory_init(
     let at = range(m, dst, 0, len)?;
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len)? };
-    m.bytes_mut()[at..at + len as usize].copy_from_slice(bytes);
+    // SAFETY: `range` checked `at + len` against the memory's length; its bytes up to there are
+    // committed and writable, and `bytes` is the module's, outside every linear memory.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), m.ptr_at(at), len as usize) };
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! (`call`). Neither tier owns it: the interpreter's handlers call these functions directly, native
 //! code reaches them through its builtins (`vm::builtins`).
 
+pub(crate) mod atomic;
 pub(crate) mod bulk;
 pub(crate) mod call;
 pub(crate) mod exn;

@@ -188,11 +188,13 @@ pub enum TrapKind {
     ArrayOutOfBounds = 14,
     /// `ref.cast` failed.
     CastFailure = 15,
+    /// An atomic access at an address that is not a multiple of its width.
+    UnalignedAtomic = 16,
 }
 
 impl TrapKind {
     /// Every kind.
-    pub const ALL: [TrapKind; 15] = [
+    pub const ALL: [TrapKind; 16] = [
         TrapKind::Unreachable,
         TrapKind::TableOutOfBounds,
         TrapKind::NullFunctionReference,
@@ -208,6 +210,7 @@ impl TrapKind {
         TrapKind::NullI31Reference,
         TrapKind::ArrayOutOfBounds,
         TrapKind::CastFailure,
+        TrapKind::UnalignedAtomic,
     ];
 
     /// The kind numbered `n`.
@@ -233,6 +236,7 @@ impl TrapKind {
             TrapKind::NullI31Reference => TrapCode::NullI31Reference,
             TrapKind::ArrayOutOfBounds => TrapCode::ArrayOutOfBounds,
             TrapKind::CastFailure => TrapCode::CastFailure,
+            TrapKind::UnalignedAtomic => TrapCode::UnalignedAtomic,
         })
     }
 }

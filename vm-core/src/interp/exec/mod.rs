@@ -294,7 +294,7 @@ unsafe fn mem_regs(inst: *const InstanceData) -> (*mut u8, u64) {
     // to memories of its store, which keeps them alive and at their addresses while it lives.
     unsafe {
         match (*inst).memories.first() {
-            Some(&m) => ((*m).base, (*m).len as u64),
+            Some(&m) => ((*m).base, (*m).len() as u64),
             None => (ptr::null_mut(), 0),
         }
     }

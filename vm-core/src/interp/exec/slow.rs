@@ -84,7 +84,9 @@ pub(crate) unsafe fn store(
         StoreKind::B8 => 1,
     };
     let at = range(m, addr, offset, size as u64)?;
-    m.bytes_mut()[at..at + size].copy_from_slice(&value.to_le_bytes()[..size]);
+    // SAFETY: `range` checked `at + size` against the memory's length; its bytes up to there
+    // are committed and writable.
+    unsafe { std::ptr::copy_nonoverlapping(value.to_le_bytes().as_ptr(), m.ptr_at(at), size) };
     Ok(())
 }
 
