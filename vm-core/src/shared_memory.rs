@@ -211,7 +211,11 @@ impl SharedMemory {
         // SAFETY: `offset..end` is below the length (checked), so committed, readable, and the
         // memory lives as long as `self`; `buf` is the caller's, outside any linear memory.
         unsafe {
-            std::ptr::copy_nonoverlapping(self.0.entity.ptr_at(offset), buf.as_mut_ptr(), end - offset)
+            std::ptr::copy_nonoverlapping(
+                self.0.entity.ptr_at(offset),
+                buf.as_mut_ptr(),
+                end - offset,
+            )
         };
         Ok(())
     }
@@ -325,9 +329,15 @@ mod tests {
     #[test]
     fn a_wait_compares_then_times_out_or_stops() {
         let queues = WaitQueues::default();
-        assert_eq!(queues.wait(0, || false, None, None, || false).ok(), Some(WaitOutcome::NotEqual));
+        assert_eq!(
+            queues.wait(0, || false, None, None, || false).ok(),
+            Some(WaitOutcome::NotEqual)
+        );
         let short = Some(Duration::from_millis(20));
-        assert_eq!(queues.wait(0, || true, short, None, || false).ok(), Some(WaitOutcome::TimedOut));
+        assert_eq!(
+            queues.wait(0, || true, short, None, || false).ok(),
+            Some(WaitOutcome::TimedOut)
+        );
         let poll = Some(Duration::from_millis(1));
         assert!(queues.wait(0, || true, None, poll, || true).is_err());
         assert!(queues.lock().is_empty(), "a sleeper that left is not woken later");

@@ -40,8 +40,13 @@ impl From<cap_std::fs::File> for HostFile {
     }
 }
 
+/// One guest's WASI world, shared by all its threads: a handle on the state every host call
+/// locks for its duration (`share` gives a new thread of the guest the same world).
+#[derive(Clone)]
+pub struct WasiCtx(Arc<Mutex<WasiState>>);
+
 /// The state of one guest's WASI world.
-pub struct WasiCtx {
+pub(crate) struct WasiState {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
     pub(crate) fds: FdTable,
@@ -63,6 +68,12 @@ pub struct WasiCtx {
 
 impl std::fmt::Debug for WasiCtx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.lock().fmt(f)
+    }
+}
+
+impl std::fmt::Debug for WasiState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WasiCtx")
             .field("args", &self.args.len())
             .field("env", &self.env.len())
@@ -72,15 +83,28 @@ impl std::fmt::Debug for WasiCtx {
 }
 
 impl WasiCtx {
+    /// The state, for one host call (or one question from the host).
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, WasiState> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Another handle on the same world, for a new thread of the same guest: the threads share
+    /// descriptors, arguments, environment, clocks, randomness and quotas.
+    pub fn share(&self) -> WasiCtx {
+        self.clone()
+    }
+
     /// Whether the guest has used up its output quota (its next write traps, or one did).
     pub fn output_quota_reached(&self) -> bool {
-        self.max_output.is_some_and(|limit| self.output_written >= limit)
+        let s = self.lock();
+        s.max_output.is_some_and(|limit| s.output_written >= limit)
     }
 
     /// The WASI quota that refused the guest something, if one did: the open-files quota
     /// (`EMFILE`) here; the output quota traps with its own message.
     pub fn quota_hit(&self) -> Option<String> {
-        let limit = self.fds.max_open().filter(|_| self.fds.refused)?;
+        let s = self.lock();
+        let limit = s.fds.max_open().filter(|_| s.fds.refused)?;
         Some(format!("open files quota exceeded: limit {limit} besides stdio and pre-opens"))
     }
 }
@@ -336,7 +360,7 @@ impl WasiCtxBuilder {
             let d = DirDesc { dir, rights, preopen: Some(guest) };
             fds.insert_at(3 + i as u32, Descriptor::Dir(d));
         }
-        WasiCtx {
+        WasiCtx(Arc::new(Mutex::new(WasiState {
             args: taken.args,
             env: taken.env,
             fds,
@@ -348,7 +372,7 @@ impl WasiCtxBuilder {
             broken_pipe_exit: taken.broken_pipe_exit,
             exit: None,
             stop: crate::wait::Stop::default(),
-        }
+        })))
     }
 }
 

@@ -110,6 +110,19 @@ impl Stop {
         Ok(rustix::event::poll(&mut fds, Some(&now)).is_ok_and(|n| n > 0))
     }
 
+    /// Sleeps for `time`, waking early when the guest must stop (the caller then sees it stop).
+    pub fn sleep(&mut self, time: Duration) {
+        let until = Instant::now().checked_add(time);
+        loop {
+            let now = Instant::now();
+            let left = until.map_or(Duration::MAX, |u| u.saturating_duration_since(now));
+            if left.is_zero() || self.due() {
+                return;
+            }
+            std::thread::sleep(self.slice().map_or(left, |s| s.min(left)));
+        }
+    }
+
     /// Sleeps a little before trying again something that cannot be polled (opening a FIFO
     /// for writing before it has a reader), or gives up with `EINTR` when the guest must stop
     /// first. Only for a watched guest: an unwatched one blocks natively instead.

@@ -10,7 +10,7 @@ use cap_std::fs::FileExt;
 use silo_core::{Caller, Error, Linker};
 
 use super::{Getter, MODULE, with_memory};
-use crate::ctx::WasiCtx;
+use crate::ctx::WasiState;
 use crate::errno::{Errno, WasiResult};
 use crate::fs::Descriptor;
 use crate::fs::rights::{
@@ -23,7 +23,7 @@ use crate::wait::{PIPE_CHUNK, gave_up};
 /// fits is written, then the call traps.
 fn write_output(
     mem: &GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     iovs: &[(u32, u32)],
 ) -> Result<u32, Errno> {
@@ -91,7 +91,7 @@ fn write_output(
 
 fn fd_write(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     iovs: u32,
     n: u32,
@@ -124,7 +124,7 @@ fn fd_write(
 
 fn fd_read(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     iovs: u32,
     n: u32,
@@ -157,7 +157,7 @@ fn fd_read(
 
 fn fd_pread(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     iovs: u32,
     n: u32,
@@ -178,7 +178,7 @@ fn fd_pread(
 
 fn fd_pwrite(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     iovs: u32,
     n: u32,
@@ -206,7 +206,7 @@ const WHENCE_CUR: u32 = 1;
 const WHENCE_END: u32 = 2;
 
 /// A file (directories have no position: `EBADF`; streams: `ESPIPE`).
-fn positioned(ctx: &mut WasiCtx, fd: u32) -> Result<&mut crate::fs::FileDesc, Errno> {
+fn positioned(ctx: &mut WasiState, fd: u32) -> Result<&mut crate::fs::FileDesc, Errno> {
     match ctx.fds.get_mut(fd)? {
         Descriptor::File(f) => Ok(f),
         Descriptor::Dir(_) => Err(Errno::Badf),
@@ -216,7 +216,7 @@ fn positioned(ctx: &mut WasiCtx, fd: u32) -> Result<&mut crate::fs::FileDesc, Er
 
 fn fd_seek(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     offset: i64,
     whence: u32,
@@ -235,14 +235,14 @@ fn fd_seek(
     mem.write_u64(out, pos)
 }
 
-fn fd_tell(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
+fn fd_tell(mem: &mut GuestMemory<'_>, ctx: &mut WasiState, fd: u32, out: u32) -> WasiResult {
     let f = positioned(ctx, fd)?;
     f.rights.need(FD_TELL)?;
     let pos = (&f.file).stream_position()?;
     mem.write_u64(out, pos)
 }
 
-fn fd_sync(ctx: &mut WasiCtx, fd: u32, data_only: bool) -> WasiResult {
+fn fd_sync(ctx: &mut WasiState, fd: u32, data_only: bool) -> WasiResult {
     let right = if data_only { FD_DATASYNC } else { FD_SYNC };
     match ctx.fds.get_mut(fd)? {
         Descriptor::File(f) => {
@@ -258,7 +258,7 @@ fn fd_sync(ctx: &mut WasiCtx, fd: u32, data_only: bool) -> WasiResult {
     Ok(())
 }
 
-fn fd_advise(ctx: &mut WasiCtx, fd: u32, _offset: u64, _len: u64, advice: u32) -> WasiResult {
+fn fd_advise(ctx: &mut WasiState, fd: u32, _offset: u64, _len: u64, advice: u32) -> WasiResult {
     let f = positioned(ctx, fd)?;
     f.rights.need(FD_ADVISE)?;
     // Advice is a hint; the values are checked and nothing more is promised.
@@ -268,7 +268,7 @@ fn fd_advise(ctx: &mut WasiCtx, fd: u32, _offset: u64, _len: u64, advice: u32) -
     Ok(())
 }
 
-fn fd_allocate(ctx: &mut WasiCtx, fd: u32, offset: u64, len: u64) -> WasiResult {
+fn fd_allocate(ctx: &mut WasiState, fd: u32, offset: u64, len: u64) -> WasiResult {
     let f = positioned(ctx, fd)?;
     f.rights.need(FD_ALLOCATE)?;
     let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
@@ -282,7 +282,7 @@ fn fd_allocate(ctx: &mut WasiCtx, fd: u32, offset: u64, len: u64) -> WasiResult 
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
-    type Io = fn(&mut GuestMemory<'_>, &mut WasiCtx, u32, u32, u32, u32) -> WasiResult;
+    type Io = fn(&mut GuestMemory<'_>, &mut WasiState, u32, u32, u32, u32) -> WasiResult;
     for (name, f) in [("fd_write", fd_write as Io), ("fd_read", fd_read as Io)] {
         linker.func_wrap(
             MODULE,
@@ -292,7 +292,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Resu
             },
         )?;
     }
-    type PIo = fn(&mut GuestMemory<'_>, &mut WasiCtx, u32, u32, u32, u64, u32) -> WasiResult;
+    type PIo = fn(&mut GuestMemory<'_>, &mut WasiState, u32, u32, u32, u64, u32) -> WasiResult;
     for (name, f) in [("fd_pwrite", fd_pwrite as PIo), ("fd_pread", fd_pread as PIo)] {
         linker.func_wrap(
             MODULE,

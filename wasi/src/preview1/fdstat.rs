@@ -7,7 +7,7 @@ use rustix::fs::OFlags;
 use silo_core::{Caller, Error, Linker};
 
 use super::{Getter, MODULE, with_memory};
-use crate::ctx::WasiCtx;
+use crate::ctx::WasiState;
 use crate::errno::{Errno, WasiResult};
 use crate::fs::Descriptor;
 use crate::fs::descriptor::{
@@ -21,7 +21,7 @@ use crate::fs::rights::{
 use crate::fs::stat::{filetype, new_times, write_filestat};
 use crate::memory::GuestMemory;
 
-fn fd_fdstat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
+fn fd_fdstat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiState, fd: u32, out: u32) -> WasiResult {
     let (filetype, flags, base, inheriting) = match ctx.fds.get(fd)? {
         Descriptor::Input { filetype, .. } => {
             (*filetype, 0, FD_READ | POLL_FD_READWRITE | FD_FILESTAT_GET, 0)
@@ -43,7 +43,7 @@ fn fd_fdstat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32
     mem.write(out, &b)
 }
 
-fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: u32, flags: u32) -> WasiResult {
+fn fd_fdstat_set_flags(ctx: &mut WasiState, fd: u32, flags: u32) -> WasiResult {
     let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
     let f = match ctx.fds.get_mut(fd)? {
         Descriptor::File(f) => f,
@@ -80,7 +80,7 @@ fn descriptor_rights(d: &mut Descriptor) -> Option<&mut Rights> {
     }
 }
 
-fn fd_fdstat_set_rights(ctx: &mut WasiCtx, fd: u32, base: u64, inheriting: u64) -> WasiResult {
+fn fd_fdstat_set_rights(ctx: &mut WasiState, fd: u32, base: u64, inheriting: u64) -> WasiResult {
     let Some(r) = descriptor_rights(ctx.fds.get_mut(fd)?) else {
         return Err(Errno::Notsup);
     };
@@ -92,7 +92,12 @@ fn fd_fdstat_set_rights(ctx: &mut WasiCtx, fd: u32, base: u64, inheriting: u64) 
     Ok(())
 }
 
-fn fd_filestat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
+fn fd_filestat_get(
+    mem: &mut GuestMemory<'_>,
+    ctx: &mut WasiState,
+    fd: u32,
+    out: u32,
+) -> WasiResult {
     let meta = match ctx.fds.get(fd)? {
         Descriptor::File(f) => {
             f.rights.need(FD_FILESTAT_GET)?;
@@ -112,7 +117,7 @@ fn fd_filestat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u
     write_filestat(mem, out, &meta)
 }
 
-fn fd_filestat_set_size(ctx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
+fn fd_filestat_set_size(ctx: &mut WasiState, fd: u32, size: u64) -> WasiResult {
     match ctx.fds.get_mut(fd)? {
         Descriptor::File(f) => {
             f.rights.need(FD_FILESTAT_SET_SIZE)?;
@@ -124,7 +129,13 @@ fn fd_filestat_set_size(ctx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
     }
 }
 
-fn fd_filestat_set_times(ctx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64, fst: u32) -> WasiResult {
+fn fd_filestat_set_times(
+    ctx: &mut WasiState,
+    fd: u32,
+    atim: u64,
+    mtim: u64,
+    fst: u32,
+) -> WasiResult {
     let fst = u16::try_from(fst).map_err(|_| Errno::Inval)?;
     let (a, m) = new_times(atim, mtim, fst)?;
     let times =
@@ -143,14 +154,14 @@ fn fd_filestat_set_times(ctx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64, fst: 
     result.map_err(|e| Errno::from(std::io::Error::from(e)))
 }
 
-fn preopen_name(ctx: &WasiCtx, fd: u32) -> Result<&str, Errno> {
+fn preopen_name(ctx: &WasiState, fd: u32) -> Result<&str, Errno> {
     match ctx.fds.get(fd)? {
         Descriptor::Dir(d) => d.preopen.as_deref().ok_or(Errno::Badf),
         _ => Err(Errno::Badf),
     }
 }
 
-fn fd_prestat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u32) -> WasiResult {
+fn fd_prestat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiState, fd: u32, out: u32) -> WasiResult {
     let len = u32::try_from(preopen_name(ctx, fd)?.len()).map_err(|_| Errno::Overflow)?;
     let mut b = [0u8; 8];
     b[4..8].copy_from_slice(&len.to_le_bytes());
@@ -159,7 +170,7 @@ fn fd_prestat_get(mem: &mut GuestMemory<'_>, ctx: &mut WasiCtx, fd: u32, out: u3
 
 fn fd_prestat_dir_name(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     path: u32,
     len: u32,
@@ -172,7 +183,7 @@ fn fd_prestat_dir_name(
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
-    type Out = fn(&mut GuestMemory<'_>, &mut WasiCtx, u32, u32) -> WasiResult;
+    type Out = fn(&mut GuestMemory<'_>, &mut WasiState, u32, u32) -> WasiResult;
     for (name, f) in [
         ("fd_fdstat_get", fd_fdstat_get as Out),
         ("fd_filestat_get", fd_filestat_get as Out),

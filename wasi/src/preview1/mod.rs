@@ -20,7 +20,7 @@ mod readdir;
 
 use silo_core::{Caller, Error, Extern, Linker, Trap};
 
-use crate::ctx::WasiCtx;
+use crate::ctx::{WasiCtx, WasiState};
 use crate::errno::{Errno, WasiResult};
 use crate::memory::GuestMemory;
 use crate::wait::Stop;
@@ -36,7 +36,7 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 fn with_memory<T>(
     caller: &mut Caller<'_, T>,
     get: Getter<T>,
-    f: impl FnOnce(&mut GuestMemory<'_>, &mut WasiCtx) -> WasiResult,
+    f: impl FnOnce(&mut GuestMemory<'_>, &mut WasiState) -> WasiResult,
 ) -> Result<i32, Trap> {
     let memory = match caller.get_export("memory") {
         Some(Extern::Memory(m)) => m,
@@ -46,9 +46,11 @@ fn with_memory<T>(
     let (result, trap, exit) = {
         let (bytes, data) = memory.data_and_store_mut(&mut *caller);
         let mut mem = GuestMemory::new(bytes);
-        let ctx = get(data);
+        // The guest's threads share the world: each call has it to itself while it runs.
+        let shared = get(data).clone();
+        let mut ctx = shared.lock();
         ctx.stop = stop;
-        let result = f(&mut mem, ctx);
+        let result = f(&mut mem, &mut ctx);
         (result, ctx.trap.take(), ctx.exit.take())
     };
     if let Some(message) = trap {

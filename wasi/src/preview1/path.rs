@@ -14,7 +14,7 @@ use cap_std::fs::OpenOptionsExt;
 use silo_core::{Caller, Error, Linker};
 
 use super::{Getter, MODULE, read_path, with_memory};
-use crate::ctx::WasiCtx;
+use crate::ctx::WasiState;
 use crate::errno::{Errno, WasiResult};
 use crate::fs::descriptor::{
     FDFLAGS_APPEND, FDFLAGS_DSYNC, FDFLAGS_NONBLOCK, FDFLAGS_RSYNC, FDFLAGS_SYNC,
@@ -32,7 +32,7 @@ const OFLAGS_EXCL: u32 = 4;
 const OFLAGS_TRUNC: u32 = 8;
 
 /// The directory `fd` names, after checking it holds `needed`.
-fn dir_with(ctx: &WasiCtx, fd: u32, needed: u64) -> Result<&DirDesc, Errno> {
+fn dir_with(ctx: &WasiState, fd: u32, needed: u64) -> Result<&DirDesc, Errno> {
     let d = ctx.fds.get(fd)?.dir()?;
     d.rights.need(needed)?;
     Ok(d)
@@ -46,7 +46,7 @@ fn io(e: std::io::Error) -> Errno {
 #[allow(clippy::too_many_arguments)]
 fn path_open(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     dirflags: u32,
     path: (u32, u32),
@@ -199,7 +199,7 @@ fn path_open(
 
 fn path_create_directory(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     p: u32,
     l: u32,
@@ -210,7 +210,7 @@ fn path_create_directory(
 
 fn path_remove_directory(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     p: u32,
     l: u32,
@@ -221,7 +221,7 @@ fn path_remove_directory(
 
 fn path_unlink_file(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     p: u32,
     l: u32,
@@ -241,7 +241,7 @@ fn path_unlink_file(
 
 fn path_filestat_get(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     flags: u32,
     p: u32,
@@ -262,7 +262,7 @@ fn path_filestat_get(
 #[allow(clippy::too_many_arguments)]
 fn path_filestat_set_times(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     flags: u32,
     p: u32,
@@ -283,7 +283,7 @@ fn path_filestat_set_times(
 
 fn path_link(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     old_fd: u32,
     flags: u32,
     old: (u32, u32),
@@ -303,7 +303,7 @@ fn path_link(
 
 fn path_readlink(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     p: (u32, u32),
     buf: u32,
@@ -321,7 +321,7 @@ fn path_readlink(
 
 fn path_rename(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     old: (u32, u32),
     new_fd: u32,
@@ -336,7 +336,7 @@ fn path_rename(
 
 fn path_symlink(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     old: (u32, u32),
     fd: u32,
     new: (u32, u32),
@@ -348,7 +348,7 @@ fn path_symlink(
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Result<(), Error> {
-    type Simple = fn(&mut GuestMemory<'_>, &mut WasiCtx, u32, u32, u32) -> WasiResult;
+    type Simple = fn(&mut GuestMemory<'_>, &mut WasiState, u32, u32, u32) -> WasiResult;
     for (name, f) in [
         ("path_create_directory", path_create_directory as Simple),
         ("path_remove_directory", path_remove_directory as Simple),

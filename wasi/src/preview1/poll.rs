@@ -8,12 +8,14 @@ use std::io::Seek;
 
 use silo_core::{Caller, Error, Linker};
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use crate::wait::Stop;
 
 use crate::time::Clocks;
 
 use super::{Getter, MODULE, with_memory};
-use crate::ctx::WasiCtx;
+use crate::ctx::WasiState;
 use crate::errno::{Errno, WasiResult};
 use crate::fs::Descriptor;
 use crate::fs::descriptor::FILETYPE_REGULAR_FILE;
@@ -39,7 +41,7 @@ struct Subscription {
 
 fn read_subscription(
     mem: &GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     at: u32,
 ) -> Result<Subscription, Errno> {
     let userdata = mem.read_u64(at)?;
@@ -78,7 +80,7 @@ fn write_event(
 }
 
 /// Whether `fd` is ready for `kind`, and how many bytes.
-fn readiness(ctx: &mut WasiCtx, fd: u32, kind: u8) -> Result<u64, Errno> {
+fn readiness(ctx: &mut WasiState, fd: u32, kind: u8) -> Result<u64, Errno> {
     match (ctx.fds.get_mut(fd)?, kind) {
         (Descriptor::Input { .. }, EVENT_FD_READ) => Ok(0),
         (Descriptor::Output { .. }, EVENT_FD_WRITE) => Ok(0),
@@ -99,14 +101,21 @@ fn readiness(ctx: &mut WasiCtx, fd: u32, kind: u8) -> Result<u64, Errno> {
     }
 }
 
-fn poll_oneoff(
+/// What `poll_oneoff` does once it has read its subscriptions: report what is ready, or sleep
+/// first, outside the world's lock (the guest's other threads go on making calls meanwhile).
+enum Poll {
+    Done,
+    Sleep { subs: Vec<Subscription>, ns: u64 },
+}
+
+/// The first half of `poll_oneoff`, under the world's lock: reads the subscriptions and, when
+/// a descriptor is ready or no real sleep is needed (virtual clocks), answers at once.
+fn poll_start(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     store_deadline: Option<Instant>,
-    input: u32,
-    out: u32,
-    n: u32,
-    nevents: u32,
+    (input, out, n, nevents): (u32, u32, u32, u32),
+    next: &mut Poll,
 ) -> WasiResult {
     if n == 0 {
         return Err(Errno::Inval);
@@ -142,8 +151,25 @@ fn poll_oneoff(
             let left = at.saturating_duration_since(Instant::now()).as_nanos();
             sleep = sleep.min(left.min(u64::MAX as u128) as u64);
         }
+        if matches!(ctx.clocks, Clocks::Host { .. }) && sleep > 0 {
+            *next = Poll::Sleep { subs, ns: sleep };
+            return Ok(());
+        }
         ctx.clocks.sleep(sleep);
     }
+    poll_report(mem, ctx, &subs, ready, out, nevents)
+}
+
+/// The second half of `poll_oneoff`: every clock that has fired by now joins the ready
+/// descriptors, and the events are written.
+fn poll_report(
+    mem: &mut GuestMemory<'_>,
+    ctx: &mut WasiState,
+    subs: &[Subscription],
+    mut ready: Vec<(usize, Errno, u64)>,
+    out: u32,
+    nevents: u32,
+) -> WasiResult {
     // Every clock that has fired by now.
     for (i, s) in subs.iter().enumerate() {
         if let Some((id, deadline)) = s.deadline
@@ -165,8 +191,17 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: Getter<T>) -> Resu
         "poll_oneoff",
         move |mut c: Caller<'_, T>, input: u32, out: u32, n: u32, nevents: u32| {
             let deadline = c.deadline();
+            let mut next = Poll::Done;
+            let args = (input, out, n, nevents);
+            let status = with_memory(&mut c, get, |mem, ctx| {
+                poll_start(mem, ctx, deadline, args, &mut next)
+            })?;
+            let Poll::Sleep { subs, ns } = next else { return Ok(status) };
+            // Asleep without the lock, and no further than an interrupt or the deadline; the
+            // call below then traps if the guest must stop.
+            Stop::new(deadline, c.interrupt_handle()).sleep(Duration::from_nanos(ns));
             with_memory(&mut c, get, |mem, ctx| {
-                poll_oneoff(mem, ctx, deadline, input, out, n, nevents)
+                poll_report(mem, ctx, &subs, Vec::new(), out, nevents)
             })
         },
     )?;

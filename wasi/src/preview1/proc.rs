@@ -6,12 +6,12 @@ use cap_rand::RngCore;
 use silo_core::{Caller, Error, Linker, Trap};
 
 use super::{Getter, MODULE, with_memory};
-use crate::ctx::WasiCtx;
+use crate::ctx::WasiState;
 use crate::errno::{Errno, WasiResult};
 
 /// A socket call: no descriptor of a guest is a socket (the sandbox opens none), so an open one
 /// answers `ENOTSOCK`, as Linux and the reference implementation do, and a closed one `EBADF`.
-fn not_a_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
+fn not_a_socket(ctx: &WasiState, fd: u32) -> WasiResult {
     ctx.fds.get(fd)?;
     Err(Errno::Notsock)
 }

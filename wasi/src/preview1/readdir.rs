@@ -13,7 +13,7 @@ use rustix::fs::DirEntryExt;
 use silo_core::{Caller, Error, Linker};
 
 use super::{Getter, MODULE, with_memory};
-use crate::ctx::WasiCtx;
+use crate::ctx::WasiState;
 use crate::errno::{Errno, WasiResult};
 use crate::fs::descriptor::FILETYPE_DIRECTORY;
 use crate::fs::rights::FD_READDIR;
@@ -48,7 +48,7 @@ fn entries(dir: &cap_std::fs::Dir) -> Result<Vec<Entry>, Errno> {
 
 fn fd_readdir(
     mem: &mut GuestMemory<'_>,
-    ctx: &mut WasiCtx,
+    ctx: &mut WasiState,
     fd: u32,
     buf: u32,
     len: u32,
