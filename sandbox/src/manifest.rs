@@ -59,6 +59,7 @@ impl Policy {
     /// call_depth = 10000
     /// open_files = 64
     /// output = "1MiB"                # stdout and stderr together
+    /// threads = 8                    # threads at once besides the first (wasi-threads)
     /// ```
     pub fn from_toml_str(text: &str) -> Result<Policy, PolicyError> {
         parse(text, NO_FILE, None)
@@ -153,6 +154,7 @@ fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Policy, PolicyEr
             max_call_depth: l.call_depth,
             max_open_files: l.open_files,
             max_output_bytes: l.output,
+            max_threads: l.threads,
         },
     };
     policy.validate().map_err(|e| {
@@ -288,6 +290,7 @@ struct RawLimits {
     open_files: Option<u64>,
     #[serde(default, deserialize_with = "size")]
     output: Option<u64>,
+    threads: Option<u64>,
 }
 
 /// `[env]`: string values, plus the reserved key `inherit` holding a list of names.

@@ -38,6 +38,8 @@ pub struct Overrides {
     pub max_open_files: Option<u64>,
     /// `--max-output SIZE`.
     pub max_output_bytes: Option<u64>,
+    /// `--max-threads N`.
+    pub max_threads: Option<u64>,
 }
 
 impl DirGrant {
@@ -152,6 +154,10 @@ impl Policy {
         if let Some((_, name, why)) = zero.iter().find(|(is_zero, ..)| *is_zero) {
             return Err(flag(name, "0".to_string(), why));
         }
+        if let Some(n) = o.max_threads.filter(|&n| n > policy::MAX_THREADS) {
+            let why = format!("at most {} threads besides the first", policy::MAX_THREADS);
+            return Err(flag("--max-threads", n.to_string(), &why));
+        }
         let limits = &mut merged.limits;
         let replace = |slot: &mut Option<u64>, value: Option<u64>| *slot = value.or(*slot);
         replace(&mut limits.fuel, o.fuel);
@@ -162,6 +168,7 @@ impl Policy {
         replace(&mut limits.max_call_depth, o.max_call_depth);
         replace(&mut limits.max_open_files, o.max_open_files);
         replace(&mut limits.max_output_bytes, o.max_output_bytes);
+        replace(&mut limits.max_threads, o.max_threads);
         limits.timeout = o.timeout.or(limits.timeout);
         merged.validate()?;
         *self = merged;

@@ -119,7 +119,14 @@ pub struct Quotas {
     pub max_open_files: Option<u64>,
     /// Bytes the guest may write to stdout and stderr together.
     pub max_output_bytes: Option<u64>,
+    /// Threads the guest may run at once besides its first (`wasi-threads`); at most
+    /// [`MAX_THREADS`], which is also the limit when `None`.
+    pub max_threads: Option<u64>,
 }
+
+/// The most threads a guest may run at once besides its first, whatever its policy says: each is
+/// a host thread.
+pub const MAX_THREADS: u64 = 4096;
 
 pub(crate) const ZERO_FUEL: &str = "0 fuel would stop the guest before its first instruction";
 pub(crate) const ZERO_INSTANCES: &str = "0 instances would forbid instantiating any module";
@@ -146,6 +153,13 @@ impl Quotas {
                 "limits.gc_heap ({}) exceeds the largest heap, 4 GiB less 64 KiB (references are \
                  32-bit offsets)",
                 format_size(bytes)
+            )));
+        }
+        if let Some(n) = self.max_threads
+            && n > MAX_THREADS
+        {
+            return Err(PolicyError::Invalid(format!(
+                "limits.threads ({n}) exceeds the most a guest may run, {MAX_THREADS}"
             )));
         }
         if let (Some(each), Some(total)) = (self.max_memory_bytes, self.max_total_memory_bytes)

@@ -46,6 +46,7 @@ fn the_example_manifest_loads() {
             max_call_depth: Some(10_000),
             max_open_files: Some(64),
             max_output_bytes: Some(1 << 20),
+            max_threads: Some(8),
         },
     };
     assert_eq!(policy, expected);
@@ -102,7 +103,7 @@ fn unknown_keys_name_their_table_and_line() {
         err(text),
         "<manifest>: line 7: unknown key `max_memroy` in [limits]; expected `memory`, `total_memory`, \
          `gc_heap`, `table_elements`, `instances`, `fuel`, `timeout`, `call_depth`, `open_files`, \
-         `output`"
+         `output`, `threads`"
     );
     assert_eq!(
         err("frob = 1"),

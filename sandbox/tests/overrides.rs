@@ -146,6 +146,7 @@ fn flags_replace_scalar_quotas() {
         max_open_files: Some(3),
         max_output_bytes: Some(1024),
         max_table_elements: Some(64),
+        max_threads: Some(2),
         ..Overrides::default()
     };
     p.apply_overrides(&o).unwrap();
@@ -157,6 +158,7 @@ fn flags_replace_scalar_quotas() {
     assert_eq!(l.max_call_depth, Some(100));
     assert_eq!(l.max_open_files, Some(3));
     assert_eq!(l.max_output_bytes, Some(1024));
+    assert_eq!(l.max_threads, Some(2));
     assert_eq!((l.max_total_memory_bytes, l.max_instances), (Some(8 << 20), Some(2)), "kept");
 }
 

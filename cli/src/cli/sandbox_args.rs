@@ -53,6 +53,10 @@ pub struct SandboxArgs {
     /// Limit the bytes the guest may write to stdout and stderr together, e.g. `1MiB`.
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
     max_output: Option<u64>,
+    /// Limit the threads a guest may run at once besides its first (wasi-threads; at most
+    /// 4096): `pthread_create` past it fails with EAGAIN.
+    #[arg(long, value_name = "N")]
+    max_threads: Option<u64>,
 }
 
 impl SandboxArgs {
@@ -84,6 +88,7 @@ impl SandboxArgs {
             max_call_depth: self.max_stack,
             max_open_files: self.max_open_files,
             max_output_bytes: self.max_output,
+            max_threads: self.max_threads,
         };
         policy.apply_overrides(&overrides).context("invalid sandbox flags")?;
         policy.validate().context("invalid sandbox policy")?;
