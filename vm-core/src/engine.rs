@@ -251,6 +251,11 @@ impl Config {
         self
     }
 
+    /// Whether guests can be interrupted (`Config::interruptible`).
+    pub fn is_interruptible(&self) -> bool {
+        self.interruptible
+    }
+
     /// Whether compiled code carries fuel and interrupt checks.
     pub(crate) fn metered(&self) -> bool {
         self.consume_fuel || self.interruptible

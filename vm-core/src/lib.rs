@@ -71,6 +71,6 @@ pub use val::{AnyRef, ExternRef, Val};
 pub use vm::Compiler;
 
 pub use silo_loader::{
-    ExternKind, Feature, FeatureSet, FieldType, FuncType, GlobalType, HeapType, LoadError,
-    MemoryType, RefType, StorageType, TableType, ValType,
+    EntityType, ExternKind, Feature, FeatureSet, FieldType, FuncType, GlobalType, HeapType,
+    LoadError, MemoryType, RefType, StorageType, TableType, ValType,
 };

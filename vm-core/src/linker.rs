@@ -18,6 +18,7 @@ use crate::trap::Trap;
 use crate::typed::IntoFunc;
 use crate::val::Val;
 
+#[derive(Clone)]
 enum Definition {
     /// Something that already lives in a store.
     Extern(Extern),
@@ -32,6 +33,19 @@ pub struct Linker<T> {
     map: HashMap<(String, String), Definition>,
     allow_shadowing: bool,
     _data: PhantomData<fn(T) -> T>,
+}
+
+/// A copy with the same definitions (host functions are shared, not copied): a new thread of a
+/// guest links its instance with the same names plus what is its own.
+impl<T> Clone for Linker<T> {
+    fn clone(&self) -> Self {
+        Linker {
+            engine: self.engine.clone(),
+            map: self.map.clone(),
+            allow_shadowing: self.allow_shadowing,
+            _data: PhantomData,
+        }
+    }
 }
 
 impl<T: 'static> Linker<T> {

@@ -21,6 +21,7 @@ mod fs;
 mod memory;
 mod policy;
 mod preview1;
+pub mod threads;
 mod time;
 mod wait;
 

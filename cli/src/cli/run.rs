@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use silo::sandbox::Policy;
+use silo::wasi::threads::{self, Ending, WasiThreads};
 use silo::wasi::{WasiCtx, WasiCtxBuilder};
 use silo::{Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
@@ -42,9 +43,12 @@ pub struct RunArgs {
     args: Vec<String>,
 }
 
-/// The host state of a `silo run` guest.
+/// The host state of a `silo run` guest (each thread of a wasi-threads guest has a copy: the
+/// same WASI world, the same threads).
+#[derive(Clone)]
 struct Host {
     wasi: WasiCtx,
+    threads: Option<WasiThreads<Host>>,
 }
 
 /// The guest's policy, from the sandbox flags and the program's arguments.
@@ -111,22 +115,60 @@ fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow
     }
 }
 
+/// A threads guest's outcome: its first thread's `outcome` ends the guest (unless another
+/// thread ended it first, which stopped this one), the other threads stop, and the guest's
+/// ending is the outcome reported.
+fn guest_ending(guest: &WasiThreads<Host>, outcome: Result<(), Error>) -> Result<(), Error> {
+    let ending = guest.finish(outcome)?;
+    if let Some(why) = guest.refused() {
+        eprintln!("note: the guest was refused: {why}");
+    }
+    match ending {
+        Ending::Exit(0) => Ok(()),
+        Ending::Exit(status) => Err(Error::Trap(Trap::exit(status))),
+        Ending::Trap(trap) => Err(Error::Trap(trap)),
+    }
+}
+
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
     super::check_tier_up_after(args.engine, args.tier_up_after)?;
     let mut config = engine_config(args.engine, args.tier_up_after);
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
-    let engine = engine(args.engine, &config)?;
+    let mut engine = engine(args.engine, &config)?;
     let bytes = super::read_module(&args.file, args.wasm.max_module_size)?;
-    let module = Module::new(&engine, bytes)
-        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
+    let compile = |engine: &silo::Engine| {
+        Module::new(engine, &bytes)
+            .with_context(|| format!("failed to compile `{}`", args.file.display()))
+    };
+    let mut module = compile(&engine)?;
+    let uses_threads = threads::uses_threads(&module);
+    if uses_threads && !config.is_interruptible() {
+        // The threads of a guest stop together: each must be interruptible.
+        config.interruptible(true);
+        engine = super::engine(args.engine, &config)?;
+        module = compile(&engine)?;
+    }
+    threads::check_guest(&module)
+        .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
     // A guest whose reader went away ends as a native process does on SIGPIPE (status 141).
     let wasi = WasiCtxBuilder::from_policy(&policy)?.broken_pipe_exit(Some(SIGPIPE_EXIT)).build();
-    let mut store = Store::new(&engine, Host { wasi });
+    let mut store = Store::new(&engine, Host { wasi, threads: None });
     let mut linker = Linker::new(&engine);
     silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
     policy.apply_to_store(&mut store)?;
+    if uses_threads {
+        threads::add_to_linker(&mut linker, |host: &Host| host.threads.as_ref())?;
+        let memories = threads::define_memories(&module, &mut store, &mut linker)?;
+        let setup_policy = policy.clone();
+        let max = policy.limits.max_threads.unwrap_or(silo::sandbox::MAX_THREADS);
+        let guest = WasiThreads::new(&module, &linker, memories, max, move |s| {
+            setup_policy.apply_to_store(s)
+        });
+        guest.register_first(&store)?;
+        store.data_mut().threads = Some(guest);
+    }
 
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
@@ -172,6 +214,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 let outcome = start.call(&mut store, &[], &mut []);
                 // Returning after the deadline is not a success either.
                 let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
+                let outcome = match store.data().threads.clone() {
+                    Some(guest) => guest_ending(&guest, outcome),
+                    None => outcome,
+                };
                 finish(&store, &args.file, outcome)
             }
             None => {
