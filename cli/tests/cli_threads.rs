@@ -198,3 +198,36 @@ fn a_threads_guest_must_import_a_shared_memory() {
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr.contains("must import its memory as a shared memory"), "{stderr}");
 }
+
+#[test]
+fn the_threads_of_a_guest_share_its_fuel() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each worker counts to a million (several million units of fuel), then reports; the first
+    // thread waits for both.
+    let worker = "(local $i i32)
+        (loop $count
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $count (i32.lt_u (local.get $i) (i32.const 1000000))))
+        (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+        (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))";
+    let main = "(local $done i32)
+        (drop (call $spawn (i32.const 0))) (drop (call $spawn (i32.const 0)))
+        (block $both (loop $wait
+          (local.set $done (i32.atomic.load (i32.const 0)))
+          (br_if $both (i32.ge_u (local.get $done) (i32.const 2)))
+          (drop (memory.atomic.wait32 (i32.const 0) (local.get $done) (i64.const -1)))
+          (br $wait)))
+        (call $print (i32.const 200) (i32.const 10))";
+    let path = guest(dir.path(), "fuel", worker, main);
+    let (out, _) = run("interp", &["--fuel", "100000000"], &path);
+    assert_eq!(text(&out.stdout), "main done\n", "{}", text(&out.stderr));
+    for engine in ENGINES {
+        // A count costs about 8 units an iteration, 8 million a worker: 11 million is enough
+        // for either worker alone (as it would be for each, had each thread its own fuel), not
+        // for both.
+        let (out, _) = run(engine, &["--fuel", "11000000"], &path);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(134), "{engine}: {stderr}");
+        assert!(stderr.contains("fuel quota exceeded"), "{engine}: {stderr}");
+    }
+}

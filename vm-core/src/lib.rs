@@ -52,7 +52,7 @@ pub use instance::Instance;
 pub use limits::{Quota, QuotaHit, StoreLimits};
 pub use linker::Linker;
 pub use memory::Memory;
-pub use meter::InterruptHandle;
+pub use meter::{FuelPool, InterruptHandle};
 pub use module::Module;
 pub use registry::TypeId;
 pub use root_scope::RootScope;

@@ -10,7 +10,7 @@
 //! within about `SLICE` instructions; fuel alone gets all of it at once.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::limits::{Quota, QuotaHit, quota_trap};
@@ -40,6 +40,41 @@ impl InterruptHandle {
     }
 }
 
+/// Fuel that several stores draw from, so that the threads of one guest share its fuel quota
+/// rather than each having its own (`Store::share_fuel`, `Store::use_fuel_pool`). Each store
+/// takes slices of it as it runs. Cheap to clone; `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct FuelPool {
+    left: Arc<AtomicU64>,
+    /// The fuel the pool was made with, for the message when it runs out.
+    granted: u64,
+}
+
+impl FuelPool {
+    /// Fuel not yet handed to a store.
+    pub fn remaining(&self) -> u64 {
+        self.left.load(Ordering::Acquire)
+    }
+
+    /// Takes `overdraft` (fuel a store used past its slice) plus up to `slice`: what it handed
+    /// out beyond the overdraft, or `None` when the pool cannot pay the overdraft.
+    fn take(&self, overdraft: u64, slice: u64) -> Option<u64> {
+        let mut handed = 0;
+        self.left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                let after = left.checked_sub(overdraft)?;
+                handed = after.min(slice);
+                Some(after - handed)
+            })
+            .ok()
+            .map(|_| handed)
+            .or_else(|| {
+                self.left.store(0, Ordering::Release);
+                None
+            })
+    }
+}
+
 /// A store's meter.
 #[derive(Debug)]
 pub(crate) struct Meter {
@@ -47,6 +82,8 @@ pub(crate) struct Meter {
     pub budget: i64,
     /// Fuel not yet handed out as budget; `None` when fuel is not metered.
     reserve: Option<u64>,
+    /// The pool the store draws its fuel from instead of `reserve`, when it shares fuel.
+    pool: Option<FuelPool>,
     /// The fuel last set, for the message when it runs out.
     fuel_granted: u64,
     deadline: Option<(Instant, Duration)>,
@@ -59,6 +96,7 @@ impl Meter {
         Meter {
             budget: 0,
             reserve: consume_fuel.then_some(0),
+            pool: None,
             fuel_granted: 0,
             deadline: None,
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -66,9 +104,41 @@ impl Meter {
         }
     }
 
-    /// Fuel left, when fuel is metered.
+    /// Fuel left, when fuel is metered (of a pool: what the pool and this store have left).
     pub fn fuel(&self) -> Option<u64> {
-        self.reserve.map(|r| r.saturating_add_signed(self.budget.max(0)))
+        let reserve = match &self.pool {
+            Some(pool) => pool.remaining(),
+            None => self.reserve?,
+        };
+        Some(reserve.saturating_add_signed(self.budget.max(0)))
+    }
+
+    /// Moves the fuel left into a pool this store draws from (the same pool when it already
+    /// does); `None` when fuel is not metered.
+    pub fn share_fuel(&mut self) -> Option<FuelPool> {
+        if let Some(pool) = &self.pool {
+            return Some(pool.clone());
+        }
+        // What was used past the budget handed out is paid first.
+        let left = self.reserve?.saturating_add_signed(self.budget);
+        let pool = FuelPool { left: Arc::new(AtomicU64::new(left)), granted: self.fuel_granted };
+        self.reserve = Some(0);
+        self.budget = 0;
+        self.pool = Some(pool.clone());
+        Some(pool)
+    }
+
+    /// Makes the store draw its fuel from `pool` (what it had left is dropped); `false` when
+    /// fuel is not metered.
+    pub fn use_fuel_pool(&mut self, pool: &FuelPool) -> bool {
+        if self.reserve.is_none() {
+            return false;
+        }
+        self.reserve = Some(0);
+        self.budget = 0;
+        self.fuel_granted = pool.granted;
+        self.pool = Some(pool.clone());
+        true
     }
 
     /// Sets the fuel left; `false` when fuel is not metered.
@@ -77,6 +147,7 @@ impl Meter {
             return false;
         }
         self.reserve = Some(fuel);
+        self.pool = None;
         self.fuel_granted = fuel;
         // The next check takes the slow path, which hands out the first slice.
         self.budget = 0;
@@ -132,7 +203,20 @@ impl Meter {
         if let Some(trap) = self.stop() {
             return Err(trap);
         }
-        let slice = if self.interruptible { SLICE } else { i64::MAX };
+        let slice = if self.interruptible || self.pool.is_some() { SLICE } else { i64::MAX };
+        let out_of_fuel = |granted| {
+            let hit = QuotaHit { quota: Quota::Fuel, limit: granted, requested: granted };
+            quota_trap(&hit)
+        };
+        if let Some(pool) = &self.pool {
+            let overdraft = self.budget.min(0).unsigned_abs();
+            let Some(handed) = pool.take(overdraft, slice as u64) else {
+                self.budget = 0;
+                return Err(out_of_fuel(self.fuel_granted));
+            };
+            self.budget = handed as i64;
+            return Ok(());
+        }
         match self.reserve {
             None => self.budget = slice,
             Some(reserve) => {
@@ -140,9 +224,7 @@ impl Meter {
                 let Some(left) = reserve.checked_add_signed(self.budget) else {
                     self.reserve = Some(0);
                     self.budget = 0;
-                    let granted = self.fuel_granted;
-                    let hit = QuotaHit { quota: Quota::Fuel, limit: granted, requested: granted };
-                    return Err(quota_trap(&hit));
+                    return Err(out_of_fuel(self.fuel_granted));
                 };
                 let handed = left.min(slice as u64);
                 self.budget = handed as i64;
@@ -171,6 +253,31 @@ mod tests {
         assert_eq!(trap.code(), TrapCode::OutOfFuel);
         assert_eq!(trap.message(), "fuel quota exceeded: limit 100");
         assert_eq!(m.fuel(), Some(0));
+    }
+
+    #[test]
+    fn stores_sharing_a_pool_run_out_together() {
+        let mut a = Meter::new(true, false);
+        let mut b = Meter::new(true, false);
+        assert!(a.set_fuel(3 * SLICE as u64));
+        a.budget -= 10;
+        let pool = a.share_fuel().unwrap();
+        assert_eq!(pool.remaining(), 3 * SLICE as u64 - 10);
+        assert!(b.use_fuel_pool(&pool));
+        // Each takes a slice; between them they use it all, then both stop.
+        a.refill().unwrap();
+        b.refill().unwrap();
+        assert_eq!((a.budget, b.budget), (SLICE, SLICE));
+        a.budget -= SLICE;
+        b.budget -= SLICE;
+        a.refill().unwrap();
+        assert_eq!(a.budget, SLICE - 10);
+        b.budget -= 1;
+        assert_eq!(b.refill().unwrap_err().code(), TrapCode::OutOfFuel);
+        a.budget -= SLICE;
+        let trap = a.refill().unwrap_err();
+        assert_eq!(trap.message(), format!("fuel quota exceeded: limit {}", 3 * SLICE));
+        assert_eq!(pool.remaining(), 0);
     }
 
     #[test]

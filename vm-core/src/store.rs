@@ -225,6 +225,27 @@ impl<T> Store<T> {
             .ok_or_else(|| Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))
     }
 
+    /// Moves the fuel left into a pool this store draws from, for other stores to share
+    /// (`use_fuel_pool`): the threads of one guest then have one fuel quota between them.
+    /// Fails unless the engine meters fuel.
+    pub fn share_fuel(&mut self) -> Result<crate::FuelPool, Error> {
+        self.inner
+            .opaque
+            .meter
+            .share_fuel()
+            .ok_or_else(|| Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))
+    }
+
+    /// Makes the store draw its fuel from `pool` (from another store's `share_fuel`) instead of
+    /// its own. Fails unless the engine meters fuel.
+    pub fn use_fuel_pool(&mut self, pool: &crate::FuelPool) -> Result<(), Error> {
+        if self.inner.opaque.meter.use_fuel_pool(pool) {
+            Ok(())
+        } else {
+            Err(Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))
+        }
+    }
+
     /// Guests running later than `timeout` from now trap ("timeout quota exceeded"); `None`
     /// removes the deadline. Fails unless the engine is interruptible (`Config::interruptible`).
     pub fn set_timeout(&mut self, timeout: Option<std::time::Duration>) -> Result<(), Error> {

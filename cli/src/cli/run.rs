@@ -162,9 +162,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         threads::add_to_linker(&mut linker, |host: &Host| host.threads.as_ref())?;
         let memories = threads::define_memories(&module, &mut store, &mut linker)?;
         let setup_policy = policy.clone();
+        // The guest's threads share one fuel quota.
+        let fuel = policy.limits.fuel.map(|_| store.share_fuel()).transpose()?;
         let max = policy.limits.max_threads.unwrap_or(silo::sandbox::MAX_THREADS);
         let guest = WasiThreads::new(&module, &linker, memories, max, move |s| {
-            setup_policy.apply_to_store(s)
+            setup_policy.apply_to_store(s)?;
+            fuel.as_ref().map_or(Ok(()), |pool| s.use_fuel_pool(pool))
         });
         guest.register_first(&store)?;
         store.data_mut().threads = Some(guest);
