@@ -16,6 +16,7 @@ mod report;
 mod runner;
 mod spectest;
 pub mod suite;
+mod threads;
 mod values;
 
 use std::collections::HashMap;

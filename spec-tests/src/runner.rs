@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
-use silo_core::{Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
+use silo_core::{Engine, Error, Instance, Linker, Module, SharedMemory, Store, TrapCode, Val};
 use silo_loader::LoadErrorKind;
 use wast::core::WastRetCore;
 use wast::lexer::Lexer;
@@ -80,30 +80,40 @@ pub fn run_wast_timed(text: &str, engine: &Engine, timeout: Option<Duration>) ->
         Err(e) => return parse_failure(e),
     };
     let mut runner = Runner::new(engine);
-    let mut result = FileResult::default();
-    for directive in wast.directives {
-        if timeout.is_some() {
-            // Refused only by an engine that is not interruptible: then no deadline.
-            let _ = runner.store.set_timeout(timeout);
-        }
-        let (line, _) = directive.span().linecol_in(text);
-        let kind = kind_of(&directive);
-        let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
-            .unwrap_or_else(|panic| {
-                let msg = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                Err(format!("panic: {msg}"))
-            });
-        let check = runner.check.take();
-        result.outcomes.push(Outcome { line: line + 1, kind, result: outcome, check });
-    }
-    result
+    let outcomes = std::thread::scope(|scope| {
+        crate::threads::run_directives(&mut runner, wast.directives, text, timeout, scope)
+    });
+    FileResult { outcomes }
 }
 
-fn kind_of(d: &WastDirective<'_>) -> &'static str {
+/// Runs one directive (not `thread` or `wait`, which `threads::run_directives` runs) with
+/// `timeout`: its outcome, a panic being a failure.
+pub(crate) fn run_one(
+    runner: &mut Runner,
+    directive: WastDirective<'_>,
+    text: &str,
+    timeout: Option<Duration>,
+) -> Outcome {
+    if timeout.is_some() {
+        // Refused only by an engine that is not interruptible: then no deadline.
+        let _ = runner.store.set_timeout(timeout);
+    }
+    let (line, _) = directive.span().linecol_in(text);
+    let kind = kind_of(&directive);
+    let outcome =
+        catch_unwind(AssertUnwindSafe(|| runner.directive(directive))).unwrap_or_else(|panic| {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(format!("panic: {msg}"))
+        });
+    let check = runner.check.take();
+    Outcome { line: line + 1, kind, result: outcome, check }
+}
+
+pub(crate) fn kind_of(d: &WastDirective<'_>) -> &'static str {
     match d {
         WastDirective::Module(_) => "module",
         WastDirective::ModuleDefinition(_) => "module definition",
@@ -128,8 +138,8 @@ fn kind_of(d: &WastDirective<'_>) -> &'static str {
 /// An instance, or why there is none (its module failed earlier).
 type Slot = Result<Instance, String>;
 
-struct Runner {
-    store: Store<()>,
+pub(crate) struct Runner {
+    pub(crate) store: Store<()>,
     linker: Linker<()>,
     engine: Engine,
     /// The most recent module instance.
@@ -143,6 +153,9 @@ struct Runner {
     broken: HashMap<String, String>,
     /// How the last directive's rejection compared with the reason it names.
     check: Option<Rejection>,
+    /// In a `thread`: the shared memories of the module instances it shares with the script
+    /// that started it, by instance name (`register` of such a name defines them).
+    pub(crate) shared: HashMap<String, Vec<(String, SharedMemory)>>,
 }
 
 /// Rules of Wasm 1.0 that later standards dropped, by the message of the assertion that tests
@@ -184,7 +197,7 @@ fn trap_message(e: &Error) -> Option<(TrapCode, String)> {
 }
 
 impl Runner {
-    fn new(engine: &Engine) -> Runner {
+    pub(crate) fn new(engine: &Engine) -> Runner {
         let mut store = Store::new(engine, ());
         // A metering engine gets all the fuel there is: the suite tests the checks change nothing.
         if store.get_fuel().is_ok() {
@@ -203,7 +216,18 @@ impl Runner {
             last_definition: None,
             broken: HashMap::new(),
             check: None,
+            shared: HashMap::new(),
         }
+    }
+
+    /// The engine the script runs on.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Instance `name` (the current one for `None`), or why there is none.
+    pub(crate) fn named_instance(&self, name: Option<&str>) -> Result<Instance, String> {
+        self.instance(name)
     }
 
     fn compile(&self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
@@ -273,6 +297,15 @@ impl Runner {
                 slot.map(|_| ())
             }
             WastDirective::Register { name, module, .. } => {
+                if let Some(memories) = module.and_then(|m| self.shared.get(m.name())).cloned() {
+                    for (export, memory) in memories {
+                        let item = memory.to_memory(&mut self.store).map_err(|e| e.to_string())?;
+                        self.linker
+                            .define(&self.store, name, &export, item)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    return Ok(());
+                }
                 let instance = match self.instance(module.map(|m| m.name())) {
                     Ok(i) => i,
                     Err(reason) => {
@@ -335,7 +368,7 @@ impl Runner {
                 Err("unsupported feature: stack-switching (assert_suspension)".into())
             }
             WastDirective::Thread(_) | WastDirective::Wait { .. } => {
-                Err("unsupported feature: threads (thread)".into())
+                Err("`thread` and `wait` are run by `threads::run_directives`".into())
             }
             WastDirective::AssertMalformedCustom { mut module, message, .. } => {
                 self.custom_rejection(&mut module, message, LoadErrorKind::Malformed)
