@@ -309,6 +309,28 @@ pub struct MemoryType {
 }
 
 impl MemoryType {
+    /// A 32-bit memory of 64 KiB pages, `initial` of them, growing to `maximum` if given.
+    pub fn new(initial: u32, maximum: Option<u32>) -> MemoryType {
+        MemoryType {
+            index64: false,
+            shared: false,
+            initial: initial.into(),
+            maximum: maximum.map(Into::into),
+            page_size_log2: None,
+        }
+    }
+
+    /// A shared 32-bit memory (threads): `initial` pages of 64 KiB, growing to `maximum`, which
+    /// a shared memory must have.
+    pub fn shared(initial: u32, maximum: u32) -> MemoryType {
+        MemoryType { shared: true, ..MemoryType::new(initial, Some(maximum)) }
+    }
+
+    /// A 64-bit memory (memory64) of 64 KiB pages.
+    pub fn new64(initial: u64, maximum: Option<u64>) -> MemoryType {
+        MemoryType { index64: true, shared: false, initial, maximum, page_size_log2: None }
+    }
+
     /// The page size in bytes.
     pub fn page_size(&self) -> u64 {
         1u64 << self.page_size_log2.unwrap_or(16)
