@@ -839,6 +839,7 @@ macro_rules! define_handlers {
 
         super::gc_handlers::define_gc_handlers!();
         super::simd::define_simd_handlers!();
+        super::atomic::define_atomic_handlers!();
 
         crate::interp::isa::for_each_op!(handler_table);
     };

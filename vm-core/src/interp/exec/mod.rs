@@ -19,6 +19,7 @@
 //! only call functions with register-sized results; everything that builds a `Trap` runs out of
 //! line (`fail`, `trap`, `translate_in_run`, `calls`) and records the trap in the context.
 
+mod atomic;
 mod calls;
 mod exn;
 mod gc;
