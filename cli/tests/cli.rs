@@ -206,13 +206,13 @@ fn bad_modules_give_one_line_errors() {
     assert!(err.contains("invalid module: type mismatch"), "{err}");
     assert!(err.contains("code section, function 0"), "{err}");
 
-    let (_d3, threads) = write_temp(
-        "threads.wat",
-        b"(module (memory 1 1 shared) (func (export \"f\") (result i32) \
-          (i32.atomic.load (i32.const 0))))",
-    );
-    let err = one_line_error(&threads);
-    assert!(err.contains("unsupported feature: threads"), "{err}");
+    // Every proposal enabled by default runs: an unsupported one must be switched on.
+    let (_d3, cont) = write_temp("cont.wat", b"(module (type $f (func)) (type (cont $f)))");
+    let o = silo(&["run", "-W", "stack-switching=y", cont.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("unsupported feature: stack-switching"), "{err}");
 
     let missing = PathBuf::from("/nonexistent/prog.wasm");
     let err = one_line_error(&missing);

@@ -298,9 +298,11 @@ fn start_function_traps_fail_instantiation() {
 
 #[test]
 fn unsupported_features_fail_at_compile_time() {
-    let engine = Engine::default();
-    let err = Module::new(&engine, "(module (memory 1 1 shared))").unwrap_err();
-    assert_eq!(err.to_string(), "unsupported feature: threads");
+    let mut config = Config::new();
+    config.wasm_stack_switching(true);
+    let engine = Engine::new(&config);
+    let err = Module::new(&engine, "(module (type $f (func)) (type (cont $f)))").unwrap_err();
+    assert_eq!(err.to_string(), "unsupported feature: stack-switching");
 }
 
 #[test]

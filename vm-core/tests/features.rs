@@ -40,13 +40,13 @@ fn simd_on_is_valid_and_run() {
 }
 
 #[test]
-fn threads_on_are_valid_but_not_run_yet() {
-    let engine = engine(|c| c.wasm_feature(Feature::Threads, true));
-    match Module::new(&engine, SHARED_MEMORY) {
-        Err(Error::Unsupported(what)) => assert_eq!(what, "threads"),
-        Err(e) => panic!("expected unsupported, got: {e}"),
-        Ok(_) => assert!(engine.supported_features().contains(Feature::Threads)),
-    }
+fn threads_are_on_by_default_and_run() {
+    let default = Engine::default();
+    assert!(default.config().enabled_features().contains(Feature::Threads));
+    assert!(default.supported_features().contains(Feature::Threads));
+    Module::new(&default, SHARED_MEMORY).unwrap();
+    let err = load_error(Module::new(&engine(|c| c.wasm_threads(false)), SHARED_MEMORY));
+    assert!(err.message.contains("threads must be enabled"), "{}", err.message);
 }
 
 #[test]

@@ -42,6 +42,7 @@ pub(crate) fn atomic_range(
 
 /// A read-modify-write operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum RmwOp {
     Add,
     Sub,
@@ -88,8 +89,10 @@ macro_rules! at_width {
 /// `ptr` is valid for reads and writes of `width` bytes for the call, aligned to `width`, and
 /// only accessed atomically by others meanwhile (a memory's bytes, checked by `atomic_range`).
 #[inline(always)]
+// Allowed: the 8-byte arm's cast is from `u64` to `u64`.
+#[allow(clippy::unnecessary_cast)]
 pub(crate) unsafe fn load(ptr: *mut u8, width: u32) -> u64 {
-    at_width!(ptr, width, |a, T| a.load(SeqCst) as u64)
+    at_width!(ptr, width, |a, _T| a.load(SeqCst) as u64)
 }
 
 /// Atomically stores the low `width` bytes of `value` at `ptr`.
@@ -107,6 +110,8 @@ pub(crate) unsafe fn store(ptr: *mut u8, width: u32, value: u64) {
 /// # Safety
 /// As for `load`.
 #[inline(always)]
+// Allowed: the 8-byte arm's cast is from `u64` to `u64`.
+#[allow(clippy::unnecessary_cast)]
 pub(crate) unsafe fn rmw(ptr: *mut u8, width: u32, op: RmwOp, value: u64) -> u64 {
     at_width!(ptr, width, |a, T| {
         let v = value as T;
@@ -127,6 +132,8 @@ pub(crate) unsafe fn rmw(ptr: *mut u8, width: u32, op: RmwOp, value: u64) -> u64
 /// # Safety
 /// As for `load`.
 #[inline(always)]
+// Allowed: the 8-byte arm's cast is from `u64` to `u64`.
+#[allow(clippy::unnecessary_cast)]
 pub(crate) unsafe fn cmpxchg(ptr: *mut u8, width: u32, expected: u64, replacement: u64) -> u64 {
     at_width!(ptr, width, |a, T| {
         match a.compare_exchange(expected as T, replacement as T, SeqCst, SeqCst) {

@@ -153,10 +153,10 @@ macro_rules! trapping_unary {
 /// `addr + offset`, and, when the op has those forms, at `base + index` and at `base + imm`.
 macro_rules! load {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $n:literal: $op:ident $(, $idx:ident, $add_imm:ident)? => |$b:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
         $(
-        h!($ip, $fp, $mb, $ml, $cx; $idx { dst, base, index } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
-        h!($ip, $fp, $mb, $ml, $cx; $add_imm { dst, base, imm } => { let ea = (rd($fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $idx { dst, base, index } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $add_imm { dst, base, imm } => { let ea = (rd($fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
         )?
     };
 }
@@ -166,11 +166,11 @@ macro_rules! load {
 /// `addr + offset`, and from a slot or an immediate at `base + index`.
 macro_rules! store {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $n:literal: $op:ident $(, $imm:ident, $idx:ident, $idx_imm:ident)? => |$v:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $v = rd($fp, value); store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $op { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = rd($fp, value); store($mb, ea, $e); });
         $(
-        h!($ip, $fp, $mb, $ml, $cx; $imm { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $v = value as i64 as u64; store($mb, ea, $e); });
-        h!($ip, $fp, $mb, $ml, $cx; $idx { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $v = rd($fp, value); store($mb, ea, $e); });
-        h!($ip, $fp, $mb, $ml, $cx; $idx_imm { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) } let $v = value as i64 as u64; store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $imm { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = value as i64 as u64; store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $idx { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = rd($fp, value); store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx; $idx_imm { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = value as i64 as u64; store($mb, ea, $e); });
         )?
     };
 }
@@ -304,6 +304,30 @@ macro_rules! define_handlers {
                 (*cx).inst = caller.inst;
                 let (mb, ml) = mem_regs(caller.inst);
                 next(caller.ip, caller.fp, mb, ml, cx)
+            }
+        }
+
+        /// The out-of-bounds path of every fast access to memory 0 (scalar, `v128` and atomic):
+        /// `ml` may be stale when memory 0 is shared, since another thread may have grown it
+        /// since the registers were loaded. When it has, the op at `ip` runs again with the
+        /// current length; otherwise, or once the length caught up, the access traps. Out of
+        /// line and only on this path, so memories that are not shared pay nothing.
+        ///
+        /// # Safety
+        /// The registers and context satisfy the run invariants (see `Handler`) for the op at
+        /// `ip`.
+        #[cold]
+        #[inline(never)]
+        unsafe fn beyond_ml(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
+            // SAFETY: the run invariants hold (this function's contract), so `cx.inst` is live;
+            // a shared memory never moves, so `mb` is still its base, and the length read now is
+            // one it has at least (growth publishes a length once its pages are committed): the
+            // run invariants hold for the op at `ip` with it.
+            unsafe {
+                match super::grown_memory0((*cx).inst, ml) {
+                    Some(len) => next(ip, fp, mb, len, cx),
+                    None => trap(ip, fp, cx, TrapCode::MemoryOutOfBounds),
+                }
             }
         }
 
@@ -815,6 +839,7 @@ macro_rules! define_handlers {
 
         super::gc_handlers::define_gc_handlers!();
         super::simd::define_simd_handlers!();
+        super::atomic::define_atomic_handlers!();
 
         crate::interp::isa::for_each_op!(handler_table);
     };

@@ -19,6 +19,7 @@
 //! only call functions with register-sized results; everything that builds a `Trap` runs out of
 //! line (`fail`, `trap`, `translate_in_run`, `calls`) and records the trap in the context.
 
+mod atomic;
 mod calls;
 mod exn;
 mod gc;
@@ -296,6 +297,25 @@ unsafe fn mem_regs(inst: *const InstanceData) -> (*mut u8, u64) {
         match (*inst).memories.first() {
             Some(&m) => ((*m).base, (*m).len() as u64),
             None => (ptr::null_mut(), 0),
+        }
+    }
+}
+
+/// The current length of memory 0 of `inst` when it is shared and longer than `ml`: another
+/// thread grew it since `ml` was read. `None` otherwise (a memory that is not shared never has a
+/// stale `ml`: the registers are reloaded after everything that can grow it).
+///
+/// # Safety
+/// `inst` must point to a live instance.
+#[cold]
+unsafe fn grown_memory0(inst: *const InstanceData, ml: u64) -> Option<u64> {
+    // SAFETY: `inst` is live (this function's contract), and a live instance's `memories` point
+    // to memories of its store, which keeps them alive; only shared references are made, and a
+    // shared memory's length is atomic.
+    unsafe {
+        match (*inst).memories.first() {
+            Some(&m) if (*m).is_shared() => Some((*m).len() as u64).filter(|&len| len > ml),
+            _ => None,
         }
     }
 }

@@ -66,6 +66,9 @@ pub(crate) unsafe fn load(
 /// # Safety
 /// `inst` is live and `mem` is one of its memories, as `crate::runtime::memory::memory` requires
 /// (nothing else refers to the memory during the call).
+// Never inlined: the bytes it copies are a local array whose address escapes to the copy, which
+// would keep the calling handler's final call from becoming a jump.
+#[inline(never)]
 pub(crate) unsafe fn store(
     inst: *const InstanceData,
     kind: StoreKind,

@@ -40,18 +40,19 @@ pub(super) fn probe_constant_stack() -> bool {
     ops.push(custom(stop));
     let mut slots = [0u64; PROBE_SLOTS];
     slots[..4].fill(1);
-    let mut memory = [0u8; 64];
+    // 64 bytes, 8-aligned like a memory's base, for the atomic accesses.
+    let mut memory = [0u64; 8];
     let mut cx = super::Cx::detached();
     // SAFETY: not a real run, but every access the chain makes is inside what is set up here:
     // `isa::probe_sample` holds only ops that touch nothing but their frame, memory 0 or a branch
     // (so they never read the detached context's null store, instance or function); their slot
     // operands are 0 to 7 of the 16-slot frame (the probe uses 8 to 11), their addresses (slots
-    // hold 1, offsets and immediates are 1) stay below 16 of the 64-byte memory, whose length is
-    // `ml`; each op carries its own handler (`Op::new`), their branches have offset 0 (the next
+    // hold 1, offsets and immediates are 1, an atomic access's offset 7) stay below 16 of the
+    // 64-byte memory, whose length is `ml`, and are aligned for the atomic accesses; each op carries its own handler (`Op::new`), their branches have offset 0 (the next
     // op), and the chain ends at `stop`, inside `ops`.
     let exit = unsafe {
-        let (ip, fp, mb) = (ops.as_ptr(), slots.as_mut_ptr(), memory.as_mut_ptr());
-        ((*ip).handler)(ip, fp, mb, memory.len() as u64, &mut cx)
+        let (ip, fp, mb) = (ops.as_ptr(), slots.as_mut_ptr(), memory.as_mut_ptr().cast::<u8>());
+        ((*ip).handler)(ip, fp, mb, size_of_val(&memory) as u64, &mut cx)
     };
     exit == Exit::Done && slots[8] == 3 && slots[10] == slots[11]
 }

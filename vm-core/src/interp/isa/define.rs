@@ -105,7 +105,7 @@ macro_rules! define_isa {
         pub(crate) mod fields {
             // Allowed: only the payloads of ops with those operand kinds use these types.
             #[allow(unused_imports)]
-            use super::{LoadKind, StoreKind, V128LoadKind, Wide};
+            use super::{AtomicOffset, AtomicRmwKind, LoadKind, StoreKind, V128LoadKind, Wide};
             $(
                 #[doc = concat!("The operands of `", stringify!($name), "`.")]
                 #[derive(Clone, Copy, Debug, PartialEq)]

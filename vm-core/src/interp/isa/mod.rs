@@ -13,10 +13,12 @@
 //! struct of each op (`fields`), the operand visitors and the dispatch probe's sample from that
 //! description.
 
+pub(crate) mod atomic_ops;
 mod define;
 mod ops;
 pub(crate) mod simd_ops;
 
+pub(crate) use atomic_ops::{AtomicOffset, AtomicRmwKind};
 pub(crate) use ops::for_each_op;
 
 use define::define_isa;

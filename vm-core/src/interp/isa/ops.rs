@@ -31,7 +31,8 @@
 //! 64-bit immediate is a `Wide`). `+ Ext` or `+ MemArg` after an op says that the translator
 //! always emits that word right after it.
 
-/// Calls `$m!` with the description of every op (the SIMD ops, in `simd_ops.rs`, follow these).
+/// Calls `$m!` with the description of every op (the SIMD ops, in `simd_ops.rs`, then the atomic
+/// ops, in `atomic_ops.rs`, follow these).
 macro_rules! for_each_op {
     ($m:ident) => {
         $crate::interp::isa::simd_ops::for_each_simd_op! { $m;

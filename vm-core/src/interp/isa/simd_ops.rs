@@ -19,10 +19,11 @@
 //! `extract_lane` and the scalar store: two ops, each with the paths (memory 0 fast path,
 //! general path) its scalar access already has.
 
-/// Calls `$m!` with the description of every op: `$core`, the ops of `ops.rs`, then the SIMD ops.
+/// Calls `$m!` with the description of every op: `$core`, the ops of `ops.rs`, then the SIMD ops
+/// (through `atomic_ops.rs`'s `for_each_atomic_op!`, which adds the atomic ops after them).
 macro_rules! for_each_simd_op {
     ($m:ident; $($core:tt)*) => {
-        $m! {
+        $crate::interp::isa::atomic_ops::for_each_atomic_op! { $m;
             $($core)*
             // ---- v128 loads and stores on memory 0 when it is 32-bit, with a 32-bit offset
             /// `dst = v128.load (addr + offset)`.

@@ -19,6 +19,7 @@
 //! entry still reading the local, and entering a block, loop or `if` turns every such entry into a
 //! temporary (a copy made inside a conditional arm would not run on the other path).
 
+mod atomic;
 mod control;
 mod exn;
 mod fuse;

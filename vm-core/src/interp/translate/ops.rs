@@ -1063,7 +1063,10 @@ impl Translator<'_> {
             }
 
             other => {
-                if !self.gc_operator(&other)? && !self.simd_operator(&other)? {
+                if !self.gc_operator(&other)?
+                    && !self.simd_operator(&other)?
+                    && !self.atomic_operator(&other)?
+                {
                     return Err(format!("the interpreter does not run {other:?} yet"));
                 }
             }

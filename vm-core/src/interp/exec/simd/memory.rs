@@ -1,5 +1,6 @@
 //! The handlers of `v128` loads and stores: on memory 0 (32-bit, 32-bit offset) with the bounds
-//! check inline, `ea + n <= ml` for the `n` bytes the access touches; on any memory at any offset
+//! check inline, `ea + n <= ml` for the `n` bytes the access touches (failing into `beyond_ml`,
+//! the out-of-bounds path of every fast access); on any memory at any offset
 //! through `slow::address`, which checks the same for the memory it names. Both paths make the
 //! same `v128` of the bytes they read (`widen`).
 
@@ -83,7 +84,7 @@ macro_rules! v_load {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($n:literal: $op:ident => $kind:ident;)*) => {$(
         h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => {
             let ea = rd($fp, addr) as u32 as u64 + offset as u64;
-            if ea + $n > $ml { return trap($ip, $fp, $cx, TrapCode::MemoryOutOfBounds) }
+            if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) }
             wr128($fp, dst, widen(V128LoadKind::$kind, v128_bytes(load::<$n>($mb, ea))));
         });
     )*};
@@ -110,7 +111,7 @@ macro_rules! define_simd_memory_handlers {
         );
         h!(ip, fp, mb, ml, cx; V128Store { addr, value, offset } => {
             let ea = rd(fp, addr) as u32 as u64 + offset as u64;
-            if ea + 16 > ml { return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds) }
+            if ea + 16 > ml { return beyond_ml(ip, fp, mb, ml, cx) }
             store(mb, ea, rd128(fp, value).to_bytes());
         });
         h!(ip, fp, mb, ml, cx; LoadV128 { kind, dst, addr } => {
