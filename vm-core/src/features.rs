@@ -45,6 +45,7 @@ pub const SUPPORTED: FeatureSet = FeatureSet::of(&[
     Feature::LegacyExceptions,
     Feature::Simd,
     Feature::RelaxedSimd,
+    Feature::Threads,
 ]);
 
 /// The error for something that needs a feature the tiers do not run.
@@ -65,9 +66,9 @@ mod tests {
     #[test]
     fn unsupported_features_are_named() {
         assert!(check_supported(FeatureSet::WASM1).is_ok());
-        let used = FeatureSet::of(&[Feature::TailCall, Feature::Gc, Feature::Threads]);
+        let used = FeatureSet::of(&[Feature::TailCall, Feature::Gc, Feature::StackSwitching]);
         let err = check_supported(used).unwrap_err();
-        assert_eq!(err.to_string(), "unsupported feature: threads");
+        assert_eq!(err.to_string(), "unsupported feature: stack-switching");
         assert_eq!(unsupported(Feature::Exceptions).to_string(), "unsupported feature: exceptions");
     }
 }
