@@ -87,8 +87,8 @@ class Node(Engine):
 
     def supports(self, program):
         # V8 has the final encoding of WebAssembly GC from Node 22 on, and exceptions with
-        # `exnref` from Node 24 on (Node 20's V8 predates both).
-        needs = {None: 0, "gc": 22, "exceptions": 24}[program.proposal]
+        # `exnref` from Node 24 on (Node 20's V8 predates both); atomics since Node 16.
+        needs = {None: 0, "gc": 22, "exceptions": 24, "threads": 16}[program.proposal]
         version = first_line([self.path, "--version"]).lstrip("v").split(".")[0]
         return needs == 0 or (version.isdigit() and int(version) >= needs)
 
@@ -141,10 +141,11 @@ def make_engines(names, paths):
             path = find_tool(name, paths.get(name))
             # wasmtime caches compiled modules by default; every engine compiles in every run here.
             flags = ["-C", "cache=n"] if name == "wasmtime" else []
-            # wasmi has neither WebAssembly GC nor exceptions; wasmtime has them behind -W.
+            # wasmi has neither WebAssembly GC, exceptions nor threads; wasmtime has them behind -W.
             proposal_flags = {
                 "gc": ["-W", "gc=y,function-references=y"],
                 "exceptions": ["-W", "exceptions=y,gc=y,function-references=y"],
+                "threads": ["-W", "threads=y"],
             } if name == "wasmtime" else {}
             made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)",
                                 flags=flags, proposal_flags=proposal_flags))

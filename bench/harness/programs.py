@@ -24,12 +24,15 @@ class Program:
     @property
     def proposal(self):
         """The proposal beyond WebAssembly 2.0 the module needs: "gc" for the `gc-` programs,
-        "exceptions" for the `exn-` ones, None for the rest. Engines without it skip the
-        program; wasmtime runs it with the proposal enabled."""
+        "exceptions" for the `exn-` ones, "threads" (atomic instructions, on an unshared
+        memory) for `atomics`, None for the rest. Engines without it skip the program;
+        wasmtime runs it with the proposal enabled."""
         if self.name.startswith("gc-"):
             return "gc"
         if self.name.startswith("exn-"):
             return "exceptions"
+        if self.name == "atomics":
+            return "threads"
         return None
 
     @property

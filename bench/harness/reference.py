@@ -128,6 +128,11 @@ def exn_enter(n):
     return 3 * (n * (n - 1) // 2 - caught) + (n - multiples) + caught
 
 
+def atomics(n):
+    """Round r adds r * (i + 1) and 2r for each of the 1024 words i."""
+    return n * (n - 1) // 2 * (1024 * 1025 // 2 + 2 * 1024)
+
+
 WAT_REFERENCES = {
     "wat-fib": wat_fib,
     "wat-loop": wat_loop,
@@ -139,6 +144,7 @@ WAT_REFERENCES = {
     "gc-hashmap": gc_hashmap,
     "exn-throw": exn_throw,
     "exn-enter": exn_enter,
+    "atomics": atomics,
 }
 
 # A decimal integer standing alone, so the 32 of a type name like "i32" is not taken.

@@ -32,6 +32,7 @@ pub fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), Erro
     };
     let m = Memory::new(&mut *store, memory)?;
     linker.define(&*store, "spectest", "memory", m)?;
+    // The threads proposal's tests import a shared one too.
     let shared = Memory::new(&mut *store, MemoryType { shared: true, ..memory })?;
     linker.define(&*store, "spectest", "shared_memory", shared)?;
 

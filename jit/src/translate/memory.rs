@@ -5,6 +5,11 @@
 //! bounds, it faults in the guard, and the fault is the trap. Any other access (memory64, the
 //! small-reservation mode, offsets beyond the guard, memories with pages smaller than the host's)
 //! is checked against the memory's current size first.
+//!
+//! A shared memory's length changes while the code runs (another thread grows it): its length is
+//! read with an atomic load at every check and `memory.size`, which Cranelift neither merges with
+//! an earlier load nor moves out of a loop, so a length read before a growth that this thread has
+//! since observed never makes an access in bounds trap. Its base never moves and stays cached.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Endianness, InstBuilder, MemFlagsData, Type, Value, types};
@@ -47,6 +52,17 @@ impl FuncTranslator<'_, '_> {
         self.env.info.memories[mem as usize].index64
     }
 
+    /// The current length in bytes of memory `mem`, whose entity is `entity`. Another thread may
+    /// grow a shared memory at any time: its length is an atomic load, never merged with an
+    /// earlier one or hoisted.
+    fn memory_len(&mut self, mem: u32, entity: Value) -> Value {
+        if self.env.info.memories[mem as usize].shared {
+            let at = self.b.ins().iadd_imm_s(entity, offsets::MEMORY_LEN as i64);
+            return self.b.ins().atomic_load(types::I64, MemFlagsData::trusted(), at);
+        }
+        self.b.ins().load(types::I64, MemFlagsData::trusted(), entity, offsets::MEMORY_LEN)
+    }
+
     /// Continues in a fresh block after an unconditional trap (code that follows is dead).
     fn trap_always(&mut self, kind: TrapKind) {
         self.b.ins().trap(trap(kind));
@@ -72,8 +88,9 @@ impl FuncTranslator<'_, '_> {
             && host_pages
             && self.env.guarded_memories
             && offset.checked_add(size as u64).is_some_and(|end| end <= self.env.guard_bytes);
-        // A 32-bit memory never moves; a 64-bit one may when it grows.
-        let base_flags = if index64 { MemFlagsData::trusted() } else { readonly() };
+        // A 32-bit memory never moves, nor does a shared one; a 64-bit one may when it grows.
+        let moves = index64 && !self.env.info.memories[mem as usize].shared;
+        let base_flags = if moves { MemFlagsData::trusted() } else { readonly() };
         let index = self.extend_index(index);
         if !guarded {
             let entity = self.memory_entity(mem);
@@ -82,8 +99,7 @@ impl FuncTranslator<'_, '_> {
                 let zero = self.b.ins().iconst(types::I64, 0);
                 return (zero, 0);
             };
-            let len =
-                self.b.ins().load(types::I64, MemFlagsData::trusted(), entity, offsets::MEMORY_LEN);
+            let len = self.memory_len(mem, entity);
             let last = if index64 {
                 let end = self.b.ins().iconst(types::I64, end as i64);
                 self.b.ins().uadd_overflow_trap(index, end, trap(TrapKind::MemoryOutOfBounds))
@@ -192,12 +208,7 @@ impl FuncTranslator<'_, '_> {
             O::MemorySize { mem } => {
                 let mem = *mem;
                 let entity = self.memory_entity(mem);
-                let len = self.b.ins().load(
-                    types::I64,
-                    MemFlagsData::trusted(),
-                    entity,
-                    offsets::MEMORY_LEN,
-                );
+                let len = self.memory_len(mem, entity);
                 let log2 = self.env.info.memories[mem as usize].page_size().trailing_zeros();
                 let pages = self.b.ins().ushr_imm_u(len, log2 as i64);
                 let v = self.narrow_index(pages, self.memory_index64(mem));

@@ -22,6 +22,7 @@
 //! around the loop is built as usual; Cranelift drops it. Entering at the header rather than past
 //! it keeps the loop's single entry, without which it compiles far worse.
 
+mod atomic;
 mod calls;
 mod control;
 mod exn;
@@ -673,6 +674,7 @@ impl FuncTranslator<'_, '_> {
                     && !self.numeric_operator(&op)?
                     && !self.gc_operator(&op)?
                     && !self.simd_operator(&op)?
+                    && !self.atomic_operator(&op)?
                 {
                     return Err(format!("the JIT does not compile {op:?} yet"));
                 }

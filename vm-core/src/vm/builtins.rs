@@ -22,13 +22,17 @@ use super::exn_builtins::*;
 use super::gc_builtins::*;
 use crate::func::{FuncEntity, FuncKind};
 use crate::limits::{Quota, QuotaHit, quota_trap};
-use crate::runtime::{call, memory, table};
+use crate::runtime::{atomic, call, memory, table};
 use crate::store::StoreOpaque;
 use crate::trap::{Trap, TrapCode};
 
 /// What `memory_grow` and `table_grow` return when the growth trapped (a quota refused it and the
 /// store's quotas say refusals trap). Never a size: sizes stay below 2^48.
 pub const GROW_TRAPPED: u64 = u64::MAX - 1;
+
+/// What the wait and notify builtins return when they trapped. Never a result: those fit in
+/// 32 bits.
+pub const ATOMIC_TRAPPED: u64 = u64::MAX;
 
 /// The type of a builtin parameter or result, for building its native signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,6 +169,13 @@ builtins! {
     /// or leaves native code through its entry; returns only when the store holds a trap that
     /// is no exception (the caller then raises it). `(vmctx, exn)`.
     Raise => raise(vmctx: vmctx, exn: u64);
+    /// `memory.atomic.wait32` (`width` 4) or `wait64` (8) at `addr + offset` (the address as
+    /// the index type has it, zero-extended): `(vmctx, memory, addr, offset, expected, timeout,
+    /// width) -> 0 woken, 1 not equal, 2 timed out, or ATOMIC_TRAPPED`.
+    MemoryAtomicWait => memory_atomic_wait(vmctx: vmctx, mem: u32, addr: u64, offset: u64, expected: u64, timeout: u64, width: u32) -> u64;
+    /// `memory.atomic.notify` at `addr + offset`: `(vmctx, memory, addr, offset, count) -> how
+    /// many it woke, or ATOMIC_TRAPPED`.
+    MemoryAtomicNotify => memory_atomic_notify(vmctx: vmctx, mem: u32, addr: u64, offset: u64, count: u32) -> u64;
 }
 
 /// The trap of a bulk instruction's failure `code` (see `runtime::bulk::meter_trap`).
@@ -552,5 +563,78 @@ unsafe extern "C" fn call_depth_exceeded(vmctx: *mut VMContext) {
         let trap =
             Trap::with_message(TrapCode::StackOverflow, format!("call stack exhausted: {hit}"));
         leave_trap(store, trap);
+    }
+}
+
+/// The result of a wait or notify: its count, or `ATOMIC_TRAPPED` after leaving the trap (the
+/// stop trap a wait left in the store when it was interrupted, see `bulk_trap`). A panic in the
+/// call is kept for the entry to resume once native code is left.
+///
+/// # Safety
+/// As for `leave_trap`: `store` points to the whole live store of the running code, and no
+/// reference into it is live once `run` has returned.
+unsafe fn atomic_outcome(
+    store: *mut StoreOpaque,
+    run: impl FnOnce() -> Result<u32, TrapCode>,
+) -> u64 {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+    // SAFETY: `store` is live with no reference into it (this function's contract), as
+    // `bulk_trap` and `leave_trap` require.
+    unsafe {
+        match outcome {
+            Ok(Ok(n)) => n as u64,
+            Ok(Err(code)) => {
+                let trap = bulk_trap(store, code);
+                leave_trap(store, trap);
+                ATOMIC_TRAPPED
+            }
+            Err(payload) => {
+                (*store).pending_panic = Some(payload);
+                leave_trap(store, Trap::host("host function panicked"));
+                ATOMIC_TRAPPED
+            }
+        }
+    }
+}
+
+/// # Safety
+/// The builtins' contract (see the module documentation).
+unsafe extern "C" fn memory_atomic_wait(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    offset: u64,
+    expected: u64,
+    timeout: u64,
+    width: u32,
+) -> u64 {
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `mem` is one of the instance's memories (this function's
+    // contract): what `parts`, `runtime::atomic::memory_atomic_wait` (whose context is filled in
+    // and whose store's meter nothing references) and `atomic_outcome` require.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        atomic_outcome(store, || {
+            atomic::memory_atomic_wait(inst, mem, addr, offset, expected, timeout as i64, width)
+        })
+    }
+}
+
+/// # Safety
+/// The builtins' contract (see the module documentation).
+unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    offset: u64,
+    count: u32,
+) -> u64 {
+    // SAFETY: `vmctx` is a live instance's context, whose store is lent to the running code with
+    // no reference into it held, and `mem` is one of the instance's memories (this function's
+    // contract): what `parts`, `runtime::atomic::memory_atomic_notify` and `atomic_outcome`
+    // require.
+    unsafe {
+        let (store, inst) = parts(vmctx);
+        atomic_outcome(store, || atomic::memory_atomic_notify(inst, mem, addr, offset, count))
     }
 }
