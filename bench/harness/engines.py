@@ -65,6 +65,8 @@ class WasmCli(Engine):
         self.proposal_flags = proposal_flags
 
     def supports(self, program):
+        if program.proposal == "wasi-threads" and self.name == "wasmtime" and not wasi_threads_in(self):
+            return False
         return (program.proposal is None or self.proposal_flags is None
                 or program.proposal in self.proposal_flags)
 
@@ -79,6 +81,14 @@ class WasmCli(Engine):
         return first_line([self.path, "--version"])
 
 
+def wasi_threads_in(wasmtime):
+    """Whether this wasmtime has wasi-threads: versions up to 46 do (`-S threads=y`); 47 removed
+    it. An unknown version is taken to have it (a failed run then says so)."""
+    version = (wasmtime.version or "").split()
+    major = version[1].split(".")[0] if len(version) > 1 else ""
+    return not major.isdigit() or int(major) < 47
+
+
 class Node(Engine):
     # Node 20 crashes (SIGSEGV inside V8, after the program's output) in about
     # one run of hashtable in five while the GC marks concurrently; marking on
@@ -88,6 +98,9 @@ class Node(Engine):
     def supports(self, program):
         # V8 has the final encoding of WebAssembly GC from Node 22 on, and exceptions with
         # `exnref` from Node 24 on (Node 20's V8 predates both); atomics since Node 16.
+        # node:wasi has no wasi-threads (no `wasi.thread-spawn`).
+        if program.proposal == "wasi-threads":
+            return False
         needs = {None: 0, "gc": 22, "exceptions": 24, "threads": 16}[program.proposal]
         version = first_line([self.path, "--version"]).lstrip("v").split(".")[0]
         return needs == 0 or (version.isdigit() and int(version) >= needs)
@@ -141,11 +154,13 @@ def make_engines(names, paths):
             path = find_tool(name, paths.get(name))
             # wasmtime caches compiled modules by default; every engine compiles in every run here.
             flags = ["-C", "cache=n"] if name == "wasmtime" else []
-            # wasmi has neither WebAssembly GC, exceptions nor threads; wasmtime has them behind -W.
+            # wasmi has neither WebAssembly GC, exceptions nor threads; wasmtime has them behind -W
+            # (and wasi-threads behind -S, up to version 46).
             proposal_flags = {
                 "gc": ["-W", "gc=y,function-references=y"],
                 "exceptions": ["-W", "exceptions=y,gc=y,function-references=y"],
                 "threads": ["-W", "threads=y"],
+                "wasi-threads": ["-W", "threads=y", "-S", "threads=y"],
             } if name == "wasmtime" else {}
             made.append(WasmCli(name, name, path, None if path else "not installed (bench/run --install-peers installs it)",
                                 flags=flags, proposal_flags=proposal_flags))

@@ -17,16 +17,24 @@ class Program:
     name: str
     kind: str  # "c" (a WASI command, also native) or "wat" (an export to invoke)
     invoke: str | None
-    quick: str | None  # size argument, None for no argument
+    quick: str | None  # arguments, comma-separated ("1500,2"); None for none
     full: str | None
     measures: str
+    source: str = ""  # the module's name, when several programs run one module ("" = name)
+
+    @property
+    def module(self):
+        return self.source or self.name
 
     @property
     def proposal(self):
         """The proposal beyond WebAssembly 2.0 the module needs: "gc" for the `gc-` programs,
         "exceptions" for the `exn-` ones, "threads" (atomic instructions, on an unshared
-        memory) for `atomics`, None for the rest. Engines without it skip the program;
-        wasmtime runs it with the proposal enabled."""
+        memory) for `atomics`, "wasi-threads" (threads, a shared memory and the
+        `wasi.thread-spawn` import) for modules named `threads-`, None for the rest. Engines
+        without it skip the program; wasmtime runs it with the proposal enabled."""
+        if self.module.startswith("threads-"):
+            return "wasi-threads"
         if self.name.startswith("gc-"):
             return "gc"
         if self.name.startswith("exn-"):
@@ -37,18 +45,18 @@ class Program:
 
     @property
     def wasm(self):
-        return os.path.join(PROGRAMS_DIR, self.name + ".wasm")
+        return os.path.join(PROGRAMS_DIR, self.module + ".wasm")
 
     @property
     def native(self):
-        return os.path.join(NATIVE_DIR, self.name) if self.kind == "c" else None
+        return os.path.join(NATIVE_DIR, self.module) if self.kind == "c" else None
 
     def size(self, quick):
         return self.quick if quick else self.full
 
     def args(self, quick):
         size = self.size(quick)
-        return [] if size is None else [size]
+        return [] if size is None else size.split(",")
 
 
 def load_manifest(path=MANIFEST):
@@ -62,20 +70,22 @@ def load_manifest(path=MANIFEST):
             if len(fields) != 6 or fields[1] not in ("c", "wat"):
                 raise ValueError(f"{path}:{lineno}: expected: name kind invoke quick full measures")
             name, kind, invoke, quick, full, measures = fields
+            name, _, source = name.partition(":")
             if kind == "wat" and invoke == "-":
                 raise ValueError(f"{path}:{lineno}: a wat program needs an export to invoke")
             dash = lambda s: None if s == "-" else s  # noqa: E731
-            programs.append(Program(name, kind, dash(invoke), dash(quick), dash(full), measures))
+            programs.append(Program(name, kind, dash(invoke), dash(quick), dash(full), measures, source))
     return programs
 
 
 def select(programs, names):
-    """The programs named (comma-separated), in manifest order; all when names is None."""
+    """The programs named (comma-separated; a module's name selects every program that runs it),
+    in manifest order; all when names is None."""
     if names is None:
         return programs
     wanted = [n.strip() for n in names.split(",") if n.strip()]
-    known = {p.name for p in programs}
+    known = {p.name for p in programs} | {p.module for p in programs}
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise ValueError(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return [p for p in programs if p.name in wanted]
+    return [p for p in programs if p.name in wanted or p.module in wanted]

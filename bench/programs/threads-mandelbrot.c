@@ -5,11 +5,8 @@
  * one thread. Each row's count and hash land in per-row slots, and main folds
  * them in row order after pthread_join, so the checksum is the same for every T.
  *
- * Needs a wasm32-wasi-threads toolchain (see tests/programs/threads/build.sh):
- *   clang-16 --target=wasm32-wasi-threads --sysroot=$WASI_THREADS_SYSROOT -pthread -O2
- *     -ffp-contract=off -std=c11 -Wl,--import-memory,--export-memory
- *     -Wl,--max-memory=67108864 -Wl,--strip-all -o threads-mandelbrot.wasm threads-mandelbrot.c
- * Native: gcc -O2 -ffp-contract=off -std=c11 -pthread -o threads-mandelbrot threads-mandelbrot.c
+ * Built by bench/build.sh (the wasm-cflags below) with the wasm32-wasi-threads sysroot that
+ * tests/programs/threads/build.sh --setup puts together; argv: size, threads.
  * Run: wasmtime 36..46 `run -W threads=y -S threads=y threads-mandelbrot.wasm 1500 2`
  *
  * wasm-cflags: --target=wasm32-wasi-threads -pthread -Wl,--import-memory,--export-memory,--max-memory=67108864

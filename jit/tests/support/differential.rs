@@ -94,9 +94,12 @@ pub fn arbitrary_smith_config(u: &mut Unstructured) -> arbitrary::Result<wasm_sm
     wasm_smith::Config::arbitrary(u).map(restrict)
 }
 
-/// Turns off what Silo refuses (threads, custom page sizes, wide arithmetic) and imports;
+/// Turns off what Silo refuses (custom page sizes, wide arithmetic, shared-everything threads)
+/// and imports;
 /// exports everything; asks for a few functions; caps sizes so that one module runs in
-/// milliseconds. SIMD and relaxed SIMD are on: both tiers give relaxed instructions the same
+/// milliseconds. Threads are on: shared memories and atomics run on one thread here, so they are
+/// deterministic, but for a wait that could block forever (`compare` skips those). SIMD and
+/// relaxed SIMD are on: both tiers give relaxed instructions the same
 /// (x86-64) results, so they are compared like any other. NaNs are canonicalized: their bits are
 /// nondeterministic (the spec lets `f32.max` of a NaN return any arithmetic NaN), so without it
 /// `i32.reinterpret_f32` or a store could differ between two correct tiers.
@@ -105,7 +108,7 @@ fn restrict(mut c: wasm_smith::Config) -> wasm_smith::Config {
     c.relaxed_simd_enabled = true;
     c.gc_enabled = true;
     c.exceptions_enabled = true;
-    c.threads_enabled = false;
+    c.threads_enabled = true;
     c.shared_everything_threads_enabled = false;
     c.custom_page_sizes_enabled = false;
     c.custom_descriptors_enabled = false;
@@ -148,6 +151,11 @@ pub fn compare(tiers: &Tiers, wasm: &[u8]) -> Result<Compared, String> {
     };
     if a.imports().len() > 0 {
         return Ok(Compared::Skipped("the module has imports".into()));
+    }
+    if waits_on_shared_memory(wasm) {
+        // With no other thread to notify it, such a wait either times out (after a timeout that
+        // may be hours) or blocks forever: neither is worth comparing.
+        return Ok(Compared::Skipped("an atomic wait on a shared memory".into()));
     }
     let (mut sa, mut sb) = (store(&tiers.interp), store(&tiers.jit));
     let (ia, ib) = match (Instance::new(&mut sa, &a, &[]), Instance::new(&mut sb, &b, &[])) {
@@ -214,6 +222,40 @@ pub fn compare(tiers: &Tiers, wasm: &[u8]) -> Result<Compared, String> {
         }
     }
     Ok(Compared::Ran(stats))
+}
+
+/// Whether a function of `wasm` (a module both tiers accepted) has `memory.atomic.wait32/64` on a
+/// shared memory.
+fn waits_on_shared_memory(wasm: &[u8]) -> bool {
+    use wasmparser::{MemArgTarget, Operator, Payload};
+    let mut shared = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload {
+            Ok(Payload::MemorySection(memories)) => {
+                shared.extend(memories.into_iter().map(|m| m.is_ok_and(|m| m.shared)));
+            }
+            Ok(Payload::CodeSectionEntry(body)) => {
+                let Ok(mut ops) = body.get_operators_reader() else { return true };
+                while !ops.eof() {
+                    let memory = match ops.read() {
+                        Ok(Operator::MemoryAtomicWait32 { memarg })
+                        | Ok(Operator::MemoryAtomicWait64 { memarg }) => match memarg.target {
+                            MemArgTarget::Memory(memory) => memory,
+                            MemArgTarget::Array(_) => continue,
+                        },
+                        Ok(_) => continue,
+                        Err(_) => return true,
+                    };
+                    if shared.get(memory as usize).copied().unwrap_or(true) {
+                        return true;
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return true,
+        }
+    }
+    false
 }
 
 /// Whether `e` is the garbage-collected heap's quota refusing an allocation.

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Rebuilds the wasi-threads test programs' .wasm from their C sources (the .wasm files are
-# committed, so running the tests needs no C toolchain), and bench/programs/threads-mandelbrot.wasm.
+# committed, so running the tests needs no C toolchain). bench/build.sh builds the threads
+# benchmark (bench/programs/threads-mandelbrot.c) with the sysroot this script sets up.
 #
 # Toolchain: Debian's clang-16 and wasm-ld-16 (apt-get install clang-16 lld-16 wasi-libc
 # libclang-rt-16-dev-wasm32) with a wasm32-wasi-threads sysroot, which Debian does not ship
 # (its wasi-libc is built for the single-threaded model only). `build.sh --setup`, or any run
 # that finds no sysroot, puts one together in $WASI_THREADS_SYSROOT
-# (default /work/tools/wasi-threads-sysroot) from two registries:
+# (default target/wasi-threads-sysroot in the repository) from two registries:
 #   lib/wasm32-wasi-threads/  crt1-command.o, crt1-reactor.o, libc.a: wasi-libc built with
 #       THREAD_MODEL=posix, as Rust ships it in its wasm32-wasip1-threads target
 #       (rustup target add wasm32-wasip1-threads; $(rustc --print sysroot)/lib/rustlib/
@@ -24,7 +25,7 @@
 # Debian's sysroot instead; "wasm-cflags: FLAGS" adds flags.
 set -eu
 cd "$(dirname "$0")"
-sysroot=${WASI_THREADS_SYSROOT:-/work/tools/wasi-threads-sysroot}
+sysroot=${WASI_THREADS_SYSROOT:-$(pwd)/../../../target/wasi-threads-sysroot}
 cc=${CC:-clang-16}
 
 setup() {
@@ -69,13 +70,3 @@ for src in *.c; do
     # shellcheck disable=SC2086 # target and extra are lists of flags
     "$cc" $target -O2 -g0 -Wall -Wextra $extra -Wl,--strip-debug -o "${src%.c}.wasm" "$src"
 done
-
-# The benchmark's flags follow bench/build.sh (which cannot build it: it links with
-# Debian's single-threaded sysroot).
-bench=../../../bench/programs/threads-mandelbrot
-if [ -f "$bench.c" ]; then
-    echo "build bench/programs/threads-mandelbrot.wasm"
-    # shellcheck disable=SC2086 # threads_flags is a list of flags
-    "$cc" $threads_flags -O2 -ffp-contract=off -Wall -Wextra -std=c11 -Wl,--strip-all \
-        -o "$bench.wasm" "$bench.c"
-fi
