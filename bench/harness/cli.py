@@ -56,6 +56,10 @@ def parse_args(argv):
     write.add_argument("--write", action="store_true", help="write the results file even with --quick")
     write.add_argument("--no-write", action="store_true", help="do not write the results file")
     ap.add_argument("--output", help="results file to write (default bench/RESULTS.md); implies --write")
+    ap.add_argument("--section", metavar="TITLE",
+                    help="write this run as the section `## TITLE` of the results file, replacing a section "
+                         "of that title or appending one, and keep the rest of the file (a few programs "
+                         "measured apart from the last full run); implies --write")
     ap.add_argument("--list", action="store_true", help="list the programs and exit")
     ap.add_argument("--record-expected", action="store_true",
                     help="run the native binaries at both sizes and record their output as the reference "
@@ -63,8 +67,8 @@ def parse_args(argv):
     args = ap.parse_args(argv)
     if args.reps is not None and args.reps < 1:
         ap.error("--reps must be at least 1")
-    if args.output and args.no_write:
-        ap.error("--output and --no-write contradict each other")
+    if (args.output or args.section) and args.no_write:
+        ap.error("--output and --section write: they contradict --no-write")
     if args.install_peers and args.quick:
         ap.error("--install-peers is not for --quick runs: install the peers in a separate run")
     if args.only is None:
@@ -147,7 +151,9 @@ def main(argv):
     }
     failed = run_parts(args, ctx)
     print(report.console(ctx))
-    if args.output or args.write or not (args.quick or args.no_write):
+    if args.section:
+        write_section(args.output or RESULTS, args.section, ctx)
+    elif args.output or args.write or not (args.quick or args.no_write):
         write_results(args.output or RESULTS, ctx)
     return 1 if failed else 0
 
@@ -176,6 +182,18 @@ def run_parts(args, ctx):
         else:
             ctx["notes"].append("instantiation is measured for Silo only, which was not among the engines")
     return failed
+
+
+def write_section(path, title, ctx):
+    """The run as one section of an existing results file (no chart: it shows the full run)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            existing = f.read()
+    except FileNotFoundError:
+        existing = ""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(report.replace_section(existing, title, report.render_section(ctx, title)))
+    print(f"wrote section {title!r} of {path}")
 
 
 def write_results(path, ctx):

@@ -52,6 +52,25 @@ def ratio_table(programs, engine_names, med):
     return cols, rows, means
 
 
+def speedup_section(programs, engines, med):
+    """For programs that run one module with other arguments (`threads-1`, `threads-2`): how many
+    times faster each is than the first of them, per engine."""
+    firsts, rows = {}, []
+    for p in programs:
+        first = firsts.setdefault(p.module, p)
+        if first is p:
+            continue
+        cells = []
+        for e in engines:
+            a, b = med.get((first.name, e.name)), med.get((p.name, e.name))
+            cells.append(fmt_ratio(a / b) if a and b else "—")
+        rows.append([f"{p.name} (over {first.name})"] + cells)
+    if not rows:
+        return []
+    return ["## Speed-up: one module, other arguments (time of the first / time of this one)", "",
+            markdown_table(["program"] + [e.label for e in engines], rows), ""]
+
+
 def rss_cell(outcome, failures, program, engine, supported):
     """Median peak RSS in MiB; "≤ N" when it is at the floor the harness imposes (see measure.py)."""
     if (program, engine) in failures:
@@ -179,6 +198,8 @@ def program_sections(ctx, med):
         out.append(markdown_table(header, body))
         out.append("")
 
+    out += speedup_section(programs, engines, med)
+
     if ctx.get("chart"):
         out.append(f"![each program's time relative to {ctx['chart']}, log scale]({CHART_NAME})")
         out.append("")
@@ -245,6 +266,31 @@ def render(ctx):
             out.append(f"- {prog} on {eng}: {why}")
         out.append("")
     return "\n".join(out)
+
+
+def render_section(ctx, title):
+    """The run as the section `## title` of a results file: the document `render` makes, its title
+    replaced and every heading one level down."""
+    lines = render(ctx).split("\n")
+    assert lines[0].startswith("# ")
+    body = ["#" + line if line.startswith("## ") else line for line in lines[1:]
+            if not line.startswith("Written by `bench/run`")]
+    intro = ("Measured apart from the run above, which did not have these programs: the ratios within "
+             "this section compare engines in this run only.")
+    return "\n".join([f"## {title}", "", intro] + body).rstrip() + "\n"
+
+
+def replace_section(document, title, section):
+    """`document` with its section `## title` (up to the next `## ` heading) replaced by `section`,
+    or with `section` appended when it has none."""
+    lines = document.split("\n")
+    heading = f"## {title}"
+    if heading not in lines:
+        return document.rstrip("\n") + "\n\n" + section
+    start = lines.index(heading)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    rest = "\n".join(lines[end:])
+    return "\n".join(lines[:start]) + "\n" + section + ("\n" + rest if rest else "")
 
 
 def console(ctx):
