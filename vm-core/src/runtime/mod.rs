@@ -10,5 +10,6 @@ pub(crate) mod exn;
 pub(crate) mod gc;
 pub(crate) mod gc_ops;
 pub(crate) mod memory;
+pub(crate) mod racy;
 pub(crate) mod simd;
 pub(crate) mod table;

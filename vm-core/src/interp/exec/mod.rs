@@ -320,8 +320,8 @@ unsafe fn grown_memory0(inst: *const InstanceData, ml: u64) -> Option<u64> {
     }
 }
 
-/// The `N` bytes of guest memory at `ea`. Read through a byte-array pointer: an unaligned load
-/// with no temporary, which keeps the handler's final call a jump even with debug checks on.
+/// The `N` bytes of guest memory at `ea`, read as `runtime::racy` reads memory another thread
+/// may be writing (one move, unaligned).
 ///
 /// # Safety
 /// `mb` must be the base of a live memory (a run's `mb` register) and `ea + N` at most its length
@@ -329,8 +329,8 @@ unsafe fn grown_memory0(inst: *const InstanceData, ml: u64) -> Option<u64> {
 #[inline(always)]
 unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N] {
     // SAFETY: `mb + ea .. mb + ea + N` lies inside the memory's committed bytes (this function's
-    // contract), which hold plain bytes; `[u8; N]` has alignment 1, so any address is aligned.
-    unsafe { *mb.add(ea as usize).cast::<[u8; N]>() }
+    // contract), to which no Rust reference is held while a run uses them.
+    unsafe { crate::runtime::racy::read::<N>(mb.add(ea as usize)) }
 }
 
 /// Writes `N` bytes of guest memory at `ea` (as `load`).
@@ -340,9 +340,8 @@ unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N] {
 #[inline(always)]
 unsafe fn store<const N: usize>(mb: *mut u8, ea: u64, bytes: [u8; N]) {
     // SAFETY: `mb + ea .. mb + ea + N` lies inside the memory's committed, writable bytes (this
-    // function's contract), which no Rust reference covers while a run is using them; `[u8; N]`
-    // has alignment 1.
-    unsafe { *mb.add(ea as usize).cast::<[u8; N]>() = bytes }
+    // function's contract), which no Rust reference covers while a run is using them.
+    unsafe { crate::runtime::racy::write::<N>(mb.add(ea as usize), bytes) }
 }
 
 /// Slot `slot` of the frame at `fp`.

@@ -9,6 +9,7 @@
 use super::super::isa::{Instr, LoadKind, StoreKind};
 use crate::instance::InstanceData;
 use crate::runtime::memory::{memory, range};
+use crate::runtime::racy;
 use crate::trap::TrapCode;
 
 /// The memory and offset of a `MemArg` word (the translator puts one after every general load
@@ -42,10 +43,19 @@ pub(crate) unsafe fn load(
         LoadKind::I32_8S | LoadKind::I32_8U | LoadKind::I64_8S | LoadKind::I64_8U => 1,
     };
     let at = range(m, addr, offset, size).ok()?;
-    let b = &m.bytes()[at..at + size as usize];
+    let p = m.ptr_at(at);
     let u = |n: usize| {
         let mut buf = [0u8; 8];
-        buf[..n].copy_from_slice(&b[..n]);
+        // SAFETY: `range` checked `at + size` against the memory's length, and `size` is the
+        // widest read `kind` makes; no Rust reference to the memory's bytes is held.
+        unsafe {
+            match n {
+                8 => buf = racy::read::<8>(p),
+                4 => buf[..4].copy_from_slice(&racy::read::<4>(p)),
+                2 => buf[..2].copy_from_slice(&racy::read::<2>(p)),
+                _ => buf[0] = racy::read::<1>(p)[0],
+            }
+        }
         u64::from_le_bytes(buf)
     };
     Some(match kind {
@@ -87,9 +97,17 @@ pub(crate) unsafe fn store(
         StoreKind::B8 => 1,
     };
     let at = range(m, addr, offset, size as u64)?;
+    let (p, b) = (m.ptr_at(at), value.to_le_bytes());
     // SAFETY: `range` checked `at + size` against the memory's length; its bytes up to there
-    // are committed and writable.
-    unsafe { std::ptr::copy_nonoverlapping(value.to_le_bytes().as_ptr(), m.ptr_at(at), size) };
+    // are committed and writable, and no Rust reference to them is held.
+    unsafe {
+        match size {
+            8 => racy::write::<8>(p, b),
+            4 => racy::write::<4>(p, [b[0], b[1], b[2], b[3]]),
+            2 => racy::write::<2>(p, [b[0], b[1]]),
+            _ => racy::write::<1>(p, [b[0]]),
+        }
+    }
     Ok(())
 }
 

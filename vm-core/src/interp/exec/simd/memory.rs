@@ -66,15 +66,16 @@ pub(in crate::interp::exec) fn widen(kind: V128LoadKind, bytes: V128) -> V128 {
 /// `p` is the start of `kind.size()` readable bytes of guest memory (`slow::address` checked them).
 #[inline(always)]
 pub(in crate::interp::exec) unsafe fn read(kind: V128LoadKind, p: *const u8) -> V128 {
+    use crate::runtime::racy;
     // SAFETY: `p..p + kind.size()` is readable guest memory (this function's contract), and each
-    // arm reads exactly that many bytes, as a byte array (alignment 1).
+    // arm reads exactly that many bytes, as guest memory is read (`runtime::racy`).
     unsafe {
         match kind.size() {
-            16 => V128::from_bytes(p.cast::<[u8; 16]>().read()),
-            8 => v128_bytes(p.cast::<[u8; 8]>().read()),
-            4 => v128_bytes(p.cast::<[u8; 4]>().read()),
-            2 => v128_bytes(p.cast::<[u8; 2]>().read()),
-            _ => v128_bytes(p.cast::<[u8; 1]>().read()),
+            16 => V128::from_bytes(racy::read::<16>(p)),
+            8 => v128_bytes(racy::read::<8>(p)),
+            4 => v128_bytes(racy::read::<4>(p)),
+            2 => v128_bytes(racy::read::<2>(p)),
+            _ => v128_bytes(racy::read::<1>(p)),
         }
     }
 }
@@ -125,7 +126,7 @@ macro_rules! define_simd_memory_handlers {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
             let p = slow::address((*cx).inst, mem, offset, rd(fp, addr), 16);
             if p.is_null() { return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds) }
-            p.cast::<[u8; 16]>().write(rd128(fp, value).to_bytes());
+            crate::runtime::racy::write::<16>(p, rd128(fp, value).to_bytes());
             return next(ip.add(2), fp, mb, ml, cx);
         });
     };

@@ -1,0 +1,221 @@
+//! Plain (non-atomic) guest loads and stores that may race with other threads.
+//!
+//! A shared memory is read and written by several guest threads at once, and WebAssembly gives
+//! those racing plain accesses a meaning (each reads some value a write could have produced); Rust
+//! does not: a non-atomic access that races with another access is undefined behaviour, whatever
+//! the hardware does. So the interpreter does not read guest memory with Rust loads. On x86-64 it
+//! uses one `mov` in inline assembly per access, which the compiler treats as an opaque operation
+//! outside its memory model: exactly what native code compiled by the JIT does, and what the
+//! hardware defines for racing accesses. On other targets it uses relaxed atomic accesses, one per
+//! byte unless the address is aligned for the access's size (never torn there), which Rust
+//! defines when they race.
+//!
+//! Memories that are not shared take the same path: no other thread can reach them, and one `mov`
+//! costs what a Rust load of an unaligned array does.
+
+/// The `N` bytes at `p` (`N` is 1, 2, 4, 8 or 16).
+///
+/// # Safety
+/// `p .. p + N` must lie inside a live memory's committed bytes (no alignment needed). Nothing
+/// else may hold a Rust reference to those bytes.
+#[inline(always)]
+pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `p .. p + N` is readable (this function's contract); each arm reads exactly `N`
+    // bytes at `p` with one unaligned-tolerant move and touches nothing else: no stack, no flags,
+    // no other memory. `transmute_copy` turns the value read into `[u8; N]` in the arm whose
+    // width is `N`, where both have `N` bytes.
+    unsafe {
+        use std::arch::asm;
+        use std::mem::transmute_copy as bytes;
+        match N {
+            1 => {
+                let v: u32;
+                asm!("movzx {v:e}, byte ptr [{p}]", p = in(reg) p, v = out(reg) v,
+                     options(nostack, preserves_flags, readonly));
+                bytes(&(v as u8))
+            }
+            2 => {
+                let v: u32;
+                asm!("movzx {v:e}, word ptr [{p}]", p = in(reg) p, v = out(reg) v,
+                     options(nostack, preserves_flags, readonly));
+                bytes(&(v as u16).to_le_bytes())
+            }
+            4 => {
+                let v: u32;
+                asm!("mov {v:e}, dword ptr [{p}]", p = in(reg) p, v = out(reg) v,
+                     options(nostack, preserves_flags, readonly));
+                bytes(&v.to_le_bytes())
+            }
+            8 => {
+                let v: u64;
+                asm!("mov {v}, qword ptr [{p}]", p = in(reg) p, v = out(reg) v,
+                     options(nostack, preserves_flags, readonly));
+                bytes(&v.to_le_bytes())
+            }
+            16 => {
+                let v: std::arch::x86_64::__m128i;
+                asm!("movdqu {v}, xmmword ptr [{p}]", p = in(reg) p, v = out(xmm_reg) v,
+                     options(nostack, preserves_flags, readonly));
+                bytes(&v)
+            }
+            _ => unreachable!("no {N}-byte access"),
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    // SAFETY: as above; the bytes are read with atomic accesses of their own size and alignment.
+    unsafe {
+        portable::read(p)
+    }
+}
+
+/// Writes the `N` bytes at `p` (`N` is 1, 2, 4, 8 or 16).
+///
+/// # Safety
+/// `p .. p + N` must lie inside a live memory's committed, writable bytes (no alignment needed).
+/// Nothing else may hold a Rust reference to those bytes.
+#[inline(always)]
+pub(crate) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `p .. p + N` is writable (this function's contract); each arm writes exactly `N`
+    // bytes at `p` with one unaligned-tolerant move and touches nothing else. `transmute_copy`
+    // reads `bytes` as the arm's value type, which has `N` bytes in the arm whose width is `N`.
+    unsafe {
+        use std::arch::asm;
+        use std::mem::transmute_copy as value;
+        match N {
+            1 => {
+                asm!("mov byte ptr [{p}], {v}", p = in(reg) p, v = in(reg_byte) value::<_, u8>(&bytes),
+                      options(nostack, preserves_flags))
+            }
+            2 => {
+                asm!("mov word ptr [{p}], {v:x}", p = in(reg) p, v = in(reg) value::<_, u16>(&bytes),
+                      options(nostack, preserves_flags))
+            }
+            4 => {
+                asm!("mov dword ptr [{p}], {v:e}", p = in(reg) p, v = in(reg) value::<_, u32>(&bytes),
+                      options(nostack, preserves_flags))
+            }
+            8 => {
+                asm!("mov qword ptr [{p}], {v}", p = in(reg) p, v = in(reg) value::<_, u64>(&bytes),
+                      options(nostack, preserves_flags))
+            }
+            16 => asm!("movdqu xmmword ptr [{p}], {x}", p = in(reg) p,
+                       x = in(xmm_reg) value::<_, std::arch::x86_64::__m128i>(&bytes),
+                       options(nostack, preserves_flags)),
+            _ => unreachable!("no {N}-byte access"),
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    // SAFETY: as above; the bytes are written with atomic accesses of their own size and
+    // alignment.
+    unsafe {
+        portable::write(p, bytes)
+    }
+}
+
+/// Relaxed atomic accesses, for targets without the assembly above.
+#[cfg(not(target_arch = "x86_64"))]
+mod portable {
+    use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
+
+    /// As `super::read`.
+    ///
+    /// # Safety
+    /// As `super::read`.
+    pub(super) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
+        let mut out = [0u8; N];
+        let aligned = (p as usize) % N == 0;
+        // SAFETY: `p .. p + N` is inside live memory (the caller's contract), and each atomic is
+        // made only at an address aligned for it.
+        unsafe {
+            match N {
+                2 if aligned => out.copy_from_slice(
+                    &AtomicU16::from_ptr(p as *mut u16).load(Relaxed).to_le_bytes()[..N],
+                ),
+                4 if aligned => out.copy_from_slice(
+                    &AtomicU32::from_ptr(p as *mut u32).load(Relaxed).to_le_bytes()[..N],
+                ),
+                8 | 16 if (p as usize) % 8 == 0 => {
+                    for (i, chunk) in out.chunks_mut(8).enumerate() {
+                        let word = AtomicU64::from_ptr(p.add(8 * i) as *mut u64);
+                        chunk.copy_from_slice(&word.load(Relaxed).to_le_bytes());
+                    }
+                }
+                _ => {
+                    for (i, byte) in out.iter_mut().enumerate() {
+                        *byte = AtomicU8::from_ptr(p.add(i) as *mut u8).load(Relaxed);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// As `super::write`.
+    ///
+    /// # Safety
+    /// As `super::write`.
+    pub(super) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
+        let aligned = (p as usize) % N == 0;
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            let end = (8 * i + 8).min(N);
+            w[..end - 8 * i].copy_from_slice(&bytes[8 * i..end]);
+            u64::from_le_bytes(w)
+        };
+        // SAFETY: as in `read`.
+        unsafe {
+            match N {
+                2 if aligned => AtomicU16::from_ptr(p as *mut u16).store(word(0) as u16, Relaxed),
+                4 if aligned => AtomicU32::from_ptr(p as *mut u32).store(word(0) as u32, Relaxed),
+                8 | 16 if (p as usize) % 8 == 0 => {
+                    for i in 0..N / 8 {
+                        AtomicU64::from_ptr(p.add(8 * i) as *mut u64).store(word(i), Relaxed);
+                    }
+                }
+                _ => {
+                    for (i, &byte) in bytes.iter().enumerate() {
+                        AtomicU8::from_ptr(p.add(i)).store(byte, Relaxed);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_width_reads_and_writes_its_bytes_at_any_alignment() {
+        let mut buf = [0u8; 40];
+        for at in 0..8 {
+            for (i, b) in buf.iter_mut().enumerate() {
+                *b = i as u8;
+            }
+            let p = buf.as_mut_ptr();
+            // SAFETY: every access below lies inside `buf` (at most 8 + 16 bytes from its start).
+            unsafe {
+                assert_eq!(read::<1>(p.add(at)), [at as u8]);
+                assert_eq!(read::<2>(p.add(at)), [at as u8, at as u8 + 1]);
+                assert_eq!(read::<4>(p.add(at)), std::array::from_fn(|i| (at + i) as u8));
+                assert_eq!(read::<8>(p.add(at)), std::array::from_fn(|i| (at + i) as u8));
+                assert_eq!(read::<16>(p.add(at)), std::array::from_fn(|i| (at + i) as u8));
+                write::<1>(p.add(at), [0xa1]);
+                write::<2>(p.add(at + 1), [0xb1, 0xb2]);
+                write::<4>(p.add(at + 3), [0xc1, 0xc2, 0xc3, 0xc4]);
+                write::<8>(p.add(at + 7), [0xd0; 8]);
+                write::<16>(p.add(at + 15), [0xe0; 16]);
+            }
+            let mut want: [u8; 40] = std::array::from_fn(|i| i as u8);
+            want[at] = 0xa1;
+            want[at + 1..at + 3].copy_from_slice(&[0xb1, 0xb2]);
+            want[at + 3..at + 7].copy_from_slice(&[0xc1, 0xc2, 0xc3, 0xc4]);
+            want[at + 7..at + 15].copy_from_slice(&[0xd0; 8]);
+            want[at + 15..at + 31].copy_from_slice(&[0xe0; 16]);
+            assert_eq!(buf, want, "at offset {at}");
+        }
+    }
+}
