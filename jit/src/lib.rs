@@ -23,6 +23,7 @@
 //! only tier.
 
 mod module;
+mod refill;
 mod runtime;
 mod thunk;
 mod trampoline;

@@ -21,7 +21,7 @@ use crate::runtime::registry::{self, Code, CodeTables, FuncInfo};
 mod batch;
 
 use crate::thunk::{self, ThunkKind};
-use crate::{trampoline, translate};
+use crate::{refill, trampoline, translate};
 
 /// A module's native code.
 pub(crate) struct JitModule {
@@ -38,6 +38,8 @@ struct Inner {
     fctx: FunctionBuilderContext,
     /// The glue compiled so far.
     glue: HashMap<Glue, usize>,
+    /// The meter stub's id, once compiled (metered engines).
+    meter_stub: Option<FuncId>,
     /// Start addresses of everything registered.
     registered: Vec<usize>,
     bytes: usize,
@@ -50,6 +52,8 @@ enum Glue {
     Trampoline(Signature),
     /// The call thunk for callees of a native signature without native code.
     Thunk(Signature, ThunkKind),
+    /// The meter's slow path, for metered functions (`refill`).
+    MeterRefill,
 }
 
 // SAFETY: the JIT module holds raw pointers to its own code memory, used only under the mutex;
@@ -67,6 +71,7 @@ impl JitModule {
                 glue_ctx: Context::new(),
                 fctx: FunctionBuilderContext::new(),
                 glue: HashMap::new(),
+                meter_stub: None,
                 registered: Vec::new(),
                 bytes: 0,
             }),
@@ -147,6 +152,7 @@ impl Inner {
         match &key {
             Glue::Trampoline(sig) => trampoline::build(isa, sig, &mut ctx.func, &mut self.fctx),
             Glue::Thunk(sig, kind) => thunk::build(isa, sig, *kind, &mut ctx.func, &mut self.fctx),
+            Glue::MeterRefill => refill::build(isa, &mut ctx.func, &mut self.fctx),
         }
         let id = match id {
             Some(id) => Ok(id),
@@ -160,6 +166,25 @@ impl Inner {
         self.registered.push(start);
         self.glue.insert(key, start);
         Ok(start)
+    }
+
+    /// When the engine meters, the code-memory id of the meter's slow-path stub (`refill`),
+    /// compiled on first use, which the translator's checks call.
+    fn meter_refill(
+        &mut self,
+        isa: &dyn TargetIsa,
+        env: &ModuleEnv<'_>,
+    ) -> Result<Option<u32>, String> {
+        if !env.metered {
+            return Ok(None);
+        }
+        if let Some(id) = self.meter_stub {
+            return Ok(Some(id.as_u32()));
+        }
+        let id = self.declare(&refill::signature())?;
+        self.glue_as(isa, Glue::MeterRefill, id)?;
+        self.meter_stub = Some(id);
+        Ok(Some(id.as_u32()))
     }
 }
 
@@ -257,7 +282,8 @@ impl Inner {
             None => Some(self.code().declare_func_in_func(id, &mut ctx.func)),
             Some(_) => None,
         };
-        let calls = translate::Calls { self_ref, known, batch: &|_| None };
+        let meter_refill = self.meter_refill(isa, env)?;
+        let calls = translate::Calls { self_ref, known, batch: &|_| None, meter_refill };
         let thunks =
             translate::translate(env, isa, def, loop_entry, calls, &mut ctx.func, &mut self.fctx)?;
         // The call sites without native code go to their signature's thunk.

@@ -29,8 +29,8 @@ pub(crate) enum ThunkKind {
     TailCall,
 }
 
-/// Calls `builtin` from thunk code, with the caller's context first.
-fn call_builtin(
+/// Calls `builtin` from glue code, with the caller's context first.
+pub(crate) fn call_builtin(
     isa: &dyn TargetIsa,
     b: &mut FunctionBuilder<'_>,
     vmctx: ir::Value,

@@ -58,6 +58,11 @@ impl JitModule {
         let isa = &*self.isa;
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let inner = &mut *guard;
+        // The stub is placed and made executable before anything of the batch is declared.
+        let meter_refill = match inner.meter_refill(isa, env) {
+            Ok(at) => at,
+            Err(e) => return defs.iter().map(|_| Err(e.clone())).collect(),
+        };
         let mut ids = HashMap::new();
         let mut early: HashMap<u32, String> = HashMap::new();
         for &def in defs {
@@ -88,7 +93,7 @@ impl JitModule {
             while let Some(&def) = defs.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let Some(&id) = ids.get(&def) else { continue };
                 let job = std::panic::AssertUnwindSafe(|| {
-                    compile_one(isa, env, def, id, &ids, &thunks, &mut ctx, &mut fctx)
+                    compile_one(isa, env, def, id, &ids, &thunks, meter_refill, &mut ctx, &mut fctx)
                 });
                 let result = std::panic::catch_unwind(job).unwrap_or_else(|panic| {
                     ctx = Context::new();
@@ -201,6 +206,7 @@ fn compile_one(
     id: FuncId,
     ids: &HashMap<u32, FuncId>,
     thunks: &HashMap<Glue, Thunk>,
+    meter_refill: Option<u32>,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<Compiled, String> {
@@ -210,7 +216,7 @@ fn compile_one(
     let self_ref = Some(import_function(&mut ctx.func, id, signature.clone(), true));
     let known = |d: u32| env.native[d as usize].load(Ordering::Acquire) as usize;
     let batch = |d: u32| ids.get(&d).map(|id| id.as_u32());
-    let calls = translate::Calls { self_ref, known: &known, batch: &batch };
+    let calls = translate::Calls { self_ref, known: &known, batch: &batch, meter_refill };
     let sites = translate::translate(env, isa, def, None, calls, &mut ctx.func, fctx)?;
     let mut used = Vec::new();
     for site in sites {

@@ -183,8 +183,14 @@ fn trap_code(code: TrapCode) -> Option<Code> {
 fn backtrace(act: &Activation) -> (Vec<FrameInfo>, usize) {
     let pcs = &act.pcs[..act.num_pcs];
     // The stack check is in the callee's prologue: the callee never started, and the trap
-    // belongs to the call, as the interpreter reports it.
-    let skip = usize::from(act.trap == Some(TrapCode::STACK_OVERFLOW) && pcs.len() > 1);
+    // belongs to the call, as the interpreter reports it. A trap in glue (the meter stub, a call
+    // thunk) belongs to the function that called the glue, whose frame comes next.
+    let in_glue = |lookup: &registry::Lookup<'_>| {
+        pcs.first().is_some_and(|&pc| matches!(lookup.get(pc), Some((_, Range::Glue(_)))))
+    };
+    let first_left_out = act.trap == Some(TrapCode::STACK_OVERFLOW)
+        || registry::with_lookup(in_glue).unwrap_or(false);
+    let skip = usize::from(first_left_out && pcs.len() > 1);
     let kept = (pcs.len() - skip).min(MAX_FRAMES);
     let omitted = act.omitted + (pcs.len() - skip - kept);
     let frames = registry::with_lookup(|lookup| {

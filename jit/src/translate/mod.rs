@@ -13,7 +13,9 @@
 //!
 //! Fuel and interrupt checks, when the engine meters, sit where the interpreter puts them
 //! (function entry and loop headers) and charge what it charges: every operator read, up to the
-//! next loop, counts toward the innermost open check.
+//! next loop, counts toward the innermost open check. Their slow path calls the module's meter
+//! stub, which clobbers no register (`crate::refill`): a loop keeps its values in registers
+//! across its check.
 //!
 //! A loop entry (on-stack replacement) is the same function translated with a different way in:
 //! its entry block loads every local from the interpreter frame it is given and jumps to the
@@ -188,6 +190,8 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     /// Signatures imported into the function, by module type index.
     type_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
+    /// The meter stub, once a check calls it.
+    refill: Option<ir::FuncRef>,
     /// Handler scopes (`try_table`, legacy `try`), in the order they open.
     scopes: Vec<exn::Scope>,
     /// The block that throws out of this frame, once something needs it.
@@ -228,6 +232,8 @@ pub(crate) struct Calls<'a> {
     /// The code-memory id of a defined function compiled in the same batch, if it is: called
     /// directly, its address filled in when the batch is placed.
     pub batch: &'a dyn Fn(u32) -> Option<u32>,
+    /// The code-memory id of the module's meter stub (`crate::refill`) when the engine meters.
+    pub meter_refill: Option<u32>,
 }
 
 /// Translates defined function `def` of the module into `func`, whose signature is set: the
@@ -295,6 +301,7 @@ pub(crate) fn translate(
         dead_depth: 0,
         type_sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
+        refill: None,
         offset: offset as u32,
         loop_entry: None,
         thunk_sites: Vec::new(),
@@ -521,10 +528,32 @@ impl FuncTranslator<'_, '_> {
         self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
-        self.call_builtin_checked(Builtin::MeterRefill, &[]);
+        self.meter_refill()?;
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+        Ok(())
+    }
+
+    /// The slow path of a fuel check: `MeterRefill` through the module's stub, which clobbers
+    /// no register and raises the trap the builtin left, if any (see `crate::refill`). A direct
+    /// call: its address is part of the call sequence, in the cold block, not a value that
+    /// Cranelift could hoist out of the loop and keep in a register.
+    fn meter_refill(&mut self) -> Result<(), String> {
+        let stub = match self.refill {
+            Some(stub) => stub,
+            None => {
+                let id = self
+                    .calls
+                    .meter_refill
+                    .ok_or("internal error: a metered function without the meter stub")?;
+                let sig = self.b.import_signature(crate::refill::signature());
+                let stub = import_code(self.b.func, id, sig, false);
+                self.refill = Some(stub);
+                stub
+            }
+        };
+        self.b.ins().call(stub, &[self.vmctx]);
         Ok(())
     }
 
