@@ -628,7 +628,8 @@ fn a_waiter_blocked_for_ever_stops_on_an_interrupt() {
     assert!(took < Duration::from_millis(500), "stopped {took:?} after the interrupt");
 }
 
-/// Reads the size of memory 0 (of index type `$T`), then waits for it to have two pages,
+/// Reads the size of memory 0 (of index type `$T`) and says so (1 at byte 8), then waits for it
+/// to have two pages,
 /// loading from page 0 meanwhile (each load checks the current length where bounds are
 /// explicit), then for a value at the start of page 1, and returns it plus 1 if the first size was 1. The
 /// first loop has no store, call or atomic access: a plain load of the length there would be
@@ -638,6 +639,7 @@ const GROWTH_READER: &str = r#"(module
   (func (export "read_new_page") (result i32)
     (local $first $T)
     (local.set $first (memory.size))
+    (i32.atomic.store ($T.const 8) (i32.const 1))
     (loop $growing
       (drop (i32.load ($T.const 0)))
       (br_if $growing ($T.lt_u (memory.size) ($T.const 2))))
@@ -671,7 +673,22 @@ fn a_running_loop_sees_the_page_another_thread_grew() {
             let _ = results.send(call(&mut store, &instance, "read_new_page", &[], 1));
         });
         start.recv().unwrap();
-        // Let the reader spin on the old length a while.
+        // Wait until the reader has read the old size, then let it spin on the old length a
+        // while.
+        let read_size = || {
+            let mut flag = [0u8; 4];
+            shared.read(8, &mut flag).unwrap();
+            flag == [1, 0, 0, 0]
+        };
+        let asked = Instant::now();
+        while !read_size() {
+            assert!(
+                asked.elapsed() < Duration::from_secs(20),
+                "{}: the reader never ran",
+                setup.name
+            );
+            thread::yield_now();
+        }
         thread::sleep(Duration::from_millis(20));
         let (e, s) = (setup.engine.clone(), shared.clone());
         let grown = thread::spawn(move || {

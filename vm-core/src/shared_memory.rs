@@ -208,25 +208,20 @@ impl SharedMemory {
     /// may be writing them meanwhile: what is read is some interleaving of their writes.
     pub fn read(&self, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
         let end = self.check(offset, buf.len())?;
+        debug_assert_eq!(end - offset, buf.len());
         // SAFETY: `offset..end` is below the length (checked), so committed, readable, and the
-        // memory lives as long as `self`; `buf` is the caller's, outside any linear memory.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                self.0.entity.ptr_at(offset),
-                buf.as_mut_ptr(),
-                end - offset,
-            )
-        };
+        // memory lives as long as `self`; no Rust reference to its bytes is held, and they are
+        // read as guest loads read them (`runtime::racy`), so racing writers are no data race.
+        unsafe { crate::runtime::racy::copy_out(self.0.entity.ptr_at(offset), buf) };
         Ok(())
     }
 
     /// Copies bytes into the memory, or fails if the range is out of bounds.
     pub fn write(&self, offset: usize, data: &[u8]) -> Result<(), Error> {
         let end = self.check(offset, data.len())?;
+        debug_assert_eq!(end - offset, data.len());
         // SAFETY: as in `read`, with the range committed writable.
-        unsafe {
-            std::ptr::copy_nonoverlapping(data.as_ptr(), self.0.entity.ptr_at(offset), end - offset)
-        };
+        unsafe { crate::runtime::racy::copy_in(self.0.entity.ptr_at(offset), data) };
         Ok(())
     }
 

@@ -109,8 +109,15 @@ pub(crate) unsafe fn memory_fill(
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len)? };
     // SAFETY: `range` checked `at + len` against the memory's length; its bytes up to there are
-    // committed and writable.
-    unsafe { std::ptr::write_bytes(m.ptr_at(at), value as u8, len as usize) };
+    // committed and writable. Other threads may use a shared memory's bytes meanwhile: those are
+    // written as guest stores write them (`racy`).
+    unsafe {
+        if m.is_shared() {
+            super::racy::fill(m.ptr_at(at), value as u8, len as usize)
+        } else {
+            std::ptr::write_bytes(m.ptr_at(at), value as u8, len as usize)
+        }
+    };
     Ok(())
 }
 
@@ -137,8 +144,15 @@ pub(crate) unsafe fn memory_copy(
     unsafe { super::bulk::charge(inst, len)? };
     // SAFETY: `range` checked `from + len` and `to + len` against the two memories' current
     // lengths, and a memory's first `len` bytes from `base` are committed and writable; `copy`
-    // allows the ranges to overlap, which they may when both are the same memory.
-    unsafe { std::ptr::copy(s.base.add(from), d.base.add(to), len as usize) };
+    // allows the ranges to overlap, which they may when both are the same memory, and so does
+    // `racy::copy`, which copies bytes other threads may use meanwhile as guest accesses do.
+    unsafe {
+        if d.is_shared() || s.is_shared() {
+            super::racy::copy(s.base.add(from), d.base.add(to), len as usize)
+        } else {
+            std::ptr::copy(s.base.add(from), d.base.add(to), len as usize)
+        }
+    };
     Ok(())
 }
 
@@ -169,8 +183,15 @@ pub(crate) unsafe fn memory_init(
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len)? };
     // SAFETY: `range` checked `at + len` against the memory's length; its bytes up to there are
-    // committed and writable, and `bytes` is the module's, outside every linear memory.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), m.ptr_at(at), len as usize) };
+    // committed and writable, and `bytes` is the module's, outside every linear memory. A shared
+    // memory's bytes are written as guest stores write them (`racy`).
+    unsafe {
+        if m.is_shared() {
+            super::racy::copy_in(m.ptr_at(at), bytes)
+        } else {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), m.ptr_at(at), len as usize)
+        }
+    };
     Ok(())
 }
 

@@ -114,6 +114,99 @@ pub(crate) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
     }
 }
 
+/// Copies `dst.len()` bytes of guest memory at `src` into `dst`, as `read` reads them (eight
+/// bytes at a time, then one at a time).
+///
+/// # Safety
+/// As `read`, for `src .. src + dst.len()`.
+pub(crate) unsafe fn copy_out(src: *const u8, dst: &mut [u8]) {
+    let mut chunks = dst.chunks_exact_mut(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        // SAFETY: `src + at .. src + at + 8` is inside the range the caller vouches for.
+        chunk.copy_from_slice(&unsafe { read::<8>(src.add(at)) });
+        at += 8;
+    }
+    for byte in chunks.into_remainder() {
+        // SAFETY: as above, one byte.
+        *byte = unsafe { read::<1>(src.add(at)) }[0];
+        at += 1;
+    }
+}
+
+/// Copies `src` into guest memory at `dst`, as `write` writes (eight bytes at a time, then one
+/// at a time).
+///
+/// # Safety
+/// As `write`, for `dst .. dst + src.len()`.
+pub(crate) unsafe fn copy_in(dst: *mut u8, src: &[u8]) {
+    let mut chunks = src.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().expect("8 bytes");
+        // SAFETY: `dst + at .. dst + at + 8` is inside the range the caller vouches for.
+        unsafe { write::<8>(dst.add(at), word) };
+        at += 8;
+    }
+    for &byte in chunks.remainder() {
+        // SAFETY: as above, one byte.
+        unsafe { write::<1>(dst.add(at), [byte]) };
+        at += 1;
+    }
+}
+
+/// Sets `len` bytes of guest memory at `dst` to `byte`, as `write` writes.
+///
+/// # Safety
+/// As `write`, for `dst .. dst + len`.
+pub(crate) unsafe fn fill(dst: *mut u8, byte: u8, len: usize) {
+    let mut at = 0;
+    while len - at >= 8 {
+        // SAFETY: `dst + at .. dst + at + 8` is inside the range the caller vouches for.
+        unsafe { write::<8>(dst.add(at), [byte; 8]) };
+        at += 8;
+    }
+    while at < len {
+        // SAFETY: as above, one byte.
+        unsafe { write::<1>(dst.add(at), [byte]) };
+        at += 1;
+    }
+}
+
+/// Copies `len` bytes of guest memory from `src` to `dst`, which may overlap (as
+/// `std::ptr::copy`), reading and writing as `read` and `write` do: eight bytes at a time, in the
+/// direction that reads every byte before the copy overwrites it.
+///
+/// # Safety
+/// As `read` for `src .. src + len` and as `write` for `dst .. dst + len`.
+pub(crate) unsafe fn copy(src: *const u8, dst: *mut u8, len: usize) {
+    // SAFETY: every access below lies inside `src .. src + len` or `dst .. dst + len`, which the
+    // caller vouches for.
+    unsafe {
+        if (dst as usize) <= (src as usize) {
+            let mut at = 0;
+            while len - at >= 8 {
+                write::<8>(dst.add(at), read::<8>(src.add(at)));
+                at += 8;
+            }
+            while at < len {
+                write::<1>(dst.add(at), read::<1>(src.add(at)));
+                at += 1;
+            }
+        } else {
+            let mut left = len;
+            while left >= 8 {
+                left -= 8;
+                write::<8>(dst.add(left), read::<8>(src.add(left)));
+            }
+            while left > 0 {
+                left -= 1;
+                write::<1>(dst.add(left), read::<1>(src.add(left)));
+            }
+        }
+    }
+}
+
 /// Relaxed atomic accesses, for targets without the assembly above.
 #[cfg(not(target_arch = "x86_64"))]
 mod portable {
@@ -217,5 +310,37 @@ mod tests {
             want[at + 15..at + 31].copy_from_slice(&[0xe0; 16]);
             assert_eq!(buf, want, "at offset {at}");
         }
+    }
+
+    #[test]
+    fn copies_move_every_byte() {
+        let mut memory = [0u8; 64];
+        let data: Vec<u8> = (1..=21).collect();
+        // SAFETY: 3 + 21 bytes lie inside `memory`.
+        unsafe { copy_in(memory.as_mut_ptr().add(3), &data) };
+        assert_eq!(&memory[3..24], &data[..]);
+        assert_eq!(memory[..3], [0; 3]);
+        assert_eq!(memory[24], 0);
+        let mut out = [0u8; 21];
+        // SAFETY: as above.
+        unsafe { copy_out(memory.as_ptr().add(3), &mut out) };
+        assert_eq!(&out[..], &data[..]);
+    }
+
+    #[test]
+    fn fill_and_overlapping_copies_match_the_standard_ones() {
+        for (src, dst, len) in [(0, 5, 30), (5, 0, 30), (3, 3, 17), (0, 40, 20), (9, 1, 7)] {
+            let start: Vec<u8> = (0..64).collect();
+            let (mut ours, mut std) = (start.clone(), start);
+            // SAFETY: every range lies inside the 64-byte buffers.
+            unsafe { copy(ours.as_ptr().add(src), ours.as_mut_ptr().add(dst), len) };
+            std.copy_within(src..src + len, dst);
+            assert_eq!(ours, std, "copy {len} bytes from {src} to {dst}");
+        }
+        let mut buf = [1u8; 32];
+        // SAFETY: 2 + 19 bytes lie inside `buf`.
+        unsafe { fill(buf.as_mut_ptr().add(2), 9, 19) };
+        let want: Vec<u8> = (0..32).map(|i| if (2..21).contains(&i) { 9 } else { 1 }).collect();
+        assert_eq!(&buf[..], &want[..]);
     }
 }
