@@ -10,6 +10,8 @@
 //! byte unless the address is aligned for the access's size (never torn there), which Rust
 //! defines when they race.
 //!
+//! Miri, which cannot run inline assembly, checks the atomic version.
+//!
 //! Memories that are not shared take the same path: no other thread can reach them, and one `mov`
 //! costs what a Rust load of an unaligned array does.
 
@@ -20,7 +22,7 @@
 /// else may hold a Rust reference to those bytes.
 #[inline(always)]
 pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
     // SAFETY: `p .. p + N` is readable (this function's contract); each arm reads exactly `N`
     // bytes at `p` with one unaligned-tolerant move and touches nothing else: no stack, no flags,
     // no other memory. `transmute_copy` turns the value read into `[u8; N]` in the arm whose
@@ -62,7 +64,7 @@ pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
             _ => unreachable!("no {N}-byte access"),
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(any(not(target_arch = "x86_64"), miri))]
     // SAFETY: as above; the bytes are read with atomic accesses of their own size and alignment.
     unsafe {
         portable::read(p)
@@ -76,7 +78,7 @@ pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
 /// Nothing else may hold a Rust reference to those bytes.
 #[inline(always)]
 pub(crate) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
     // SAFETY: `p .. p + N` is writable (this function's contract); each arm writes exactly `N`
     // bytes at `p` with one unaligned-tolerant move and touches nothing else. `transmute_copy`
     // reads `bytes` as the arm's value type, which has `N` bytes in the arm whose width is `N`.
@@ -106,7 +108,7 @@ pub(crate) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
             _ => unreachable!("no {N}-byte access"),
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(any(not(target_arch = "x86_64"), miri))]
     // SAFETY: as above; the bytes are written with atomic accesses of their own size and
     // alignment.
     unsafe {
@@ -208,7 +210,7 @@ pub(crate) unsafe fn copy(src: *const u8, dst: *mut u8, len: usize) {
 }
 
 /// Relaxed atomic accesses, for targets without the assembly above.
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(any(not(target_arch = "x86_64"), miri))]
 mod portable {
     use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
 
