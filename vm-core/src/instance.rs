@@ -534,7 +534,13 @@ pub(crate) unsafe fn instantiate(
             let end = offset.checked_add(bytes.len() as u64);
             match end.filter(|&e| e <= memory.len() as u64) {
                 // SAFETY: `offset..end` is below the memory's length, so committed and
-                // writable, and `bytes` is the module's, outside every linear memory.
+                // writable, and `bytes` is the module's, outside every linear memory. Other
+                // threads may use a shared memory's bytes meanwhile (a wasi-threads guest's new
+                // thread instantiates the module again): those are written as guest stores are.
+                Some(_) if memory.is_shared() => unsafe {
+                    crate::runtime::racy::copy_in(memory.ptr_at(offset as usize), bytes)
+                },
+                // SAFETY: as above; no other thread can reach an unshared memory.
                 Some(_) => unsafe {
                     std::ptr::copy_nonoverlapping(
                         bytes.as_ptr(),
