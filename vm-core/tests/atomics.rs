@@ -369,11 +369,12 @@ fn an_interrupt_stops_a_waiter_blocked_forever() {
     let (mut store, instance) = instantiate(&engine, &module, &memory);
     let wait32 = instance.get_typed_func::<(i32, i32, i64), i32>(&store, "wait32").unwrap();
     let handle = store.interrupt_handle().unwrap();
+    // Measured from before the interrupter starts its 50 ms, so the wait cannot look shorter.
+    let start = Instant::now();
     let interrupter = thread::spawn(move || {
         thread::sleep(Duration::from_millis(50));
         handle.interrupt();
     });
-    let start = Instant::now();
     let message = trap_message(wait32.call(&mut store, (0, 0, -1)));
     let waited = start.elapsed();
     interrupter.join().unwrap();
