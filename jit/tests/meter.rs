@@ -93,3 +93,46 @@ fn out_of_fuel_traps_alike_at_any_depth() {
         }
     }
 }
+
+/// Makes arrays of `$len` elements in a loop, as each of `array.new`, `array.new_default`,
+/// `array.new_fixed` and `array.new_data` does, for ever.
+const ARRAYS: &str = r#"(module
+  (type $a (array (mut i8)))
+  (data $d "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+  (func (export "new") (param $len i32)
+    (loop (drop (array.new $a (i32.const 7) (local.get $len))) (br 0)))
+  (func (export "new_default") (param $len i32)
+    (loop (drop (array.new_default $a (local.get $len))) (br 0)))
+  (func (export "new_fixed") (param $len i32)
+    (loop (drop (array.new_fixed $a 9 (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4)
+      (i32.const 5) (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9))) (br 0)))
+  (func (export "new_data") (param $len i32)
+    (loop (drop (array.new_data $a $d (i32.const 0) (i32.const 64))) (br 0))))"#;
+
+/// An array's elements cost fuel like bulk work (8 bytes an element, 64 bytes a unit) in both
+/// tiers alike: a loop making 16 MiB arrays runs out of fuel after a handful, not after a
+/// handful per instruction's unit (which took hours), and leaves the interpreter's fuel.
+#[test]
+fn making_arrays_costs_fuel_by_their_length_in_both_tiers() {
+    for (export, len) in
+        [("new", 1 << 24), ("new_default", 1 << 24), ("new_fixed", 0), ("new_data", 0)]
+    {
+        let run = |strategy| {
+            let engine = engine(strategy, false);
+            let module = Module::new(&engine, ARRAYS).unwrap();
+            let mut store = Store::new(&engine, ());
+            store.set_fuel(10_000_000).unwrap();
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            let f = instance.get_typed_func::<i32, ()>(&store, export).unwrap();
+            let started = std::time::Instant::now();
+            let code = trap(f.call(&mut store, len).unwrap_err()).code();
+            (code, store.get_fuel().unwrap(), started.elapsed())
+        };
+        let (ci, fi, ti) = run(Strategy::Interpreter);
+        let (cj, fj, tj) = run(Strategy::Jit);
+        assert_eq!((ci, cj), (TrapCode::OutOfFuel, TrapCode::OutOfFuel), "{export}");
+        assert_eq!(fi, fj, "{export}: fuel left");
+        let slow = std::time::Duration::from_secs(20);
+        assert!(ti < slow && tj < slow, "{export}: {ti:?} and {tj:?} to run out of fuel");
+    }
+}

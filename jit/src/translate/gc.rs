@@ -130,21 +130,21 @@ impl FuncTranslator<'_, '_> {
             O::ArrayNew { array_type_index: ty } => {
                 let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
                 let (value, len) = self.pop2();
-                let (r, addr) = self.alloc_array(ty, kind, len);
+                let (r, addr) = self.alloc_array(ty, kind, len)?;
                 self.fill(kind, value, addr, len);
                 self.push(r);
             }
             O::ArrayNewDefault { array_type_index: ty } => {
                 let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
                 let len = self.pop();
-                let (r, _) = self.alloc_array(ty, kind, len);
+                let (r, _) = self.alloc_array(ty, kind, len)?;
                 self.push(r);
             }
             O::ArrayNewFixed { array_type_index: ty, array_size: n } => {
                 let kind = gc_refs::array_layout_of(self.env.info, ty)?.elem_kind;
                 let values = self.pop_n(n as usize);
                 let len = self.b.ins().iconst(types::I32, n as i64);
-                let (r, addr) = self.alloc_array(ty, kind, len);
+                let (r, addr) = self.alloc_array(ty, kind, len)?;
                 for (i, &v) in values.iter().enumerate() {
                     let at = ARRAY_DATA_OFFSET as i64 + i as i64 * kind.size() as i64;
                     self.write_field(kind, v, addr, at as i32);
@@ -306,12 +306,21 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// `alloc_object` for an array of `len` (an `i32`) elements of `kind`.
-    fn alloc_array(&mut self, ty: u32, kind: FieldKind, len: Value) -> (Value, Value) {
+    fn alloc_array(
+        &mut self,
+        ty: u32,
+        kind: FieldKind,
+        len: Value,
+    ) -> Result<(Value, Value), String> {
         let n = self.b.ins().uextend(types::I64, len);
+        // An array's elements cost fuel as bulk work, 8 bytes an element, before it is made
+        // (`gc_ops::array_new` charges the interpreter's the same).
+        let units = self.b.ins().ushr_imm_u(n, 3);
+        self.charge_fuel(units)?;
         let bytes = self.b.ins().imul_imm_u(n, kind.size() as i64);
         let size = self.b.ins().iadd_imm_s(bytes, ARRAY_DATA_OFFSET as i64 + 7);
         let size = self.b.ins().band_imm_u(size, !7);
-        self.alloc_object(ty, size, Some(len))
+        Ok(self.alloc_object(ty, size, Some(len)))
     }
 
     /// Writes `value` into the first `len` elements of kind `kind` of the new array at `addr`.

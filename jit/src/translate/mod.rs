@@ -516,10 +516,28 @@ impl FuncTranslator<'_, '_> {
             return Ok(());
         }
         let cost = self.fuel_cost(loop_offset)?;
+        self.charge_budget(|b, budget| b.ins().iadd_imm_s(budget, -(cost as i64)))
+    }
+
+    /// The fuel of bulk work done inline: `units` (an `i64`) charged as the runtime's
+    /// `bulk::charge_store` charges them in the interpreter, with the same slow path as a check.
+    pub(super) fn charge_fuel(&mut self, units: Value) -> Result<(), String> {
+        if !self.env.metered {
+            return Ok(());
+        }
+        self.charge_budget(|b, budget| b.ins().isub(budget, units))
+    }
+
+    /// Takes what `charge` computes from the budget, then refills it (or traps) when it went
+    /// negative.
+    fn charge_budget(
+        &mut self,
+        charge: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
+    ) -> Result<(), String> {
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_BUDGET, readonly());
         let flags = MemFlagsData::trusted();
         let budget = self.b.ins().load(types::I64, flags, cell, 0);
-        let left = self.b.ins().iadd_imm_s(budget, -(cost as i64));
+        let left = charge(&mut self.b, budget);
         self.b.ins().store(flags, left, cell, 0);
         let slow = self.b.create_block();
         let cont = self.b.create_block();

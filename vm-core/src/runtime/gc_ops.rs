@@ -163,6 +163,11 @@ pub(crate) fn array_new(
 ) -> Result<GcRef, Trap> {
     let id = rt::type_id(inst, ty);
     let array_trap = |e: AccessError| Trap::new(rt::access_trap(e, true));
+    // The elements cost fuel as bulk work (see `runtime::bulk`), 8 bytes an element, before the
+    // array is made: making one zeroes or fills all of it. Native code charges its inline
+    // allocations the same.
+    super::bulk::charge_store(store, u64::from(len) * 8)
+        .map_err(|code| super::bulk::meter_trap(store, code))?;
     match init {
         ArrayInit::Default => rt::alloc_array(store, id, len),
         ArrayInit::Data { seg, offset } => rt::array_new_data(store, inst, id, seg, offset, len),
