@@ -275,9 +275,11 @@ def render_section(ctx, title):
     assert lines[0].startswith("# ")
     body = ["#" + line if line.startswith("## ") else line for line in lines[1:]
             if not line.startswith("Written by `bench/run`")]
+    while body and not body[0].strip():  # the blank lines around the paragraph left out
+        body.pop(0)
     intro = ("Measured apart from the run above, which did not have these programs: the ratios within "
              "this section compare engines in this run only.")
-    return "\n".join([f"## {title}", "", intro] + body).rstrip() + "\n"
+    return "\n".join([f"## {title}", "", intro, ""] + body).rstrip() + "\n"
 
 
 def replace_section(document, title, section):
