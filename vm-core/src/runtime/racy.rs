@@ -21,54 +21,12 @@
 /// `p .. p + N` must lie inside a live memory's committed bytes (no alignment needed). Nothing
 /// else may hold a Rust reference to those bytes.
 #[inline(always)]
-pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    // SAFETY: `p .. p + N` is readable (this function's contract); each arm reads exactly `N`
-    // bytes at `p` with one unaligned-tolerant move and touches nothing else: no stack, no flags,
-    // no other memory. `transmute_copy` turns the value read into `[u8; N]` in the arm whose
-    // width is `N`, where both have `N` bytes.
-    unsafe {
-        use std::arch::asm;
-        use std::mem::transmute_copy as bytes;
-        match N {
-            1 => {
-                let v: u32;
-                asm!("movzx {v:e}, byte ptr [{p}]", p = in(reg) p, v = out(reg) v,
-                     options(nostack, preserves_flags, readonly));
-                bytes(&(v as u8))
-            }
-            2 => {
-                let v: u32;
-                asm!("movzx {v:e}, word ptr [{p}]", p = in(reg) p, v = out(reg) v,
-                     options(nostack, preserves_flags, readonly));
-                bytes(&(v as u16).to_le_bytes())
-            }
-            4 => {
-                let v: u32;
-                asm!("mov {v:e}, dword ptr [{p}]", p = in(reg) p, v = out(reg) v,
-                     options(nostack, preserves_flags, readonly));
-                bytes(&v.to_le_bytes())
-            }
-            8 => {
-                let v: u64;
-                asm!("mov {v}, qword ptr [{p}]", p = in(reg) p, v = out(reg) v,
-                     options(nostack, preserves_flags, readonly));
-                bytes(&v.to_le_bytes())
-            }
-            16 => {
-                let v: std::arch::x86_64::__m128i;
-                asm!("movdqu {v}, xmmword ptr [{p}]", p = in(reg) p, v = out(xmm_reg) v,
-                     options(nostack, preserves_flags, readonly));
-                bytes(&v)
-            }
-            _ => unreachable!("no {N}-byte access"),
-        }
-    }
-    #[cfg(any(not(target_arch = "x86_64"), miri))]
-    // SAFETY: as above; the bytes are read with atomic accesses of their own size and alignment.
-    unsafe {
-        portable::read(p)
-    }
+pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N]
+where
+    [u8; N]: Access,
+{
+    // SAFETY: this function's contract is `Access::read`'s.
+    unsafe { <[u8; N]>::read(p) }
 }
 
 /// Writes the `N` bytes at `p` (`N` is 1, 2, 4, 8 or 16).
@@ -77,44 +35,123 @@ pub(crate) unsafe fn read<const N: usize>(p: *const u8) -> [u8; N] {
 /// `p .. p + N` must lie inside a live memory's committed, writable bytes (no alignment needed).
 /// Nothing else may hold a Rust reference to those bytes.
 #[inline(always)]
-pub(crate) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    // SAFETY: `p .. p + N` is writable (this function's contract); each arm writes exactly `N`
-    // bytes at `p` with one unaligned-tolerant move and touches nothing else. `transmute_copy`
-    // reads `bytes` as the arm's value type, which has `N` bytes in the arm whose width is `N`.
-    unsafe {
-        use std::arch::asm;
-        use std::mem::transmute_copy as value;
-        match N {
-            1 => {
-                asm!("mov byte ptr [{p}], {v}", p = in(reg) p, v = in(reg_byte) value::<_, u8>(&bytes),
-                      options(nostack, preserves_flags))
+pub(crate) unsafe fn write<const N: usize>(p: *mut u8, bytes: [u8; N])
+where
+    [u8; N]: Access,
+{
+    // SAFETY: this function's contract is `Access::write`'s.
+    unsafe { bytes.write(p) }
+}
+
+/// The access widths: `[u8; N]` for N = 1, 2, 4, 8 and 16. Each width has its own
+/// implementation, so the value read or written is a register, never a temporary on the stack
+/// whose address is taken: that keeps the interpreter's handlers free of stack frames, so their
+/// tail calls become jumps even in lightly optimized builds (`exec::threaded` checks it).
+pub(crate) trait Access: Sized {
+    /// The bytes at `p`.
+    ///
+    /// # Safety
+    /// As `read`.
+    unsafe fn read(p: *const u8) -> Self;
+
+    /// Writes `self` at `p`.
+    ///
+    /// # Safety
+    /// As `write`.
+    unsafe fn write(self, p: *mut u8);
+}
+
+/// One `mov` in each direction, for the integer widths.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+macro_rules! integer_access {
+    ($n:literal, $int:ty, $reg:ty, $load:literal, $store:literal, $class:ident) => {
+        impl Access for [u8; $n] {
+            #[inline(always)]
+            unsafe fn read(p: *const u8) -> Self {
+                let v: $reg;
+                // SAFETY: `p .. p + N` is readable (the caller's contract); the instruction
+                // reads exactly those bytes with one unaligned-tolerant move and touches nothing
+                // else: no stack, no flags, no other memory.
+                unsafe {
+                    std::arch::asm!($load, p = in(reg) p, v = out(reg) v,
+                        options(nostack, preserves_flags, readonly))
+                };
+                (v as $int).to_le_bytes()
             }
-            2 => {
-                asm!("mov word ptr [{p}], {v:x}", p = in(reg) p, v = in(reg) value::<_, u16>(&bytes),
-                      options(nostack, preserves_flags))
+
+            #[inline(always)]
+            unsafe fn write(self, p: *mut u8) {
+                // SAFETY: `p .. p + N` is writable (the caller's contract); the instruction
+                // writes exactly those bytes with one unaligned-tolerant move and touches nothing
+                // else.
+                unsafe {
+                    std::arch::asm!($store, p = in(reg) p, v = in($class) <$int>::from_le_bytes(self),
+                        options(nostack, preserves_flags))
+                }
             }
-            4 => {
-                asm!("mov dword ptr [{p}], {v:e}", p = in(reg) p, v = in(reg) value::<_, u32>(&bytes),
-                      options(nostack, preserves_flags))
-            }
-            8 => {
-                asm!("mov qword ptr [{p}], {v}", p = in(reg) p, v = in(reg) value::<_, u64>(&bytes),
-                      options(nostack, preserves_flags))
-            }
-            16 => asm!("movdqu xmmword ptr [{p}], {x}", p = in(reg) p,
-                       x = in(xmm_reg) value::<_, std::arch::x86_64::__m128i>(&bytes),
-                       options(nostack, preserves_flags)),
-            _ => unreachable!("no {N}-byte access"),
+        }
+    };
+}
+
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+integer_access!(1, u8, u32, "movzx {v:e}, byte ptr [{p}]", "mov byte ptr [{p}], {v}", reg_byte);
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+integer_access!(2, u16, u32, "movzx {v:e}, word ptr [{p}]", "mov word ptr [{p}], {v:x}", reg);
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+integer_access!(4, u32, u32, "mov {v:e}, dword ptr [{p}]", "mov dword ptr [{p}], {v:e}", reg);
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+integer_access!(8, u64, u64, "mov {v}, qword ptr [{p}]", "mov qword ptr [{p}], {v}", reg);
+
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+impl Access for [u8; 16] {
+    #[inline(always)]
+    unsafe fn read(p: *const u8) -> Self {
+        use std::arch::x86_64::__m128i;
+        let v: __m128i;
+        // SAFETY: as for the integer widths, with one `movdqu`.
+        unsafe {
+            std::arch::asm!("movdqu {v}, xmmword ptr [{p}]", p = in(reg) p, v = out(xmm_reg) v,
+                options(nostack, preserves_flags, readonly));
+            // SAFETY: both types are 16 plain bytes; every bit pattern is valid for each.
+            std::mem::transmute::<__m128i, [u8; 16]>(v)
         }
     }
-    #[cfg(any(not(target_arch = "x86_64"), miri))]
-    // SAFETY: as above; the bytes are written with atomic accesses of their own size and
-    // alignment.
-    unsafe {
-        portable::write(p, bytes)
+
+    #[inline(always)]
+    unsafe fn write(self, p: *mut u8) {
+        use std::arch::x86_64::__m128i;
+        // SAFETY: as for the integer widths, with one `movdqu`; the transmute is between two
+        // 16-byte plain types.
+        unsafe {
+            let v = std::mem::transmute::<[u8; 16], __m128i>(self);
+            std::arch::asm!("movdqu xmmword ptr [{p}], {v}", p = in(reg) p, v = in(xmm_reg) v,
+                options(nostack, preserves_flags))
+        }
     }
 }
+
+/// Relaxed atomic accesses where the assembly above is not available.
+#[cfg(any(not(target_arch = "x86_64"), miri))]
+macro_rules! portable_access {
+    ($($n:literal),*) => {$(
+        impl Access for [u8; $n] {
+            #[inline(always)]
+            unsafe fn read(p: *const u8) -> Self {
+                // SAFETY: the caller's contract is `portable::read`'s.
+                unsafe { portable::read(p) }
+            }
+
+            #[inline(always)]
+            unsafe fn write(self, p: *mut u8) {
+                // SAFETY: the caller's contract is `portable::write`'s.
+                unsafe { portable::write(p, self) }
+            }
+        }
+    )*};
+}
+
+#[cfg(any(not(target_arch = "x86_64"), miri))]
+portable_access!(1, 2, 4, 8, 16);
 
 /// Copies `dst.len()` bytes of guest memory at `src` into `dst`, as `read` reads them (eight
 /// bytes at a time, then one at a time).

@@ -327,7 +327,10 @@ unsafe fn grown_memory0(inst: *const InstanceData, ml: u64) -> Option<u64> {
 /// `mb` must be the base of a live memory (a run's `mb` register) and `ea + N` at most its length
 /// (every caller checks `ea + N <= ml` first).
 #[inline(always)]
-unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N] {
+unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N]
+where
+    [u8; N]: crate::runtime::racy::Access,
+{
     // SAFETY: `mb + ea .. mb + ea + N` lies inside the memory's committed bytes (this function's
     // contract), to which no Rust reference is held while a run uses them.
     unsafe { crate::runtime::racy::read::<N>(mb.add(ea as usize)) }
@@ -338,7 +341,10 @@ unsafe fn load<const N: usize>(mb: *mut u8, ea: u64) -> [u8; N] {
 /// # Safety
 /// As for `load`: `mb` is the base of a live memory and `ea + N` at most its length.
 #[inline(always)]
-unsafe fn store<const N: usize>(mb: *mut u8, ea: u64, bytes: [u8; N]) {
+unsafe fn store<const N: usize>(mb: *mut u8, ea: u64, bytes: [u8; N])
+where
+    [u8; N]: crate::runtime::racy::Access,
+{
     // SAFETY: `mb + ea .. mb + ea + N` lies inside the memory's committed, writable bytes (this
     // function's contract), which no Rust reference covers while a run is using them.
     unsafe { crate::runtime::racy::write::<N>(mb.add(ea as usize), bytes) }
