@@ -15,7 +15,7 @@ use cranelift_codegen::{Context, control::ControlPlane};
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Module};
-use silo_core::vm::{ModuleEnv, NativeFunc, NativeModule};
+use silo_core::vm::{LoopEntry, ModuleEnv, NativeFunc, NativeModule};
 
 use crate::runtime::registry::{self, Code, CodeTables, FuncInfo};
 mod batch;
@@ -204,9 +204,9 @@ impl NativeModule for JitModule {
         &self,
         env: &ModuleEnv<'_>,
         def: u32,
-        loop_offset: u32,
+        entry: LoopEntry<'_>,
     ) -> Result<NativeFunc, String> {
-        self.compile_entry(env, def, Some(loop_offset))
+        self.compile_entry(env, def, Some(entry))
     }
 
     fn compile_batch(&self, env: &ModuleEnv<'_>, defs: &[u32]) -> Vec<Result<NativeFunc, String>> {
@@ -224,7 +224,7 @@ impl JitModule {
         &self,
         env: &ModuleEnv<'_>,
         def: u32,
-        loop_entry: Option<u32>,
+        loop_entry: Option<LoopEntry<'_>>,
     ) -> Result<NativeFunc, String> {
         let isa = &*self.isa;
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -248,7 +248,7 @@ impl Inner {
         isa: &dyn TargetIsa,
         env: &ModuleEnv<'_>,
         def: u32,
-        loop_entry: Option<u32>,
+        loop_entry: Option<LoopEntry<'_>>,
         known: &dyn Fn(u32) -> usize,
         ctx: &mut Context,
     ) -> Result<NativeFunc, String> {
@@ -269,13 +269,13 @@ impl Inner {
         isa: &dyn TargetIsa,
         env: &ModuleEnv<'_>,
         def: u32,
-        loop_entry: Option<u32>,
+        loop_entry: Option<LoopEntry<'_>>,
         known: &dyn Fn(u32) -> usize,
         ctx: &mut Context,
     ) -> Result<NativeFunc, String> {
         ctx.clear();
         ctx.func.name = UserFuncName::user(0, def);
-        ctx.func.signature = translate::signature(env, def, loop_entry)?;
+        ctx.func.signature = translate::signature(env, def, loop_entry.map(|e| e.offset))?;
         let id = self.declare(&ctx.func.signature)?;
         // A function calls itself directly (a loop entry calls the function, not itself).
         let self_ref = match loop_entry {

@@ -126,3 +126,79 @@ fn fuel_is_charged_alike_after_an_always_taken_branch() {
     assert_eq!(left(Strategy::Interpreter), left(Strategy::Jit));
     assert_eq!(left(Strategy::Jit), 96);
 }
+
+/// Loops whose header has values on the operand stack: below the loop (a heap reference, a
+/// computed value, a vector) and as the loop's parameters; one inside a legacy `catch` body, whose caught
+/// exception the native entry cannot take over.
+const STACKED: &str = r#"(module
+  (tag $t)
+  (type $box (struct (field i64)))
+  (func (export "below") (param $n i32) (result i64)
+    (local $i i32) (local $s i64)
+    (struct.new $box (i64.const 1000))
+    (i64.extend_i32_u (local.get $n))
+    (v128.const i64x2 7 9)
+    (loop $l
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64x2.extract_lane 1)
+    (i64.add)
+    (local.set $s (i64.add (local.get $s)))
+    (struct.get $box 0)
+    (i64.add (local.get $s)))
+  (func (export "params") (param $n i32) (result i64 i32)
+    (local $k i32)
+    (i64.const 0) (i32.const 0)
+    (loop $l (param i64 i32) (result i64 i32)
+      (local.set $k)
+      (i64.add (i64.extend_i32_u (local.get $k)))
+      (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (local.get $n)))))
+  (func (export "in_catch") (param $n i32) (result i32)
+    (local $i i32)
+    try
+      (throw $t)
+    catch $t
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    end
+    (local.get $i))
+)"#;
+
+#[test]
+fn a_loop_with_values_below_it_continues_natively() {
+    let engine = tiered(100);
+    let module = Module::new(&engine, STACKED).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let below = instance.get_typed_func::<i32, i64>(&store, "below").unwrap();
+    let n = 100_000i64;
+    assert_eq!(below.call(&mut store, n as i32).unwrap(), 1000 + n + 9 + n * (n - 1) / 2);
+    // Compiled on this thread when the loop got hot, so the call went on natively there.
+    assert_eq!(module.native_loop_entry_count(), 1);
+}
+
+#[test]
+fn a_loop_with_parameters_continues_natively() {
+    let engine = tiered(100);
+    let module = Module::new(&engine, STACKED).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let params = instance.get_typed_func::<i32, (i64, i32)>(&store, "params").unwrap();
+    let n = 100_000i64;
+    assert_eq!(params.call(&mut store, n as i32).unwrap(), (n * (n - 1) / 2, n as i32));
+    assert_eq!(module.native_loop_entry_count(), 1);
+}
+
+#[test]
+fn a_loop_in_a_legacy_catch_stays_interpreted_and_right() {
+    let engine = tiered(100);
+    let module = Module::new(&engine, STACKED).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let in_catch = instance.get_typed_func::<i32, i32>(&store, "in_catch").unwrap();
+    assert_eq!(in_catch.call(&mut store, 100_000).unwrap(), 100_000);
+    assert_eq!(module.native_loop_entry_count(), 0);
+}

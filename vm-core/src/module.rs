@@ -352,7 +352,7 @@ impl ModuleInner {
         self.loop_entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Compiles the entry of a function at a loop (once).
+    /// Compiles the entry of a function at a loop (once), for frames of its interpreter code.
     fn compile_loop_entry(&self, def: u32, offset: u32) {
         let Some(jit) = self.jit.as_ref() else { return };
         if matches!(self.loop_entries().get(&(def, offset)), Some(Some(_))) {
@@ -360,7 +360,13 @@ impl ModuleInner {
         }
         let env =
             module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);
-        let entry = jit.compile_loop_entry(&env, def, offset);
+        let entry = match self.code(def) {
+            Ok(code) => {
+                let at = crate::vm::LoopEntry { offset, stack: code.loop_stack(offset) };
+                jit.compile_loop_entry(&env, def, at)
+            }
+            Err(e) => Err(e.to_string()),
+        };
         self.loop_entries().insert((def, offset), Some(entry));
     }
 

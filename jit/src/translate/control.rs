@@ -10,7 +10,7 @@ use cranelift_codegen::ir::{Block, InstBuilder, JumpTableData, Value};
 use silo_core::ValType;
 use silo_loader::wasmparser::{BlockType, Operator};
 
-use super::{FuncTranslator, args, ir_type};
+use super::{FuncTranslator, LoopEntryAt, args, ir_type};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum FrameKind {
@@ -128,19 +128,11 @@ impl FuncTranslator<'_, '_> {
         let (params, results) = self.block_type(bt);
         let header = self.block_with_params(&params)?;
         let entry = self.pop_n(params.len());
-        self.b.ins().jump(header, &args(&entry));
-        if let Some((at, to_loop)) = self.loop_entry.filter(|(at, _)| *at == loop_offset) {
-            // A loop entry comes in at the header, so that the loop keeps a single entry (code
-            // entering a loop in its middle compiles badly), refunding the check that the
-            // interpreter has just charged and the header charges again.
-            if !self.stack.is_empty() || !params.is_empty() {
-                return Err(format!("the loop at {at:#x} has values on the stack: no entry there"));
+        match self.loop_entry.take_if(|e| e.at == loop_offset) {
+            Some(way_in) => self.enter_loop(way_in, header, &entry)?,
+            None => {
+                self.b.ins().jump(header, &args(&entry));
             }
-            self.b.switch_to_block(to_loop);
-            self.b.seal_block(to_loop);
-            self.fuel_refund(loop_offset)?;
-            self.b.ins().jump(header, &[]);
-            self.loop_entry = None;
         }
         self.b.switch_to_block(header);
         let values = self.b.block_params(header).to_vec();
@@ -149,6 +141,65 @@ impl FuncTranslator<'_, '_> {
         frame.header = Some(header);
         // Every iteration passes the header: a metered engine checks there.
         self.check_fuel(Some(loop_offset))
+    }
+
+    /// At the loop a loop entry enters (its parameters `params` popped): both ways in, the
+    /// function's own (never taken) and the entry's, which loads the operand stack from the
+    /// interpreter frame, meet in one block before the header, so that the loop keeps a single
+    /// entry (code entering a loop in its middle compiles badly) and the values below the loop
+    /// are that block's parameters, good on either way. The entry refunds the check that the
+    /// interpreter has just charged and the header charges again.
+    fn enter_loop(
+        &mut self,
+        way_in: LoopEntryAt,
+        header: Block,
+        params: &[Value],
+    ) -> Result<(), String> {
+        let at = way_in.at;
+        if self.ctrl.iter().any(|f| f.caught.is_some()) {
+            return Err(format!("the loop at {at:#x} is in a legacy catch body: no entry there"));
+        }
+        let below = self.stack.len();
+        let stack: Vec<Value> = self.stack.iter().chain(params).copied().collect();
+        if way_in.stack.len() != stack.len() {
+            return Err(format!(
+                "the interpreter frame at the loop at {at:#x} holds {} operands, the loop has {}",
+                way_in.stack.len(),
+                stack.len()
+            ));
+        }
+        let types: Vec<ValType> = way_in.stack.iter().map(|s| s.ty).collect();
+        for (&v, &ty) in stack.iter().zip(&types) {
+            if self.b.func.dfg.value_type(v) != ir_type(ty)? {
+                return Err(format!(
+                    "the operand types at the loop at {at:#x} differ between tiers"
+                ));
+            }
+        }
+        let meet = self.block_with_params(&types)?;
+        self.b.ins().jump(meet, &args(&stack));
+        self.b.switch_to_block(way_in.block);
+        self.b.seal_block(way_in.block);
+        self.fuel_refund(at)?;
+        let mut loaded = Vec::with_capacity(stack.len());
+        for s in &way_in.stack {
+            let ty = ir_type(s.ty)?;
+            let offset = i32::try_from(u64::from(s.slot) * 8)
+                .map_err(|_| format!("the frame at the loop at {at:#x} is too large to enter"))?;
+            loaded.push(self.b.ins().load(
+                ty,
+                crate::trampoline::slot_flags(ty),
+                way_in.frame,
+                offset,
+            ));
+        }
+        self.b.ins().jump(meet, &args(&loaded));
+        self.b.switch_to_block(meet);
+        self.b.seal_block(meet);
+        let values = self.b.block_params(meet).to_vec();
+        self.stack.copy_from_slice(&values[..below]);
+        self.b.ins().jump(header, &args(&values[below..]));
+        Ok(())
     }
 
     pub(super) fn if_(&mut self, bt: BlockType) -> Result<(), String> {

@@ -42,7 +42,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use silo_core::vm::{AbiType, Builtin, ModuleEnv, TrapKind, offsets};
+use silo_core::vm::{AbiType, Builtin, LoopEntry, ModuleEnv, StackSlot, TrapKind, offsets};
 use silo_core::{FuncType, ValType};
 use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody, Operator};
 use std::collections::HashMap;
@@ -161,6 +161,15 @@ pub(crate) fn args(values: &[Value]) -> Vec<BlockArg> {
     values.iter().map(|&v| BlockArg::Value(v)).collect()
 }
 
+/// The way into a loop entry, waiting for its loop: the loop's byte offset, the block the entry
+/// jumps to, the interpreter frame's address and where that frame holds the operand stack.
+pub(super) struct LoopEntryAt {
+    pub at: u32,
+    pub block: ir::Block,
+    pub frame: Value,
+    pub stack: Vec<StackSlot>,
+}
+
 /// The state of translating one function.
 pub(crate) struct FuncTranslator<'a, 'f> {
     env: &'a ModuleEnv<'a>,
@@ -179,9 +188,8 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     dead_depth: u32,
     /// Byte offset of the operator being translated.
     offset: u32,
-    /// For a loop entry: the offset of the loop to enter and the block the entry jumps to, which
-    /// is filled in when the loop is reached.
-    loop_entry: Option<(u32, ir::Block)>,
+    /// For a loop entry: where to enter, filled in when the loop is reached.
+    loop_entry: Option<LoopEntryAt>,
     /// Call sites' thunk addresses, to fill in.
     thunk_sites: Vec<ThunkSite>,
     /// The function's own defined index, and what it may call directly.
@@ -237,13 +245,12 @@ pub(crate) struct Calls<'a> {
 }
 
 /// Translates defined function `def` of the module into `func`, whose signature is set: the
-/// function, or with `loop_entry` its entry at the loop at that byte offset. Returns the call
-/// thunks it needs.
+/// function, or with `loop_entry` its entry at that loop. Returns the call thunks it needs.
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
     isa: &dyn TargetIsa,
     def: u32,
-    loop_entry: Option<u32>,
+    loop_entry: Option<LoopEntry<'_>>,
     calls: Calls<'_>,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
@@ -326,8 +333,9 @@ pub(crate) fn translate(
         }
         t.locals.push((var, ty));
     }
-    if let Some(at) = loop_entry {
-        // The way in: the locals from the interpreter frame, then on to the loop.
+    if let Some(LoopEntry { offset: at, stack }) = loop_entry {
+        // The way in: the locals from the interpreter frame, then on to the loop (which loads the
+        // operand stack).
         t.count_call();
         let frame = params[0];
         let local_types =
@@ -338,7 +346,7 @@ pub(crate) fn translate(
         }
         let to_loop = t.b.create_block();
         t.b.ins().jump(to_loop, &[]);
-        t.loop_entry = Some((at, to_loop));
+        t.loop_entry = Some(LoopEntryAt { at, block: to_loop, frame, stack: stack.to_vec() });
         // The function's own entry, never taken.
         let unused = t.b.create_block();
         t.b.switch_to_block(unused);
@@ -366,7 +374,7 @@ pub(crate) fn translate(
         t.offset = offset as u32;
         t.operator(op)?;
     }
-    if let Some((at, _)) = t.loop_entry {
+    if let Some(LoopEntryAt { at, .. }) = t.loop_entry {
         return Err(format!("no loop at byte offset {at:#x} to enter"));
     }
     if let Some(e) = t.failure.take() {

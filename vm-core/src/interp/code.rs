@@ -4,6 +4,7 @@ use silo_loader::ValType;
 
 use super::exec::Op;
 use super::isa::Slot;
+use crate::vm::StackSlot;
 
 /// One function's interpreter code and frame layout.
 pub(crate) struct InterpFunc {
@@ -35,6 +36,10 @@ pub(crate) struct InterpFunc {
     /// At each call and allocation, by increasing `pc`, the operand-stack slots live there that
     /// hold references into the garbage-collected heap.
     pub stack_maps: Box<[StackMap]>,
+    /// At each loop header whose operand stack is not empty there (tiered engines only), by
+    /// increasing byte offset of the `loop`: where the frame holds that stack, for an
+    /// on-stack-replacement entry.
+    pub loop_stacks: Box<[(u32, Box<[StackSlot]>)]>,
     /// The exception handlers: the code each `try_table` and legacy `try` covers, in the order
     /// the constructs open (so an inner region comes after the one around it).
     pub regions: Box<[Region]>,
@@ -67,6 +72,15 @@ pub(crate) struct StackMap {
 }
 
 impl InterpFunc {
+    /// Where a frame at the header of the loop at byte `offset` holds its operand stack (empty
+    /// when nothing is on it there).
+    pub fn loop_stack(&self, offset: u32) -> &[StackSlot] {
+        match self.loop_stacks.binary_search_by_key(&offset, |(at, _)| *at) {
+            Ok(i) => &self.loop_stacks[i].1,
+            Err(_) => &[],
+        }
+    }
+
     /// Where an exception thrown at op `pc` lands in this function, `matches` telling whether it
     /// is of a given module tag; `None` when it leaves the function.
     pub(crate) fn landing(&self, pc: u32, matches: impl Fn(u32) -> bool) -> Option<u32> {

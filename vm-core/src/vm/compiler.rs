@@ -26,6 +26,23 @@ unsafe impl Send for NativeFunc {}
 // SAFETY: a `&NativeFunc` only lets other threads copy the two addresses (see `Send`).
 unsafe impl Sync for NativeFunc {}
 
+/// Where an interpreter frame standing at a loop header keeps one value of its operand stack:
+/// the slot (a `v128` takes it and the next) and the value's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StackSlot {
+    pub slot: u32,
+    pub ty: silo_loader::ValType,
+}
+
+/// An on-stack-replacement entry to compile: the loop whose `loop` instruction is at byte
+/// `offset`, and where an interpreter frame at its header holds the operand stack, bottom
+/// first, the loop's parameters last (empty when the stack is).
+#[derive(Clone, Copy, Debug)]
+pub struct LoopEntry<'a> {
+    pub offset: u32,
+    pub stack: &'a [StackSlot],
+}
+
 /// What a compiler sees of the module it compiles.
 pub struct ModuleEnv<'a> {
     /// The validated module.
@@ -120,17 +137,17 @@ pub trait NativeModule: Send + Sync {
     fn compile(&self, env: &ModuleEnv<'_>, def: u32) -> Result<NativeFunc, String>;
 
     /// Compiles an on-stack-replacement entry of defined function `def`: the rest of the
-    /// function from the header of the loop whose `loop` instruction is at byte offset
-    /// `loop_offset`, for an interpreter frame that is there with an empty operand stack. Its
-    /// native signature is `(callee vmctx, caller vmctx, locals) -> the function's results`,
-    /// where `locals` points to the frame's slots, which hold every local (parameters first) in
-    /// the slot form. Fails when the loop cannot be entered so (values on the stack, loop
-    /// parameters).
+    /// function from the header of the loop `entry` names, for an interpreter frame that is
+    /// there. Its native signature is `(callee vmctx, caller vmctx, frame) -> the function's
+    /// results`, where `frame` points to the frame's slots, which hold every local (parameters
+    /// first) in the slot form, and the operand stack where `entry.stack` says. Fails when the
+    /// loop cannot be entered so (for example inside a legacy `catch`, whose caught exception
+    /// the frame does not hand over).
     fn compile_loop_entry(
         &self,
         env: &ModuleEnv<'_>,
         def: u32,
-        loop_offset: u32,
+        entry: LoopEntry<'_>,
     ) -> Result<NativeFunc, String>;
 
     /// Compiles the defined functions `defs` in this order, as `compile` does one (a batch may

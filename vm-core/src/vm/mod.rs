@@ -32,6 +32,8 @@ pub mod slots;
 pub use analysis::{FuncAnalysis, LoopSite, br_table_targets};
 pub(crate) use builtins::BUILTINS;
 pub use builtins::{ATOMIC_TRAPPED, AbiType, Builtin, Builtins, GROW_TRAPPED};
-pub use compiler::{Compiler, ModuleEnv, NativeFunc, NativeModule, NativeTrap, TrapKind};
+pub use compiler::{
+    Compiler, LoopEntry, ModuleEnv, NativeFunc, NativeModule, NativeTrap, StackSlot, TrapKind,
+};
 pub use context::VMContext;
 pub use exit::NativeExit;

@@ -120,21 +120,22 @@ pub(super) enum LoopExit {
 /// Iterations before a hot loop looks again for its native entry (compiling in the background).
 const LOOP_RETRY: u32 = 1000;
 
-/// The running function got hot at the header of the loop at byte `offset`, with an empty operand
-/// stack: have the function compiled for its next calls, and continue this call natively from
-/// the loop (on-stack replacement) once the function's entry there is compiled.
+/// The running function got hot at the header of the loop at byte `offset`: have the function
+/// compiled for its next calls, and continue this call natively from the loop (on-stack
+/// replacement) once the function's entry there is compiled.
 ///
 /// # Safety
-/// `fp` and `cx` satisfy the run invariants (see `Handler`), at a `LoopHotness` op: the operand
-/// stack is empty, so the frame holds just the locals the loop entry reads.
+/// `fp` and `cx` satisfy the run invariants (see `Handler`), at a `LoopHotness` op: the frame
+/// holds the locals and, where `InterpFunc::loop_stack` says, the operand stack, which is what the
+/// loop entry reads.
 #[cold]
 #[inline(never)]
 pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExit {
     // SAFETY: `cx.inst` is a live instance and `cx.func` the code of one of its module's defined
     // functions (run invariants, this function's contract), so both may be read and `def`
     // indexes the module's functions. The loop entry is native code of that function compiled by
-    // the engine's compiler; its slot array `slots` holds its one argument, the address of the
-    // frame whose locals it continues with (the operand stack is empty: contract), and has room
+    // the engine's compiler for this code's frames at this loop; its slot array `slots` holds its
+    // one argument, the address of the frame whose locals and stack it continues with, and has room
     // for the function's results, as `run_native` requires with the live frame and context. The
     // results are then copied from `slots` to the frame's first `n` slots, which the frame has
     // (`frame_size` counts room for the results), in another allocation.

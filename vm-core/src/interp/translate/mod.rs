@@ -37,8 +37,8 @@ use super::code::{InterpFunc, StackMap};
 use super::exec::{Dispatch, Op};
 use super::isa::{Instr, Slot};
 use crate::module::ModuleInner;
-use crate::vm::FuncAnalysis;
 use crate::vm::slots::{slot_count, slot_width};
+use crate::vm::{FuncAnalysis, StackSlot};
 
 /// Marks a provisional temporary slot (by stack depth) until relocation.
 const TEMP_MARK: Slot = 1 << 31;
@@ -147,6 +147,9 @@ pub(super) struct Translator<'a> {
     /// Blocks opened inside unreachable code, to match their `end`s.
     dead_depth: u32,
     stack_maps: Vec<StackMap>,
+    /// Where the operand stack is at loop headers where it is not empty (see
+    /// `InterpFunc::loop_stacks`; provisional slots until relocation).
+    loop_stacks: Vec<(u32, Box<[StackSlot]>)>,
     /// Handler regions, in the order their constructs open.
     regions: Vec<crate::interp::code::Region>,
     /// `try_table` landings, emitted after the function's code (see `exn`).
@@ -190,6 +193,7 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
         local_types: ty.params.clone(),
         ref_locals: Box::new([]),
         stack_maps: Box::new([]),
+        loop_stacks: Box::new([]),
         regions: Box::new([]),
     }
 }
@@ -239,6 +243,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         reachable: true,
         dead_depth: 0,
         stack_maps: Vec::new(),
+        loop_stacks: Vec::new(),
         regions: Vec::new(),
         deferred: Vec::new(),
         ends: HashMap::new(),
@@ -304,6 +309,9 @@ impl Translator<'_> {
         for map in &mut self.stack_maps {
             map.ref_slots.iter_mut().for_each(relocate);
         }
+        for (_, stack) in &mut self.loop_stacks {
+            stack.iter_mut().for_each(|s| relocate(&mut s.slot));
+        }
         let frame_size = frame.max(slot_count(&self.results)).max(1) as u32;
         let ref_locals = (self.local_types.iter().zip(&self.local_slots))
             .filter(|&(&ty, _)| self.is_gc_val(ty))
@@ -322,6 +330,7 @@ impl Translator<'_> {
             local_types: self.local_types.into(),
             ref_locals,
             stack_maps: self.stack_maps.into(),
+            loop_stacks: self.loop_stacks.into(),
             consts: self.consts.into(),
             regions: self.regions.into(),
         })
@@ -346,15 +355,24 @@ impl Translator<'_> {
         }
     }
 
-    /// At a loop header: counts hotness, and where the frame could continue in native code (the
-    /// operand stack is empty, so the locals are all its state), offers to.
-    fn count_loop_hotness(&mut self, loop_offset: u32, has_params: bool) {
-        match self.hotness {
-            Some(counter) if self.stack.is_empty() && !has_params => {
-                self.emit(Instr::LoopHotness { offset: loop_offset, counter: counter.into() });
-            }
-            _ => self.count_hotness(),
+    /// Whether a frame at a loop header may continue in native code (the tiered strategy): then
+    /// `loop_` keeps the whole operand stack in its temporaries there (see `count_loop_hotness`).
+    fn offers_loop_entries(&self) -> bool {
+        self.hotness.is_some()
+    }
+
+    /// At a loop header, whose operand stack (loop parameters included) is all in temporaries
+    /// when `offers_loop_entries`: counts hotness, and offers to continue the frame in native
+    /// code, recording where its stack is for the native entry.
+    fn count_loop_hotness(&mut self, loop_offset: u32) {
+        let Some(counter) = self.hotness else { return };
+        if !self.stack.is_empty() {
+            let stack = (0..self.stack.len())
+                .map(|pos| StackSlot { slot: self.slot_at(pos), ty: self.stack[pos].ty })
+                .collect();
+            self.loop_stacks.push((loop_offset, stack));
         }
+        self.emit(Instr::LoopHotness { offset: loop_offset, counter: counter.into() });
     }
 
     /// The temporary slot of stack depth `pos`, at most the stack's height (provisional until
