@@ -67,6 +67,10 @@ def wat_loop(n):
     return odd * (2 * odd - 1) * (2 * odd + 1) // 3 - even * (even - 1)
 
 
+def wat_stacked(n):
+    return n + wat_loop(n)
+
+
 def wat_mem(rounds, words=65536):
     """Sum over i < words and r < rounds of (i xor r), counted bit by bit."""
     def ones_below(limit, bit):  # how many x in [0, limit) have this bit set
@@ -136,6 +140,7 @@ def atomics(n):
 WAT_REFERENCES = {
     "wat-fib": wat_fib,
     "wat-loop": wat_loop,
+    "wat-stacked": wat_stacked,
     "wat-mem": wat_mem,
     "gc-trees": gc_trees,
     "gc-list": gc_list,

@@ -52,6 +52,34 @@ def ratio_table(programs, engine_names, med):
     return cols, rows, means
 
 
+# Tiering must never lose to the JIT by more than its compile latency: tiered time at most the
+# JIT's times this factor plus this many seconds.
+TIERING_FACTOR, TIERING_SLACK = 1.05, 0.020
+
+
+def tiering_check(programs, med):
+    """For every program both silo-jit and silo-tiered ran: (program, tiered / jit, whether the
+    tiered time breaks the bound jit x TIERING_FACTOR + TIERING_SLACK)."""
+    rows = []
+    for p in programs:
+        if p.name == STARTUP:
+            continue
+        jit, tiered = med.get((p.name, "silo-jit")), med.get((p.name, "silo-tiered"))
+        if jit and tiered:
+            rows.append((p.name, tiered / jit, tiered > jit * TIERING_FACTOR + TIERING_SLACK))
+    return rows
+
+
+def tiering_section(programs, med):
+    rows = tiering_check(programs, med)
+    if not rows:
+        return []
+    body = [[name, fmt_ratio(r), "**breach**" if breach else "ok"] for name, r, breach in rows]
+    return [f"## Tiering against the JIT (bound: tiered ≤ jit × {TIERING_FACTOR} + "
+            f"{TIERING_SLACK * 1000:.0f} ms)", "",
+            markdown_table(["program", "silo-tiered / silo-jit", "within the bound"], body), ""]
+
+
 def speedup_section(programs, engines, med):
     """For programs that run one module with other arguments (`threads-1`, `threads-2`): how many
     times faster each is than the first of them, per engine."""
@@ -198,6 +226,7 @@ def program_sections(ctx, med):
         out.append(markdown_table(header, body))
         out.append("")
 
+    out += tiering_section(programs, med)
     out += speedup_section(programs, engines, med)
 
     if ctx.get("chart"):
@@ -336,4 +365,8 @@ def program_console(ctx, med, names, width):
         lines.append("geometric means of ratios (start-up excluded):")
         for (a, b), m in zip(cols, means):
             lines.append(f"  {a + ' / ' + b:<20} {fmt_ratio(m)}")
+    breaches = [(name, r) for name, r, breach in tiering_check(programs, med) if breach]
+    for name, r in breaches:
+        lines.append(f"TIERING BREACH {name}: silo-tiered / silo-jit {fmt_ratio(r)}, above jit x "
+                     f"{TIERING_FACTOR} + {TIERING_SLACK * 1000:.0f} ms")
     return lines

@@ -3,12 +3,13 @@
 //! run in the interpreter and which are compiled to native code, and the background thread that
 //! compiles the hot ones.
 
-use std::sync::{Arc, OnceLock, Weak, mpsc};
+use std::sync::{Arc, OnceLock};
 
 use silo_loader::FeatureSet;
 
 use crate::module::ModuleInner;
 use crate::registry::TypeRegistry;
+use crate::tier_queue::TierQueue;
 use crate::vm::Compiler;
 
 /// How a store runs WebAssembly code.
@@ -281,9 +282,6 @@ pub(crate) struct EngineInner {
     tier_queue: OnceLock<Option<TierQueue>>,
 }
 
-/// Where hot functions are sent to the background compiler.
-type TierQueue = mpsc::Sender<(Weak<ModuleInner>, Job)>;
-
 /// What the background compiler is asked to compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Job {
@@ -346,32 +344,36 @@ impl Engine {
 }
 
 impl EngineInner {
+    /// The background compiler, started on the first request; `None` when the engine compiles
+    /// on the thread that asks (`Config::background_compilation` off, one core, no thread).
+    fn tier_queue(&self) -> Option<&TierQueue> {
+        self.tier_queue
+            .get_or_init(|| {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                if !self.config.background_compilation || cores < 2 {
+                    return None;
+                }
+                TierQueue::start()
+            })
+            .as_ref()
+    }
+
     /// Asks for `job` of `module` to be compiled: on the background compiler when there is one
-    /// (returns `true`), otherwise not at all (`false`: compile it yourself).
-    pub(crate) fn queue_compile(&self, module: &Arc<ModuleInner>, job: Job) -> bool {
-        let queue = self.tier_queue.get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            if !self.config.background_compilation || cores < 2 {
-                return None;
-            }
-            let (tx, rx) = mpsc::channel::<(Weak<ModuleInner>, Job)>();
-            let spawned =
-                std::thread::Builder::new().name("silo-tier-up".into()).spawn(move || {
-                    // Ends when the engine (the only sender) is dropped.
-                    while let Ok((module, job)) = rx.recv() {
-                        if let Some(module) = module.upgrade() {
-                            // A bug in a compiler must not stop tiering for the whole engine:
-                            // the function just stays in the interpreter.
-                            let run = std::panic::AssertUnwindSafe(|| module.run_job(job));
-                            let _ = std::panic::catch_unwind(run);
-                        }
-                    }
-                });
-            spawned.ok().map(|_| tx)
-        });
-        match queue {
-            Some(tx) => tx.send((Arc::downgrade(module), job)).is_ok(),
-            None => false,
+    /// (returns `true`), otherwise not at all (`false`: compile it yourself). `urgent` puts it
+    /// before the jobs waiting (a running call waits for it).
+    pub(crate) fn queue_compile(&self, module: &Arc<ModuleInner>, job: Job, urgent: bool) -> bool {
+        match self.tier_queue() {
+            Some(queue) if urgent => queue.push_urgent(module, job),
+            Some(queue) => queue.push(module, job),
+            None => return false,
+        }
+        true
+    }
+
+    /// Moves `job` of `module` before the jobs waiting, if it still waits.
+    pub(crate) fn hurry_compile(&self, module: &Arc<ModuleInner>, job: Job) {
+        if let Some(queue) = self.tier_queue() {
+            queue.hurry(module, job);
         }
     }
 }

@@ -36,6 +36,7 @@ mod shared_memory;
 mod store;
 mod table;
 mod tag;
+mod tier_queue;
 mod trap;
 mod typed;
 mod val;

@@ -330,12 +330,14 @@ impl ModuleInner {
         }
     }
 
-    /// A function got hot in the interpreter: have it compiled in the background, or now.
+    /// A function got hot in the interpreter: have it compiled in the background, or now. Hot
+    /// again while its compilation still waits, it goes before the other jobs.
     pub fn request_tier_up(self: &Arc<Self>, def_index: u32) {
         if self.requested[def_index as usize].swap(true, Ordering::AcqRel) {
+            self.engine.inner.hurry_compile(self, Job::Function(def_index));
             return;
         }
-        if !self.engine.inner.queue_compile(self, Job::Function(def_index)) {
+        if !self.engine.inner.queue_compile(self, Job::Function(def_index), false) {
             self.tier_up(def_index);
         }
     }
@@ -382,7 +384,8 @@ impl ModuleInner {
             }
         }
         drop(entries);
-        if !self.engine.inner.queue_compile(self, Job::LoopEntry(def, offset)) {
+        // A call is waiting at the loop: before the other jobs.
+        if !self.engine.inner.queue_compile(self, Job::LoopEntry(def, offset), true) {
             self.compile_loop_entry(def, offset);
         }
         match self.loop_entries().get(&(def, offset)) {

@@ -145,9 +145,10 @@ pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExi
         let func = &*(*cx).func;
         let def = func.func_index - module.info.num_imported.funcs;
         module.hotness[def as usize].store(LOOP_RETRY, Ordering::Relaxed);
-        // The entry first: this very call gains from it.
-        let entry = module.loop_entry(def, offset);
+        // The entry last: it goes before every job waiting (this very call gains from it), the
+        // function's own included.
         module.request_tier_up(def);
+        let entry = module.loop_entry(def, offset);
         let (Some(entry), Some(compiler)) = (entry, module.engine.inner.config.compiler.as_ref())
         else {
             return LoopExit::Stay;
