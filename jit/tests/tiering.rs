@@ -155,6 +155,15 @@ const STACKED: &str = r#"(module
       (i64.add (i64.extend_i32_u (local.get $k)))
       (local.tee $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $k) (local.get $n)))))
+  (func (export "skip") (param $n i32) (result i32)
+    (local $i i32)
+    (i32.const 40)
+    (block $out
+      (br_if $out (i32.eqz (local.get $n)))
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+    (i32.add (i32.const 2)))
   (func (export "in_catch") (param $n i32) (result i32)
     (local $i i32)
     try
@@ -189,6 +198,20 @@ fn a_loop_with_parameters_continues_natively() {
     let params = instance.get_typed_func::<i32, (i64, i32)>(&store, "params").unwrap();
     let n = 100_000i64;
     assert_eq!(params.call(&mut store, n as i32).unwrap(), (n * (n - 1) / 2, n as i32));
+    assert_eq!(module.native_loop_entry_count(), 1);
+}
+
+#[test]
+fn a_constant_below_a_loop_is_right_on_paths_that_skip_the_loop() {
+    let engine = tiered(100);
+    let module = Module::new(&engine, STACKED).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let skip = instance.get_typed_func::<i32, i32>(&store, "skip").unwrap();
+    // The branch past the loop, in the interpreter; then the loop, carried over natively with
+    // the constant still below it.
+    assert_eq!(skip.call(&mut store, 0).unwrap(), 42);
+    assert_eq!(skip.call(&mut store, 100_000).unwrap(), 42);
     assert_eq!(module.native_loop_entry_count(), 1);
 }
 

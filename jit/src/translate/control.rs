@@ -6,8 +6,10 @@
 //! to it comes from inside the construct), and translation goes on there.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{Block, InstBuilder, JumpTableData, Value};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::{self, Block, InstBuilder, JumpTableData, Value, types};
 use silo_core::ValType;
+use silo_core::vm::StackValue;
 use silo_loader::wasmparser::{BlockType, Operator};
 
 use super::{FuncTranslator, LoopEntryAt, args, ir_type};
@@ -184,14 +186,18 @@ impl FuncTranslator<'_, '_> {
         let mut loaded = Vec::with_capacity(stack.len());
         for s in &way_in.stack {
             let ty = ir_type(s.ty)?;
-            let offset = i32::try_from(u64::from(s.slot) * 8)
-                .map_err(|_| format!("the frame at the loop at {at:#x} is too large to enter"))?;
-            loaded.push(self.b.ins().load(
-                ty,
-                crate::trampoline::slot_flags(ty),
-                way_in.frame,
-                offset,
-            ));
+            let v = match s.value {
+                StackValue::Slot(slot) => {
+                    let offset = i32::try_from(u64::from(slot) * 8).map_err(|_| {
+                        format!("the frame at the loop at {at:#x} is too large to enter")
+                    })?;
+                    let flags = crate::trampoline::slot_flags(ty);
+                    self.b.ins().load(ty, flags, way_in.frame, offset)
+                }
+                StackValue::Bits(bits) => self.constant_of_bits(ty, bits),
+                StackValue::Bits128(bits) => self.vector_const(ty, bits.to_le_bytes()),
+            };
+            loaded.push(v);
         }
         self.b.ins().jump(meet, &args(&loaded));
         self.b.switch_to_block(meet);
@@ -200,6 +206,16 @@ impl FuncTranslator<'_, '_> {
         self.stack.copy_from_slice(&values[..below]);
         self.b.ins().jump(header, &args(&values[below..]));
         Ok(())
+    }
+
+    /// The value of type `ty` whose slot form is `bits`.
+    fn constant_of_bits(&mut self, ty: ir::Type, bits: u64) -> Value {
+        match ty {
+            types::F32 => self.b.ins().f32const(Ieee32::with_bits(bits as u32)),
+            types::F64 => self.b.ins().f64const(Ieee64::with_bits(bits)),
+            types::I32 => self.b.ins().iconst(types::I32, i64::from(bits as u32)),
+            ty => self.b.ins().iconst(ty, bits as i64),
+        }
     }
 
     pub(super) fn if_(&mut self, bt: BlockType) -> Result<(), String> {

@@ -26,12 +26,24 @@ unsafe impl Send for NativeFunc {}
 // SAFETY: a `&NativeFunc` only lets other threads copy the two addresses (see `Send`).
 unsafe impl Sync for NativeFunc {}
 
-/// Where an interpreter frame standing at a loop header keeps one value of its operand stack:
-/// the slot (a `v128` takes it and the next) and the value's type.
+/// One value of the operand stack of an interpreter frame standing at a loop header: where it
+/// is, and its type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StackSlot {
-    pub slot: u32,
+    pub value: StackValue,
     pub ty: silo_loader::ValType,
+}
+
+/// Where a value of a frame's operand stack is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackValue {
+    /// In this slot of the frame, in the slot form (a `v128` takes it and the next).
+    Slot(u32),
+    /// Nowhere: it is this constant, in the slot form (the interpreter writes constants where
+    /// they are used).
+    Bits(u64),
+    /// A `v128` constant, lane 0 in the low bits.
+    Bits128(u128),
 }
 
 /// An on-stack-replacement entry to compile: the loop whose `loop` instruction is at byte

@@ -60,11 +60,7 @@ impl Translator<'_> {
         let loop_offset = self.offset;
         let (params, _) = self.block_type(bt);
         // The back edge delivers the parameters in their temporaries: they must be there on entry.
-        // Where the frame may go on natively from the header, so must everything below them: the
-        // native entry reads the whole stack from the frame.
-        let in_temporaries =
-            if self.offers_loop_entries() { self.stack.len() } else { params.len() };
-        self.materialize_top(in_temporaries);
+        self.materialize_top(params.len());
         self.push_ctrl(CtrlKind::Loop, bt);
         // Every iteration passes the header: a metered engine checks there, and a tiered one
         // counts the function's hotness.

@@ -38,7 +38,7 @@ use super::exec::{Dispatch, Op};
 use super::isa::{Instr, Slot};
 use crate::module::ModuleInner;
 use crate::vm::slots::{slot_count, slot_width};
-use crate::vm::{FuncAnalysis, StackSlot};
+use crate::vm::{FuncAnalysis, StackSlot, StackValue};
 
 /// Marks a provisional temporary slot (by stack depth) until relocation.
 const TEMP_MARK: Slot = 1 << 31;
@@ -310,7 +310,11 @@ impl Translator<'_> {
             map.ref_slots.iter_mut().for_each(relocate);
         }
         for (_, stack) in &mut self.loop_stacks {
-            stack.iter_mut().for_each(|s| relocate(&mut s.slot));
+            for s in stack.iter_mut() {
+                if let StackValue::Slot(slot) = &mut s.value {
+                    relocate(slot);
+                }
+            }
         }
         let frame_size = frame.max(slot_count(&self.results)).max(1) as u32;
         let ref_locals = (self.local_types.iter().zip(&self.local_slots))
@@ -355,20 +359,25 @@ impl Translator<'_> {
         }
     }
 
-    /// Whether a frame at a loop header may continue in native code (the tiered strategy): then
-    /// `loop_` keeps the whole operand stack in its temporaries there (see `count_loop_hotness`).
-    fn offers_loop_entries(&self) -> bool {
-        self.hotness.is_some()
-    }
-
-    /// At a loop header, whose operand stack (loop parameters included) is all in temporaries
-    /// when `offers_loop_entries`: counts hotness, and offers to continue the frame in native
-    /// code, recording where its stack is for the native entry.
+    /// At a loop header: counts hotness, and offers to continue the frame in native code,
+    /// recording where its operand stack is for the native entry. Nothing is copied for it: an
+    /// entry below the loop may be read after the construct around the loop by paths that never
+    /// pass here (a branch out before the loop, an exception landing), so it stays where it is —
+    /// a temporary, a local's slot (unchanged since: `preserve_local`) or a constant.
     fn count_loop_hotness(&mut self, loop_offset: u32) {
         let Some(counter) = self.hotness else { return };
         if !self.stack.is_empty() {
             let stack = (0..self.stack.len())
-                .map(|pos| StackSlot { slot: self.slot_at(pos), ty: self.stack[pos].ty })
+                .map(|pos| {
+                    let e = self.stack[pos];
+                    let value = match e.op {
+                        Operand::Temp => StackValue::Slot(self.slot_at(pos)),
+                        Operand::Local(l) => StackValue::Slot(self.local_slot(l)),
+                        Operand::Const(bits) => StackValue::Bits(bits),
+                        Operand::Const128(bits) => StackValue::Bits128(bits),
+                    };
+                    StackSlot { value, ty: e.ty }
+                })
                 .collect();
             self.loop_stacks.push((loop_offset, stack));
         }
