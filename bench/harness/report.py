@@ -306,8 +306,8 @@ def render_section(ctx, title):
             if not line.startswith("Written by `bench/run`")]
     while body and not body[0].strip():  # the blank lines around the paragraph left out
         body.pop(0)
-    intro = ("Measured apart from the run above, which did not have these programs: the ratios within "
-             "this section compare engines in this run only.")
+    intro = ("Measured apart from the run above: the ratios within this section compare engines in "
+             "this run only.")
     return "\n".join([f"## {title}", "", intro, ""] + body).rstrip() + "\n"
 
 
