@@ -164,6 +164,17 @@ const STACKED: &str = r#"(module
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
     (i32.add (i32.const 2)))
+  (func (export "in_then") (param $n i32) (result i32)
+    (local $i i32)
+    (i32.const 30)
+    (if (result i32) (local.get $n)
+      (then
+        (i32.const 10)
+        (loop $l
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+      (else (i32.const 12)))
+    (i32.add))
   (func (export "in_catch") (param $n i32) (result i32)
     (local $i i32)
     try
@@ -213,6 +224,19 @@ fn a_constant_below_a_loop_is_right_on_paths_that_skip_the_loop() {
     assert_eq!(skip.call(&mut store, 0).unwrap(), 42);
     assert_eq!(skip.call(&mut store, 100_000).unwrap(), 42);
     assert_eq!(module.native_loop_entry_count(), 1);
+}
+
+#[test]
+fn a_loop_in_one_arm_of_an_if_continues_natively() {
+    let engine = tiered(100);
+    let module = Module::new(&engine, STACKED).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let in_then = instance.get_typed_func::<i32, i32>(&store, "in_then").unwrap();
+    // The value below the `if` is read after it, where the arm without the loop joins too.
+    assert_eq!(in_then.call(&mut store, 100_000).unwrap(), 40);
+    assert_eq!(module.native_loop_entry_count(), 1);
+    assert_eq!(in_then.call(&mut store, 0).unwrap(), 42);
 }
 
 #[test]
