@@ -165,7 +165,7 @@ pub fn describe(store: &Store<()>, v: &Val) -> String {
             None => "externref".into(),
         },
         Val::AnyRef(Some(a)) => match a.as_i31(store) {
-            Some(n) => format!("i31:{n}"),
+            Some(n) => format!("i31:{}", n.get_i32()),
             None if a.is_struct(store) => "structref".into(),
             None if a.is_array(store) => "arrayref".into(),
             None => "anyref".into(),

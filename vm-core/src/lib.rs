@@ -14,6 +14,7 @@ mod callgraph;
 mod config_features;
 mod const_eval;
 mod engine;
+mod eq_ref;
 mod error;
 mod exnref;
 mod externals;
@@ -43,6 +44,7 @@ mod val;
 pub mod vm;
 
 pub use engine::{Config, Engine, Strategy};
+pub use eq_ref::{EqRef, I31};
 pub use error::Error;
 pub use exnref::ExnRef;
 pub use externals::Extern;

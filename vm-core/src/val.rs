@@ -322,18 +322,19 @@ pub struct AnyRef {
 }
 
 impl AnyRef {
-    /// An `i31` reference (`value` wraps to 31 bits).
-    pub fn from_i31(mut store: impl AsContextMut, value: i32) -> AnyRef {
+    /// An `i31` reference.
+    pub fn from_i31(mut store: impl AsContextMut, value: crate::I31) -> AnyRef {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
-        AnyRef { store: opaque.id, root: root_in(opaque, u64::from(GcRef::from_i31(value).raw())) }
+        let r = GcRef::from_i31(value.get_i32());
+        AnyRef { store: opaque.id, root: root_in(opaque, u64::from(r.raw())) }
     }
 
-    /// The value of an `i31` reference, sign-extended; `None` for any other reference.
-    pub fn as_i31(&self, store: impl AsContext) -> Option<i32> {
+    /// The value of an `i31` reference; `None` for any other reference.
+    pub fn as_i31(&self, store: impl AsContext) -> Option<crate::I31> {
         let ctx = store.as_context();
         let r = GcRef::from_raw(self.raw(ctx.opaque()) as u32);
-        r.is_i31().then(|| r.i31_s())
+        r.is_i31().then(|| crate::I31::wrapping_i32(r.i31_s()))
     }
 
     /// The same reference in the `extern` hierarchy (`extern.convert_any`).

@@ -77,7 +77,7 @@ fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) ->
 #[test]
 fn host_structs_are_the_modules_own_type() {
     let (mut store, instance, pair) = setup();
-    let seven = AnyRef::from_i31(&mut store, 7);
+    let seven = AnyRef::from_i31(&mut store, I31::new_i32(7).unwrap());
     let fields =
         [Val::I32(40), Val::I32(0x1ff), Val::AnyRef(Some(seven)), Val::F64(2.5f64.to_bits())];
     let p = StructRef::new(&mut store, &pair, &fields).unwrap();
@@ -194,4 +194,49 @@ fn root_scopes_bound_the_handles_the_host_makes() {
     // Without scopes the same handles would all stay alive: the quota refuses soon.
     let refused = (0..200_000).any(|_| StructRef::new(&mut store, &pair, &fields).is_err());
     assert!(refused, "handles outside any scope keep their objects");
+}
+
+#[test]
+fn i31_values_keep_31_bits() {
+    assert_eq!(I31::new_u32(0x7fff_ffff).map(I31::get_u32), Some(0x7fff_ffff));
+    assert_eq!(I31::new_u32(0x8000_0000), None);
+    assert_eq!(I31::new_i32(-(1 << 30)).map(I31::get_i32), Some(-(1 << 30)));
+    assert_eq!(I31::new_i32(1 << 30), None);
+    assert_eq!(I31::new_i32(-1).map(I31::get_u32), Some(0x7fff_ffff));
+    // Wrapping keeps the low 31 bits, as `ref.i31` does.
+    assert_eq!(I31::wrapping_u32(0xffff_fffe).get_i32(), -2);
+    assert_eq!(I31::wrapping_i32(1 << 30).get_i32(), -(1 << 30));
+}
+
+#[test]
+fn eq_references_compare_as_ref_eq_does() {
+    let (mut store, instance, pair) = setup();
+    let five = EqRef::from_i31(&mut store, I31::new_i32(5).unwrap());
+    let also_five = EqRef::from_i31(&mut store, I31::wrapping_u32(5));
+    assert!(EqRef::ref_eq(&store, &five, &also_five));
+    assert_eq!(five.as_i31(&store).map(I31::get_i32), Some(5));
+    assert!(five.is_i31(&store) && !five.is_struct(&store) && !five.is_array(&store));
+
+    let fields = [Val::I32(1), Val::I32(2), Val::AnyRef(None), Val::F64(0)];
+    let p = StructRef::new(&mut store, &pair, &fields).unwrap();
+    let q = StructRef::new(&mut store, &pair, &fields).unwrap();
+    let (p_eq, q_eq) =
+        (p.to_any(&store).as_eqref(&store).unwrap(), q.to_any(&store).as_eqref(&store).unwrap());
+    // Same fields, other objects; the same object through two handles.
+    assert!(!EqRef::ref_eq(&store, &p_eq, &q_eq));
+    assert!(EqRef::ref_eq(&store, &p_eq, &p.to_any(&store).as_eqref(&store).unwrap()));
+    assert!(
+        p_eq.is_struct(&store) && p_eq.as_struct(&store).is_some() && p_eq.as_i31(&store).is_none()
+    );
+
+    let bytes = call(&mut store, &instance, "bytes", &[Val::I32(3)]);
+    let Val::AnyRef(Some(bytes)) = bytes else { panic!("not an anyref: {bytes:?}") };
+    let bytes_eq = bytes.as_eqref(&store).unwrap();
+    assert!(bytes_eq.is_array(&store) && bytes_eq.as_array(&store).is_some());
+    assert!(EqRef::ref_eq(&store, &bytes_eq.to_any(&store).as_eqref(&store).unwrap(), &bytes_eq));
+
+    // A host value made internal is an anyref but not an eqref.
+    let host = ExternRef::new(&mut store, 7u32).unwrap().to_any(&store);
+    assert!(!host.is_eqref(&store) && host.as_eqref(&store).is_none() && !host.is_i31(&store));
+    assert!(five.to_any(&store).is_i31(&store) && five.to_any(&store).is_eqref(&store));
 }
