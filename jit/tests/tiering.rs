@@ -187,12 +187,18 @@ const STACKED: &str = r#"(module
     (local.get $i))
 )"#;
 
-#[test]
-fn a_loop_with_values_below_it_continues_natively() {
+/// `STACKED`, instantiated in a tiered engine that compiles after 100 calls plus iterations.
+fn stacked() -> (Module, Store<()>, Instance) {
     let engine = tiered(100);
     let module = Module::new(&engine, STACKED).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    (module, store, instance)
+}
+
+#[test]
+fn a_loop_with_values_below_it_continues_natively() {
+    let (module, mut store, instance) = stacked();
     let below = instance.get_typed_func::<i32, i64>(&store, "below").unwrap();
     let n = 100_000i64;
     assert_eq!(below.call(&mut store, n as i32).unwrap(), 1000 + n + 9 + n * (n - 1) / 2);
@@ -202,10 +208,7 @@ fn a_loop_with_values_below_it_continues_natively() {
 
 #[test]
 fn a_loop_with_parameters_continues_natively() {
-    let engine = tiered(100);
-    let module = Module::new(&engine, STACKED).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (module, mut store, instance) = stacked();
     let params = instance.get_typed_func::<i32, (i64, i32)>(&store, "params").unwrap();
     let n = 100_000i64;
     assert_eq!(params.call(&mut store, n as i32).unwrap(), (n * (n - 1) / 2, n as i32));
@@ -214,10 +217,7 @@ fn a_loop_with_parameters_continues_natively() {
 
 #[test]
 fn a_constant_below_a_loop_is_right_on_paths_that_skip_the_loop() {
-    let engine = tiered(100);
-    let module = Module::new(&engine, STACKED).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (module, mut store, instance) = stacked();
     let skip = instance.get_typed_func::<i32, i32>(&store, "skip").unwrap();
     // The branch past the loop, in the interpreter; then the loop, carried over natively with
     // the constant still below it.
@@ -228,10 +228,7 @@ fn a_constant_below_a_loop_is_right_on_paths_that_skip_the_loop() {
 
 #[test]
 fn a_loop_in_one_arm_of_an_if_continues_natively() {
-    let engine = tiered(100);
-    let module = Module::new(&engine, STACKED).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (module, mut store, instance) = stacked();
     let in_then = instance.get_typed_func::<i32, i32>(&store, "in_then").unwrap();
     // The value below the `if` is read after it, where the arm without the loop joins too.
     assert_eq!(in_then.call(&mut store, 100_000).unwrap(), 40);
@@ -241,10 +238,7 @@ fn a_loop_in_one_arm_of_an_if_continues_natively() {
 
 #[test]
 fn a_loop_in_a_legacy_catch_stays_interpreted_and_right() {
-    let engine = tiered(100);
-    let module = Module::new(&engine, STACKED).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (module, mut store, instance) = stacked();
     let in_catch = instance.get_typed_func::<i32, i32>(&store, "in_catch").unwrap();
     assert_eq!(in_catch.call(&mut store, 100_000).unwrap(), 100_000);
     assert_eq!(module.native_loop_entry_count(), 0);
