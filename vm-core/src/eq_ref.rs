@@ -124,6 +124,16 @@ impl EqRef {
         EqRef { store: store.id, root: root_in(store, u64::from(r.raw())) }
     }
 
+    /// A handle rooting the raw reference `raw` (in the slot form; not null).
+    pub(crate) fn from_raw_bits(store: &StoreOpaque, raw: u64) -> EqRef {
+        EqRef::from_raw(store, GcRef::from_raw(raw as u32))
+    }
+
+    /// The reference in the slot form.
+    pub(crate) fn raw(&self, store: &StoreOpaque) -> u64 {
+        u64::from(self.gc_ref(store).raw())
+    }
+
     fn gc_ref(&self, store: &StoreOpaque) -> GcRef {
         self.store.assert_same(store.id);
         GcRef::from_raw(raw_of(store, self.root) as u32)

@@ -350,6 +350,22 @@ impl WasmTy for Option<crate::val::AnyRef> {
     }
 }
 
+impl RawValue for Option<crate::EqRef> {
+    fn write(self, store: RawStore<'_>, slots: &mut [u64]) {
+        slots[0] = self.map_or(0, |r| r.raw(store.0));
+    }
+    fn read(slots: &[u64], store: RawStore<'_>) -> Self {
+        (slots[0] != 0).then(|| crate::EqRef::from_raw_bits(store.0, slots[0]))
+    }
+}
+
+/// `eqref`.
+impl WasmTy for Option<crate::EqRef> {
+    fn valtype() -> ValType {
+        ValType::Ref(silo_loader::RefType { nullable: true, heap: silo_loader::HeapType::Eq })
+    }
+}
+
 impl RawValue for Option<crate::ExnRef> {
     fn write(self, store: RawStore<'_>, slots: &mut [u64]) {
         slots[0] = Val::ExnRef(self).to_raw(store.0);

@@ -240,3 +240,46 @@ fn eq_references_compare_as_ref_eq_does() {
     assert!(!host.is_eqref(&store) && host.as_eqref(&store).is_none() && !host.is_i31(&store));
     assert!(five.to_any(&store).is_i31(&store) && five.to_any(&store).is_eqref(&store));
 }
+
+#[test]
+fn typed_functions_take_and_give_eq_references() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $box (struct (field i32)))
+          (import "host" "kind" (func $kind (param eqref) (result i32)))
+          (func (export "kinds") (result i32)
+            (i32.add
+              (i32.mul (call $kind (struct.new $box (i32.const 1))) (i32.const 100))
+              (i32.add (i32.mul (call $kind (ref.i31 (i32.const 9))) (i32.const 10))
+                       (call $kind (ref.null eq)))))
+          (func (export "same") (param eqref eqref) (result i32)
+            (ref.eq (local.get 0) (local.get 1)))
+          (func (export "boxed") (result eqref) (struct.new $box (i32.const 7))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    // 1 for a struct, 2 for an i31, 0 for null.
+    let kind = Func::wrap(&mut store, |caller: Caller<'_, ()>, r: Option<EqRef>| -> i32 {
+        match r {
+            Some(r) if r.is_struct(&caller) => 1,
+            Some(r) if r.is_i31(&caller) => 2,
+            _ => 0,
+        }
+    });
+    let instance = Instance::new(&mut store, &module, &[kind.into()]).unwrap();
+    let kinds = instance.get_typed_func::<(), i32>(&store, "kinds").unwrap();
+    assert_eq!(kinds.call(&mut store, ()).unwrap(), 120);
+    let same =
+        instance.get_typed_func::<(Option<EqRef>, Option<EqRef>), i32>(&store, "same").unwrap();
+    let boxed = instance.get_typed_func::<(), Option<EqRef>>(&store, "boxed").unwrap();
+    let b = boxed.call(&mut store, ()).unwrap().unwrap();
+    let other = boxed.call(&mut store, ()).unwrap();
+    assert_eq!(same.call(&mut store, (Some(b), Some(b))).unwrap(), 1);
+    assert_eq!(same.call(&mut store, (Some(b), other)).unwrap(), 0);
+    let nine = EqRef::from_i31(&mut store, I31::wrapping_i32(9));
+    let also_nine = EqRef::from_i31(&mut store, I31::wrapping_i32(9));
+    assert_eq!(same.call(&mut store, (Some(nine), Some(also_nine))).unwrap(), 1);
+    assert_eq!(same.call(&mut store, (None, None)).unwrap(), 1);
+}
