@@ -7,7 +7,7 @@ use silo_gc::GcRef;
 use crate::gc_objects::{ArrayRef, StructRef};
 use crate::registry::TypeKind;
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
-use crate::val::{AnyRef, raw_of, root_in};
+use crate::val::{AnyRef, kind_of, raw_of, root_in};
 
 /// The payload of an `i31ref`: 31 bits, read as unsigned (`i31.get_u`) or sign-extended
 /// (`i31.get_s`).
@@ -91,26 +91,28 @@ impl EqRef {
 
     /// Whether this is a struct.
     pub fn is_struct(&self, store: impl AsContext) -> bool {
-        let ctx = store.as_context();
-        self.to_any(&ctx).is_struct(&ctx)
+        self.kind(store.as_context().opaque()) == Some(TypeKind::Struct)
     }
 
     /// This reference as a struct, if it is one.
     pub fn as_struct(&self, store: impl AsContext) -> Option<StructRef> {
         let ctx = store.as_context();
-        self.to_any(&ctx).as_struct(&ctx)
+        StructRef::of_raw(ctx.opaque(), self.raw(ctx.opaque()))
     }
 
     /// Whether this is an array.
     pub fn is_array(&self, store: impl AsContext) -> bool {
-        let ctx = store.as_context();
-        self.to_any(&ctx).is_array(&ctx)
+        self.kind(store.as_context().opaque()) == Some(TypeKind::Array)
     }
 
     /// This reference as an array, if it is one.
     pub fn as_array(&self, store: impl AsContext) -> Option<ArrayRef> {
         let ctx = store.as_context();
-        self.to_any(&ctx).as_array(&ctx)
+        ArrayRef::of_raw(ctx.opaque(), self.raw(ctx.opaque()))
+    }
+
+    fn kind(&self, store: &StoreOpaque) -> Option<TypeKind> {
+        kind_of(store, self.raw(store))
     }
 
     /// The same reference as an [`AnyRef`].

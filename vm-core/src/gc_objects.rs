@@ -15,7 +15,7 @@ use crate::gc::Root;
 use crate::registry::{TypeId, TypeKind};
 use crate::runtime::gc as rt;
 use crate::store::{AsContext, AsContextMut, StoreId, StoreOpaque};
-use crate::val::{AnyRef, Val, raw_of, root_in};
+use crate::val::{AnyRef, Val, kind_of, raw_of, root_in};
 
 /// A struct type the host defines: final, with no supertype. Field types may be numbers, packed
 /// integers, and references to abstract heap types (`anyref`, `externref`, `funcref`...).
@@ -320,20 +320,34 @@ impl ArrayRef {
     }
 }
 
+impl StructRef {
+    /// A handle rooting the raw reference `raw` of the `any` hierarchy, if it is a struct.
+    pub(crate) fn of_raw(store: &StoreOpaque, raw: u64) -> Option<StructRef> {
+        (kind_of(store, raw) == Some(TypeKind::Struct))
+            .then(|| StructRef { store: store.id, root: root_in(store, raw) })
+    }
+}
+
+impl ArrayRef {
+    /// A handle rooting the raw reference `raw` of the `any` hierarchy, if it is an array.
+    pub(crate) fn of_raw(store: &StoreOpaque, raw: u64) -> Option<ArrayRef> {
+        (kind_of(store, raw) == Some(TypeKind::Array))
+            .then(|| ArrayRef { store: store.id, root: root_in(store, raw) })
+    }
+}
+
 impl AnyRef {
     /// This reference as a struct, if it is one.
     pub fn as_struct(&self, store: impl AsContext) -> Option<StructRef> {
         let ctx = store.as_context();
         let opaque = ctx.opaque();
-        (self.kind_in(opaque) == Some(TypeKind::Struct))
-            .then(|| StructRef { store: opaque.id, root: root_in(opaque, self.raw(opaque)) })
+        StructRef::of_raw(opaque, self.raw(opaque))
     }
 
     /// This reference as an array, if it is one.
     pub fn as_array(&self, store: impl AsContext) -> Option<ArrayRef> {
         let ctx = store.as_context();
         let opaque = ctx.opaque();
-        (self.kind_in(opaque) == Some(TypeKind::Array))
-            .then(|| ArrayRef { store: opaque.id, root: root_in(opaque, self.raw(opaque)) })
+        ArrayRef::of_raw(opaque, self.raw(opaque))
     }
 }

@@ -360,9 +360,7 @@ impl AnyRef {
 
     /// Whether this is a struct or an array (or neither: `i31`, a host value).
     pub(crate) fn kind_in(&self, store: &StoreOpaque) -> Option<crate::registry::TypeKind> {
-        let r = GcRef::from_raw(self.raw(store) as u32);
-        let id = store.gc.heap()?.type_id(r)?;
-        store.engine.inner.registry.kind(crate::registry::TypeId(id))
+        kind_of(store, self.raw(store))
     }
 
     /// A handle rooting the raw reference `raw`.
@@ -374,6 +372,13 @@ impl AnyRef {
         self.store.assert_same(store.id);
         raw_of(store, self.root)
     }
+}
+
+/// Whether the raw reference `raw` of the `any` hierarchy is a struct or an array (or neither:
+/// `i31`, a host value).
+pub(crate) fn kind_of(store: &StoreOpaque, raw: u64) -> Option<crate::registry::TypeKind> {
+    let id = store.gc.heap()?.type_id(GcRef::from_raw(raw as u32))?;
+    store.engine.inner.registry.kind(crate::registry::TypeId(id))
 }
 
 /// Roots the raw reference `raw` for the host: the collector keeps it alive and up to date.
