@@ -62,7 +62,7 @@ impl Cranelift {
         set(&mut flags, "opt_level", "speed")?;
         // Backtraces walk frame pointers.
         set(&mut flags, "preserve_frame_pointers", "true")?;
-        // cranelift-jit places code at fixed addresses.
+        // Code memory places code at fixed addresses and patches absolute relocations.
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;

@@ -1,5 +1,5 @@
-//! The native code of one module: its code memory (a `cranelift-jit` module), the functions
-//! compiled into it with their trap and source tables, and the trampolines of their signatures.
+//! The native code of one module: its code memory ([`code_memory`]), the functions compiled into
+//! it with their trap and source tables, and the trampolines of their signatures.
 //!
 //! Functions are compiled one at a time, as the runtime asks (first call, or tier-up from any
 //! thread), each made executable and registered before its address is handed out. Dropping the
@@ -13,12 +13,13 @@ use cranelift_codegen::ir::{self, InstBuilder, Signature, UserFuncName};
 use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::{Context, control::ControlPlane};
 use cranelift_frontend::FunctionBuilderContext;
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{FuncId, Module};
 use silo_core::vm::{LoopEntry, ModuleEnv, NativeFunc, NativeModule};
 
 use crate::runtime::registry::{self, Code, CodeTables, FuncInfo};
 mod batch;
+mod code_memory;
+
+use code_memory::{CodeId, CodeMemory};
 
 use crate::thunk::{self, ThunkKind};
 use crate::{refill, trampoline, translate};
@@ -30,8 +31,8 @@ pub(crate) struct JitModule {
 }
 
 struct Inner {
-    /// The code memory; taken when the module is dropped.
-    code: Option<JITModule>,
+    /// The code memory, unmapped when the module is dropped.
+    code: CodeMemory,
     /// For functions, and for the glue (trampolines, thunks) a function needs compiled first.
     ctx: Context,
     glue_ctx: Context,
@@ -39,7 +40,7 @@ struct Inner {
     /// The glue compiled so far.
     glue: HashMap<Glue, usize>,
     /// The meter stub's id, once compiled (metered engines).
-    meter_stub: Option<FuncId>,
+    meter_stub: Option<CodeId>,
     /// Start addresses of everything registered.
     registered: Vec<usize>,
     bytes: usize,
@@ -56,17 +57,12 @@ enum Glue {
     MeterRefill,
 }
 
-// SAFETY: the JIT module holds raw pointers to its own code memory, used only under the mutex;
-// the glue addresses are of immutable code.
-unsafe impl Send for Inner {}
-
 impl JitModule {
     pub(crate) fn new(isa: OwnedTargetIsa) -> JitModule {
-        let builder = JITBuilder::with_isa(isa.clone(), cranelift_module::default_libcall_names());
         JitModule {
             isa,
             inner: Mutex::new(Inner {
-                code: Some(JITModule::new(builder)),
+                code: CodeMemory::new(),
                 ctx: Context::new(),
                 glue_ctx: Context::new(),
                 fctx: FunctionBuilderContext::new(),
@@ -80,29 +76,24 @@ impl JitModule {
 }
 
 impl Inner {
-    fn code(&mut self) -> &mut JITModule {
-        self.code.as_mut().expect("code memory lives as long as the module")
+    /// A new function in code memory, to define.
+    fn declare(&mut self) -> Result<CodeId, String> {
+        self.code.declare()
     }
 
-    /// A new function of signature `sig` in code memory, to define.
-    fn declare(&mut self, sig: &Signature) -> Result<FuncId, String> {
-        self.code().declare_anonymous_function(sig).map_err(|e| e.to_string())
-    }
-
-    /// Compiles the function in `ctx` into code memory and makes it (and all defined before)
-    /// executable; returns where it is and its trap and source tables. `ctx` is cleared either
-    /// way.
-    fn define(&mut self, ctx: &mut Context, id: FuncId) -> Result<Defined, String> {
+    /// Compiles the function in `ctx` into code memory as `id` and makes it (and all placed
+    /// before) executable; returns where it is and its trap and source tables. `ctx` is cleared
+    /// either way.
+    fn define(
+        &mut self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        id: CodeId,
+    ) -> Result<Defined, String> {
         ctx.set_disasm(disasm_wanted());
-        let result =
-            self.code().define_function_with_control_plane(id, ctx, &mut ControlPlane::default());
-        if let Err(e) = result {
-            let message = match e {
-                cranelift_module::ModuleError::Compilation(err) => {
-                    cranelift_codegen::print_errors::pretty_error(&ctx.func, err)
-                }
-                other => other.to_string(),
-            };
+        let failed = ctx.compile(isa, &mut ControlPlane::default()).err().map(|e| e.inner);
+        if let Some(e) = failed {
+            let message = cranelift_codegen::print_errors::pretty_error(&ctx.func, e);
             ctx.clear();
             return Err(format!("cranelift: {message}"));
         }
@@ -110,19 +101,29 @@ impl Inner {
         if let Some(text) = compiled.vcode.as_ref().filter(|_| disasm_wanted()) {
             eprintln!("{}\n{text}", ctx.func.display());
         }
-        let size = compiled.code_buffer().len();
+        let bytes = compiled.code_buffer();
+        let size = bytes.len();
         let tables = CodeTables::of(&compiled.buffer);
+        let relocs = code_memory::relocations_of(compiled.buffer.relocs(), &ctx.func);
+        let placed = relocs.and_then(|relocs| {
+            self.code.place(id, code_alignment(isa, compiled.buffer.alignment), bytes, relocs)
+        });
         ctx.clear();
-        self.finalize()?;
-        let target = cranelift_module::ModuleRelocTarget::user(0, id.as_u32());
-        let start = self.code().get_address(&target) as usize;
+        let start = placed?;
+        self.finalize_all()?;
+        if self.code.address(id).is_none() {
+            return Err("internal error: a function compiled alone failed to link".into());
+        }
         self.bytes += size;
         Ok(Defined { start, size, tables })
     }
 
-    /// Makes everything defined so far executable.
-    fn finalize(&mut self) -> Result<(), String> {
-        self.code().finalize_definitions().map_err(|e| e.to_string())
+    /// Makes everything placed so far executable; an error if any of it failed to link.
+    fn finalize_all(&mut self) -> Result<(), String> {
+        match self.code.finalize()?.into_iter().next() {
+            Some((_, reason)) => Err(format!("linking compiled code: {reason}")),
+            None => Ok(()),
+        }
     }
 
     /// The glue `key`, compiled on first use.
@@ -131,7 +132,7 @@ impl Inner {
     }
 
     /// The glue `key`, compiled as the function `id` declared for it.
-    fn glue_as(&mut self, isa: &dyn TargetIsa, key: Glue, id: FuncId) -> Result<usize, String> {
+    fn glue_as(&mut self, isa: &dyn TargetIsa, key: Glue, id: CodeId) -> Result<usize, String> {
         self.glue_with(isa, key, Some(id))
     }
 
@@ -139,7 +140,7 @@ impl Inner {
         &mut self,
         isa: &dyn TargetIsa,
         key: Glue,
-        id: Option<FuncId>,
+        id: Option<CodeId>,
     ) -> Result<usize, String> {
         if let Some(&at) = self.glue.get(&key) {
             return Ok(at);
@@ -156,9 +157,9 @@ impl Inner {
         }
         let id = match id {
             Some(id) => Ok(id),
-            None => self.declare(&ctx.func.signature.clone()),
+            None => self.declare(),
         };
-        let defined = id.and_then(|id| self.define(&mut ctx, id));
+        let defined = id.and_then(|id| self.define(isa, &mut ctx, id));
         self.glue_ctx = ctx;
         let defined = defined?;
         let (start, end) = (defined.start, defined.start + defined.size);
@@ -181,7 +182,7 @@ impl Inner {
         if let Some(id) = self.meter_stub {
             return Ok(Some(id.as_u32()));
         }
-        let id = self.declare(&refill::signature())?;
+        let id = self.declare()?;
         self.glue_as(isa, Glue::MeterRefill, id)?;
         self.meter_stub = Some(id);
         Ok(Some(id.as_u32()))
@@ -276,10 +277,13 @@ impl Inner {
         ctx.clear();
         ctx.func.name = UserFuncName::user(0, def);
         ctx.func.signature = translate::signature(env, def, loop_entry.map(|e| e.offset))?;
-        let id = self.declare(&ctx.func.signature)?;
+        let id = self.declare()?;
         // A function calls itself directly (a loop entry calls the function, not itself).
         let self_ref = match loop_entry {
-            None => Some(self.code().declare_func_in_func(id, &mut ctx.func)),
+            None => {
+                let signature = ctx.func.signature.clone();
+                Some(import_function(&mut ctx.func, id, signature, true))
+            }
             Some(_) => None,
         };
         let meter_refill = self.meter_refill(isa, env)?;
@@ -292,7 +296,7 @@ impl Inner {
             ctx.func.replace(site.inst).iconst(ir::types::I64, at as i64);
         }
         let sig = ctx.func.signature.clone();
-        let defined = self.define(ctx, id)?;
+        let defined = self.define(isa, ctx, id)?;
         let start = defined.start;
         register_function(self, env, def, start, defined.size, defined.tables);
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
@@ -314,7 +318,7 @@ fn compiler_panicked(panic: &(dyn std::any::Any + Send)) -> String {
 /// by a direct call when `colocated` (the same code region: a function calling itself).
 fn import_function(
     func: &mut ir::Function,
-    id: FuncId,
+    id: CodeId,
     signature: Signature,
     colocated: bool,
 ) -> ir::FuncRef {
@@ -351,6 +355,13 @@ fn register_function(
     inner.registered.push(start);
 }
 
+/// The alignment a function's code needs: its buffer's, and at least the machine's minimum.
+fn code_alignment(isa: &dyn TargetIsa, buffer_alignment: u32) -> usize {
+    (buffer_alignment as usize)
+        .max(isa.function_alignment().minimum as usize)
+        .max(isa.symbol_alignment() as usize)
+}
+
 /// Whether `SILO_JIT_DISASM` asks for each function's IR and machine code on stderr (for
 /// studying the translator).
 fn disasm_wanted() -> bool {
@@ -361,11 +372,9 @@ fn disasm_wanted() -> bool {
 impl Drop for JitModule {
     fn drop(&mut self) {
         let inner = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
+        // The code memory is unmapped after this, with the module: nothing can call its code any
+        // more by then, since every instance running it, and every queued compilation, holds the
+        // module alive.
         registry::unregister(&inner.registered);
-        if let Some(code) = inner.code.take() {
-            // SAFETY: the module is being dropped, so nothing can call its code any more: every
-            // instance running it, and every queued compilation, holds the module alive.
-            unsafe { code.free_memory() };
-        }
     }
 }

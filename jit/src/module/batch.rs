@@ -1,7 +1,7 @@
 //! Compiling a batch of functions (the `Jit` strategy's whole module) on every core.
 //!
 //! Every function of the batch is declared first, so that each can call any other directly by
-//! its id (cranelift-jit patches the addresses in when the batch is finalized), and so can the
+//! its id (code memory patches the addresses in when the batch is finalized), and so can the
 //! call thunks a function needs, declared for every signature of the module. Then worker threads
 //! translate and compile functions to machine code, each with its own contexts, while only the
 //! placing of the code in memory, the thunks actually used, and the one finalize that makes the
@@ -16,11 +16,12 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, InstBuilder, Signature, UserFuncName};
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::FunctionBuilderContext;
-use cranelift_module::{FuncId, Module, ModuleReloc};
 use silo_core::vm::{ModuleEnv, NativeFunc};
 
+use super::code_memory::{self, CodeId, Relocation};
 use super::{
-    Glue, Inner, JitModule, compiler_panicked, disasm_wanted, import_function, register_function,
+    Glue, Inner, JitModule, code_alignment, compiler_panicked, disasm_wanted, import_function,
+    register_function,
 };
 use crate::runtime::registry::CodeTables;
 use crate::thunk::ThunkKind;
@@ -33,15 +34,15 @@ const SMALL_BATCH: usize = 16;
 #[derive(Clone, Copy)]
 enum Thunk {
     At(usize),
-    Declared(FuncId),
+    Declared(CodeId),
 }
 
 /// A function compiled to machine code, not yet in code memory.
 struct Compiled {
-    id: FuncId,
+    id: CodeId,
     bytes: Vec<u8>,
-    alignment: u64,
-    relocs: Vec<ModuleReloc>,
+    alignment: usize,
+    relocs: Vec<Relocation>,
     tables: CodeTables,
     signature: Signature,
     /// The declared thunks it refers to.
@@ -66,7 +67,7 @@ impl JitModule {
         let mut ids = HashMap::new();
         let mut early: HashMap<u32, String> = HashMap::new();
         for &def in defs {
-            match translate::signature(env, def, None).and_then(|sig| inner.declare(&sig)) {
+            match translate::signature(env, def, None).and_then(|_| inner.declare()) {
                 Ok(id) => {
                     ids.insert(def, id);
                 }
@@ -145,22 +146,24 @@ impl JitModule {
         let placed: Vec<Result<Compiled, String>> = compiled
             .into_iter()
             .map(|c| {
-                let c = c?;
-                inner
-                    .code()
-                    .define_function_bytes(c.id, c.alignment, &c.bytes, &c.relocs)
-                    .map_err(|e| e.to_string())?;
+                let mut c = c?;
+                let relocs = std::mem::take(&mut c.relocs);
+                inner.code.place(c.id, c.alignment, &c.bytes, relocs)?;
                 Ok(c)
             })
             .collect();
-        if let Err(e) = inner.finalize() {
-            return defs.iter().map(|_| Err(e.clone())).collect();
-        }
+        let unlinked = match inner.code.finalize() {
+            Ok(unlinked) => unlinked,
+            Err(e) => return defs.iter().map(|_| Err(e.clone())).collect(),
+        };
         defs.iter()
             .zip(placed)
             .map(|(&def, c)| {
                 let c = c?;
-                let start = inner.code().get_finalized_function(c.id) as usize;
+                if let Some((_, reason)) = unlinked.iter().find(|(id, _)| *id == c.id) {
+                    return Err(format!("linking compiled code: {reason}"));
+                }
+                let start = inner.code.address(c.id).ok_or("internal error: code not placed")?;
                 inner.bytes += c.bytes.len();
                 register_function(inner, env, def, start, c.bytes.len(), c.tables);
                 let array_entry = inner.glue(isa, Glue::Trampoline(c.signature))?;
@@ -184,7 +187,7 @@ fn declare_thunks(inner: &mut Inner, env: &ModuleEnv<'_>) -> Result<HashMap<Glue
             }
             let thunk = match inner.glue.get(&glue) {
                 Some(&at) => Thunk::At(at),
-                None => Thunk::Declared(inner.declare(&sig)?),
+                None => Thunk::Declared(inner.declare()?),
             };
             thunks.insert(glue, thunk);
         }
@@ -203,8 +206,8 @@ fn compile_one(
     isa: &dyn TargetIsa,
     env: &ModuleEnv<'_>,
     def: u32,
-    id: FuncId,
-    ids: &HashMap<u32, FuncId>,
+    id: CodeId,
+    ids: &HashMap<u32, CodeId>,
     thunks: &HashMap<Glue, Thunk>,
     meter_refill: Option<u32>,
     ctx: &mut Context,
@@ -245,19 +248,11 @@ fn compile_one(
     if let Some(text) = code.vcode.as_ref().filter(|_| disasm_wanted()) {
         eprintln!("{}\n{text}", ctx.func.display());
     }
-    let alignment = (code.buffer.alignment as u64)
-        .max(isa.function_alignment().minimum as u64)
-        .max(isa.symbol_alignment());
     Ok(Compiled {
         id,
         bytes: code.code_buffer().to_vec(),
-        alignment,
-        relocs: code
-            .buffer
-            .relocs()
-            .iter()
-            .map(|r| ModuleReloc::from_mach_reloc(r, &ctx.func, id))
-            .collect(),
+        alignment: code_alignment(isa, code.buffer.alignment),
+        relocs: code_memory::relocations_of(code.buffer.relocs(), &ctx.func)?,
         tables: CodeTables::of(&code.buffer),
         signature,
         thunks: used,
