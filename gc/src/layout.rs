@@ -134,6 +134,9 @@ pub struct StructLayout {
     pub value_slots: u32,
     /// Which of those slots hold references, ascending.
     pub ref_slots: Box<[u32]>,
+    /// The offset of the descriptor reference, for a type with a descriptor (custom
+    /// descriptors); it is also the last entry of `fields`.
+    pub descriptor: Option<u32>,
 }
 
 /// An array type's layout: elements of one kind from [`ARRAY_DATA_OFFSET`].
@@ -177,34 +180,89 @@ pub enum Layout {
 /// no asking: `func`/`nofunc` are host pointers, `any`, `extern`, `exn` and their subtypes are
 /// `GcRef`s.
 pub fn struct_layout(fields: &[FieldType], is_func_ref: impl Fn(RefType) -> bool) -> StructLayout {
+    described_struct_layout(fields, None, is_func_ref)
+}
+
+/// The layout of a struct with fields `fields` whose type has a descriptor (custom descriptors)
+/// when `descriptor_at` is given: the descriptor reference, a traced [`GcRef`](crate::GcRef),
+/// sits in memory just before field `descriptor_at` (after the last field when it equals their
+/// number), where [`descriptor_position`] puts it so that every subtype finds it at the same
+/// offset. It is the layout's last field in the value order ([`StructLayout::fields`], the
+/// slots): `struct.new_desc` takes the fields, then the descriptor. `is_func_ref` as for
+/// [`struct_layout`].
+pub fn described_struct_layout(
+    fields: &[FieldType],
+    descriptor_at: Option<usize>,
+    is_func_ref: impl Fn(RefType) -> bool,
+) -> StructLayout {
     let mut offset = u64::from(STRUCT_FIELDS_OFFSET);
-    let mut layouts = Vec::with_capacity(fields.len());
+    let mut layouts = Vec::with_capacity(fields.len() + 1);
     let mut refs = Vec::new();
     let (mut slots, mut ref_slots) = (0u32, Vec::new());
-    for field in fields {
+    let mut descriptor = None;
+    // Places a field of `kind` at the next offset it aligns to.
+    let mut place = |kind: FieldKind, offset: &mut u64| {
+        let align = u64::from(kind.align());
+        *offset = offset.div_ceil(align) * align;
+        // A struct has at most 10 000 fields of at most 16 bytes, far below `u32::MAX`; saturate
+        // rather than wrap should a caller pass more.
+        let at = u32::try_from(*offset).unwrap_or(u32::MAX);
+        if kind.is_traced() {
+            refs.push(at);
+        }
+        *offset += u64::from(kind.size());
+        at
+    };
+    for (i, field) in fields.iter().enumerate() {
+        if descriptor_at == Some(i) {
+            descriptor = Some(place(FieldKind::GcRef, &mut offset));
+        }
         let kind = FieldKind::of(field.storage, &is_func_ref);
         if kind.is_traced() {
             ref_slots.push(slots);
         }
         slots += if kind == FieldKind::V128 { 2 } else { 1 };
-        let align = u64::from(kind.align());
-        offset = offset.div_ceil(align) * align;
-        // A struct has at most 10 000 fields of at most 16 bytes, far below `u32::MAX`; saturate
-        // rather than wrap should a caller pass more.
-        let at = u32::try_from(offset).unwrap_or(u32::MAX);
-        if kind.is_traced() {
-            refs.push(at);
-        }
+        let at = place(kind, &mut offset);
         layouts.push(FieldLayout { offset: at, kind });
-        offset += u64::from(kind.size());
     }
+    if descriptor_at.is_some_and(|at| at >= fields.len()) {
+        descriptor = Some(place(FieldKind::GcRef, &mut offset));
+    }
+    if let Some(at) = descriptor {
+        layouts.push(FieldLayout { offset: at, kind: FieldKind::GcRef });
+        ref_slots.push(slots);
+        slots += 1;
+    }
+    refs.sort_unstable();
     StructLayout {
         size: u32::try_from(round_up(offset)).unwrap_or(!(OBJECT_ALIGN - 1)),
         fields: layouts.into(),
         ref_offsets: refs.into(),
         value_slots: slots,
         ref_slots: ref_slots.into(),
+        descriptor,
     }
+}
+
+/// Where the descriptor of a struct type sits among its fields (see
+/// [`described_struct_layout`]), from the type and its supertypes, nearest first, each as whether
+/// it has a descriptor and how many fields it declares. `None` when the type has no descriptor.
+///
+/// A type with a descriptor has only subtypes with descriptors, so the first type of a chain to
+/// have one fixes the place for all below it: after the fields of its supertype (which has no
+/// descriptor), or first when it has no supertype.
+pub fn descriptor_position(ancestors: impl IntoIterator<Item = (bool, usize)>) -> Option<usize> {
+    let mut chain = ancestors.into_iter();
+    let (described, _) = chain.next()?;
+    if !described {
+        return None;
+    }
+    for (described, fields) in chain {
+        if !described {
+            return Some(fields);
+        }
+    }
+    Some(0)
 }
 
 /// The layout of an array of `elem`; `is_func_ref` as for [`struct_layout`].
@@ -238,6 +296,40 @@ mod tests {
     }
     fn offsets(l: &StructLayout) -> Vec<(u32, FieldKind)> {
         l.fields.iter().map(|f| (f.offset, f.kind)).collect()
+    }
+
+    #[test]
+    fn a_descriptor_is_a_traced_field_every_subtype_finds_in_one_place() {
+        // $A (struct i64) ; $B <: $A with a descriptor and (field i32) ; $C <: $B adds (field f64)
+        assert_eq!(descriptor_position([(false, 1)]), None);
+        let at_b = descriptor_position([(true, 2), (false, 1)]);
+        let at_c = descriptor_position([(true, 3), (true, 2), (false, 1)]);
+        assert_eq!((at_b, at_c), (Some(1), Some(1)));
+        assert_eq!(descriptor_position([(true, 0)]), Some(0));
+        let a = struct_layout(&[val(ValType::I64)], func_is_7);
+        let b = described_struct_layout(&[val(ValType::I64), val(ValType::I32)], at_b, func_is_7);
+        let c_fields = [val(ValType::I64), val(ValType::I32), val(ValType::F64)];
+        let c = described_struct_layout(&c_fields, at_c, func_is_7);
+        assert_eq!(a.fields[0], b.fields[0]);
+        assert_eq!(b.descriptor, Some(16));
+        assert_eq!(c.descriptor, Some(16));
+        assert_eq!(b.fields[1], c.fields[1]);
+        assert_eq!(
+            offsets(&c),
+            [
+                (8, FieldKind::I64),
+                (20, FieldKind::I32),
+                (24, FieldKind::F64),
+                (16, FieldKind::GcRef)
+            ]
+        );
+        assert_eq!(&*c.ref_offsets, &[16]);
+        assert_eq!((c.value_slots, &*c.ref_slots), (4, &[3][..]));
+        assert_eq!(c.size, 32);
+        // After every field when the first described type adds none before it.
+        let last = described_struct_layout(&[val(ValType::I32)], Some(1), func_is_7);
+        assert_eq!(last.descriptor, Some(12));
+        assert_eq!(last.size, 16);
     }
 
     #[test]

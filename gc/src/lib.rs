@@ -38,7 +38,8 @@ pub use host::{HOST_BOX_SIZE, HOST_BOX_SLOT_OFFSET, HostValue};
 pub use layout::{
     ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, FieldKind, FieldLayout,
     HEADER_GC_WORD_OFFSET, HEADER_SIZE, HEADER_TYPE_OFFSET, Layout, OBJECT_ALIGN,
-    STRUCT_FIELDS_OFFSET, StructLayout, array_layout, struct_layout,
+    STRUCT_FIELDS_OFFSET, StructLayout, array_layout, described_struct_layout, descriptor_position,
+    struct_layout,
 };
 pub use roots::{NoRoots, OwnedRoot, RootScope, RootSet, ScopedRoot};
 pub use stats::GcStats;

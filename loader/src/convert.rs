@@ -97,6 +97,8 @@ pub(crate) fn sub_type(ty: &wp::SubType, rec_start: u32) -> SubType {
         is_final: ty.is_final,
         supertype: ty.supertype_idxs.first().map(|i| type_index(i.unpack(), rec_start)),
         shared: ty.composite_type.shared,
+        descriptor: ty.composite_type.descriptor_idx.map(|i| type_index(i.unpack(), rec_start)),
+        describes: ty.composite_type.describes_idx.map(|i| type_index(i.unpack(), rec_start)),
         composite,
     }
 }
@@ -153,6 +155,12 @@ pub(crate) fn const_expr(expr: &wp::ConstExpr<'_>) -> wp::Result<ConstExpr> {
             wp::Operator::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
             wp::Operator::StructNewDefault { struct_type_index } => {
                 ConstOp::StructNewDefault(struct_type_index)
+            }
+            wp::Operator::StructNewDesc { struct_type_index } => {
+                ConstOp::StructNewDesc(struct_type_index)
+            }
+            wp::Operator::StructNewDefaultDesc { struct_type_index } => {
+                ConstOp::StructNewDefaultDesc(struct_type_index)
             }
             wp::Operator::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
             wp::Operator::ArrayNewDefault { array_type_index } => {

@@ -305,6 +305,9 @@ impl FeatureSet {
         if ty.shared {
             self.insert(Feature::SharedEverythingThreads);
         }
+        if ty.descriptor.is_some() || ty.describes.is_some() {
+            self.insert(Feature::CustomDescriptors);
+        }
         match &ty.composite {
             CompositeType::Func(f) => {
                 for &t in f.params.iter().chain(f.results.iter()) {

@@ -87,6 +87,9 @@ pub struct Import {
     pub name: String,
     /// What is imported.
     pub ty: EntityType,
+    /// A function imported with an exact type (custom descriptors): the function provided must
+    /// have exactly that type, not a subtype.
+    pub exact: bool,
 }
 
 /// One export.
@@ -128,9 +131,16 @@ pub enum ConstOp {
     RefI31,
     StructNew(u32),
     StructNewDefault(u32),
+    /// `struct.new_desc` (custom descriptors): the fields, then the descriptor.
+    StructNewDesc(u32),
+    /// `struct.new_default_desc`: the descriptor alone.
+    StructNewDefaultDesc(u32),
     ArrayNew(u32),
     ArrayNewDefault(u32),
-    ArrayNewFixed { type_index: u32, len: u32 },
+    ArrayNewFixed {
+        type_index: u32,
+        len: u32,
+    },
     AnyConvertExtern,
     ExternConvertAny,
 }
@@ -144,6 +154,8 @@ impl ConstOp {
             self,
             ConstOp::StructNew(_)
                 | ConstOp::StructNewDefault(_)
+                | ConstOp::StructNewDesc(_)
+                | ConstOp::StructNewDefaultDesc(_)
                 | ConstOp::ArrayNew(_)
                 | ConstOp::ArrayNewDefault(_)
                 | ConstOp::ArrayNewFixed { .. }
@@ -174,6 +186,9 @@ impl ConstOp {
             | ConstOp::ArrayNewFixed { .. }
             | ConstOp::AnyConvertExtern
             | ConstOp::ExternConvertAny => Feature::Gc,
+            ConstOp::StructNewDesc(_) | ConstOp::StructNewDefaultDesc(_) => {
+                Feature::CustomDescriptors
+            }
         })
     }
 }

@@ -283,10 +283,15 @@ impl SectionState {
                             parts.tags.push(t.func_type);
                         }
                     }
+                    let exact = matches!(import.ty, wp::TypeRef::FuncExact(_));
+                    if exact {
+                        parts.features.insert(Feature::CustomDescriptors);
+                    }
                     parts.imports.push(Import {
                         module: import.module.to_string(),
                         name: import.name.to_string(),
                         ty,
+                        exact,
                     });
                 }
             }

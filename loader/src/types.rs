@@ -266,11 +266,28 @@ pub struct SubType {
     pub supertype: Option<u32>,
     /// Whether the type is shared between threads (shared-everything threads).
     pub shared: bool,
+    /// The struct type whose objects describe this type's objects (custom descriptors: a
+    /// `descriptor` clause), by module type index.
+    pub descriptor: Option<u32>,
+    /// The struct type this type's objects describe (a `describes` clause), by module type index.
+    pub describes: Option<u32>,
     /// The type's structure.
     pub composite: CompositeType,
 }
 
 impl SubType {
+    /// A type with no supertype, descriptor or sharing: final or not, of `composite`.
+    pub fn plain(is_final: bool, composite: CompositeType) -> SubType {
+        SubType {
+            is_final,
+            supertype: None,
+            shared: false,
+            descriptor: None,
+            describes: None,
+            composite,
+        }
+    }
+
     /// The function type, if this is one.
     pub fn as_func(&self) -> Option<&FuncType> {
         match &self.composite {

@@ -114,7 +114,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ("too many locals", &["too many locals"]),
     ("invalid value type", &["invalid value type", "for type"]),
     ("malformed elements segment kind", &["elements segment kind", "invalid leading byte"]),
-    ("malformed export kind", &["for external kind"]),
+    ("malformed export kind", &["for external kind", "Exact type is not allowed in the exports"]),
     ("malformed storage type", &["malformed storage type", "unexpected exact type"]),
     // Validation.
     ("type mismatch", &["type mismatch"]),

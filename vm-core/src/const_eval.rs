@@ -33,7 +33,10 @@ pub(crate) unsafe fn eval(
                 matches!(ty, silo_loader::ValType::Ref(r) if g.registry().is_gc_ref(r))
             }),
             // Every GC instruction gives a heap reference (`ref.null` of a GC type a null one).
-            _ => op.feature() == Some(silo_loader::Feature::Gc),
+            _ => matches!(
+                op.feature(),
+                Some(silo_loader::Feature::Gc | silo_loader::Feature::CustomDescriptors)
+            ),
         };
         if let (Some(g), true) = (gc.as_deref_mut(), op.allocates()) {
             let value = g.alloc(op, &mut stack, &mut refs)?;
@@ -90,6 +93,8 @@ pub(crate) unsafe fn eval(
             // Not run yet: named by the proposal they belong to (see `crate::features`).
             ConstOp::StructNew(_)
             | ConstOp::StructNewDefault(_)
+            | ConstOp::StructNewDesc(_)
+            | ConstOp::StructNewDefaultDesc(_)
             | ConstOp::ArrayNew(_)
             | ConstOp::ArrayNewDefault(_)
             | ConstOp::ArrayNewFixed { .. } => return Err(not_run(op)),
@@ -164,6 +169,8 @@ mod tests {
             ConstOp::RefI31,
             ConstOp::StructNew(0),
             ConstOp::StructNewDefault(0),
+            ConstOp::StructNewDesc(0),
+            ConstOp::StructNewDefaultDesc(0),
             ConstOp::ArrayNew(0),
             ConstOp::ArrayNewDefault(0),
             ConstOp::ArrayNewFixed { type_index: 0, len: 0 },

@@ -46,6 +46,7 @@ pub const SUPPORTED: FeatureSet = FeatureSet::of(&[
     Feature::Simd,
     Feature::RelaxedSimd,
     Feature::Threads,
+    Feature::CustomDescriptors,
 ]);
 
 /// The error for something that needs a feature the tiers do not run.

@@ -62,7 +62,7 @@ fn check_fields<'a>(fields: impl IntoIterator<Item = &'a FieldType>) -> Result<(
 }
 
 fn register(engine: &Engine, composite: CompositeType) -> TypeId {
-    let sub = SubType { is_final: true, supertype: None, shared: false, composite };
+    let sub = SubType::plain(true, composite);
     engine.inner.registry.register_module(std::slice::from_ref(&sub), std::slice::from_ref(&(0..1)))
         [0]
 }

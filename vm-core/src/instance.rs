@@ -205,7 +205,9 @@ fn check_import(
     match (&import.ty, provided) {
         (EntityType::Func(ty), Extern::Func(f)) => {
             let want = type_ids[*ty as usize];
-            if !registry.is_subtype(f.entity(store).sig, want) {
+            let have = f.entity(store).sig;
+            let matches = if import.exact { have == want } else { registry.is_subtype(have, want) };
+            if !matches {
                 let expected = module.info().func_type(*ty).cloned().unwrap_or_default();
                 return Err(mismatch(format!("expected {expected}, found {}", f.ty_in(store))));
             }

@@ -45,6 +45,8 @@ struct Inner {
     displays: Vec<Box<[TypeId]>>,
     /// Each type id's structure with every type reference resolved to a `TypeId`.
     composites: Vec<CompositeType>,
+    /// Whether each type id has a descriptor (custom descriptors).
+    described: Vec<bool>,
 }
 
 /// The kind of composite type behind a type id.
@@ -125,6 +127,8 @@ impl Canonicalizer<'_> {
             is_final: ty.is_final,
             supertype: ty.supertype.map(|s| self.index(s)),
             shared: ty.shared,
+            descriptor: ty.descriptor.map(|d| self.index(d)),
+            describes: ty.describes.map(|d| self.index(d)),
             composite,
         }
     }
@@ -159,6 +163,7 @@ impl TypeRegistry {
                         inner.kinds.push(TypeKind::of(&ty.composite));
                         inner.displays.push(display.into());
                         inner.composites.push(resolve_composite(&ty.composite, &resolve));
+                        inner.described.push(ty.descriptor.is_some());
                     }
                     inner.groups.insert(key, first);
                     first
@@ -171,12 +176,7 @@ impl TypeRegistry {
 
     /// Registers a standalone, final function type (a host function's signature).
     pub fn register_func(&self, ty: &FuncType) -> TypeId {
-        let sub = SubType {
-            is_final: true,
-            supertype: None,
-            shared: false,
-            composite: CompositeType::Func(ty.clone()),
-        };
+        let sub = SubType::plain(true, CompositeType::Func(ty.clone()));
         self.register_module(std::slice::from_ref(&sub), std::slice::from_ref(&(0..1)))[0]
     }
 
@@ -243,6 +243,21 @@ impl TypeRegistry {
     pub fn composite(&self, id: TypeId) -> Option<CompositeType> {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         inner.composites.get(id.0 as usize).cloned()
+    }
+
+    /// Where the descriptor of struct type `id` sits among its fields (`silo_gc`'s
+    /// `descriptor_position`); `None` when it has none.
+    pub fn descriptor_position(&self, id: TypeId) -> Option<usize> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let display = inner.displays.get(id.0 as usize)?;
+        let ancestors = display.iter().rev().map(|t| {
+            let fields = match inner.composites.get(t.0 as usize) {
+                Some(CompositeType::Struct(fields)) => fields.len(),
+                _ => 0,
+            };
+            (inner.described.get(t.0 as usize).copied().unwrap_or(false), fields)
+        });
+        silo_gc::descriptor_position(ancestors)
     }
 
     /// Whether values of canonical reference type `ty` live in the garbage-collected heap's

@@ -42,6 +42,11 @@ pub enum TrapCode {
     ArrayOutOfBounds,
     /// `ref.cast` of a reference not of the target type.
     CastFailure,
+    /// A custom-descriptors instruction given a null descriptor (`struct.new_desc`,
+    /// `ref.cast_desc_eq`, `br_on_cast_desc_eq`).
+    NullDescriptorReference,
+    /// `ref.cast_desc_eq` of a reference whose descriptor is not the one given.
+    DescriptorCastFailure,
     /// A WebAssembly exception no handler caught; the store holds it
     /// (`Store::take_pending_exception`). WebAssembly never catches a trap.
     UncaughtException,
@@ -83,6 +88,8 @@ impl TrapCode {
             TrapCode::NullI31Reference => "null i31 reference",
             TrapCode::ArrayOutOfBounds => "out of bounds array access",
             TrapCode::CastFailure => "cast failure",
+            TrapCode::NullDescriptorReference => "null descriptor reference",
+            TrapCode::DescriptorCastFailure => "descriptor cast failure",
             TrapCode::UncaughtException => "uncaught exception",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",

@@ -200,6 +200,45 @@ impl FuncTranslator<'_, '_> {
             O::BrOnCastFail { relative_depth, to_ref_type, .. } => {
                 self.br_on_cast(relative_depth, to_ref_type, true)
             }
+            O::StructNewDesc { struct_type_index: ty } => {
+                // The fields, then the descriptor (the layout's last field).
+                let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+                let values = self.pop_n(layout.fields.len());
+                let desc = *values.last().ok_or("a struct.new_desc without descriptor")?;
+                self.b.ins().trapz(desc, trap(TrapKind::NullDescriptorReference));
+                let size = self.b.ins().iconst(types::I64, layout.size as i64);
+                let (r, addr) = self.alloc_object(ty, size, None);
+                for (f, &v) in layout.fields.iter().zip(&values) {
+                    self.write_field(f.kind, v, addr, f.offset as i32);
+                }
+                self.push(r);
+            }
+            O::StructNewDefaultDesc { struct_type_index: ty } => {
+                let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+                let offset = layout.descriptor.ok_or("a type without descriptor")?;
+                let desc = self.pop();
+                self.b.ins().trapz(desc, trap(TrapKind::NullDescriptorReference));
+                let size = self.b.ins().iconst(types::I64, layout.size as i64);
+                let (r, addr) = self.alloc_object(ty, size, None);
+                self.write_field(FieldKind::GcRef, desc, addr, offset as i32);
+                self.push(r);
+            }
+            O::RefGetDesc { type_index: ty } => {
+                let layout = gc_refs::struct_layout_of(self.env.info, ty)?;
+                let offset = layout.descriptor.ok_or("a type without descriptor")?;
+                let obj = self.pop();
+                self.b.ins().trapz(obj, trap(TrapKind::NullReference));
+                let addr = self.object(obj, offset as i64 + 4, TrapKind::NullReference);
+                self.read_field(FieldKind::GcRef, Extend::None, addr, offset as i32);
+            }
+            O::RefCastDescEqNonNull { .. } => self.ref_cast_desc(false),
+            O::RefCastDescEqNullable { .. } => self.ref_cast_desc(true),
+            O::BrOnCastDescEq { relative_depth, to_ref_type, .. } => {
+                self.br_on_cast_desc(relative_depth, to_ref_type.is_nullable(), false)
+            }
+            O::BrOnCastDescEqFail { relative_depth, to_ref_type, .. } => {
+                self.br_on_cast_desc(relative_depth, to_ref_type.is_nullable(), true)
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -517,6 +556,12 @@ impl FuncTranslator<'_, '_> {
     fn br_on_cast(&mut self, depth: u32, to: wp::RefType, fail: bool) {
         let r = *self.stack.last().expect("validated operand stack");
         let ok = self.test(r, to.heap_type(), to.is_nullable());
+        self.branch_on(ok, depth, fail);
+    }
+
+    /// Branches to `depth` with the operands it takes when `ok` is non-zero (zero when `fail`);
+    /// otherwise goes on with the stack as it is.
+    fn branch_on(&mut self, ok: Value, depth: u32, fail: bool) {
         let (block, n) = self.branch_to(depth);
         let values = self.peek_n(n).to_vec();
         let cont = self.b.create_block();
@@ -526,5 +571,42 @@ impl FuncTranslator<'_, '_> {
         };
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+    }
+
+    /// Whether reference `r` has the descriptor `desc` (null passes when `nullable`): an `i32`,
+    /// after trapping on a null `desc`. Null is answered inline, the rest by the runtime
+    /// (`GcDescEq`), which reads the descriptor where the object's own type keeps it.
+    fn desc_test(&mut self, r: Value, desc: Value, nullable: bool) -> Value {
+        self.b.ins().trapz(desc, trap(TrapKind::NullDescriptorReference));
+        let done = self.b.create_block();
+        let answer = self.b.append_block_param(done, types::I32);
+        let not_null = self.b.create_block();
+        let null_answer = self.b.ins().iconst(types::I32, i64::from(nullable));
+        self.b.ins().brif(r, not_null, &[], done, &args(&[null_answer]));
+        self.b.switch_to_block(not_null);
+        self.b.seal_block(not_null);
+        let ok = self.call_builtin(Builtin::GcDescEq, &[r, desc])[0];
+        self.b.ins().jump(done, &args(&[ok]));
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        answer
+    }
+
+    /// `ref.cast_desc_eq`: the reference under the descriptor stays, trapping unless its
+    /// descriptor is the one popped.
+    fn ref_cast_desc(&mut self, nullable: bool) {
+        let desc = self.pop();
+        let r = *self.stack.last().expect("validated operand stack");
+        let ok = self.desc_test(r, desc, nullable);
+        self.b.ins().trapz(ok, trap(TrapKind::DescriptorCastFailure));
+    }
+
+    /// `br_on_cast_desc_eq` (`fail`: `br_on_cast_desc_eq_fail`): as `br_on_cast`, the test being
+    /// the descriptor's, which is popped.
+    fn br_on_cast_desc(&mut self, depth: u32, nullable: bool, fail: bool) {
+        let desc = self.pop();
+        let r = *self.stack.last().expect("validated operand stack");
+        let ok = self.desc_test(r, desc, nullable);
+        self.branch_on(ok, depth, fail);
     }
 }

@@ -53,6 +53,12 @@ impl GcConst<'_> {
                 (t, n)
             }
             ConstOp::StructNewDefault(t) => (t, 0),
+            // The fields and the descriptor: the layout's value slots.
+            ConstOp::StructNewDesc(t) => {
+                let id = self.id(t);
+                (t, crate::runtime::gc_ops::struct_slots(store, id).map_err(Error::Trap)?)
+            }
+            ConstOp::StructNewDefaultDesc(t) => (t, 1),
             ConstOp::ArrayNew(t) => (t, elem_width(t) + 1),
             ConstOp::ArrayNewDefault(t) => (t, 1),
             ConstOp::ArrayNewFixed { type_index, len } => {
@@ -69,7 +75,19 @@ impl GcConst<'_> {
             ConstOp::ArrayNewFixed { len, .. } => len,
             _ => 0,
         };
-        let is_array = !matches!(op, ConstOp::StructNew(_) | ConstOp::StructNewDefault(_));
+        let is_array = !matches!(
+            op,
+            ConstOp::StructNew(_)
+                | ConstOp::StructNewDefault(_)
+                | ConstOp::StructNewDesc(_)
+                | ConstOp::StructNewDefaultDesc(_)
+        );
+        let has_desc = matches!(op, ConstOp::StructNewDesc(_) | ConstOp::StructNewDefaultDesc(_));
+        if has_desc && stack.last().is_none_or(|&desc| desc == 0) {
+            return Err(Error::Trap(crate::trap::Trap::new(
+                crate::trap::TrapCode::NullDescriptorReference,
+            )));
+        }
 
         // Root the stack's references across the allocation, then read them back (moved).
         let base = store.gc.host_roots.len();
@@ -90,7 +108,14 @@ impl GcConst<'_> {
         let heap = store.gc.heap_mut()?;
         let bad = |_| Error::Type("constant expression wrote outside its object".into());
         match *op {
-            ConstOp::StructNew(_) => {
+            ConstOp::StructNewDefaultDesc(_) => {
+                // The descriptor is the layout's last field.
+                let desc = rt::struct_fields(store, id).and_then(|f| f.last().copied());
+                let desc = desc.ok_or_else(|| Error::Type("a type without descriptor".into()))?;
+                let heap = store.gc.heap_mut()?;
+                rt::write_field(heap, r, desc.offset, desc.kind, &values).map_err(bad)?;
+            }
+            ConstOp::StructNew(_) | ConstOp::StructNewDesc(_) => {
                 let fields = rt::struct_fields(store, id).unwrap_or(&[]).to_vec();
                 let heap = store.gc.heap_mut()?;
                 let mut at = 0;

@@ -101,6 +101,35 @@ pub(crate) fn ref_test(store: &StoreOpaque, inst: &InstanceData, raw: u64, targe
     }
 }
 
+/// The descriptor (a raw reference) of the object `raw` refers to (custom descriptors); `None`
+/// for null, an `i31`, or an object whose type has no descriptor.
+pub(crate) fn descriptor_of(store: &StoreOpaque, raw: u64) -> Option<u64> {
+    let heap = store.gc.heap()?;
+    let r = GcRef::from_raw(raw as u32);
+    let ty = object_type(store, raw)?;
+    match heap.layout(ty)? {
+        Layout::Struct(s) => heap.read::<u32>(r, s.descriptor?).ok().map(u64::from),
+        _ => None,
+    }
+}
+
+/// The test of `ref.cast_desc_eq` and `br_on_cast_desc_eq`: whether `raw` is an object whose
+/// descriptor is `desc` (the same object), or null when `nullable`. A null `desc` is a trap.
+pub(crate) fn desc_test(
+    store: &StoreOpaque,
+    raw: u64,
+    desc: u64,
+    nullable: bool,
+) -> Result<bool, TrapCode> {
+    if desc == 0 {
+        return Err(TrapCode::NullDescriptorReference);
+    }
+    if raw == 0 {
+        return Ok(nullable);
+    }
+    Ok(descriptor_of(store, raw) == Some(desc))
+}
+
 /// Whether the non-null raw reference `raw` of the `any` hierarchy is of canonical heap type
 /// `heap` (for the embedding API's type checks).
 pub(crate) fn raw_is(store: &StoreOpaque, raw: u64, heap: HeapType) -> bool {
@@ -134,7 +163,10 @@ fn object_kind(store: &StoreOpaque, registry: &TypeRegistry, raw: u64) -> Option
 pub(crate) fn layout_of(registry: &TypeRegistry, id: TypeId) -> Option<Layout> {
     let is_func = |r: RefType| !registry.is_gc_ref(r);
     match registry.composite(id)? {
-        CompositeType::Struct(fields) => Some(Layout::Struct(struct_layout(&fields, is_func))),
+        CompositeType::Struct(fields) => {
+            let at = registry.descriptor_position(id);
+            Some(Layout::Struct(silo_gc::described_struct_layout(&fields, at, is_func)))
+        }
         CompositeType::Array(elem) => Some(Layout::Array(array_layout(elem, is_func))),
         // The objects of a function type are exceptions of the tags of that type: the tag's
         // number, then the payload (see `runtime::exn`).

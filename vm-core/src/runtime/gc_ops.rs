@@ -95,6 +95,29 @@ pub(crate) fn struct_new(
     }
 }
 
+/// `struct.new_desc` of module type `ty` (`values`: the fields' raw slots, then the descriptor)
+/// and `struct.new_default_desc` (`values`: the descriptor alone). A null descriptor is a trap.
+pub(crate) fn struct_new_desc(
+    store: &mut StoreOpaque,
+    inst: &InstanceData,
+    ty: u32,
+    values: &[u64],
+) -> Result<GcRef, Trap> {
+    let desc = values.last().copied().unwrap_or(0);
+    if desc == 0 {
+        return Err(Trap::new(TrapCode::NullDescriptorReference));
+    }
+    let id = rt::type_id(inst, ty);
+    let n = struct_slots(store, id)?;
+    if values.len() == n {
+        return struct_new_of(store, id, values);
+    }
+    // Default fields: every one is zero in its raw form (0, +0.0, null).
+    let mut all = vec![0; n.max(1)];
+    *all.last_mut().expect("at least one slot") = desc;
+    struct_new_of(store, id, &all)
+}
+
 /// A new struct (or exception object) of canonical type `id` with the fields' raw slots `fields`.
 pub(crate) fn struct_new_of(
     store: &mut StoreOpaque,

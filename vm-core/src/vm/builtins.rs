@@ -161,6 +161,9 @@ builtins! {
     GcArrayInitElem => gc_array_init_elem(vmctx: vmctx, seg: u32, arr: u64, idx: u32, offset: u32, len: u32) -> u32;
     /// Whether a reference passes a cast: `(vmctx, ref, cast target) -> 0 or 1`.
     GcRefTest => gc_ref_test(vmctx: vmctx, raw: u64, target: u32) -> u32;
+    /// Whether a reference's descriptor is `desc` (custom descriptors; both non-null):
+    /// `(vmctx, ref, desc) -> 0 or 1`.
+    GcDescEq => gc_desc_eq(vmctx: vmctx, raw: u64, desc: u64) -> u32;
     /// A new exception of module tag `tag` with the payload in a slot array:
     /// `(vmctx, tag, payload slots) -> ref or 0`. May collect.
     ExnNew => exn_new(vmctx: vmctx, tag: u32, payload: ptr) -> u64;

@@ -219,11 +219,15 @@ pub enum TrapKind {
     CastFailure = 15,
     /// An atomic access at an address that is not a multiple of its width.
     UnalignedAtomic = 16,
+    /// A null descriptor given to a custom-descriptors instruction.
+    NullDescriptorReference = 17,
+    /// `ref.cast_desc_eq` failed.
+    DescriptorCastFailure = 18,
 }
 
 impl TrapKind {
     /// Every kind.
-    pub const ALL: [TrapKind; 16] = [
+    pub const ALL: [TrapKind; 18] = [
         TrapKind::Unreachable,
         TrapKind::TableOutOfBounds,
         TrapKind::NullFunctionReference,
@@ -240,6 +244,8 @@ impl TrapKind {
         TrapKind::ArrayOutOfBounds,
         TrapKind::CastFailure,
         TrapKind::UnalignedAtomic,
+        TrapKind::NullDescriptorReference,
+        TrapKind::DescriptorCastFailure,
     ];
 
     /// The kind numbered `n`.
@@ -266,6 +272,8 @@ impl TrapKind {
             TrapKind::ArrayOutOfBounds => TrapCode::ArrayOutOfBounds,
             TrapKind::CastFailure => TrapCode::CastFailure,
             TrapKind::UnalignedAtomic => TrapCode::UnalignedAtomic,
+            TrapKind::NullDescriptorReference => TrapCode::NullDescriptorReference,
+            TrapKind::DescriptorCastFailure => TrapCode::DescriptorCastFailure,
         })
     }
 }

@@ -174,3 +174,13 @@ pub(super) unsafe extern "C" fn gc_ref_test(vmctx: *mut VMContext, raw: u64, tar
         u32::from(rt::ref_test(&*store, &*inst, raw, target))
     }
 }
+
+/// # Safety
+/// The builtins' contract.
+pub(super) unsafe extern "C" fn gc_desc_eq(vmctx: *mut VMContext, raw: u64, desc: u64) -> u32 {
+    // SAFETY: the store is live and only read here (the builtins' contract).
+    unsafe {
+        let (store, _) = parts(vmctx);
+        u32::from(rt::descriptor_of(&*store, raw) == Some(desc))
+    }
+}

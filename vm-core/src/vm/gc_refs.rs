@@ -22,10 +22,30 @@ pub fn cast_target(info: &Module, ty: RefType) -> u32 {
 pub fn struct_layout_of(info: &Module, ty: u32) -> Result<StructLayout, String> {
     match info.types.get(ty as usize).map(|t| &t.composite) {
         Some(CompositeType::Struct(fields)) => {
-            Ok(silo_gc::struct_layout(fields, |r| !is_gc_ref(info, r)))
+            let at = descriptor_position(info, ty);
+            Ok(silo_gc::described_struct_layout(fields, at, |r| !is_gc_ref(info, r)))
         }
         _ => Err(format!("type {ty} is not a struct type")),
     }
+}
+
+/// Where the descriptor of module struct type `ty` sits among its fields; `None` when it has
+/// none.
+pub fn descriptor_position(info: &Module, ty: u32) -> Option<usize> {
+    // Validation bounds subtype chains (at most 63 supertypes); the walk stops at a bad index.
+    let ancestors = std::iter::successors(Some(ty), |&t| info.types.get(t as usize)?.supertype)
+        .take(64)
+        .map(|t| match info.types.get(t as usize) {
+            Some(sub) => {
+                let fields = match &sub.composite {
+                    CompositeType::Struct(fields) => fields.len(),
+                    _ => 0,
+                };
+                (sub.descriptor.is_some(), fields)
+            }
+            None => (false, 0),
+        });
+    silo_gc::descriptor_position(ancestors)
 }
 
 /// The layout of the exception objects of module tag `tag` (its number in the store, then the

@@ -113,6 +113,47 @@ pub(super) unsafe fn struct_new(
     }
 }
 
+/// `struct.new_desc` of module type `ty` into `dst`, the fields and the descriptor from `dst`
+/// on; or, given `default_desc`, `struct.new_default_desc` with that descriptor.
+///
+/// # Safety
+/// As `struct_new`; without `default_desc`, the frame holds the fields' and the descriptor's
+/// slots from `dst` on.
+#[inline(never)]
+pub(super) unsafe fn struct_new_desc(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    ty: u32,
+    default_desc: Option<u64>,
+) -> bool {
+    // SAFETY: the run invariants hold (this function's contract); the instance is live; the
+    // operands' slots are the frame's.
+    unsafe {
+        let store = enter(ip, fp, cx);
+        let inst = &*(*cx).inst;
+        let given;
+        let values: &[u64] = match default_desc {
+            Some(desc) => {
+                given = [desc];
+                &given
+            }
+            None => {
+                let n = ops::struct_slots(store, rt::type_id(inst, ty)).unwrap_or(0);
+                &*slots(fp, dst, n)
+            }
+        };
+        match ops::struct_new_desc(store, inst, ty, values) {
+            Ok(r) => {
+                *fp.add(dst as usize) = u64::from(r.raw());
+                true
+            }
+            Err(t) => failed(ip, fp, cx, t),
+        }
+    }
+}
+
 /// `struct.get*`: the field at `offset` of `obj` into `dst`.
 ///
 /// # Safety
@@ -348,6 +389,22 @@ pub(super) unsafe fn array_bulk(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> boo
             Err(c) => trapped(ip, fp, cx, c),
         }
     }
+}
+
+/// Whether the reference `raw` has the descriptor `desc` (null passing when `nullable`); the
+/// trap code for a null descriptor.
+///
+/// # Safety
+/// `cx` is a live run's context.
+#[inline(never)]
+pub(super) unsafe fn desc_test(
+    cx: *mut Cx,
+    raw: u64,
+    desc: u64,
+    nullable: bool,
+) -> Result<bool, TrapCode> {
+    // SAFETY: the store is live and only read here (run invariants).
+    unsafe { rt::desc_test(&*(*cx).store, raw, desc, nullable) }
 }
 
 /// Whether the reference `raw` passes the cast to `target` (a `CastTarget`).

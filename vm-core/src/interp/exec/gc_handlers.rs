@@ -93,6 +93,52 @@ macro_rules! define_gc_handlers {
         h!(ip, fp, mb, ml, cx; BrOnCastFail { src, target, offset } => {
             if !g::test(cx, rd(fp, src), target) { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); }
         });
+        h!(ip, fp, mb, ml, cx; StructNewDesc { dst, ty } => {
+            if !g::struct_new_desc(ip, fp, cx, dst, ty, None) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; StructNewDefaultDesc { dst, ty, desc } => {
+            if !g::struct_new_desc(ip, fp, cx, dst, ty, Some(rd(fp, desc))) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; RefGetDesc { dst, obj, offset } => {
+            let obj = rd(fp, obj);
+            if obj == 0 { return trap(ip, fp, cx, TrapCode::NullReference); }
+            if !g::struct_get(ip, fp, cx, dst, obj, offset, Get::B32) { return Exit::Trap; }
+        });
+        h!(ip, fp, mb, ml, cx; RefCastDescEq { src, desc, nullable } => {
+            match g::desc_test(cx, rd(fp, src), rd(fp, desc), nullable != 0) {
+                Ok(true) => {}
+                Ok(false) => return trap(ip, fp, cx, TrapCode::DescriptorCastFailure),
+                Err(code) => return trap(ip, fp, cx, code),
+            }
+        });
+        h!(ip, fp, mb, ml, cx; BrOnCastDesc { src, desc, offset } => {
+            match g::desc_test(cx, rd(fp, src), rd(fp, desc), false) {
+                Ok(true) => return next(ip.offset(1 + offset as isize), fp, mb, ml, cx),
+                Ok(false) => {}
+                Err(code) => return trap(ip, fp, cx, code),
+            }
+        });
+        h!(ip, fp, mb, ml, cx; BrOnCastDescNull { src, desc, offset } => {
+            match g::desc_test(cx, rd(fp, src), rd(fp, desc), true) {
+                Ok(true) => return next(ip.offset(1 + offset as isize), fp, mb, ml, cx),
+                Ok(false) => {}
+                Err(code) => return trap(ip, fp, cx, code),
+            }
+        });
+        h!(ip, fp, mb, ml, cx; BrOnCastDescFail { src, desc, offset } => {
+            match g::desc_test(cx, rd(fp, src), rd(fp, desc), false) {
+                Ok(false) => return next(ip.offset(1 + offset as isize), fp, mb, ml, cx),
+                Ok(true) => {}
+                Err(code) => return trap(ip, fp, cx, code),
+            }
+        });
+        h!(ip, fp, mb, ml, cx; BrOnCastDescFailNull { src, desc, offset } => {
+            match g::desc_test(cx, rd(fp, src), rd(fp, desc), true) {
+                Ok(false) => return next(ip.offset(1 + offset as isize), fp, mb, ml, cx),
+                Ok(true) => {}
+                Err(code) => return trap(ip, fp, cx, code),
+            }
+        });
     };
 }
 

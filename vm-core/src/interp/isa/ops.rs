@@ -242,6 +242,27 @@ macro_rules! for_each_op {
             runtime BrOnCast { src: use, target: u32, offset: br };
             /// Jump when the reference in `src` is not of `target` (`br_on_cast_fail`).
             runtime BrOnCastFail { src: use, target: u32, offset: br };
+            // ---- custom descriptors (`runtime::gc::desc_test`; a null descriptor traps)
+            /// `dst = struct.new_desc ty`, the fields and then the descriptor in the slots from
+            /// `dst` on.
+            runtime StructNewDesc { dst: slot, ty: u32 };
+            /// `dst = struct.new_default_desc ty` with the descriptor in `desc`.
+            runtime StructNewDefaultDesc { dst: def, ty: u32, desc: use };
+            /// `dst = ref.get_desc obj`, the descriptor at `offset` in the object; traps on null.
+            runtime RefGetDesc { dst: def, obj: use, offset: u32 };
+            /// `ref.cast_desc_eq`: traps unless the object in `src` has the descriptor in `desc`
+            /// (null passes when `nullable` is 1).
+            runtime RefCastDescEq { src: use, desc: use, nullable: u32 };
+            /// Jump when the object in `src` has the descriptor in `desc` (`br_on_cast_desc_eq`
+            /// to a non-nullable type).
+            runtime BrOnCastDesc { src: use, desc: use, offset: br };
+            /// The same, null passing (a nullable target type).
+            runtime BrOnCastDescNull { src: use, desc: use, offset: br };
+            /// Jump unless the object in `src` has the descriptor in `desc`
+            /// (`br_on_cast_desc_eq_fail` to a non-nullable type).
+            runtime BrOnCastDescFail { src: use, desc: use, offset: br };
+            /// The same, null passing the cast (so not jumping).
+            runtime BrOnCastDescFailNull { src: use, desc: use, offset: br };
             // ---- exceptions (`runtime::exn`; the function's handler regions say where a throw
             // lands, see `code::Region`)
             /// Throws a new exception of module tag `tag`, its payload in the slots from `base` on.

@@ -138,6 +138,31 @@ impl Translator<'_> {
             O::BrOnCastFail { relative_depth, from_ref_type, to_ref_type } => {
                 self.br_on_cast(relative_depth, from_ref_type, to_ref_type, true)
             }
+            O::StructNewDesc { struct_type_index: ty } => {
+                // The fields, then the descriptor.
+                let n = self.struct_fields(ty)?.len() + 1;
+                self.new_from_operands(ty, n, |dst, ty| Instr::StructNewDesc { dst, ty });
+            }
+            O::StructNewDefaultDesc { struct_type_index: ty } => {
+                self.record_stack_map(self.stack.len());
+                let (dst, desc) = self.pop_unary();
+                self.emit_result(Instr::StructNewDefaultDesc { dst, ty, desc }, self.ref_to(ty));
+            }
+            O::RefGetDesc { type_index: ty } => {
+                let offset =
+                    self.struct_layout(ty)?.descriptor.ok_or("a type without descriptor")?;
+                let desc = self.module.info.types[ty as usize].descriptor.ok_or("no descriptor")?;
+                let (dst, obj) = self.pop_unary();
+                self.emit_result(Instr::RefGetDesc { dst, obj, offset }, self.ref_to(desc));
+            }
+            O::RefCastDescEqNonNull { hty } => self.ref_cast_desc(hty, false),
+            O::RefCastDescEqNullable { hty } => self.ref_cast_desc(hty, true),
+            O::BrOnCastDescEq { relative_depth, from_ref_type, to_ref_type } => {
+                self.br_on_cast_desc(relative_depth, from_ref_type, to_ref_type, false)
+            }
+            O::BrOnCastDescEqFail { relative_depth, from_ref_type, to_ref_type } => {
+                self.br_on_cast_desc(relative_depth, from_ref_type, to_ref_type, true)
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -291,7 +316,56 @@ impl Translator<'_> {
         self.forget_results();
     }
 
-    /// Pops five operands, deepest first.
+    /// `ref.cast_desc_eq`: the reference (under the descriptor) stays where it is, its type
+    /// narrowed, when its descriptor is the one on top.
+    fn ref_cast_desc(&mut self, heap: wp::HeapType, nullable: bool) {
+        let ty = RefType { nullable, heap: silo_loader::heap_type_of(heap) };
+        let desc = self.pop_slot();
+        let pos = self.stack.len() - 1;
+        let src = match self.stack[pos].op {
+            Operand::Local(l) => self.local_slot(l),
+            _ => {
+                self.materialize(pos);
+                self.slot_at(pos)
+            }
+        };
+        self.emit(Instr::RefCastDescEq { src, desc, nullable: u32::from(nullable) });
+        self.relabel(ValType::Ref(ty));
+    }
+
+    /// `br_on_cast_desc_eq` (`fail`: `br_on_cast_desc_eq_fail`): as `br_on_cast`, the test being
+    /// whether the reference's descriptor is the one on top of it, which is popped.
+    fn br_on_cast_desc(&mut self, depth: u32, from: wp::RefType, to: wp::RefType, fail: bool) {
+        let from = silo_loader::ref_type_of(from);
+        let to = silo_loader::ref_type_of(to);
+        let desc = self.pop_slot();
+        let rest = RefType { nullable: from.nullable && !to.nullable, heap: from.heap };
+        let (taken, kept) = if fail { (rest, to) } else { (to, rest) };
+        let pos = self.stack.len() - 1;
+        self.materialize(pos);
+        let src = self.slot_at(pos);
+        self.stack[pos].ty = ValType::Ref(taken);
+        // The op that jumps when the branch is taken, and the one that jumps when it is not.
+        let op = |jump_on_match: bool, offset| match (jump_on_match, to.nullable) {
+            (true, false) => Instr::BrOnCastDesc { src, desc, offset },
+            (true, true) => Instr::BrOnCastDescNull { src, desc, offset },
+            (false, false) => Instr::BrOnCastDescFail { src, desc, offset },
+            (false, true) => Instr::BrOnCastDescFailNull { src, desc, offset },
+        };
+        if self.direct(depth) {
+            let br = self.emit(op(!fail, 0));
+            self.link(br, depth);
+        } else {
+            let skip = self.emit(op(fail, 0));
+            self.branch_to(depth);
+            let here = self.code.len();
+            self.patch(skip, here);
+        }
+        self.stack[pos].ty = ValType::Ref(kept);
+        self.forget_results();
+    }
+
+    /// Pops five operands, deepest first.    /// Pops five operands, deepest first.
     fn pop_five(&mut self) -> [Slot; 5] {
         let e = self.pop();
         let [a, b, c, d] = self.pop_four();
