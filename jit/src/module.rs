@@ -210,8 +210,13 @@ impl NativeModule for JitModule {
         self.compile_entry(env, def, Some(entry))
     }
 
-    fn compile_batch(&self, env: &ModuleEnv<'_>, defs: &[u32]) -> Vec<Result<NativeFunc, String>> {
-        self.compile_parallel(env, defs)
+    fn compile_batch(
+        &self,
+        env: &ModuleEnv<'_>,
+        defs: &[u32],
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<Result<NativeFunc, String>> {
+        self.compile_parallel(env, defs, cancel)
     }
 
     fn code_size(&self) -> usize {

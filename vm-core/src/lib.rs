@@ -56,7 +56,7 @@ pub use limits::{Quota, QuotaHit, StoreLimits};
 pub use linker::Linker;
 pub use memory::Memory;
 pub use meter::{FuelPool, InterruptHandle};
-pub use module::Module;
+pub use module::{MAX_TIERED_BODY, Module};
 pub use registry::TypeId;
 pub use root_scope::RootScope;
 pub use shared_memory::SharedMemory;

@@ -40,6 +40,23 @@ impl InterruptHandle {
     }
 }
 
+/// A look at whether a guest must stop, for work done for it outside its own checks (compiling
+/// its code under the `Jit` strategy): `Sync`, and it takes nothing, so the interrupt stays
+/// asked for and the guest's next check (`Meter::stop`) gives the trap.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StopWatch {
+    deadline: Option<Instant>,
+    interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl StopWatch {
+    /// Whether an interrupt was asked for or the deadline has passed.
+    pub fn should_stop(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Acquire))
+            || self.deadline.is_some_and(|at| Instant::now() >= at)
+    }
+}
+
 /// Fuel that several stores draw from, so that the threads of one guest share its fuel quota
 /// rather than each having its own (`Store::share_fuel`, `Store::use_fuel_pool`). Each store
 /// takes slices of it as it runs. Cheap to clone; `Send + Sync`.
@@ -174,6 +191,15 @@ impl Meter {
         }
         self.budget = self.budget.saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
         if self.budget < 0 { self.refill() } else { Ok(()) }
+    }
+
+    /// What [`StopWatch::should_stop`] looks at: the deadline and, in an interruptible store,
+    /// the interrupt flag.
+    pub fn watch(&self) -> StopWatch {
+        StopWatch {
+            deadline: self.deadline(),
+            interrupt: self.interruptible.then(|| self.interrupt.clone()),
+        }
     }
 
     pub fn deadline(&self) -> Option<Instant> {

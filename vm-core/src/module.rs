@@ -19,8 +19,9 @@ use crate::engine::{Engine, Job, Strategy};
 use crate::error::Error;
 use crate::interp::code::InterpFunc;
 use crate::interp::translate;
+use crate::meter::StopWatch;
 use crate::registry::TypeId;
-use crate::vm::{FuncAnalysis, ModuleEnv, NativeFunc, NativeModule};
+use crate::vm::{COMPILE_CANCELLED, FuncAnalysis, ModuleEnv, NativeFunc, NativeModule};
 
 /// A WebAssembly module compiled for an engine. Cheap to clone; share it between stores and
 /// threads.
@@ -58,8 +59,17 @@ pub(crate) struct ModuleInner {
     /// The module's native code, when the engine runs any.
     jit: Option<Box<dyn NativeModule>>,
     /// `Jit` strategy: set once every function has been compiled, callees first.
-    all_native: OnceLock<()>,
+    all_native: AtomicBool,
+    /// `Jit` strategy: held while the module's functions are being compiled.
+    compiling: Mutex<()>,
 }
+
+/// The largest function body (in bytes of WebAssembly) the tiered strategy compiles; a larger
+/// one stays in the interpreter. Compiling costs time and memory in proportion to the body (about
+/// 0.7 KB of compiler memory and 5 µs per byte, measured on deeply nested code), so this bounds
+/// one compilation near 350 MB and a second or two; real programs' largest functions (an SQL
+/// engine's bytecode loop, a parser's generated tables) are well below it.
+pub const MAX_TIERED_BODY: usize = 512 * 1024;
 
 type LoopEntries = HashMap<(u32, u32), Option<Result<NativeFunc, String>>>;
 
@@ -145,7 +155,8 @@ impl Module {
                 requested: (0..n).map(|_| AtomicBool::new(false)).collect(),
                 loop_entries: Mutex::new(HashMap::new()),
                 jit,
-                all_native: OnceLock::new(),
+                all_native: AtomicBool::new(false),
+                compiling: Mutex::new(()),
             }),
         })
     }
@@ -261,9 +272,18 @@ impl ModuleInner {
     /// interpreter code, or under the `Jit` strategy the stub calling its native code (compiled
     /// now if need be).
     pub fn code(&self, def_index: u32) -> Result<&InterpFunc, &str> {
+        self.code_for(def_index, &StopWatch::default())
+    }
+
+    /// `code`, for a guest that `stop` watches: under the `Jit` strategy, compiling the module
+    /// gives up with [`COMPILE_CANCELLED`] once the guest must stop (its deadline passed or it was
+    /// interrupted); what was compiled stays, the rest is compiled on the next call.
+    pub(crate) fn code_for(&self, def_index: u32, stop: &StopWatch) -> Result<&InterpFunc, &str> {
         let def = def_index as usize;
         if self.engine.config().effective_strategy() == Strategy::Jit {
-            self.all_native.get_or_init(|| self.compile_all());
+            if !self.all_native.load(Ordering::Acquire) {
+                self.compile_all(stop)?;
+            }
             let func = self.native_code(def_index)?;
             return Ok(self.install(def_index, func));
         }
@@ -282,18 +302,38 @@ impl ModuleInner {
         Ok(code)
     }
 
-    /// `Jit` strategy: compiles every function, callees first, and switches them to it.
-    fn compile_all(&self) {
-        let Some(jit) = self.jit.as_ref() else { return };
-        let order = crate::callgraph::compile_order(&self.info);
+    /// `Jit` strategy: compiles every function not compiled yet, callees first, and switches
+    /// them to it; gives up with [`COMPILE_CANCELLED`] when `stop` says the guest must stop.
+    fn compile_all(&self, stop: &StopWatch) -> Result<(), &'static str> {
+        let Some(jit) = self.jit.as_ref() else { return Ok(()) };
+        let _compiling = self.compiling.lock().unwrap_or_else(|e| e.into_inner());
+        if self.all_native.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let order: Vec<u32> = crate::callgraph::compile_order(&self.info)
+            .into_iter()
+            .filter(|&def| self.natives[def as usize].get().is_none())
+            .collect();
         let env =
             module_env(&self.engine, &self.info, &self.type_ids, &self.native, &self.analyses);
-        for (def, result) in order.iter().zip(jit.compile_batch(&env, &order)) {
+        let mut cancelled = false;
+        for (def, result) in
+            order.iter().zip(jit.compile_batch(&env, &order, &|| stop.should_stop()))
+        {
+            if matches!(&result, Err(e) if e == COMPILE_CANCELLED) {
+                cancelled = true;
+                continue;
+            }
             let _ = self.natives[*def as usize].set(result);
             if let Some(func) = self.compiled_native(*def) {
                 self.install(*def, func);
             }
         }
+        if cancelled {
+            return Err(COMPILE_CANCELLED);
+        }
+        self.all_native.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// The native code of a defined function, compiling it on first use.
@@ -333,6 +373,9 @@ impl ModuleInner {
     /// A function got hot in the interpreter: have it compiled in the background, or now. Hot
     /// again while its compilation still waits, it goes before the other jobs.
     pub fn request_tier_up(self: &Arc<Self>, def_index: u32) {
+        if !self.may_tier_up(def_index) {
+            return;
+        }
         if self.requested[def_index as usize].swap(true, Ordering::AcqRel) {
             self.engine.inner.hurry_compile(self, Job::Function(def_index));
             return;
@@ -340,6 +383,12 @@ impl ModuleInner {
         if !self.engine.inner.queue_compile(self, Job::Function(def_index), false) {
             self.tier_up(def_index);
         }
+    }
+
+    /// Whether the tiered strategy may compile function `def_index`: not when its body is larger
+    /// than [`MAX_TIERED_BODY`], so that no function costs a compilation beyond that bound.
+    fn may_tier_up(&self, def_index: u32) -> bool {
+        self.info.body(def_index).is_some_and(|(body, _)| body.len() <= MAX_TIERED_BODY)
     }
 
     /// Does what the background compiler was asked.
@@ -375,6 +424,9 @@ impl ModuleInner {
     /// The on-stack-replacement entry of a function at a loop, once compiled; the first ask
     /// has it compiled (in the background, or now).
     pub fn loop_entry(self: &Arc<Self>, def: u32, offset: u32) -> Option<NativeFunc> {
+        if !self.may_tier_up(def) {
+            return None;
+        }
         let mut entries = self.loop_entries();
         match entries.get(&(def, offset)) {
             Some(Some(entry)) => return entry.as_ref().ok().copied(),

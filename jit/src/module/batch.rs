@@ -16,7 +16,7 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, InstBuilder, Signature, UserFuncName};
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::FunctionBuilderContext;
-use silo_core::vm::{ModuleEnv, NativeFunc};
+use silo_core::vm::{COMPILE_CANCELLED, ModuleEnv, NativeFunc};
 
 use super::code_memory::{self, CodeId, Relocation};
 use super::{
@@ -50,11 +50,14 @@ struct Compiled {
 }
 
 impl JitModule {
-    /// Compiles `defs` on the machine's cores, as one batch.
+    /// Compiles `defs` on the machine's cores, as one batch; a function not started when
+    /// `cancel` says yes gets [`COMPILE_CANCELLED`], and so does every function that calls one
+    /// left uncompiled.
     pub(super) fn compile_parallel(
         &self,
         env: &ModuleEnv<'_>,
         defs: &[u32],
+        cancel: &(dyn Fn() -> bool + Sync),
     ) -> Vec<Result<NativeFunc, String>> {
         let isa = &*self.isa;
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -93,6 +96,12 @@ impl JitModule {
             let mut fctx = FunctionBuilderContext::new();
             while let Some(&def) = defs.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let Some(&id) = ids.get(&def) else { continue };
+                if cancel() {
+                    let i = defs.iter().position(|&d| d == def).expect("a batch member");
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(Err(COMPILE_CANCELLED.into()));
+                    continue;
+                }
                 let job = std::panic::AssertUnwindSafe(|| {
                     compile_one(isa, env, def, id, &ids, &thunks, meter_refill, &mut ctx, &mut fctx)
                 });
@@ -128,6 +137,7 @@ impl JitModule {
                     .unwrap_or_else(|| Err("not compiled".into())),
             })
             .collect();
+        let cancelled = compiled.iter().any(|c| matches!(c, Err(e) if e == COMPILE_CANCELLED));
         let mut needed: Vec<Glue> = Vec::new();
         for c in compiled.iter().flatten() {
             for glue in &c.thunks {
@@ -161,6 +171,10 @@ impl JitModule {
             .map(|(&def, c)| {
                 let c = c?;
                 if let Some((_, reason)) = unlinked.iter().find(|(id, _)| *id == c.id) {
+                    // A callee left uncompiled by a cancellation: compiled again next time.
+                    if cancelled {
+                        return Err(COMPILE_CANCELLED.into());
+                    }
                     return Err(format!("linking compiled code: {reason}"));
                 }
                 let start = inner.code.address(c.id).ok_or("internal error: code not placed")?;

@@ -143,6 +143,9 @@ pub trait Compiler: Send + Sync + 'static {
     }
 }
 
+/// The error of a function whose compilation a batch gave up ([`NativeModule::compile_batch`]).
+pub const COMPILE_CANCELLED: &str = "compilation cancelled";
+
 /// The native code of one module.
 pub trait NativeModule: Send + Sync {
     /// Compiles defined function `def` (an index past the imported functions).
@@ -163,9 +166,23 @@ pub trait NativeModule: Send + Sync {
     ) -> Result<NativeFunc, String>;
 
     /// Compiles the defined functions `defs` in this order, as `compile` does one (a batch may
-    /// share code pages and call earlier functions of the batch directly).
-    fn compile_batch(&self, env: &ModuleEnv<'_>, defs: &[u32]) -> Vec<Result<NativeFunc, String>> {
-        defs.iter().map(|&def| self.compile(env, def)).collect()
+    /// share code pages and call earlier functions of the batch directly). Before each function
+    /// it asks `cancel`: once that says yes, the functions not yet compiled get the error
+    /// [`COMPILE_CANCELLED`] (the guest the compilation is for must stop: its deadline passed or
+    /// it was interrupted), and may be compiled again later.
+    fn compile_batch(
+        &self,
+        env: &ModuleEnv<'_>,
+        defs: &[u32],
+        cancel: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<Result<NativeFunc, String>> {
+        defs.iter()
+            .map(
+                |&def| {
+                    if cancel() { Err(COMPILE_CANCELLED.into()) } else { self.compile(env, def) }
+                },
+            )
+            .collect()
     }
 
     /// Bytes of machine code so far.

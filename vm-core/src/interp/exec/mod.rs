@@ -478,19 +478,32 @@ unsafe fn translated(inst: *const InstanceData, def: u32) -> *const InterpFunc {
 ///
 /// # Safety
 /// As for `translated`: `inst` points to a live instance and `def` is a defined-function index of
-/// its module.
-unsafe fn compiled(inst: *const InstanceData, def: u32) -> Result<*const InterpFunc, Trap> {
+/// its module; `store` points to the live store of the instance, not otherwise borrowed.
+unsafe fn compiled(
+    store: *mut StoreOpaque,
+    inst: *const InstanceData,
+    def: u32,
+) -> Result<*const InterpFunc, Trap> {
     // SAFETY: `inst` and `def` are what `translated` requires (this function's contract).
     let ptr = unsafe { translated(inst, def) };
     if !ptr.is_null() {
         return Ok(ptr);
     }
     // SAFETY: `inst` is live (this function's contract), so its `module` is a valid field, only
-    // ever shared while code runs.
-    let module = unsafe { &(*inst).module.inner };
-    module.code(def).map(|f| f as *const InterpFunc).map_err(|e| {
-        Trap::host(format!("cannot run function {}: {e}", module.info.num_imported.funcs + def))
-    })
+    // ever shared while code runs; `store` is the live store, whose meter nothing else uses
+    // while this reads it and, on a cancelled compilation, takes the trap that stops the guest.
+    unsafe {
+        let module = &(*inst).module.inner;
+        let stop = (*store).meter.watch();
+        module.code_for(def, &stop).map(|f| f as *const InterpFunc).map_err(|e| {
+            if e == crate::vm::COMPILE_CANCELLED
+                && let Some(trap) = (*store).meter.stop()
+            {
+                return trap;
+            }
+            Trap::host(format!("cannot run function {}: {e}", module.info.num_imported.funcs + def))
+        })
+    }
 }
 
 /// For handlers: the code of defined function `def` of `inst`, or null after recording the trap
@@ -532,7 +545,7 @@ unsafe fn translate_in_run(
     // SAFETY: `inst` and `def` are what `compiled` requires, and `ip`, `fp` and `cx` the live
     // run's registers `fail` requires (this function's contract).
     unsafe {
-        match compiled(inst, def) {
+        match compiled((*cx).store, inst, def) {
             Ok(code) => code,
             Err(t) => {
                 fail(ip, fp, cx, t);
@@ -707,7 +720,7 @@ pub(crate) unsafe fn run(
 ) -> Result<(), Trap> {
     // SAFETY: `inst` is a live instance and `def` a defined-function index of its module (this
     // function's contract), as `compiled` requires.
-    let callee = unsafe { compiled(inst, def)? };
+    let callee = unsafe { compiled(store, inst, def)? };
     // SAFETY: `store` is the whole live store, ours alone for the call (this function's
     // contract), so `stack` is the only reference into it until it is last used, before the
     // handlers run (and `exhausted` gets the store only after it). `callee` is code of `inst`'s
