@@ -14,6 +14,19 @@ pub enum GcError {
         /// Size of the object asked for, in bytes.
         asked: u64,
     },
+    /// The heap cannot grow to hold the object within the budget its owner gives it
+    /// ([`Heap::set_budget`](crate::Heap::set_budget): what a store's total-memory quota leaves
+    /// after its memories and tables), though its own quota would allow it.
+    #[error(
+        "total memory quota exceeded: the gc heap may grow to {}, asked for {asked} bytes",
+        human_bytes(*budget)
+    )]
+    Budget {
+        /// The most the heap may hold, in bytes.
+        budget: u64,
+        /// Size of the object asked for, in bytes.
+        asked: u64,
+    },
     /// The operating system refused the heap's address-space reservation.
     #[error("cannot reserve {bytes} bytes of address space for the gc heap: {reason}")]
     Reserve {

@@ -81,6 +81,8 @@ pub struct Heap {
     pub(crate) soft_limit: u32,
     /// The soft limit to start with, and the least it shrinks to.
     min_soft_limit: u32,
+    /// The most the soft limit may grow to, set by the heap's owner (`set_budget`).
+    budget: u64,
     zeal: bool,
     /// Bytes allocated before the last collection started, and `top` when it ended: what was
     /// allocated since is `top - top_after_gc` (however it was allocated, inline or not).
@@ -123,6 +125,7 @@ impl Heap {
             usable,
             soft_limit,
             min_soft_limit: soft_limit,
+            budget: u64::MAX,
             zeal: config.zeal,
             allocated_before: 0,
             top_after_gc: FIRST_OBJECT,
@@ -338,9 +341,13 @@ impl Heap {
     /// request does not fit even the quota.
     fn make_room(&mut self, size: u32) -> Result<(), GcError> {
         let need = u64::from(self.bump.top()) + u64::from(size);
-        let usable = u64::from(self.usable);
-        if need > usable {
+        if need > u64::from(self.usable) {
             return Err(self.quota_error(u64::from(size)));
+        }
+        // Growth stops at the budget, but never below what is committed already.
+        let usable = u64::from(self.usable).min(self.budget.max(u64::from(self.soft_limit)));
+        if need > usable {
+            return Err(GcError::Budget { budget: usable, asked: u64::from(size) });
         }
         let mut soft = u64::from(self.soft_limit);
         while need > soft / 2 && soft < usable {
@@ -381,6 +388,14 @@ impl Heap {
 
     pub(crate) fn quota_error(&self, asked: u64) -> GcError {
         GcError::Quota { limit: self.quota, asked }
+    }
+
+    /// Limits how far the heap grows (its soft limit, the memory it holds committed for objects)
+    /// to `bytes`, below its own quota: a store gives its heap what its total-memory quota
+    /// leaves. An allocation that needs more, after a collection, fails with
+    /// [`GcError::Budget`]. The heap never shrinks below what it holds already to meet it.
+    pub fn set_budget(&mut self, bytes: u64) {
+        self.budget = bytes;
     }
 
     /// Counters of the heap's activity so far.

@@ -24,7 +24,7 @@ pub struct Overrides {
     pub fuel: Option<u64>,
     /// `--max-memory SIZE` (per linear memory).
     pub max_memory_bytes: Option<u64>,
-    /// `--max-total-memory SIZE` (all linear memories and tables together).
+    /// `--max-total-memory SIZE` (all linear memories, tables and the GC heap together).
     pub max_total_memory_bytes: Option<u64>,
     /// `--max-gc-heap SIZE` (the garbage-collected heap).
     pub max_gc_heap_bytes: Option<u64>,

@@ -159,6 +159,9 @@ pub(crate) struct Usage {
     /// Bytes of every linear memory and table the store has created (the total-memory quota's
     /// count).
     pub memory_bytes: u64,
+    /// Bytes the garbage-collected heap holds for objects (its soft limit), which the
+    /// total-memory quota counts too; updated after every slow allocation and collection.
+    pub gc_heap_bytes: u64,
     pub instances: u64,
     pub last_hit: Option<QuotaHit>,
 }
@@ -174,15 +177,13 @@ impl Usage {
     /// `Ok(false)` refuses the growth (`memory.grow` returns -1); `Err` when refusals trap.
     pub fn memory_growing(&mut self, current: u64, desired: u64) -> Result<bool, Trap> {
         let added = desired.saturating_sub(current);
-        let hit = if let Some(limit) = self.limits.memory_size.filter(|&l| desired > l) {
-            Some(self.refuse(Quota::Memory, limit, desired))
-        } else if let Some(limit) =
-            self.limits.total_memory.filter(|&l| self.memory_bytes.saturating_add(added) > l)
-        {
-            let total = self.memory_bytes.saturating_add(added);
-            Some(self.refuse(Quota::TotalMemory, limit, total))
-        } else {
-            None
+        let total = self.memory_bytes.saturating_add(self.gc_heap_bytes).saturating_add(added);
+        let over_memory = self.limits.memory_size.filter(|&l| desired > l);
+        let over_total = self.limits.total_memory.filter(|&l| total > l);
+        let hit = match (over_memory, over_total) {
+            (Some(limit), _) => Some(self.refuse(Quota::Memory, limit, desired)),
+            (None, Some(limit)) => Some(self.refuse(Quota::TotalMemory, limit, total)),
+            (None, None) => None,
         };
         self.grow_outcome(hit, |u| u.memory_bytes = u.memory_bytes.saturating_add(added))
     }
@@ -249,11 +250,12 @@ impl Usage {
     pub fn table_growing(&mut self, current: u64, desired: u64) -> Result<bool, Trap> {
         let added = desired.saturating_sub(current).saturating_mul(TABLE_ELEMENT_BYTES);
         let total = self.memory_bytes.saturating_add(added);
+        let with_heap = total.saturating_add(self.gc_heap_bytes);
         let over_table = self.limits.table_elements.filter(|&l| desired > l);
-        let over_total = self.limits.total_memory.filter(|&l| total > l);
+        let over_total = self.limits.total_memory.filter(|&l| with_heap > l);
         let hit = match (over_table, over_total) {
             (Some(limit), _) => Some(self.refuse(Quota::TableElements, limit, desired)),
-            (None, Some(limit)) => Some(self.refuse(Quota::TotalMemory, limit, total)),
+            (None, Some(limit)) => Some(self.refuse(Quota::TotalMemory, limit, with_heap)),
             (None, None) => None,
         };
         self.grow_outcome(hit, |u| u.memory_bytes = total)
@@ -272,6 +274,12 @@ impl Usage {
             Some(hit) if self.limits.trap_on_grow_failure => Err(quota_trap(&hit)),
             Some(_) => Ok(false),
         }
+    }
+
+    /// What the total-memory quota leaves the garbage-collected heap: the quota less the
+    /// memories and tables (no bound without a quota).
+    pub fn gc_budget(&self) -> u64 {
+        self.limits.total_memory.map_or(u64::MAX, |l| l.saturating_sub(self.memory_bytes))
     }
 
     /// A growth that was granted by `memory_growing` did not happen after all (the system

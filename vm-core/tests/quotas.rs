@@ -205,3 +205,42 @@ fn metering_changes_no_result() {
         );
     }
 }
+
+/// A guest that keeps what it allocates alive (a list held by a global), and grows its memory.
+const HOARDER: &str = r#"(module
+  (type $node (struct (field (ref null $node)) (field (mut i64)) (field i64) (field i64)))
+  (memory 1)
+  (global $list (mut (ref null $node)) (ref.null $node))
+  (func (export "hoard") (param $n i32) (result i32)
+    (loop $more
+      (global.set $list (struct.new $node (global.get $list)
+        (i64.const 1) (i64.const 2) (i64.const 3)))
+      (br_if $more (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.const 0))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+
+#[test]
+fn the_gc_heap_counts_towards_the_total_memory_quota() {
+    let engine = Engine::new(&Config::new());
+    let module = Module::new(&engine, HOARDER).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_limits(StoreLimits::new().total_memory(8 << 20));
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    // 64 pages of memory (4 MiB of the 8): the heap gets what is left.
+    assert_eq!(call(&mut store, &instance, "grow", 63).unwrap(), 1);
+    // 200,000 live 32-byte nodes (6.4 MB) do not fit beside the memory.
+    let trap = call(&mut store, &instance, "hoard", 200_000).unwrap_err();
+    assert!(trap.to_string().contains("total memory quota exceeded"), "{trap}");
+    assert!(store.gc_stats().heap_bytes <= 4 << 20, "{:?}", store.gc_stats());
+    // And a heap that holds memory leaves less for the memories.
+    let mut store = Store::new(&engine, ());
+    store.set_limits(StoreLimits::new().total_memory(8 << 20));
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    assert_eq!(call(&mut store, &instance, "hoard", 100_000).unwrap(), 0);
+    let heap = store.gc_stats().heap_bytes;
+    assert!(heap >= 3 << 20, "3.2 MB of live nodes in a heap of {heap} bytes");
+    assert_eq!(call(&mut store, &instance, "grow", 127).unwrap(), -1, "8 MiB of memory");
+    assert_eq!(store.last_quota_hit().map(|h| h.quota), Some(Quota::TotalMemory));
+    let pages = ((8 << 20) - heap) / 65536 - 1;
+    assert_eq!(call(&mut store, &instance, "grow", pages as i32).unwrap(), 1);
+}

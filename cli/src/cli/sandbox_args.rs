@@ -30,8 +30,9 @@ pub struct SandboxArgs {
     /// Limit each linear memory, e.g. `64MiB` (`memory.grow` past it returns -1).
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
     max_memory: Option<u64>,
-    /// Limit all linear memories and tables together, e.g. `256MiB` (a table element counts 8
-    /// bytes); a growth past it fails as one past `--max-memory` does.
+    /// Limit all linear memories, tables and the garbage-collected heap together, e.g. `256MiB`
+    /// (a table element counts 8 bytes); a growth past it fails as one past `--max-memory`
+    /// does, and the heap then stops with the quota message.
     #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
     max_total_memory: Option<u64>,
     /// Limit the garbage-collected heap (structs, arrays, `externref` values), e.g. `16MiB`; an

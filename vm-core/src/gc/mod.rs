@@ -183,9 +183,12 @@ pub(crate) fn with_heap<R>(
     store: &mut StoreOpaque,
     f: impl FnOnce(&mut Heap, &mut StoreRoots<'_>) -> R,
 ) -> Result<R, Trap> {
-    let StoreOpaque { gc, exec, globals, tables, instances, engine, native_exit, .. } = store;
+    let StoreOpaque { gc, exec, globals, tables, instances, engine, native_exit, usage, .. } =
+        store;
     let StoreGc { heap, bump, config, pending, host_roots, exception } = gc;
     let heap = create_heap(heap, bump, *config, pending)?;
+    // The heap grows within what the total-memory quota leaves; the total counts what it holds.
+    heap.set_budget(usage.gc_budget());
     let mut roots = StoreRoots {
         host: host_roots,
         exception,
@@ -196,5 +199,7 @@ pub(crate) fn with_heap<R>(
         registry: &engine.inner.registry,
         native: engine.inner.config.compiler.as_deref().map(|c| (c, &*native_exit)),
     };
-    Ok(f(heap, &mut roots))
+    let result = f(heap, &mut roots);
+    usage.gc_heap_bytes = heap.stats().heap_bytes;
+    Ok(result)
 }
