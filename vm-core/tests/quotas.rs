@@ -244,3 +244,49 @@ fn the_gc_heap_counts_towards_the_total_memory_quota() {
     let pages = ((8 << 20) - heap) / 65536 - 1;
     assert_eq!(call(&mut store, &instance, "grow", pages as i32).unwrap(), 1);
 }
+
+const BULK: &str = r#"(module
+  (memory (export "memory") 16384)
+  (func (export "fill") (param $at i32) (param $v i32) (param $n i32)
+    (memory.fill (local.get $at) (local.get $v) (local.get $n)))
+  (func (export "copy") (param $to i32) (param $from i32) (param $n i32)
+    (memory.copy (local.get $to) (local.get $from) (local.get $n)))
+  (func (export "load") (param $at i32) (result i32) (i32.load8_u (local.get $at))))"#;
+
+#[test]
+fn a_deadline_stops_one_long_memory_fill_midway() {
+    let engine = Engine::new(Config::new().interruptible(true));
+    let module = Module::new(&engine, BULK).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let fill = instance.get_typed_func::<(i32, i32, i32), ()>(&store, "fill").unwrap();
+    let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
+    // 1 GiB cannot be written in 10 ms: the fill must stop between its chunks.
+    store.set_timeout(Some(Duration::from_millis(10))).unwrap();
+    let start = Instant::now();
+    let trap = fill.call(&mut store, (0, 7, 1 << 30)).unwrap_err();
+    assert!(trap.to_string().contains("timeout"), "{trap}");
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    store.set_timeout(None).unwrap();
+    assert_eq!(load.call(&mut store, 0).unwrap(), 7, "the first chunk was written");
+    assert_eq!(load.call(&mut store, (1 << 30) - 2).unwrap(), 0, "the last was not");
+}
+
+#[test]
+fn long_overlapping_copies_go_in_chunks_in_the_right_order() {
+    let engine = Engine::new(&Config::new());
+    let module = Module::new(&engine, BULK).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    let copy = instance.get_typed_func::<(i32, i32, i32), ()>(&store, "copy").unwrap();
+    let n = 40 << 20; // several 16 MiB chunks
+    let pattern: Vec<u8> = (0..n as u32).map(|i| (i % 251) as u8).collect();
+    for (to, from) in [(1 << 20, 0), (0, 1 << 20)] {
+        memory.write(&mut store, from as usize, &pattern).unwrap();
+        copy.call(&mut store, (to, from, n)).unwrap();
+        let mut out = vec![0; n as usize];
+        memory.read(&store, to as usize, &mut out).unwrap();
+        assert!(out == pattern, "copy from {from} to {to}");
+    }
+}

@@ -3,7 +3,9 @@
 //! one unit of fuel like any other, plus one for every [`BYTES_PER_FUEL`] bytes it writes, charged
 //! after its bounds check and before the work, in both tiers alike (both call the runtime here).
 //! So a guest with little fuel cannot `memset` gigabytes, and a deadline is looked at before a
-//! long operation starts.
+//! long operation starts. A long `memory.fill` or `memory.copy` also looks at the deadline and the
+//! interrupt flag between chunks of [`BULK_CHUNK`] bytes ([`in_chunks`]), so that a guest past
+//! its deadline stops within one chunk's time (a few milliseconds), not after gigabytes.
 
 use crate::instance::InstanceData;
 use crate::store::StoreOpaque;
@@ -11,6 +13,40 @@ use crate::trap::{Trap, TrapCode};
 
 /// Bytes of bulk work per unit of fuel.
 pub(crate) const BYTES_PER_FUEL: u64 = 64;
+
+/// Bytes a long bulk operation does between two looks at the deadline and the interrupt flag.
+pub(crate) const BULK_CHUNK: u64 = 16 << 20;
+
+/// Runs `work(offset, n)` over `0..len` in chunks of at most [`BULK_CHUNK`] bytes, ascending or
+/// (`backwards`, for a copy to a higher overlapping range) descending, and stops before a chunk
+/// when the guest must stop: the trap's code, the trap left for [`meter_trap`]. What was done
+/// stays done (the guest is being stopped, as at any other check).
+///
+/// # Safety
+/// As [`charge`]: `inst` is live with its store, and no reference to the store's meter is live.
+pub(crate) unsafe fn in_chunks(
+    inst: *const InstanceData,
+    len: u64,
+    backwards: bool,
+    mut work: impl FnMut(u64, u64),
+) -> Result<(), TrapCode> {
+    let chunks = len.div_ceil(BULK_CHUNK);
+    for i in 0..chunks {
+        let k = if backwards { chunks - 1 - i } else { i };
+        if i > 0 {
+            // SAFETY: the store is live and its meter not otherwise referenced (contract).
+            let store = unsafe { &mut *(*inst).vmctx.store };
+            if let Some(trap) = store.meter.stop() {
+                let code = trap.code();
+                store.meter_trap = Some(trap);
+                return Err(code);
+            }
+        }
+        let at = k * BULK_CHUNK;
+        work(at, BULK_CHUNK.min(len - at));
+    }
+    Ok(())
+}
 
 /// Charges the fuel of `bytes` of bulk work to the store of `inst`. On a stop, the code of the
 /// trap (the handlers' register-sized result) and the trap itself left for `meter_trap`.

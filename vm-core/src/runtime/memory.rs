@@ -108,17 +108,20 @@ pub(crate) unsafe fn memory_fill(
     let at = range(m, dst, 0, len)?;
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len)? };
+    let (base, shared) = (m.ptr_at(at), m.is_shared());
     // SAFETY: `range` checked `at + len` against the memory's length; its bytes up to there are
-    // committed and writable. Other threads may use a shared memory's bytes meanwhile: those are
-    // written as guest stores write them (`racy`).
+    // committed and writable, and every chunk lies inside. Other threads may use a shared
+    // memory's bytes meanwhile: those are written as guest stores write them (`racy`). `inst`
+    // is live with its store (this function's contract).
     unsafe {
-        if m.is_shared() {
-            super::racy::fill(m.ptr_at(at), value as u8, len as usize)
-        } else {
-            std::ptr::write_bytes(m.ptr_at(at), value as u8, len as usize)
-        }
-    };
-    Ok(())
+        super::bulk::in_chunks(inst, len, false, |off, n| {
+            if shared {
+                super::racy::fill(base.add(off as usize), value as u8, n as usize)
+            } else {
+                std::ptr::write_bytes(base.add(off as usize), value as u8, n as usize)
+            }
+        })
+    }
 }
 
 /// # Safety
@@ -142,18 +145,28 @@ pub(crate) unsafe fn memory_copy(
     let from = range(s, src, 0, len)?;
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len)? };
+    let shared = d.is_shared() || s.is_shared();
+    // SAFETY: `s.base + from` and `d.base + to` stay inside the memories' checked ranges for
+    // every chunk offset below `len`.
+    let (src, dst) = unsafe { (s.base.add(from), d.base.add(to)) };
+    // A copy to a higher address of the same memory goes from the end, so that no chunk
+    // overwrites bytes a later chunk still has to read.
+    let backwards = (dst as usize) > (src as usize);
     // SAFETY: `range` checked `from + len` and `to + len` against the two memories' current
     // lengths, and a memory's first `len` bytes from `base` are committed and writable; `copy`
     // allows the ranges to overlap, which they may when both are the same memory, and so does
     // `racy::copy`, which copies bytes other threads may use meanwhile as guest accesses do.
+    // `inst` is live with its store (this function's contract).
     unsafe {
-        if d.is_shared() || s.is_shared() {
-            super::racy::copy(s.base.add(from), d.base.add(to), len as usize)
-        } else {
-            std::ptr::copy(s.base.add(from), d.base.add(to), len as usize)
-        }
-    };
-    Ok(())
+        super::bulk::in_chunks(inst, len, backwards, |off, n| {
+            let (from, to) = (src.add(off as usize), dst.add(off as usize));
+            if shared {
+                super::racy::copy(from, to, n as usize)
+            } else {
+                std::ptr::copy(from, to, n as usize)
+            }
+        })
+    }
 }
 
 /// # Safety
