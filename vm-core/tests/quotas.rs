@@ -290,3 +290,42 @@ fn long_overlapping_copies_go_in_chunks_in_the_right_order() {
         assert!(out == pattern, "copy from {from} to {to}");
     }
 }
+
+const TABLE_BULK: &str = r#"(module
+  (table $t 5000000 anyref)
+  (func (export "number") (param $n i32)
+    (loop $more
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (table.set $t (local.get $n) (ref.i31 (local.get $n)))
+      (br_if $more (local.get $n))))
+  (func (export "copy") (param $to i32) (param $from i32) (param $n i32)
+    (table.copy $t $t (local.get $to) (local.get $from) (local.get $n)))
+  (func (export "fill") (param $at i32) (param $v i32) (param $n i32)
+    (table.fill $t (local.get $at) (ref.i31 (local.get $v)) (local.get $n)))
+  (func (export "get") (param $i i32) (result i32)
+    (i31.get_u (ref.cast (ref i31) (table.get $t (local.get $i))))))"#;
+
+#[test]
+fn long_table_copies_and_fills_go_in_chunks_in_the_right_order() {
+    let engine = Engine::new(&Config::new());
+    let module = Module::new(&engine, TABLE_BULK).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let number = instance.get_typed_func::<i32, ()>(&store, "number").unwrap();
+    let copy = instance.get_typed_func::<(i32, i32, i32), ()>(&store, "copy").unwrap();
+    let fill = instance.get_typed_func::<(i32, i32, i32), ()>(&store, "fill").unwrap();
+    let get = instance.get_typed_func::<i32, i32>(&store, "get").unwrap();
+    let n = 4_000_000; // two 2M-element chunks and a bit
+    for (to, from) in [(1_000_000, 0), (0, 1_000_000)] {
+        number.call(&mut store, 5_000_000).unwrap();
+        copy.call(&mut store, (to, from, n)).unwrap();
+        for i in [0, 1, 2_097_151, 2_097_152, 3_000_000, n - 1] {
+            assert_eq!(get.call(&mut store, to + i).unwrap(), from + i, "{from} -> {to}, {i}");
+        }
+    }
+    fill.call(&mut store, (7, 9, n)).unwrap();
+    for i in [7, 2_097_159, n + 6] {
+        assert_eq!(get.call(&mut store, i).unwrap(), 9);
+    }
+    assert_eq!(get.call(&mut store, n + 7).unwrap(), n + 7, "past the copied range");
+}

@@ -3,8 +3,8 @@
 //! one unit of fuel like any other, plus one for every [`BYTES_PER_FUEL`] bytes it writes, charged
 //! after its bounds check and before the work, in both tiers alike (both call the runtime here).
 //! So a guest with little fuel cannot `memset` gigabytes, and a deadline is looked at before a
-//! long operation starts. A long `memory.fill` or `memory.copy` also looks at the deadline and the
-//! interrupt flag between chunks of [`BULK_CHUNK`] bytes ([`in_chunks`]), so that a guest past
+//! long operation starts. A long `memory.fill`, `memory.copy`, `table.fill` or `table.copy` also
+//! looks at the deadline and the interrupt flag between chunks of [`BULK_CHUNK`] bytes ([`in_chunks`]), so that a guest past
 //! its deadline stops within one chunk's time (a few milliseconds), not after gigabytes.
 
 use crate::instance::InstanceData;

@@ -123,8 +123,14 @@ pub(crate) unsafe fn table_fill(
     let range = table_range(t, start, len)?;
     // SAFETY: `inst` is live with its store (this function's contract).
     unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
-    t.elements_mut()[range].fill(value);
-    Ok(())
+    let elements = &mut t.elements_mut()[range];
+    // SAFETY: as above; the table's elements are a separate allocation from the store's meter.
+    unsafe {
+        super::bulk::in_chunks(inst, elements.len() as u64 * 8, false, |off, n| {
+            let (at, n) = ((off / 8) as usize, (n / 8) as usize);
+            elements[at..at + n].fill(value)
+        })
+    }
 }
 
 /// # Safety
@@ -149,7 +155,16 @@ pub(crate) unsafe fn table_copy(
         let from = table_range(t, src, len)?;
         // SAFETY: `inst` is live with its store (this function's contract).
         unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
-        t.elements_mut().copy_within(from, to.start);
+        let elements = t.elements_mut();
+        // A copy to higher indices goes from the end, as `memory.copy` does.
+        let backwards = to.start > from.start;
+        // SAFETY: as above; the table's elements are a separate allocation from the meter.
+        unsafe {
+            super::bulk::in_chunks(inst, from.len() as u64 * 8, backwards, |off, n| {
+                let (at, n) = ((off / 8) as usize, (n / 8) as usize);
+                elements.copy_within(from.start + at..from.start + at + n, to.start + at)
+            })?
+        };
     } else {
         // SAFETY: `d` and `s` are live tables of the instance's store, not otherwise referenced
         // during the call (this function's contract), and two different entities, so the
@@ -160,7 +175,14 @@ pub(crate) unsafe fn table_copy(
         let from = table_range(s, src, len)?;
         // SAFETY: `inst` is live with its store (this function's contract).
         unsafe { super::bulk::charge(inst, len.saturating_mul(8))? };
-        d.elements_mut()[to].copy_from_slice(&s.elements()[from]);
+        let (dst, src) = (&mut d.elements_mut()[to], &s.elements()[from]);
+        // SAFETY: as above; both tables' elements are separate from the meter.
+        unsafe {
+            super::bulk::in_chunks(inst, src.len() as u64 * 8, false, |off, n| {
+                let (at, n) = ((off / 8) as usize, (n / 8) as usize);
+                dst[at..at + n].copy_from_slice(&src[at..at + n])
+            })?
+        };
     }
     Ok(())
 }
