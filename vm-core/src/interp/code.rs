@@ -114,13 +114,67 @@ impl InterpFunc {
         // the `frame_size` writable slots at `fp` (this function's contract); the pool is another
         // allocation, so the copy does not overlap.
         unsafe {
-            std::ptr::write_bytes(fp.add(params), 0, locals - params);
-            std::ptr::copy_nonoverlapping(self.consts.as_ptr(), fp.add(locals), self.consts.len());
+            zero_slots(fp.add(params), locals - params);
+            copy_slots(self.consts.as_ptr(), fp.add(locals), self.consts.len());
         }
     }
 
     /// Byte offset in the module of the instruction at `pc`.
     pub fn offset_of(&self, pc: usize) -> Option<usize> {
         self.offsets.get(pc).map(|&o| o as usize)
+    }
+}
+
+/// Zeroes `n` slots at `to`: a few plain stores for the usual handful (a call of `memset`, even
+/// for none, costs more than the whole of a small function's entry), `write_bytes` beyond.
+///
+/// # Safety
+/// `to..to + n` are writable slots.
+#[inline(always)]
+unsafe fn zero_slots(to: *mut u64, n: usize) {
+    // SAFETY: each arm writes exactly `n` slots from `to` (this function's contract); the
+    // fixed-size writes are unaligned-tolerant, though slots are aligned.
+    unsafe {
+        match n {
+            0 => {}
+            1 => to.write(0),
+            2 => to.cast::<[u64; 2]>().write_unaligned([0; 2]),
+            3 => to.cast::<[u64; 3]>().write_unaligned([0; 3]),
+            4 => to.cast::<[u64; 4]>().write_unaligned([0; 4]),
+            5 => to.cast::<[u64; 5]>().write_unaligned([0; 5]),
+            6 => to.cast::<[u64; 6]>().write_unaligned([0; 6]),
+            _ => std::ptr::write_bytes(to, 0, n),
+        }
+    }
+}
+
+/// Copies `n` slots from `from` to `to` (not overlapping), as `zero_slots` does: plain moves for
+/// a handful.
+///
+/// # Safety
+/// `from..from + n` are readable, `to..to + n` writable, and the two do not overlap.
+#[inline(always)]
+unsafe fn copy_slots(from: *const u64, to: *mut u64, n: usize) {
+    /// Copies exactly `N` slots.
+    ///
+    /// # Safety
+    /// As `copy_slots` with `n == N`.
+    #[inline(always)]
+    unsafe fn fixed<const N: usize>(from: *const u64, to: *mut u64) {
+        // SAFETY: `N` readable and writable slots (contract).
+        unsafe { to.cast::<[u64; N]>().write_unaligned(from.cast::<[u64; N]>().read_unaligned()) }
+    }
+    // SAFETY: each arm copies exactly `n` slots (this function's contract).
+    unsafe {
+        match n {
+            0 => {}
+            1 => fixed::<1>(from, to),
+            2 => fixed::<2>(from, to),
+            3 => fixed::<3>(from, to),
+            4 => fixed::<4>(from, to),
+            5 => fixed::<5>(from, to),
+            6 => fixed::<6>(from, to),
+            _ => std::ptr::copy_nonoverlapping(from, to, n),
+        }
     }
 }

@@ -307,6 +307,33 @@ macro_rules! define_handlers {
             }
         }
 
+        /// `ret` from a return instruction, whose `mb`/`ml` are current for the returning
+        /// function's instance: the caller keeps them when it is of the same instance (a growth
+        /// in the callee is in them already), and reloads them only from another instance.
+        ///
+        /// # Safety
+        /// `cx` satisfies the run invariants (see `Handler`) with `mb` and `ml`.
+        #[inline(always)]
+        unsafe fn ret_from(cx: *mut Cx, mb: *mut u8, ml: u64) -> Exit {
+            // SAFETY: as `ret`; `mb`/`ml` are memory 0's registers for `cx.inst` (contract), so
+            // for a caller of the same instance they are its registers too.
+            unsafe {
+                if (*cx).depth == (*cx).entry_depth {
+                    return Exit::Done;
+                }
+                (*cx).depth -= 1;
+                let caller = (*cx).frames.add((*cx).depth).read();
+                (*cx).func = caller.func;
+                let (mb, ml) = if caller.inst == (*cx).inst {
+                    (mb, ml)
+                } else {
+                    (*cx).inst = caller.inst;
+                    mem_regs(caller.inst)
+                };
+                next(caller.ip, caller.fp, mb, ml, cx)
+            }
+        }
+
         /// The out-of-bounds path of every fast access to memory 0 (scalar, `v128` and atomic):
         /// `ml` may be stale when memory 0 is shared, since another thread may have grown it
         /// since the registers were loaded. When it has, the op at `ip` runs again with the
@@ -457,13 +484,13 @@ macro_rules! define_handlers {
             };
             return next(target, fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; Return0 {} => { return ret(cx); });
-        h!(ip, fp, mb, ml, cx; Return1 { src } => { wr(fp, 0, rd(fp, src)); return ret(cx); });
+        h!(ip, fp, mb, ml, cx; Return0 {} => { return ret_from(cx, mb, ml); });
+        h!(ip, fp, mb, ml, cx; Return1 { src } => { wr(fp, 0, rd(fp, src)); return ret_from(cx, mb, ml); });
         h!(ip, fp, mb, ml, cx; ReturnSpan { src, len } => {
             for i in 0..len {
                 wr(fp, i, rd(fp, src + i));
             }
-            return ret(cx);
+            return ret_from(cx, mb, ml);
         });
         h!(ip, fp, mb, ml, cx; Unreachable {} => { return trap(ip, fp, cx, TrapCode::Unreachable); });
         h!(ip, fp, mb, ml, cx; Throw { tag, base } => { return super::exn::throw(ip, fp, cx, tag, base); });
