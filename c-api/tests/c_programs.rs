@@ -1,0 +1,223 @@
+//! Compiles each C program of `tests/c/` with the system C compiler (`cc`, or `$CC`) against
+//! `include/` and the static library `libsilo_c_api.a`, runs it, and checks its exit status and
+//! output. The library is the one cargo built for this test run (next to the test binary).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The directory of this package.
+fn package_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The static library cargo built with this test: in `target/<profile>/deps` (next to the test
+/// executable) or in `target/<profile>`. Built with `cargo build -p silo-c-api` if neither has it.
+fn static_lib() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let deps = exe.parent().expect("deps directory");
+    let candidates = [deps.join("libsilo_c_api.a"), deps.join("../libsilo_c_api.a")];
+    if let Some(found) = candidates.iter().find(|p| p.exists()) {
+        return found.clone();
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "-p", "silo-c-api"])
+        .current_dir(package_dir())
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "cargo build -p silo-c-api failed");
+    candidates.into_iter().find(|p| p.exists()).expect("libsilo_c_api.a after cargo build")
+}
+
+/// Compiles `tests/c/<name>.c` and runs it; returns its standard output. Panics (with the
+/// program's output) if compiling fails or the program exits with failure.
+fn run_c(name: &str, args: &[&str]) -> String {
+    let dir = package_dir();
+    let source = dir.join("tests/c").join(format!("{name}.c"));
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("c-api-tests");
+    std::fs::create_dir_all(&out_dir).expect("create the output directory");
+    let exe = out_dir.join(name);
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let compiled = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-o"])
+        .arg(&exe)
+        .arg("-I")
+        .arg(dir.join("include"))
+        .arg(&source)
+        .arg(static_lib())
+        .args(["-lpthread", "-ldl", "-lm", "-lrt", "-lutil", "-lgcc_s"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `{cc}`: {e}"));
+    assert!(
+        compiled.status.success(),
+        "compiling {name}.c failed:\n{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    let ran = Command::new(&exe).args(args).output().expect("run the C program");
+    let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(
+        ran.status.success(),
+        "{name} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        ran.status
+    );
+    stdout
+}
+
+/// Asserts that `output` has these lines, in this order (other lines may come between).
+fn assert_lines(output: &str, expected: &[&str]) {
+    let mut lines = output.lines();
+    for want in expected {
+        assert!(
+            lines.any(|line| line == *want),
+            "missing line `{want}` (in order) in output:\n{output}"
+        );
+    }
+}
+
+#[test]
+fn hello() {
+    let out = run_c("hello", &[]);
+    assert_lines(&out, &["Calling export...", "Hello, World!", "Hello, World!", "Done."]);
+}
+
+#[test]
+fn global() {
+    let out = run_c("global", &[]);
+    assert_lines(&out, &["globals: const=1 var=42", "Done."]);
+}
+
+#[test]
+fn memory() {
+    let out = run_c("memory", &[]);
+    assert_lines(
+        &out,
+        &["load out of bounds: out of bounds memory access", "memory: 3 pages", "Done."],
+    );
+}
+
+#[test]
+fn table() {
+    let out = run_c("table", &[]);
+    assert_lines(
+        &out,
+        &[
+            "null element: uninitialized element 0",
+            "out of bounds: undefined element 2",
+            "table: 5 elements",
+            "Done.",
+        ],
+    );
+}
+
+#[test]
+fn trap() {
+    let out = run_c("trap", &[]);
+    assert_lines(
+        &out,
+        &[
+            "trace of 1 frames",
+            "callback trap: callback abort",
+            "trace of 2 frames",
+            "wasm trap: integer divide by zero",
+            "host trap: made here",
+            "Done.",
+        ],
+    );
+}
+
+#[test]
+fn callback() {
+    let out = run_c("callback", &[]);
+    assert_lines(
+        &out,
+        &[
+            "run(1) = 1002",
+            "run(2) = 1005",
+            "run(3) = 1010",
+            "calls: 3",
+            "info finalized: 1, env finalized: 0",
+            "after store delete: env finalized: 1 (calls = -1)",
+            "Done.",
+        ],
+    );
+}
+
+#[test]
+fn multi() {
+    let out = run_c("multi", &[]);
+    assert_lines(
+        &out,
+        &["results: 4.25 3.5 2 1", "short results: expected room for 4 results, got 2", "Done."],
+    );
+}
+
+#[test]
+fn reflect() {
+    let out = run_c("reflect", &[]);
+    assert_lines(
+        &out,
+        &[
+            "import env.f: func (i32 f64) -> (i64)",
+            "import env.g: global var kind 2",
+            "import env.t: table 1..2 kind 128",
+            "import env.m: memory 1..",
+            "export func: func (i32 i64) -> (i32 f32)",
+            "export global: global const kind 1",
+            "export table: table 3..4294967295 kind 129",
+            "export memory: memory 1..4",
+            "made a.b: memory 1..2",
+            "Done.",
+        ],
+    );
+}
+
+#[test]
+fn serialize() {
+    let out = run_c("serialize", &[]);
+    assert_lines(&out, &["answer: 42", "Done."]);
+}
+
+#[test]
+fn threads() {
+    let out = run_c("threads", &[]);
+    assert_lines(&out, &["total: 42000", "Done."]);
+}
+
+#[test]
+fn fuel() {
+    let out = run_c("fuel", &[]);
+    assert_lines(
+        &out,
+        &[
+            "fuel used by add: some",
+            "spin: fuel quota exceeded: limit 10000",
+            "fuel left: 0",
+            "without fuel: fuel is not enabled: set `Config::consume_fuel`",
+            "Done.",
+        ],
+    );
+}
+
+#[test]
+fn interrupt() {
+    for strategy in ["interp", "default"] {
+        let out = run_c("interrupt", &[strategy]);
+        assert_lines(
+            &out,
+            &["interrupt: interrupted", "timeout: timeout quota exceeded: limit 100ms", "Done."],
+        );
+    }
+}
+
+#[test]
+fn wat2wasm() {
+    let out = run_c("wat2wasm", &[]);
+    assert_lines(&out, &["broken text: error", "Done."]);
+}
+
+#[test]
+fn wasi() {
+    let out = run_c("wasi", &[]);
+    assert_lines(&out, &["hello from wasi", "argc=3 envc=1", "exit status: 7", "Done."]);
+}
