@@ -126,23 +126,34 @@ impl InterpFunc {
 }
 
 /// Zeroes `n` slots at `to`: a few plain stores for the usual handful (a call of `memset`, even
-/// for none, costs more than the whole of a small function's entry), `write_bytes` beyond.
+/// for none, costs more than the whole of a small function's entry), `write_bytes` beyond. Slot
+/// by slot, with no aggregate temporaries: a temporary on the stack would give the call handler
+/// a frame, and in the test profile its dispatch would stop being a jump.
 ///
 /// # Safety
 /// `to..to + n` are writable slots.
 #[inline(always)]
 unsafe fn zero_slots(to: *mut u64, n: usize) {
-    // SAFETY: each arm writes exactly `n` slots from `to` (this function's contract); the
-    // fixed-size writes are unaligned-tolerant, though slots are aligned.
+    // SAFETY: each arm writes exactly the `n` slots from `to` (this function's contract).
     unsafe {
         match n {
             0 => {}
             1 => to.write(0),
-            2 => to.cast::<[u64; 2]>().write_unaligned([0; 2]),
-            3 => to.cast::<[u64; 3]>().write_unaligned([0; 3]),
-            4 => to.cast::<[u64; 4]>().write_unaligned([0; 4]),
-            5 => to.cast::<[u64; 5]>().write_unaligned([0; 5]),
-            6 => to.cast::<[u64; 6]>().write_unaligned([0; 6]),
+            2 => {
+                to.write(0);
+                to.add(1).write(0);
+            }
+            3 => {
+                to.write(0);
+                to.add(1).write(0);
+                to.add(2).write(0);
+            }
+            4 => {
+                to.write(0);
+                to.add(1).write(0);
+                to.add(2).write(0);
+                to.add(3).write(0);
+            }
             _ => std::ptr::write_bytes(to, 0, n),
         }
     }
@@ -155,25 +166,26 @@ unsafe fn zero_slots(to: *mut u64, n: usize) {
 /// `from..from + n` are readable, `to..to + n` writable, and the two do not overlap.
 #[inline(always)]
 unsafe fn copy_slots(from: *const u64, to: *mut u64, n: usize) {
-    /// Copies exactly `N` slots.
-    ///
-    /// # Safety
-    /// As `copy_slots` with `n == N`.
-    #[inline(always)]
-    unsafe fn fixed<const N: usize>(from: *const u64, to: *mut u64) {
-        // SAFETY: `N` readable and writable slots (contract).
-        unsafe { to.cast::<[u64; N]>().write_unaligned(from.cast::<[u64; N]>().read_unaligned()) }
-    }
-    // SAFETY: each arm copies exactly `n` slots (this function's contract).
+    // SAFETY: each arm copies exactly the `n` slots (this function's contract).
     unsafe {
         match n {
             0 => {}
-            1 => fixed::<1>(from, to),
-            2 => fixed::<2>(from, to),
-            3 => fixed::<3>(from, to),
-            4 => fixed::<4>(from, to),
-            5 => fixed::<5>(from, to),
-            6 => fixed::<6>(from, to),
+            1 => to.write(from.read()),
+            2 => {
+                to.write(from.read());
+                to.add(1).write(from.add(1).read());
+            }
+            3 => {
+                to.write(from.read());
+                to.add(1).write(from.add(1).read());
+                to.add(2).write(from.add(2).read());
+            }
+            4 => {
+                to.write(from.read());
+                to.add(1).write(from.add(1).read());
+                to.add(2).write(from.add(2).read());
+                to.add(3).write(from.add(3).read());
+            }
             _ => std::ptr::copy_nonoverlapping(from, to, n),
         }
     }

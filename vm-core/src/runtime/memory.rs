@@ -94,6 +94,9 @@ pub(crate) unsafe fn memory_grow(
 
 /// # Safety
 /// `inst` is live (see the module documentation) and `mem` is one of its memories.
+// Out of line: its chunked loop would give a handler it is inlined into a frame, and the
+// handler's dispatch would stop being a jump (`tests/dispatch_codegen.rs`).
+#[inline(never)]
 pub(crate) unsafe fn memory_fill(
     inst: *const InstanceData,
     mem: u32,
@@ -126,6 +129,9 @@ pub(crate) unsafe fn memory_fill(
 
 /// # Safety
 /// `inst` is live (see the module documentation) and both memories are its memories.
+// Out of line: its chunked loop would give a handler it is inlined into a frame, and the
+// handler's dispatch would stop being a jump (`tests/dispatch_codegen.rs`).
+#[inline(never)]
 pub(crate) unsafe fn memory_copy(
     inst: *const InstanceData,
     dst_mem: u32,

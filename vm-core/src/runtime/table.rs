@@ -110,6 +110,9 @@ fn table_range(t: &TableEntity, start: u64, len: u64) -> Result<std::ops::Range<
 
 /// # Safety
 /// `inst` is live (see the module documentation) and `t` is one of its tables.
+// Out of line: its chunked loop would give a handler it is inlined into a frame, and the
+// handler's dispatch would stop being a jump (`tests/dispatch_codegen.rs`).
+#[inline(never)]
 pub(crate) unsafe fn table_fill(
     inst: *const InstanceData,
     t: u32,
@@ -135,6 +138,9 @@ pub(crate) unsafe fn table_fill(
 
 /// # Safety
 /// `inst` is live (see the module documentation) and both tables are its tables.
+// Out of line: its chunked loop would give a handler it is inlined into a frame, and the
+// handler's dispatch would stop being a jump (`tests/dispatch_codegen.rs`).
+#[inline(never)]
 pub(crate) unsafe fn table_copy(
     inst: *const InstanceData,
     dst_table: u32,
