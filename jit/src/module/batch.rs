@@ -94,10 +94,12 @@ impl JitModule {
         let work = || {
             let mut ctx = Context::new();
             let mut fctx = FunctionBuilderContext::new();
-            while let Some(&def) = defs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            // The index taken is the function's place in `defs` and in `slots`.
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&def) = defs.get(i) else { break };
                 let Some(&id) = ids.get(&def) else { continue };
                 if cancel() {
-                    let i = defs.iter().position(|&d| d == def).expect("a batch member");
                     *slots[i].lock().unwrap_or_else(|e| e.into_inner()) =
                         Some(Err(COMPILE_CANCELLED.into()));
                     continue;
@@ -111,7 +113,6 @@ impl JitModule {
                     Err(compiler_panicked(&*panic))
                 });
                 ctx.clear();
-                let i = defs.iter().position(|&d| d == def).expect("a batch member");
                 *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
             }
         };
