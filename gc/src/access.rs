@@ -6,14 +6,19 @@
 //! its [`FieldLayout::offset`](crate::FieldLayout)); they are checked against the heap, not the
 //! object (the caller's layouts keep them inside it). Array operations check indices against the
 //! array's length and return [`AccessError::OutOfBounds`].
+//!
+//! Every write that may store a reference passes the write barrier (`barrier`): a 4-byte
+//! [`Heap::write`] (it cannot tell a reference from an `i32`, and a needless entry in the
+//! remembered set costs only a rescan), reference fields of `write_struct_fields`, and the bulk
+//! operations on arrays of references.
 
 use crate::arena::Scalar;
 use crate::error::AccessError;
 use crate::gc_ref::GcRef;
 use crate::heap::Heap;
 use crate::layout::{
-    ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, HEADER_SIZE, HEADER_TYPE_OFFSET, Layout,
-    OBJECT_ALIGN,
+    ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, ArrayLayout, FieldKind, HEADER_SIZE, HEADER_TYPE_OFFSET,
+    Layout, OBJECT_ALIGN,
 };
 
 /// An array as the bulk operations see it.
@@ -106,6 +111,8 @@ impl Heap {
         if off + u64::from(layout.size) > u64::from(self.top()) {
             return Err(AccessError::BadRef);
         }
+        let old_top = self.bump.old_top();
+        let mut young_stored = false;
         let mut slot = 0;
         for f in layout.fields.iter() {
             let at = off + u64::from(f.offset);
@@ -124,7 +131,14 @@ impl Heap {
             if !stored {
                 return Err(AccessError::BadRef);
             }
+            if f.kind == FieldKind::GcRef {
+                let value = GcRef::from_raw(v as u32);
+                young_stored |= value.raw() >= old_top && !value.is_i31();
+            }
             slot += 1;
+        }
+        if young_stored {
+            self.remember(r);
         }
         Ok(())
     }
@@ -176,7 +190,13 @@ impl Heap {
     /// Writes `value` at `offset` from `r`'s header (any alignment).
     pub fn write<T: Scalar>(&mut self, r: GcRef, offset: u32, value: T) -> Result<(), AccessError> {
         let at = self.field_at(r, offset, size_of::<T>())?;
-        if self.arena.store(at, value) { Ok(()) } else { Err(AccessError::BadRef) }
+        if !self.arena.store(at, value) {
+            return Err(AccessError::BadRef);
+        }
+        if let Some(bits) = value.as_ref_bits() {
+            self.write_barrier(r, GcRef::from_raw(bits));
+        }
+        Ok(())
     }
 
     /// The reference stored at `offset` from `r`'s header.
@@ -213,7 +233,14 @@ impl Heap {
             return Err(AccessError::BadRef);
         }
         let at = a.range(start, len)?;
-        if self.arena.fill(at, value, u64::from(len)) { Ok(()) } else { Err(AccessError::BadRef) }
+        if !self.arena.fill(at, value, u64::from(len)) {
+            return Err(AccessError::BadRef);
+        }
+        if a.layout.elem_kind == FieldKind::GcRef && len > 0 {
+            let bits = value.try_into().map(u32::from_le_bytes).unwrap_or(0);
+            self.write_barrier(r, GcRef::from_raw(bits));
+        }
+        Ok(())
     }
 
     /// Copies elements `[src_start, src_start + len)` of `src` to `[dst_start, ...)` of `dst`
@@ -235,7 +262,13 @@ impl Heap {
         let to = d.range(dst_start, len)?;
         let from = s.range(src_start, len)?;
         let bytes = u64::from(len) * u64::from(d.layout.elem_size);
-        if self.arena.copy(from, to, bytes) { Ok(()) } else { Err(AccessError::BadRef) }
+        if !self.arena.copy(from, to, bytes) {
+            return Err(AccessError::BadRef);
+        }
+        if d.layout.elem_kind == FieldKind::GcRef && len > 0 {
+            self.remember(dst);
+        }
+        Ok(())
     }
 
     /// Writes `bytes` into array `r`'s elements from byte `start_byte` of its data
@@ -248,7 +281,13 @@ impl Heap {
     ) -> Result<(), AccessError> {
         let a = self.array_view(r)?;
         let at = Self::byte_range(&a, start_byte, bytes.len())?;
-        if self.arena.write_bytes(at, bytes) { Ok(()) } else { Err(AccessError::BadRef) }
+        if !self.arena.write_bytes(at, bytes) {
+            return Err(AccessError::BadRef);
+        }
+        if a.layout.elem_kind == FieldKind::GcRef && !bytes.is_empty() {
+            self.remember(r);
+        }
+        Ok(())
     }
 
     /// Reads `out.len()` bytes of array `r`'s elements from byte `start_byte` of its data.

@@ -38,13 +38,37 @@ impl Scalar for u16 {}
 impl Scalar for u32 {}
 impl Scalar for u64 {}
 impl Scalar for u128 {}
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for u8 {}
-    impl Sealed for u16 {}
-    impl Sealed for u32 {}
-    impl Sealed for u64 {}
-    impl Sealed for u128 {}
+pub(crate) mod sealed {
+    pub trait Sealed {
+        /// The value as the bits of a reference, if it is as wide as one (4 bytes): a store of
+        /// it into an object may need the write barrier.
+        fn as_ref_bits(self) -> Option<u32>;
+    }
+    impl Sealed for u8 {
+        fn as_ref_bits(self) -> Option<u32> {
+            None
+        }
+    }
+    impl Sealed for u16 {
+        fn as_ref_bits(self) -> Option<u32> {
+            None
+        }
+    }
+    impl Sealed for u32 {
+        fn as_ref_bits(self) -> Option<u32> {
+            Some(self)
+        }
+    }
+    impl Sealed for u64 {
+        fn as_ref_bits(self) -> Option<u32> {
+            None
+        }
+    }
+    impl Sealed for u128 {
+        fn as_ref_bits(self) -> Option<u32> {
+            None
+        }
+    }
 }
 
 pub(crate) fn page_size() -> usize {

@@ -4,6 +4,9 @@
 //! `limit`, store the new `top`, write the header at `base + old top`; only when the comparison
 //! fails does it call the heap's slow path. Memory in `[top, limit)` is always zero, so the fast
 //! path writes the type id (and an array's length) and nothing else.
+//!
+//! `old_top` is where the young generation starts: compiled code's write barrier compares an
+//! object being written and the reference written into it with it (see `Heap::write_barrier`).
 
 use std::mem::offset_of;
 use std::ptr::NonNull;
@@ -18,6 +21,8 @@ pub struct Bump {
     pub top: u32,
     /// Offset allocation must not pass without the slow path (`top <= limit`).
     pub limit: u32,
+    /// Objects below this offset are old (they survived a collection); from it to `top`, young.
+    pub old_top: u32,
 }
 
 /// Offset of [`Bump::base`].
@@ -26,6 +31,8 @@ pub const BUMP_BASE_OFFSET: usize = offset_of!(Bump, base);
 pub const BUMP_TOP_OFFSET: usize = offset_of!(Bump, top);
 /// Offset of [`Bump::limit`].
 pub const BUMP_LIMIT_OFFSET: usize = offset_of!(Bump, limit);
+/// Offset of [`Bump::old_top`].
+pub const BUMP_OLD_TOP_OFFSET: usize = offset_of!(Bump, old_top);
 
 /// Owns a heap-allocated [`Bump`] that both Rust (through this) and compiled code (through the
 /// raw pointer) read and write. Held as a raw pointer rather than a `Box` so that handing the
@@ -61,6 +68,18 @@ impl BumpCell {
     }
 
     #[inline]
+    pub fn old_top(&self) -> u32 {
+        // SAFETY: as in `top`.
+        unsafe { (*self.0.as_ptr()).old_top }
+    }
+
+    #[inline]
+    pub fn set_old_top(&mut self, old_top: u32) {
+        // SAFETY: as in `set_top`.
+        unsafe { (*self.0.as_ptr()).old_top = old_top }
+    }
+
+    #[inline]
     pub fn set_top(&mut self, top: u32) {
         // SAFETY: as in `top`; `&mut self` excludes other Rust access.
         unsafe { (*self.0.as_ptr()).top = top }
@@ -89,11 +108,13 @@ mod tests {
         assert_eq!(BUMP_BASE_OFFSET, 0);
         assert_eq!(BUMP_TOP_OFFSET, size_of::<*mut u8>());
         assert_eq!(BUMP_LIMIT_OFFSET, size_of::<*mut u8>() + 4);
+        assert_eq!(BUMP_OLD_TOP_OFFSET, size_of::<*mut u8>() + 8);
     }
 
     #[test]
     fn cell_reads_what_the_raw_pointer_wrote() {
-        let mut c = BumpCell::new(Bump { base: std::ptr::null_mut(), top: 8, limit: 64 });
+        let mut c =
+            BumpCell::new(Bump { base: std::ptr::null_mut(), top: 8, limit: 64, old_top: 8 });
         let p = c.as_ptr();
         // SAFETY: `p` points to the cell's live allocation; nothing else accesses it now.
         unsafe { (*p).top = 24 };

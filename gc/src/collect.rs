@@ -1,6 +1,13 @@
 //! The collector: precise, non-recursive mark-compact (Lisp-2 sliding), so it reclaims cycles
 //! and leaves the live objects packed at the bottom of the heap in their allocation order.
 //!
+//! The same algorithm runs over the whole heap (a *full* collection) or over the young
+//! generation only (a *minor* one: the objects from `old_top` up, which slide down to
+//! `old_top`). A minor collection takes every old object as live: it never marks, moves or
+//! rewrites references to them, and adds the fields of the remembered old objects (see
+//! `barrier`) to the roots. Either way every survivor is old afterwards (`old_top` is the new
+//! top), so the remembered set starts empty again.
+//!
 //! 1. **Find objects**: walk the heap and note every object's start in a bitmap. A reference is
 //!    followed only if it names such a start; any other (a corrupted field) is treated as null
 //!    and overwritten with null, so garbage never makes the collector read outside the heap.
@@ -36,39 +43,49 @@ pub(crate) struct Collector {
     dead_boxes: Vec<u32>,
 }
 
-/// Which offsets below `end` start an object.
+/// Which offsets in `[from, end)` start an object (the part of the heap being collected).
 #[derive(Default)]
 struct Starts {
     bits: Vec<u64>,
+    /// The first object collected: `FIRST_OBJECT`, or `old_top` in a minor collection.
+    from: u32,
     /// Where the walk ended: the top, or the first header that made no sense.
     end: u32,
 }
 
 impl Starts {
-    /// Walks the heap from the first object to `top`, noting each object's start.
-    fn find(&mut self, types: &Types, arena: &Arena, top: u32) {
-        let words = (top as usize / 8).div_ceil(64);
+    /// Walks the heap from `from` (an object's start) to `top`, noting each object's start.
+    fn find(&mut self, types: &Types, arena: &Arena, from: u32, top: u32) {
+        let words = ((top - from) as usize / 8).div_ceil(64);
         self.bits.clear();
         self.bits.resize(words, 0);
         if self.bits.capacity() > 4 * words.max(1024) {
             self.bits.shrink_to(words);
         }
-        let mut off = FIRST_OBJECT;
+        self.from = from;
+        let mut off = from;
         while off < top {
             let Some(size) = object_size(types, arena, off, top) else { break };
-            let i = (off / 8) as usize;
+            let i = ((off - from) / 8) as usize;
             self.bits[i / 64] |= 1 << (i % 64);
             off += size;
         }
         self.end = off.min(top);
     }
 
+    /// Whether `off` is below the collected part (an old object, in a minor collection; below
+    /// the first object is no object at all).
+    #[inline]
+    fn is_old(&self, off: u32) -> bool {
+        off < self.from && off >= FIRST_OBJECT
+    }
+
     #[inline]
     fn contains(&self, off: u32) -> bool {
-        if off >= self.end || !off.is_multiple_of(8) {
+        if off < self.from || off >= self.end || !off.is_multiple_of(8) {
             return false;
         }
-        let i = (off / 8) as usize;
+        let i = ((off - self.from) / 8) as usize;
         self.bits[i / 64] & (1 << (i % 64)) != 0
     }
 }
@@ -82,9 +99,12 @@ fn set_gc_word(arena: &mut Arena, off: u32, word: u32) {
 }
 
 /// Marks `r`'s object and queues it for scanning if it was not marked yet; `false` when `r`
-/// names no object (to be replaced by null).
+/// names no object (to be replaced by null). An old object is left alone.
 fn mark(arena: &mut Arena, starts: &Starts, stack: &mut Vec<u32>, r: GcRef) -> bool {
     let Some(off) = r.object() else { return true };
+    if starts.is_old(off) {
+        return true;
+    }
     if !starts.contains(off) {
         return false;
     }
@@ -95,10 +115,13 @@ fn mark(arena: &mut Arena, starts: &Starts, stack: &mut Vec<u32>, r: GcRef) -> b
     true
 }
 
-/// Where `r`'s object moves to (null for a reference to no live object); nulls and `i31`s are
-/// returned unchanged.
+/// Where `r`'s object moves to (null for a reference to no live object); nulls, `i31`s and
+/// old objects are returned unchanged.
 fn forwarded(arena: &Arena, starts: &Starts, r: GcRef) -> GcRef {
     let Some(off) = r.object() else { return r };
+    if starts.is_old(off) {
+        return r;
+    }
     if !starts.contains(off) {
         return GcRef::NULL;
     }
@@ -133,16 +156,41 @@ fn rewrite_field(arena: &mut Arena, at: u64, f: impl FnOnce(&mut Arena, GcRef) -
 }
 
 impl Heap {
-    /// Collects garbage now: frees every object not reachable from `roots` or the host's roots,
-    /// and compacts the rest (objects move: `roots` and the host's roots are updated).
+    /// Collects garbage now (a full collection): frees every object not reachable from `roots`
+    /// or the host's roots, and compacts the rest (objects move: `roots` and the host's roots
+    /// are updated).
     pub fn collect(&mut self, roots: &mut dyn RootSet) {
+        // The gc words are the collector's now; and every object is collected, so no old one
+        // needs remembering.
+        self.forget_remembered();
+        self.compact(FIRST_OBJECT, roots);
+        self.stats.full_collections += 1;
+    }
+
+    /// Collects the young generation only (a minor collection): frees the young objects not
+    /// reachable from `roots`, the host's roots or a remembered old object, and slides the rest
+    /// down onto the old generation (they become old). Old objects are neither freed nor moved.
+    /// Without generations (a nursery of 0), a full collection.
+    pub fn collect_minor(&mut self, roots: &mut dyn RootSet) {
+        if self.nursery == 0 {
+            return self.collect(roots);
+        }
+        let from = self.bump.old_top();
+        self.compact(from, roots);
+        self.forget_remembered();
+    }
+
+    /// The collection of the objects from `from` (`FIRST_OBJECT`, or `old_top` for a minor
+    /// collection) to the top.
+    fn compact(&mut self, from: u32, roots: &mut dyn RootSet) {
         let started = Instant::now();
+        let minor = from != FIRST_OBJECT;
         let old_top = self.bump.top();
         self.host_roots.sweep();
 
-        let Heap { arena, types, collector, host_roots, .. } = self;
+        let Heap { arena, types, collector, host_roots, remembered, .. } = self;
         let Collector { starts, stack, dead_boxes } = collector;
-        starts.find(types, arena, old_top);
+        starts.find(types, arena, from, old_top);
 
         // Mark.
         let mut visit = |slot: &mut GcRef| {
@@ -152,6 +200,13 @@ impl Heap {
         };
         roots.trace_roots(&mut visit);
         host_roots.for_each_mut(&mut visit);
+        for &off in remembered.iter() {
+            for_each_ref_field(types, arena, off, |arena, at| {
+                rewrite_field(arena, at, |arena, r| {
+                    if mark(arena, starts, stack, r) { r } else { GcRef::NULL }
+                });
+            });
+        }
         while let Some(off) = stack.pop() {
             for_each_ref_field(types, arena, off, |arena, at| {
                 rewrite_field(arena, at, |arena, r| {
@@ -164,8 +219,8 @@ impl Heap {
         // where the run ends (a live object, or the end of the walk), so that the two walks
         // after this one step over the dead in one hop: they cost what the live objects do.
         dead_boxes.clear();
-        let mut to = FIRST_OBJECT;
-        let mut off = FIRST_OBJECT;
+        let mut to = from;
+        let mut off = from;
         let mut dead_run: Option<u32> = None;
         while off < starts.end {
             let Some(size) = object_size(types, arena, off, starts.end) else { break };
@@ -194,7 +249,12 @@ impl Heap {
         let mut update = |slot: &mut GcRef| *slot = forwarded(arena, starts, *slot);
         roots.trace_roots(&mut update);
         host_roots.for_each_mut(&mut update);
-        let mut off = FIRST_OBJECT;
+        for &off in remembered.iter() {
+            for_each_ref_field(types, arena, off, |arena, field| {
+                rewrite_field(arena, field, |arena, r| forwarded(arena, starts, r));
+            });
+        }
+        let mut off = from;
         while let Some((at, size)) = next_live(types, arena, off, walked) {
             for_each_ref_field(types, arena, at, |arena, field| {
                 rewrite_field(arena, field, |arena, r| forwarded(arena, starts, r));
@@ -204,7 +264,7 @@ impl Heap {
 
         // Slide. Each object moves down to below where the next one starts, so the headers still
         // to be read (and the dead runs' ends) are intact.
-        let mut off = FIRST_OBJECT;
+        let mut off = from;
         while let Some((at, size)) = next_live(types, arena, off, walked) {
             let dest = gc_word(arena, at) & !MARK;
             if dest != at {
@@ -215,12 +275,16 @@ impl Heap {
         }
         // The space the next objects go to must read as zero: below the soft limit it is
         // reused at once, so zero it in place; above it, hand the pages back (they read as zero
-        // when touched again).
-        let old_soft = self.soft_limit;
-        let keep = self.shrink_soft_limit(new_top).max(new_top) as usize;
-        let arena = &mut self.arena;
-        arena.zero_range(new_top as usize, (old_top as usize).min(keep));
-        arena.release(keep, old_top.max(old_soft) as usize);
+        // when touched again). A minor collection leaves the soft limit as it is.
+        if minor {
+            self.arena.zero_range(new_top as usize, old_top as usize);
+        } else {
+            let old_soft = self.soft_limit;
+            let keep = self.shrink_soft_limit(new_top).max(new_top) as usize;
+            let arena = &mut self.arena;
+            arena.zero_range(new_top as usize, (old_top as usize).min(keep));
+            arena.release(keep, old_top.max(old_soft) as usize);
+        }
 
         if self.collector.stack.capacity() > 1 << 20 {
             self.collector.stack.shrink_to(1 << 16);
@@ -232,10 +296,14 @@ impl Heap {
             .filter_map(|slot| self.host_values.remove(slot))
             .collect();
         self.bump.set_top(new_top);
+        self.bump.set_old_top(new_top);
         self.reset_limit();
         self.allocated_before += u64::from(old_top - self.top_after_gc);
         self.top_after_gc = new_top;
         self.stats.live_bytes = u64::from(new_top - FIRST_OBJECT);
+        if minor {
+            self.stats.promoted_bytes += u64::from(new_top - from);
+        }
         self.record_pause(started.elapsed());
         drop(dead);
     }

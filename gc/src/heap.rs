@@ -28,6 +28,8 @@ pub const HOST_BOX_TYPE: u32 = u32::MAX;
 pub const MAX_HEAP_BYTES: u64 = (1 << 32) - (1 << 16);
 /// Offset of the first object (offset 0 is null, so no object lives there).
 pub const FIRST_OBJECT: u32 = 8;
+/// The young generation's default size.
+pub const DEFAULT_NURSERY_BYTES: u64 = 2 << 20;
 
 /// How big a heap may grow and how it behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,14 +39,23 @@ pub struct HeapConfig {
     pub max_bytes: u64,
     /// The soft limit to start with: how much is allocated before the first collection.
     pub initial_bytes: u64,
-    /// Stress mode: every allocation collects first (every allocation takes the slow path).
+    /// Stress mode: every allocation collects first (every allocation takes the slow path),
+    /// minor and full collections in turn.
     pub zeal: bool,
+    /// The young generation's size: how much is allocated between minor collections. 0 turns
+    /// the generations off (every collection is a full one).
+    pub nursery_bytes: u64,
 }
 
 impl Default for HeapConfig {
-    /// A 1 GiB quota, 1 MiB to start with, no zeal.
+    /// A 1 GiB quota, 1 MiB to start with, a nursery of [`DEFAULT_NURSERY_BYTES`], no zeal.
     fn default() -> HeapConfig {
-        HeapConfig { max_bytes: 1 << 30, initial_bytes: 1 << 20, zeal: false }
+        HeapConfig {
+            max_bytes: 1 << 30,
+            initial_bytes: 1 << 20,
+            zeal: false,
+            nursery_bytes: DEFAULT_NURSERY_BYTES,
+        }
     }
 }
 
@@ -84,6 +95,10 @@ pub struct Heap {
     /// The most the soft limit may grow to, set by the heap's owner (`set_budget`).
     budget: u64,
     zeal: bool,
+    /// The young generation's size (0: no generations).
+    pub(crate) nursery: u32,
+    /// Old objects that may hold references to young ones (see `barrier`).
+    pub(crate) remembered: Vec<u32>,
     /// Bytes allocated before the last collection started, and `top` when it ended: what was
     /// allocated since is `top - top_after_gc` (however it was allocated, inline or not).
     pub(crate) allocated_before: u64,
@@ -111,8 +126,14 @@ impl Heap {
         let initial = config.initial_bytes.max(64 << 10).min(u64::from(usable)) & !7;
         let soft_limit = (initial as u32).max(FIRST_OBJECT);
         arena.commit(soft_limit as usize)?;
+        let nursery = config.nursery_bytes.min(u64::from(usable)) as u32 & !7;
         let limit = if config.zeal { FIRST_OBJECT } else { soft_limit };
-        let bump = BumpCell::new(Bump { base: arena.base(), top: FIRST_OBJECT, limit });
+        let bump = BumpCell::new(Bump {
+            base: arena.base(),
+            top: FIRST_OBJECT,
+            limit,
+            old_top: FIRST_OBJECT,
+        });
         let mut heap = Heap {
             arena,
             bump,
@@ -127,10 +148,13 @@ impl Heap {
             min_soft_limit: soft_limit,
             budget: u64::MAX,
             zeal: config.zeal,
+            nursery,
+            remembered: Vec::new(),
             allocated_before: 0,
             top_after_gc: FIRST_OBJECT,
         };
         heap.stats.heap_bytes = u64::from(soft_limit);
+        heap.reset_limit();
         Ok(heap)
     }
 
@@ -315,8 +339,10 @@ impl Heap {
         len: Option<u32>,
         roots: &mut dyn RootSet,
     ) -> Result<GcRef, GcError> {
-        self.collect(roots);
-        self.make_room(size)?;
+        if !self.minor_made_room(size, roots) {
+            self.collect(roots);
+            self.make_room(size)?;
+        }
         let top = self.bump.top();
         self.bump.set_top(top + size);
         if self.zeal {
@@ -336,9 +362,38 @@ impl Heap {
         GcRef::from_raw(off)
     }
 
+    /// The slow path's first try: a minor collection, when the generations are on and the young
+    /// generation was worth collecting (it had at least half a nursery's room). `true` when it
+    /// left room for the request and a quarter of a nursery more below the soft limit; `false`
+    /// when a full collection must follow. Under zeal, every other collection is minor.
+    fn minor_made_room(&mut self, size: u32, roots: &mut dyn RootSet) -> bool {
+        if self.nursery == 0 {
+            return false;
+        }
+        if self.zeal {
+            if self.stats.collections % 2 == 1 {
+                return false;
+            }
+            self.collect_minor(roots);
+            return u64::from(self.bump.top()) + u64::from(size) <= u64::from(self.soft_limit);
+        }
+        let room = self.soft_limit.saturating_sub(self.bump.old_top());
+        if room < self.nursery / 2 {
+            return false;
+        }
+        self.collect_minor(roots);
+        let need = u64::from(self.bump.top()) + u64::from(size) + u64::from(self.nursery / 4);
+        if need > u64::from(self.soft_limit) {
+            return false;
+        }
+        self.reset_limit();
+        self.bump.set_limit(self.bump.limit().max(self.bump.top() + size));
+        true
+    }
+
     /// After a collection: doubles the soft limit while the live bytes and the request would
-    /// fill more than half of it (never past the quota), or fails with the quota error when the
-    /// request does not fit even the quota.
+    /// fill more than half of it, or leave less than a nursery free (never past the quota), or
+    /// fails with the quota error when the request does not fit even the quota.
     fn make_room(&mut self, size: u32) -> Result<(), GcError> {
         let need = u64::from(self.bump.top()) + u64::from(size);
         if need > u64::from(self.usable) {
@@ -350,7 +405,8 @@ impl Heap {
             return Err(GcError::Budget { budget: usable, asked: u64::from(size) });
         }
         let mut soft = u64::from(self.soft_limit);
-        while need > soft / 2 && soft < usable {
+        let nursery = u64::from(self.nursery);
+        while (need > soft / 2 || need + nursery > soft) && soft < usable {
             soft = (soft * 2).max(64 << 10).min(usable);
         }
         if soft != u64::from(self.soft_limit) {
@@ -359,6 +415,9 @@ impl Heap {
             self.stats.heap_bytes = soft;
         }
         self.reset_limit();
+        // The request fits below the soft limit (checked above), if not always a whole nursery.
+        let top = self.bump.top();
+        self.bump.set_limit(self.bump.limit().max(top + size));
         Ok(())
     }
 
@@ -368,17 +427,28 @@ impl Heap {
     /// must stay well above the point where allocation doubles it again.) Returns the new soft
     /// limit.
     pub(crate) fn shrink_soft_limit(&mut self, live_top: u32) -> u32 {
-        while live_top <= self.soft_limit / 8 && self.soft_limit / 2 >= self.min_soft_limit {
+        while live_top <= self.soft_limit / 8
+            && self.soft_limit / 2 >= self.min_soft_limit
+            && u64::from(self.soft_limit / 2) >= u64::from(live_top) + u64::from(self.nursery)
+        {
             self.soft_limit = (self.soft_limit / 2) & !7;
         }
         self.stats.heap_bytes = u64::from(self.soft_limit);
         self.soft_limit
     }
 
-    /// Sets the bump limit for the current mode: the soft limit, or `top` under zeal.
+    /// Sets the bump limit for the current mode: a nursery above the old generation (within
+    /// the soft limit), the soft limit without generations, or `top` under zeal.
     pub(crate) fn reset_limit(&mut self) {
-        let limit = if self.zeal { self.bump.top() } else { self.soft_limit };
-        self.bump.set_limit(limit);
+        let limit = if self.zeal {
+            self.bump.top()
+        } else if self.nursery > 0 {
+            let young_end = u64::from(self.bump.old_top()) + u64::from(self.nursery);
+            young_end.min(u64::from(self.soft_limit)) as u32
+        } else {
+            self.soft_limit
+        };
+        self.bump.set_limit(limit.max(self.bump.top()));
     }
 
     /// The soft limit: how far the heap may fill before the next collection.

@@ -119,7 +119,13 @@ mod tests {
     }
 
     fn heap() -> Heap {
-        Heap::new(HeapConfig { max_bytes: 1 << 20, initial_bytes: 1 << 16, zeal: false }).unwrap()
+        Heap::new(HeapConfig {
+            max_bytes: 1 << 20,
+            initial_bytes: 1 << 16,
+            zeal: false,
+            ..HeapConfig::default()
+        })
+        .unwrap()
     }
 
     #[test]
@@ -177,8 +183,13 @@ mod tests {
     #[test]
     fn a_failed_allocation_drops_the_value() {
         let drops = Arc::new(AtomicUsize::new(0));
-        let mut h =
-            Heap::new(HeapConfig { max_bytes: 16, initial_bytes: 16, zeal: false }).unwrap();
+        let mut h = Heap::new(HeapConfig {
+            max_bytes: 16,
+            initial_bytes: 16,
+            zeal: false,
+            ..HeapConfig::default()
+        })
+        .unwrap();
         let e = h.alloc_host(Box::new(Tracked(drops.clone(), 0)), &mut NoRoots).unwrap_err();
         assert!(matches!(e, GcError::Quota { .. }));
         assert_eq!(drops.load(Ordering::SeqCst), 1);

@@ -14,6 +14,7 @@
 
 mod access;
 mod arena;
+mod barrier;
 mod bump;
 mod collect;
 mod error;
@@ -30,7 +31,7 @@ mod testing;
 mod tests;
 
 pub use arena::Scalar;
-pub use bump::{BUMP_BASE_OFFSET, BUMP_LIMIT_OFFSET, BUMP_TOP_OFFSET, Bump};
+pub use bump::{BUMP_BASE_OFFSET, BUMP_LIMIT_OFFSET, BUMP_OLD_TOP_OFFSET, BUMP_TOP_OFFSET, Bump};
 pub use error::{AccessError, GcError, human_bytes};
 pub use gc_ref::GcRef;
 pub use heap::{FIRST_OBJECT, HOST_BOX_TYPE, Heap, HeapConfig, MAX_HEAP_BYTES};

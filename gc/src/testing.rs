@@ -58,9 +58,19 @@ pub fn define_all(h: &mut Heap) {
     h.define(SHORTS, Layout::Array(array_layout(field(StorageType::I16), no_funcs)));
 }
 
-/// A heap of quota `max_bytes` with the test types defined.
+/// A heap of quota `max_bytes` with the test types defined and no generations (every
+/// collection is full).
 pub fn heap_with(max_bytes: u64, initial_bytes: u64, zeal: bool) -> Heap {
-    let mut h = Heap::new(HeapConfig { max_bytes, initial_bytes, zeal }).unwrap();
+    let config = HeapConfig { max_bytes, initial_bytes, zeal, nursery_bytes: 0 };
+    let mut h = Heap::new(config).unwrap();
+    define_all(&mut h);
+    h
+}
+
+/// A 16 MiB heap with the test types defined and a young generation of `nursery_bytes`.
+pub fn generational_heap(nursery_bytes: u64, zeal: bool) -> Heap {
+    let config = HeapConfig { max_bytes: 16 << 20, initial_bytes: 64 << 10, zeal, nursery_bytes };
+    let mut h = Heap::new(config).unwrap();
     define_all(&mut h);
     h
 }

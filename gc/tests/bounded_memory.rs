@@ -33,8 +33,13 @@ fn rss_bytes() -> u64 {
 
 /// A 64 MiB heap with the two types defined.
 fn heap() -> Heap {
-    let mut h =
-        Heap::new(HeapConfig { max_bytes: 64 << 20, initial_bytes: 1 << 20, zeal: false }).unwrap();
+    let mut h = Heap::new(HeapConfig {
+        max_bytes: 64 << 20,
+        initial_bytes: 1 << 20,
+        zeal: false,
+        ..HeapConfig::default()
+    })
+    .unwrap();
     let no_funcs = |_: RefType| false;
     h.define(NODE, Layout::Struct(struct_layout(&[any_ref(), any_ref()], no_funcs)));
     let bytes = FieldType { storage: StorageType::I8, mutable: true };

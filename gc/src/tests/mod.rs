@@ -3,4 +3,5 @@
 mod access;
 mod alloc;
 mod collect;
+mod generations;
 mod roots;
