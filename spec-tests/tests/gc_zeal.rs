@@ -1,5 +1,6 @@
 //! The GC proposal's files of the official suite under the collector's stress mode
-//! (`Config::gc_zeal`: every allocation collects first and moves every live object): a reference
+//! (`Config::gc_zeal`: every allocation collects first, a minor and a full collection in turn,
+//! so every object moves and every store into an older object needs the write barrier): a reference
 //! that any tier keeps where the collector does not look (an interpreter slot outside its slot
 //! map, a native value outside its stack map, a builtin's operand) would point at whatever moved
 //! there, and a directive would fail. The folder passes in full in every tier without stress

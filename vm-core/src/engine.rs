@@ -106,10 +106,20 @@ impl Config {
         self
     }
 
-    /// Stress mode for the garbage collector: every allocation collects first. Slow; for
-    /// testing that every reference is where the collector looks.
+    /// Stress mode for the garbage collector: every allocation collects first, a minor and a
+    /// full collection in turn. Slow; for testing that every reference is where the collector
+    /// looks, and that every store of a reference into an older object passes the write barrier.
     pub fn gc_zeal(&mut self, zeal: bool) -> &mut Config {
         self.gc_heap.zeal = zeal;
+        self
+    }
+
+    /// The size of the garbage-collected heap's young generation, in bytes (2 MiB by default):
+    /// how much a guest allocates between two minor collections, which trace only the objects
+    /// made since the last collection. Capped at the heap's quota; 0 turns the generations off
+    /// (every collection traces the whole heap).
+    pub fn gc_nursery_size(&mut self, bytes: u64) -> &mut Config {
+        self.gc_heap.nursery_bytes = bytes.min(silo_gc::MAX_HEAP_BYTES);
         self
     }
 

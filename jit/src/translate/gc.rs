@@ -125,6 +125,9 @@ impl FuncTranslator<'_, '_> {
                 let addr =
                     self.object(obj, field.offset as i64 + size, TrapKind::NullStructReference);
                 self.write_field(field.kind, value, addr, field.offset as i32);
+                if field.kind == FieldKind::GcRef {
+                    self.write_barrier(obj, value);
+                }
             }
 
             O::ArrayNew { array_type_index: ty } => {
@@ -165,6 +168,9 @@ impl FuncTranslator<'_, '_> {
                 let (arr, idx, value) = self.pop3();
                 let addr = self.element(arr, idx, kind);
                 self.write_field(kind, value, addr, 0);
+                if kind == FieldKind::GcRef {
+                    self.write_barrier(arr, value);
+                }
             }
             O::ArrayLen => {
                 let arr = self.pop();
@@ -412,6 +418,34 @@ impl FuncTranslator<'_, '_> {
         let scaled = self.b.ins().imul_imm_u(idx, kind.size() as i64);
         let at = self.b.ins().iadd(addr, scaled);
         self.b.ins().iadd_imm_s(at, ARRAY_DATA_OFFSET as i64)
+    }
+
+    /// The write barrier after storing reference `value` into object `obj` (see
+    /// `silo_gc::Heap::write_barrier`): when `obj` is old (below the heap's `old_top`) and
+    /// `value` a young object (at or above it, and not an `i31`), the cold path has the
+    /// `GcRemember` builtin add `obj` to the remembered set. Inline, it costs a load and three
+    /// comparisons.
+    fn write_barrier(&mut self, obj: Value, value: Value) {
+        let flags = MemFlagsData::trusted();
+        let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
+        let bump = self.b.ins().load(types::I64, flags, cell, 0);
+        let old_top = self.b.ins().uload32(flags, bump, offsets::BUMP_OLD_TOP);
+        let obj_old = self.b.ins().icmp(IntCC::UnsignedLessThan, obj, old_top);
+        let value_young = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, value, old_top);
+        let tag = self.b.ins().band_imm_u(value, 1);
+        let not_i31 = self.b.ins().icmp_imm_u(IntCC::Equal, tag, 0);
+        let both = self.b.ins().band(obj_old, value_young);
+        let remember = self.b.ins().band(both, not_i31);
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(remember, slow, &[], done, &[]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        self.b.set_cold_block(slow);
+        self.call_builtin(Builtin::GcRemember, &[obj]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
     }
 
     /// Reads a field of `kind` at `addr + offset` (unextended).

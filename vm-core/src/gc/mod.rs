@@ -118,6 +118,11 @@ impl StoreGc {
         self.heap.as_ref()
     }
 
+    /// The heap, if anything was ever allocated, to change.
+    pub fn existing_heap_mut(&mut self) -> Option<&mut Heap> {
+        self.heap.as_mut()
+    }
+
     /// The heap, created on first use.
     pub fn heap_mut(&mut self) -> Result<&mut Heap, Trap> {
         create_heap(&mut self.heap, &mut self.bump, self.config, &mut self.pending)

@@ -159,6 +159,9 @@ builtins! {
     GcArrayInitData => gc_array_init_data(vmctx: vmctx, seg: u32, arr: u64, idx: u32, offset: u32, len: u32) -> u32;
     /// `array.init_elem`: `(vmctx, segment, array, index, offset, len) -> ok`.
     GcArrayInitElem => gc_array_init_elem(vmctx: vmctx, seg: u32, arr: u64, idx: u32, offset: u32, len: u32) -> u32;
+    /// The write barrier's slow path: native code stored a reference to a young object into
+    /// old object `obj`, which joins the heap's remembered set. `(vmctx, obj)`.
+    GcRemember => gc_remember(vmctx: vmctx, obj: u64);
     /// Whether a reference passes a cast: `(vmctx, ref, cast target) -> 0 or 1`.
     GcRefTest => gc_ref_test(vmctx: vmctx, raw: u64, target: u32) -> u32;
     /// Whether a reference's descriptor is `desc` (custom descriptors; both non-null):

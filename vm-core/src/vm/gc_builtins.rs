@@ -177,6 +177,19 @@ pub(super) unsafe extern "C" fn gc_ref_test(vmctx: *mut VMContext, raw: u64, tar
 
 /// # Safety
 /// The builtins' contract.
+pub(super) unsafe extern "C" fn gc_remember(vmctx: *mut VMContext, obj: u64) {
+    // SAFETY: the store is live and lent to the running code with no reference into it held
+    // (the builtins' contract).
+    unsafe {
+        let (store, _) = parts(vmctx);
+        if let Some(heap) = (*store).gc.existing_heap_mut() {
+            heap.remember(GcRef::from_raw(obj as u32));
+        }
+    }
+}
+
+/// # Safety
+/// The builtins' contract; `raw` and `desc` are non-null references.
 pub(super) unsafe extern "C" fn gc_desc_eq(vmctx: *mut VMContext, raw: u64, desc: u64) -> u32 {
     // SAFETY: the store is live and only read here (the builtins' contract).
     unsafe {

@@ -50,6 +50,9 @@ pub const BUMP_TOP: i32 = silo_gc::BUMP_TOP_OFFSET as i32;
 /// `Bump` → `u32`, how far inline allocation may move the top before it must ask the runtime
 /// (which collects, grows the heap, or under zeal collects at every allocation).
 pub const BUMP_LIMIT: i32 = silo_gc::BUMP_LIMIT_OFFSET as i32;
+/// `Bump` → `u32`, where the young generation starts: the write barrier remembers an object
+/// below it into which a reference at or above it (not an `i31`) is stored.
+pub const BUMP_OLD_TOP: i32 = silo_gc::BUMP_OLD_TOP_OFFSET as i32;
 /// Call-depth record → active calls.
 pub const DEPTH_ACTIVE: i32 = offset_of!(CallDepth, active) as i32;
 /// Call-depth record → the quota.
