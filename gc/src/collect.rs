@@ -1,12 +1,8 @@
 //! The collector: precise, non-recursive mark-compact (Lisp-2 sliding), so it reclaims cycles
 //! and leaves the live objects packed at the bottom of the heap in their allocation order.
 //!
-//! The same algorithm runs over the whole heap (a *full* collection) or over the young
-//! generation only (a *minor* one: the objects from `old_top` up, which slide down to
-//! `old_top`). A minor collection takes every old object as live: it never marks, moves or
-//! rewrites references to them, and adds the fields of the remembered old objects (see
-//! `barrier`) to the roots. Either way every survivor is old afterwards (`old_top` is the new
-//! top), so the remembered set starts empty again.
+//! This is the *full* collection; `minor` collects the young generation alone. After either,
+//! every survivor is old (`old_top` is the new top) and the remembered set is empty.
 //!
 //! 1. **Find objects**: walk the heap and note every object's start in a bitmap. A reference is
 //!    followed only if it names such a start; any other (a corrupted field) is treated as null
@@ -33,21 +29,27 @@ use crate::object::{for_each_ref_field, object_size};
 use crate::roots::RootSet;
 
 /// The mark bit in an object's gc word; the rest of the word is the forwarding offset.
-const MARK: u32 = 1;
+pub(crate) const MARK: u32 = 1;
 
 /// The collector's reusable buffers.
 #[derive(Default)]
 pub(crate) struct Collector {
     starts: Starts,
-    stack: Vec<u32>,
-    dead_boxes: Vec<u32>,
+    pub(crate) stack: Vec<u32>,
+    /// Slots of the host values of the boxes found dead.
+    pub(crate) dead_boxes: Vec<u32>,
+    /// A minor collection's marked young objects: offset in the high half, the gc word it
+    /// replaced in the low one.
+    pub(crate) survivors: Vec<u64>,
+    /// Old objects (at their offsets after a minor collection) that refer to young ones.
+    pub(crate) to_remember: Vec<u32>,
 }
 
 /// Which offsets in `[from, end)` start an object (the part of the heap being collected).
 #[derive(Default)]
 struct Starts {
     bits: Vec<u64>,
-    /// The first object collected: `FIRST_OBJECT`, or `old_top` in a minor collection.
+    /// The first object collected.
     from: u32,
     /// Where the walk ended: the top, or the first header that made no sense.
     end: u32,
@@ -73,13 +75,6 @@ impl Starts {
         self.end = off.min(top);
     }
 
-    /// Whether `off` is below the collected part (an old object, in a minor collection; below
-    /// the first object is no object at all).
-    #[inline]
-    fn is_old(&self, off: u32) -> bool {
-        off < self.from && off >= FIRST_OBJECT
-    }
-
     #[inline]
     fn contains(&self, off: u32) -> bool {
         if off < self.from || off >= self.end || !off.is_multiple_of(8) {
@@ -90,21 +85,18 @@ impl Starts {
     }
 }
 
-fn gc_word(arena: &Arena, off: u32) -> u32 {
+pub(crate) fn gc_word(arena: &Arena, off: u32) -> u32 {
     arena.load(u64::from(off) + u64::from(HEADER_GC_WORD_OFFSET)).unwrap_or(0)
 }
 
-fn set_gc_word(arena: &mut Arena, off: u32, word: u32) {
+pub(crate) fn set_gc_word(arena: &mut Arena, off: u32, word: u32) {
     arena.store(u64::from(off) + u64::from(HEADER_GC_WORD_OFFSET), word);
 }
 
 /// Marks `r`'s object and queues it for scanning if it was not marked yet; `false` when `r`
-/// names no object (to be replaced by null). An old object is left alone.
+/// names no object (to be replaced by null).
 fn mark(arena: &mut Arena, starts: &Starts, stack: &mut Vec<u32>, r: GcRef) -> bool {
     let Some(off) = r.object() else { return true };
-    if starts.is_old(off) {
-        return true;
-    }
     if !starts.contains(off) {
         return false;
     }
@@ -115,13 +107,10 @@ fn mark(arena: &mut Arena, starts: &Starts, stack: &mut Vec<u32>, r: GcRef) -> b
     true
 }
 
-/// Where `r`'s object moves to (null for a reference to no live object); nulls, `i31`s and
-/// old objects are returned unchanged.
+/// Where `r`'s object moves to (null for a reference to no live object); nulls and `i31`s are
+/// returned unchanged.
 fn forwarded(arena: &Arena, starts: &Starts, r: GcRef) -> GcRef {
     let Some(off) = r.object() else { return r };
-    if starts.is_old(off) {
-        return r;
-    }
     if !starts.contains(off) {
         return GcRef::NULL;
     }
@@ -147,7 +136,11 @@ fn next_live(types: &Types, arena: &Arena, mut off: u32, end: u32) -> Option<(u3
 }
 
 /// Replaces the reference stored at `at` with `f` of it (when it changes).
-fn rewrite_field(arena: &mut Arena, at: u64, f: impl FnOnce(&mut Arena, GcRef) -> GcRef) {
+pub(crate) fn rewrite_field(
+    arena: &mut Arena,
+    at: u64,
+    f: impl FnOnce(&mut Arena, GcRef) -> GcRef,
+) {
     let old = GcRef::from_raw(arena.load::<u32>(at).unwrap_or(0));
     let new = f(arena, old);
     if new != old {
@@ -163,33 +156,19 @@ impl Heap {
         // The gc words are the collector's now; and every object is collected, so no old one
         // needs remembering.
         self.forget_remembered();
-        self.compact(FIRST_OBJECT, roots);
+        self.compact(roots);
         self.stats.full_collections += 1;
     }
 
-    /// Collects the young generation only (a minor collection): frees the young objects not
-    /// reachable from `roots`, the host's roots or a remembered old object, and slides the rest
-    /// down onto the old generation (they become old). Old objects are neither freed nor moved.
-    /// Without generations (a nursery of 0), a full collection.
-    pub fn collect_minor(&mut self, roots: &mut dyn RootSet) {
-        if self.nursery == 0 {
-            return self.collect(roots);
-        }
-        let from = self.bump.old_top();
-        self.compact(from, roots);
-        self.forget_remembered();
-    }
-
-    /// The collection of the objects from `from` (`FIRST_OBJECT`, or `old_top` for a minor
-    /// collection) to the top.
-    fn compact(&mut self, from: u32, roots: &mut dyn RootSet) {
+    /// The mark-compact collection of the whole heap.
+    fn compact(&mut self, roots: &mut dyn RootSet) {
+        let from = FIRST_OBJECT;
         let started = Instant::now();
-        let minor = from != FIRST_OBJECT;
         let old_top = self.bump.top();
         self.host_roots.sweep();
 
-        let Heap { arena, types, collector, host_roots, remembered, .. } = self;
-        let Collector { starts, stack, dead_boxes } = collector;
+        let Heap { arena, types, collector, host_roots, .. } = self;
+        let Collector { starts, stack, dead_boxes, .. } = collector;
         starts.find(types, arena, from, old_top);
 
         // Mark.
@@ -200,13 +179,6 @@ impl Heap {
         };
         roots.trace_roots(&mut visit);
         host_roots.for_each_mut(&mut visit);
-        for &off in remembered.iter() {
-            for_each_ref_field(types, arena, off, |arena, at| {
-                rewrite_field(arena, at, |arena, r| {
-                    if mark(arena, starts, stack, r) { r } else { GcRef::NULL }
-                });
-            });
-        }
         while let Some(off) = stack.pop() {
             for_each_ref_field(types, arena, off, |arena, at| {
                 rewrite_field(arena, at, |arena, r| {
@@ -249,11 +221,6 @@ impl Heap {
         let mut update = |slot: &mut GcRef| *slot = forwarded(arena, starts, *slot);
         roots.trace_roots(&mut update);
         host_roots.for_each_mut(&mut update);
-        for &off in remembered.iter() {
-            for_each_ref_field(types, arena, off, |arena, field| {
-                rewrite_field(arena, field, |arena, r| forwarded(arena, starts, r));
-            });
-        }
         let mut off = from;
         while let Some((at, size)) = next_live(types, arena, off, walked) {
             for_each_ref_field(types, arena, at, |arena, field| {
@@ -275,36 +242,50 @@ impl Heap {
         }
         // The space the next objects go to must read as zero: below the soft limit it is
         // reused at once, so zero it in place; above it, hand the pages back (they read as zero
-        // when touched again). A minor collection leaves the soft limit as it is.
-        if minor {
-            self.arena.zero_range(new_top as usize, old_top as usize);
-        } else {
-            let old_soft = self.soft_limit;
-            let keep = self.shrink_soft_limit(new_top).max(new_top) as usize;
-            let arena = &mut self.arena;
-            arena.zero_range(new_top as usize, (old_top as usize).min(keep));
-            arena.release(keep, old_top.max(old_soft) as usize);
-        }
+        // when touched again).
+        let old_soft = self.soft_limit;
+        let keep = self.shrink_soft_limit(new_top).max(new_top) as usize;
+        let arena = &mut self.arena;
+        arena.zero_range(new_top as usize, (old_top as usize).min(keep));
+        arena.release(keep, old_top.max(old_soft) as usize);
 
         if self.collector.stack.capacity() > 1 << 20 {
             self.collector.stack.shrink_to(1 << 16);
         }
-        let dead: Vec<HostValue> = self
-            .collector
-            .dead_boxes
-            .drain(..)
-            .filter_map(|slot| self.host_values.remove(slot))
-            .collect();
+        let dead = self.take_dead_boxes();
+        self.nursery_paused = false;
+        self.grow_fast = u64::from(new_top) * 2 > u64::from(old_top);
+        self.young_boxes.clear();
+        self.finish_collection(old_top, new_top, new_top, started);
+        drop(dead);
+    }
+}
+
+impl Heap {
+    /// The host values of the boxes found dead, out of the table (dropped by the caller once
+    /// the heap is consistent: a value's `Drop` may do anything).
+    pub(crate) fn take_dead_boxes(&mut self) -> Vec<HostValue> {
+        let Heap { collector, host_values, .. } = self;
+        collector.dead_boxes.drain(..).filter_map(|slot| host_values.remove(slot)).collect()
+    }
+
+    /// The bookkeeping every collection ends with: `new_top` is the top, `old_end` the old
+    /// generation's end (the objects from it to the top have aged once), the limit is reset,
+    /// the counters move on.
+    pub(crate) fn finish_collection(
+        &mut self,
+        old_top: u32,
+        new_top: u32,
+        old_end: u32,
+        started: Instant,
+    ) {
         self.bump.set_top(new_top);
-        self.bump.set_old_top(new_top);
+        self.bump.set_old_top(old_end);
+        self.aged_top = new_top;
         self.reset_limit();
         self.allocated_before += u64::from(old_top - self.top_after_gc);
         self.top_after_gc = new_top;
         self.stats.live_bytes = u64::from(new_top - FIRST_OBJECT);
-        if minor {
-            self.stats.promoted_bytes += u64::from(new_top - from);
-        }
         self.record_pause(started.elapsed());
-        drop(dead);
     }
 }

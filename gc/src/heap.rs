@@ -29,7 +29,7 @@ pub const MAX_HEAP_BYTES: u64 = (1 << 32) - (1 << 16);
 /// Offset of the first object (offset 0 is null, so no object lives there).
 pub const FIRST_OBJECT: u32 = 8;
 /// The young generation's default size.
-pub const DEFAULT_NURSERY_BYTES: u64 = 2 << 20;
+pub const DEFAULT_NURSERY_BYTES: u64 = 4 << 20;
 
 /// How big a heap may grow and how it behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,8 +97,22 @@ pub struct Heap {
     zeal: bool,
     /// The young generation's size (0: no generations).
     pub(crate) nursery: u32,
+    /// Set when most of the young generation survived its last minor collection (the program
+    /// is building long-lived data: collecting it young is wasted work): allocation then runs up
+    /// to the soft limit, and the next collection is a full one, which clears this.
+    pub(crate) nursery_paused: bool,
+    /// Set when more than half the heap survived the last full collection (the live data is
+    /// growing): the soft limit then grows to four times the live data instead of twice, so
+    /// that full collections stay rare.
+    pub(crate) grow_fast: bool,
     /// Old objects that may hold references to young ones (see `barrier`).
     pub(crate) remembered: Vec<u32>,
+    /// The end of the objects that survived one minor collection (from `old_top`): the next
+    /// promotes those that survive it too.
+    pub(crate) aged_top: u32,
+    /// The host boxes allocated since the last collection (a minor collection frees the dead
+    /// ones' host values without walking the young generation).
+    pub(crate) young_boxes: Vec<u32>,
     /// Bytes allocated before the last collection started, and `top` when it ended: what was
     /// allocated since is `top - top_after_gc` (however it was allocated, inline or not).
     pub(crate) allocated_before: u64,
@@ -149,7 +163,11 @@ impl Heap {
             budget: u64::MAX,
             zeal: config.zeal,
             nursery,
+            nursery_paused: false,
+            grow_fast: false,
             remembered: Vec::new(),
+            young_boxes: Vec::new(),
+            aged_top: FIRST_OBJECT,
             allocated_before: 0,
             top_after_gc: FIRST_OBJECT,
         };
@@ -367,7 +385,7 @@ impl Heap {
     /// left room for the request and a quarter of a nursery more below the soft limit; `false`
     /// when a full collection must follow. Under zeal, every other collection is minor.
     fn minor_made_room(&mut self, size: u32, roots: &mut dyn RootSet) -> bool {
-        if self.nursery == 0 {
+        if self.nursery == 0 || self.nursery_paused {
             return false;
         }
         if self.zeal {
@@ -377,7 +395,7 @@ impl Heap {
             self.collect_minor(roots);
             return u64::from(self.bump.top()) + u64::from(size) <= u64::from(self.soft_limit);
         }
-        let room = self.soft_limit.saturating_sub(self.bump.old_top());
+        let room = self.soft_limit.saturating_sub(self.bump.top());
         if room < self.nursery / 2 {
             return false;
         }
@@ -391,9 +409,10 @@ impl Heap {
         true
     }
 
-    /// After a collection: doubles the soft limit while the live bytes and the request would
-    /// fill more than half of it, or leave less than a nursery free (never past the quota), or
-    /// fails with the quota error when the request does not fit even the quota.
+    /// After a full collection: doubles the soft limit while the live bytes and the request would
+    /// fill more than half of it (a quarter when the live data is growing: `grow_fast`), or leave
+    /// less than a nursery free (never past the quota), or fails with the quota error when the
+    /// request does not fit even the quota.
     fn make_room(&mut self, size: u32) -> Result<(), GcError> {
         let need = u64::from(self.bump.top()) + u64::from(size);
         if need > u64::from(self.usable) {
@@ -406,7 +425,8 @@ impl Heap {
         }
         let mut soft = u64::from(self.soft_limit);
         let nursery = u64::from(self.nursery);
-        while (need > soft / 2 || need + nursery > soft) && soft < usable {
+        let free_share = if self.grow_fast { 4 } else { 2 };
+        while (need > soft / free_share || need + nursery > soft) && soft < usable {
             soft = (soft * 2).max(64 << 10).min(usable);
         }
         if soft != u64::from(self.soft_limit) {
@@ -442,8 +462,8 @@ impl Heap {
     pub(crate) fn reset_limit(&mut self) {
         let limit = if self.zeal {
             self.bump.top()
-        } else if self.nursery > 0 {
-            let young_end = u64::from(self.bump.old_top()) + u64::from(self.nursery);
+        } else if self.nursery > 0 && !self.nursery_paused {
+            let young_end = u64::from(self.bump.top()) + u64::from(self.nursery);
             young_end.min(u64::from(self.soft_limit)) as u32
         } else {
             self.soft_limit

@@ -74,6 +74,7 @@ impl Heap {
                 let stored =
                     self.arena.store(u64::from(r.raw()) + u64::from(HOST_BOX_SLOT_OFFSET), slot);
                 debug_assert!(stored);
+                self.young_boxes.push(r.raw());
                 Ok(r)
             }
             Err(e) => {

@@ -22,6 +22,7 @@ mod gc_ref;
 mod heap;
 mod host;
 mod layout;
+mod minor;
 mod object;
 mod roots;
 mod stats;

@@ -114,7 +114,7 @@ impl Config {
         self
     }
 
-    /// The size of the garbage-collected heap's young generation, in bytes (2 MiB by default):
+    /// The size of the garbage-collected heap's young generation, in bytes (4 MiB by default):
     /// how much a guest allocates between two minor collections, which trace only the objects
     /// made since the last collection. Capped at the heap's quota; 0 turns the generations off
     /// (every collection traces the whole heap).

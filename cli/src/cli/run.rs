@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// before it is compiled to native code (0: compile on first call).
     #[arg(long, value_name = "N")]
     tier_up_after: Option<u32>,
+    /// The garbage-collected heap's young generation, e.g. `4MiB`: how much the guest allocates
+    /// between two minor collections [default: 4MiB; 0: every collection is a full one].
+    #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size)]
+    gc_nursery: Option<u64>,
     #[command(flatten)]
     wasm: WasmArgs,
     #[command(flatten)]
@@ -134,6 +138,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
     super::check_tier_up_after(args.engine, args.tier_up_after)?;
     let mut config = engine_config(args.engine, args.tier_up_after);
+    if let Some(bytes) = args.gc_nursery {
+        config.gc_nursery_size(bytes);
+    }
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
     let mut engine = engine(args.engine, &config)?;

@@ -49,7 +49,12 @@ fn a_minor_collection_moves_only_young_objects_and_promotes_the_survivors() {
     assert_eq!(roots[1].raw(), old_top, "onto the old generation");
     assert_eq!(h.read::<u64>(roots[1], VALUE), Ok(2));
     assert_eq!(h.top(), old_top + 24, "the young garbage is gone");
-    assert_eq!(h.bump.old_top(), h.top(), "the survivor is old now");
+    assert_eq!(h.bump.old_top(), old_top, "the survivor has aged once: still young");
+    assert_eq!(h.stats().promoted_bytes, 0);
+    garbage(&mut h, &mut roots, 10);
+    h.collect_minor(&mut roots);
+    assert_eq!(roots[1].raw(), old_top, "it stays in place");
+    assert_eq!(h.bump.old_top(), h.top(), "and is old after a second minor collection");
     let s = h.stats();
     assert_eq!(s.full_collections, full, "no full collection");
     assert_eq!(s.promoted_bytes, 24);
@@ -68,7 +73,10 @@ fn a_young_object_held_only_by_an_old_one_survives_through_the_barrier() {
     garbage(&mut h, &mut old, 50);
     h.collect_minor(&mut old);
     assert_eq!(next_value(&h, old), 42, "the young node survived and the old field follows it");
-    assert_eq!(h.remembered_len(), 0, "the set is empty after a collection");
+    assert_eq!(h.remembered_len(), 1, "it is still young (aged once): the old node stays");
+    h.collect_minor(&mut old);
+    assert_eq!(next_value(&h, old), 42);
+    assert_eq!(h.remembered_len(), 0, "both old now: the set is empty");
     assert_eq!(h.read::<u32>(old, 4).unwrap() & crate::barrier::REMEMBERED, 0, "bit cleared");
 }
 
@@ -92,9 +100,10 @@ fn an_object_is_remembered_once_and_only_for_young_values() {
     assert_eq!(h.remembered_len(), 1, "a young object is never remembered");
 }
 
-/// A node allocated and promoted while `roots` are rooted too.
+/// A node allocated and promoted (two minor collections) while `roots` are rooted too.
 fn old_node_after(h: &mut Heap, roots: &mut [GcRef; 2], value: u64) -> GcRef {
     roots[1] = node(h, roots, value);
+    h.collect_minor(roots);
     h.collect_minor(roots);
     roots[1]
 }
@@ -192,4 +201,77 @@ fn a_full_collection_frees_old_garbage_a_minor_one_keeps() {
     assert_eq!(h.top(), old_top, "old garbage stays through a minor collection");
     h.collect(&mut NoRoots);
     assert_eq!(h.top(), FIRST_OBJECT, "and goes at the next full one");
+}
+
+#[test]
+fn corrupt_young_references_are_nulled_or_hand_over_to_a_full_collection() {
+    let mut h = generational_heap(1 << 20, false);
+    let mut roots = vec![GcRef::NULL; 4];
+    roots[0] = node(&mut h, &mut roots, 1);
+    roots[1] = h.alloc_array(REFS, 6, &mut roots).unwrap();
+    let inner = node(&mut h, &mut roots, 2);
+    let top = h.top();
+    // Far past the heap, inside an object, unaligned, just past the last object, below the
+    // first object.
+    let garbage = [0xffff_fff0, inner.raw() + 8, inner.raw() + 4, top, 6];
+    for (i, g) in garbage.into_iter().enumerate() {
+        let at = h.array_elem_offset(roots[1], i as u32).unwrap();
+        h.write(roots[1], at, g).unwrap();
+    }
+    let at = h.array_elem_offset(roots[1], 5).unwrap();
+    h.write_ref(roots[1], at, inner).unwrap();
+    roots[2] = GcRef::from_raw(inner.raw() + 16);
+    h.collect_minor(&mut roots);
+    for i in 0..5 {
+        let at = h.array_elem_offset(roots[1], i).unwrap();
+        assert_eq!(h.read_ref(roots[1], at), Ok(GcRef::NULL), "garbage {i} became null");
+    }
+    let inner = h.read_ref(roots[1], h.array_elem_offset(roots[1], 5).unwrap()).unwrap();
+    assert_eq!(h.read::<u64>(inner, VALUE), Ok(2));
+    assert_eq!(roots[2], GcRef::NULL);
+    assert_eq!(h.read::<u64>(roots[0], VALUE), Ok(1));
+}
+
+#[test]
+fn a_minor_collection_drops_the_values_of_dead_young_boxes_only() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct Tracked(Arc<AtomicUsize>);
+    impl Drop for Tracked {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let mut h = generational_heap(1 << 20, false);
+    let mut old = h.alloc_host(Box::new(Tracked(drops.clone())), &mut NoRoots).unwrap();
+    h.collect(&mut old);
+    let mut roots = vec![old, GcRef::NULL];
+    roots[1] = h.alloc_host(Box::new(Tracked(drops.clone())), &mut roots).unwrap();
+    h.alloc_host(Box::new(Tracked(drops.clone())), &mut roots).unwrap();
+    roots.truncate(1);
+    h.collect_minor(&mut roots);
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "the two young boxes were dead");
+    assert_eq!(h.host_value_count(), 1);
+    h.collect_minor(&mut NoRoots);
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "the old box waits for a full collection");
+    h.collect(&mut NoRoots);
+    assert_eq!(drops.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn a_promoted_object_that_refers_to_a_young_one_is_remembered() {
+    let mut h = generational_heap(1 << 20, false);
+    // A chain a -> b, both young; a survives twice (promoted), b is allocated between the two
+    // collections, so it is younger and only a refers to it at the second collection.
+    let mut a = node(&mut h, &mut NoRoots, 1);
+    h.collect_minor(&mut a);
+    let b = node(&mut h, &mut a, 2);
+    h.write_ref(a, NEXT, b).unwrap();
+    h.collect_minor(&mut a);
+    assert!(a.raw() < h.bump.old_top(), "a is old");
+    assert_eq!(h.remembered_len(), 1, "a refers to b, aged once");
+    garbage(&mut h, &mut a, 20);
+    h.collect_minor(&mut a);
+    assert_eq!(next_value(&h, a), 2, "b survived through a");
 }

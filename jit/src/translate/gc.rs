@@ -16,7 +16,8 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Type, Value, types,
+    AliasRegion, AliasRegionData, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Type,
+    Value, types,
 };
 use silo_core::vm::gc_refs::{self, ARRAY_DATA_OFFSET, ARRAY_LEN_OFFSET, FieldKind};
 use silo_core::vm::{Builtin, TrapKind, offsets};
@@ -33,13 +34,32 @@ enum Extend {
     Unsigned,
 }
 
-/// Flags of accesses to objects: in bounds (checked), not necessarily aligned (a `v128` field is
-/// aligned to 8 only).
-fn object() -> MemFlagsData {
-    MemFlagsData::new().with_notrap()
-}
+/// Alias-region ids (unique within a function) of the GC heap's two kinds of memory.
+const OBJECTS_REGION: u32 = 0x6763_0001;
+const BUMP_REGION: u32 = 0x6763_0002;
 
 impl FuncTranslator<'_, '_> {
+    /// Flags of accesses to objects: in bounds (checked), not necessarily aligned (a `v128`
+    /// field is aligned to 8 only), in an alias region of their own. Objects are never the
+    /// allocation pointer's memory, so a store to a field does not make Cranelift reload the
+    /// heap's base, top or `old_top` (builtin calls still do: they may collect).
+    pub(super) fn object_flags(&mut self) -> MemFlagsData {
+        let region = self.region(OBJECTS_REGION, "gc objects");
+        MemFlagsData::new().with_notrap().with_alias_region(Some(region))
+    }
+
+    /// Flags of accesses to the allocation pointer (`silo_gc::Bump`) and the cell holding its
+    /// address: trusted, in an alias region of their own.
+    fn bump_flags(&mut self) -> MemFlagsData {
+        let region = self.region(BUMP_REGION, "gc allocation pointer");
+        MemFlagsData::trusted().with_alias_region(Some(region))
+    }
+
+    fn region(&mut self, user_id: u32, description: &'static str) -> AliasRegion {
+        let data = AliasRegionData { user_id, description: description.into() };
+        self.b.func.dfg.alias_regions.insert(data)
+    }
+
     /// Whether values of module-relative type `ty` are heap references.
     pub(super) fn is_gc(&self, ty: ValType) -> bool {
         gc_refs::is_gc_val(self.env.info, ty)
@@ -176,7 +196,8 @@ impl FuncTranslator<'_, '_> {
                 let arr = self.pop();
                 self.b.ins().trapz(arr, trap(TrapKind::NullArrayReference));
                 let addr = self.object(arr, ARRAY_DATA_OFFSET as i64, TrapKind::NullArrayReference);
-                let len = self.b.ins().load(types::I32, object(), addr, ARRAY_LEN_OFFSET as i32);
+                let of = self.object_flags();
+                let len = self.b.ins().load(types::I32, of, addr, ARRAY_LEN_OFFSET as i32);
                 self.push(len);
             }
             O::ArrayFill { .. } => {
@@ -298,7 +319,7 @@ impl FuncTranslator<'_, '_> {
     /// for stack maps, and the object's address. Fresh memory is zero: only the header is
     /// written.
     fn alloc_object(&mut self, ty: u32, size: Value, len: Option<Value>) -> (Value, Value) {
-        let flags = MemFlagsData::trusted();
+        let flags = self.bump_flags();
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
         let bump = self.b.ins().load(types::I64, flags, cell, 0);
         let check = self.b.create_block();
@@ -324,9 +345,11 @@ impl FuncTranslator<'_, '_> {
         let addr = self.b.ins().iadd(base, top);
         let ids = self.load_ptr(self.vmctx, offsets::VMCTX_TYPE_IDS, readonly());
         let id = self.b.ins().load(types::I32, readonly(), ids, ty as i32 * 4);
-        self.b.ins().store(object(), id, addr, 0);
+        let of = self.object_flags();
+        self.b.ins().store(of, id, addr, 0);
         if let Some(len) = len {
-            self.b.ins().store(object(), len, addr, ARRAY_LEN_OFFSET as i32);
+            let of = self.object_flags();
+            self.b.ins().store(of, len, addr, ARRAY_LEN_OFFSET as i32);
         }
         self.b.ins().jump(join, &args(&[top]));
 
@@ -396,7 +419,7 @@ impl FuncTranslator<'_, '_> {
     /// below the heap's top (trapping with `bad` if not).
     pub(super) fn object(&mut self, obj: Value, end: i64, bad: TrapKind) -> Value {
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
-        let flags = MemFlagsData::trusted();
+        let flags = self.bump_flags();
         let bump = self.b.ins().load(types::I64, flags, cell, 0);
         let base = self.b.ins().load(types::I64, flags, bump, offsets::BUMP_BASE);
         let top = self.b.ins().uload32(flags, bump, offsets::BUMP_TOP);
@@ -411,7 +434,8 @@ impl FuncTranslator<'_, '_> {
     fn element(&mut self, arr: Value, idx: Value, kind: FieldKind) -> Value {
         self.b.ins().trapz(arr, trap(TrapKind::NullArrayReference));
         let addr = self.object(arr, ARRAY_DATA_OFFSET as i64, TrapKind::NullArrayReference);
-        let len = self.b.ins().load(types::I32, object(), addr, ARRAY_LEN_OFFSET as i32);
+        let of = self.object_flags();
+        let len = self.b.ins().load(types::I32, of, addr, ARRAY_LEN_OFFSET as i32);
         let out = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
         self.b.ins().trapnz(out, trap(TrapKind::ArrayOutOfBounds));
         let idx = self.b.ins().uextend(types::I64, idx);
@@ -426,7 +450,7 @@ impl FuncTranslator<'_, '_> {
     /// `GcRemember` builtin add `obj` to the remembered set. Inline, it costs a load and three
     /// comparisons.
     fn write_barrier(&mut self, obj: Value, value: Value) {
-        let flags = MemFlagsData::trusted();
+        let flags = self.bump_flags();
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
         let bump = self.b.ins().load(types::I64, flags, cell, 0);
         let old_top = self.b.ins().uload32(flags, bump, offsets::BUMP_OLD_TOP);
@@ -456,7 +480,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Reads a field of `kind` at `addr + offset` and pushes it.
     fn read_field(&mut self, kind: FieldKind, ext: Extend, addr: Value, offset: i32) {
-        let f = object();
+        let f = self.object_flags();
         let ins = self.b.ins();
         let v = match (kind, ext) {
             (FieldKind::I8, Extend::Signed) => ins.sload8(types::I32, f, addr, offset),
@@ -479,7 +503,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Writes `value` as a field of `kind` at `addr + offset`.
     fn write_field(&mut self, kind: FieldKind, value: Value, addr: Value, offset: i32) {
-        let f = object();
+        let f = self.object_flags();
         let ins = self.b.ins();
         match kind {
             FieldKind::I8 => ins.istore8(f, value, addr, offset),
@@ -542,7 +566,7 @@ impl FuncTranslator<'_, '_> {
             self.b.ins().brif(i31, slow, &[], header, &[]);
             self.b.switch_to_block(header);
             self.b.seal_block(header);
-            let flags = MemFlagsData::trusted();
+            let flags = self.bump_flags();
             let cell = self.load_ptr(self.vmctx, offsets::VMCTX_GC_BUMP, readonly());
             let bump = self.b.ins().load(types::I64, flags, cell, 0);
             let top = self.b.ins().uload32(flags, bump, offsets::BUMP_TOP);
@@ -553,7 +577,8 @@ impl FuncTranslator<'_, '_> {
             self.b.seal_block(compare);
             let base = self.b.ins().load(types::I64, flags, bump, offsets::BUMP_BASE);
             let addr = self.b.ins().iadd(base, r);
-            let have = self.b.ins().load(types::I32, object(), addr, 0);
+            let of = self.object_flags();
+            let have = self.b.ins().load(types::I32, of, addr, 0);
             let ids = self.load_ptr(self.vmctx, offsets::VMCTX_TYPE_IDS, readonly());
             let want = self.b.ins().load(types::I32, readonly(), ids, index as i32 * 4);
             let same = self.b.ins().icmp(IntCC::Equal, have, want);
