@@ -1,10 +1,12 @@
 //! The heap: its configuration, type table, bump allocation and the slow path that collects and
 //! grows.
 //!
-//! Allocation bumps `top` up to `limit` (the soft limit, or `top` itself in zeal mode). When an
-//! object does not fit, the slow path collects, then doubles the soft limit while the live bytes
-//! plus the request exceed half of it (never past the quota), then allocates or reports the
-//! quota error. So after a collection at least half the soft limit is free (unless the quota
+//! Allocation bumps `top` up to `limit`: a nursery above the top the last collection left (within
+//! the soft limit), the soft limit itself without generations, or `top` in zeal mode. When an
+//! object does not fit, the slow path runs a minor collection (`minor`) if that leaves room for it
+//! and a quarter of a nursery below the soft limit; otherwise a full collection, then it doubles
+//! the soft limit while the live bytes plus the request exceed half of it (a quarter while the
+//! live data grows; never past the quota), then allocates or reports the quota error. So after a collection at least half the soft limit is free (unless the quota
 //! stops the growth), and collection work stays proportional to allocation. A collection that
 //! leaves the live objects filling an eighth of the soft limit or less halves it (down to the
 //! initial size), and gives the pages above it back to the system. Memory in `[top, limit)` is always zero, so a new object is zero-filled — every

@@ -1,6 +1,7 @@
 //! Silo's managed heap for WebAssembly GC objects: struct and array layouts, bump allocation,
-//! `i31` references, boxes for host values (`externref`) and a precise, compacting collector
-//! that reclaims cycles.
+//! `i31` references, boxes for host values (`externref`) and a precise, generational collector
+//! that reclaims cycles: minor collections of the young objects (kept alive from old ones through
+//! a write barrier's remembered set) and full mark-compact collections of everything.
 //!
 //! References are 32-bit offsets from the heap's base ([`GcRef`]), never host pointers, and
 //! every accessor checks them, so a corrupt reference cannot reach outside the heap. The heap

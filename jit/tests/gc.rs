@@ -200,7 +200,8 @@ fn dropped_cycles_are_reclaimed_and_churn_runs_in_bounded_memory() {
         assert_eq!(churn.call(&mut store, 20_000).unwrap(), 20_000, "{strategy:?}");
         let stats = store.gc_stats();
         assert!(stats.bytes_allocated_total > 400 << 20, "{strategy:?}: {stats:?}");
-        assert!(stats.heap_bytes < 8 << 20, "{strategy:?}: the heap stays small: {stats:?}");
+        // The soft limit keeps room for a nursery (4 MiB) above the live data: 8 MiB at most.
+        assert!(stats.heap_bytes <= 8 << 20, "{strategy:?}: the heap stays small: {stats:?}");
     }
 }
 
