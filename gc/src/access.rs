@@ -193,7 +193,7 @@ impl Heap {
         if !self.arena.store(at, value) {
             return Err(AccessError::BadRef);
         }
-        if let Some(bits) = value.as_ref_bits() {
+        if let Some(bits) = value.ref_bits() {
             self.write_barrier(r, GcRef::from_raw(bits));
         }
         Ok(())

@@ -42,30 +42,30 @@ pub(crate) mod sealed {
     pub trait Sealed {
         /// The value as the bits of a reference, if it is as wide as one (4 bytes): a store of
         /// it into an object may need the write barrier.
-        fn as_ref_bits(self) -> Option<u32>;
+        fn ref_bits(self) -> Option<u32>;
     }
     impl Sealed for u8 {
-        fn as_ref_bits(self) -> Option<u32> {
+        fn ref_bits(self) -> Option<u32> {
             None
         }
     }
     impl Sealed for u16 {
-        fn as_ref_bits(self) -> Option<u32> {
+        fn ref_bits(self) -> Option<u32> {
             None
         }
     }
     impl Sealed for u32 {
-        fn as_ref_bits(self) -> Option<u32> {
+        fn ref_bits(self) -> Option<u32> {
             Some(self)
         }
     }
     impl Sealed for u64 {
-        fn as_ref_bits(self) -> Option<u32> {
+        fn ref_bits(self) -> Option<u32> {
             None
         }
     }
     impl Sealed for u128 {
-        fn as_ref_bits(self) -> Option<u32> {
+        fn ref_bits(self) -> Option<u32> {
             None
         }
     }
