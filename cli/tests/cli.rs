@@ -182,6 +182,24 @@ fn a_gc_heap_quota_past_the_largest_heap_is_refused() {
     assert!(err.contains("limits.gc_heap (5GiB) exceeds the largest heap"), "{err}");
 }
 
+#[test]
+fn the_gc_nursery_flag_takes_sizes_and_refuses_bad_ones() {
+    let trees = gc_trees();
+    let file = trees.to_str().unwrap();
+    // Without generations, and with a tiny nursery: the same checksum as the default.
+    for size in ["0", "64KiB"] {
+        let o = silo(&["run", "--gc-nursery", size, "--invoke", "run", file, "10"]);
+        assert_eq!(stdout(&o).trim(), "135854", "{size}: {}", stderr(&o));
+    }
+    for (size, why) in [("5GiB", "exceeds the largest heap"), ("lots", "lots")] {
+        let o = silo(&["run", "--gc-nursery", size, "--invoke", "run", file, "4"]);
+        let err = stderr(&o);
+        assert_ne!(o.status.code(), Some(0), "{size}: {err}");
+        assert!(err.contains(why), "{size}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
 /// Runs `silo run` on bad input: one line on stderr, a non-zero exit, no panic.
 fn one_line_error(file: &std::path::Path) -> String {
     let o = silo(&["run", file.to_str().unwrap()]);

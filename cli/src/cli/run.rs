@@ -139,6 +139,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     super::check_tier_up_after(args.engine, args.tier_up_after)?;
     let mut config = engine_config(args.engine, args.tier_up_after);
     if let Some(bytes) = args.gc_nursery {
+        if bytes > silo::MAX_GC_HEAP_BYTES {
+            anyhow::bail!(
+                "--gc-nursery ({bytes} bytes) exceeds the largest heap, 4 GiB less 64 KiB (references are 32-bit offsets)"
+            );
+        }
         config.gc_nursery_size(bytes);
     }
     args.wasm.apply(&mut config)?;
