@@ -45,30 +45,27 @@ pub(crate) struct Collector {
     pub(crate) to_remember: Vec<u32>,
 }
 
-/// Which offsets in `[from, end)` start an object (the part of the heap being collected).
+/// Which offsets below `end` start an object.
 #[derive(Default)]
 struct Starts {
     bits: Vec<u64>,
-    /// The first object collected.
-    from: u32,
     /// Where the walk ended: the top, or the first header that made no sense.
     end: u32,
 }
 
 impl Starts {
-    /// Walks the heap from `from` (an object's start) to `top`, noting each object's start.
-    fn find(&mut self, types: &Types, arena: &Arena, from: u32, top: u32) {
-        let words = ((top - from) as usize / 8).div_ceil(64);
+    /// Walks the heap from the first object to `top`, noting each object's start.
+    fn find(&mut self, types: &Types, arena: &Arena, top: u32) {
+        let words = (top as usize / 8).div_ceil(64);
         self.bits.clear();
         self.bits.resize(words, 0);
         if self.bits.capacity() > 4 * words.max(1024) {
             self.bits.shrink_to(words);
         }
-        self.from = from;
-        let mut off = from;
+        let mut off = FIRST_OBJECT;
         while off < top {
             let Some(size) = object_size(types, arena, off, top) else { break };
-            let i = ((off - from) / 8) as usize;
+            let i = (off / 8) as usize;
             self.bits[i / 64] |= 1 << (i % 64);
             off += size;
         }
@@ -77,10 +74,10 @@ impl Starts {
 
     #[inline]
     fn contains(&self, off: u32) -> bool {
-        if off < self.from || off >= self.end || !off.is_multiple_of(8) {
+        if off >= self.end || !off.is_multiple_of(8) {
             return false;
         }
-        let i = ((off - self.from) / 8) as usize;
+        let i = (off / 8) as usize;
         self.bits[i / 64] & (1 << (i % 64)) != 0
     }
 }
@@ -162,14 +159,13 @@ impl Heap {
 
     /// The mark-compact collection of the whole heap.
     fn compact(&mut self, roots: &mut dyn RootSet) {
-        let from = FIRST_OBJECT;
         let started = Instant::now();
         let old_top = self.bump.top();
         self.host_roots.sweep();
 
         let Heap { arena, types, collector, host_roots, .. } = self;
         let Collector { starts, stack, dead_boxes, .. } = collector;
-        starts.find(types, arena, from, old_top);
+        starts.find(types, arena, old_top);
 
         // Mark.
         let mut visit = |slot: &mut GcRef| {
@@ -191,8 +187,8 @@ impl Heap {
         // where the run ends (a live object, or the end of the walk), so that the two walks
         // after this one step over the dead in one hop: they cost what the live objects do.
         dead_boxes.clear();
-        let mut to = from;
-        let mut off = from;
+        let mut to = FIRST_OBJECT;
+        let mut off = FIRST_OBJECT;
         let mut dead_run: Option<u32> = None;
         while off < starts.end {
             let Some(size) = object_size(types, arena, off, starts.end) else { break };
@@ -221,7 +217,7 @@ impl Heap {
         let mut update = |slot: &mut GcRef| *slot = forwarded(arena, starts, *slot);
         roots.trace_roots(&mut update);
         host_roots.for_each_mut(&mut update);
-        let mut off = from;
+        let mut off = FIRST_OBJECT;
         while let Some((at, size)) = next_live(types, arena, off, walked) {
             for_each_ref_field(types, arena, at, |arena, field| {
                 rewrite_field(arena, field, |arena, r| forwarded(arena, starts, r));
@@ -231,7 +227,7 @@ impl Heap {
 
         // Slide. Each object moves down to below where the next one starts, so the headers still
         // to be read (and the dead runs' ends) are intact.
-        let mut off = from;
+        let mut off = FIRST_OBJECT;
         while let Some((at, size)) = next_live(types, arena, off, walked) {
             let dest = gc_word(arena, at) & !MARK;
             if dest != at {
