@@ -6,8 +6,9 @@
 //! was stored since the last collection. Each store of a reference into an object goes through
 //! the barrier ([`Heap::write_barrier`]: the heap's own accessors call it; compiled code tests
 //! the same condition inline and calls a builtin only when it holds). An object is remembered
-//! once per cycle: the `REMEMBERED` bit of its gc word says it is in the set. Every collection
-//! promotes all survivors, so the set is empty after each one.
+//! once per cycle: the `REMEMBERED` bit of its gc word says it is in the set. A full collection
+//! empties the set (everything is old after it); a minor one rebuilds it, keeping the old objects
+//! that still refer to young ones (survivors that have aged once stay young).
 
 use crate::gc_ref::GcRef;
 use crate::heap::Heap;

@@ -1,8 +1,8 @@
 //! The collector: precise, non-recursive mark-compact (Lisp-2 sliding), so it reclaims cycles
 //! and leaves the live objects packed at the bottom of the heap in their allocation order.
 //!
-//! This is the *full* collection; `minor` collects the young generation alone. After either,
-//! every survivor is old (`old_top` is the new top) and the remembered set is empty.
+//! This is the *full* collection; `minor` collects the young generation alone. After a full
+//! collection every survivor is old (`old_top` is the new top) and the remembered set is empty.
 //!
 //! 1. **Find objects**: walk the heap and note every object's start in a bitmap. A reference is
 //!    followed only if it names such a start; any other (a corrupted field) is treated as null

@@ -6,8 +6,9 @@
 //! object does not fit, the slow path runs a minor collection (`minor`) if that leaves room for it
 //! and a quarter of a nursery below the soft limit; otherwise a full collection, then it doubles
 //! the soft limit while the live bytes plus the request exceed half of it (a quarter while the
-//! live data grows; never past the quota), then allocates or reports the quota error. So after a collection at least half the soft limit is free (unless the quota
-//! stops the growth), and collection work stays proportional to allocation. A collection that
+//! live data grows; never past the quota), then allocates or reports the quota error. So after a
+//! full collection at least half the soft limit is free (unless the quota stops the growth), and
+//! collection work stays proportional to allocation. A collection that
 //! leaves the live objects filling an eighth of the soft limit or less halves it (down to the
 //! initial size), and gives the pages above it back to the system. Memory in `[top, limit)` is always zero, so a new object is zero-filled — every
 //! field null or 0 — once its header is written.

@@ -15,7 +15,7 @@
 //! by offset, these survivors get their new offsets packed from `old_top` up, in allocation
 //! order; the references to them are rewritten; each slides down; and the space above the new
 //! top is zeroed. Dead objects are never visited, so a nursery of short-lived objects costs
-//! little more than zeroing its memory. The survivors are old afterwards.
+//! little more than zeroing its memory.
 //!
 //! A reference into the young generation is followed only if it is aligned, below the top and
 //! names a header of a known type whose object fits below the top; survivors that overlap (a
@@ -94,7 +94,8 @@ impl Young {
 impl Heap {
     /// Collects the young generation only (a minor collection): frees the young objects not
     /// reachable from `roots`, the host's roots or a remembered old object, and slides the rest
-    /// down onto the old generation (they become old). Old objects are neither freed nor moved.
+    /// down onto the old generation (those that had survived one minor collection already
+    /// become old; the others have aged once). Old objects are neither freed nor moved.
     /// Without generations (a nursery of 0), a full collection.
     pub fn collect_minor(&mut self, roots: &mut dyn RootSet) {
         if self.nursery == 0 {
@@ -114,9 +115,11 @@ impl Heap {
         self.forget_remembered();
         // The promoted objects are below the new `old_top`: `remember` takes them.
         self.bump.set_old_top(old_end);
-        for off in std::mem::take(&mut self.collector.to_remember) {
+        let to_remember = std::mem::take(&mut self.collector.to_remember);
+        for &off in &to_remember {
             self.remember(GcRef::from_raw(off));
         }
+        self.collector.to_remember = to_remember;
 
         let dead = self.take_dead_boxes();
         let allocated = u64::from(young.top - young.aged);
