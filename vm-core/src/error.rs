@@ -13,6 +13,9 @@ pub enum Error {
     /// The module is valid but uses a feature no tier of this engine runs yet.
     #[error("unsupported feature: {0}")]
     Unsupported(String),
+    /// The module's bytes could not be read from their stream.
+    #[error("cannot read the module: {0}")]
+    Read(#[source] std::io::Error),
     /// An import is missing or has the wrong type.
     #[error("{0}")]
     Link(String),
