@@ -74,6 +74,7 @@ pub struct FetchStats {
 }
 
 /// A fetched module.
+#[derive(Debug)]
 pub struct Fetched {
     /// The module, compiled for the engine given.
     pub module: Module,

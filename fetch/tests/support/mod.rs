@@ -1,0 +1,2 @@
+//! What the fetch tests share.
+pub mod server;
