@@ -26,6 +26,7 @@ impl Policy {
     ///
     /// ```toml
     /// args = ["prog", "--verbose"]   # the guest's argv, program name first
+    /// sha256 = "9f86d0…"             # the module must have this SHA-256 (64 hex digits)
     ///
     /// [[dir]]                        # one per pre-opened directory
     /// host = "./data"                # relative to the manifest's directory
@@ -130,6 +131,13 @@ fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Policy, PolicyEr
         StdioSpec::Pipe => Stdio::Pipe,
         StdioSpec::File(p) => Stdio::File(resolve(p)),
     };
+    let module_sha256 = match raw.sha256 {
+        Some(text) => Some(
+            policy::normalize_sha256(text.get_ref())
+                .map_err(|e| at(text.span(), format!("sha256: {e}")))?,
+        ),
+        None => None,
+    };
     let l = raw.limits;
     let policy = Policy {
         dirs: dirs.into_iter().map(|(d, _)| d).collect(),
@@ -156,6 +164,7 @@ fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Policy, PolicyEr
             max_output_bytes: l.output,
             max_threads: l.threads,
         },
+        module_sha256,
     };
     policy.validate().map_err(|e| {
         let message = match e {
@@ -214,6 +223,8 @@ fn error_keys(err: &toml::de::Error) -> Option<String> {
 struct RawManifest {
     #[serde(default)]
     args: Vec<String>,
+    #[serde(default)]
+    sha256: Option<Spanned<String>>,
     #[serde(default)]
     dir: Vec<RawDir>,
     #[serde(default)]

@@ -31,6 +31,9 @@ pub struct Policy {
     pub random_seed: Option<u64>,
     /// Resource limits.
     pub limits: Quotas,
+    /// The SHA-256 the module must have (64 lowercase hexadecimal digits): a module with any
+    /// other digest is refused before it runs.
+    pub module_sha256: Option<String>,
 }
 
 /// A host directory pre-opened for the guest under the name `guest`.
@@ -173,6 +176,16 @@ impl Quotas {
         }
         Ok(())
     }
+}
+
+/// `text` as a SHA-256 digest in 64 lowercase hexadecimal digits (either case, an optional
+/// `sha256:` prefix), or why it is not one.
+pub fn normalize_sha256(text: &str) -> Result<String, String> {
+    let hex = text.trim().strip_prefix("sha256:").unwrap_or(text.trim());
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{text}` is not a SHA-256 digest (64 hexadecimal digits)"));
+    }
+    Ok(hex.to_ascii_lowercase())
 }
 
 impl Policy {

@@ -48,6 +48,7 @@ fn the_example_manifest_loads() {
             max_output_bytes: Some(1 << 20),
             max_threads: Some(8),
         },
+        module_sha256: None,
     };
     assert_eq!(policy, expected);
 }
@@ -107,8 +108,8 @@ fn unknown_keys_name_their_table_and_line() {
     );
     assert_eq!(
         err("frob = 1"),
-        "<manifest>: line 1: unknown key `frob` at the top level; expected `args`, `dir`, `env`, \
-         `stdio`, `clocks`, `random`, `limits`"
+        "<manifest>: line 1: unknown key `frob` at the top level; expected `args`, `sha256`, `dir`, \
+         `env`, `stdio`, `clocks`, `random`, `limits`"
     );
     assert_eq!(
         err("[[dir]]\nhost = \"a\"\nguset = \"b\""),
@@ -326,4 +327,14 @@ fn hostile_text_never_panics() {
     ] {
         let _ = Policy::from_toml_str(junk);
     }
+}
+
+#[test]
+fn a_module_digest_pins_the_module() {
+    let hex = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+    let p = Policy::from_toml_str(&format!("sha256 = \"sha256:{hex}\"")).unwrap();
+    assert_eq!(p.module_sha256, Some(hex.to_ascii_lowercase()));
+    assert_eq!(Policy::from_toml_str("").unwrap().module_sha256, None);
+    let e = err("args = []\nsha256 = \"abc\"");
+    assert!(e.contains("line 2") && e.contains("`abc` is not a SHA-256 digest"), "{e}");
 }
