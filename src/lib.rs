@@ -2,7 +2,8 @@
 //!
 //! Everything an embedder needs is re-exported here: the runtime ([`Module`], [`Store`],
 //! [`Linker`], [`Instance`], [`Func`], ...), the loader ([`loader`]), the sandbox policy
-//! ([`sandbox`]), WASI ([`wasi`]) and the JIT ([`jit`]). The one item of its own is [`Engine`]:
+//! ([`sandbox`]), WASI ([`wasi`]), the JIT ([`jit`]) and, with the default `fetch` feature,
+//! modules from URLs with a cache ([`fetch`]). The one item of its own is [`Engine`]:
 //! `silo-core`'s engine with Silo's Cranelift compiler filled in, so that `Engine::default()` runs
 //! what `silo run` runs by default (tiered where native code runs, x86-64 Linux; the interpreter
 //! elsewhere). This crate holds no runtime logic and depends on nothing the `silo` command or the
@@ -31,6 +32,8 @@ mod engine;
 
 pub use engine::Engine;
 pub use silo_core::*;
+#[cfg(feature = "fetch")]
+pub use silo_fetch as fetch;
 pub use silo_jit as jit;
 pub use silo_loader as loader;
 pub use silo_sandbox as sandbox;

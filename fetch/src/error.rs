@@ -11,8 +11,8 @@ pub enum FetchError {
     #[error("invalid URL `{url}`: {detail}")]
     BadUrl { url: String, detail: String },
     /// The host name did not resolve.
-    #[error("cannot fetch {url}: host not found (DNS lookup failed)")]
-    Dns { url: String },
+    #[error("cannot fetch {url}: host not found ({detail})")]
+    Dns { url: String, detail: String },
     /// No connection could be made (refused, unreachable, proxy failure).
     #[error("cannot fetch {url}: {detail}")]
     Connect { url: String, detail: String },

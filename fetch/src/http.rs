@@ -123,7 +123,7 @@ impl Client {
 fn classify(url: &str, error: ureq::Error) -> FetchError {
     let url = url.to_string();
     match error {
-        ureq::Error::HostNotFound => FetchError::Dns { url },
+        ureq::Error::HostNotFound => FetchError::Dns { url, detail: "no address".into() },
         ureq::Error::BadUri(detail) => FetchError::BadUrl { url, detail },
         ureq::Error::Http(e) => FetchError::BadUrl { url, detail: e.to_string() },
         ureq::Error::Timeout(t) => FetchError::Timeout { url, what: timeout_step(t) },
@@ -140,6 +140,12 @@ fn classify(url: &str, error: ureq::Error) -> FetchError {
 
 /// The [`FetchError`] for an I/O error on the connection, before the body.
 fn io_error(url: String, e: io::Error) -> FetchError {
+    // The standard library's resolver reports a failed lookup as an uncategorized error whose
+    // text says so (`failed to lookup address information: Name or service not known`).
+    let text = e.to_string();
+    if let Some(why) = text.strip_prefix("failed to lookup address information: ") {
+        return FetchError::Dns { url, detail: format!("DNS: {why}") };
+    }
     match e.kind() {
         io::ErrorKind::TimedOut => FetchError::Timeout { url, what: "waiting for the server" },
         _ => FetchError::Connect { url, detail: e.to_string() },

@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
+mod fetch_args;
 mod invoke_args;
 mod run;
 mod sandbox_args;
@@ -38,6 +39,9 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Run WebAssembly test scripts (`.wast`) and count the directives that pass and fail.
     Wast(wast::WastArgs),
+    /// Show or clean the cache of modules fetched from URLs.
+    #[command(subcommand)]
+    Cache(fetch_args::CacheCommand),
     /// Check that a module is well-formed and valid.
     Validate {
         #[command(flatten)]
@@ -53,6 +57,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(*args),
         Command::Wast(args) => wast::run(args),
         Command::Validate { wasm, file } => validate::run(&wasm, &file),
+        Command::Cache(command) => fetch_args::cache_command(&command).map(|()| ExitCode::SUCCESS),
     }
 }
 

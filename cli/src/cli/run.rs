@@ -11,6 +11,7 @@ use silo::wasi::threads::{self, Ending, WasiThreads};
 use silo::wasi::{WasiCtx, WasiCtxBuilder};
 use silo::{Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
+use super::fetch_args::{self, FetchArgs};
 use super::sandbox_args::SandboxArgs;
 use super::wasm_args::WasmArgs;
 use super::{EngineChoice, engine, engine_config, invoke_args};
@@ -40,7 +41,11 @@ pub struct RunArgs {
     wasm: WasmArgs,
     #[command(flatten)]
     sandbox: SandboxArgs,
-    /// The program: a `.wasm` binary or `.wat` text.
+    #[command(flatten)]
+    fetch: FetchArgs,
+    /// The program: a `.wasm` binary or `.wat` text, a file or an `http://` or `https://` URL
+    /// (streamed, compiled while it downloads, and cached).
+    #[arg(value_name = "FILE|URL")]
     file: PathBuf,
     /// Arguments: the program's (after its name), or the invoked function's.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -149,18 +154,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
     let mut engine = engine(args.engine, &config)?;
-    let bytes = super::read_module(&args.file, args.wasm.max_module_size)?;
-    let compile = |engine: &silo::Engine| {
-        Module::new(engine, &bytes)
-            .with_context(|| format!("failed to compile `{}`", args.file.display()))
-    };
-    let mut module = compile(&engine)?;
+    let pin = policy.module_sha256.as_deref();
+    let max_size = args.wasm.max_module_size;
+    let loaded = fetch_args::load(&args.fetch, &args.file, pin, max_size, &engine)?;
+    let mut module = loaded.module;
     let uses_threads = threads::uses_threads(&module);
     if uses_threads && !config.is_interruptible() {
         // The threads of a guest stop together: each must be interruptible.
         config.interruptible(true);
         engine = super::engine(args.engine, &config)?;
-        module = compile(&engine)?;
+        module = Module::new(&engine, &module.info().bytes)
+            .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     }
     threads::check_guest(&module)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
@@ -226,6 +230,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         None => match instance.get_func(&store, "_start") {
             Some(start) => {
+                if args.fetch.verbose {
+                    let since = fetch_args::ms(loaded.last_byte.elapsed());
+                    eprintln!("silo: `_start` entered {since} after the module's last byte");
+                }
                 let outcome = start.call(&mut store, &[], &mut []);
                 // Returning after the deadline is not a success either.
                 let outcome = outcome.and_then(|()| Ok(store.check_stop()?));

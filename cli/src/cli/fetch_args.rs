@@ -1,0 +1,219 @@
+//! Where `silo run` gets its module: a local file, or an `http://`/`https://` URL streamed
+//! through the cache; `--sha256` pins either. Also `silo cache list|clean`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, bail};
+use silo::fetch::{Cache, FetchOptions, Fetched, Fetcher, ModuleDigest, Origin};
+use silo::{Engine, Module};
+
+/// The module-source flags of `silo run`.
+#[derive(clap::Args, Default)]
+pub struct FetchArgs {
+    /// Refuse the module unless its SHA-256 is this (64 hexadecimal digits), before any of it
+    /// runs: a downloaded module and a local file alike.
+    #[arg(long, value_name = "HEX")]
+    pub sha256: Option<ModuleDigest>,
+    /// Run a URL's module from the cache only, without the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Neither read nor fill the module cache.
+    #[arg(long, conflicts_with = "offline")]
+    pub no_cache: bool,
+    #[command(flatten)]
+    pub cache: CacheDirArgs,
+    /// Say on stderr where the module came from and how long loading it took.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Which cache directory, and how large it may grow.
+#[derive(clap::Args, Default)]
+pub struct CacheDirArgs {
+    /// The cache directory [default: $XDG_CACHE_HOME/silo, else ~/.cache/silo].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// The most the cache keeps, e.g. `2GiB` (the least recently used modules go first).
+    #[arg(long, value_name = "SIZE", value_parser = silo::sandbox::parse_size,
+          default_value_t = silo::fetch::cache::DEFAULT_MAX_BYTES)]
+    pub cache_max_size: u64,
+}
+
+impl CacheDirArgs {
+    /// Opens the cache.
+    pub fn open(&self) -> anyhow::Result<Cache> {
+        let dir = match &self.cache_dir {
+            Some(dir) => dir.clone(),
+            None => Cache::default_dir().context(
+                "no cache directory: neither XDG_CACHE_HOME nor HOME is set (give --cache-dir or --no-cache)",
+            )?,
+        };
+        let cache = Cache::open(&dir)
+            .with_context(|| format!("cannot open the cache directory `{}`", dir.display()))?;
+        Ok(cache.with_max_bytes(self.cache_max_size))
+    }
+}
+
+/// A module ready to instantiate, and what `-v` says about it.
+pub struct Loaded {
+    pub module: Module,
+    /// When the module's last byte was in hand.
+    pub last_byte: Instant,
+}
+
+/// Loads `source` (a path or a URL) for `engine`, checking its digest against `--sha256` or the
+/// policy's `sha256`.
+pub fn load(
+    args: &FetchArgs,
+    source: &Path,
+    pinned_by_policy: Option<&str>,
+    max_size: u64,
+    engine: &Engine,
+) -> anyhow::Result<Loaded> {
+    let pin = match (args.sha256, pinned_by_policy) {
+        (Some(pin), _) => Some(pin),
+        (None, Some(text)) => Some(text.parse().context("the policy's sha256")?),
+        (None, None) => None,
+    };
+    let text = source.to_string_lossy();
+    if silo::fetch::is_url(&text) {
+        return fetch(args, &text, pin, max_size, engine);
+    }
+    if args.offline {
+        bail!("--offline applies to a URL, not to the file `{}`", source.display());
+    }
+    let started = Instant::now();
+    let bytes = super::read_module(source, max_size)?;
+    let last_byte = Instant::now();
+    if let Some(expected) = pin {
+        let actual = ModuleDigest::of(&bytes);
+        if actual != expected {
+            bail!(
+                "`{}`: integrity check failed: expected sha256 {expected}, got {actual}",
+                source.display()
+            );
+        }
+    }
+    let module = Module::new(engine, &bytes)
+        .with_context(|| format!("failed to compile `{}`", source.display()))?;
+    if args.verbose {
+        eprintln!(
+            "silo: read `{}` ({} bytes) in {}; compiled in {}",
+            source.display(),
+            bytes.len(),
+            ms(last_byte - started),
+            ms(last_byte.elapsed())
+        );
+    }
+    Ok(Loaded { module, last_byte })
+}
+
+/// Fetches a URL's module through the cache.
+fn fetch(
+    args: &FetchArgs,
+    url: &str,
+    sha256: Option<ModuleDigest>,
+    max_size: u64,
+    engine: &Engine,
+) -> anyhow::Result<Loaded> {
+    let cache = if args.no_cache { None } else { Some(args.cache.open()?) };
+    let options = FetchOptions {
+        cache,
+        offline: args.offline,
+        sha256,
+        max_size,
+        progress: true,
+        ..FetchOptions::default()
+    };
+    let fetched = Fetcher::new(options).fetch(engine, url)?;
+    for warning in &fetched.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if args.verbose {
+        report(url, &fetched);
+    }
+    Ok(Loaded { module: fetched.module, last_byte: fetched.stats.last_byte })
+}
+
+/// `-v`: where the module came from and how long each step took.
+fn report(url: &str, fetched: &Fetched) {
+    let s = &fetched.stats;
+    let origin = match fetched.origin {
+        Origin::Network => {
+            let rate = s.bytes as f64 / s.download.as_secs_f64().max(1e-9) / 1e6;
+            format!(
+                "downloaded in {} ({rate:.1} MB/s), {} functions validated while downloading",
+                ms(s.download),
+                s.functions_validated_while_downloading
+            )
+        }
+        Origin::Revalidated => "the cached copy (the server said it is current)".to_string(),
+        Origin::Cache => "the cached copy (no network)".to_string(),
+    };
+    eprintln!(
+        "silo: {url} ({} bytes, sha256 {}): {origin}; ready {} after the last byte",
+        s.bytes,
+        fetched.digest,
+        ms(s.finish)
+    );
+}
+
+/// A duration in milliseconds, for `-v`.
+pub fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `silo cache`: what the module cache holds, and cleaning it.
+#[derive(clap::Subcommand)]
+pub enum CacheCommand {
+    /// List the cached modules, most recently used first.
+    List {
+        #[command(flatten)]
+        cache: CacheDirArgs,
+    },
+    /// Remove cached modules: all of them, or those not used for `--older-than`.
+    Clean {
+        /// Remove only the modules not used for this long, e.g. `30d`, `12h`.
+        #[arg(long, value_name = "DURATION", value_parser = silo::sandbox::parse_duration)]
+        older_than: Option<Duration>,
+        #[command(flatten)]
+        cache: CacheDirArgs,
+    },
+}
+
+/// Runs `silo cache ...`.
+pub fn cache_command(command: &CacheCommand) -> anyhow::Result<()> {
+    match command {
+        CacheCommand::List { cache } => {
+            let cache = cache.open()?;
+            let listed = cache.list().context("cannot list the cache")?;
+            if listed.is_empty() {
+                println!("the cache `{}` holds no module", cache.dir().display());
+            }
+            for entry in listed {
+                let age = SystemTime::now().duration_since(entry.last_used).unwrap_or_default();
+                let urls = if entry.urls.is_empty() { "-".to_string() } else { entry.urls.join(" ") };
+                println!("{}  {:>10}  {:>8} ago  {urls}", entry.sha256, entry.size, age_text(age));
+            }
+        }
+        CacheCommand::Clean { older_than, cache } => {
+            let cache = cache.open()?;
+            let cleaned = cache.clean(*older_than).context("cannot clean the cache")?;
+            let plural = if cleaned.modules == 1 { "" } else { "s" };
+            println!("removed {} module{plural} ({} bytes)", cleaned.modules, cleaned.bytes);
+        }
+    }
+    Ok(())
+}
+
+/// A coarse age: `42s`, `5m`, `3h`, `12d`.
+fn age_text(age: Duration) -> String {
+    let s = age.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86400),
+    }
+}

@@ -1,0 +1,121 @@
+//! `silo run URL` and `silo cache` as a user runs them, against a loopback HTTP server.
+
+#[path = "../../fetch/tests/support/server.rs"]
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use server::{Behavior, Route, Server};
+
+fn hello() -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs/hello.wasm");
+    std::fs::read(path).unwrap()
+}
+
+/// Runs `silo` with its cache in `cache` (through `XDG_CACHE_HOME`, as a user's would be).
+fn silo(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_silo"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .expect("silo runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    silo::fetch::ModuleDigest::of(bytes).to_hex()
+}
+
+#[test]
+fn a_program_runs_from_a_url_then_from_the_cache() {
+    let server = Server::start();
+    let cache = tempfile::tempdir().unwrap();
+    server.set("/hello.wasm", Route::new(hello(), "v1"));
+    let url = server.url("/hello.wasm");
+
+    let o = silo(cache.path(), &["run", "-v", &url, "a"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "hello, world\narg 1: a\n");
+    let err = text(&o.stderr);
+    assert!(err.contains("functions validated while downloading"), "{err}");
+    assert!(err.contains("`_start` entered"), "{err}");
+
+    // The second run asks whether it changed; the third runs offline.
+    let o = silo(cache.path(), &["run", "-v", &url]);
+    assert!(text(&o.stderr).contains("the server said it is current"), "{}", text(&o.stderr));
+    assert_eq!(server.requests("/hello.wasm")[1].status, 304);
+    drop(server);
+    let o = silo(cache.path(), &["run", "--offline", &url]);
+    assert_eq!(text(&o.stdout), "hello, world\n", "{}", text(&o.stderr));
+
+    let o = silo(cache.path(), &["cache", "list"]);
+    let listed = text(&o.stdout);
+    assert!(listed.contains(&sha256_hex(&hello())) && listed.contains(&url), "{listed}");
+    let o = silo(cache.path(), &["cache", "clean", "--older-than", "30d"]);
+    assert_eq!(text(&o.stdout), "removed 0 modules (0 bytes)\n");
+    let o = silo(cache.path(), &["cache", "clean"]);
+    assert_eq!(text(&o.stdout), format!("removed 1 module ({} bytes)\n", hello().len()));
+    let o = silo(cache.path(), &["run", "--offline", &url]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("is not in the cache, and --offline forbids the network"));
+}
+
+#[test]
+fn a_wrong_digest_runs_nothing_whether_fetched_or_local() {
+    let server = Server::start();
+    let cache = tempfile::tempdir().unwrap();
+    server.set("/hello.wasm", Route::new(hello(), "v1"));
+    let wrong = "ab".repeat(32);
+    let o = silo(cache.path(), &["run", "--sha256", &wrong, &server.url("/hello.wasm")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(text(&o.stderr).contains(&format!("integrity check failed: expected sha256 {wrong}")));
+
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("hello.wasm");
+    std::fs::write(&local, hello()).unwrap();
+    let local = local.to_str().unwrap();
+    let o = silo(cache.path(), &["run", "--sha256", &wrong, local]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let right = sha256_hex(&hello());
+    let o = silo(cache.path(), &["run", "--sha256", &right, local]);
+    assert_eq!(text(&o.stdout), "hello, world\n");
+
+    // The policy manifest's `sha256` pins it too.
+    let manifest = dir.path().join("policy.toml");
+    std::fs::write(&manifest, format!("sha256 = \"{wrong}\"\n")).unwrap();
+    let o = silo(cache.path(), &["run", "--policy", manifest.to_str().unwrap(), local]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("integrity check failed"), "{}", text(&o.stderr));
+
+    let o = silo(cache.path(), &["run", "--sha256", "xyz", local]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("is not a SHA-256 digest"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn download_failures_are_one_line_errors() {
+    let server = Server::start();
+    let cache = tempfile::tempdir().unwrap();
+    let o = silo(cache.path(), &["run", &server.url("/missing.wasm")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        format!("error: cannot fetch {}: the server answered 404 Not Found\n", server.url("/missing.wasm"))
+    );
+    let hello = hello();
+    server.set("/cut.wasm", Route::new(hello.clone(), "c").behaving(Behavior::CutAfter(64)));
+    let o = silo(cache.path(), &["run", &server.url("/cut.wasm")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains(&format!("the connection closed after 64 bytes of {}", hello.len())), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Nothing of a failed download stays in the cache.
+    let o = silo(cache.path(), &["cache", "list"]);
+    assert!(text(&o.stdout).contains("holds no module"), "{}", text(&o.stdout));
+}
