@@ -349,6 +349,12 @@ impl Module {
         self.bodies.len() as u32
     }
 
+    /// Number of functions the module declares (its function section), whose bodies may not all
+    /// be in a module still arriving ([`crate::StreamingLoader::partial_module`]).
+    pub fn num_declared_funcs(&self) -> u32 {
+        (self.funcs.len() as u32).saturating_sub(self.num_imported.funcs)
+    }
+
     /// The function's name from the name section, if it has one.
     pub fn func_name(&self, func_index: u32) -> Option<&str> {
         self.names.funcs.get(&func_index).map(String::as_str)
@@ -369,7 +375,7 @@ impl Module {
 }
 
 /// The pieces of a module as the parser collects them.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct ModuleParts {
     pub bytes: Arc<[u8]>,
     pub types: Vec<SubType>,

@@ -153,6 +153,20 @@ impl StreamingLoader {
         &self.buf
     }
 
+    /// The module as far as it has arrived, once its code section has begun: every section
+    /// before it, and the bodies validated so far (`bodies` is shorter than the function
+    /// section declares). It lacks what follows the code section (data segments, names), so it
+    /// serves to compile the functions already here while the rest downloads, never to run.
+    /// Copies the bytes received so far.
+    pub fn partial_module(&self) -> Option<Module> {
+        if self.failed.is_some() || self.state.parts.bodies.is_empty() {
+            return None;
+        }
+        let mut parts = self.state.parts.clone();
+        parts.bytes = Arc::from(&self.buf[..]);
+        Some(Module::from_parts(parts))
+    }
+
     /// Signals the end of the input and returns the validated module.
     pub fn finish(mut self) -> Result<Module, LoadError> {
         if let Some(err) = self.failed {

@@ -31,6 +31,7 @@ mod memory;
 mod meter;
 mod module;
 mod module_stream;
+mod stream_compile;
 mod registry;
 mod root_scope;
 mod runtime;

@@ -21,6 +21,7 @@ use crate::interp::code::InterpFunc;
 use crate::interp::translate;
 use crate::meter::StopWatch;
 use crate::registry::TypeId;
+use crate::stream_compile::Precompiled;
 use crate::vm::{COMPILE_CANCELLED, FuncAnalysis, ModuleEnv, NativeFunc, NativeModule};
 
 /// A WebAssembly module compiled for an engine. Cheap to clone; share it between stores and
@@ -116,6 +117,32 @@ impl Module {
     /// one of them). Fails with `unsupported feature` when the module needs something the
     /// engine's tiers do not run.
     pub fn from_loaded(engine: &Engine, info: silo_loader::Module) -> Result<Module, Error> {
+        Module::from_loaded_with(engine, info, None)
+    }
+
+    /// Like [`Module::from_loaded`], taking over the native code of the functions compiled
+    /// while the module streamed in (same engine, same bytes).
+    pub(crate) fn from_loaded_precompiled(
+        engine: &Engine,
+        info: silo_loader::Module,
+        pre: Precompiled,
+    ) -> Result<Module, Error> {
+        let Precompiled { jit, funcs } = pre;
+        jit.name_functions(&info);
+        let module = Module::from_loaded_with(engine, info, Some(jit))?;
+        for (def, func) in funcs {
+            if module.inner.natives[def as usize].set(Ok(func)).is_ok() {
+                module.inner.install(def, func);
+            }
+        }
+        Ok(module)
+    }
+
+    fn from_loaded_with(
+        engine: &Engine,
+        info: silo_loader::Module,
+        native: Option<Box<dyn NativeModule>>,
+    ) -> Result<Module, Error> {
         let info = if info.validated_with.is_subset(engine.features()) {
             info
         } else {
@@ -127,6 +154,7 @@ impl Module {
         let config = engine.config();
         let jit = match (config.runs_native(), &config.compiler) {
             (false, _) => None,
+            (true, Some(_)) if native.is_some() => native,
             (true, Some(compiler)) => {
                 let env = module_env(engine, &info, &type_ids, &[], &[]);
                 Some(compiler.new_module(&env).map_err(Error::Unsupported)?)
@@ -245,7 +273,7 @@ impl ModuleInner {
 }
 
 /// What the engine's compiler needs to know of a module.
-fn module_env<'a>(
+pub(crate) fn module_env<'a>(
     engine: &Engine,
     info: &'a silo_loader::Module,
     type_ids: &'a [TypeId],

@@ -13,6 +13,7 @@ use silo_loader::StreamingLoader;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::module::Module;
+use crate::stream_compile::StreamCompiler;
 
 /// How many bytes [`Module::from_reader`] asks its reader for at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -25,6 +26,8 @@ pub struct ModuleStream {
     input: Input,
     received: u64,
     functions_validated: usize,
+    /// `Jit` strategy: compiles the functions validated so far in the background.
+    native: Option<StreamCompiler>,
 }
 
 /// What the stream has learnt of its input's format.
@@ -45,6 +48,7 @@ impl ModuleStream {
             input: Input::Unknown,
             received: 0,
             functions_validated: 0,
+            native: None,
         }
     }
 
@@ -58,13 +62,20 @@ impl ModuleStream {
             // Every binary module starts with a zero byte (`\0asm`); text never does.
             self.input = if chunk[0] == 0 {
                 let loader = StreamingLoader::with_features(self.engine.features());
+                self.native = StreamCompiler::for_engine(&self.engine);
                 Input::Binary(Box::new(loader))
             } else {
                 Input::Text(Vec::new())
             };
         }
         match &mut self.input {
-            Input::Binary(loader) => self.functions_validated += loader.push(chunk)?.len(),
+            Input::Binary(loader) => {
+                let funcs = loader.push(chunk)?;
+                self.functions_validated += funcs.len();
+                if let Some(native) = &mut self.native {
+                    native.validated(loader, &funcs);
+                }
+            }
             Input::Text(text) => text.extend_from_slice(chunk),
             Input::Unknown => unreachable!("set above"),
         }
@@ -81,14 +92,19 @@ impl ModuleStream {
         self.functions_validated
     }
 
-    /// Ends the input: the module, compiled for the stream's engine.
+    /// Ends the input: the module, compiled for the stream's engine. Under the `Jit` strategy
+    /// this waits for the functions sent to the background compiler, and the module starts with
+    /// their native code.
     pub fn finish(self) -> Result<Module, Error> {
         let info = match self.input {
             Input::Binary(loader) => loader.finish()?,
             Input::Text(bytes) => silo_loader::load_with(&bytes, self.engine.features())?,
             Input::Unknown => silo_loader::load_with(&[], self.engine.features())?,
         };
-        Module::from_loaded(&self.engine, info)
+        match self.native.and_then(StreamCompiler::finish) {
+            Some(pre) => Module::from_loaded_precompiled(&self.engine, info, pre),
+            None => Module::from_loaded(&self.engine, info),
+        }
     }
 }
 

@@ -220,6 +220,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 .collect::<anyhow::Result<Vec<Val>>>()?;
             let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
             let outcome = func.call(&mut store, &params, &mut results);
+            if args.fetch.verbose {
+                let since = fetch_args::ms(loaded.last_byte.elapsed());
+                eprintln!("silo: `{name}` returned {since} after the module's last byte");
+            }
             let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
             if outcome.is_ok() {
                 for r in &results {

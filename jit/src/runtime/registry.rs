@@ -12,6 +12,7 @@ use cranelift_codegen::{Final, FinalizedMachExceptionHandler, MachBufferFinalize
 use silo_core::FrameInfo;
 
 /// Where a frame keeps its heap references while it waits in one call.
+#[derive(Clone)]
 pub(crate) struct StackMap {
     /// Code offset of the call's return address.
     pub ret: u32,
@@ -85,6 +86,7 @@ impl CodeTables {
 }
 
 /// What a compiled WebAssembly function's code means.
+#[derive(Clone)]
 pub(crate) struct FuncInfo {
     pub func_index: u32,
     pub func_name: Option<String>,
@@ -172,6 +174,27 @@ thread_local! {
 pub(crate) fn register(start: usize, end: usize, code: Code) {
     WRITING.with(|w| w.set(true));
     CODE.write().unwrap_or_else(|e| e.into_inner()).insert(start, Range { end, code });
+    WRITING.with(|w| w.set(false));
+}
+
+/// Gives the functions starting at each of `starts` the names `name` finds for their function
+/// indices (a module compiled while it streamed gets its name section only at the end).
+pub(crate) fn rename_functions(
+    starts: &[usize],
+    module_name: Option<&str>,
+    name: &dyn Fn(u32) -> Option<String>,
+) {
+    WRITING.with(|w| w.set(true));
+    let mut map = CODE.write().unwrap_or_else(|e| e.into_inner());
+    for start in starts {
+        if let Some(Range { code: Code::Func(info), .. }) = map.get_mut(start) {
+            let mut renamed = FuncInfo::clone(info);
+            renamed.func_name = name(info.func_index);
+            renamed.module_name = module_name.map(str::to_string);
+            *info = Arc::new(renamed);
+        }
+    }
+    drop(map);
     WRITING.with(|w| w.set(false));
 }
 

@@ -187,6 +187,12 @@ pub trait NativeModule: Send + Sync {
 
     /// Bytes of machine code so far.
     fn code_size(&self) -> usize;
+
+    /// Takes the function and module names of `info` for the code compiled so far: a module
+    /// compiled while it streamed in had no name section yet (it follows the code).
+    fn name_functions(&self, info: &silo_loader::Module) {
+        let _ = info;
+    }
 }
 
 /// How native code trapped.

@@ -1,0 +1,131 @@
+//! Compiling a module's functions while the rest of it downloads (the `Jit` strategy).
+//!
+//! A [`ModuleStream`](crate::ModuleStream) under the `Jit` strategy hands each function the loader
+//! validated to a [`StreamCompiler`]. Functions are gathered into batches, each sent with the
+//! module as far as it has arrived ([`silo_loader::StreamingLoader::partial_module`]: every section
+//! before the code, the bodies so far) to one background thread, which compiles the batch into
+//! one native module. A batch is sent once its bodies reach an eighth of the bytes received (and
+//! at least [`MIN_BATCH_BYTES`]), so copying the partial module costs a small multiple of the
+//! module's size whatever its length. When the stream finishes, the thread hands the native module
+//! and the compiled functions to the finished [`Module`](crate::Module), which installs them; the
+//! functions of the last, unsent batch are compiled at the first call as usual.
+//!
+//! A function of a later batch calls one of an earlier batch directly (its address is known);
+//! one calling a function not compiled yet goes through the instance's table of native entries,
+//! like tiered code. The module's name section follows its code, so compiled functions get their
+//! names when the module is finished.
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, OnceLock};
+use std::thread;
+
+use silo_loader::{StreamingLoader, ValidatedFunction};
+
+use crate::engine::{Engine, Strategy};
+use crate::module::module_env;
+use crate::vm::{Compiler, NativeFunc, NativeModule};
+
+/// The smallest batch sent to the compiler, in bytes of function bodies.
+pub const MIN_BATCH_BYTES: usize = 64 * 1024;
+
+/// Functions compiled while the module arrived, for the finished module to install.
+pub(crate) struct Precompiled {
+    /// The native module they were compiled into.
+    pub jit: Box<dyn NativeModule>,
+    /// Each compiled function, by defined index.
+    pub funcs: Vec<(u32, NativeFunc)>,
+}
+
+/// A batch: the defined functions to compile, and the module as far as it had arrived.
+struct Batch {
+    info: silo_loader::Module,
+    defs: Vec<u32>,
+}
+
+/// Sends batches of functions to a compiling thread while a module streams in.
+pub(crate) struct StreamCompiler {
+    batches: Option<mpsc::Sender<Batch>>,
+    worker: Option<thread::JoinHandle<Option<Precompiled>>>,
+    pending: Vec<u32>,
+    pending_bytes: usize,
+}
+
+impl StreamCompiler {
+    /// A stream compiler for `engine`, if it compiles whole modules natively (the `Jit`
+    /// strategy) and a thread can be started.
+    pub fn for_engine(engine: &Engine) -> Option<StreamCompiler> {
+        let config = engine.config();
+        if config.effective_strategy() != Strategy::Jit {
+            return None;
+        }
+        let compiler = config.compiler.clone()?;
+        let (send, receive) = mpsc::channel();
+        let engine = engine.clone();
+        let worker = thread::Builder::new()
+            .name("silo-stream-compile".into())
+            .spawn(move || compile_batches(&engine, &compiler, receive))
+            .ok()?;
+        Some(StreamCompiler {
+            batches: Some(send),
+            worker: Some(worker),
+            pending: Vec::new(),
+            pending_bytes: 0,
+        })
+    }
+
+    /// `funcs` were just validated; sends a batch when enough has gathered.
+    pub fn validated(&mut self, loader: &StreamingLoader, funcs: &[ValidatedFunction]) {
+        for f in funcs {
+            self.pending.push(f.defined_index);
+            self.pending_bytes += f.body.len();
+        }
+        let threshold = (loader.bytes().len() / 8).max(MIN_BATCH_BYTES);
+        if self.pending_bytes < threshold {
+            return;
+        }
+        let (Some(send), Some(info)) = (&self.batches, loader.partial_module()) else { return };
+        let defs = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        if send.send(Batch { info, defs }).is_err() {
+            // The compiler gave up (it could not make a native module): compile at first call.
+            self.batches = None;
+        }
+    }
+
+    /// Waits for the batches sent so far to be compiled.
+    pub fn finish(mut self) -> Option<Precompiled> {
+        self.batches = None;
+        self.worker.take()?.join().ok().flatten()
+    }
+}
+
+/// The compiling thread: compiles each batch as it comes, until the stream ends.
+fn compile_batches(
+    engine: &Engine,
+    compiler: &Arc<dyn Compiler>,
+    batches: mpsc::Receiver<Batch>,
+) -> Option<Precompiled> {
+    let first = batches.recv().ok()?;
+    let info = &first.info;
+    let type_ids =
+        engine.inner.registry.register_module(&info.types, &info.rec_groups).into_boxed_slice();
+    let n = info.num_declared_funcs() as usize;
+    let native: Box<[AtomicPtr<u8>]> =
+        (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
+    let analyses: Box<[OnceLock<_>]> = (0..n).map(|_| OnceLock::new()).collect();
+    let jit = compiler.new_module(&module_env(engine, info, &type_ids, &native, &analyses)).ok()?;
+    let mut funcs = Vec::new();
+    for batch in std::iter::once(first).chain(batches) {
+        let env = module_env(engine, &batch.info, &type_ids, &native, &analyses);
+        for (&def, result) in batch.defs.iter().zip(jit.compile_batch(&env, &batch.defs, &|| false))
+        {
+            // A function that failed here is compiled again, with the whole module, on first call.
+            if let Ok(func) = result {
+                native[def as usize].store(func.code.cast_mut(), Ordering::Release);
+                funcs.push((def, func));
+            }
+        }
+    }
+    Some(Precompiled { jit, funcs })
+}
