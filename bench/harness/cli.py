@@ -15,10 +15,11 @@ import measure as measure_mod
 import programs as programs_mod
 import reference
 import report
+import streaming
 
 DEFAULT_REPS = 5
 RESULTS = os.path.join(programs_mod.BENCH_DIR, "RESULTS.md")
-PARTS = ["programs", "compile", "instantiate"]
+PARTS = ["programs", "compile", "instantiate", "streaming"]
 QUICK_SKIP_NOTE = ("compile throughput and instantiation are skipped in --quick: on a fresh checkout building "
                    "the examples and Criterion takes minutes; `bench/run --quick --only compile,instantiate` "
                    "runs them in a small form")
@@ -181,6 +182,11 @@ def run_parts(args, ctx):
             failed |= bool(result.errors)
         else:
             ctx["notes"].append("instantiation is measured for Silo only, which was not among the engines")
+    if "streaming" in args.parts:
+        result = streaming.measure(ready, quick, sys.stderr)
+        ctx["sections"].append(streaming.markdown(result))
+        ctx["console_sections"].append(streaming.console(result))
+        failed |= any(r.error for r in result.streams + result.starts)
     return failed
 
 
