@@ -84,6 +84,34 @@ impl Compiler for Cranelift {
         Ok(Box::new(module::JitModule::new(self.isa.clone())))
     }
 
+    fn new_saving_module(&self, _env: &ModuleEnv<'_>) -> Option<Box<dyn NativeModule>> {
+        Some(Box::new(module::JitModule::new_recording(self.isa.clone())))
+    }
+
+    fn load_module(
+        &self,
+        env: &ModuleEnv<'_>,
+        saved: &[u8],
+    ) -> Result<(Box<dyn NativeModule>, Vec<(u32, NativeFunc)>), String> {
+        let module = module::JitModule::new(self.isa.clone());
+        let funcs = module.load(env, saved)?;
+        Ok((Box::new(module), funcs))
+    }
+
+    /// The target, and every shared and target flag (the CPU features detected on this
+    /// machine among them).
+    fn fingerprint(&self) -> String {
+        let flags = |values: Vec<cranelift_codegen::settings::Value>| {
+            values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+        };
+        format!(
+            "cranelift {} [{}] [{}]",
+            self.isa.triple(),
+            self.isa.flags(),
+            flags(self.isa.isa_flags())
+        )
+    }
+
     /// Runs `func` through its slot-array trampoline (`runtime::entry::call`).
     ///
     /// # Safety

@@ -16,6 +16,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use silo_core::vm::{LoopEntry, ModuleEnv, NativeFunc, NativeModule};
 
 use crate::runtime::registry::{self, Code, CodeTables, FuncInfo};
+mod artifact;
 mod batch;
 mod code_memory;
 
@@ -44,6 +45,8 @@ struct Inner {
     /// Start addresses of everything registered.
     registered: Vec<usize>,
     bytes: usize,
+    /// A recording module's batch, kept to be saved.
+    record: Option<artifact::Record>,
 }
 
 /// Code shared by the functions of a signature.
@@ -58,6 +61,13 @@ enum Glue {
 }
 
 impl JitModule {
+    /// A module that keeps the code of its one batch to be saved (`NativeModule::save`).
+    pub(crate) fn new_recording(isa: OwnedTargetIsa) -> JitModule {
+        let module = JitModule::new(isa);
+        module.inner.lock().unwrap_or_else(|e| e.into_inner()).record = Some(Default::default());
+        module
+    }
+
     pub(crate) fn new(isa: OwnedTargetIsa) -> JitModule {
         JitModule {
             isa,
@@ -70,6 +80,7 @@ impl JitModule {
                 meter_stub: None,
                 registered: Vec::new(),
                 bytes: 0,
+                record: None,
             }),
         }
     }
@@ -221,6 +232,11 @@ impl NativeModule for JitModule {
 
     fn code_size(&self) -> usize {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+
+    fn save(&self) -> Result<Vec<u8>, String> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.record.as_ref().ok_or("this native module keeps no code to save")?.save()
     }
 
     fn name_functions(&self, info: &silo_loader::Module) {

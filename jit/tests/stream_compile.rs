@@ -12,10 +12,15 @@ fn program(n: usize) -> String {
     for i in 0..n {
         wat.push_str(&format!("(func $f{i} (export \"f{i}\") (param i32) (result i32)\n"));
         for k in 0..100 {
-            wat.push_str(&format!("  local.get 0 i32.const {k} i32.mul i32.const {i} i32.add local.set 0\n"));
+            wat.push_str(&format!(
+                "  local.get 0 i32.const {k} i32.mul i32.const {i} i32.add local.set 0\n"
+            ));
         }
         if i > 0 {
-            wat.push_str(&format!("  local.get 0 i32.const 3 i32.and (if (then local.get 0 call $f{} local.set 0))\n", i - 1));
+            wat.push_str(&format!(
+                "  local.get 0 i32.const 3 i32.and (if (then local.get 0 call $f{} local.set 0))\n",
+                i - 1
+            ));
         }
         if i % 10 == 0 && i + 7 < n {
             wat.push_str(&format!("  local.get 0 i32.const 8 i32.rem_u i32.eqz (if (then local.get 0 i32.const 1 i32.add call $f{} local.set 0))\n", i + 7));

@@ -18,6 +18,7 @@ use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::FunctionBuilderContext;
 use silo_core::vm::{COMPILE_CANCELLED, ModuleEnv, NativeFunc};
 
+use super::artifact::{Meaning, Saved};
 use super::code_memory::{self, CodeId, Relocation};
 use super::{
     Glue, Inner, JitModule, code_alignment, compiler_panicked, disasm_wanted, import_function,
@@ -79,10 +80,30 @@ impl JitModule {
                 }
             }
         }
-        let thunks = match declare_thunks(inner, env) {
-            Ok(thunks) => thunks,
+        let (thunks, thunk_types) = match declare_thunks(inner, env) {
+            Ok(declared) => declared,
             Err(e) => return defs.iter().map(|_| Err(e.clone())).collect(),
         };
+        // A recording module notes what each code id stands for, and compiles with no address
+        // known from before (its one batch is all relocations).
+        let recording = inner.record.is_some();
+        if let Some(record) = &mut inner.record {
+            if !record.funcs.is_empty() || thunks.values().any(|t| matches!(t, Thunk::At(_))) {
+                let e = "internal error: a recording module compiles one batch".to_string();
+                return defs.iter().map(|_| Err(e.clone())).collect();
+            }
+            record.meanings.extend(ids.iter().map(|(&def, id)| (id.as_u32(), Meaning::Func(def))));
+            for (glue, thunk) in &thunks {
+                if let (Glue::Thunk(_, kind), Thunk::Declared(id)) = (glue, thunk)
+                    && let Some(&ty) = thunk_types.get(glue)
+                {
+                    record.meanings.insert(id.as_u32(), Meaning::Thunk(ty, *kind));
+                }
+            }
+            if let Some(id) = inner.meter_stub {
+                record.meanings.insert(id.as_u32(), Meaning::Meter);
+            }
+        }
 
         // Machine code, on every core.
         let next = AtomicUsize::new(0);
@@ -105,7 +126,8 @@ impl JitModule {
                     continue;
                 }
                 let job = std::panic::AssertUnwindSafe(|| {
-                    compile_one(isa, env, def, id, &ids, &thunks, meter_refill, &mut ctx, &mut fctx)
+                    let batch = Batch { ids: &ids, thunks: &thunks, meter_refill, recording };
+                    compile_one(isa, env, def, id, &batch, &mut ctx, &mut fctx)
                 });
                 let result = std::panic::catch_unwind(job).unwrap_or_else(|panic| {
                     ctx = Context::new();
@@ -154,6 +176,19 @@ impl JitModule {
                 return defs.iter().map(|_| Err(e.clone())).collect();
             }
         }
+        if let Some(record) = &mut inner.record {
+            for (&def, c) in defs.iter().zip(&compiled) {
+                if let Ok(c) = c {
+                    record.funcs.push(Saved {
+                        def,
+                        alignment: c.alignment,
+                        bytes: c.bytes.clone(),
+                        relocs: c.relocs.clone(),
+                        tables: c.tables.clone(),
+                    });
+                }
+            }
+        }
         let placed: Vec<Result<Compiled, String>> = compiled
             .into_iter()
             .map(|c| {
@@ -190,8 +225,9 @@ impl JitModule {
 
 /// The call thunk of every function signature of the module (either kind): compiled already, or
 /// declared now, to be compiled if a function of the batch uses it.
-fn declare_thunks(inner: &mut Inner, env: &ModuleEnv<'_>) -> Result<HashMap<Glue, Thunk>, String> {
+fn declare_thunks(inner: &mut Inner, env: &ModuleEnv<'_>) -> Result<Thunks, String> {
     let mut thunks = HashMap::new();
+    let mut types = HashMap::new();
     for index in 0..env.info.types.len() as u32 {
         let Some(ty) = env.info.func_type(index) else { continue };
         let Ok(sig) = translate::wasm_signature(ty) else { continue };
@@ -200,6 +236,7 @@ fn declare_thunks(inner: &mut Inner, env: &ModuleEnv<'_>) -> Result<HashMap<Glue
             if thunks.contains_key(&glue) {
                 continue;
             }
+            types.insert(glue.clone(), index);
             let thunk = match inner.glue.get(&glue) {
                 Some(&at) => Thunk::At(at),
                 None => Thunk::Declared(inner.declare()?),
@@ -207,7 +244,19 @@ fn declare_thunks(inner: &mut Inner, env: &ModuleEnv<'_>) -> Result<HashMap<Glue
             thunks.insert(glue, thunk);
         }
     }
-    Ok(thunks)
+    Ok((thunks, types))
+}
+
+/// The batch's call thunks, and the module type each was declared for.
+type Thunks = (HashMap<Glue, Thunk>, HashMap<Glue, u32>);
+
+/// What every function of a batch shares.
+struct Batch<'a> {
+    ids: &'a HashMap<u32, CodeId>,
+    thunks: &'a HashMap<Glue, Thunk>,
+    meter_refill: Option<u32>,
+    /// No native address from outside the batch may be used (the code is saved).
+    recording: bool,
 }
 
 fn thunk_of(thunks: &HashMap<Glue, Thunk>, glue: &Glue) -> Option<Thunk> {
@@ -215,24 +264,23 @@ fn thunk_of(thunks: &HashMap<Glue, Thunk>, glue: &Glue) -> Option<Thunk> {
 }
 
 /// Translates and compiles one function of the batch to machine code.
-// Allowed: the batch's shared tables and a worker thread's own contexts, which live apart.
-#[allow(clippy::too_many_arguments)]
 fn compile_one(
     isa: &dyn TargetIsa,
     env: &ModuleEnv<'_>,
     def: u32,
     id: CodeId,
-    ids: &HashMap<u32, CodeId>,
-    thunks: &HashMap<Glue, Thunk>,
-    meter_refill: Option<u32>,
+    batch_info: &Batch<'_>,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<Compiled, String> {
+    let Batch { ids, thunks, meter_refill, recording } = *batch_info;
     ctx.clear();
     let signature = translate::signature(env, def, None)?;
     ctx.func = ir::Function::with_name_signature(UserFuncName::user(0, def), signature.clone());
     let self_ref = Some(import_function(&mut ctx.func, id, signature.clone(), true));
-    let known = |d: u32| env.native[d as usize].load(Ordering::Acquire) as usize;
+    let known = |d: u32| {
+        if recording { 0 } else { env.native[d as usize].load(Ordering::Acquire) as usize }
+    };
     let batch = |d: u32| ids.get(&d).map(|id| id.as_u32());
     let calls = translate::Calls { self_ref, known: &known, batch: &batch, meter_refill };
     let sites = translate::translate(env, isa, def, None, calls, &mut ctx.func, fctx)?;

@@ -36,7 +36,7 @@ impl CodeId {
 
 /// What a relocation refers to.
 #[derive(Clone, Copy, Debug)]
-enum Target {
+pub(crate) enum Target {
     /// A declared function.
     Code(CodeId),
     /// An offset inside the function being relocated.
@@ -48,10 +48,10 @@ enum Target {
 /// A relocation of a function, not yet applied.
 #[derive(Clone, Debug)]
 pub(crate) struct Relocation {
-    offset: u32,
-    kind: Reloc,
-    target: Target,
-    addend: i64,
+    pub offset: u32,
+    pub kind: Reloc,
+    pub target: Target,
+    pub addend: i64,
 }
 
 /// The relocations of a function just compiled (`relocs` of its code buffer), in code memory's

@@ -35,6 +35,7 @@ pub(crate) struct Landing {
 }
 
 /// The tables of a compiled function, as Cranelift emitted them.
+#[derive(Clone)]
 pub(crate) struct CodeTables {
     /// Trapping instructions: code offset and trap, sorted by offset.
     pub traps: Box<[(u32, TrapCode)]>,

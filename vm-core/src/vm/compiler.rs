@@ -98,6 +98,32 @@ pub trait Compiler: Send + Sync + 'static {
     /// Prepares to compile the functions of a module (code memory, shared trampolines).
     fn new_module(&self, env: &ModuleEnv<'_>) -> Result<Box<dyn NativeModule>, String>;
 
+    /// A native module that compiles the whole module as one batch and keeps its code, to be
+    /// saved with [`NativeModule::save`]; `None` from a compiler that cannot save code.
+    fn new_saving_module(&self, env: &ModuleEnv<'_>) -> Option<Box<dyn NativeModule>> {
+        let _ = env;
+        None
+    }
+
+    /// A native module holding the code `saved` (what [`NativeModule::save`] gave, in this or
+    /// an earlier process), with each function's native code. The caller has checked that the
+    /// code was made by this compiler, on this machine ([`Compiler::fingerprint`]), for this
+    /// module and these settings: the code is trusted, not verified.
+    fn load_module(
+        &self,
+        env: &ModuleEnv<'_>,
+        saved: &[u8],
+    ) -> Result<(Box<dyn NativeModule>, Vec<(u32, NativeFunc)>), String> {
+        let _ = (env, saved);
+        Err(format!("the {} compiler cannot load saved code", self.name()))
+    }
+
+    /// What the code this compiler makes depends on besides the module and the engine's
+    /// settings: its version, the target and the CPU features it uses.
+    fn fingerprint(&self) -> String {
+        self.name().to_string()
+    }
+
     /// Runs `func` with the slot array `slots` (arguments in, results out).
     ///
     /// # Safety
@@ -187,6 +213,12 @@ pub trait NativeModule: Send + Sync {
 
     /// Bytes of machine code so far.
     fn code_size(&self) -> usize;
+
+    /// The code of the one batch a saving module compiled ([`Compiler::new_saving_module`]),
+    /// in a form [`Compiler::load_module`] places again in a later process.
+    fn save(&self) -> Result<Vec<u8>, String> {
+        Err("this native module keeps no code to save".into())
+    }
 
     /// Takes the function and module names of `info` for the code compiled so far: a module
     /// compiled while it streamed in had no name section yet (it follows the code).

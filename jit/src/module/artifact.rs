@@ -1,0 +1,397 @@
+//! Native code that outlives its process: a module's functions compiled once, written out, and
+//! placed in code memory again by a later process (`silo compile`, the compiled-code cache).
+//!
+//! A recording module (`JitModule::new_recording`) compiles a whole module as one batch into a
+//! fresh code memory, so that every reference between pieces of code is a relocation against a
+//! code id (never an address known from an earlier compilation), and keeps each function's machine
+//! code, relocations and tables. Saving writes them with what each code id stands for — a
+//! function, the call thunk of a type, the meter's stub — and loading declares those anew,
+//! compiles the glue (thunks, stub, trampolines: small and quick), places the functions, and
+//! patches their relocations against the new addresses. What the code assumes of its engine (the
+//! Silo version, the machine, the settings, the canonical type ids) is the caller's to check: this
+//! format is the code alone. Its reader checks every length and index and fails with a message,
+//! never a panic, but it cannot tell forged machine code from real: whoever loads it trusts it.
+
+use std::collections::HashMap;
+use std::num::NonZeroU8;
+use std::str::FromStr;
+
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::{LibCall, TrapCode};
+use silo_core::vm::{ModuleEnv, NativeFunc};
+
+use super::code_memory::{CodeId, Relocation, Target};
+use super::{Glue, JitModule, register_function};
+use crate::runtime::registry::{CodeTables, Landing, StackMap};
+use crate::thunk::ThunkKind;
+use crate::translate;
+
+/// The format's version: bumped whenever its layout changes.
+const FORMAT: u32 = 1;
+
+/// What a code id of a recorded batch stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Meaning {
+    /// A defined function.
+    Func(u32),
+    /// The call thunk of a module type.
+    Thunk(u32, ThunkKind),
+    /// The meter's slow-path stub.
+    Meter,
+}
+
+/// A function as compiled, before it was placed.
+pub(super) struct Saved {
+    pub def: u32,
+    pub alignment: usize,
+    pub bytes: Vec<u8>,
+    pub relocs: Vec<Relocation>,
+    pub tables: CodeTables,
+}
+
+/// What a recording module keeps of its batch.
+#[derive(Default)]
+pub(super) struct Record {
+    pub meanings: HashMap<u32, Meaning>,
+    pub funcs: Vec<Saved>,
+}
+
+impl Record {
+    /// The saved form: every function with its relocations in terms of meanings.
+    pub(super) fn save(&self) -> Result<Vec<u8>, String> {
+        let mut w = Writer::default();
+        w.u32(FORMAT);
+        w.u32(self.funcs.len() as u32);
+        for f in &self.funcs {
+            w.u32(f.def);
+            w.u32(f.alignment as u32);
+            w.bytes(&f.bytes);
+            w.u32(f.relocs.len() as u32);
+            for r in &f.relocs {
+                w.u32(r.offset);
+                w.u8(reloc_kind(r.kind)?);
+                w.i64(r.addend);
+                match r.target {
+                    Target::Code(id) => match self.meanings.get(&id.as_u32()) {
+                        Some(Meaning::Func(def)) => {
+                            w.u8(0);
+                            w.u32(*def);
+                        }
+                        Some(Meaning::Thunk(ty, kind)) => {
+                            w.u8(1);
+                            w.u32(*ty);
+                            w.u8(matches!(kind, ThunkKind::TailCall) as u8);
+                        }
+                        Some(Meaning::Meter) => w.u8(2),
+                        None => return Err("a relocation against code outside the batch".into()),
+                    },
+                    Target::Within(offset) => {
+                        w.u8(3);
+                        w.u32(offset);
+                    }
+                    Target::LibCall(call) => {
+                        w.u8(4);
+                        w.bytes(call.to_string().as_bytes());
+                    }
+                }
+            }
+            save_tables(&mut w, &f.tables);
+        }
+        Ok(w.0)
+    }
+}
+
+fn save_tables(w: &mut Writer, t: &CodeTables) {
+    w.u32(t.traps.len() as u32);
+    for (offset, code) in &t.traps {
+        w.u32(*offset);
+        w.u8(code.as_raw().get());
+    }
+    w.u32(t.srclocs.len() as u32);
+    for (start, end, loc) in &t.srclocs {
+        w.u32(*start);
+        w.u32(*end);
+        w.u32(*loc);
+    }
+    w.u32(t.stack_maps.len() as u32);
+    for m in &t.stack_maps {
+        w.u32(m.ret);
+        w.u32(m.span);
+        w.u32(m.slots.len() as u32);
+        for s in &m.slots {
+            w.u32(*s);
+        }
+    }
+    w.u32(t.landings.len() as u32);
+    for l in &t.landings {
+        w.u32(l.ret);
+        w.u32(l.handler);
+        w.u32(l.frame_offset);
+    }
+}
+
+fn load_tables(r: &mut Reader<'_>, code_len: usize) -> Result<CodeTables, String> {
+    let within = |offset: u32| {
+        if offset as usize <= code_len { Ok(offset) } else { Err("a table offset past the code") }
+    };
+    let n = r.count(5)?;
+    let mut traps = Vec::with_capacity(n);
+    for _ in 0..n {
+        let offset = within(r.u32()?)?;
+        let code = NonZeroU8::new(r.u8()?).ok_or("a zero trap code")?;
+        traps.push((offset, TrapCode::from_raw(code)));
+    }
+    let n = r.count(12)?;
+    let mut srclocs = Vec::with_capacity(n);
+    for _ in 0..n {
+        srclocs.push((within(r.u32()?)?, within(r.u32()?)?, r.u32()?));
+    }
+    let n = r.count(12)?;
+    let mut stack_maps = Vec::with_capacity(n);
+    for _ in 0..n {
+        let ret = within(r.u32()?)?;
+        let span = r.u32()?;
+        let slots = (0..r.count(4)?).map(|_| r.u32()).collect::<Result<Box<[u32]>, _>>()?;
+        if slots.iter().any(|&s| s >= span) {
+            return Err("a stack-map slot outside its frame".into());
+        }
+        stack_maps.push(StackMap { ret, span, slots });
+    }
+    let n = r.count(12)?;
+    let mut landings = Vec::with_capacity(n);
+    for _ in 0..n {
+        landings.push(Landing {
+            ret: within(r.u32()?)?,
+            handler: within(r.u32()?)?,
+            frame_offset: r.u32()?,
+        });
+    }
+    Ok(CodeTables {
+        traps: traps.into(),
+        srclocs: srclocs.into(),
+        stack_maps: stack_maps.into(),
+        landings: landings.into(),
+    })
+}
+
+/// The four relocation kinds code memory applies, as bytes.
+fn reloc_kind(kind: Reloc) -> Result<u8, String> {
+    Ok(match kind {
+        Reloc::Abs8 => 0,
+        Reloc::Abs4 => 1,
+        Reloc::X86PCRel4 => 2,
+        Reloc::X86CallPCRel4 => 3,
+        other => return Err(format!("a {other} relocation cannot be saved")),
+    })
+}
+
+fn reloc_of(byte: u8) -> Result<Reloc, String> {
+    Ok(match byte {
+        0 => Reloc::Abs8,
+        1 => Reloc::Abs4,
+        2 => Reloc::X86PCRel4,
+        3 => Reloc::X86CallPCRel4,
+        other => return Err(format!("unknown relocation kind {other}")),
+    })
+}
+
+/// A relocation target read back, before code ids are given.
+enum SavedTarget {
+    Code(Meaning),
+    Within(u32),
+    LibCall(LibCall),
+}
+
+impl JitModule {
+    /// Places the functions of a saved batch (`Record::save`) in this fresh module's code
+    /// memory, compiling the glue they need; returns each function's native code.
+    pub(crate) fn load(
+        &self,
+        env: &ModuleEnv<'_>,
+        saved: &[u8],
+    ) -> Result<Vec<(u32, NativeFunc)>, String> {
+        let isa = &*self.isa;
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = &mut *guard;
+        let mut r = Reader { bytes: saved, at: 0 };
+        if r.u32()? != FORMAT {
+            return Err("saved code of another format version".into());
+        }
+        let declared = env.info.num_defined_funcs();
+        let n = r.count(16)?;
+        let mut funcs: Vec<(u32, usize, Vec<u8>, Vec<(u32, Reloc, i64, SavedTarget)>, CodeTables)> =
+            Vec::with_capacity(n);
+        for _ in 0..n {
+            let def = r.u32()?;
+            if def >= declared {
+                return Err(format!("saved code for function {def}, which the module lacks"));
+            }
+            let alignment = r.u32()? as usize;
+            if !alignment.is_power_of_two() || alignment > 4096 {
+                return Err(format!("a code alignment of {alignment}"));
+            }
+            let bytes = r.bytes()?.to_vec();
+            let mut relocs = Vec::new();
+            for _ in 0..r.count(14)? {
+                let offset = r.u32()?;
+                let kind = reloc_of(r.u8()?)?;
+                let size = if kind == Reloc::Abs8 { 8 } else { 4 };
+                if offset as usize + size > bytes.len() {
+                    return Err("a relocation past the end of its code".into());
+                }
+                let addend = r.i64()?;
+                let target = match r.u8()? {
+                    0 => SavedTarget::Code(Meaning::Func(r.u32()?)),
+                    1 => {
+                        let ty = r.u32()?;
+                        let kind = if r.u8()? == 0 { ThunkKind::Call } else { ThunkKind::TailCall };
+                        SavedTarget::Code(Meaning::Thunk(ty, kind))
+                    }
+                    2 => SavedTarget::Code(Meaning::Meter),
+                    3 => SavedTarget::Within(r.u32()?),
+                    4 => {
+                        let name = std::str::from_utf8(r.bytes()?).map_err(|_| "a bad libcall")?;
+                        SavedTarget::LibCall(
+                            LibCall::from_str(name).map_err(|_| format!("libcall `{name}`"))?,
+                        )
+                    }
+                    other => return Err(format!("unknown relocation target {other}")),
+                };
+                relocs.push((offset, kind, addend, target));
+            }
+            let tables = load_tables(&mut r, bytes.len())?;
+            funcs.push((def, alignment, bytes, relocs, tables));
+        }
+        if !r.is_done() {
+            return Err("bytes after the saved code".into());
+        }
+
+        // Give every piece a code id: the functions, then the glue they refer to.
+        let mut ids: HashMap<Meaning, CodeId> = HashMap::new();
+        for (def, ..) in &funcs {
+            if ids.insert(Meaning::Func(*def), inner.declare()?).is_some() {
+                return Err(format!("function {def} saved twice"));
+            }
+        }
+        for (_, _, _, relocs, _) in &funcs {
+            for (_, _, _, target) in relocs {
+                let SavedTarget::Code(meaning) = target else { continue };
+                if ids.contains_key(meaning) {
+                    continue;
+                }
+                let id = match *meaning {
+                    Meaning::Func(def) => {
+                        return Err(format!("a call of function {def}, whose code is not saved"));
+                    }
+                    Meaning::Meter => {
+                        inner.meter_refill(isa, env)?;
+                        inner.meter_stub.ok_or("saved metered code for an unmetered engine")?
+                    }
+                    Meaning::Thunk(ty, kind) => {
+                        let func_type =
+                            env.info.func_type(ty).ok_or("a thunk of a non-function type")?;
+                        let glue = Glue::Thunk(translate::wasm_signature(func_type)?, kind);
+                        let id = inner.declare()?;
+                        inner.glue_as(isa, glue, id)?;
+                        id
+                    }
+                };
+                ids.insert(*meaning, id);
+            }
+        }
+
+        let mut placed = Vec::with_capacity(funcs.len());
+        for (def, alignment, bytes, relocs, tables) in funcs {
+            let relocs = relocs
+                .into_iter()
+                .map(|(offset, kind, addend, target)| {
+                    let target = match target {
+                        SavedTarget::Code(meaning) => Target::Code(ids[&meaning]),
+                        SavedTarget::Within(at) => Target::Within(at),
+                        SavedTarget::LibCall(call) => Target::LibCall(call),
+                    };
+                    Relocation { offset, kind, target, addend }
+                })
+                .collect();
+            let id = ids[&Meaning::Func(def)];
+            inner.code.place(id, alignment, &bytes, relocs)?;
+            placed.push((def, id, bytes.len(), tables));
+        }
+        if let Some((_, reason)) = inner.code.finalize()?.into_iter().next() {
+            return Err(format!("linking saved code: {reason}"));
+        }
+        let mut out = Vec::with_capacity(placed.len());
+        for (def, id, size, tables) in placed {
+            let start = inner.code.address(id).ok_or("internal error: saved code not placed")?;
+            inner.bytes += size;
+            register_function(inner, env, def, start, size, tables);
+            let signature = translate::signature(env, def, None)?;
+            let array_entry = inner.glue(isa, Glue::Trampoline(signature))?;
+            out.push((
+                def,
+                NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 },
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Little-endian encoding of the saved form.
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn i64(&mut self, v: i64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, v: &[u8]) {
+        self.u32(v.len() as u32);
+        self.0.extend_from_slice(v);
+    }
+}
+
+/// Reads the saved form, every read checked against the end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or("saved code cut short")?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("four bytes")))
+    }
+    fn i64(&mut self) -> Result<i64, String> {
+        Ok(i64::from_le_bytes(self.take(8)?.try_into().expect("eight bytes")))
+    }
+    fn bytes(&mut self) -> Result<&'a [u8], String> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    /// A count of items of at least `min_size` bytes each, refused if the rest cannot hold them.
+    fn count(&mut self, min_size: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_size) > self.bytes.len() - self.at {
+            return Err("a count larger than the saved code".into());
+        }
+        Ok(n)
+    }
+    fn is_done(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+}

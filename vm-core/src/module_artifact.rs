@@ -1,0 +1,216 @@
+//! Compiled modules that outlive their process: [`Module::serialize`] compiles every function to
+//! native code and writes the module with its code (`silo compile`, the compiled-code cache), and
+//! [`Module::deserialize`] brings it back in a later process without compiling.
+//!
+//! ```text
+//! "\0silo-native\n"     magic
+//! u32                   format version
+//! str                   build: Silo's version and this executable's identity (size, time, inode)
+//! str                   compiler: target and CPU features (`Compiler::fingerprint`)
+//! str                   settings: what the engine's code depends on (fuel checks, guards, ...)
+//! [u8; 32]              SHA-256 of the WebAssembly module
+//! u32, u32 * n          the canonical type ids the code was compiled against
+//! bytes                 the WebAssembly module (length-prefixed)
+//! bytes                 the native code (`NativeModule::save`)
+//! [u8; 32]              SHA-256 of everything above
+//! ```
+//!
+//! Loading checks the checksum first (a damaged file is an error, never a crash), then that the
+//! artifact was made by this very executable, for this machine and these settings, each with its
+//! own message; the module is validated again, and its types must get the same canonical ids.
+//! Native code cannot be verified: `deserialize` is `unsafe`, for bytes this process or the
+//! user's own cache wrote, never for a file from elsewhere.
+
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::module::{Module, module_env};
+use crate::stream_compile::Precompiled;
+
+/// The first bytes of every artifact.
+pub const ARTIFACT_MAGIC: &[u8] = b"\0silo-native\n";
+/// The layout's version.
+const FORMAT: u32 = 1;
+
+impl Module {
+    /// Whether `bytes` are a compiled module ([`Module::serialize`]'s output) rather than
+    /// WebAssembly.
+    pub fn is_artifact(bytes: &[u8]) -> bool {
+        bytes.starts_with(ARTIFACT_MAGIC)
+    }
+
+    /// Compiles every function of the module to native code (on every core, as the `Jit`
+    /// strategy does) and returns the module and its code as bytes [`Module::deserialize`] loads
+    /// in a later run of the same executable on the same machine. The engine must run native
+    /// code (`Jit` or `Tiered`).
+    pub fn serialize(&self) -> Result<Vec<u8>, Error> {
+        let engine = self.engine();
+        let config = engine.config();
+        let unsupported =
+            |why: String| Error::Unsupported(format!("serializing native code: {why}"));
+        let compiler = match (&config.compiler, config.runs_native()) {
+            (Some(compiler), true) => compiler,
+            _ => return Err(unsupported("the engine runs no native code".into())),
+        };
+        let inner = &self.inner;
+        let info = &inner.info;
+        let n = info.num_defined_funcs() as usize;
+        let native: Box<[_]> =
+            (0..n).map(|_| std::sync::atomic::AtomicPtr::new(std::ptr::null_mut())).collect();
+        let analyses: Box<[OnceLock<_>]> = (0..n).map(|_| OnceLock::new()).collect();
+        let env = module_env(engine, info, &inner.type_ids, &native, &analyses);
+        let saving = compiler
+            .new_saving_module(&env)
+            .ok_or_else(|| unsupported(format!("the {} compiler cannot", compiler.name())))?;
+        let order = crate::callgraph::compile_order(info);
+        for (def, result) in order.iter().zip(saving.compile_batch(&env, &order, &|| false)) {
+            result.map_err(|e| unsupported(format!("function {def}: {e}")))?;
+        }
+        let code = saving.save().map_err(unsupported)?;
+
+        let mut out = Vec::with_capacity(info.bytes.len() + code.len() + 256);
+        out.extend_from_slice(ARTIFACT_MAGIC);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
+        put_bytes(&mut out, build_id().as_bytes());
+        put_bytes(&mut out, compiler.fingerprint().as_bytes());
+        put_bytes(&mut out, settings(engine).as_bytes());
+        out.extend_from_slice(&Sha256::digest(&info.bytes));
+        out.extend_from_slice(&(inner.type_ids.len() as u32).to_le_bytes());
+        for id in inner.type_ids.iter() {
+            out.extend_from_slice(&id.as_u32().to_le_bytes());
+        }
+        put_bytes(&mut out, &info.bytes);
+        put_bytes(&mut out, &code);
+        let sum = Sha256::digest(&out);
+        out.extend_from_slice(&sum);
+        Ok(out)
+    }
+
+    /// Loads a module [`Module::serialize`] wrote, with its native code, for `engine` (whose
+    /// settings must be those it was compiled with). An artifact from another build of Silo, for
+    /// another machine, with other settings, or damaged, is an error saying which.
+    ///
+    /// # Safety
+    /// The native code in `bytes` is run as it is: it must come from `Module::serialize` (this
+    /// process, or a file only this user could write, such as Silo's cache), never from a party
+    /// the host does not trust with its own privileges.
+    pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let bad = |why: &str| Error::Unsupported(format!("compiled module: {why}"));
+        if !Module::is_artifact(bytes) {
+            return Err(bad("not a compiled Silo module"));
+        }
+        let (body, sum) = bytes.split_at(bytes.len().saturating_sub(32).max(ARTIFACT_MAGIC.len()));
+        if sum.len() != 32 || Sha256::digest(body)[..] != sum[..] {
+            return Err(bad("the file is damaged (its checksum does not match)"));
+        }
+        let mut r = Fields { bytes: body, at: ARTIFACT_MAGIC.len() };
+        if r.u32()? != FORMAT {
+            return Err(bad("written in another format version; compile it again"));
+        }
+        let build = r.text()?;
+        if build != build_id() {
+            return Err(bad(&format!(
+                "compiled by another build of Silo ({build}); this is {}: compile it again",
+                build_id()
+            )));
+        }
+        let config = engine.config();
+        let compiler = match (&config.compiler, config.runs_native()) {
+            (Some(compiler), true) => compiler,
+            _ => return Err(bad("the engine runs no native code (use --engine jit or tiered)")),
+        };
+        if r.text()? != compiler.fingerprint() {
+            return Err(bad("compiled for another machine (its CPU features differ)"));
+        }
+        let wanted = settings(engine);
+        let had = r.text()?;
+        if had != wanted {
+            return Err(bad(&format!(
+                "compiled with other engine settings ({had}; now {wanted}): compile it again with the same flags"
+            )));
+        }
+        let digest = r.take(32)?.to_vec();
+        let n = r.u32()? as usize;
+        let ids = (0..n).map(|_| r.u32()).collect::<Result<Vec<u32>, _>>()?;
+        let wasm = r.field()?;
+        let code = r.field()?;
+        if Sha256::digest(wasm)[..] != digest[..] {
+            return Err(bad("its module does not match its digest"));
+        }
+        let info = silo_loader::load_binary_with(wasm, engine.features())?;
+        crate::features::check_supported(info.features)?;
+        let type_ids = engine.inner.registry.register_module(&info.types, &info.rec_groups);
+        if type_ids.iter().map(|id| id.as_u32()).ne(ids.iter().copied()) {
+            // The engine registered other types first: the code's type checks would be wrong.
+            return Err(bad("its types got other ids in this engine; compile it in this engine"));
+        }
+        let n = info.num_defined_funcs() as usize;
+        let native: Box<[_]> =
+            (0..n).map(|_| std::sync::atomic::AtomicPtr::new(std::ptr::null_mut())).collect();
+        let analyses: Box<[OnceLock<_>]> = (0..n).map(|_| OnceLock::new()).collect();
+        let env = module_env(engine, &info, &type_ids, &native, &analyses);
+        let (jit, funcs) = compiler.load_module(&env, code).map_err(|e| bad(&e))?;
+        Module::from_loaded_precompiled(engine, info, Precompiled { jit, funcs })
+    }
+}
+
+/// What compiled code depends on in the engine's settings.
+fn settings(engine: &Engine) -> String {
+    let c = engine.config();
+    format!(
+        "metered={} guard={:?} call_depth={} relaxed_simd_deterministic={} features={:?}",
+        c.metered(),
+        c.memory_guard(),
+        c.native_call_depth,
+        c.relaxed_simd_deterministic,
+        engine.features()
+    )
+}
+
+/// This build of Silo: its version and the identity of the executable it runs in (size,
+/// modification time, inode), so that code from any other build, even of the same version, is
+/// refused.
+pub fn build_id() -> &'static str {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| {
+        use std::os::unix::fs::MetadataExt;
+        let exe = std::fs::metadata("/proc/self/exe")
+            .map(|m| format!("{}:{}.{}:{}", m.size(), m.mtime(), m.mtime_nsec(), m.ino()))
+            .unwrap_or_else(|_| "unknown".into());
+        format!("silo {} ({exe})", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Reads an artifact's fields, each read checked against its end.
+struct Fields<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or_else(|| Error::Unsupported("compiled module: cut short".into()))?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+    fn u32(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("four bytes")))
+    }
+    fn field(&mut self) -> Result<&'a [u8], Error> {
+        let n = u64::from_le_bytes(self.take(8)?.try_into().expect("eight bytes"));
+        self.take(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+    fn text(&mut self) -> Result<String, Error> {
+        Ok(String::from_utf8_lossy(self.field()?).into_owned())
+    }
+}
