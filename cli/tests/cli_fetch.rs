@@ -106,14 +106,20 @@ fn download_failures_are_one_line_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         text(&o.stderr),
-        format!("error: cannot fetch {}: the server answered 404 Not Found\n", server.url("/missing.wasm"))
+        format!(
+            "error: cannot fetch {}: the server answered 404 Not Found\n",
+            server.url("/missing.wasm")
+        )
     );
     let hello = hello();
     server.set("/cut.wasm", Route::new(hello.clone(), "c").behaving(Behavior::CutAfter(64)));
     let o = silo(cache.path(), &["run", &server.url("/cut.wasm")]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
-    assert!(err.contains(&format!("the connection closed after 64 bytes of {}", hello.len())), "{err}");
+    assert!(
+        err.contains(&format!("the connection closed after 64 bytes of {}", hello.len())),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     // Nothing of a failed download stays in the cache.
     let o = silo(cache.path(), &["cache", "list"]);

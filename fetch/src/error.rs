@@ -32,7 +32,9 @@ pub enum FetchError {
     #[error("cannot fetch {url}: more than {limit} redirects")]
     Redirects { url: String, limit: u32 },
     /// The body is larger than the module size limit.
-    #[error("cannot fetch {url}: the module is larger than the limit of {limit} bytes (raise it with --max-module-size)")]
+    #[error(
+        "cannot fetch {url}: the module is larger than the limit of {limit} bytes (raise it with --max-module-size)"
+    )]
     TooLarge { url: String, limit: u64 },
     /// Anything else the HTTP exchange failed with.
     #[error("cannot fetch {url}: {detail}")]

@@ -111,6 +111,11 @@ impl Fetcher {
         self.options.cache.as_ref()
     }
 
+    /// The fetcher's cache, taken back.
+    pub fn into_cache(self) -> Option<Cache> {
+        self.options.cache
+    }
+
     /// Fetches the module at `url` and compiles it for `engine`.
     pub fn fetch(&self, engine: &Engine, url: &str) -> Result<Fetched, FetchError> {
         if !is_url(url) {
@@ -139,11 +144,9 @@ impl Fetcher {
         }
         let entry = cache.and_then(|c| c.url(url));
         let cached = match (cache, &entry) {
-            (Some(cache), Some(entry)) => entry
-                .sha256
-                .parse()
-                .ok()
-                .and_then(|digest| cache.module(digest).map(|bytes| (bytes, entry.validators.clone()))),
+            (Some(cache), Some(entry)) => entry.sha256.parse().ok().and_then(|digest| {
+                cache.module(digest).map(|bytes| (bytes, entry.validators.clone()))
+            }),
             _ => None,
         };
         if self.options.offline {
@@ -162,7 +165,9 @@ impl Fetcher {
                 if let Some(cache) = cache
                     && let Err(e) = cache.store_url(url, fetched.digest, &validators)
                 {
-                    fetched.warnings.push(format!("could not update the cache entry of {url}: {e}"));
+                    fetched
+                        .warnings
+                        .push(format!("could not update the cache entry of {url}: {e}"));
                 }
                 Ok(fetched)
             }
@@ -285,13 +290,10 @@ impl Fetcher {
     /// Refuses a module whose digest is not the pinned one.
     fn check_pin(&self, url: &str, actual: ModuleDigest) -> Result<(), FetchError> {
         match self.options.sha256 {
-            Some(expected) if expected != actual => Err(FetchError::Integrity {
-                source_name: url.to_string(),
-                expected,
-                actual,
-            }),
+            Some(expected) if expected != actual => {
+                Err(FetchError::Integrity { source_name: url.to_string(), expected, actual })
+            }
             _ => Ok(()),
         }
     }
 }
-

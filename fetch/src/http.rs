@@ -106,7 +106,11 @@ impl Client {
         }
         if !status.is_success() {
             let reason = status.canonical_reason().map(|r| format!(" {r}")).unwrap_or_default();
-            return Err(FetchError::Status { url: url.to_string(), status: status.as_u16(), reason });
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status: status.as_u16(),
+                reason,
+            });
         }
         let header = |name: &str| {
             response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)

@@ -13,7 +13,9 @@ use support::server::{Behavior, Route, Server};
 fn module(n: usize, value: i32) -> Vec<u8> {
     let mut wat = String::from("(module\n");
     for i in 0..n {
-        wat.push_str(&format!("(func $f{i} (param i32) (result i32) local.get 0 i32.const {i} i32.add)\n"));
+        wat.push_str(&format!(
+            "(func $f{i} (param i32) (result i32) local.get 0 i32.const {i} i32.add)\n"
+        ));
     }
     wat.push_str(&format!("(func (export \"answer\") (result i32) i32.const {value}))"));
     silo_loader::assemble(&wat).unwrap()
@@ -74,8 +76,10 @@ fn a_wrong_digest_is_refused_and_nothing_is_cached() {
     server.set("/app.wasm", Route::new(module(2, 5), "v1"));
     let wrong = ModuleDigest::of(b"something else");
     let cache = Cache::open(dir.path()).unwrap();
-    let options = FetchOptions { cache: Some(cache), sha256: Some(wrong), ..FetchOptions::default() };
-    let err = Fetcher::new(options).fetch(&Engine::default(), &server.url("/app.wasm")).unwrap_err();
+    let options =
+        FetchOptions { cache: Some(cache), sha256: Some(wrong), ..FetchOptions::default() };
+    let err =
+        Fetcher::new(options).fetch(&Engine::default(), &server.url("/app.wasm")).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("integrity check failed: expected sha256"), "{text}");
     assert!(text.contains(&wrong.to_hex()), "{text}");
@@ -116,7 +120,10 @@ fn offline_runs_the_cached_copy_or_says_there_is_none() {
         Fetcher::new(FetchOptions { cache: Some(cache), offline: true, ..FetchOptions::default() })
     };
     let err = offline().fetch(&Engine::default(), &url).unwrap_err();
-    assert_eq!(err.to_string(), format!("{url} is not in the cache, and --offline forbids the network"));
+    assert_eq!(
+        err.to_string(),
+        format!("{url} is not in the cache, and --offline forbids the network")
+    );
     assert!(server.requests("/app.wasm").is_empty());
 
     server.set("/app.wasm", Route::new(module(1, 9), "v1"));
@@ -136,7 +143,8 @@ fn a_pinned_module_in_the_cache_needs_no_network() {
     let cache = Cache::open(dir.path()).unwrap();
     let pin = Some(ModuleDigest::of(&bytes));
     let options = FetchOptions { cache: Some(cache), sha256: pin, ..FetchOptions::default() };
-    let fetched = Fetcher::new(options).fetch(&Engine::default(), &server.url("/app.wasm")).unwrap();
+    let fetched =
+        Fetcher::new(options).fetch(&Engine::default(), &server.url("/app.wasm")).unwrap();
     assert_eq!(fetched.origin, Origin::Cache);
     assert_eq!(server.requests("/app.wasm").len(), 1);
 }
@@ -155,7 +163,11 @@ fn a_damaged_cache_is_ignored_with_a_warning_and_the_module_fetched_again() {
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     let fetched = fetcher(Some(dir.path())).fetch(&Engine::default(), &url).unwrap();
     assert_eq!((fetched.origin, answer(&fetched)), (Origin::Network, 11));
-    assert!(fetched.warnings.iter().any(|w| w.contains("no longer match")), "{:?}", fetched.warnings);
+    assert!(
+        fetched.warnings.iter().any(|w| w.contains("no longer match")),
+        "{:?}",
+        fetched.warnings
+    );
 
     // Swap in another module's bytes under this one's name, and scribble over every URL entry.
     std::fs::write(&path, module(2, 99)).unwrap();

@@ -16,6 +16,10 @@ pub enum Error {
     /// The module's bytes could not be read from their stream.
     #[error("cannot read the module: {0}")]
     Read(#[source] std::io::Error),
+    /// A compiled module (`Module::deserialize`) that cannot be loaded: damaged, or made by
+    /// another build, for another machine or with other settings.
+    #[error("compiled module: {0}")]
+    Artifact(String),
     /// An import is missing or has the wrong type.
     #[error("{0}")]
     Link(String),

@@ -60,7 +60,7 @@ pub use linker::Linker;
 pub use memory::Memory;
 pub use meter::{FuelPool, InterruptHandle};
 pub use module::{MAX_TIERED_BODY, Module};
-pub use module_artifact::{ARTIFACT_MAGIC, build_id};
+pub use module_artifact::{ARTIFACT_MAGIC, build_id, native_code_identity};
 pub use module_stream::ModuleStream;
 pub use registry::TypeId;
 pub use root_scope::RootScope;

@@ -91,14 +91,14 @@ impl Module {
 
     /// Loads a module [`Module::serialize`] wrote, with its native code, for `engine` (whose
     /// settings must be those it was compiled with). An artifact from another build of Silo, for
-    /// another machine, with other settings, or damaged, is an error saying which.
+    /// another machine, with other settings, or damaged, is an [`Error::Artifact`] saying which.
     ///
     /// # Safety
     /// The native code in `bytes` is run as it is: it must come from `Module::serialize` (this
     /// process, or a file only this user could write, such as Silo's cache), never from a party
     /// the host does not trust with its own privileges.
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        let bad = |why: &str| Error::Unsupported(format!("compiled module: {why}"));
+        let bad = |why: &str| Error::Artifact(why.to_string());
         if !Module::is_artifact(bytes) {
             return Err(bad("not a compiled Silo module"));
         }
@@ -128,8 +128,17 @@ impl Module {
         let wanted = settings(engine);
         let had = r.text()?;
         if had != wanted {
+            // Name only the settings that differ.
+            let now: Vec<&str> = wanted.split(' ').collect();
+            let differ: Vec<String> = had
+                .split(' ')
+                .zip(&now)
+                .filter(|(a, b)| a != *b)
+                .map(|(a, b)| format!("{a} (now {})", b.split_once('=').map_or(*b, |(_, v)| v)))
+                .collect();
             return Err(bad(&format!(
-                "compiled with other engine settings ({had}; now {wanted}): compile it again with the same flags"
+                "compiled with other engine settings: {}; compile it again with the flags it runs with",
+                differ.join(", ")
             )));
         }
         let digest = r.take(32)?.to_vec();
@@ -157,16 +166,25 @@ impl Module {
     }
 }
 
+/// Everything native code compiled by `engine` depends on besides its module — this build of
+/// Silo, the machine, the settings — as one line: with the module's digest, the key of the code
+/// in a cache. `None` when the engine runs no native code.
+pub fn native_code_identity(engine: &Engine) -> Option<String> {
+    let config = engine.config();
+    let compiler = config.compiler.as_ref().filter(|_| config.runs_native())?;
+    Some(format!("{} | {} | {}", build_id(), compiler.fingerprint(), settings(engine)))
+}
+
 /// What compiled code depends on in the engine's settings.
 fn settings(engine: &Engine) -> String {
     let c = engine.config();
+    let features = format!("{:?}", engine.features()).replace(' ', "");
     format!(
-        "metered={} guard={:?} call_depth={} relaxed_simd_deterministic={} features={:?}",
+        "metered={} guard={:?} call_depth={} relaxed_simd_deterministic={} features={features}",
         c.metered(),
         c.memory_guard(),
         c.native_call_depth,
         c.relaxed_simd_deterministic,
-        engine.features()
     )
 }
 
@@ -198,7 +216,7 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let end = end.ok_or_else(|| Error::Unsupported("compiled module: cut short".into()))?;
+        let end = end.ok_or_else(|| Error::Artifact("cut short".into()))?;
         let out = &self.bytes[self.at..end];
         self.at = end;
         Ok(out)

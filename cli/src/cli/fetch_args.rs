@@ -26,6 +26,10 @@ pub struct FetchArgs {
     /// Say on stderr where the module came from and how long loading it took.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Run a module precompiled by `silo compile` (`.silo`): its native code is trusted as
+    /// Silo's own, so only for files from a trusted source.
+    #[arg(long)]
+    pub allow_precompiled: bool,
 }
 
 /// Which cache directory, and how large it may grow.
@@ -63,7 +67,8 @@ pub struct Loaded {
 }
 
 /// Loads `source` (a path or a URL) for `engine`, checking its digest against `--sha256` or the
-/// policy's `sha256`.
+/// policy's `sha256`; with native code from the cache when it holds some for this module and
+/// engine (and, under `--engine jit`, compiled into it otherwise).
 pub fn load(
     args: &FetchArgs,
     source: &Path,
@@ -76,47 +81,141 @@ pub fn load(
         (None, Some(text)) => Some(text.parse().context("the policy's sha256")?),
         (None, None) => None,
     };
+    let name = source.display().to_string();
     let text = source.to_string_lossy();
-    if silo::fetch::is_url(&text) {
-        return fetch(args, &text, pin, max_size, engine);
-    }
-    if args.offline {
-        bail!("--offline applies to a URL, not to the file `{}`", source.display());
-    }
-    let started = Instant::now();
-    let bytes = super::read_module(source, max_size)?;
-    let last_byte = Instant::now();
-    if let Some(expected) = pin {
-        let actual = ModuleDigest::of(&bytes);
-        if actual != expected {
-            bail!(
-                "`{}`: integrity check failed: expected sha256 {expected}, got {actual}",
-                source.display()
-            );
+    let code_identity = if args.no_cache { None } else { silo::native_code_identity(engine) };
+    let (bytes, cache, last_byte) = if silo::fetch::is_url(&text) {
+        let (fetched, cache) = fetch(args, &text, pin, max_size, engine, code_identity.is_some())?;
+        let Some(cache) = cache.filter(|_| code_identity.is_some()) else {
+            return Ok(Loaded { module: fetched.module, last_byte: fetched.stats.last_byte });
+        };
+        (fetched.module.info().bytes.to_vec(), Some(cache), fetched.stats.last_byte)
+    } else {
+        if args.offline {
+            bail!("--offline applies to a URL, not to the file `{name}`");
         }
-    }
-    let module = Module::new(engine, &bytes)
-        .with_context(|| format!("failed to compile `{}`", source.display()))?;
+        let started = Instant::now();
+        let bytes = super::read_module(source, max_size)?;
+        let last_byte = Instant::now();
+        if args.verbose {
+            eprintln!("silo: read `{name}` ({} bytes) in {}", bytes.len(), ms(last_byte - started));
+        }
+        if let Some(expected) = pin {
+            let actual = ModuleDigest::of(&bytes);
+            if actual != expected {
+                bail!("`{name}`: integrity check failed: expected sha256 {expected}, got {actual}");
+            }
+        }
+        if Module::is_artifact(&bytes) {
+            return precompiled(args, &name, &bytes, engine, last_byte);
+        }
+        let cache = match code_identity.as_ref().map(|_| args.cache.open()) {
+            Some(Ok(cache)) => Some(cache),
+            Some(Err(e)) => {
+                eprintln!("warning: no cache of native code: {e:#}");
+                None
+            }
+            None => None,
+        };
+        (bytes, cache, last_byte)
+    };
+    let started = Instant::now();
+    let module = match (cache, code_identity) {
+        (Some(cache), Some(identity)) => {
+            cached_native(args, &name, &bytes, engine, &cache, &identity)?
+        }
+        _ => Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"))?,
+    };
     if args.verbose {
-        eprintln!(
-            "silo: read `{}` ({} bytes) in {}; compiled in {}",
-            source.display(),
-            bytes.len(),
-            ms(last_byte - started),
-            ms(last_byte.elapsed())
-        );
+        eprintln!("silo: `{name}` ready to instantiate in {}", ms(started.elapsed()));
     }
     Ok(Loaded { module, last_byte })
 }
 
-/// Fetches a URL's module through the cache.
+/// `silo run app.silo`: a module compiled by `silo compile`, run only with
+/// `--allow-precompiled` (its native code is trusted as Silo's own).
+fn precompiled(
+    args: &FetchArgs,
+    name: &str,
+    bytes: &[u8],
+    engine: &Engine,
+    last_byte: Instant,
+) -> anyhow::Result<Loaded> {
+    if !args.allow_precompiled {
+        bail!(
+            "`{name}` is a precompiled module: its native code runs with Silo's own privileges, \
+             outside the sandbox's checks; run it with --allow-precompiled only if you trust \
+             whoever made it"
+        );
+    }
+    let module = super::native_code::load_vouched_for(engine, bytes)
+        .with_context(|| format!("cannot run `{name}`"))?;
+    Ok(Loaded { module, last_byte })
+}
+
+/// The module with native code from the cache; on a miss under the `Jit` strategy without a
+/// deadline, compiled whole and stored for the next run.
+fn cached_native(
+    args: &FetchArgs,
+    name: &str,
+    bytes: &[u8],
+    engine: &Engine,
+    cache: &Cache,
+    identity: &str,
+) -> anyhow::Result<Module> {
+    let key = format!("{identity} | {}", ModuleDigest::of(bytes));
+    if let Some(saved) = cache.code(&key) {
+        match super::native_code::load_own(engine, &saved) {
+            Ok(module) => {
+                if args.verbose {
+                    eprintln!("silo: native code of `{name}` from the cache");
+                }
+                return Ok(module);
+            }
+            Err(e) => cache.drop_code(&key, &e.to_string()),
+        }
+    }
+    for warning in cache.take_warnings() {
+        eprintln!("warning: {warning}");
+    }
+    let module =
+        Module::new(engine, bytes).with_context(|| format!("failed to compile `{name}`"))?;
+    // Compiling whole happens before the guest's deadline is set, so an engine with deadlines
+    // compiles on first call as usual (under the deadline), uncached.
+    if engine.strategy() == silo::Strategy::Jit && !engine.config().is_interruptible() {
+        let started = Instant::now();
+        match module.serialize() {
+            Ok(saved) => {
+                if let Err(e) = cache.store_code(&key, &saved) {
+                    eprintln!("warning: could not cache the native code of `{name}`: {e}");
+                }
+                if args.verbose {
+                    eprintln!(
+                        "silo: compiled `{name}` in {}, cached its native code",
+                        ms(started.elapsed())
+                    );
+                }
+                let loaded = super::native_code::load_own(engine, &saved);
+                return loaded.with_context(|| format!("failed to load `{name}`"));
+            }
+            // A module the saving compiler cannot take runs as usual, compiled on first call.
+            Err(e) => eprintln!("warning: the native code of `{name}` cannot be cached: {e}"),
+        }
+    }
+    Ok(module)
+}
+
+/// Fetches a URL's module through the cache; returns the cache too. With `validate_only`, the
+/// module is only validated as it streams (an interpreter's module), since its native code will
+/// come from the cache or be compiled whole for it.
 fn fetch(
     args: &FetchArgs,
     url: &str,
     sha256: Option<ModuleDigest>,
     max_size: u64,
     engine: &Engine,
-) -> anyhow::Result<Loaded> {
+    validate_only: bool,
+) -> anyhow::Result<(Fetched, Option<Cache>)> {
     let cache = if args.no_cache { None } else { Some(args.cache.open()?) };
     let options = FetchOptions {
         cache,
@@ -126,14 +225,20 @@ fn fetch(
         progress: true,
         ..FetchOptions::default()
     };
-    let fetched = Fetcher::new(options).fetch(engine, url)?;
+    let fetcher = Fetcher::new(options);
+    let validator = validate_only.then(|| {
+        let mut config = engine.config().clone();
+        config.strategy(silo::Strategy::Interpreter);
+        Engine::new(&config)
+    });
+    let fetched = fetcher.fetch(validator.as_ref().unwrap_or(engine), url)?;
     for warning in &fetched.warnings {
         eprintln!("warning: {warning}");
     }
     if args.verbose {
         report(url, &fetched);
     }
-    Ok(Loaded { module: fetched.module, last_byte: fetched.stats.last_byte })
+    Ok((fetched, fetcher.into_cache()))
 }
 
 /// `-v`: where the module came from and how long each step took.
@@ -193,7 +298,8 @@ pub fn cache_command(command: &CacheCommand) -> anyhow::Result<()> {
             }
             for entry in listed {
                 let age = SystemTime::now().duration_since(entry.last_used).unwrap_or_default();
-                let urls = if entry.urls.is_empty() { "-".to_string() } else { entry.urls.join(" ") };
+                let urls =
+                    if entry.urls.is_empty() { "-".to_string() } else { entry.urls.join(" ") };
                 println!("{}  {:>10}  {:>8} ago  {urls}", entry.sha256, entry.size, age_text(age));
             }
         }
@@ -201,7 +307,12 @@ pub fn cache_command(command: &CacheCommand) -> anyhow::Result<()> {
             let cache = cache.open()?;
             let cleaned = cache.clean(*older_than).context("cannot clean the cache")?;
             let plural = if cleaned.modules == 1 { "" } else { "s" };
-            println!("removed {} module{plural} ({} bytes)", cleaned.modules, cleaned.bytes);
+            let code = match cleaned.code {
+                0 => String::new(),
+                1 => " and 1 compiled module".to_string(),
+                n => format!(" and {n} compiled modules"),
+            };
+            println!("removed {} module{plural}{code} ({} bytes)", cleaned.modules, cleaned.bytes);
         }
     }
     Ok(())

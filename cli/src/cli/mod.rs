@@ -1,7 +1,9 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
+mod compile;
 mod fetch_args;
 mod invoke_args;
+mod native_code;
 mod run;
 mod sandbox_args;
 mod validate;
@@ -39,6 +41,9 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Run WebAssembly test scripts (`.wast`) and count the directives that pass and fail.
     Wast(wast::WastArgs),
+    /// Compile a module ahead of time to native code (`.silo`), for `silo run
+    /// --allow-precompiled`.
+    Compile(compile::CompileArgs),
     /// Show or clean the cache of modules fetched from URLs.
     #[command(subcommand)]
     Cache(fetch_args::CacheCommand),
@@ -57,6 +62,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(*args),
         Command::Wast(args) => wast::run(args),
         Command::Validate { wasm, file } => validate::run(&wasm, &file),
+        Command::Compile(args) => compile::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Cache(command) => fetch_args::cache_command(&command).map(|()| ExitCode::SUCCESS),
     }
 }
@@ -112,7 +118,7 @@ fn read_module(path: &std::path::Path, max_size: u64) -> anyhow::Result<Vec<u8>>
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let text =
         first.is_some_and(|&b| b == b'(' || b == b';') && std::str::from_utf8(&bytes).is_ok();
-    if !bytes.starts_with(b"\0asm") && !text {
+    if !bytes.starts_with(b"\0asm") && !text && !silo::Module::is_artifact(&bytes) {
         let found: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
         anyhow::bail!(
             "`{}` is not a WebAssembly module: bad magic number, found `{}` (expected `00 61 73 6d`)",

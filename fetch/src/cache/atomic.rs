@@ -39,7 +39,11 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
     if meta.uid() != me {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
-            format!("`{}` belongs to another user (uid {}): a cache is never shared", dir.display(), meta.uid()),
+            format!(
+                "`{}` belongs to another user (uid {}): a cache is never shared",
+                dir.display(),
+                meta.uid()
+            ),
         ));
     }
     Ok(())

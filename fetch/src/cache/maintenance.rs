@@ -28,7 +28,9 @@ pub struct Listing {
 pub struct Cleaned {
     /// Modules removed.
     pub modules: usize,
-    /// Their bytes.
+    /// Compiled-code entries removed.
+    pub code: usize,
+    /// Their bytes, together.
     pub bytes: u64,
 }
 
@@ -47,7 +49,7 @@ impl Cache {
         for entry in self.url_entries()? {
             urls.entry(entry.sha256).or_default().push(entry.url);
         }
-        let mut files = self.module_files()?;
+        let mut files = self.files("modules", ".wasm")?;
         files.sort_by(|a, b| b.last_used.cmp(&a.last_used));
         Ok(files
             .into_iter()
@@ -60,12 +62,21 @@ impl Cache {
             .collect())
     }
 
-    /// Removes the modules not used for `older_than` (every module without it), and the URL
-    /// entries left without their module. Temporary files of interrupted writes go too.
+    /// Removes the modules and compiled code not used for `older_than` (all of them without
+    /// it), and the URL entries left without their module. Temporary files of interrupted
+    /// writes go too.
     pub fn clean(&self, older_than: Option<Duration>) -> io::Result<Cleaned> {
         let now = SystemTime::now();
         let mut cleaned = Cleaned::default();
-        for file in self.module_files()? {
+        for file in self.files("code", ".silo")? {
+            let age = now.duration_since(file.last_used).unwrap_or_default();
+            if older_than.is_none_or(|limit| age >= limit) {
+                fs::remove_file(&file.path)?;
+                cleaned.code += 1;
+                cleaned.bytes += file.size;
+            }
+        }
+        for file in self.files("modules", ".wasm")? {
             let age = now.duration_since(file.last_used).unwrap_or_default();
             if older_than.is_none_or(|limit| age >= limit) {
                 fs::remove_file(&file.path)?;
@@ -76,13 +87,19 @@ impl Cache {
         self.drop_orphan_urls()?;
         remove_temporaries(&self.dir.join("modules"))?;
         remove_temporaries(&self.dir.join("urls"))?;
+        remove_temporaries(&self.dir.join("code"))?;
         Ok(cleaned)
     }
 
-    /// Removes least recently used modules until the cache is within its size limit, never
-    /// `keep` (the module just stored).
+    /// Removes the least recently used modules and compiled code until the cache is within its
+    /// size limit, never `keep` (the file just stored).
     pub(super) fn evict_past_limit(&self, keep: Option<&Path>) {
-        let Ok(mut files) = self.module_files() else { return };
+        let (Ok(mut files), Ok(code)) =
+            (self.files("modules", ".wasm"), self.files("code", ".silo"))
+        else {
+            return;
+        };
+        files.extend(code);
         let mut total: u64 = files.iter().map(|f| f.size).sum();
         if total <= self.max_bytes {
             return;
@@ -102,13 +119,13 @@ impl Cache {
         let _ = self.drop_orphan_urls();
     }
 
-    /// Every module file, with its size and last use.
-    fn module_files(&self) -> io::Result<Vec<ModuleFile>> {
+    /// Every file of the cache's `sub` directory named `*suffix`, with its size and last use.
+    fn files(&self, sub: &str, suffix: &str) -> io::Result<Vec<ModuleFile>> {
         let mut files = Vec::new();
-        for entry in fs::read_dir(self.dir.join("modules"))? {
+        for entry in fs::read_dir(self.dir.join(sub))? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(sha256) = name.strip_suffix(".wasm") else { continue };
+            let Some(sha256) = name.strip_suffix(suffix) else { continue };
             if name.starts_with('.') {
                 continue;
             }

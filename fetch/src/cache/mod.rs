@@ -5,6 +5,8 @@
 //! ```text
 //! <dir>/modules/<sha256>.wasm   a module's bytes; the name is their digest
 //! <dir>/urls/<sha256 of URL>.toml   url, sha256, etag, last_modified, fetched
+//! <dir>/code/<key>.silo          a module compiled to native code (`Module::serialize`), by
+//!                                the digest of the module and of what the code depends on
 //! ```
 //!
 //! Nothing read from the cache is trusted: a module whose bytes no longer hash to its name, an
@@ -56,9 +58,8 @@ impl Cache {
     /// The default cache directory: `$XDG_CACHE_HOME/silo`, else `$HOME/.cache/silo`; `None`
     /// when neither variable holds an absolute path.
     pub fn default_dir() -> Option<PathBuf> {
-        let absolute = |var: &str| {
-            std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_absolute())
-        };
+        let absolute =
+            |var: &str| std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_absolute());
         absolute("XDG_CACHE_HOME")
             .map(|d| d.join("silo"))
             .or_else(|| absolute("HOME").map(|h| h.join(".cache").join("silo")))
@@ -69,7 +70,7 @@ impl Cache {
     pub fn open(dir: impl Into<PathBuf>) -> io::Result<Cache> {
         let dir = dir.into();
         atomic::private_dir(&dir)?;
-        for sub in ["modules", "urls"] {
+        for sub in ["modules", "urls", "code"] {
             atomic::private_dir(&dir.join(sub)).map_err(|e| {
                 io::Error::new(e.kind(), format!("cache directory `{}`: {e}", dir.display()))
             })?;
@@ -129,6 +130,35 @@ impl Cache {
             .map_err(|e| io::Error::new(e.kind(), format!("`{}`: {e}", path.display())))?;
         self.evict_past_limit(Some(&path));
         Ok(())
+    }
+
+    fn code_path(&self, key: &str) -> PathBuf {
+        self.dir.join("code").join(format!("{}.silo", ModuleDigest::of(key.as_bytes())))
+    }
+
+    /// The compiled code stored under `key` (the module's digest with what the code depends
+    /// on: `silo_core::native_code_identity`), as stored; the loader checks it.
+    pub fn code(&self, key: &str) -> Option<Vec<u8>> {
+        let path = self.code_path(key);
+        let bytes = fs::read(&path).ok()?;
+        atomic::touch(&path);
+        Some(bytes)
+    }
+
+    /// Stores compiled code under `key`, then keeps the cache within its limit.
+    pub fn store_code(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.code_path(key);
+        atomic::write(&path, bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("`{}`: {e}", path.display())))?;
+        self.evict_past_limit(Some(&path));
+        Ok(())
+    }
+
+    /// Drops the compiled code under `key` (it failed to load), with a warning saying why.
+    pub fn drop_code(&self, key: &str, why: &str) {
+        let path = self.code_path(key);
+        self.warn(format!("ignored the cached native code `{}`: {why}", path.display()));
+        let _ = fs::remove_file(&path);
     }
 
     /// What the cache remembers of `url`; an entry that is unreadable or is another URL's is

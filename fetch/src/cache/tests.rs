@@ -62,7 +62,12 @@ fn the_least_recently_used_modules_go_first_past_the_size_limit() {
         cache.store_url(&format!("http://x.test/{i}"), *d, &Validators::default()).unwrap();
         // The first is older than the second.
         let when = old + Duration::from_secs(i as u64 * 60);
-        fs::File::options().append(true).open(cache.module_path(*d)).unwrap().set_modified(when).unwrap();
+        fs::File::options()
+            .append(true)
+            .open(cache.module_path(*d))
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
     }
     // Using the first makes the second the least recently used.
     assert!(cache.module(digests[0]).is_some());
@@ -83,7 +88,12 @@ fn list_and_clean_by_age() {
     cache.store_module(db, &b).unwrap();
     cache.store_url("http://x.test/a", da, &Validators::default()).unwrap();
     let month_ago = SystemTime::now() - Duration::from_secs(31 * 86400);
-    fs::File::options().append(true).open(cache.module_path(db)).unwrap().set_modified(month_ago).unwrap();
+    fs::File::options()
+        .append(true)
+        .open(cache.module_path(db))
+        .unwrap()
+        .set_modified(month_ago)
+        .unwrap();
 
     let listed = cache.list().unwrap();
     assert_eq!(listed.len(), 2);
@@ -92,7 +102,7 @@ fn list_and_clean_by_age() {
     assert!(listed[1].urls.is_empty());
 
     let cleaned = cache.clean(Some(Duration::from_secs(30 * 86400))).unwrap();
-    assert_eq!(cleaned, Cleaned { modules: 1, bytes: b.len() as u64 });
+    assert_eq!(cleaned, Cleaned { modules: 1, code: 0, bytes: b.len() as u64 });
     assert!(cache.module(da).is_some());
     let cleaned = cache.clean(None).unwrap();
     assert_eq!(cleaned.modules, 1);
@@ -111,4 +121,19 @@ fn the_cache_directory_is_its_owners_only() {
     cache.store_module(digest, b"x").unwrap();
     let mode = fs::metadata(cache.module_path(digest)).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn compiled_code_is_stored_by_key_dropped_with_a_warning_and_cleaned() {
+    let (_dir, cache) = cache();
+    assert_eq!(cache.code("key"), None);
+    cache.store_code("key", b"native").unwrap();
+    assert_eq!(cache.code("key"), Some(b"native".to_vec()));
+    assert_eq!(cache.code("other key"), None);
+    cache.drop_code("key", "damaged");
+    assert_eq!(cache.code("key"), None);
+    assert!(cache.take_warnings()[0].contains("ignored the cached native code"));
+    cache.store_code("key", b"native").unwrap();
+    let cleaned = cache.clean(None).unwrap();
+    assert_eq!(cleaned, Cleaned { modules: 0, code: 1, bytes: 6 });
 }

@@ -144,17 +144,21 @@ fn serve(conn: TcpStream, state: &Mutex<State>) {
 /// Writes the response; returns its status.
 fn answer(conn: &mut TcpStream, route: Option<Route>, if_none_match: Option<&str>) -> u16 {
     let Some(route) = route else {
-        let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let _ = conn
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return 404;
     };
     match &route.behavior {
         Behavior::Redirect(to) => {
-            let head = format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let head = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
             let _ = conn.write_all(head.as_bytes());
             return 302;
         }
         Behavior::Status(code) => {
-            let head = format!("HTTP/1.1 {code} Failed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let head =
+                format!("HTTP/1.1 {code} Failed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             let _ = conn.write_all(head.as_bytes());
             return *code;
         }
@@ -162,7 +166,10 @@ fn answer(conn: &mut TcpStream, route: Option<Route>, if_none_match: Option<&str
     }
     let etag = route.etag.as_deref();
     if etag.is_some() && if_none_match == etag {
-        let head = format!("HTTP/1.1 304 Not Modified\r\nETag: {}\r\nConnection: close\r\n\r\n", etag.unwrap());
+        let head = format!(
+            "HTTP/1.1 304 Not Modified\r\nETag: {}\r\nConnection: close\r\n\r\n",
+            etag.unwrap()
+        );
         let _ = conn.write_all(head.as_bytes());
         return 304;
     }

@@ -1,0 +1,22 @@
+//! The one place the command loads native code it cannot verify: a `.silo` file the user
+//! vouched for with `--allow-precompiled`, and compiled code from Silo's own cache.
+#![allow(unsafe_code)]
+
+use silo::{Engine, Error, Module};
+
+/// A module from a `.silo` file. The caller passes only what the user ran with
+/// `--allow-precompiled`.
+pub fn load_vouched_for(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+    // SAFETY: the user vouched for the file with --allow-precompiled (the flag's documented
+    // contract: native code from a trusted source); `deserialize` refuses one from another
+    // build, machine or settings, or damaged.
+    unsafe { Module::deserialize(engine, bytes) }
+}
+
+/// A module from compiled code Silo wrote: to its cache (a directory only this user can
+/// write: `Cache::open` refuses another's) or just now in this process.
+pub fn load_own(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+    // SAFETY: the bytes are `Module::serialize`'s output, from this process or from the
+    // user's private cache; `deserialize` checks their checksum, build, machine and settings.
+    unsafe { Module::deserialize(engine, bytes) }
+}
