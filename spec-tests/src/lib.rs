@@ -6,7 +6,8 @@
 //! both directions: a new failure is a regression, and a listed failure that passes must be
 //! removed from the list.
 
-#![forbid(unsafe_code)]
+// No unsafe code but `runner::reload`: loading native code this process just saved.
+#![deny(unsafe_code)]
 
 pub mod errors;
 pub mod expected;
@@ -41,6 +42,9 @@ pub enum Tier {
     Jit,
     /// Native code with fuel and interrupt checks compiled in. Held to `Jit`'s expected failures.
     JitMetered,
+    /// Native code compiled whole, saved and loaded back before each module runs (what the
+    /// compiled-code cache and `silo compile` do). Held to `Jit`'s expected failures.
+    JitSaved,
     /// Native code in the small-reservation mode: memories reserve only their maximum and every
     /// access is checked explicitly. Held to `Jit`'s expected failures.
     JitChecked,
@@ -62,6 +66,7 @@ impl Tier {
             Tier::Jit => "jit",
             Tier::JitMetered => "jit-metered",
             Tier::JitChecked => "jit-checked",
+            Tier::JitSaved => "jit-saved",
             Tier::Tiered => "tiered",
             Tier::TieredEager => "tiered-eager",
         }
@@ -71,7 +76,7 @@ impl Tier {
     pub fn expected_name(self) -> &'static str {
         match self {
             Tier::Interp | Tier::InterpLoop | Tier::InterpMetered => "interp",
-            Tier::Jit | Tier::JitMetered | Tier::JitChecked => "jit",
+            Tier::Jit | Tier::JitMetered | Tier::JitChecked | Tier::JitSaved => "jit",
             Tier::Tiered | Tier::TieredEager => "tiered",
         }
     }
@@ -88,7 +93,12 @@ impl Tier {
         config.wasm_features(features);
         if matches!(
             self,
-            Tier::Jit | Tier::JitMetered | Tier::JitChecked | Tier::Tiered | Tier::TieredEager
+            Tier::Jit
+                | Tier::JitMetered
+                | Tier::JitChecked
+                | Tier::JitSaved
+                | Tier::Tiered
+                | Tier::TieredEager
         ) {
             config.compiler(silo_jit::cranelift()?);
         }
@@ -100,7 +110,7 @@ impl Tier {
             Tier::InterpMetered => {
                 config.strategy(Strategy::Interpreter).consume_fuel(true).interruptible(true)
             }
-            Tier::Jit => config.strategy(Strategy::Jit),
+            Tier::Jit | Tier::JitSaved => config.strategy(Strategy::Jit),
             Tier::JitMetered => {
                 config.strategy(Strategy::Jit).consume_fuel(true).interruptible(true)
             }
@@ -122,6 +132,7 @@ impl Tier {
             "jit" => Some(Tier::Jit),
             "jit-metered" => Some(Tier::JitMetered),
             "jit-checked" => Some(Tier::JitChecked),
+            "jit-saved" => Some(Tier::JitSaved),
             "tiered" => Some(Tier::Tiered),
             "tiered-eager" => Some(Tier::TieredEager),
             _ => None,
@@ -178,7 +189,8 @@ pub fn run_suite_timed(
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
                     let engine = &engines[&suite::features_of(&file.name)];
-                    let result = runner::run_wast_timed(&file.text, engine, timeout);
+                    let reload = tier == Tier::JitSaved;
+                    let result = runner::run_wast_with(&file.text, engine, timeout, reload);
                     slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                 }
             });

@@ -56,6 +56,18 @@ pub fn run_wast(text: &str, engine: &Engine) -> FileResult {
 /// interruptible: a directive that runs longer (a loop without end) fails with the timeout trap
 /// and the script goes on with the next.
 pub fn run_wast_timed(text: &str, engine: &Engine, timeout: Option<Duration>) -> FileResult {
+    run_wast_with(text, engine, timeout, false)
+}
+
+/// [`run_wast_timed`]; with `reload_native`, every module is compiled whole to native code,
+/// saved (`Module::serialize`) and loaded back (`Module::deserialize`) before it runs, as the
+/// compiled-code cache and `silo compile` do.
+pub(crate) fn run_wast_with(
+    text: &str,
+    engine: &Engine,
+    timeout: Option<Duration>,
+    reload_native: bool,
+) -> FileResult {
     let unfolded = crate::legacy::unfold(text);
     let text: &str = &unfolded;
     let parse_failure = |e: wast::Error| {
@@ -80,6 +92,7 @@ pub fn run_wast_timed(text: &str, engine: &Engine, timeout: Option<Duration>) ->
         Err(e) => return parse_failure(e),
     };
     let mut runner = Runner::new(engine);
+    runner.reload_native = reload_native;
     let outcomes = std::thread::scope(|scope| {
         crate::threads::run_directives(&mut runner, wast.directives, text, timeout, scope)
     });
@@ -156,6 +169,8 @@ pub(crate) struct Runner {
     /// In a `thread`: the shared memories of the module instances it shares with the script
     /// that started it, by instance name (`register` of such a name defines them).
     pub(crate) shared: HashMap<String, Vec<(String, SharedMemory)>>,
+    /// Modules are saved as native code and loaded back before they run (`run_wast_with`).
+    pub(crate) reload_native: bool,
 }
 
 /// Rules of Wasm 1.0 that later standards dropped, by the message of the assertion that tests
@@ -192,6 +207,13 @@ fn module_name(module: &QuoteWat<'_>) -> Option<String> {
     }
 }
 
+/// A module saved by `Module::serialize` in this process, loaded back.
+#[allow(unsafe_code)]
+fn reload(engine: &Engine, saved: &[u8]) -> Result<Module, Error> {
+    // SAFETY: `saved` was made by `serialize` in this process, for this engine.
+    unsafe { Module::deserialize(engine, saved) }
+}
+
 fn trap_message(e: &Error) -> Option<(TrapCode, String)> {
     e.as_trap().map(|t| (t.code(), t.message().to_string()))
 }
@@ -217,6 +239,7 @@ impl Runner {
             broken: HashMap::new(),
             check: None,
             shared: HashMap::new(),
+            reload_native: false,
         }
     }
 
@@ -232,7 +255,12 @@ impl Runner {
 
     fn compile(&self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
         let bytes = module_bytes(module)?;
-        Module::from_binary(&self.engine, &bytes).map_err(|e| e.to_string())
+        let module = Module::from_binary(&self.engine, &bytes).map_err(|e| e.to_string())?;
+        if !self.reload_native {
+            return Ok(module);
+        }
+        let saved = module.serialize().map_err(|e| e.to_string())?;
+        reload(&self.engine, &saved).map_err(|e| e.to_string())
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {

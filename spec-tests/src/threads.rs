@@ -31,6 +31,7 @@ pub(crate) fn run_directives<'scope, 'env: 'scope>(
         match directive {
             WastDirective::Thread(thread) => {
                 let mut child = Runner::new(runner.engine());
+                child.reload_native = runner.reload_native;
                 let shares = match thread.shared_module {
                     Some(id) => shared_memories(runner, id.name()).map(|m| Some((id.name(), m))),
                     None => Ok(None),

@@ -153,6 +153,11 @@ fn jit_with_explicit_bounds_checks() {
 }
 
 #[test]
+fn jit_with_code_saved_and_loaded_back() {
+    check(Tier::JitSaved);
+}
+
+#[test]
 fn tiered() {
     check(Tier::Tiered);
 }
