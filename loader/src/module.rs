@@ -11,7 +11,7 @@ use crate::types::{
 };
 
 /// A validated WebAssembly module. Immutable once loaded; share it with `Arc`.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Module {
     /// The module's binary encoding (for text input, the binary it was assembled to). Function

@@ -48,5 +48,7 @@ mod units;
 
 pub use error::PolicyError;
 pub use overrides::Overrides;
-pub use policy::{Clocks, DirGrant, EnvGrant, MAX_THREADS, Policy, Quotas, Stdio, normalize_sha256};
+pub use policy::{
+    Clocks, DirGrant, EnvGrant, MAX_THREADS, Policy, Quotas, Stdio, normalize_sha256,
+};
 pub use units::{ValueError, parse_duration, parse_size};

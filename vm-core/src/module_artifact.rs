@@ -98,6 +98,37 @@ impl Module {
     /// process, or a file only this user could write, such as Silo's cache), never from a party
     /// the host does not trust with its own privileges.
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        // SAFETY: the caller keeps this function's contract, which is `load`'s.
+        unsafe { load(engine, bytes, None) }
+    }
+
+    /// Like [`Module::deserialize`], given `loaded`: the same WebAssembly module, already
+    /// validated (for `engine` or an engine with the same proposals), which is then not
+    /// validated again.
+    ///
+    /// # Safety
+    /// As [`Module::deserialize`].
+    pub unsafe fn deserialize_with(
+        engine: &Engine,
+        loaded: &Module,
+        bytes: &[u8],
+    ) -> Result<Module, Error> {
+        // SAFETY: the caller keeps this function's contract, which is `load`'s.
+        unsafe { load(engine, bytes, Some(loaded.info())) }
+    }
+}
+
+/// `Module::deserialize`, reusing `known` (a module validated for `engine`) when the artifact
+/// holds the same WebAssembly bytes.
+///
+/// # Safety
+/// As `Module::deserialize`.
+unsafe fn load(
+    engine: &Engine,
+    bytes: &[u8],
+    known: Option<&silo_loader::Module>,
+) -> Result<Module, Error> {
+    {
         let bad = |why: &str| Error::Artifact(why.to_string());
         if !Module::is_artifact(bytes) {
             return Err(bad("not a compiled Silo module"));
@@ -149,7 +180,14 @@ impl Module {
         if Sha256::digest(wasm)[..] != digest[..] {
             return Err(bad("its module does not match its digest"));
         }
-        let info = silo_loader::load_binary_with(wasm, engine.features())?;
+        let info = match known {
+            Some(info)
+                if *info.bytes == *wasm && info.validated_with.is_subset(engine.features()) =>
+            {
+                info.clone()
+            }
+            _ => silo_loader::load_binary_with(wasm, engine.features())?,
+        };
         crate::features::check_supported(info.features)?;
         let type_ids = engine.inner.registry.register_module(&info.types, &info.rec_groups);
         if type_ids.iter().map(|id| id.as_u32()).ne(ids.iter().copied()) {

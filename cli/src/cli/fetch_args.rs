@@ -84,12 +84,12 @@ pub fn load(
     let name = source.display().to_string();
     let text = source.to_string_lossy();
     let code_identity = if args.no_cache { None } else { silo::native_code_identity(engine) };
-    let (bytes, cache, last_byte) = if silo::fetch::is_url(&text) {
-        let (fetched, cache) = fetch(args, &text, pin, max_size, engine, code_identity.is_some())?;
-        let Some(cache) = cache.filter(|_| code_identity.is_some()) else {
-            return Ok(Loaded { module: fetched.module, last_byte: fetched.stats.last_byte });
-        };
-        (fetched.module.info().bytes.to_vec(), Some(cache), fetched.stats.last_byte)
+    // Under the jit engine with the code cache, a download is only validated as it streams:
+    // the native code comes from the cache, or is compiled whole for it.
+    let validate_only = code_identity.is_some() && engine.strategy() == silo::Strategy::Jit;
+    let (loaded, cache, last_byte) = if silo::fetch::is_url(&text) {
+        let (fetched, cache) = fetch(args, &text, pin, max_size, engine, validate_only)?;
+        (fetched.module, cache, fetched.stats.last_byte)
     } else {
         if args.offline {
             bail!("--offline applies to a URL, not to the file `{name}`");
@@ -109,6 +109,8 @@ pub fn load(
         if Module::is_artifact(&bytes) {
             return precompiled(args, &name, &bytes, engine, last_byte);
         }
+        let loaded =
+            Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"))?;
         let cache = match code_identity.as_ref().map(|_| args.cache.open()) {
             Some(Ok(cache)) => Some(cache),
             Some(Err(e)) => {
@@ -117,14 +119,14 @@ pub fn load(
             }
             None => None,
         };
-        (bytes, cache, last_byte)
+        (loaded, cache, last_byte)
     };
     let started = Instant::now();
     let module = match (cache, code_identity) {
         (Some(cache), Some(identity)) => {
-            cached_native(args, &name, &bytes, engine, &cache, &identity)?
+            cached_native(args, &name, loaded, validate_only, engine, &cache, &identity)?
         }
-        _ => Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"))?,
+        _ => loaded,
     };
     if args.verbose {
         eprintln!("silo: `{name}` ready to instantiate in {}", ms(started.elapsed()));
@@ -154,18 +156,20 @@ fn precompiled(
 }
 
 /// The module with native code from the cache; on a miss under the `Jit` strategy without a
-/// deadline, compiled whole and stored for the next run.
+/// deadline, compiled whole and stored for the next run. `loaded` is the module, validated (for
+/// an interpreter engine with the same proposals when `validated_only`, else for `engine`).
 fn cached_native(
     args: &FetchArgs,
     name: &str,
-    bytes: &[u8],
+    loaded: Module,
+    validated_only: bool,
     engine: &Engine,
     cache: &Cache,
     identity: &str,
 ) -> anyhow::Result<Module> {
-    let key = format!("{identity} | {}", ModuleDigest::of(bytes));
+    let key = format!("{identity} | {}", ModuleDigest::of(&loaded.info().bytes));
     if let Some(saved) = cache.code(&key) {
-        match super::native_code::load_own(engine, &saved) {
+        match super::native_code::load_own(engine, &loaded, &saved) {
             Ok(module) => {
                 if args.verbose {
                     eprintln!("silo: native code of `{name}` from the cache");
@@ -178,8 +182,12 @@ fn cached_native(
     for warning in cache.take_warnings() {
         eprintln!("warning: {warning}");
     }
-    let module =
-        Module::new(engine, bytes).with_context(|| format!("failed to compile `{name}`"))?;
+    let module = if validated_only {
+        Module::from_loaded(engine, loaded.info().clone())
+            .with_context(|| format!("failed to compile `{name}`"))?
+    } else {
+        loaded
+    };
     // Compiling whole happens before the guest's deadline is set, so an engine with deadlines
     // compiles on first call as usual (under the deadline), uncached.
     if engine.strategy() == silo::Strategy::Jit && !engine.config().is_interruptible() {
@@ -195,7 +203,7 @@ fn cached_native(
                         ms(started.elapsed())
                     );
                 }
-                let loaded = super::native_code::load_own(engine, &saved);
+                let loaded = super::native_code::load_own(engine, &module, &saved);
                 return loaded.with_context(|| format!("failed to load `{name}`"));
             }
             // A module the saving compiler cannot take runs as usual, compiled on first call.

@@ -13,10 +13,11 @@ pub fn load_vouched_for(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> 
     unsafe { Module::deserialize(engine, bytes) }
 }
 
-/// A module from compiled code Silo wrote: to its cache (a directory only this user can
-/// write: `Cache::open` refuses another's) or just now in this process.
-pub fn load_own(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+/// A module from compiled code Silo wrote — to its cache (a directory only this user can
+/// write: `Cache::open` refuses another's) or just now in this process — for `loaded`, the
+/// same module already validated.
+pub fn load_own(engine: &Engine, loaded: &Module, bytes: &[u8]) -> Result<Module, Error> {
     // SAFETY: the bytes are `Module::serialize`'s output, from this process or from the
     // user's private cache; `deserialize` checks their checksum, build, machine and settings.
-    unsafe { Module::deserialize(engine, bytes) }
+    unsafe { Module::deserialize_with(engine, loaded, bytes) }
 }
