@@ -135,6 +135,11 @@ impl Module {
                 module.inner.install(def, func);
             }
         }
+        // With every function native, the `Jit` strategy has nothing left to compile (and need
+        // not walk the call graph to find that out at the first call).
+        if module.inner.natives.iter().all(|n| n.get().is_some_and(Result::is_ok)) {
+            module.inner.all_native.store(true, Ordering::Release);
+        }
         Ok(module)
     }
 
