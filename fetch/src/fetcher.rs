@@ -140,7 +140,7 @@ impl Fetcher {
         if let (Some(cache), Some(pin)) = (cache, self.options.sha256)
             && let Some(bytes) = cache.module(pin)
         {
-            return self.from_cache(engine, url, bytes, Origin::Cache);
+            return self.cached_copy(engine, url, bytes, Origin::Cache);
         }
         let entry = cache.and_then(|c| c.url(url));
         let cached = match (cache, &entry) {
@@ -151,7 +151,7 @@ impl Fetcher {
         };
         if self.options.offline {
             return match cached {
-                Some((bytes, _)) => self.from_cache(engine, url, bytes, Origin::Cache),
+                Some((bytes, _)) => self.cached_copy(engine, url, bytes, Origin::Cache),
                 None => Err(FetchError::NotCached { url: url.to_string() }),
             };
         }
@@ -161,7 +161,7 @@ impl Fetcher {
         match self.client.get(url, validators)? {
             Answer::NotModified => {
                 let (bytes, validators) = cached.expect("a conditional request had a cached copy");
-                let mut fetched = self.from_cache(engine, url, bytes, Origin::Revalidated)?;
+                let mut fetched = self.cached_copy(engine, url, bytes, Origin::Revalidated)?;
                 if let Some(cache) = cache
                     && let Err(e) = cache.store_url(url, fetched.digest, &validators)
                 {
@@ -176,7 +176,7 @@ impl Fetcher {
     }
 
     /// Compiles a module the cache held.
-    fn from_cache(
+    fn cached_copy(
         &self,
         engine: &Engine,
         url: &str,

@@ -34,7 +34,7 @@ use std::sync::Arc;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use silo_core::vm::{
-    Compiler, ModuleEnv, NativeExit, NativeFunc, NativeModule, NativeTrap, VMContext,
+    Compiler, LoadedCode, ModuleEnv, NativeExit, NativeFunc, NativeModule, NativeTrap, VMContext,
 };
 
 /// The Cranelift compiler.
@@ -88,11 +88,7 @@ impl Compiler for Cranelift {
         Some(Box::new(module::JitModule::new_recording(self.isa.clone())))
     }
 
-    fn load_module(
-        &self,
-        env: &ModuleEnv<'_>,
-        saved: &[u8],
-    ) -> Result<(Box<dyn NativeModule>, Vec<(u32, NativeFunc)>), String> {
+    fn load_module(&self, env: &ModuleEnv<'_>, saved: &[u8]) -> Result<LoadedCode, String> {
         let module = module::JitModule::new(self.isa.clone());
         let funcs = module.load(env, saved)?;
         Ok((Box::new(module), funcs))

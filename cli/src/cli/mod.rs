@@ -43,7 +43,7 @@ enum Command {
     Wast(wast::WastArgs),
     /// Compile a module ahead of time to native code (`.silo`), for `silo run
     /// --allow-precompiled`.
-    Compile(compile::CompileArgs),
+    Compile(Box<compile::CompileArgs>),
     /// Show or clean the cache of modules fetched from URLs.
     #[command(subcommand)]
     Cache(fetch_args::CacheCommand),

@@ -50,7 +50,7 @@ impl Cache {
             urls.entry(entry.sha256).or_default().push(entry.url);
         }
         let mut files = self.files("modules", ".wasm")?;
-        files.sort_by(|a, b| b.last_used.cmp(&a.last_used));
+        files.sort_by_key(|f| std::cmp::Reverse(f.last_used));
         Ok(files
             .into_iter()
             .map(|f| Listing {

@@ -165,11 +165,10 @@ fn answer(conn: &mut TcpStream, route: Option<Route>, if_none_match: Option<&str
         _ => {}
     }
     let etag = route.etag.as_deref();
-    if etag.is_some() && if_none_match == etag {
-        let head = format!(
-            "HTTP/1.1 304 Not Modified\r\nETag: {}\r\nConnection: close\r\n\r\n",
-            etag.unwrap()
-        );
+    if let Some(tag) = etag
+        && if_none_match == Some(tag)
+    {
+        let head = format!("HTTP/1.1 304 Not Modified\r\nETag: {tag}\r\nConnection: close\r\n\r\n");
         let _ = conn.write_all(head.as_bytes());
         return 304;
     }

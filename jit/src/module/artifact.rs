@@ -202,6 +202,78 @@ enum SavedTarget {
     LibCall(LibCall),
 }
 
+/// A saved function read back.
+struct ReadFunc {
+    def: u32,
+    alignment: usize,
+    bytes: Vec<u8>,
+    relocs: Vec<ReadReloc>,
+    tables: CodeTables,
+}
+
+/// A saved relocation read back.
+struct ReadReloc {
+    offset: u32,
+    kind: Reloc,
+    addend: i64,
+    target: SavedTarget,
+}
+
+/// Reads the saved functions of a module of `declared` defined functions, checking every
+/// length, index and offset.
+fn read_saved(saved: &[u8], declared: u32) -> Result<Vec<ReadFunc>, String> {
+    let mut r = Reader { bytes: saved, at: 0 };
+    if r.u32()? != FORMAT {
+        return Err("saved code of another format version".into());
+    }
+    let n = r.count(16)?;
+    let mut funcs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let def = r.u32()?;
+        if def >= declared {
+            return Err(format!("saved code for function {def}, which the module lacks"));
+        }
+        let alignment = r.u32()? as usize;
+        if !alignment.is_power_of_two() || alignment > 4096 {
+            return Err(format!("a code alignment of {alignment}"));
+        }
+        let bytes = r.bytes()?.to_vec();
+        let mut relocs = Vec::new();
+        for _ in 0..r.count(14)? {
+            let offset = r.u32()?;
+            let kind = reloc_of(r.u8()?)?;
+            let size = if kind == Reloc::Abs8 { 8 } else { 4 };
+            if offset as usize + size > bytes.len() {
+                return Err("a relocation past the end of its code".into());
+            }
+            let addend = r.i64()?;
+            let target = match r.u8()? {
+                0 => SavedTarget::Code(Meaning::Func(r.u32()?)),
+                1 => {
+                    let ty = r.u32()?;
+                    let kind = if r.u8()? == 0 { ThunkKind::Call } else { ThunkKind::TailCall };
+                    SavedTarget::Code(Meaning::Thunk(ty, kind))
+                }
+                2 => SavedTarget::Code(Meaning::Meter),
+                3 => SavedTarget::Within(r.u32()?),
+                4 => {
+                    let name = std::str::from_utf8(r.bytes()?).map_err(|_| "a bad libcall")?;
+                    let call = LibCall::from_str(name).map_err(|_| format!("libcall `{name}`"))?;
+                    SavedTarget::LibCall(call)
+                }
+                other => return Err(format!("unknown relocation target {other}")),
+            };
+            relocs.push(ReadReloc { offset, kind, addend, target });
+        }
+        let tables = load_tables(&mut r, bytes.len())?;
+        funcs.push(ReadFunc { def, alignment, bytes, relocs, tables });
+    }
+    if !r.is_done() {
+        return Err("bytes after the saved code".into());
+    }
+    Ok(funcs)
+}
+
 impl JitModule {
     /// Places the functions of a saved batch (`Record::save`) in this fresh module's code
     /// memory, compiling the glue they need; returns each function's native code.
@@ -210,72 +282,21 @@ impl JitModule {
         env: &ModuleEnv<'_>,
         saved: &[u8],
     ) -> Result<Vec<(u32, NativeFunc)>, String> {
+        let funcs = read_saved(saved, env.info.num_defined_funcs())?;
         let isa = &*self.isa;
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let inner = &mut *guard;
-        let mut r = Reader { bytes: saved, at: 0 };
-        if r.u32()? != FORMAT {
-            return Err("saved code of another format version".into());
-        }
-        let declared = env.info.num_defined_funcs();
-        let n = r.count(16)?;
-        let mut funcs: Vec<(u32, usize, Vec<u8>, Vec<(u32, Reloc, i64, SavedTarget)>, CodeTables)> =
-            Vec::with_capacity(n);
-        for _ in 0..n {
-            let def = r.u32()?;
-            if def >= declared {
-                return Err(format!("saved code for function {def}, which the module lacks"));
-            }
-            let alignment = r.u32()? as usize;
-            if !alignment.is_power_of_two() || alignment > 4096 {
-                return Err(format!("a code alignment of {alignment}"));
-            }
-            let bytes = r.bytes()?.to_vec();
-            let mut relocs = Vec::new();
-            for _ in 0..r.count(14)? {
-                let offset = r.u32()?;
-                let kind = reloc_of(r.u8()?)?;
-                let size = if kind == Reloc::Abs8 { 8 } else { 4 };
-                if offset as usize + size > bytes.len() {
-                    return Err("a relocation past the end of its code".into());
-                }
-                let addend = r.i64()?;
-                let target = match r.u8()? {
-                    0 => SavedTarget::Code(Meaning::Func(r.u32()?)),
-                    1 => {
-                        let ty = r.u32()?;
-                        let kind = if r.u8()? == 0 { ThunkKind::Call } else { ThunkKind::TailCall };
-                        SavedTarget::Code(Meaning::Thunk(ty, kind))
-                    }
-                    2 => SavedTarget::Code(Meaning::Meter),
-                    3 => SavedTarget::Within(r.u32()?),
-                    4 => {
-                        let name = std::str::from_utf8(r.bytes()?).map_err(|_| "a bad libcall")?;
-                        SavedTarget::LibCall(
-                            LibCall::from_str(name).map_err(|_| format!("libcall `{name}`"))?,
-                        )
-                    }
-                    other => return Err(format!("unknown relocation target {other}")),
-                };
-                relocs.push((offset, kind, addend, target));
-            }
-            let tables = load_tables(&mut r, bytes.len())?;
-            funcs.push((def, alignment, bytes, relocs, tables));
-        }
-        if !r.is_done() {
-            return Err("bytes after the saved code".into());
-        }
 
         // Give every piece a code id: the functions, then the glue they refer to.
         let mut ids: HashMap<Meaning, CodeId> = HashMap::new();
-        for (def, ..) in &funcs {
-            if ids.insert(Meaning::Func(*def), inner.declare()?).is_some() {
-                return Err(format!("function {def} saved twice"));
+        for f in &funcs {
+            if ids.insert(Meaning::Func(f.def), inner.declare()?).is_some() {
+                return Err(format!("function {} saved twice", f.def));
             }
         }
-        for (_, _, _, relocs, _) in &funcs {
-            for (_, _, _, target) in relocs {
-                let SavedTarget::Code(meaning) = target else { continue };
+        for f in &funcs {
+            for reloc in &f.relocs {
+                let SavedTarget::Code(meaning) = &reloc.target else { continue };
                 if ids.contains_key(meaning) {
                     continue;
                 }
@@ -301,21 +322,22 @@ impl JitModule {
         }
 
         let mut placed = Vec::with_capacity(funcs.len());
-        for (def, alignment, bytes, relocs, tables) in funcs {
-            let relocs = relocs
+        for f in funcs {
+            let relocs = f
+                .relocs
                 .into_iter()
-                .map(|(offset, kind, addend, target)| {
-                    let target = match target {
+                .map(|r| {
+                    let target = match r.target {
                         SavedTarget::Code(meaning) => Target::Code(ids[&meaning]),
                         SavedTarget::Within(at) => Target::Within(at),
                         SavedTarget::LibCall(call) => Target::LibCall(call),
                     };
-                    Relocation { offset, kind, target, addend }
+                    Relocation { offset: r.offset, kind: r.kind, target, addend: r.addend }
                 })
                 .collect();
-            let id = ids[&Meaning::Func(def)];
-            inner.code.place(id, alignment, &bytes, relocs)?;
-            placed.push((def, id, bytes.len(), tables));
+            let id = ids[&Meaning::Func(f.def)];
+            inner.code.place(id, f.alignment, &f.bytes, relocs)?;
+            placed.push((f.def, id, f.bytes.len(), f.tables));
         }
         if let Some((_, reason)) = inner.code.finalize()?.into_iter().next() {
             return Err(format!("linking saved code: {reason}"));

@@ -90,6 +90,9 @@ impl ModuleEnv<'_> {
     }
 }
 
+/// Saved native code placed again: its native module, and each defined function's code.
+pub type LoadedCode = (Box<dyn NativeModule>, Vec<(u32, NativeFunc)>);
+
 /// A code generator for native code.
 pub trait Compiler: Send + Sync + 'static {
     /// A short name for messages (`cranelift`).
@@ -109,11 +112,7 @@ pub trait Compiler: Send + Sync + 'static {
     /// an earlier process), with each function's native code. The caller has checked that the
     /// code was made by this compiler, on this machine ([`Compiler::fingerprint`]), for this
     /// module and these settings: the code is trusted, not verified.
-    fn load_module(
-        &self,
-        env: &ModuleEnv<'_>,
-        saved: &[u8],
-    ) -> Result<(Box<dyn NativeModule>, Vec<(u32, NativeFunc)>), String> {
+    fn load_module(&self, env: &ModuleEnv<'_>, saved: &[u8]) -> Result<LoadedCode, String> {
         let _ = (env, saved);
         Err(format!("the {} compiler cannot load saved code", self.name()))
     }

@@ -33,8 +33,8 @@ pub use analysis::{FuncAnalysis, LoopSite, br_table_targets};
 pub(crate) use builtins::BUILTINS;
 pub use builtins::{ATOMIC_TRAPPED, AbiType, Builtin, Builtins, GROW_TRAPPED};
 pub use compiler::{
-    COMPILE_CANCELLED, Compiler, LoopEntry, ModuleEnv, NativeFunc, NativeModule, NativeTrap,
-    StackSlot, StackValue, TrapKind,
+    COMPILE_CANCELLED, Compiler, LoadedCode, LoopEntry, ModuleEnv, NativeFunc, NativeModule,
+    NativeTrap, StackSlot, StackValue, TrapKind,
 };
 pub use context::VMContext;
 pub use exit::NativeExit;
