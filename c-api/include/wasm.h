@@ -26,8 +26,11 @@
  *
  * Silo notes
  * ----------
- * - wasm_module_serialize gives the module's original binary (Silo has no native serialization
- *   format); wasm_module_deserialize compiles those bytes again.
+ * - wasm_module_serialize gives, with an engine that runs native code (jit or tiered, the
+ *   default), the module compiled to native code; wasm_module_deserialize places it again
+ *   without compiling, and returns NULL for bytes from another build of Silo, another machine,
+ *   other settings, or damaged. The native code is trusted (as wasmtime's): deserialize only
+ *   bytes wasm_module_serialize made. With the interpreter, the bytes are the original binary.
  * - Host info belongs to the C object it is set on: a copy (`wasm_X_copy`, or another object
  *   for the same entity) starts without it; deleting the object runs the finalizer.
  * - Trap frames know their function index and module offset; their function offset and

@@ -1,6 +1,7 @@
 //! Modules: compiled from the binary format for a store's engine, validated, described (imports
-//! and exports), serialized, and shared between threads. Silo has no native serialization
-//! format: a serialized module is its original binary, and deserializing compiles it again.
+//! and exports), serialized, and shared between threads. A module of an engine that runs native
+//! code serializes to its native code (`Module::serialize`), which deserializing places again
+//! without compiling; an interpreter's serializes to its original binary.
 
 use silo::{EntityType, ExternKind, Module};
 
@@ -143,7 +144,9 @@ pub unsafe extern "C" fn wasm_module_exports(
     unsafe { out.write(WasmVec::from_vec(items)) };
 }
 
-/// Writes the serialized module to `out`: Silo's serialization is the module's original binary.
+/// Writes the serialized module to `out`: with an engine that runs native code, the module
+/// compiled whole to native code (`Module::serialize`); with the interpreter, its original binary.
+/// Empty if the module cannot be serialized.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_serialize(
     module: *const wasm_module_t,
@@ -153,19 +156,48 @@ pub unsafe extern "C" fn wasm_module_serialize(
         return;
     }
     // SAFETY: `module` is NULL or live (wasm.h).
-    let bytes = unsafe { module.as_ref() }.map_or(Vec::new(), |m| m.module.info().bytes.to_vec());
+    let module = unsafe { module.as_ref() };
+    let bytes = crate::guard(
+        |_| Vec::new(),
+        || match module {
+            None => Vec::new(),
+            Some(m) if silo::native_code_identity(m.module.engine()).is_some() => {
+                m.module.serialize().unwrap_or_default()
+            }
+            Some(m) => m.module.info().bytes.to_vec(),
+        },
+    );
     // SAFETY: `out` is room for a vector (wasm.h).
     unsafe { out.write(WasmVec::from_vec(bytes)) };
 }
 
-/// A module from `wasm_module_serialize`'s bytes: compiled again, as `wasm_module_new` does.
+/// A module from `wasm_module_serialize`'s bytes: native code is placed again without compiling
+/// (NULL if it was made by another build of Silo, for another machine or other settings, or is
+/// damaged); an original binary is compiled, as `wasm_module_new` does. As with wasmtime, the
+/// native code is trusted: give it only bytes `wasm_module_serialize` made.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_deserialize(
     store: *mut wasm_store_t,
     bytes: *const wasm_byte_vec_t,
 ) -> *mut wasm_module_t {
-    // SAFETY: the arguments are NULL or live (wasm.h).
-    unsafe { wasm_module_new(store, bytes) }
+    // SAFETY: each is NULL or live (wasm.h).
+    let (Some(s), Some(data)) = (unsafe { store.as_ref() }, unsafe { self::bytes(bytes) }) else {
+        return std::ptr::null_mut();
+    };
+    if !Module::is_artifact(data) {
+        // SAFETY: the arguments are NULL or live (wasm.h).
+        return unsafe { wasm_module_new(store, bytes) };
+    }
+    crate::guard(
+        |_| std::ptr::null_mut(),
+        // SAFETY: wasm.h's contract for this function, as Silo documents it: the bytes come
+        // from `wasm_module_serialize`; `deserialize` refuses any other build, machine or
+        // settings, and a damaged file.
+        || match unsafe { Module::deserialize(&s.engine, data) } {
+            Ok(m) => crate::into_raw(wasm_module_t::new(m)),
+            Err(_) => std::ptr::null_mut(),
+        },
+    )
 }
 
 /// A shareable handle to the module (owned by the caller), for `wasm_module_obtain` on any

@@ -1,4 +1,5 @@
-/* Serialization: a module serialized and deserialized runs the same. */
+/* Serialization: a module serialized (to native code, with the default engine) and
+ * deserialized runs the same; damaged bytes are refused. */
 
 #include "common.h"
 
@@ -10,9 +11,16 @@ int main(void) {
 
   wasm_byte_vec_t serialized;
   wasm_module_serialize(module, &serialized);
-  CHECK(serialized.size > 8 && memcmp(serialized.data, "\0asm", 4) == 0);
-  CHECK(wasm_module_validate(store, &serialized));
+  CHECK(serialized.size > 13 && memcmp(serialized.data, "\0silo-native\n", 13) == 0);
+  CHECK(!wasm_module_validate(store, &serialized));
   wasm_module_delete(module);
+
+  /* One flipped byte: refused, not run. */
+  wasm_byte_vec_t damaged;
+  wasm_byte_vec_copy(&damaged, &serialized);
+  damaged.data[damaged.size / 2] ^= 1;
+  CHECK(wasm_module_deserialize(store, &damaged) == NULL);
+  wasm_byte_vec_delete(&damaged);
 
   wasm_module_t* again = wasm_module_deserialize(store, &serialized);
   CHECK(again != NULL);
