@@ -202,11 +202,11 @@ enum SavedTarget {
     LibCall(LibCall),
 }
 
-/// A saved function read back.
-struct ReadFunc {
+/// A saved function read back (its code still in the saved bytes).
+struct ReadFunc<'a> {
     def: u32,
     alignment: usize,
-    bytes: Vec<u8>,
+    bytes: &'a [u8],
     relocs: Vec<ReadReloc>,
     tables: CodeTables,
 }
@@ -221,7 +221,7 @@ struct ReadReloc {
 
 /// Reads the saved functions of a module of `declared` defined functions, checking every
 /// length, index and offset.
-fn read_saved(saved: &[u8], declared: u32) -> Result<Vec<ReadFunc>, String> {
+fn read_saved(saved: &[u8], declared: u32) -> Result<Vec<ReadFunc<'_>>, String> {
     let mut r = Reader { bytes: saved, at: 0 };
     if r.u32()? != FORMAT {
         return Err("saved code of another format version".into());
@@ -237,7 +237,7 @@ fn read_saved(saved: &[u8], declared: u32) -> Result<Vec<ReadFunc>, String> {
         if !alignment.is_power_of_two() || alignment > 4096 {
             return Err(format!("a code alignment of {alignment}"));
         }
-        let bytes = r.bytes()?.to_vec();
+        let bytes = r.bytes()?;
         let mut relocs = Vec::new();
         for _ in 0..r.count(14)? {
             let offset = r.u32()?;
@@ -336,7 +336,7 @@ impl JitModule {
                 })
                 .collect();
             let id = ids[&Meaning::Func(f.def)];
-            inner.code.place(id, f.alignment, &f.bytes, relocs)?;
+            inner.code.place(id, f.alignment, f.bytes, relocs)?;
             placed.push((f.def, id, f.bytes.len(), f.tables));
         }
         if let Some((_, reason)) = inner.code.finalize()?.into_iter().next() {
