@@ -1,5 +1,8 @@
 //! The HTTP side of fetching: one GET, conditional when the cache holds a copy, over `ureq` with
-//! rustls (no OpenSSL). Proxies come from the usual environment variables (`HTTPS_PROXY`,
+//! rustls (no OpenSSL). Certificates are checked against the system's trust store (the platform
+//! verifier: on Linux the CA bundle, `SSL_CERT_FILE`/`SSL_CERT_DIR` included), as curl does, so a
+//! site trusted by the machine — a company's own CA included — is trusted by Silo. Proxies come
+//! from the usual environment variables (`HTTPS_PROXY`,
 //! `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`), redirects are followed up to a limit, and each failure
 //! becomes a [`FetchError`] saying which step failed.
 
@@ -76,7 +79,11 @@ pub struct Client {
 impl Client {
     /// A client with these timeouts and the environment's proxy settings.
     pub fn new(timeouts: Timeouts) -> Client {
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+            .build();
         let config = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .max_redirects(MAX_REDIRECTS)
             .timeout_resolve(Some(timeouts.connect))

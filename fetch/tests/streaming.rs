@@ -207,6 +207,12 @@ fn statuses_refusals_and_bad_bytes_are_one_line_errors() {
     let err = fetcher(None).fetch(&engine, &server.url("/page.html")).unwrap_err();
     assert!(matches!(err, FetchError::Module { .. }), "{err}");
 
+    // A gzip file: not a module, said on one line.
+    server.set("/app.tar.gz", Route::new(&b"\x1f\x8b\x08\x00\x00\x00\x00\x00\xff"[..], "g"));
+    let err = fetcher(None).fetch(&engine, &server.url("/app.tar.gz")).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("magic header not detected") && !text.contains('\n'), "{text}");
+
     let options = FetchOptions { max_size: 10, ..FetchOptions::default() };
     server.set("/big.wasm", Route::new(module(5, 0), "b"));
     let err = Fetcher::new(options).fetch(&engine, &server.url("/big.wasm")).unwrap_err();

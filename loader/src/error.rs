@@ -42,7 +42,13 @@ impl LoadError {
         err: &wasmparser::BinaryReaderError,
         section: Option<String>,
     ) -> LoadError {
-        LoadError { kind, message: err.message().to_string(), section, offset: Some(err.offset()) }
+        // Some of wasmparser's messages span lines (the magic number's lists its bytes one per
+        // line); an error is one line.
+        let message = match err.message() {
+            m if m.contains('\n') => m.split_whitespace().collect::<Vec<_>>().join(" "),
+            m => m.to_string(),
+        };
+        LoadError { kind, message, section, offset: Some(err.offset()) }
     }
 }
 
