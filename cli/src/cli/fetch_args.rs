@@ -113,8 +113,12 @@ pub fn load(
             Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"))?;
         let cache = match code_identity.as_ref().map(|_| args.cache.open()) {
             Some(Ok(cache)) => Some(cache),
+            // The cache is an optimization for a local file: without one (no home directory,
+            // a read-only one), the module is compiled as usual; `-v` says why.
             Some(Err(e)) => {
-                eprintln!("warning: no cache of native code: {e:#}");
+                if args.verbose {
+                    eprintln!("silo: no cache of native code: {e:#}");
+                }
                 None
             }
             None => None,
