@@ -125,3 +125,24 @@ fn download_failures_are_one_line_errors() {
     let o = silo(cache.path(), &["cache", "list"]);
     assert!(text(&o.stdout).contains("holds no module"), "{}", text(&o.stdout));
 }
+
+#[test]
+fn bad_cache_flags_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let f = file.to_str().unwrap();
+    let o = silo(dir.path(), &["cache", "list", "--cache-dir", f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("cannot open the cache directory"), "{}", text(&o.stderr));
+    let o = silo(dir.path(), &["run", "--cache-max-size", "lots", "x.wasm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("invalid size `lots`"), "{}", text(&o.stderr));
+    let o = silo(dir.path(), &["cache", "clean", "--older-than", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("invalid duration `soon`"), "{}", text(&o.stderr));
+    let o = silo(dir.path(), &["run", "--offline", "--no-cache", "http://127.0.0.1:9/x.wasm"]);
+    assert_eq!(o.status.code(), Some(2), "--offline and --no-cache contradict each other");
+    let o = silo(dir.path(), &["run", "--offline", "local.wasm"]);
+    assert!(text(&o.stderr).contains("--offline applies to a URL"), "{}", text(&o.stderr));
+}
