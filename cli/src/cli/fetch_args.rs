@@ -125,7 +125,6 @@ pub fn load(
         };
         (loaded, cache, last_byte)
     };
-    let started = Instant::now();
     let module = match (cache, code_identity) {
         (Some(cache), Some(identity)) => {
             cached_native(args, &name, loaded, validate_only, engine, &cache, &identity)?
@@ -133,7 +132,10 @@ pub fn load(
         _ => loaded,
     };
     if args.verbose {
-        eprintln!("silo: `{name}` ready to instantiate in {}", ms(started.elapsed()));
+        eprintln!(
+            "silo: `{name}` ready to instantiate {} after its last byte",
+            ms(last_byte.elapsed())
+        );
     }
     Ok(Loaded { module, last_byte })
 }
