@@ -178,6 +178,16 @@ impl fmt::Display for Feature {
 pub struct FeatureSet(u32);
 
 impl FeatureSet {
+    /// The set as bits, for storing it (`FeatureSet::from_bits` reads it back).
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// A set stored with [`FeatureSet::bits`]; bits naming no feature are dropped.
+    pub const fn from_bits(bits: u32) -> FeatureSet {
+        FeatureSet(bits & FeatureSet::ALL.0)
+    }
+
     /// The empty set: the WebAssembly MVP, before any proposal.
     pub const EMPTY: FeatureSet = FeatureSet(0);
 

@@ -28,8 +28,8 @@ pub use module::{
 };
 pub use sections::ValidatedFunction;
 pub use stream::{
-    StreamingLoader, assemble, load, load_binary, load_binary_with, load_text, load_text_with,
-    load_with, validation_features,
+    StreamingLoader, assemble, load, load_binary, load_binary_revalidating_sections,
+    load_binary_with, load_text, load_text_with, load_with, validation_features,
 };
 pub use types::{
     CompositeType, EntityType, ExternKind, FieldType, FuncType, GlobalType, HeapType, MemoryType,

@@ -36,6 +36,8 @@ pub(crate) struct SectionState {
     func_allocs: Option<FuncValidatorAllocations>,
     /// Function bodies the code section announced and that have not arrived yet.
     code_entries_left: u32,
+    /// The bodies were validated before (`load_binary_revalidating_sections`): only sections are.
+    pub trust_bodies: bool,
 }
 
 /// The name of a section by its id, for error messages.
@@ -136,6 +138,7 @@ impl SectionState {
             section: Some("module header".to_string()),
             func_allocs: None,
             code_entries_left: 0,
+            trust_bodies: false,
         }
     }
 
@@ -206,12 +209,15 @@ impl SectionState {
                 Ok((None, true))
             }
             ValidPayload::Func(to_validate, body) => {
-                let allocs = self.func_allocs.take().unwrap_or_default();
-                let mut validator = to_validate.into_validator(allocs);
-                let result = validate_body(&mut validator, &body, &mut self.parts.features);
-                self.func_allocs = Some(validator.into_allocations());
-                result
-                    .map_err(|(kind, e)| LoadError::from_reader(kind, &e, self.section.clone()))?;
+                if !self.trust_bodies {
+                    let allocs = self.func_allocs.take().unwrap_or_default();
+                    let mut validator = to_validate.into_validator(allocs);
+                    let result = validate_body(&mut validator, &body, &mut self.parts.features);
+                    self.func_allocs = Some(validator.into_allocations());
+                    result.map_err(|(kind, e)| {
+                        LoadError::from_reader(kind, &e, self.section.clone())
+                    })?;
+                }
                 let range = body.range();
                 let body = range.start as usize..range.end as usize;
                 let defined_index = self.parts.bodies.len() as u32;

@@ -57,6 +57,23 @@ pub fn load_binary_with(bytes: &[u8], features: FeatureSet) -> Result<Module, Lo
     loader.finish()
 }
 
+/// Loads a module in the binary format whose function bodies this build of Silo validated
+/// before, with `features`, finding that they use `used` (the earlier module's
+/// [`Module::features`]): the sections are validated again, the bodies are not. For modules
+/// whose compiled code is trusted already (Silo's cache of native code); the tiers trust the
+/// bodies, so bytes of any other origin must go through [`load_binary_with`].
+pub fn load_binary_revalidating_sections(
+    bytes: &[u8],
+    features: FeatureSet,
+    used: FeatureSet,
+) -> Result<Module, LoadError> {
+    let mut loader = StreamingLoader::with_features(features);
+    loader.state.trust_bodies = true;
+    loader.state.parts.features = used;
+    loader.push(bytes)?;
+    loader.finish()
+}
+
 /// Assembles a module in the text format and loads the result, allowing only the proposals in
 /// `features`.
 pub fn load_text_with(text: &str, features: FeatureSet) -> Result<Module, LoadError> {
@@ -219,5 +236,24 @@ impl StreamingLoader {
             }
         }
         Ok(ready)
+    }
+}
+
+#[cfg(test)]
+mod trusted_tests {
+    use super::*;
+    use crate::Feature;
+
+    #[test]
+    fn revalidating_sections_keeps_their_checks_and_the_features_given() {
+        let good = assemble("(module (func (export \"f\") (result i32) i32.const 1))").unwrap();
+        let used = FeatureSet::of(&[Feature::Simd]);
+        let m = load_binary_revalidating_sections(&good, FeatureSet::WASM3, used).unwrap();
+        assert!(m.features.contains(Feature::Simd), "the features found before are kept");
+        assert_eq!(m.num_defined_funcs(), 1);
+        // A section that does not validate is refused as ever: a global of the wrong type.
+        let bad = assemble("(module (global i32 (i64.const 0)))").unwrap();
+        let e = load_binary_revalidating_sections(&bad, FeatureSet::WASM3, used);
+        assert!(e.unwrap_err().to_string().contains("type mismatch"), "a bad global is refused");
     }
 }

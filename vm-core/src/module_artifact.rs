@@ -10,6 +10,7 @@
 //! str                   settings: what the engine's code depends on (fuel checks, guards, ...)
 //! [u8; 32]              SHA-256 of the WebAssembly module
 //! u32, u32 * n          the canonical type ids the code was compiled against
+//! u32                   the features the module's bodies use (found when it was validated)
 //! bytes                 the WebAssembly module (length-prefixed)
 //! bytes                 the native code (`NativeModule::save`)
 //! [u8; 32]              SHA-256 of everything above
@@ -17,7 +18,8 @@
 //!
 //! Loading checks the checksum first (a damaged file is an error, never a crash), then that the
 //! artifact was made by this very executable, for this machine and these settings, each with its
-//! own message; the module is validated again, and its types must get the same canonical ids.
+//! own message; the module's sections are validated again (its function bodies were, when it was
+//! compiled, by this same build), and its types must get the same canonical ids.
 //! Native code cannot be verified: `deserialize` is `unsafe`, for bytes this process or the
 //! user's own cache wrote, never for a file from elsewhere.
 
@@ -33,7 +35,7 @@ use crate::stream_compile::Precompiled;
 /// The first bytes of every artifact.
 pub const ARTIFACT_MAGIC: &[u8] = b"\0silo-native\n";
 /// The layout's version.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 impl Module {
     /// Whether `bytes` are a compiled module ([`Module::serialize`]'s output) rather than
@@ -82,6 +84,7 @@ impl Module {
         for id in inner.type_ids.iter() {
             out.extend_from_slice(&id.as_u32().to_le_bytes());
         }
+        out.extend_from_slice(&info.features.bits().to_le_bytes());
         put_bytes(&mut out, &info.bytes);
         put_bytes(&mut out, &code);
         let sum = Sha256::digest(&out);
@@ -175,6 +178,7 @@ unsafe fn load(
         let digest = r.take(32)?.to_vec();
         let n = r.u32()? as usize;
         let ids = (0..n).map(|_| r.u32()).collect::<Result<Vec<u32>, _>>()?;
+        let used = silo_loader::FeatureSet::from_bits(r.u32()?);
         let wasm = r.field()?;
         let code = r.field()?;
         if Sha256::digest(wasm)[..] != digest[..] {
@@ -186,7 +190,8 @@ unsafe fn load(
             {
                 info.clone()
             }
-            _ => silo_loader::load_binary_with(wasm, engine.features())?,
+            // The checksum holds, and this build validated the bodies when it compiled them.
+            _ => silo_loader::load_binary_revalidating_sections(wasm, engine.features(), used)?,
         };
         crate::features::check_supported(info.features)?;
         let type_ids = engine.inner.registry.register_module(&info.types, &info.rec_groups);
