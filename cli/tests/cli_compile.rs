@@ -107,3 +107,24 @@ fn the_jit_keeps_compiled_code_in_the_cache_and_survives_a_damaged_entry() {
     let o = silo(&cache, &["cache", "clean"]);
     assert!(text(&o.stdout).contains("and 1 compiled module"), "{}", text(&o.stdout));
 }
+
+#[test]
+fn a_cache_entry_holding_another_module_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let hello = hello();
+    let other = dir.path().join("other.wat");
+    std::fs::write(&other, r#"(module (func (export "_start")))"#).unwrap();
+    let run = |path: &Path| silo(&cache, &["run", "-v", "--engine", "jit", path.to_str().unwrap()]);
+    run(&hello);
+    run(&other);
+    // Give hello's entry the other module's code.
+    let code = cache.join("silo").join("code");
+    let mut files: Vec<_> = std::fs::read_dir(&code).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort_by_key(|p| std::fs::metadata(p).unwrap().len());
+    let (small, big) = (&files[0], &files[1]);
+    std::fs::copy(small, big).unwrap();
+    let o = run(&hello);
+    assert_eq!(text(&o.stdout), "hello, world\n", "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("holds another module"), "{}", text(&o.stderr));
+}

@@ -109,8 +109,6 @@ pub fn load(
         if Module::is_artifact(&bytes) {
             return precompiled(args, &name, &bytes, engine, last_byte);
         }
-        let loaded =
-            Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"))?;
         let cache = match code_identity.as_ref().map(|_| args.cache.open()) {
             Some(Ok(cache)) => Some(cache),
             // The cache is an optimization for a local file: without one (no home directory,
@@ -123,21 +121,95 @@ pub fn load(
             }
             None => None,
         };
-        (loaded, cache, last_byte)
+        let compile =
+            || Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"));
+        let module = match (&cache, &code_identity) {
+            // Cached native code needs no validation of the bodies it was compiled from.
+            (Some(cache), Some(identity)) => {
+                match cached_code(args, &name, &bytes, None, engine, cache, identity) {
+                    Some(module) => module,
+                    None => {
+                        compile_and_cache(args, &name, compile()?, false, engine, cache, identity)?
+                    }
+                }
+            }
+            _ => compile()?,
+        };
+        report_ready(args, &name, last_byte);
+        return Ok(Loaded { module, last_byte });
     };
     let module = match (cache, code_identity) {
         (Some(cache), Some(identity)) => {
-            cached_native(args, &name, loaded, validate_only, engine, &cache, &identity)?
+            let wasm = &loaded.info().bytes;
+            match cached_code(args, &name, wasm, Some(&loaded), engine, &cache, &identity) {
+                Some(module) => module,
+                None => compile_and_cache(
+                    args,
+                    &name,
+                    loaded,
+                    validate_only,
+                    engine,
+                    &cache,
+                    &identity,
+                )?,
+            }
         }
         _ => loaded,
     };
-    if args.verbose {
-        eprintln!(
-            "silo: `{name}` ready to instantiate {} after its last byte",
-            ms(last_byte.elapsed())
-        );
-    }
+    report_ready(args, &name, last_byte);
     Ok(Loaded { module, last_byte })
+}
+
+/// `-v`: when the module became ready.
+fn report_ready(args: &FetchArgs, name: &str, last_byte: Instant) {
+    if args.verbose {
+        let since = ms(last_byte.elapsed());
+        eprintln!("silo: `{name}` ready to instantiate {since} after its last byte");
+    }
+}
+
+/// The key of a module's native code in the cache.
+fn code_key(identity: &str, wasm: &[u8]) -> String {
+    format!("{identity} | {}", ModuleDigest::of(wasm))
+}
+
+/// The module `wasm` with its native code from the cache, if the cache holds it for this
+/// engine; `loaded` is the module already validated, if it is. A bad entry is dropped with a
+/// warning.
+fn cached_code(
+    args: &FetchArgs,
+    name: &str,
+    wasm: &[u8],
+    loaded: Option<&Module>,
+    engine: &Engine,
+    cache: &Cache,
+    identity: &str,
+) -> Option<Module> {
+    let key = code_key(identity, wasm);
+    let saved = cache.code(&key)?;
+    // An entry holding another module (a swapped file) is as bad as a damaged one.
+    let loaded_here = super::native_code::load_own(engine, loaded, &saved).and_then(|m| {
+        if *m.info().bytes == *wasm {
+            Ok(m)
+        } else {
+            Err(silo::Error::Artifact("it holds another module".into()))
+        }
+    });
+    match loaded_here {
+        Ok(module) => {
+            if args.verbose {
+                eprintln!("silo: native code of `{name}` from the cache");
+            }
+            Some(module)
+        }
+        Err(e) => {
+            cache.drop_code(&key, &e.to_string());
+            for warning in cache.take_warnings() {
+                eprintln!("warning: {warning}");
+            }
+            None
+        }
+    }
 }
 
 /// `silo run app.silo`: a module compiled by `silo compile`, run only with
@@ -161,10 +233,11 @@ fn precompiled(
     Ok(Loaded { module, last_byte })
 }
 
-/// The module with native code from the cache; on a miss under the `Jit` strategy without a
-/// deadline, compiled whole and stored for the next run. `loaded` is the module, validated (for
-/// an interpreter engine with the same proposals when `validated_only`, else for `engine`).
-fn cached_native(
+/// The module for `engine` after a miss in the cache of native code: under the `Jit` strategy
+/// without a deadline, compiled whole and stored for the next run. `loaded` is the module,
+/// validated (for an interpreter engine with the same proposals when `validated_only`, else for
+/// `engine`).
+fn compile_and_cache(
     args: &FetchArgs,
     name: &str,
     loaded: Module,
@@ -173,21 +246,7 @@ fn cached_native(
     cache: &Cache,
     identity: &str,
 ) -> anyhow::Result<Module> {
-    let key = format!("{identity} | {}", ModuleDigest::of(&loaded.info().bytes));
-    if let Some(saved) = cache.code(&key) {
-        match super::native_code::load_own(engine, &loaded, &saved) {
-            Ok(module) => {
-                if args.verbose {
-                    eprintln!("silo: native code of `{name}` from the cache");
-                }
-                return Ok(module);
-            }
-            Err(e) => cache.drop_code(&key, &e.to_string()),
-        }
-    }
-    for warning in cache.take_warnings() {
-        eprintln!("warning: {warning}");
-    }
+    let key = code_key(identity, &loaded.info().bytes);
     let module = if validated_only {
         Module::from_loaded(engine, loaded.info().clone())
             .with_context(|| format!("failed to compile `{name}`"))?
@@ -209,7 +268,7 @@ fn cached_native(
                         ms(started.elapsed())
                     );
                 }
-                let loaded = super::native_code::load_own(engine, &module, &saved);
+                let loaded = super::native_code::load_own(engine, Some(&module), &saved);
                 return loaded.with_context(|| format!("failed to load `{name}`"));
             }
             // A module the saving compiler cannot take runs as usual, compiled on first call.

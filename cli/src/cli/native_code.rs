@@ -14,10 +14,15 @@ pub fn load_vouched_for(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> 
 }
 
 /// A module from compiled code Silo wrote — to its cache (a directory only this user can
-/// write: `Cache::open` refuses another's) or just now in this process — for `loaded`, the
-/// same module already validated.
-pub fn load_own(engine: &Engine, loaded: &Module, bytes: &[u8]) -> Result<Module, Error> {
+/// write: `Cache::open` refuses another's) or just now in this process — reusing `loaded`, the
+/// same module already validated, if there is one.
+pub fn load_own(engine: &Engine, loaded: Option<&Module>, bytes: &[u8]) -> Result<Module, Error> {
     // SAFETY: the bytes are `Module::serialize`'s output, from this process or from the
     // user's private cache; `deserialize` checks their checksum, build, machine and settings.
-    unsafe { Module::deserialize_with(engine, loaded, bytes) }
+    unsafe {
+        match loaded {
+            Some(loaded) => Module::deserialize_with(engine, loaded, bytes),
+            None => Module::deserialize(engine, bytes),
+        }
+    }
 }
