@@ -32,7 +32,14 @@ pub struct FetchOptions {
     pub timeouts: Timeouts,
     /// Show a progress line on stderr for a long download (when stderr is a terminal).
     pub progress: bool,
+    /// A faster way to a module whose bytes the cache held (and whose digest matched): for
+    /// example its native code from the cache, which needs no validation. `None` from it, or
+    /// without it, the bytes are compiled as any module is. Never asked for downloaded bytes.
+    pub load_cached: Option<LoadCached>,
 }
+
+/// See [`FetchOptions::load_cached`]: given the module's bytes, the module, or `None`.
+pub type LoadCached = Box<dyn Fn(&[u8]) -> Option<Module>>;
 
 impl Default for FetchOptions {
     fn default() -> FetchOptions {
@@ -43,6 +50,7 @@ impl Default for FetchOptions {
             max_size: 1 << 30,
             timeouts: Timeouts::default(),
             progress: false,
+            load_cached: None,
         }
     }
 }
@@ -186,8 +194,12 @@ impl Fetcher {
         let last_byte = Instant::now();
         let digest = ModuleDigest::of(&bytes);
         self.check_pin(url, digest)?;
-        let module = Module::new(engine, &bytes)
-            .map_err(|error| FetchError::Module { url: url.to_string(), error })?;
+        let faster = self.options.load_cached.as_ref().and_then(|load| load(&bytes));
+        let module = match faster {
+            Some(module) => module,
+            None => Module::new(engine, &bytes)
+                .map_err(|error| FetchError::Module { url: url.to_string(), error })?,
+        };
         let stats = FetchStats {
             bytes: bytes.len() as u64,
             download: Duration::ZERO,

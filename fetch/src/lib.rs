@@ -29,4 +29,4 @@ mod progress;
 pub use cache::Cache;
 pub use digest::{BadDigest, Hasher, ModuleDigest};
 pub use error::FetchError;
-pub use fetcher::{FetchOptions, FetchStats, Fetched, Fetcher, Origin, is_url};
+pub use fetcher::{FetchOptions, FetchStats, Fetched, Fetcher, LoadCached, Origin, is_url};

@@ -1,7 +1,9 @@
 //! Where `silo run` gets its module: a local file, or an `http://`/`https://` URL streamed
 //! through the cache; `--sha256` pins either. Also `silo cache list|clean`.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
@@ -87,8 +89,21 @@ pub fn load(
     // Under the jit engine with the code cache, a download is only validated as it streams:
     // the native code comes from the cache, or is compiled whole for it.
     let validate_only = code_identity.is_some() && engine.strategy() == silo::Strategy::Jit;
+    let native_from_cache = Rc::new(Cell::new(false));
     let (loaded, cache, last_byte) = if silo::fetch::is_url(&text) {
-        let (fetched, cache) = fetch(args, &text, pin, max_size, engine, validate_only)?;
+        // A module the cache holds with its native code needs no validation of its bodies.
+        let load_cached = code_identity.clone().map(|identity| {
+            let (engine, name, hit) = (engine.clone(), name.clone(), native_from_cache.clone());
+            let (verbose, cache) = (args.verbose, args.cache.open());
+            Box::new(move |wasm: &[u8]| {
+                let cache = cache.as_ref().ok()?;
+                let module = cached_code(verbose, &name, wasm, None, &engine, cache, &identity)?;
+                hit.set(true);
+                Some(module)
+            }) as silo::fetch::LoadCached
+        });
+        let (fetched, cache) =
+            fetch(args, &text, pin, max_size, engine, validate_only, load_cached)?;
         (fetched.module, cache, fetched.stats.last_byte)
     } else {
         if args.offline {
@@ -126,7 +141,7 @@ pub fn load(
         let module = match (&cache, &code_identity) {
             // Cached native code needs no validation of the bodies it was compiled from.
             (Some(cache), Some(identity)) => {
-                match cached_code(args, &name, &bytes, None, engine, cache, identity) {
+                match cached_code(args.verbose, &name, &bytes, None, engine, cache, identity) {
                     Some(module) => module,
                     None => {
                         compile_and_cache(args, &name, compile()?, false, engine, cache, identity)?
@@ -139,9 +154,11 @@ pub fn load(
         return Ok(Loaded { module, last_byte });
     };
     let module = match (cache, code_identity) {
+        // The fetcher found the module's native code in the cache already.
+        _ if native_from_cache.get() => loaded,
         (Some(cache), Some(identity)) => {
             let wasm = &loaded.info().bytes;
-            match cached_code(args, &name, wasm, Some(&loaded), engine, &cache, &identity) {
+            match cached_code(args.verbose, &name, wasm, Some(&loaded), engine, &cache, &identity) {
                 Some(module) => module,
                 None => compile_and_cache(
                     args,
@@ -177,7 +194,7 @@ fn code_key(identity: &str, wasm: &[u8]) -> String {
 /// engine; `loaded` is the module already validated, if it is. A bad entry is dropped with a
 /// warning.
 fn cached_code(
-    args: &FetchArgs,
+    verbose: bool,
     name: &str,
     wasm: &[u8],
     loaded: Option<&Module>,
@@ -197,7 +214,7 @@ fn cached_code(
     });
     match loaded_here {
         Ok(module) => {
-            if args.verbose {
+            if verbose {
                 eprintln!("silo: native code of `{name}` from the cache");
             }
             Some(module)
@@ -280,7 +297,8 @@ fn compile_and_cache(
 
 /// Fetches a URL's module through the cache; returns the cache too. With `validate_only`, the
 /// module is only validated as it streams (an interpreter's module), since its native code will
-/// come from the cache or be compiled whole for it.
+/// come from the cache or be compiled whole for it; `load_cached` may give a module the cache
+/// holds faster (with its cached native code).
 fn fetch(
     args: &FetchArgs,
     url: &str,
@@ -288,6 +306,7 @@ fn fetch(
     max_size: u64,
     engine: &Engine,
     validate_only: bool,
+    load_cached: Option<silo::fetch::LoadCached>,
 ) -> anyhow::Result<(Fetched, Option<Cache>)> {
     let cache = if args.no_cache { None } else { Some(args.cache.open()?) };
     let options = FetchOptions {
@@ -296,6 +315,7 @@ fn fetch(
         sha256,
         max_size,
         progress: true,
+        load_cached,
         ..FetchOptions::default()
     };
     let fetcher = Fetcher::new(options);
