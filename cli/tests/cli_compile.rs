@@ -1,24 +1,11 @@
 //! `silo compile`, `silo run --allow-precompiled`, and the cache of compiled code, as a user
 //! meets them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cached;
 
-fn hello() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs/hello.wasm")
-}
+use std::path::Path;
 
-fn silo(cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_silo"))
-        .args(args)
-        .env("XDG_CACHE_HOME", cache)
-        .output()
-        .expect("silo runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use cached::{hello_path as hello, silo, text};
 
 #[test]
 fn a_compiled_module_runs_only_when_allowed_and_only_as_compiled() {

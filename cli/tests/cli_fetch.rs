@@ -3,27 +3,13 @@
 #[path = "../../fetch/tests/support/server.rs"]
 mod server;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cached;
 
+use cached::{silo, text};
 use server::{Behavior, Route, Server};
 
 fn hello() -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs/hello.wasm");
-    std::fs::read(path).unwrap()
-}
-
-/// Runs `silo` with its cache in `cache` (through `XDG_CACHE_HOME`, as a user's would be).
-fn silo(cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_silo"))
-        .args(args)
-        .env("XDG_CACHE_HOME", cache)
-        .output()
-        .expect("silo runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    std::fs::read(cached::hello_path()).unwrap()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -67,23 +67,22 @@ impl Cache {
     /// writes go too.
     pub fn clean(&self, older_than: Option<Duration>) -> io::Result<Cleaned> {
         let now = SystemTime::now();
-        let mut cleaned = Cleaned::default();
-        for file in self.files("code", ".silo")? {
-            let age = now.duration_since(file.last_used).unwrap_or_default();
-            if older_than.is_none_or(|limit| age >= limit) {
-                fs::remove_file(&file.path)?;
-                cleaned.code += 1;
-                cleaned.bytes += file.size;
+        let mut bytes = 0;
+        let mut remove = |files: Vec<ModuleFile>| -> io::Result<usize> {
+            let mut removed = 0;
+            for file in files {
+                let age = now.duration_since(file.last_used).unwrap_or_default();
+                if older_than.is_none_or(|limit| age >= limit) {
+                    fs::remove_file(&file.path)?;
+                    removed += 1;
+                    bytes += file.size;
+                }
             }
-        }
-        for file in self.files("modules", ".wasm")? {
-            let age = now.duration_since(file.last_used).unwrap_or_default();
-            if older_than.is_none_or(|limit| age >= limit) {
-                fs::remove_file(&file.path)?;
-                cleaned.modules += 1;
-                cleaned.bytes += file.size;
-            }
-        }
+            Ok(removed)
+        };
+        let code = remove(self.files("code", ".silo")?)?;
+        let modules = remove(self.files("modules", ".wasm")?)?;
+        let cleaned = Cleaned { modules, code, bytes };
         self.drop_orphan_urls()?;
         remove_temporaries(&self.dir.join("modules"))?;
         remove_temporaries(&self.dir.join("urls"))?;
