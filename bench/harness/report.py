@@ -269,7 +269,11 @@ def render(ctx):
     out.append(f"- Command: `{ctx['command']}`")
     out.append(f"- Repository: {ctx['revision']} (at the start of the run)")
     mode = "quick sizes" if ctx["quick"] else "full sizes"
-    out.append(f"- Mode: {mode}, {ctx['reps']} round(s); engine order rotated every round")
+    if ctx.get("run_programs", True):
+        out.append(f"- Mode: {mode}, {ctx['reps']} round(s) of the programs; engine order rotated every round")
+    else:
+        # The other parts say their own repetitions.
+        out.append(f"- Mode: {mode}; the programs were not run")
     for e in engines:
         out.append(f"- {e.label}: {e.version}")
     for e in ctx["skipped"]:
