@@ -130,16 +130,11 @@ impl Fetcher {
             let detail = "only http:// and https:// URLs are fetched".to_string();
             return Err(FetchError::BadUrl { url: url.to_string(), detail });
         }
-        let result = self.fetch_inner(engine, url);
-        match result {
-            Ok(mut fetched) => {
-                if let Some(cache) = self.cache() {
-                    fetched.warnings.extend(cache.take_warnings());
-                }
-                Ok(fetched)
-            }
-            Err(e) => Err(e),
+        let mut fetched = self.fetch_inner(engine, url)?;
+        if let Some(cache) = self.cache() {
+            fetched.warnings.extend(cache.take_warnings());
         }
+        Ok(fetched)
     }
 
     fn fetch_inner(&self, engine: &Engine, url: &str) -> Result<Fetched, FetchError> {

@@ -277,8 +277,36 @@ impl ModuleInner {
     }
 }
 
+/// The per-function state a compilation outside a `Module` needs (saving, loading saved code,
+/// compiling while a module streams in): no function has native code yet, no analysis is done.
+pub(crate) struct CompileScratch {
+    /// Native entry of each defined function, null until compiled.
+    pub native: Box<[AtomicPtr<u8>]>,
+    analyses: Box<[OnceLock<Result<FuncAnalysis, String>>]>,
+}
+
+impl CompileScratch {
+    /// Scratch for `n` defined functions.
+    pub fn new(n: usize) -> CompileScratch {
+        CompileScratch {
+            native: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
+            analyses: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// What `engine`'s compiler needs to compile functions of `info`.
+    pub fn env<'a>(
+        &'a self,
+        engine: &Engine,
+        info: &'a silo_loader::Module,
+        type_ids: &'a [TypeId],
+    ) -> ModuleEnv<'a> {
+        module_env(engine, info, type_ids, &self.native, &self.analyses)
+    }
+}
+
 /// What the engine's compiler needs to know of a module.
-pub(crate) fn module_env<'a>(
+fn module_env<'a>(
     engine: &Engine,
     info: &'a silo_loader::Module,
     type_ids: &'a [TypeId],

@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::module::{Module, module_env};
+use crate::module::{CompileScratch, Module};
 use crate::stream_compile::Precompiled;
 
 /// The first bytes of every artifact.
@@ -59,11 +59,8 @@ impl Module {
         };
         let inner = &self.inner;
         let info = &inner.info;
-        let n = info.num_defined_funcs() as usize;
-        let native: Box<[_]> =
-            (0..n).map(|_| std::sync::atomic::AtomicPtr::new(std::ptr::null_mut())).collect();
-        let analyses: Box<[OnceLock<_>]> = (0..n).map(|_| OnceLock::new()).collect();
-        let env = module_env(engine, info, &inner.type_ids, &native, &analyses);
+        let scratch = CompileScratch::new(info.num_defined_funcs() as usize);
+        let env = scratch.env(engine, info, &inner.type_ids);
         let saving = compiler
             .new_saving_module(&env)
             .ok_or_else(|| unsupported(format!("the {} compiler cannot", compiler.name())))?;
@@ -131,82 +128,75 @@ unsafe fn load(
     bytes: &[u8],
     known: Option<&silo_loader::Module>,
 ) -> Result<Module, Error> {
-    {
-        let bad = |why: &str| Error::Artifact(why.to_string());
-        if !Module::is_artifact(bytes) {
-            return Err(bad("not a compiled Silo module"));
-        }
-        let (body, sum) = bytes.split_at(bytes.len().saturating_sub(32).max(ARTIFACT_MAGIC.len()));
-        if sum.len() != 32 || Sha256::digest(body)[..] != sum[..] {
-            return Err(bad("the file is damaged (its checksum does not match)"));
-        }
-        let mut r = Fields { bytes: body, at: ARTIFACT_MAGIC.len() };
-        if r.u32()? != FORMAT {
-            return Err(bad("written in another format version; compile it again"));
-        }
-        let build = r.text()?;
-        if build != build_id() {
-            return Err(bad(&format!(
-                "compiled by another build of Silo ({build}); this is {}: compile it again",
-                build_id()
-            )));
-        }
-        let config = engine.config();
-        let compiler = match (&config.compiler, config.runs_native()) {
-            (Some(compiler), true) => compiler,
-            _ => return Err(bad("the engine runs no native code (use --engine jit or tiered)")),
-        };
-        if r.text()? != compiler.fingerprint() {
-            return Err(bad("compiled for another machine (its CPU features differ)"));
-        }
-        let wanted = settings(engine);
-        let had = r.text()?;
-        if had != wanted {
-            // Name only the settings that differ.
-            let now: Vec<&str> = wanted.split(' ').collect();
-            let differ: Vec<String> = had
-                .split(' ')
-                .zip(&now)
-                .filter(|(a, b)| a != *b)
-                .map(|(a, b)| format!("{a} (now {})", b.split_once('=').map_or(*b, |(_, v)| v)))
-                .collect();
-            return Err(bad(&format!(
-                "compiled with other engine settings: {}; compile it again with the flags it runs with",
-                differ.join(", ")
-            )));
-        }
-        let digest = r.take(32)?.to_vec();
-        let n = r.u32()? as usize;
-        let ids = (0..n).map(|_| r.u32()).collect::<Result<Vec<u32>, _>>()?;
-        let used = silo_loader::FeatureSet::from_bits(r.u32()?);
-        let wasm = r.field()?;
-        let code = r.field()?;
-        if Sha256::digest(wasm)[..] != digest[..] {
-            return Err(bad("its module does not match its digest"));
-        }
-        let info = match known {
-            Some(info)
-                if *info.bytes == *wasm && info.validated_with.is_subset(engine.features()) =>
-            {
-                info.clone()
-            }
-            // The checksum holds, and this build validated the bodies when it compiled them.
-            _ => silo_loader::load_binary_revalidating_sections(wasm, engine.features(), used)?,
-        };
-        crate::features::check_supported(info.features)?;
-        let type_ids = engine.inner.registry.register_module(&info.types, &info.rec_groups);
-        if type_ids.iter().map(|id| id.as_u32()).ne(ids.iter().copied()) {
-            // The engine registered other types first: the code's type checks would be wrong.
-            return Err(bad("its types got other ids in this engine; compile it in this engine"));
-        }
-        let n = info.num_defined_funcs() as usize;
-        let native: Box<[_]> =
-            (0..n).map(|_| std::sync::atomic::AtomicPtr::new(std::ptr::null_mut())).collect();
-        let analyses: Box<[OnceLock<_>]> = (0..n).map(|_| OnceLock::new()).collect();
-        let env = module_env(engine, &info, &type_ids, &native, &analyses);
-        let (jit, funcs) = compiler.load_module(&env, code).map_err(|e| bad(&e))?;
-        Module::from_loaded_precompiled(engine, info, Precompiled { jit, funcs })
+    let bad = |why: &str| Error::Artifact(why.to_string());
+    if !Module::is_artifact(bytes) {
+        return Err(bad("not a compiled Silo module"));
     }
+    let (body, sum) = bytes.split_at(bytes.len().saturating_sub(32).max(ARTIFACT_MAGIC.len()));
+    if sum.len() != 32 || Sha256::digest(body)[..] != sum[..] {
+        return Err(bad("the file is damaged (its checksum does not match)"));
+    }
+    let mut r = Fields { bytes: body, at: ARTIFACT_MAGIC.len() };
+    if r.u32()? != FORMAT {
+        return Err(bad("written in another format version; compile it again"));
+    }
+    let build = r.text()?;
+    if build != build_id() {
+        return Err(bad(&format!(
+            "compiled by another build of Silo ({build}); this is {}: compile it again",
+            build_id()
+        )));
+    }
+    let config = engine.config();
+    let compiler = match (&config.compiler, config.runs_native()) {
+        (Some(compiler), true) => compiler,
+        _ => return Err(bad("the engine runs no native code (use --engine jit or tiered)")),
+    };
+    if r.text()? != compiler.fingerprint() {
+        return Err(bad("compiled for another machine (its CPU features differ)"));
+    }
+    let wanted = settings(engine);
+    let had = r.text()?;
+    if had != wanted {
+        // Name only the settings that differ.
+        let now: Vec<&str> = wanted.split(' ').collect();
+        let differ: Vec<String> = had
+            .split(' ')
+            .zip(&now)
+            .filter(|(a, b)| a != *b)
+            .map(|(a, b)| format!("{a} (now {})", b.split_once('=').map_or(*b, |(_, v)| v)))
+            .collect();
+        return Err(bad(&format!(
+            "compiled with other engine settings: {}; compile it again with the flags it runs with",
+            differ.join(", ")
+        )));
+    }
+    let digest = r.take(32)?.to_vec();
+    let n = r.u32()? as usize;
+    let ids = (0..n).map(|_| r.u32()).collect::<Result<Vec<u32>, _>>()?;
+    let used = silo_loader::FeatureSet::from_bits(r.u32()?);
+    let wasm = r.field()?;
+    let code = r.field()?;
+    if Sha256::digest(wasm)[..] != digest[..] {
+        return Err(bad("its module does not match its digest"));
+    }
+    let info = match known {
+        Some(info) if *info.bytes == *wasm && info.validated_with.is_subset(engine.features()) => {
+            info.clone()
+        }
+        // The checksum holds, and this build validated the bodies when it compiled them.
+        _ => silo_loader::load_binary_revalidating_sections(wasm, engine.features(), used)?,
+    };
+    crate::features::check_supported(info.features)?;
+    let type_ids = engine.inner.registry.register_module(&info.types, &info.rec_groups);
+    if type_ids.iter().map(|id| id.as_u32()).ne(ids.iter().copied()) {
+        // The engine registered other types first: the code's type checks would be wrong.
+        return Err(bad("its types got other ids in this engine; compile it in this engine"));
+    }
+    let scratch = CompileScratch::new(info.num_defined_funcs() as usize);
+    let env = scratch.env(engine, &info, &type_ids);
+    let (jit, funcs) = compiler.load_module(&env, code).map_err(|e| bad(&e))?;
+    Module::from_loaded_precompiled(engine, info, Precompiled { jit, funcs })
 }
 
 /// Everything native code compiled by `engine` depends on besides its module — this build of

@@ -15,15 +15,15 @@
 //! like tiered code. The module's name section follows its code, so compiled functions get their
 //! names when the module is finished.
 
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
-use std::sync::{Arc, OnceLock};
 use std::thread;
 
 use silo_loader::{StreamingLoader, ValidatedFunction};
 
 use crate::engine::{Engine, Strategy};
-use crate::module::module_env;
+use crate::module::CompileScratch;
 use crate::vm::{Compiler, NativeFunc, NativeModule};
 
 /// The smallest batch sent to the compiler, in bytes of function bodies.
@@ -110,19 +110,16 @@ fn compile_batches(
     let info = &first.info;
     let type_ids =
         engine.inner.registry.register_module(&info.types, &info.rec_groups).into_boxed_slice();
-    let n = info.num_declared_funcs() as usize;
-    let native: Box<[AtomicPtr<u8>]> =
-        (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect();
-    let analyses: Box<[OnceLock<_>]> = (0..n).map(|_| OnceLock::new()).collect();
-    let jit = compiler.new_module(&module_env(engine, info, &type_ids, &native, &analyses)).ok()?;
+    let scratch = CompileScratch::new(info.num_declared_funcs() as usize);
+    let jit = compiler.new_module(&scratch.env(engine, info, &type_ids)).ok()?;
     let mut funcs = Vec::new();
     for batch in std::iter::once(first).chain(batches) {
-        let env = module_env(engine, &batch.info, &type_ids, &native, &analyses);
+        let env = scratch.env(engine, &batch.info, &type_ids);
         for (&def, result) in batch.defs.iter().zip(jit.compile_batch(&env, &batch.defs, &|| false))
         {
             // A function that failed here is compiled again, with the whole module, on first call.
             if let Ok(func) = result {
-                native[def as usize].store(func.code.cast_mut(), Ordering::Release);
+                scratch.native[def as usize].store(func.code.cast_mut(), Ordering::Release);
                 funcs.push((def, func));
             }
         }
