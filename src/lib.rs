@@ -2,7 +2,7 @@
 //!
 //! Everything an embedder needs is re-exported here: the runtime ([`Module`], [`Store`],
 //! [`Linker`], [`Instance`], [`Func`], ...), the loader ([`loader`]), the sandbox policy
-//! ([`sandbox`]), WASI ([`wasi`]), the JIT ([`jit`]) and, with the default `fetch` feature,
+//! ([`sandbox`]), WASI ([`wasi`]), the JIT ([`jit`]), snapshots of a guest ([`snapshot`]) and, with the default `fetch` feature,
 //! modules from URLs with a cache ([`fetch`]). The one item of its own is [`Engine`]:
 //! `silo-core`'s engine with Silo's Cranelift compiler filled in, so that `Engine::default()` runs
 //! what `silo run` runs by default (tiered where native code runs, x86-64 Linux; the interpreter
@@ -37,4 +37,5 @@ pub use silo_fetch as fetch;
 pub use silo_jit as jit;
 pub use silo_loader as loader;
 pub use silo_sandbox as sandbox;
+pub use silo_snapshot as snapshot;
 pub use silo_wasi as wasi;

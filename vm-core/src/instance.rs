@@ -81,7 +81,7 @@ impl Instance {
         Ok(Instance { store: ctx.opaque().id, ptr })
     }
 
-    fn data<'a>(&self, store: &'a StoreOpaque) -> &'a InstanceData {
+    pub(crate) fn data_of<'a>(&self, store: &'a StoreOpaque) -> &'a InstanceData {
         self.store.assert_same(store.id);
         // SAFETY: the instance belongs to this store (checked), which keeps it alive and in place
         // in its arena; the shared borrow of the store for `'a` keeps anything from writing it
@@ -89,15 +89,22 @@ impl Instance {
         unsafe { self.ptr.as_ref() }
     }
 
+    pub(crate) fn data_of_mut<'a>(&self, store: &'a mut StoreOpaque) -> &'a mut InstanceData {
+        self.store.assert_same(store.id);
+        // SAFETY: as in `data_of`; the exclusive borrow of the store for `'a` makes this the only
+        // access to the instance meanwhile (no Wasm of this store runs while it is borrowed).
+        unsafe { &mut *self.ptr.as_ptr() }
+    }
+
     /// The module this instance was made from.
     pub fn module(&self, store: impl AsContext) -> Module {
-        self.data(store.as_context().opaque()).module.clone()
+        self.data_of(store.as_context().opaque()).module.clone()
     }
 
     /// The export with this name.
     pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
         let ctx = store.as_context();
-        let data = self.data(ctx.opaque());
+        let data = self.data_of(ctx.opaque());
         let export = data.module.info().export(name)?;
         Some(data.export(export.kind, export.index))
     }
@@ -105,7 +112,7 @@ impl Instance {
     /// All exports, by name, in declaration order.
     pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
         let ctx = store.as_context();
-        let data = self.data(ctx.opaque());
+        let data = self.data_of(ctx.opaque());
         data.module
             .info()
             .exports
@@ -149,7 +156,7 @@ impl Instance {
 }
 
 impl InstanceData {
-    fn export(&self, kind: ExternKind, index: u32) -> Extern {
+    pub(crate) fn export(&self, kind: ExternKind, index: u32) -> Extern {
         let i = index as usize;
         let store = self.store;
         // The pointers are non-null: every index-space entry is set before the instance is

@@ -24,6 +24,7 @@ mod gc;
 mod gc_objects;
 mod global;
 mod instance;
+mod instance_spaces;
 mod interp;
 mod limits;
 mod linker;

@@ -332,6 +332,15 @@ impl<T> std::fmt::Debug for Store<T> {
 /// A shared borrow of a store.
 pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
 
+// A shared borrow can be copied whatever the host data is (a derive would ask `T: Copy`).
+impl<T> Clone for StoreContext<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for StoreContext<'_, T> {}
+
 /// A mutable borrow of a store.
 pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
 
