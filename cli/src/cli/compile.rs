@@ -44,7 +44,7 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<()> {
     }
     let artifact = module.serialize().with_context(|| format!("failed to compile `{name}`"))?;
     let output = args.output.clone().unwrap_or_else(|| args.file.with_extension("silo"));
-    std::fs::write(&output, artifact)
+    super::output::write_atomically(&output, &artifact)
         .with_context(|| format!("cannot write `{}`", output.display()))?;
     Ok(())
 }

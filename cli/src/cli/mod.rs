@@ -2,8 +2,10 @@
 
 mod compile;
 mod fetch_args;
+mod init;
 mod invoke_args;
 mod native_code;
+mod output;
 mod run;
 mod sandbox_args;
 mod validate;
@@ -44,6 +46,9 @@ enum Command {
     /// Compile a module ahead of time to native code (`.silo`), for `silo run
     /// --allow-precompiled`.
     Compile(Box<compile::CompileArgs>),
+    /// Pre-initialize a module: run its initializer once and write a new module that starts
+    /// where it left off (as Wizer does), runnable by any WebAssembly runtime.
+    Init(Box<init::InitArgs>),
     /// Show or clean the cache of modules fetched from URLs.
     #[command(subcommand)]
     Cache(fetch_args::CacheCommand),
@@ -63,6 +68,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Wast(args) => wast::run(args),
         Command::Validate { wasm, file } => validate::run(&wasm, &file),
         Command::Compile(args) => compile::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Init(args) => init::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Cache(command) => fetch_args::cache_command(&command).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -1,0 +1,161 @@
+//! `silo init` as a user runs it: a C program pre-initialized once, then run by every engine with
+//! the output of an uninitialized run except for the work it skipped; and the errors a user meets.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn program(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs").join(name)
+}
+
+fn silo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_silo")).args(args).output().expect("silo runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+#[test]
+fn a_c_program_initialized_ahead_of_time_runs_the_same_in_every_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("preinit.init.wasm");
+    let source = program("preinit.wasm");
+    let init = Command::new(env!("CARGO_BIN_EXE_silo"))
+        .args(["init", "--env", "GREETING", path(&source), "-o", path(&out)])
+        .env("GREETING", "bonjour")
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "silo init failed: {}", stderr(&init));
+    assert!(stdout(&init).is_empty(), "the initializer printed nothing: {}", stdout(&init));
+
+    let bytes = std::fs::read(&out).unwrap();
+    wasmparser::Validator::new().validate_all(&bytes).expect("a valid standard module");
+    // The initializer is no longer exported; the program's own exports are.
+    let exports: Vec<String> = wasmparser::Parser::new(0)
+        .parse_all(&bytes)
+        .filter_map(|p| match p.unwrap() {
+            wasmparser::Payload::ExportSection(r) => {
+                Some(r.into_iter().map(|e| e.unwrap().name.to_string()).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(exports.contains(&"_start".to_string()), "{exports:?}");
+    assert!(!exports.contains(&"wizer.initialize".to_string()), "{exports:?}");
+
+    let plain = silo(&["run", path(&source), "x"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    assert_eq!(
+        stdout(&plain),
+        "initialized ahead of time: no\n17984 primes below 200000, the last 199999\n\
+         greeting: hello\n1 argument(s), first: x\n"
+    );
+    for engine in ["interp", "jit", "tiered"] {
+        let run = silo(&["run", "--engine", engine, path(&out), "x"]);
+        assert!(run.status.success(), "--engine {engine}: {}", stderr(&run));
+        // The environment was read at initialization (and is not granted now); the arguments
+        // are this run's.
+        assert_eq!(
+            stdout(&run),
+            "initialized ahead of time: yes\n17984 primes below 200000, the last 199999\n\
+             greeting: bonjour\n1 argument(s), first: x\n",
+            "--engine {engine}"
+        );
+    }
+}
+
+#[test]
+fn keep_init_func_keeps_the_export_and_a_named_initializer_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("counter.wat");
+    std::fs::write(
+        &wat,
+        r#"(module
+            (global $n (mut i32) (i32.const 0))
+            (func (export "setup") (global.set $n (i32.add (global.get $n) (i32.const 10))))
+            (func (export "get") (result i32) (global.get $n)))"#,
+    )
+    .unwrap();
+    let out = dir.path().join("counter.wasm");
+    let init =
+        silo(&["init", "--init-func", "setup", "--keep-init-func", path(&wat), "-o", path(&out)]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let get = silo(&["run", "--invoke", "get", path(&out)]);
+    assert_eq!(stdout(&get), "10\n");
+    // Still exported: calling it again goes on from the snapshot.
+    let again = silo(&["init", "--init-func", "setup", path(&out), "-o", path(&out)]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(stdout(&silo(&["run", "--invoke", "get", path(&out)])), "20\n");
+}
+
+#[test]
+fn errors_name_the_problem_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wasm");
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+
+    let no_init = write("no_init.wat", r#"(module (func (export "_start")))"#);
+    let o = silo(&["init", path(&no_init), "-o", path(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("exports no function `wizer.initialize` to initialize it (name the initializer with --init-func)"),
+        "{}",
+        stderr(&o)
+    );
+
+    let traps = write("traps.wat", r#"(module (func (export "wizer.initialize") unreachable))"#);
+    let o = silo(&["init", path(&traps), "-o", path(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`wizer.initialize` of"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("trapped: unreachable"), "{}", stderr(&o));
+
+    let imports = write(
+        "imports.wat",
+        r#"(module (import "env" "mem" (memory 1)) (func (export "wizer.initialize")))"#,
+    );
+    let o = silo(&["init", path(&imports), "-o", path(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains("the module imports a memory (`env::mem`), whose state belongs to the host"),
+        "{}",
+        stderr(&o)
+    );
+
+    let host_value = write(
+        "host.wat",
+        r#"(module (global (mut externref) (ref.null extern))
+            (func (export "wizer.initialize")))"#,
+    );
+    // A null externref is fine; the module is written.
+    let o = silo(&["init", path(&host_value), "-o", path(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::remove_file(&out).unwrap();
+
+    let typed = write("typed.wat", r#"(module (func (export "wizer.initialize") (param i32)))"#);
+    let o = silo(&["init", path(&typed), "-o", path(&out)]);
+    assert!(stderr(&o).contains("must take no arguments and return nothing"), "{}", stderr(&o));
+
+    let exits = write(
+        "exits.wat",
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (func (export "wizer.initialize") (call $exit (i32.const 3))))"#,
+    );
+    let o = silo(&["init", path(&exits), "-o", path(&out)]);
+    assert!(stderr(&o).contains("exited (status 3) instead of returning"), "{}", stderr(&o));
+    assert!(!out.exists(), "no output after a failure");
+}
