@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
 use silo_core::{AsContext, Func, Instance, Val};
 
 use crate::SnapshotError;
 use crate::runs::{DataRun, nonzero_runs};
 
 /// A reference as a snapshot holds it: by meaning, never by address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RefState {
     /// A null reference.
     Null,
@@ -21,7 +22,7 @@ pub enum RefState {
 }
 
 /// A value of a global or a table slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ValState {
     /// An `i32`.
     I32(i32),
@@ -38,7 +39,7 @@ pub enum ValState {
 }
 
 /// One linear memory: its size and what is not zero in it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryState {
     /// Its size in pages.
     pub pages: u64,
@@ -47,7 +48,7 @@ pub struct MemoryState {
 }
 
 /// Everything of an instance that the code of its module can change, between two calls.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstanceState {
     /// The memory index space, imports first.
     pub memories: Vec<MemoryState>,
@@ -114,10 +115,10 @@ impl InstanceState {
 }
 
 /// The instance's functions by handle, to name a function reference by its index.
-struct FuncIndices(HashMap<Func, u32>);
+pub(crate) struct FuncIndices(HashMap<Func, u32>);
 
 impl FuncIndices {
-    fn of(store: impl AsContext, instance: &Instance) -> FuncIndices {
+    pub(crate) fn of(store: impl AsContext, instance: &Instance) -> FuncIndices {
         let mut map = HashMap::new();
         let mut index = 0;
         while let Some(func) = instance.func_by_index(&store, index) {
@@ -128,7 +129,7 @@ impl FuncIndices {
         FuncIndices(map)
     }
 
-    fn val_state(
+    pub(crate) fn val_state(
         &self,
         store: impl AsContext,
         value: &Val,

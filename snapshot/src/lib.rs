@@ -30,10 +30,14 @@
 //! ```
 
 mod capture;
+mod checkpoint;
 mod preinit;
 mod runs;
 
 pub use capture::{DEFAULT_RUN_GAP, InstanceState, MemoryState, RefState, ValState};
+pub use checkpoint::{
+    CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Taken,
+};
 pub use preinit::{check_preinitializable, write_preinitialized};
 pub use runs::{DataRun, merge_to_at_most, nonzero_runs};
 
@@ -46,6 +50,9 @@ pub enum SnapshotError {
     /// The original module could not be read again.
     #[error("cannot read the module: {0}")]
     Parse(#[from] wasmparser::BinaryReaderError),
+    /// A checkpoint file or its contents were refused (damaged, forged, or for another module).
+    #[error("bad checkpoint: {0}")]
+    BadCheckpoint(String),
     /// A part of the module could not be written back.
     #[error("cannot write the module: {0}")]
     Encode(String),

@@ -3,7 +3,7 @@
 //! (each run costs a segment header, which is more than a short gap).
 
 /// Bytes of a memory at an address.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataRun {
     /// Where the bytes start in the memory.
     pub offset: u64,

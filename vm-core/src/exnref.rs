@@ -27,7 +27,7 @@ impl ExnRef {
         let entity = tag.entity(opaque);
         let params = entity.ty.params.clone();
         if params.len() != payload.len()
-            || !payload.iter().zip(params.iter()).all(|(v, &t)| v.matches(opaque, t, &[]))
+            || !payload.iter().zip(params.iter()).all(|(v, &t)| v.matches_canonical(opaque, t))
         {
             return Err(Error::Type(format!(
                 "the payload {payload:?} does not match the tag's type {}",

@@ -240,7 +240,7 @@ pub(crate) fn host_func_from_vals<T: 'static>(
         let opaque = &caller.store.opaque;
         for ((r, &t), at) in results.iter().zip(sig.results.iter()).zip(slot_offsets(&sig.results))
         {
-            if !r.matches(opaque, t, &[]) {
+            if !r.matches_canonical(opaque, t) {
                 return Err(Trap::host(format!(
                     "host function returned a value of the wrong type: expected {t}, got {r:?}"
                 )));

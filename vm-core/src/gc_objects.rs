@@ -109,7 +109,7 @@ fn unpacked(storage: StorageType) -> ValType {
 
 /// `v` as the raw slots of a field of `storage`, after checking its type.
 fn to_slots(store: &StoreOpaque, v: &Val, storage: StorageType) -> Result<[u64; 2], Error> {
-    if !v.matches(store, unpacked(storage), &[]) {
+    if !v.matches_canonical(store, unpacked(storage)) {
         return Err(Error::Type(format!("{v:?} does not fit a field of type {storage:?}")));
     }
     let mut slots = [0u64; 2];

@@ -37,7 +37,7 @@ impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global, Error> {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
-        if !value.matches(opaque, ty.content, &[]) {
+        if !value.matches_canonical(opaque, ty.content) {
             return Err(Error::Type(format!("value {value:?} is not a {}", ty.content)));
         }
         let raw = value.to_raw(opaque);
@@ -87,7 +87,7 @@ impl Global {
         if !entity.ty.mutable {
             return Err(Error::Type("cannot set an immutable global".into()));
         }
-        if !value.matches(opaque, entity.ty.content, &[]) {
+        if !value.matches_canonical(opaque, entity.ty.content) {
             return Err(Error::Type(format!("value {value:?} is not a {}", entity.ty.content)));
         }
         entity.value = value.to_raw(opaque);

@@ -571,3 +571,9 @@ impl<'a, T> From<StoreContextMut<'a, T>> for StoreContext<'a, T> {
         StoreContext(ctx.0)
     }
 }
+
+impl<'a, T> From<&'a mut StoreContextMut<'_, T>> for StoreContextMut<'a, T> {
+    fn from(ctx: &'a mut StoreContextMut<'_, T>) -> Self {
+        StoreContextMut(&mut *ctx.0)
+    }
+}

@@ -87,7 +87,7 @@ impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table, Error> {
         let mut ctx = store.as_context_mut();
         let opaque = ctx.opaque_mut();
-        if !init.matches(opaque, silo_loader::ValType::Ref(ty.element), &[]) {
+        if !init.matches_canonical(opaque, silo_loader::ValType::Ref(ty.element)) {
             return Err(Error::Type(format!("initial value {init:?} is not a {}", ty.element)));
         }
         let raw = init.to_raw(opaque);
@@ -132,7 +132,7 @@ impl Table {
         // arena, and the store is borrowed mutably, so nothing else reaches the table; the entity
         // is in its own arena cell, apart from the `StoreOpaque` fields `opaque` reaches.
         let entity = unsafe { ptr.as_mut() };
-        if !value.matches(opaque, silo_loader::ValType::Ref(entity.ty.element), &[]) {
+        if !value.matches_canonical(opaque, silo_loader::ValType::Ref(entity.ty.element)) {
             return Err(Error::Type(format!("value {value:?} is not a {}", entity.ty.element)));
         }
         let raw = value.to_raw(opaque);

@@ -107,6 +107,12 @@ impl Val {
     /// Whether the value is of type `ty`. `type_ids` resolves concrete types of the module `ty`
     /// comes from.
     pub(crate) fn matches(&self, store: &StoreOpaque, ty: ValType, type_ids: &[TypeId]) -> bool {
+        self.matches_canonical(store, crate::registry::canonical_val(ty, type_ids))
+    }
+
+    /// Whether the value is of type `ty`, whose concrete types are canonical type ids (the types
+    /// of a store's globals, tables, struct fields and host functions are).
+    pub(crate) fn matches_canonical(&self, store: &StoreOpaque, ty: ValType) -> bool {
         match (self, ty) {
             (Val::I32(_), ValType::I32)
             | (Val::I64(_), ValType::I64)
@@ -122,8 +128,7 @@ impl Val {
                     Some(f) => match r.heap {
                         HeapType::Func => true,
                         HeapType::Concrete(i) | HeapType::Exact(i) => {
-                            let Some(&want) = type_ids.get(i as usize) else { return false };
-                            store.engine.inner.registry.is_subtype(f.entity(store).sig, want)
+                            store.engine.inner.registry.is_subtype(f.entity(store).sig, TypeId(i))
                         }
                         _ => false,
                     },
@@ -140,7 +145,7 @@ impl Val {
                 _ => false,
             },
             (Val::AnyRef(a), ValType::Ref(r)) => {
-                let heap = crate::registry::canonical_heap(r.heap, type_ids);
+                let heap = r.heap;
                 let registry = &store.engine.inner.registry;
                 if !registry.is_gc_ref(RefType { heap, ..r })
                     || matches!(heap, HeapType::Extern | HeapType::NoExtern)

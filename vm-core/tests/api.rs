@@ -407,3 +407,31 @@ fn translate_all_translates_every_function_up_front() {
     let a = instance.get_typed_func::<(), i32>(&store, "a").unwrap();
     assert_eq!(a.call(&mut store, ()).unwrap(), 1);
 }
+
+#[test]
+fn typed_function_references_can_be_set_from_the_host() {
+    // The types of a store's globals and tables name canonical type ids; setting a function
+    // of the right type from the host is accepted and one of another type refused.
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (type $t (func (result i32)))
+            (type $u (func (param i32)))
+            (global (export "g") (mut (ref null $t)) (ref.null $t))
+            (table (export "tab") 1 (ref null $t))
+            (func (export "seven") (type $t) (i32.const 7))
+            (func (export "other") (type $u)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let seven = instance.get_func(&store, "seven").unwrap();
+    let other = instance.get_func(&store, "other").unwrap();
+    let global = instance.get_global(&store, "g").unwrap();
+    let table = instance.get_table(&store, "tab").unwrap();
+    global.set(&mut store, Val::FuncRef(Some(seven))).expect("a function of the global's type");
+    table.set(&mut store, 0, Val::FuncRef(Some(seven))).expect("a function of the table's type");
+    assert!(global.set(&mut store, Val::FuncRef(Some(other))).is_err());
+    assert!(table.set(&mut store, 0, Val::FuncRef(Some(other))).is_err());
+}

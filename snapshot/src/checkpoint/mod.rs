@@ -1,0 +1,102 @@
+//! Checkpoints of a guest between two calls: its instance's whole state, what it needs from the
+//! host (the WASI world, the fuel left), and the module it runs, named by its SHA-256 (and
+//! embedded if asked) — written to a file, and restored into a fresh instance of the same module
+//! in this process or another, later, any number of times.
+//!
+//! A checkpoint carries no capability: restoring one into an instance re-grants nothing; the
+//! instance's imports, quotas and WASI grants are those of the host that restores it, and a
+//! restore that would need more (a memory beyond the quota, a file under a directory not granted)
+//! fails with the reason. Every value is checked against the module: a forged file is an error,
+//! never a crash.
+
+mod file;
+mod restore;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use silo_core::{AsContext, Instance, Module};
+
+pub use file::{CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT};
+
+use crate::SnapshotError;
+use crate::capture::InstanceState;
+
+/// When a checkpoint was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Taken {
+    /// With no WebAssembly running: after instantiation, or after a call returned.
+    BetweenCalls,
+}
+
+/// A guest's state, ready to be written to a file or restored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The Silo version that took it (for messages; the format version decides compatibility).
+    pub silo_version: String,
+    /// The SHA-256 of the module's binary.
+    pub module_sha256: [u8; 32],
+    /// The module's binary, when the checkpoint embeds it.
+    pub module: Option<Vec<u8>>,
+    /// When it was taken.
+    pub taken: Taken,
+    /// The instance's memories, tables, globals and segments.
+    pub instance: InstanceState,
+    /// The fuel left, when the guest ran with a fuel quota.
+    pub fuel_remaining: Option<u64>,
+    /// The WASI world, serialized by whoever hosts it (`silo_wasi::WasiSnapshot` for Silo's
+    /// WASI): opaque to this crate, so that it needs no WASI.
+    pub host_state: Option<Vec<u8>>,
+}
+
+impl Checkpoint {
+    /// The state of `instance` now, with no WebAssembly of its store running. `embed_module`
+    /// copies the module's binary into the checkpoint, so it resumes without the original file.
+    pub fn capture(
+        store: impl AsContext,
+        instance: &Instance,
+        embed_module: bool,
+    ) -> Result<Checkpoint, SnapshotError> {
+        let store = store.as_context();
+        let module = instance.module(store);
+        let bytes = &module.info().bytes;
+        Ok(Checkpoint {
+            silo_version: env!("CARGO_PKG_VERSION").to_string(),
+            module_sha256: Sha256::digest(bytes.as_ref() as &[u8]).into(),
+            module: embed_module.then(|| bytes.to_vec()),
+            taken: Taken::BetweenCalls,
+            instance: InstanceState::capture(store, instance)?,
+            fuel_remaining: None,
+            host_state: None,
+        })
+    }
+
+    /// The module's SHA-256 as lowercase hexadecimal.
+    pub fn module_sha256_hex(&self) -> String {
+        self.module_sha256.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Checks that `module` is the module this checkpoint was taken from.
+    pub fn check_module(&self, module: &Module) -> Result<(), SnapshotError> {
+        let digest: [u8; 32] = Sha256::digest(module.info().bytes.as_ref() as &[u8]).into();
+        if digest != self.module_sha256 {
+            let found: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            return Err(SnapshotError::BadCheckpoint(format!(
+                "it was taken from the module with SHA-256 {}, not this one ({found})",
+                self.module_sha256_hex()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The embedded module's binary, checked against the digest; `None` if none is embedded.
+    pub fn embedded_module(&self) -> Result<Option<&[u8]>, SnapshotError> {
+        let Some(bytes) = &self.module else { return Ok(None) };
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        if digest != self.module_sha256 {
+            return Err(SnapshotError::BadCheckpoint(
+                "its embedded module does not match its SHA-256".into(),
+            ));
+        }
+        Ok(Some(bytes))
+    }
+}

@@ -1,0 +1,177 @@
+//! Checkpoints between calls: a guest's state written to bytes and restored into fresh instances
+//! goes on exactly as the original does; damaged and forged files are refused with the reason.
+
+use silo_core::{Engine, Instance, Module, Store, StoreLimits};
+use silo_snapshot::{Checkpoint, RefState, SnapshotError, ValState};
+
+/// A guest with state everywhere: memory it grows, a table it fills, globals of several types.
+const GUEST: &str = r#"(module
+    (type $t (func (param i32) (result i32)))
+    (memory 1 100)
+    (table $tab 2 funcref)
+    (global $steps (mut i32) (i32.const 0))
+    (global $acc (mut i64) (i64.const 1))
+    (global $last (mut (ref null $t)) (ref.null $t))
+    (global $fixed i32 (i32.const 99))
+    (data (i32.const 0) "seed")
+    (elem declare func $double $triple)
+    (func $double (type $t) (i32.mul (local.get 0) (i32.const 2)))
+    (func $triple (type $t) (i32.mul (local.get 0) (i32.const 3)))
+    ;; One step: grow memory every 4 steps, write the step further each time, alternate the
+    ;; function in the table and in a global, fold everything into $acc.
+    (func (export "step") (result i64) (local $s i32)
+        (local.set $s (global.get $steps))
+        (if (i32.eqz (i32.rem_u (local.get $s) (i32.const 4)))
+            (then (drop (memory.grow (i32.const 1)))))
+        (i32.store (i32.add (i32.mul (local.get $s) (i32.const 16384)) (i32.const 8)) (local.get $s))
+        (if (i32.rem_u (local.get $s) (i32.const 2))
+            (then (table.set $tab (i32.const 1) (ref.func $triple))
+                  (global.set $last (ref.func $triple)))
+            (else (table.set $tab (i32.const 1) (ref.func $double))
+                  (global.set $last (ref.func $double))))
+        (global.set $acc (i64.add
+            (i64.mul (global.get $acc) (i64.const 31))
+            (i64.extend_i32_u (i32.add
+                (call_indirect $tab (type $t) (local.get $s) (i32.const 1))
+                (call_ref $t (i32.load (i32.const 0)) (ref.as_non_null (global.get $last)))))))
+        (global.set $steps (i32.add (local.get $s) (i32.const 1)))
+        (global.get $acc)))"#;
+
+fn start(engine: &Engine, module: &Module) -> (Store<()>, Instance) {
+    let mut store = Store::new(engine, ());
+    let instance = Instance::new(&mut store, module, &[]).expect("instantiate");
+    (store, instance)
+}
+
+fn step(store: &mut Store<()>, instance: &Instance) -> i64 {
+    let step = instance.get_typed_func::<(), i64>(&*store, "step").unwrap();
+    step.call(store, ()).expect("step runs")
+}
+
+#[test]
+fn a_restored_guest_goes_on_as_the_original_does_every_time() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    for _ in 0..7 {
+        step(&mut store, &instance);
+    }
+    let bytes = Checkpoint::capture(&store, &instance, false).unwrap().to_bytes().unwrap();
+    let original: Vec<i64> = (0..6).map(|_| step(&mut store, &instance)).collect();
+
+    for _ in 0..3 {
+        let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
+        let (mut store, instance) = start(&engine, &module);
+        checkpoint.restore(&mut store, &instance).unwrap();
+        assert_eq!(instance.get_memory(&store, "missing"), None);
+        let resumed: Vec<i64> = (0..6).map(|_| step(&mut store, &instance)).collect();
+        assert_eq!(resumed, original);
+    }
+}
+
+#[test]
+fn an_embedded_module_is_checked_and_a_foreign_module_refused() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    step(&mut store, &instance);
+    let checkpoint = Checkpoint::capture(&store, &instance, true).unwrap();
+    let embedded = checkpoint.embedded_module().unwrap().expect("embedded");
+    let again = Module::new(&engine, embedded).unwrap();
+    let (mut store2, instance2) = start(&engine, &again);
+    checkpoint.restore(&mut store2, &instance2).unwrap();
+
+    let other = Module::new(&engine, r#"(module (memory 1))"#).unwrap();
+    let (mut store3, instance3) = start(&engine, &other);
+    let err = checkpoint.restore(&mut store3, &instance3).unwrap_err();
+    assert!(err.to_string().contains("it was taken from the module with SHA-256"), "{err}");
+
+    let mut tampered = checkpoint.clone();
+    tampered.module.as_mut().unwrap().push(0);
+    let err = tampered.embedded_module().unwrap_err();
+    assert_eq!(err.to_string(), "bad checkpoint: its embedded module does not match its SHA-256");
+}
+
+#[test]
+fn damaged_files_are_refused() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (store, instance) = start(&engine, &module);
+    let bytes = Checkpoint::capture(&store, &instance, false).unwrap().to_bytes().unwrap();
+    let refused = |bytes: &[u8]| Checkpoint::from_bytes(bytes).unwrap_err().to_string();
+
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert_eq!(
+        refused(&flipped),
+        "bad checkpoint: the checksum does not match: the file is damaged"
+    );
+    assert!(refused(&bytes[..bytes.len() / 2]).contains("checksum"));
+    assert_eq!(refused(b"hello"), "bad checkpoint: not a checkpoint file (no `SILOCKPT` header)");
+    let mut future = bytes.clone();
+    future[8] = 9;
+    assert_eq!(refused(&future), "bad checkpoint: format 9, but this Silo reads format 1");
+    let err = Checkpoint::from_bytes_limited(&bytes, 10).unwrap_err().to_string();
+    assert_eq!(err, "bad checkpoint: larger than 10 bytes once decompressed");
+}
+
+/// Restores `edit`ed state (a forged but well-formed file) into a fresh instance.
+fn restore_forged(edit: impl FnOnce(&mut Checkpoint)) -> SnapshotError {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    step(&mut store, &instance);
+    let mut checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+    edit(&mut checkpoint);
+    let checkpoint = Checkpoint::from_bytes(&checkpoint.to_bytes().unwrap()).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    checkpoint.restore(&mut store, &instance).unwrap_err()
+}
+
+#[test]
+fn forged_contents_are_refused_with_the_place() {
+    let cases: Vec<(Box<dyn FnOnce(&mut Checkpoint)>, &str)> = vec![
+        (
+            Box::new(|c| c.instance.tables[0][1] = RefState::Func(77)),
+            "table 0 element 1: no function 77 in the module",
+        ),
+        (Box::new(|c| c.instance.tables[0][1] = RefState::I31(3)), "table 0 element 1: value"),
+        (Box::new(|c| c.instance.globals[2] = ValState::I32(5)), "global 2: value"),
+        (
+            Box::new(|c| c.instance.globals[3] = ValState::I32(100)),
+            "global 3: immutable, and the checkpoint holds another value",
+        ),
+        (
+            Box::new(|c| c.instance.memories[0].runs[0].offset = 10 << 20),
+            "memory 0: bytes at 10485760 beyond its 131072 bytes",
+        ),
+        (
+            Box::new(|c| c.instance.memories[0].pages = 0),
+            "memory 0: 0 pages, fewer than the module's 1",
+        ),
+        (Box::new(|c| c.instance.memories[0].pages = 1000), "memory 0: cannot grow to 1000 pages"),
+        (Box::new(|c| c.instance.memories.clear()), "it has 0 memories, the module 1"),
+        (Box::new(|c| c.instance.elem_dropped.push(true)), "its segments are not the module's"),
+    ];
+    for (edit, expected) in cases {
+        let err = restore_forged(edit).to_string();
+        assert!(err.contains(expected), "`{err}` should contain `{expected}`");
+    }
+}
+
+#[test]
+fn a_restore_stays_within_the_store_quota() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    for _ in 0..9 {
+        step(&mut store, &instance);
+    }
+    let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+    assert_eq!(checkpoint.instance.memories[0].pages, 4);
+    let (mut small, instance) = start(&engine, &module);
+    small.set_limits(StoreLimits::new().memory_size(2 << 16));
+    let err = checkpoint.restore(&mut small, &instance).unwrap_err().to_string();
+    assert!(err.contains("memory 0: cannot grow to 4 pages"), "{err}");
+}
