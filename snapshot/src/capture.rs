@@ -71,44 +71,44 @@ impl InstanceState {
     /// a function that is not in the instance's function index space.
     pub fn capture(store: impl AsContext, instance: &Instance) -> Result<Self, SnapshotError> {
         let store = store.as_context();
-        let module = instance.module(&store);
+        let module = instance.module(store);
         let info = module.info();
-        let funcs = FuncIndices::of(&store, instance);
+        let funcs = FuncIndices::of(store, instance);
         let mut memories = Vec::new();
-        while let Some(memory) = instance.memory_by_index(&store, memories.len() as u32) {
-            if memory.ty(&store).shared {
+        while let Some(memory) = instance.memory_by_index(store, memories.len() as u32) {
+            if memory.ty(store).shared {
                 return Err(SnapshotError::Unsupported(format!(
                     "memory {} is shared between threads",
                     memories.len()
                 )));
             }
-            let pages = memory.size(&store);
+            let pages = memory.size(store);
             let runs = nonzero_runs(memory.data(store), DEFAULT_RUN_GAP);
             memories.push(MemoryState { pages, runs });
         }
         let mut tables = Vec::new();
-        while let Some(table) = instance.table_by_index(&store, tables.len() as u32) {
+        while let Some(table) = instance.table_by_index(store, tables.len() as u32) {
             let index = tables.len();
-            let size = table.size(&store);
+            let size = table.size(store);
             let mut elements = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
             for slot in 0..size {
-                let value = table.get(&store, slot).unwrap_or(Val::FuncRef(None));
+                let value = table.get(store, slot).unwrap_or(Val::FuncRef(None));
                 let place = || format!("table {index} element {slot}");
-                elements.push(funcs.ref_state(&store, &value, place)?);
+                elements.push(funcs.ref_state(store, &value, place)?);
             }
             tables.push(elements);
         }
         let mut globals = Vec::new();
-        while let Some(global) = instance.global_by_index(&store, globals.len() as u32) {
+        while let Some(global) = instance.global_by_index(store, globals.len() as u32) {
             let index = globals.len();
-            let value = global.get(&store);
-            globals.push(funcs.val_state(&store, &value, || format!("global {index}"))?);
+            let value = global.get(store);
+            globals.push(funcs.val_state(store, &value, || format!("global {index}"))?);
         }
         let elem_dropped = (0..info.elems.len() as u32)
-            .map(|i| instance.elem_segment_len(&store, i).is_none_or(|len| len == 0))
+            .map(|i| instance.elem_segment_len(store, i).is_none_or(|len| len == 0))
             .collect();
         let data_dropped = (0..info.datas.len() as u32)
-            .map(|i| instance.data_segment_dropped(&store, i).unwrap_or(true))
+            .map(|i| instance.data_segment_dropped(store, i).unwrap_or(true))
             .collect();
         Ok(InstanceState { memories, tables, globals, elem_dropped, data_dropped })
     }

@@ -4,7 +4,10 @@
 //! `silo init` makes (Wizer's job for wasmtime): the initializer runs once, at build time, and
 //! every later start skips it.
 //!
-//! This crate sits above `silo-core` and beside the facade; it never runs a guest (its caller
+//! Checkpoints ([`Checkpoint`]) carry the same state between two calls of a guest, with its WASI
+//! world and fuel, to a portable file and back into a fresh instance, in this process or another.
+//!
+//! This crate sits above `silo-core` and `silo-wasi`, below the facade; it never runs a guest (its caller
 //! instantiates and calls the initializer) and never grants anything: a state holds values, no
 //! capabilities. It refuses, with the place named, what a module cannot express: imported
 //! memories and tables, shared memories, host values, objects of the garbage-collected heap.

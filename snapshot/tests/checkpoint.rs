@@ -116,6 +116,9 @@ fn damaged_files_are_refused() {
     assert_eq!(err, "bad checkpoint: larger than 10 bytes once decompressed");
 }
 
+/// An edit of a checkpoint's contents.
+type Forgery = dyn FnOnce(&mut Checkpoint);
+
 /// Restores `edit`ed state (a forged but well-formed file) into a fresh instance.
 fn restore_forged(edit: impl FnOnce(&mut Checkpoint)) -> SnapshotError {
     let engine = Engine::default();
@@ -131,7 +134,7 @@ fn restore_forged(edit: impl FnOnce(&mut Checkpoint)) -> SnapshotError {
 
 #[test]
 fn forged_contents_are_refused_with_the_place() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Checkpoint)>, &str)> = vec![
+    let cases: Vec<(Box<Forgery>, &str)> = vec![
         (
             Box::new(|c| c.instance.tables[0][1] = RefState::Func(77)),
             "table 0 element 1: no function 77 in the module",

@@ -161,7 +161,7 @@ impl AnyRef {
     pub fn as_eqref(&self, store: impl AsContext) -> Option<EqRef> {
         let ctx = store.as_context();
         let opaque = ctx.opaque();
-        self.is_eqref(&ctx)
+        self.is_eqref(ctx)
             .then(|| EqRef::from_raw(opaque, GcRef::from_raw(self.raw(opaque) as u32)))
     }
 }

@@ -86,7 +86,7 @@ impl ExnRef {
     pub fn payload(&self, store: impl AsContext) -> Result<Vec<Val>, Error> {
         let ctx = store.as_context();
         let opaque = ctx.opaque();
-        let tag = self.tag(&ctx)?;
+        let tag = self.tag(ctx)?;
         let params = tag.entity(opaque).ty.params.clone();
         let mut slots = vec![0u64; crate::vm::slots::slot_count(&params)];
         exn::read_payload(opaque, self.object(opaque)?, &mut slots)?;

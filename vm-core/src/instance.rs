@@ -70,14 +70,34 @@ impl Instance {
 
     /// Instantiates `module` with `imports`, given in the order of the module's imports.
     pub fn new(
+        store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
+        Instance::create(store, module, imports, true)
+    }
+
+    /// Instantiates `module` with `imports` without running its start function: for an instance
+    /// whose state is about to be replaced by a checkpoint's, where the start function already
+    /// ran (its effects are in the state restored; running it again would repeat them).
+    pub fn new_without_start(
+        store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
+        Instance::create(store, module, imports, false)
+    }
+
+    fn create(
         mut store: impl AsContextMut,
         module: &Module,
         imports: &[Extern],
+        run_start: bool,
     ) -> Result<Instance, Error> {
         let ctx = store.as_context_mut();
         let raw = ctx.0.opaque_ptr();
         // SAFETY: `raw` is the whole store, exclusively borrowed through `ctx` for this call.
-        let ptr = unsafe { instantiate(raw, module, imports)? };
+        let ptr = unsafe { instantiate(raw, module, imports, run_start)? };
         Ok(Instance { store: ctx.opaque().id, ptr })
     }
 
@@ -134,9 +154,9 @@ impl Instance {
     ) -> Result<TypedFunc<P, R>, Error> {
         let ctx = store.as_context();
         let func = self
-            .get_func(&ctx, name)
+            .get_func(ctx, name)
             .ok_or_else(|| Error::Link(format!("no exported function named `{name}`")))?;
-        func.typed(&ctx)
+        func.typed(ctx)
     }
 
     /// The exported memory with this name.
@@ -297,6 +317,7 @@ pub(crate) unsafe fn instantiate(
     store: *mut StoreOpaque,
     module: &Module,
     imports: &[Extern],
+    run_start: bool,
 ) -> Result<NonNull<InstanceData>, Error> {
     // SAFETY: `store` is the whole live store, lent exclusively for this call (this function's
     // contract), so this is the only reference into it; it is not used once the start function
@@ -563,7 +584,7 @@ pub(crate) unsafe fn instantiate(
         }
     }
 
-    if let Some(start) = info.start {
+    if let Some(start) = info.start.filter(|_| run_start) {
         let func = inst.funcs[start as usize];
         // SAFETY: the caller lends us the whole store exclusively; no reference derived from
         // `opaque` or `inst` is used after this point.

@@ -146,6 +146,27 @@ impl<T: 'static> Linker<T> {
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
     ) -> Result<Instance, Error> {
+        let imports = self.imports_of(&mut store, module)?;
+        Instance::new(store, module, &imports)
+    }
+
+    /// As [`Linker::instantiate`], without running the start function: see
+    /// [`Instance::new_without_start`].
+    pub fn instantiate_without_start(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance, Error> {
+        let imports = self.imports_of(&mut store, module)?;
+        Instance::new_without_start(store, module, &imports)
+    }
+
+    /// The definitions of `module`'s imports, in its order.
+    fn imports_of(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Vec<Extern>, Error> {
         let mut imports = Vec::with_capacity(module.imports().len());
         for import in module.imports() {
             let item = self.get(&mut store, &import.module, &import.name).ok_or_else(|| {
@@ -156,6 +177,6 @@ impl<T: 'static> Linker<T> {
             })?;
             imports.push(item);
         }
-        Instance::new(store, module, &imports)
+        Ok(imports)
     }
 }

@@ -13,7 +13,7 @@ use cap_std::ambient_authority;
 
 use crate::fs::descriptor::{FILETYPE_CHARACTER_DEVICE, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN};
 use crate::fs::rights::{self, Rights};
-use crate::fs::{Descriptor, DirDesc, FdTable};
+use crate::fs::{Descriptor, DirDesc, FdTable, OutputRole};
 use crate::time::Clocks;
 
 /// What a guest may do in a pre-opened directory.
@@ -169,8 +169,8 @@ impl WasiCtxBuilder {
             args: Vec::new(),
             env: Vec::new(),
             stdin: input(Box::new(std::io::empty()), FILETYPE_UNKNOWN, None),
-            stdout: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN, None),
-            stderr: output(Box::new(std::io::sink()), FILETYPE_UNKNOWN, None),
+            stdout: output(OutputRole::Stdout, Box::new(std::io::sink()), FILETYPE_UNKNOWN, None),
+            stderr: output(OutputRole::Stderr, Box::new(std::io::sink()), FILETYPE_UNKNOWN, None),
             seed: None,
             preopens: Vec::new(),
             max_open_files: None,
@@ -227,7 +227,7 @@ impl WasiCtxBuilder {
     pub fn inherit_stdout(&mut self) -> &mut Self {
         let kind = stream_type(std::io::stdout().is_terminal());
         let fd = std::io::stdout().as_fd().try_clone_to_owned().ok();
-        self.stdout = output(Box::new(std::io::stdout()), kind, fd);
+        self.stdout = output(OutputRole::Stdout, Box::new(std::io::stdout()), kind, fd);
         self
     }
 
@@ -235,7 +235,7 @@ impl WasiCtxBuilder {
     pub fn inherit_stderr(&mut self) -> &mut Self {
         let kind = stream_type(std::io::stderr().is_terminal());
         let fd = std::io::stderr().as_fd().try_clone_to_owned().ok();
-        self.stderr = output(Box::new(std::io::stderr()), kind, fd);
+        self.stderr = output(OutputRole::Stderr, Box::new(std::io::stderr()), kind, fd);
         self
     }
 
@@ -247,13 +247,13 @@ impl WasiCtxBuilder {
 
     /// Standard output writes to `writer`.
     pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stdout = output(Box::new(writer), FILETYPE_UNKNOWN, None);
+        self.stdout = output(OutputRole::Stdout, Box::new(writer), FILETYPE_UNKNOWN, None);
         self
     }
 
     /// Standard error writes to `writer`.
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stderr = output(Box::new(writer), FILETYPE_UNKNOWN, None);
+        self.stderr = output(OutputRole::Stderr, Box::new(writer), FILETYPE_UNKNOWN, None);
         self
     }
 
@@ -269,7 +269,7 @@ impl WasiCtxBuilder {
     pub fn stdout_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
         let file = file.into().0;
         let (kind, fd) = host_file_kind(&file);
-        self.stdout = output(Box::new(file), kind, fd);
+        self.stdout = output(OutputRole::Stdout, Box::new(file), kind, fd);
         self
     }
 
@@ -277,7 +277,7 @@ impl WasiCtxBuilder {
     pub fn stderr_file(&mut self, file: impl Into<HostFile>) -> &mut Self {
         let file = file.into().0;
         let (kind, fd) = host_file_kind(&file);
-        self.stderr = output(Box::new(file), kind, fd);
+        self.stderr = output(OutputRole::Stderr, Box::new(file), kind, fd);
         self
     }
 
@@ -357,7 +357,7 @@ impl WasiCtxBuilder {
                 inheriting: rights::DIR | rights::FILE,
                 read_only: perms == DirPerms::ReadOnly,
             };
-            let d = DirDesc { dir, rights, preopen: Some(guest) };
+            let d = DirDesc { dir, rights, preopen: Some(guest), origin: None };
             fds.insert_at(3 + i as u32, Descriptor::Dir(d));
         }
         WasiCtx(Arc::new(Mutex::new(WasiState {
@@ -401,6 +401,11 @@ fn input(reader: Box<dyn Read + Send>, filetype: u8, wait_fd: Option<OwnedFd>) -
     Descriptor::Input { reader, filetype, wait_fd }
 }
 
-fn output(writer: Box<dyn Write + Send>, filetype: u8, wait_fd: Option<OwnedFd>) -> Descriptor {
-    Descriptor::Output { writer, filetype, counted: true, wait_fd }
+fn output(
+    role: OutputRole,
+    writer: Box<dyn Write + Send>,
+    filetype: u8,
+    wait_fd: Option<OwnedFd>,
+) -> Descriptor {
+    Descriptor::Output { writer, filetype, counted: true, role, wait_fd }
 }

@@ -12,6 +12,10 @@
 //! descriptors (`EMFILE`) and on bytes written to standard output and error (a trap) are
 //! optional, as are virtual clocks for reproducible runs. This crate does not decide policy: the
 //! host does.
+//!
+//! For checkpoints, [`WasiCtx::snapshot`] describes a guest's world as portable data
+//! ([`WasiSnapshot`]: no host handle, no capability) and [`WasiCtx::restore`] puts it into a
+//! fresh context built from the policy given at resume time, which alone decides what is granted.
 
 #![forbid(unsafe_code)]
 
@@ -21,6 +25,7 @@ mod fs;
 mod memory;
 mod policy;
 mod preview1;
+mod snapshot;
 pub mod threads;
 mod time;
 mod wait;
@@ -28,3 +33,4 @@ mod wait;
 pub use ctx::{DirPerms, HostFile, OutputBuffer, WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
 pub use preview1::{Getter, MODULE, add_to_linker};
+pub use snapshot::{ClockSnapshot, FdKind, FdSnapshot, WasiSnapshot, WasiSnapshotError};

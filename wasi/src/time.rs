@@ -1,8 +1,8 @@
 //! The guest's clocks: the host's (real time, monotonic time counted from the context's creation,
-//! CPU time), or virtual clocks for reproducible runs, which start at 2000-01-01T00:00:00Z
-//! (monotonic at 0), advance 1 µs at every read so time strictly increases, and otherwise only
-//! by what the guest sleeps through `poll_oneoff` (sleeps complete at once). Virtual CPU-time
-//! clocks follow the virtual monotonic clock.
+//! or from where a resumed checkpoint stopped, CPU time), or virtual clocks for reproducible
+//! runs, which start at 2000-01-01T00:00:00Z (monotonic at 0), advance 1 µs at every read so
+//! time strictly increases, and otherwise only by what the guest sleeps through `poll_oneoff`
+//! (sleeps complete at once). Virtual CPU-time clocks follow the virtual monotonic clock.
 
 use std::time::Duration;
 
@@ -28,6 +28,8 @@ pub(crate) enum Clocks {
         monotonic: MonotonicClock,
         /// Monotonic time counts from here, so the guest learns nothing of the host's uptime.
         start: Instant,
+        /// Monotonic time already elapsed at `start` (a resumed checkpoint; 0 otherwise).
+        before: u64,
     },
     Virtual {
         elapsed: u64,
@@ -47,7 +49,7 @@ impl Clocks {
     pub fn host() -> Clocks {
         let monotonic = MonotonicClock::new(ambient_authority());
         let start = monotonic.now();
-        Clocks::Host { system: SystemClock::new(ambient_authority()), monotonic, start }
+        Clocks::Host { system: SystemClock::new(ambient_authority()), monotonic, start, before: 0 }
     }
 
     pub fn virtual_clocks() -> Clocks {
@@ -57,14 +59,16 @@ impl Clocks {
     /// The time on clock `id`, in nanoseconds.
     pub fn now(&mut self, id: u32) -> Result<u64, Errno> {
         match self {
-            Clocks::Host { system, monotonic, start } => match id {
+            Clocks::Host { system, monotonic, start, before } => match id {
                 REALTIME => {
                     let now = system.now().into_std();
                     let since =
                         now.duration_since(std::time::UNIX_EPOCH).map_err(|_| Errno::Overflow)?;
                     Ok(nanos(since))
                 }
-                MONOTONIC => Ok(nanos(monotonic.now().duration_since(*start))),
+                MONOTONIC => {
+                    Ok(before.saturating_add(nanos(monotonic.now().duration_since(*start))))
+                }
                 PROCESS_CPUTIME => Ok(cpu_time(rustix::time::ClockId::ProcessCPUTime)),
                 THREAD_CPUTIME => Ok(cpu_time(rustix::time::ClockId::ThreadCPUTime)),
                 _ => Err(Errno::Inval),
@@ -92,6 +96,28 @@ impl Clocks {
             },
             Clocks::Virtual { .. } => VIRTUAL_TICK,
         })
+    }
+
+    /// The monotonic time elapsed so far, without advancing a virtual clock.
+    pub fn elapsed(&self) -> u64 {
+        match self {
+            Clocks::Host { monotonic, start, before, .. } => {
+                before.saturating_add(nanos(monotonic.now().duration_since(*start)))
+            }
+            Clocks::Virtual { elapsed } => *elapsed,
+        }
+    }
+
+    /// Makes the monotonic time continue from `ns` (a resumed checkpoint): virtual clocks are
+    /// set to it, host monotonic time counts on from it.
+    pub fn resume_at(&mut self, ns: u64) {
+        match self {
+            Clocks::Host { monotonic, start, before, .. } => {
+                *start = monotonic.now();
+                *before = ns;
+            }
+            Clocks::Virtual { elapsed } => *elapsed = ns,
+        }
     }
 
     /// Waits `ns` nanoseconds (virtual clocks just move forward).

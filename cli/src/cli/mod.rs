@@ -1,11 +1,13 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
+mod checkpoint_args;
 mod compile;
 mod fetch_args;
 mod init;
 mod invoke_args;
 mod native_code;
 mod output;
+mod resume;
 mod run;
 mod sandbox_args;
 mod validate;
@@ -41,6 +43,9 @@ pub enum EngineChoice {
 enum Command {
     /// Run a WebAssembly program (binary or text): its `_start`, or an export with `--invoke`.
     Run(Box<run::RunArgs>),
+    /// Resume a guest from a checkpoint (`silo run --checkpoint FILE`), under the sandbox flags
+    /// given now.
+    Resume(Box<resume::ResumeArgs>),
     /// Run WebAssembly test scripts (`.wast`) and count the directives that pass and fail.
     Wast(wast::WastArgs),
     /// Compile a module ahead of time to native code (`.silo`), for `silo run
@@ -65,6 +70,7 @@ enum Command {
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(*args),
+        Command::Resume(args) => resume::run(*args),
         Command::Wast(args) => wast::run(args),
         Command::Validate { wasm, file } => validate::run(&wasm, &file),
         Command::Compile(args) => compile::run(&args).map(|()| ExitCode::SUCCESS),

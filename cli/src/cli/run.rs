@@ -11,6 +11,7 @@ use silo::wasi::threads::{self, Ending, WasiThreads};
 use silo::wasi::{WasiCtx, WasiCtxBuilder};
 use silo::{Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
+use super::checkpoint_args::CheckpointArgs;
 use super::fetch_args::{self, FetchArgs};
 use super::sandbox_args::SandboxArgs;
 use super::wasm_args::WasmArgs;
@@ -43,6 +44,8 @@ pub struct RunArgs {
     sandbox: SandboxArgs,
     #[command(flatten)]
     fetch: FetchArgs,
+    #[command(flatten)]
+    checkpoint: CheckpointArgs,
     /// The program: a `.wasm` binary or `.wat` text, a file or an `http://` or `https://` URL
     /// (streamed, compiled while it downloads, and cached).
     #[arg(value_name = "FILE|URL")]
@@ -55,9 +58,9 @@ pub struct RunArgs {
 /// The host state of a `silo run` guest (each thread of a wasi-threads guest has a copy: the
 /// same WASI world, the same threads).
 #[derive(Clone)]
-struct Host {
-    wasi: WasiCtx,
-    threads: Option<WasiThreads<Host>>,
+pub(super) struct Host {
+    pub(super) wasi: WasiCtx,
+    pub(super) threads: Option<WasiThreads<Host>>,
 }
 
 /// The guest's policy, from the sandbox flags and the program's arguments.
@@ -90,7 +93,11 @@ fn is_quota_stop(store: &Store<Host>, trap: &Trap) -> bool {
 /// killed by `SIGPIPE` (128 + 13).
 const SIGPIPE_EXIT: i32 = 141;
 
-fn finish(store: &Store<Host>, file: &Path, result: Result<(), Error>) -> anyhow::Result<ExitCode> {
+pub(super) fn finish(
+    store: &Store<Host>,
+    file: &Path,
+    result: Result<(), Error>,
+) -> anyhow::Result<ExitCode> {
     let refused = || {
         if let Some(hit) = store.last_quota_hit() {
             eprintln!("note: the guest was refused: {hit}");
@@ -166,6 +173,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         module = Module::new(&engine, &module.info().bytes)
             .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     }
+    args.checkpoint.check(uses_threads)?;
     threads::check_guest(&module)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
     // A guest whose reader went away ends as a native process does on SIGPIPE (status 141).
@@ -205,21 +213,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     match &args.invoke {
         Some(name) => {
-            let func = instance.get_func(&store, name).with_context(|| {
-                format!("`{}` exports no function `{name}`", args.file.display())
-            })?;
-            let ty = func.ty(&store);
-            if ty.params.len() != args.args.len() {
-                bail!("`{name}` takes {} arguments, {} given", ty.params.len(), args.args.len());
-            }
-            let params = args
-                .args
-                .iter()
-                .zip(ty.params.iter())
-                .map(|(text, &t)| invoke_args::parse(text, t))
-                .collect::<anyhow::Result<Vec<Val>>>()?;
-            let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
-            let outcome = func.call(&mut store, &params, &mut results);
+            let (outcome, results) =
+                call_export(&mut store, &instance, name, &args.args, &args.file)?;
             if args.fetch.verbose {
                 let since = fetch_args::ms(loaded.last_byte.elapsed());
                 eprintln!("silo: `{name}` returned {since} after the module's last byte");
@@ -229,6 +224,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 for r in &results {
                     println!("{}", invoke_args::format(r));
                 }
+                args.checkpoint.write_at_exit(&store, &instance, &store.data().wasi)?;
             }
             finish(&store, &args.file, outcome)
         }
@@ -245,6 +241,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     Some(guest) => guest_ending(&guest, outcome),
                     None => outcome,
                 };
+                if outcome.is_ok() {
+                    args.checkpoint.write_at_exit(&store, &instance, &store.data().wasi)?;
+                }
                 finish(&store, &args.file, outcome)
             }
             None => {
@@ -262,4 +261,30 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         },
     }
+}
+
+/// Calls export `name` of `instance` with `texts` parsed as its arguments; returns how the call
+/// ended and its results. An unknown export or wrong arguments is an error before the call.
+pub(super) fn call_export(
+    store: &mut Store<Host>,
+    instance: &silo::Instance,
+    name: &str,
+    texts: &[String],
+    file: &Path,
+) -> anyhow::Result<(Result<(), Error>, Vec<Val>)> {
+    let func = instance
+        .get_func(&*store, name)
+        .with_context(|| format!("`{}` exports no function `{name}`", file.display()))?;
+    let ty = func.ty(&*store);
+    if ty.params.len() != texts.len() {
+        bail!("`{name}` takes {} arguments, {} given", ty.params.len(), texts.len());
+    }
+    let params = texts
+        .iter()
+        .zip(ty.params.iter())
+        .map(|(text, &t)| invoke_args::parse(text, t))
+        .collect::<anyhow::Result<Vec<Val>>>()?;
+    let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
+    let outcome = func.call(&mut *store, &params, &mut results);
+    Ok((outcome, results))
 }

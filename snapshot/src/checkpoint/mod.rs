@@ -43,9 +43,10 @@ pub struct Checkpoint {
     pub instance: InstanceState,
     /// The fuel left, when the guest ran with a fuel quota.
     pub fuel_remaining: Option<u64>,
-    /// The WASI world, serialized by whoever hosts it (`silo_wasi::WasiSnapshot` for Silo's
-    /// WASI): opaque to this crate, so that it needs no WASI.
-    pub host_state: Option<Vec<u8>>,
+    /// The guest's WASI world, when it has one: set by the host that took the checkpoint
+    /// (`WasiCtx::snapshot`), restored by the one that resumes it (`WasiCtx::restore`), which
+    /// re-grants every directory from its own policy.
+    pub wasi: Option<silo_wasi::WasiSnapshot>,
 }
 
 impl Checkpoint {
@@ -66,7 +67,7 @@ impl Checkpoint {
             taken: Taken::BetweenCalls,
             instance: InstanceState::capture(store, instance)?,
             fuel_remaining: None,
-            host_state: None,
+            wasi: None,
         })
     }
 

@@ -15,6 +15,8 @@ pub(crate) struct FileDesc {
     /// A FIFO, a character device or a socket: reads and writes can block, so they wait for it
     /// with the guest's deadline in view (`wait::Stop`).
     pub stream: bool,
+    /// Where the file was opened (`None` if not known): what a checkpoint reopens.
+    pub origin: Option<Origin>,
 }
 
 /// A directory: a pre-open or one opened from one.
@@ -23,6 +25,54 @@ pub(crate) struct DirDesc {
     pub rights: Rights,
     /// The guest path of a pre-opened directory (what `fd_prestat_dir_name` reports).
     pub preopen: Option<String>,
+    /// Where a directory opened by the guest was opened (`None` for a pre-open, which is its own
+    /// origin, or if not known).
+    pub origin: Option<Origin>,
+}
+
+/// Where a file or directory the guest opened comes from: the guest path of the pre-open it
+/// was reached from, and its path relative to that pre-open (`.` components dropped, `..` kept
+/// as written for cap-std to resolve; `.` for the pre-open itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub preopen: String,
+    pub path: String,
+}
+
+impl Origin {
+    /// `path`, normalized: no empty or `.` components; `.` if nothing is left.
+    pub fn normalize(path: &str) -> String {
+        let parts: Vec<&str> = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        if parts.is_empty() { ".".to_string() } else { parts.join("/") }
+    }
+
+    /// The origin of what is opened at `path` relative to this one.
+    pub fn join(&self, path: &str) -> Origin {
+        let joined =
+            if self.path == "." { path.to_string() } else { format!("{}/{path}", self.path) };
+        Origin { preopen: self.preopen.clone(), path: Origin::normalize(&joined) }
+    }
+}
+
+impl DirDesc {
+    /// The origin of what the guest opens at `path` in this directory, if this directory's own
+    /// is known.
+    pub fn origin_of(&self, path: &str) -> Option<Origin> {
+        match (&self.preopen, &self.origin) {
+            (Some(guest), _) => {
+                Some(Origin { preopen: guest.clone(), path: ".".into() }.join(path))
+            }
+            (None, Some(origin)) => Some(origin.join(path)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Which standard stream an output descriptor is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutputRole {
+    Stdout,
+    Stderr,
 }
 
 /// An open descriptor.
@@ -40,6 +90,8 @@ pub(crate) enum Descriptor {
         writer: Box<dyn Write + Send>,
         filetype: u8,
         counted: bool,
+        /// Standard output or standard error (whatever fd it is at now).
+        role: OutputRole,
         /// A copy of the host descriptor behind `writer`, when there is one to wait on.
         wait_fd: Option<OwnedFd>,
     },

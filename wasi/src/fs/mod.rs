@@ -6,5 +6,5 @@ pub(crate) mod rights;
 pub(crate) mod stat;
 pub(crate) mod table;
 
-pub(crate) use descriptor::{Descriptor, DirDesc, FileDesc};
+pub(crate) use descriptor::{Descriptor, DirDesc, FileDesc, Origin, OutputRole};
 pub(crate) use table::FdTable;

@@ -76,4 +76,22 @@ impl FdTable {
     pub fn numbers(&self) -> Vec<u32> {
         self.map.keys().copied().collect()
     }
+
+    /// Every descriptor with its number, lowest first.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Descriptor)> {
+        self.map.iter().map(|(&fd, d)| (fd, d))
+    }
+
+    /// How many descriptors may be open at once under the quota (`None`: no quota): the ones
+    /// granted at build time and `max_open` more.
+    pub fn capacity(&self) -> Option<usize> {
+        self.max_open.map(|max| self.granted.saturating_add(max))
+    }
+
+    /// Replaces every descriptor by `map` (a restored checkpoint), keeping the quota and the
+    /// count of granted descriptors; what was open before is returned.
+    pub fn replace_all(&mut self, map: BTreeMap<u32, Descriptor>) -> BTreeMap<u32, Descriptor> {
+        self.refused = false;
+        std::mem::replace(&mut self.map, map)
+    }
 }

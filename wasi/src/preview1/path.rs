@@ -76,6 +76,8 @@ fn path_open(
     }
     let mut stop = ctx.stop.clone();
     let parent = dir_with(ctx, fd, needed)?;
+    // Where the new descriptor comes from, for checkpoints (`WasiCtx::snapshot`).
+    let origin = parent.origin_of(&path);
     // A directory is opened as one whatever the flags say, and judged as the reference
     // implementation does: write rights that only make sense for files (`FD_DATASYNC`...) are
     // dropped, `FD_WRITE` (or appending, or truncating) is `EISDIR`.
@@ -103,7 +105,8 @@ fn path_open(
             inheriting: inheriting & parent.rights.inheriting,
             read_only: parent.rights.read_only,
         };
-        let new_fd = ctx.fds.push(Descriptor::Dir(DirDesc { dir, rights, preopen: None }))?;
+        let new_fd =
+            ctx.fds.push(Descriptor::Dir(DirDesc { dir, rights, preopen: None, origin }))?;
         return mem.write_u32(out, new_fd);
     }
     // Asking for write access: refused on a read-only mount (`EPERM`, as wasmtime), or
@@ -172,7 +175,7 @@ fn path_open(
                 return Err(Errno::Isdir);
             }
             let dir = cap_std::fs::Dir::from_std_file(file.into_std());
-            Descriptor::Dir(DirDesc { dir, rights: new_rights(rights::DIR), preopen: None })
+            Descriptor::Dir(DirDesc { dir, rights: new_rights(rights::DIR), preopen: None, origin })
         } else {
             if trunc && append {
                 file.set_len(0)?;
@@ -190,7 +193,7 @@ fn path_open(
                 host.insert(rustix::fs::OFlags::NONBLOCK);
                 rustix::fs::fcntl_setfl(&file, host).map_err(std::io::Error::from)?;
             }
-            Descriptor::File(FileDesc { file, rights, fdflags, stream })
+            Descriptor::File(FileDesc { file, rights, fdflags, stream, origin })
         }
     };
     let new_fd = ctx.fds.push(opened)?;

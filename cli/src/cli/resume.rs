@@ -1,0 +1,109 @@
+//! `silo resume FILE`: bring a checkpointed guest back — its module (embedded in the file, or
+//! `--module`), its memories, tables, globals and WASI descriptors — under the sandbox flags given
+//! now (a checkpoint carries no capability), and go on: call an export with `--invoke`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use silo::snapshot::{Checkpoint, Taken};
+use silo::wasi::WasiCtxBuilder;
+use silo::{Linker, Module, Store};
+
+use super::checkpoint_args::CheckpointArgs;
+use super::run::{Host, call_export, finish};
+use super::sandbox_args::SandboxArgs;
+use super::wasm_args::WasmArgs;
+use super::{EngineChoice, engine, engine_config, invoke_args};
+
+/// The exit status of a guest that wrote to a closed pipe, as `silo run` gives it.
+const SIGPIPE_EXIT: i32 = 141;
+
+#[derive(clap::Args)]
+pub struct ResumeArgs {
+    /// Call this export of the resumed guest; the arguments after FILE are its arguments.
+    #[arg(long, value_name = "NAME")]
+    invoke: Option<String>,
+    /// The engine that runs the resumed guest (any: a checkpoint holds no native state).
+    #[arg(long, value_enum)]
+    engine: Option<EngineChoice>,
+    /// With the tiered engine: see `silo run --tier-up-after`.
+    #[arg(long, value_name = "N")]
+    tier_up_after: Option<u32>,
+    /// The module the checkpoint was taken from, when the file does not embed it.
+    #[arg(long, value_name = "MODULE")]
+    module: Option<PathBuf>,
+    #[command(flatten)]
+    wasm: WasmArgs,
+    /// What the resumed guest is granted: checked against what the checkpoint holds open.
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+    #[command(flatten)]
+    checkpoint: CheckpointArgs,
+    /// The checkpoint file.
+    file: PathBuf,
+    /// The invoked function's arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
+    let name = args.file.display();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read `{name}`"))?;
+    let checkpoint =
+        Checkpoint::from_bytes(&bytes).with_context(|| format!("cannot resume `{name}`"))?;
+    let module_bytes = match (&args.module, checkpoint.embedded_module()?) {
+        (Some(path), _) => super::read_module(path, args.wasm.max_module_size)?,
+        (None, Some(embedded)) => embedded.to_vec(),
+        (None, None) => bail!(
+            "`{name}` does not embed its module (SHA-256 {}): give it with --module",
+            checkpoint.module_sha256_hex()
+        ),
+    };
+    let Some(export) = &args.invoke else {
+        match checkpoint.taken {
+            Taken::BetweenCalls => bail!(
+                "`{name}` was taken between calls (after the guest's call returned): name an \
+                 export to call with --invoke"
+            ),
+        }
+    };
+
+    let policy = args.sandbox.policy(Vec::new())?;
+    super::check_tier_up_after(args.engine, args.tier_up_after)?;
+    let mut config = engine_config(args.engine, args.tier_up_after);
+    args.wasm.apply(&mut config)?;
+    policy.configure_engine(&mut config);
+    let engine = engine(args.engine, &config)?;
+    let module = Module::new(&engine, &module_bytes)
+        .with_context(|| format!("failed to load the module of `{name}`"))?;
+    checkpoint.check_module(&module).with_context(|| format!("cannot resume `{name}`"))?;
+    args.checkpoint.check(silo::wasi::threads::uses_threads(&module))?;
+
+    let wasi = WasiCtxBuilder::from_policy(&policy)?.broken_pipe_exit(Some(SIGPIPE_EXIT)).build();
+    if let Some(saved) = &checkpoint.wasi {
+        wasi.restore(saved).with_context(|| format!("cannot resume `{name}`"))?;
+    }
+    let mut store = Store::new(&engine, Host { wasi, threads: None });
+    let mut linker = Linker::new(&engine);
+    silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+    policy.apply_to_store(&mut store)?;
+    let instance = linker
+        .instantiate_without_start(&mut store, &module)
+        .with_context(|| format!("cannot resume `{name}`"))?;
+    checkpoint.restore(&mut store, &instance).with_context(|| format!("cannot resume `{name}`"))?;
+    // The fuel quota is the guest's whole life: what it used before counts.
+    if let (Some(left), Ok(now)) = (checkpoint.fuel_remaining, store.get_fuel()) {
+        store.set_fuel(left.min(now))?;
+    }
+
+    let (outcome, results) = call_export(&mut store, &instance, export, &args.args, &args.file)?;
+    let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
+    if outcome.is_ok() {
+        for r in &results {
+            println!("{}", invoke_args::format(r));
+        }
+        args.checkpoint.write_at_exit(&store, &instance, &store.data().wasi)?;
+    }
+    finish(&store, &args.file, outcome)
+}
