@@ -56,6 +56,9 @@ pub enum SnapshotError {
     /// A checkpoint file or its contents were refused (damaged, forged, or for another module).
     #[error("bad checkpoint: {0}")]
     BadCheckpoint(String),
+    /// A checkpoint file could not be read or written.
+    #[error("checkpoint file {0}")]
+    Io(String),
     /// A part of the module could not be written back.
     #[error("cannot write the module: {0}")]
     Encode(String),

@@ -98,9 +98,7 @@ impl CheckpointArgs {
             Checkpoint::capture(store, instance, true).context("cannot write the checkpoint")?;
         checkpoint.fuel_remaining = store.get_fuel().ok();
         checkpoint.wasi = Some(wasi.snapshot().context("cannot write the checkpoint")?);
-        let bytes = checkpoint.to_bytes().context("cannot write the checkpoint")?;
-        super::output::write_atomically(path, &bytes)
-            .with_context(|| format!("cannot write the checkpoint `{}`", path.display()))
+        checkpoint.save(path).context("cannot write the checkpoint")
     }
 }
 

@@ -88,10 +88,9 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
     let mut linker = Linker::new(&engine);
     silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
     policy.apply_to_store(&mut store)?;
-    let instance = linker
-        .instantiate_without_start(&mut store, &module)
+    let instance = checkpoint
+        .resume(&mut store, &linker, &module)
         .with_context(|| format!("cannot resume `{name}`"))?;
-    checkpoint.restore(&mut store, &instance).with_context(|| format!("cannot resume `{name}`"))?;
     // The fuel quota is the guest's whole life: what it used before counts.
     if let (Some(left), Ok(now)) = (checkpoint.fuel_remaining, store.get_fuel()) {
         store.set_fuel(left.min(now))?;

@@ -14,7 +14,7 @@ mod restore;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use silo_core::{AsContext, Instance, Module};
+use silo_core::{AsContext, AsContextMut, Instance, Linker, Module};
 
 pub use file::{CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT};
 
@@ -69,6 +69,49 @@ impl Checkpoint {
             fuel_remaining: None,
             wasi: None,
         })
+    }
+
+    /// Writes the checkpoint file at `path`, whole or not at all (a temporary file beside it,
+    /// then a rename).
+    pub fn save(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
+        let bytes = self.to_bytes()?;
+        let io = |e: std::io::Error| SnapshotError::Io(format!("`{}`: {e}", path.display()));
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        written.map_err(io)
+    }
+
+    /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]).
+    pub fn load(path: &std::path::Path) -> Result<Checkpoint, SnapshotError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| SnapshotError::Io(format!("`{}`: {e}", path.display())))?;
+        Checkpoint::from_bytes(&bytes)
+    }
+
+    /// A new instance of `module` in `store`, linked by `linker`, in the checkpoint's state: the
+    /// module is checked against the checkpoint, instantiated without its start function (it ran
+    /// before the checkpoint), and restored. The host restores its own state first (the WASI
+    /// world: `WasiCtx::restore` with `self.wasi`; the fuel left).
+    pub fn resume<T: 'static>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        linker: &Linker<T>,
+        module: &Module,
+    ) -> Result<Instance, SnapshotError> {
+        self.check_module(module)?;
+        let instance = linker
+            .instantiate_without_start(&mut store, module)
+            .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot instantiate: {e}")))?;
+        self.restore(&mut store, &instance)?;
+        Ok(instance)
     }
 
     /// The module's SHA-256 as lowercase hexadecimal.
