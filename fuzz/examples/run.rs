@@ -5,9 +5,10 @@
 //! cargo run --release --example run -- <target> --seeds 0..10000         # generated inputs
 //! ```
 //!
-//! `<target>` is `differential`, `loader`, `wat`, `third_opinion` or `wasi_calls`. With
-//! `--seeds`, each seed gives a pseudo-random input (for `loader`, a wasm-smith module with a few
-//! bytes changed; for `wat`, text made of WebAssembly tokens; for the others, random bytes). A
+//! `<target>` is `differential`, `loader`, `wat`, `third_opinion`, `wasi_calls` or `checkpoint`.
+//! With `--seeds`, each seed gives a pseudo-random input (for `loader`, a wasm-smith module with a
+//! few bytes changed; for `checkpoint`, a real checkpoint body with a few bytes changed; for
+//! `wat`, text made of WebAssembly tokens; for the others, random bytes). A
 //! finding stops the run: the input is saved as `seed-<target>-<n>` in the current directory.
 //! With `SILO_FUZZ_DUMP=<file>`, `differential` and `third_opinion` also write the module they
 //! generated from the (last) input to `<file>`.
@@ -53,6 +54,7 @@ fn run(target: &str, data: &[u8]) -> bool {
             silo_fuzz::third_opinion::run(data)
         }
         "wasi_calls" => silo_fuzz::wasi_calls::run(data),
+        "checkpoint" => silo_fuzz::checkpoint::run(data),
         other => panic!("no target {other:?}"),
     }
 }
@@ -173,6 +175,14 @@ fn generated(target: &str, seed: u64) -> Vec<u8> {
                 }
             }
             wasm
+        }
+        "checkpoint" => {
+            let mut body = silo_fuzz::checkpoint::valid_body();
+            for _ in 0..1 + rng.next() % 4 {
+                let at = (rng.next() % body.len() as u64) as usize;
+                body[at] = rng.next() as u8;
+            }
+            body
         }
         "wat" => {
             let mut text = String::from("(module ");

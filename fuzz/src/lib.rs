@@ -1,11 +1,12 @@
 //! The bodies of the fuzz targets that are more than a few lines (`loader`, `wat`,
-//! `third_opinion`, `wasi_calls`), as plain functions over bytes: `fuzz_targets/*.rs` wrap them
+//! `third_opinion`, `wasi_calls`, `checkpoint`), as plain functions over bytes: `fuzz_targets/*.rs` wrap them
 //! for libFuzzer, and `examples/run.rs` runs them over files or over seeds without libFuzzer (on
 //! stable, or where cargo-fuzz does not work).
 //!
 //! Each `run` returns whether the input is worth keeping in the corpus (`false`: rejected, the
 //! input did not even make a module); a finding is a panic, with what went wrong.
 
+pub mod checkpoint;
 pub mod loader;
 pub mod third_opinion;
 pub mod wasi_calls;
