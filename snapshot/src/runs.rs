@@ -7,7 +7,9 @@
 pub struct DataRun {
     /// Where the bytes start in the memory.
     pub offset: u64,
-    /// The bytes; the first and the last are not zero.
+    /// The bytes; the first and the last are not zero. (Encoded as one byte string, not a
+    /// sequence of numbers: a memory image is most of a checkpoint.)
+    #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
 }
 

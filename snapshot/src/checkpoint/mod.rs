@@ -36,6 +36,7 @@ pub struct Checkpoint {
     /// The SHA-256 of the module's binary.
     pub module_sha256: [u8; 32],
     /// The module's binary, when the checkpoint embeds it.
+    #[serde(with = "serde_bytes")]
     pub module: Option<Vec<u8>>,
     /// When it was taken.
     pub taken: Taken,
@@ -74,7 +75,6 @@ impl Checkpoint {
     /// Writes the checkpoint file at `path`, whole or not at all (a temporary file beside it,
     /// then a rename).
     pub fn save(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
-        let bytes = self.to_bytes()?;
         let io = |e: std::io::Error| SnapshotError::Io(format!("`{}`: {e}", path.display()));
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
@@ -82,11 +82,14 @@ impl Checkpoint {
         };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
+        let written = std::fs::File::create(&temp).map_err(io).and_then(|file| {
+            self.write_to(std::io::BufWriter::with_capacity(1 << 20, file))?;
+            std::fs::rename(&temp, path).map_err(io)
+        });
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
         }
-        written.map_err(io)
+        written
     }
 
     /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]).
