@@ -7,6 +7,7 @@ import shlex
 import sys
 
 import cargo
+import checkpoints
 import chart
 import compile as compile_mod
 import engines as engines_mod
@@ -19,7 +20,7 @@ import streaming
 
 DEFAULT_REPS = 5
 RESULTS = os.path.join(programs_mod.BENCH_DIR, "RESULTS.md")
-PARTS = ["programs", "compile", "instantiate", "streaming"]
+PARTS = ["programs", "compile", "instantiate", "streaming", "checkpoints"]
 QUICK_SKIP_NOTE = ("compile throughput and instantiation are skipped in --quick: on a fresh checkout building "
                    "the examples and Criterion takes minutes; `bench/run --quick --only compile,instantiate` "
                    "runs them in a small form")
@@ -28,7 +29,8 @@ DESCRIPTION = """\
 Run Silo's benchmark programs on several engines side by side, check every
 output against the native reference, and report median times and ratios.
 
-A full run (no --quick) runs every part (programs, compile, instantiate) and
+A full run (no --quick) runs every part (programs, compile, instantiate, streaming,
+checkpoints) and
 writes bench/RESULTS.md and bench/results.svg unless --no-write is given; a
 --quick run (small sizes, one round, what CI runs) runs only the programs
 unless --only says otherwise, and writes only with --write.
@@ -187,6 +189,11 @@ def run_parts(args, ctx):
         ctx["sections"].append(streaming.markdown(result))
         ctx["console_sections"].append(streaming.console(result))
         failed |= any(r.error for r in result.streams + result.starts)
+    if "checkpoints" in args.parts:
+        result = checkpoints.measure(ready, quick, sys.stderr)
+        ctx["sections"].append(checkpoints.markdown(result))
+        ctx["console_sections"].append(checkpoints.console(result))
+        failed |= any(r.error for r in result.rows)
     return failed
 
 
