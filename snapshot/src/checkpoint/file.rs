@@ -82,29 +82,48 @@ impl Checkpoint {
 
     /// As [`Checkpoint::from_bytes`], reading at most `max_size` decompressed bytes.
     pub fn from_bytes_limited(bytes: &[u8], max_size: u64) -> Result<Checkpoint, SnapshotError> {
-        let bad = |why: String| SnapshotError::BadCheckpoint(why);
-        if bytes.len() < HEADER + TRAILER || &bytes[..8] != CHECKPOINT_MAGIC {
-            return Err(bad("not a checkpoint file (no `SILOCKPT` header)".into()));
-        }
-        let format = u32::from_le_bytes(bytes[8..12].try_into().expect("four bytes"));
-        if format != CHECKPOINT_FORMAT {
-            return Err(bad(format!(
-                "format {format}, but this Silo reads format {CHECKPOINT_FORMAT}"
-            )));
-        }
-        let (data, digest) = bytes.split_at(bytes.len() - TRAILER);
-        if Sha256::digest(data).as_slice() != digest {
-            return Err(bad("the checksum does not match: the file is damaged".into()));
-        }
-        let compressed = &data[HEADER..];
-        let mut body = Vec::new();
-        FrameDecoder::new(compressed)
-            .take(max_size.saturating_add(1))
-            .read_to_end(&mut body)
-            .map_err(|e| bad(format!("cannot decompress: {e}")))?;
-        if body.len() as u64 > max_size {
-            return Err(bad(format!("larger than {max_size} bytes once decompressed")));
-        }
-        postcard::from_bytes(&body).map_err(|e| bad(format!("cannot decode: {e}")))
+        decode(&decompress(bytes, max_size)?)
     }
+
+    /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]), holding at most
+    /// two of its three forms (file, decompressed, decoded) at a time.
+    pub fn load(path: &std::path::Path) -> Result<Checkpoint, SnapshotError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| SnapshotError::Io(format!("`{}`: {e}", path.display())))?;
+        let body = decompress(&bytes, DEFAULT_MAX_CHECKPOINT)?;
+        drop(bytes);
+        decode(&body)
+    }
+}
+
+/// The postcard body of a checkpoint file, its header, version and checksum checked.
+fn decompress(bytes: &[u8], max_size: u64) -> Result<Vec<u8>, SnapshotError> {
+    let bad = |why: String| SnapshotError::BadCheckpoint(why);
+    if bytes.len() < HEADER + TRAILER || &bytes[..8] != CHECKPOINT_MAGIC {
+        return Err(bad("not a checkpoint file (no `SILOCKPT` header)".into()));
+    }
+    let format = u32::from_le_bytes(bytes[8..12].try_into().expect("four bytes"));
+    if format != CHECKPOINT_FORMAT {
+        return Err(bad(format!(
+            "format {format}, but this Silo reads format {CHECKPOINT_FORMAT}"
+        )));
+    }
+    let (data, digest) = bytes.split_at(bytes.len() - TRAILER);
+    if Sha256::digest(data).as_slice() != digest {
+        return Err(bad("the checksum does not match: the file is damaged".into()));
+    }
+    let mut body = Vec::new();
+    FrameDecoder::new(&data[HEADER..])
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut body)
+        .map_err(|e| bad(format!("cannot decompress: {e}")))?;
+    if body.len() as u64 > max_size {
+        return Err(bad(format!("larger than {max_size} bytes once decompressed")));
+    }
+    Ok(body)
+}
+
+fn decode(body: &[u8]) -> Result<Checkpoint, SnapshotError> {
+    postcard::from_bytes(body)
+        .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot decode: {e}")))
 }

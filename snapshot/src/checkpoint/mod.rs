@@ -92,13 +92,6 @@ impl Checkpoint {
         written
     }
 
-    /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]).
-    pub fn load(path: &std::path::Path) -> Result<Checkpoint, SnapshotError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| SnapshotError::Io(format!("`{}`: {e}", path.display())))?;
-        Checkpoint::from_bytes(&bytes)
-    }
-
     /// A new instance of `module` in `store`, linked by `linker`, in the checkpoint's state: the
     /// module is checked against the checkpoint, instantiated without its start function (it ran
     /// before the checkpoint), and restored. The host restores its own state first (the WASI
