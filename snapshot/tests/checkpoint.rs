@@ -2,7 +2,7 @@
 //! goes on exactly as the original does; damaged and forged files are refused with the reason.
 
 use silo_core::{Engine, Instance, Module, Store, StoreLimits};
-use silo_snapshot::{Checkpoint, RefState, SnapshotError, ValState};
+use silo_snapshot::{Checkpoint, InstanceState, RefState, SnapshotError, ValState};
 
 /// A guest with state everywhere: memory it grows, a table it fills, globals of several types.
 const GUEST: &str = include_str!("guest.wat");
@@ -33,7 +33,6 @@ fn a_restored_guest_goes_on_as_the_original_does_every_time() {
         let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
         let (mut store, instance) = start(&engine, &module);
         checkpoint.restore(&mut store, &instance).unwrap();
-        assert_eq!(instance.get_memory(&store, "missing"), None);
         let resumed: Vec<i64> = (0..6).map(|_| step(&mut store, &instance)).collect();
         assert_eq!(resumed, original);
     }
@@ -147,4 +146,39 @@ fn a_restore_stays_within_the_store_quota() {
     small.set_limits(StoreLimits::new().memory_size(2 << 16));
     let err = checkpoint.restore(&mut small, &instance).unwrap_err().to_string();
     assert!(err.contains("memory 0: cannot grow to 4 pages"), "{err}");
+}
+
+#[test]
+fn forks_start_from_one_image_and_stay_apart() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    for _ in 0..9 {
+        step(&mut store, &instance);
+    }
+    let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+    let original: Vec<i64> = (0..5).map(|_| step(&mut store, &instance)).collect();
+
+    let fork = checkpoint.fork(&module).unwrap();
+    let linker = silo_core::Linker::new(&engine);
+    let mut guests = Vec::new();
+    for _ in 0..3 {
+        let mut store = Store::new(&engine, ());
+        let instance = fork.resume(&mut store, &linker, &module).unwrap();
+        guests.push((store, instance));
+    }
+    // Each guest writes its memory (copy-on-write); the others, and a fork started after them,
+    // still start from the checkpoint.
+    for (store, instance) in &mut guests {
+        let resumed: Vec<i64> = (0..5).map(|_| step(store, instance)).collect();
+        assert_eq!(resumed, original);
+    }
+    let mut store = Store::new(&engine, ());
+    let late = fork.resume(&mut store, &linker, &module).unwrap();
+    let resumed: Vec<i64> = (0..5).map(|_| step(&mut store, &late)).collect();
+    assert_eq!(resumed, original);
+    assert_eq!(
+        InstanceState::capture(&store, &late).unwrap().memories,
+        InstanceState::capture(&guests[0].0, &guests[0].1).unwrap().memories
+    );
 }

@@ -10,6 +10,7 @@
 //! never a crash.
 
 mod file;
+mod fork;
 mod restore;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 use silo_core::{AsContext, AsContextMut, Instance, Linker, Module};
 
 pub use file::{CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT};
+pub use fork::Fork;
 
 use crate::SnapshotError;
 use crate::capture::InstanceState;

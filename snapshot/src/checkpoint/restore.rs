@@ -4,7 +4,7 @@
 //! check it, and every index and range read from the file is checked against the instance, so a
 //! forged checkpoint fails here with the place named.
 
-use silo_core::{AnyRef, AsContextMut, I31, Instance, Memory, Val};
+use silo_core::{AnyRef, AsContextMut, I31, Instance, Memory, MemoryImage, Val};
 
 use super::Checkpoint;
 use crate::SnapshotError;
@@ -14,10 +14,17 @@ use crate::runs::nonzero_runs;
 impl Checkpoint {
     /// Puts the checkpoint's state into `instance`, a fresh instance of the checkpoint's module
     /// (checked by digest) in `store`.
-    pub fn restore(
+    pub fn restore(&self, store: impl AsContextMut, instance: &Instance) -> Result<(), SnapshotError> {
+        self.restore_with_images(store, instance, &[])
+    }
+
+    /// As [`Checkpoint::restore`]; memory `i` maps `images[i]` copy-on-write when there is one
+    /// and it fits (and is copied otherwise).
+    pub(super) fn restore_with_images(
         &self,
         mut store: impl AsContextMut,
         instance: &Instance,
+        images: &[Option<MemoryImage>],
     ) -> Result<(), SnapshotError> {
         let mut store = store.as_context_mut();
         self.check_module(&instance.module(&store))?;
@@ -29,7 +36,8 @@ impl Checkpoint {
             let saved = state.memories.get(count as usize).ok_or_else(|| {
                 bad(format!("it has {} memories, the module {}", state.memories.len(), count + 1))
             })?;
-            restore_memory(&mut store, memory, saved)
+            let image = images.get(count as usize).and_then(Option::as_ref);
+            restore_memory(&mut store, memory, saved, image)
                 .map_err(|why| bad(format!("memory {count}: {why}")))?;
             count += 1;
         }
@@ -132,6 +140,7 @@ fn restore_memory(
     mut store: impl AsContextMut,
     memory: Memory,
     saved: &MemoryState,
+    image: Option<&MemoryImage>,
 ) -> Result<(), String> {
     let mut store = store.as_context_mut();
     if memory.ty(&store).shared {
@@ -145,6 +154,13 @@ fn restore_memory(
         memory
             .grow(&mut store, saved.pages - pages)
             .map_err(|e| format!("cannot grow to {} pages: {e}", saved.pages))?;
+    }
+    // The image holds exactly the saved runs (checked when it was made); mapping it replaces
+    // every byte. If it cannot be mapped, the bytes are copied below.
+    if let Some(image) = image
+        && memory.map_image(&mut store, image).is_ok()
+    {
+        return Ok(());
     }
     let data = memory.data_mut(&mut store);
     // What instantiation wrote (data segments, the start function) goes; a fresh memory is

@@ -1,0 +1,63 @@
+//! Forks: many guests started from one checkpoint, cheaply. Each memory's saved contents are
+//! written once into a memory image (an anonymous file, `silo_core::MemoryImage`), and every guest
+//! started from the fork maps it copy-on-write instead of copying it: starting one costs
+//! page-table work, and the guests share every page none of them wrote.
+
+use silo_core::{AsContextMut, Instance, Linker, MemoryImage, Module};
+
+use super::Checkpoint;
+use crate::SnapshotError;
+
+/// A checkpoint prepared to start many guests (see the module documentation).
+#[derive(Debug)]
+pub struct Fork {
+    checkpoint: Checkpoint,
+    /// For each memory of the index space, its image, when one could be made (a shared memory or
+    /// one whose size is not a whole number of host pages is copied instead).
+    images: Vec<Option<MemoryImage>>,
+}
+
+impl Checkpoint {
+    /// Prepares this checkpoint of `module` to start many guests copy-on-write.
+    pub fn fork(self, module: &Module) -> Result<Fork, SnapshotError> {
+        self.check_module(module)?;
+        let info = module.info();
+        let mut images = Vec::with_capacity(self.instance.memories.len());
+        for (index, saved) in self.instance.memories.iter().enumerate() {
+            // Runs out of order or overlapping get no image: restoring copies them, and refuses.
+            let ordered = saved.runs.windows(2).all(|w| {
+                w[0].offset.checked_add(w[0].bytes.len() as u64).is_some_and(|end| end <= w[1].offset)
+            });
+            let ty = info.memories.get(index).filter(|ty| !ty.shared && ordered);
+            let image = ty.and_then(|ty| {
+                let len = usize::try_from(saved.pages.checked_mul(ty.page_size())?).ok()?;
+                let runs = saved.runs.iter().map(|r| (r.offset, r.bytes.as_slice()));
+                MemoryImage::new(len, runs).ok()
+            });
+            images.push(image);
+        }
+        Ok(Fork { checkpoint: self, images })
+    }
+}
+
+impl Fork {
+    /// The checkpoint it starts guests from.
+    pub fn checkpoint(&self) -> &Checkpoint {
+        &self.checkpoint
+    }
+
+    /// A new guest: as [`Checkpoint::resume`], with memories mapped from the fork's images.
+    pub fn resume<T: 'static>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        linker: &Linker<T>,
+        module: &Module,
+    ) -> Result<Instance, SnapshotError> {
+        self.checkpoint.check_module(module)?;
+        let instance = linker
+            .instantiate_without_start(&mut store, module)
+            .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot instantiate: {e}")))?;
+        self.checkpoint.restore_with_images(&mut store, &instance, &self.images)?;
+        Ok(instance)
+    }
+}

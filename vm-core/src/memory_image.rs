@@ -1,0 +1,147 @@
+//! Memory images: a linear memory's contents kept in an anonymous file (`memfd`) that any number
+//! of memories can start from copy-on-write. Mapping the image privately over a memory's bytes
+//! costs page-table work, not a copy: every memory that maps it shares its pages until it writes
+//! one, and pages never written to are not duplicated. This is how many guests start from one
+//! checkpoint (forks) without each paying for the whole memory.
+//!
+//! Linux only (`memfd_create`, `MAP_FIXED`); elsewhere `MemoryImage::new` reports it unsupported
+//! and callers copy instead.
+
+use std::os::fd::OwnedFd;
+
+use crate::error::Error;
+use crate::memory::{Memory, MemoryEntity};
+use crate::store::AsContextMut;
+
+/// A memory's contents, ready to be mapped copy-on-write into memories of that size.
+#[derive(Debug)]
+pub struct MemoryImage {
+    fd: OwnedFd,
+    len: usize,
+}
+
+impl MemoryImage {
+    /// An image of `len` bytes (unsupported here: see the module documentation).
+    #[cfg(not(target_os = "linux"))]
+    pub fn new<'a>(
+        _len: usize,
+        _runs: impl IntoIterator<Item = (u64, &'a [u8])>,
+    ) -> Result<MemoryImage, Error> {
+        Err(Error::Limit("memory images need Linux (memfd)".into()))
+    }
+
+    /// An image of `len` bytes, zero except for `runs` (offset, bytes), each inside it. Zero
+    /// stretches stay holes in the file.
+    #[cfg(target_os = "linux")]
+    pub fn new<'a>(
+        len: usize,
+        runs: impl IntoIterator<Item = (u64, &'a [u8])>,
+    ) -> Result<MemoryImage, Error> {
+        use rustix::fs::{MemfdFlags, ftruncate, memfd_create};
+        use rustix::io::pwrite;
+        let fail = |what: &str, e: rustix::io::Errno| {
+            Error::Limit(format!("cannot make a memory image: {what}: {e}"))
+        };
+        let fd = memfd_create("silo-memory-image", MemfdFlags::CLOEXEC)
+            .map_err(|e| fail("memfd_create", e))?;
+        ftruncate(&fd, len as u64).map_err(|e| fail("ftruncate", e))?;
+        for (offset, bytes) in runs {
+            let end = offset.checked_add(bytes.len() as u64).filter(|&e| e <= len as u64);
+            if end.is_none() {
+                return Err(Error::Limit(format!(
+                    "a memory image of {len} bytes cannot hold {} bytes at {offset}",
+                    bytes.len()
+                )));
+            }
+            let mut written = 0;
+            while written < bytes.len() {
+                let n = pwrite(&fd, &bytes[written..], offset + written as u64)
+                    .map_err(|e| fail("write", e))?;
+                written += n;
+            }
+        }
+        Ok(MemoryImage { fd, len })
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Memory {
+    /// Replaces all of this memory's bytes with `image`, copy-on-write. The memory must be as
+    /// large as the image (grow it first), not shared, and its size a multiple of the host page
+    /// size; otherwise an error says which, and the memory is unchanged.
+    pub fn map_image(&self, mut store: impl AsContextMut, image: &MemoryImage) -> Result<(), Error> {
+        let ctx = store.as_context_mut();
+        self.store.assert_same(ctx.opaque().id);
+        let mut ptr = self.ptr;
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place; the store is borrowed exclusively for this call, so nothing else reaches it.
+        let entity = unsafe { ptr.as_mut() };
+        entity.map_image(image)
+    }
+}
+
+impl MemoryEntity {
+    fn map_image(&mut self, image: &MemoryImage) -> Result<(), Error> {
+        use rustix::mm::{MapFlags, ProtFlags, mmap, mmap_anonymous};
+        if self.is_shared() {
+            return Err(Error::Limit("a shared memory cannot map an image".into()));
+        }
+        let len = self.len();
+        if len != image.len {
+            return Err(Error::Limit(format!(
+                "the memory has {len} bytes and the image {}",
+                image.len
+            )));
+        }
+        let host_page = rustix::param::page_size();
+        if len == 0 {
+            return Ok(());
+        }
+        if !len.is_multiple_of(host_page) || !(self.base as usize).is_multiple_of(host_page) {
+            return Err(Error::Limit(format!(
+                "a memory of {len} bytes is not a whole number of host pages"
+            )));
+        }
+        // SAFETY: `base..base + len` is this memory's committed range, inside its reservation,
+        // which it owns; the exclusive borrow of the store (through `&mut self`) means no code
+        // reads or writes the memory meanwhile, and no slice of it is alive. `MAP_FIXED`
+        // replaces exactly those pages with a private (copy-on-write) mapping of the image,
+        // readable and writable as committed pages are, so the memory stays valid at the same
+        // address; the reservation still covers the range and unmaps it with the rest when the
+        // memory is dropped.
+        unsafe {
+            mmap(
+                self.base.cast(),
+                len,
+                ProtFlags::READ | ProtFlags::WRITE,
+                MapFlags::PRIVATE | MapFlags::FIXED,
+                &image.fd,
+                0,
+            )
+        }
+        .map(|_| ())
+        .map_err(|e| {
+            // A failed `MAP_FIXED` may have unmapped the range: map fresh zero pages back, so the
+            // memory stays whole (its contents are lost, and the caller gets the error).
+            // SAFETY: as above; an anonymous private mapping of the same range.
+            let _ = unsafe {
+                mmap_anonymous(
+                    self.base.cast(),
+                    len,
+                    ProtFlags::READ | ProtFlags::WRITE,
+                    MapFlags::PRIVATE | MapFlags::FIXED,
+                )
+            };
+            Error::Limit(format!("cannot map the memory image: {e}"))
+        })
+    }
+}
