@@ -39,8 +39,11 @@ fn a_guest_resumes_with_its_memory_and_open_file_in_every_engine_every_time() {
     let app = program("checkpoint.wasm");
     let dir = grant(&data);
 
+    // Taken under the JIT, resumed by every engine below.
     let setup = silo(&[
         "run",
+        "--engine",
+        "jit",
         "--dir",
         &dir,
         "--checkpoint",
