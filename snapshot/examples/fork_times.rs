@@ -36,7 +36,10 @@ fn main() {
     let engine = Engine::default();
     let module = Module::new(&engine, GUEST).expect("the guest loads");
     let linker = Linker::new(&engine);
-    println!("{:<8} {:>14} {:>14} {:>14} {:>22}", "memory", "instantiate µs", "restore µs", "fork µs", "RSS with N forks MiB");
+    println!(
+        "{:<8} {:>14} {:>14} {:>14} {:>22}",
+        "memory", "instantiate µs", "restore µs", "fork µs", "RSS with N forks MiB"
+    );
     for (label, pages) in [("1 MiB", 16), ("100 MiB", 1600)] {
         let mut store = Store::new(&engine, ());
         let instance = Instance::new(&mut store, &module, &[]).unwrap();

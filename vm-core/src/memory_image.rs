@@ -78,7 +78,11 @@ impl Memory {
     /// Replaces all of this memory's bytes with `image`, copy-on-write. The memory must be as
     /// large as the image (grow it first), not shared, and its size a multiple of the host page
     /// size; otherwise an error says which, and the memory is unchanged.
-    pub fn map_image(&self, mut store: impl AsContextMut, image: &MemoryImage) -> Result<(), Error> {
+    pub fn map_image(
+        &self,
+        mut store: impl AsContextMut,
+        image: &MemoryImage,
+    ) -> Result<(), Error> {
         let ctx = store.as_context_mut();
         self.store.assert_same(ctx.opaque().id);
         let mut ptr = self.ptr;

@@ -26,7 +26,9 @@ impl Checkpoint {
         for (index, saved) in self.instance.memories.iter().enumerate() {
             // Runs out of order or overlapping get no image: restoring copies them, and refuses.
             let ordered = saved.runs.windows(2).all(|w| {
-                w[0].offset.checked_add(w[0].bytes.len() as u64).is_some_and(|end| end <= w[1].offset)
+                w[0].offset
+                    .checked_add(w[0].bytes.len() as u64)
+                    .is_some_and(|end| end <= w[1].offset)
             });
             let ty = info.memories.get(index).filter(|ty| !ty.shared && ordered);
             let image = ty.and_then(|ty| {

@@ -14,7 +14,11 @@ use crate::runs::nonzero_runs;
 impl Checkpoint {
     /// Puts the checkpoint's state into `instance`, a fresh instance of the checkpoint's module
     /// (checked by digest) in `store`.
-    pub fn restore(&self, store: impl AsContextMut, instance: &Instance) -> Result<(), SnapshotError> {
+    pub fn restore(
+        &self,
+        store: impl AsContextMut,
+        instance: &Instance,
+    ) -> Result<(), SnapshotError> {
         self.restore_with_images(store, instance, &[])
     }
 
