@@ -116,3 +116,30 @@ fn the_engine_is_a_handle_of_the_core_engine() {
     let mut store = Store::new(&engine, ());
     assert!(Instance::new(&mut store, &module, &[]).is_ok());
 }
+
+#[test]
+fn a_reused_memory_reservation_starts_zeroed_and_small() {
+    // Dropped guarded memories give their reservations back to the engine, which hands them to
+    // new memories: whatever the last guest wrote (directly, or through a mapped image) is gone.
+    if !NATIVE {
+        return; // Memories are guarded (and their reservations kept) where native code runs.
+    }
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (memory (export "m") 1 10))"#).unwrap();
+    for round in 0..4 {
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let memory = instance.get_memory(&store, "m").unwrap();
+        assert_eq!(memory.size(&store), 1, "round {round}");
+        assert!(memory.data(&store).iter().all(|&b| b == 0), "round {round}: not zero");
+        memory.grow(&mut store, 2).unwrap();
+        if round % 2 == 0 {
+            memory.data_mut(&mut store).fill(0xab);
+        } else {
+            let image = silo::MemoryImage::new(3 << 16, [(70_000u64, &[7u8; 100][..])]).unwrap();
+            memory.map_image(&mut store, &image).unwrap();
+            assert_eq!(memory.data(&store)[70_050], 7);
+            memory.data_mut(&mut store)[5] = 1;
+        }
+    }
+}

@@ -290,6 +290,8 @@ pub(crate) struct EngineInner {
     pub registry: TypeRegistry,
     /// Hot functions waiting for the background compiler, which starts on the first request.
     tier_queue: OnceLock<Option<TierQueue>>,
+    /// Released memory reservations, for new memories to reuse.
+    pub reservations: Arc<crate::memory_pool::ReservationPool>,
 }
 
 /// What the background compiler is asked to compile.
@@ -321,6 +323,7 @@ impl Engine {
                 config: config.clone(),
                 registry: TypeRegistry::default(),
                 tier_queue: OnceLock::new(),
+                reservations: Arc::new(crate::memory_pool::ReservationPool::new()),
             }),
         }
     }

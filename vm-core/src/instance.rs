@@ -441,7 +441,11 @@ pub(crate) unsafe fn instantiate(
             memories.push(memory.as_ptr());
             continue;
         }
-        let memory = MemoryEntity::new(*ty, opaque.engine.config().memory_guard())?;
+        let memory = MemoryEntity::new_pooled(
+            *ty,
+            opaque.engine.config().memory_guard(),
+            Some(&opaque.engine.inner.reservations),
+        )?;
         opaque.usage.memory_created(memory.len() as u64)?;
         memories.push(opaque.memories.alloc(memory).as_ptr());
     }

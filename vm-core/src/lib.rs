@@ -30,6 +30,7 @@ mod limits;
 mod linker;
 mod memory;
 mod memory_image;
+mod memory_pool;
 mod meter;
 mod module;
 mod module_artifact;

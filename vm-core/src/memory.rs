@@ -12,6 +12,7 @@
 //! no bounds check and an access out of bounds faults, which the native tier turns into the trap.
 
 use std::ptr::NonNull;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use silo_loader::MemoryType;
@@ -19,6 +20,7 @@ use silo_loader::MemoryType;
 use crate::shared_memory::SharedState;
 
 use crate::error::Error;
+use crate::memory_pool::ReservationPool;
 use crate::store::{AsContext, AsContextMut, StoreId};
 
 /// The most a 64-bit memory reserves before it has to grow into a new reservation.
@@ -39,6 +41,8 @@ pub(crate) struct MemoryEntity {
     pub max_pages: u64,
     /// The reserved address range; `None` for a memory that can never hold a byte.
     reservation: Option<region::Allocation>,
+    /// Where the reservation goes back when the memory is dropped, for the next memory to reuse.
+    pool: Option<Arc<ReservationPool>>,
     /// What a shared memory's threads share besides the bytes: the lock growth takes and the
     /// queues of `memory.atomic.wait`. `None` for a memory that is not shared.
     pub(crate) shared: Option<SharedState>,
@@ -113,6 +117,18 @@ impl MemoryEntity {
     /// A memory of type `ty`; with `guard`, a 32-bit memory reserves its whole index space and
     /// that many bytes of guard beyond it (see the module documentation).
     pub fn new(ty: MemoryType, guard: Option<u64>) -> Result<MemoryEntity, Error> {
+        MemoryEntity::new_pooled(ty, guard, None)
+    }
+
+    /// As [`MemoryEntity::new`], taking its reservation from `pool` when it has one of the size
+    /// needed and giving it back there when dropped (not for shared memories, which other threads
+    /// may still reach).
+    pub fn new_pooled(
+        ty: MemoryType,
+        guard: Option<u64>,
+        pool: Option<&Arc<ReservationPool>>,
+    ) -> Result<MemoryEntity, Error> {
+        let pool = pool.filter(|_| !ty.shared);
         let page = ty.page_size();
         // The index type bounds how many pages are addressable at all.
         let addressable = if ty.index64 { u64::MAX / page } else { (1u64 << 32) / page };
@@ -142,10 +158,15 @@ impl MemoryEntity {
             ty,
             max_pages,
             reservation: None,
+            pool: pool.cloned(),
             shared: ty.shared.then(SharedState::default),
         };
         if reserve_bytes > 0 {
-            let mut reservation = reserve(reserve_bytes)?;
+            let kept = pool.and_then(|p| p.take(reserve_bytes));
+            let mut reservation = match kept {
+                Some(kept) => kept,
+                None => reserve(reserve_bytes)?,
+            };
             commit(&reservation, 0, initial as usize)?;
             entity.base = reservation.as_mut_ptr();
             entity.reservation = Some(reservation);
@@ -270,6 +291,14 @@ impl MemoryEntity {
     }
 }
 
+impl Drop for MemoryEntity {
+    fn drop(&mut self) {
+        if let (Some(pool), Some(reservation)) = (self.pool.take(), self.reservation.take()) {
+            pool.give(reservation, self.len());
+        }
+    }
+}
+
 /// A linear memory in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Memory {
@@ -296,7 +325,11 @@ impl Memory {
             opaque.usage.memory_created(unsafe { ptr.as_ref() }.len() as u64)?;
             return Ok(Memory { store: opaque.id, ptr });
         }
-        let entity = MemoryEntity::new(ty, opaque.engine.config().memory_guard())?;
+        let entity = MemoryEntity::new_pooled(
+            ty,
+            opaque.engine.config().memory_guard(),
+            Some(&opaque.engine.inner.reservations),
+        )?;
         opaque.usage.memory_created(entity.len() as u64)?;
         let ptr = opaque.memories.alloc(entity);
         Ok(Memory { store: opaque.id, ptr })
