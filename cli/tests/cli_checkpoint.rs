@@ -2,28 +2,11 @@
 //! and a file it keeps open is checkpointed after a call and resumed in new processes, under each
 //! engine, several times from the same file; what a resume may not do is refused with the reason.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod snapshots;
 
-fn program(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs").join(name)
-}
+use std::path::Path;
 
-fn silo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_silo")).args(args).output().expect("silo runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 path")
-}
+use snapshots::{path, program, silo, stderr, stdout};
 
 /// `--dir` granting `dir` as `/data`.
 fn grant(dir: &Path) -> String {

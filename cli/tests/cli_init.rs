@@ -1,28 +1,11 @@
 //! `silo init` as a user runs it: a C program pre-initialized once, then run by every engine with
 //! the output of an uninitialized run except for the work it skipped; and the errors a user meets.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod snapshots;
 
-fn program(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/programs").join(name)
-}
+use std::process::Command;
 
-fn silo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_silo")).args(args).output().expect("silo runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 path")
-}
+use snapshots::{path, program, silo, stderr, stdout};
 
 #[test]
 fn a_c_program_initialized_ahead_of_time_runs_the_same_in_every_engine() {

@@ -8,6 +8,9 @@
 //! cargo run --release -p silo-snapshot --example fork_times [-- N]
 //! ```
 
+#[path = "support/rss.rs"]
+mod rss;
+
 use std::time::Instant;
 
 use silo_core::{Engine, Instance, Linker, Module, Store};
@@ -18,17 +21,6 @@ const GUEST: &str = include_str!("../../bench/checkpoint.wat");
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
-}
-
-/// Resident memory of this process, in MiB (Linux).
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
 }
 
 fn main() {
@@ -61,7 +53,7 @@ fn main() {
             restore.push(start.elapsed().as_secs_f64() * 1e6);
         }
         let fork = checkpoint.fork(&module).unwrap();
-        let before = rss_mib();
+        let before = rss::rss_mib();
         let mut forks = Vec::new();
         let mut forked = Vec::new();
         for _ in 0..n {
@@ -71,7 +63,7 @@ fn main() {
             forked.push(start.elapsed().as_secs_f64() * 1e6);
             forks.push((store, instance));
         }
-        let held = rss_mib() - before;
+        let held = rss::rss_mib() - before;
         // Every fork sees the checkpoint's memory.
         let sum = forks[0].1.get_typed_func::<(), i64>(&forks[0].0, "sum").unwrap();
         let first = sum.call(&mut forks[0].0, ()).unwrap();

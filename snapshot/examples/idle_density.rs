@@ -6,6 +6,9 @@
 //! cargo run --release -p silo-snapshot --example idle_density [-- N]
 //! ```
 
+#[path = "support/rss.rs"]
+mod rss;
+
 use silo_core::{Engine, Instance, Linker, Module, Store};
 use silo_snapshot::Checkpoint;
 
@@ -20,24 +23,13 @@ const GUEST: &str = r#"(module
         (global.get $count))
     (elem (i32.const 0) func $tick))"#;
 
-/// Resident memory of this process, in MiB (Linux).
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let engine = Engine::default();
     let module = Module::new(&engine, GUEST).expect("the guest loads");
     let linker = Linker::new(&engine);
 
-    let before = rss_mib();
+    let before = rss::rss_mib();
     let start = std::time::Instant::now();
     let mut fresh = Vec::with_capacity(n);
     for _ in 0..n {
@@ -48,7 +40,7 @@ fn main() {
         fresh.push((store, instance));
     }
     let elapsed = start.elapsed();
-    let fresh_mib = rss_mib() - before;
+    let fresh_mib = rss::rss_mib() - before;
     println!(
         "{n} fresh guests (each called once): {fresh_mib:.0} MiB resident ({:.1} KiB each), {:.1} µs each to start",
         fresh_mib * 1024.0 / n as f64,
@@ -60,7 +52,7 @@ fn main() {
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
     let fork = checkpoint.fork(&module).unwrap();
-    let before = rss_mib();
+    let before = rss::rss_mib();
     let start = std::time::Instant::now();
     let mut forks = Vec::with_capacity(n);
     for _ in 0..n {
@@ -71,7 +63,7 @@ fn main() {
         forks.push((store, instance));
     }
     let elapsed = start.elapsed();
-    let forks_mib = rss_mib() - before;
+    let forks_mib = rss::rss_mib() - before;
     println!(
         "{n} forked guests (each called once): {forks_mib:.0} MiB resident ({:.1} KiB each), {:.1} µs each to start",
         forks_mib * 1024.0 / n as f64,
