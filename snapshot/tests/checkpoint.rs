@@ -182,3 +182,31 @@ fn forks_start_from_one_image_and_stay_apart() {
         InstanceState::capture(&guests[0].0, &guests[0].1).unwrap().memories
     );
 }
+
+#[test]
+fn a_saved_file_loads_back_and_a_damaged_one_is_refused() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    step(&mut store, &instance);
+    let checkpoint = Checkpoint::capture(&store, &instance, true).unwrap();
+    let dir = std::env::temp_dir().join(format!("silo-checkpoint-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("guest.ckpt");
+    checkpoint.save(&path).unwrap();
+    assert_eq!(Checkpoint::load(&path).unwrap(), checkpoint);
+
+    let bytes = std::fs::read(&path).unwrap();
+    let refused = |bytes: &[u8]| {
+        std::fs::write(&path, bytes).unwrap();
+        Checkpoint::load(&path).unwrap_err().to_string()
+    };
+    let mut flipped = bytes.clone();
+    flipped[20] ^= 1;
+    assert_eq!(refused(&flipped), "bad checkpoint: the checksum does not match: the file is damaged");
+    assert!(refused(&bytes[..bytes.len() - 1]).contains("checksum"));
+    assert_eq!(refused(&bytes[..10]), "bad checkpoint: not a checkpoint file (no `SILOCKPT` header)");
+    let missing = Checkpoint::load(&dir.join("absent.ckpt")).unwrap_err().to_string();
+    assert!(missing.starts_with("checkpoint file `"), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -14,7 +14,7 @@
 //! damage, the version what an older or newer Silo wrote, the decompressed size is bounded, and
 //! every value is checked again against the module when the checkpoint is restored.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 
 use lz4_flex::frame::{FrameDecoder, FrameEncoder};
 use sha2::{Digest, Sha256};
@@ -85,35 +85,72 @@ impl Checkpoint {
         decode(&decompress(bytes, max_size)?)
     }
 
-    /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]), holding at most
-    /// two of its three forms (file, decompressed, decoded) at a time.
+    /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]) without holding the
+    /// whole file in memory: one pass checks the header and the checksum, a second decompresses.
     pub fn load(path: &std::path::Path) -> Result<Checkpoint, SnapshotError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| SnapshotError::Io(format!("`{}`: {e}", path.display())))?;
-        let body = decompress(&bytes, DEFAULT_MAX_CHECKPOINT)?;
-        drop(bytes);
-        decode(&body)
+        let io = |e: std::io::Error| SnapshotError::Io(format!("`{}`: {e}", path.display()));
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        let bad = |why: String| SnapshotError::BadCheckpoint(why);
+        if len < (HEADER + TRAILER) as u64 {
+            return Err(bad("not a checkpoint file (no `SILOCKPT` header)".into()));
+        }
+        let data_len = len - TRAILER as u64;
+        let mut header = [0u8; HEADER];
+        file.read_exact(&mut header).map_err(io)?;
+        check_header(&header)?;
+        // The checksum covers the header and the compressed data.
+        let mut hasher = Sha256::new();
+        hasher.update(header);
+        let mut rest =
+            std::io::BufReader::with_capacity(1 << 20, (&mut file).take(data_len - HEADER as u64));
+        std::io::copy(&mut rest, &mut HashSink(&mut hasher)).map_err(io)?;
+        let mut digest = [0u8; TRAILER];
+        file.read_exact(&mut digest).map_err(io)?;
+        if hasher.finalize().as_slice() != digest {
+            return Err(bad("the checksum does not match: the file is damaged".into()));
+        }
+        file.seek(std::io::SeekFrom::Start(HEADER as u64)).map_err(io)?;
+        let compressed =
+            std::io::BufReader::with_capacity(1 << 20, file.take(data_len - HEADER as u64));
+        decode(&inflate(compressed, DEFAULT_MAX_CHECKPOINT)?)
     }
 }
 
-/// The postcard body of a checkpoint file, its header, version and checksum checked.
-fn decompress(bytes: &[u8], max_size: u64) -> Result<Vec<u8>, SnapshotError> {
+/// A writer that only hashes.
+struct HashSink<'a>(&'a mut Sha256);
+
+impl Write for HashSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks a checkpoint file's magic number and format version.
+fn check_header(header: &[u8]) -> Result<(), SnapshotError> {
     let bad = |why: String| SnapshotError::BadCheckpoint(why);
-    if bytes.len() < HEADER + TRAILER || &bytes[..8] != CHECKPOINT_MAGIC {
+    if header.len() < HEADER || &header[..8] != CHECKPOINT_MAGIC {
         return Err(bad("not a checkpoint file (no `SILOCKPT` header)".into()));
     }
-    let format = u32::from_le_bytes(bytes[8..12].try_into().expect("four bytes"));
+    let format = u32::from_le_bytes(header[8..12].try_into().expect("four bytes"));
     if format != CHECKPOINT_FORMAT {
         return Err(bad(format!(
             "format {format}, but this Silo reads format {CHECKPOINT_FORMAT}"
         )));
     }
-    let (data, digest) = bytes.split_at(bytes.len() - TRAILER);
-    if Sha256::digest(data).as_slice() != digest {
-        return Err(bad("the checksum does not match: the file is damaged".into()));
-    }
+    Ok(())
+}
+
+/// Decompresses a checkpoint's LZ4 frames, at most `max_size` bytes.
+fn inflate(compressed: impl Read, max_size: u64) -> Result<Vec<u8>, SnapshotError> {
+    let bad = |why: String| SnapshotError::BadCheckpoint(why);
     let mut body = Vec::new();
-    FrameDecoder::new(&data[HEADER..])
+    FrameDecoder::new(compressed)
         .take(max_size.saturating_add(1))
         .read_to_end(&mut body)
         .map_err(|e| bad(format!("cannot decompress: {e}")))?;
@@ -121,6 +158,23 @@ fn decompress(bytes: &[u8], max_size: u64) -> Result<Vec<u8>, SnapshotError> {
         return Err(bad(format!("larger than {max_size} bytes once decompressed")));
     }
     Ok(body)
+}
+
+/// The postcard body of a checkpoint file, its header, version and checksum checked.
+fn decompress(bytes: &[u8], max_size: u64) -> Result<Vec<u8>, SnapshotError> {
+    if bytes.len() < HEADER + TRAILER {
+        return Err(SnapshotError::BadCheckpoint(
+            "not a checkpoint file (no `SILOCKPT` header)".into(),
+        ));
+    }
+    check_header(&bytes[..HEADER])?;
+    let (data, digest) = bytes.split_at(bytes.len() - TRAILER);
+    if Sha256::digest(data).as_slice() != digest {
+        return Err(SnapshotError::BadCheckpoint(
+            "the checksum does not match: the file is damaged".into(),
+        ));
+    }
+    inflate(&data[HEADER..], max_size)
 }
 
 fn decode(body: &[u8]) -> Result<Checkpoint, SnapshotError> {
