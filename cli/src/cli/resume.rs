@@ -49,9 +49,8 @@ pub struct ResumeArgs {
 
 pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
     let name = args.file.display();
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read `{name}`"))?;
     let checkpoint =
-        Checkpoint::from_bytes(&bytes).with_context(|| format!("cannot resume `{name}`"))?;
+        Checkpoint::load(&args.file).with_context(|| format!("cannot resume `{name}`"))?;
     let module_bytes = match (&args.module, checkpoint.embedded_module()?) {
         (Some(path), _) => super::read_module(path, args.wasm.max_module_size)?,
         (None, Some(embedded)) => embedded.to_vec(),

@@ -149,13 +149,22 @@ fn check_header(header: &[u8]) -> Result<(), SnapshotError> {
 /// Decompresses a checkpoint's LZ4 frames, at most `max_size` bytes.
 fn inflate(compressed: impl Read, max_size: u64) -> Result<Vec<u8>, SnapshotError> {
     let bad = |why: String| SnapshotError::BadCheckpoint(why);
+    // Read in chunks, not with `read_to_end`: that zeroes the spare capacity it reads into,
+    // which for a body of hundreds of MiB made as much again resident for nothing.
+    let mut decoder = FrameDecoder::new(compressed);
     let mut body = Vec::new();
-    FrameDecoder::new(compressed)
-        .take(max_size.saturating_add(1))
-        .read_to_end(&mut body)
-        .map_err(|e| bad(format!("cannot decompress: {e}")))?;
-    if body.len() as u64 > max_size {
-        return Err(bad(format!("larger than {max_size} bytes once decompressed")));
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = match decoder.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(bad(format!("cannot decompress: {e}"))),
+        };
+        if body.len() as u64 + n as u64 > max_size {
+            return Err(bad(format!("larger than {max_size} bytes once decompressed")));
+        }
+        body.extend_from_slice(&chunk[..n]);
     }
     Ok(body)
 }
