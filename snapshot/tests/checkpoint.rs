@@ -203,9 +203,15 @@ fn a_saved_file_loads_back_and_a_damaged_one_is_refused() {
     };
     let mut flipped = bytes.clone();
     flipped[20] ^= 1;
-    assert_eq!(refused(&flipped), "bad checkpoint: the checksum does not match: the file is damaged");
+    assert_eq!(
+        refused(&flipped),
+        "bad checkpoint: the checksum does not match: the file is damaged"
+    );
     assert!(refused(&bytes[..bytes.len() - 1]).contains("checksum"));
-    assert_eq!(refused(&bytes[..10]), "bad checkpoint: not a checkpoint file (no `SILOCKPT` header)");
+    assert_eq!(
+        refused(&bytes[..10]),
+        "bad checkpoint: not a checkpoint file (no `SILOCKPT` header)"
+    );
     let missing = Checkpoint::load(&dir.join("absent.ckpt")).unwrap_err().to_string();
     assert!(missing.starts_with("checkpoint file `"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
