@@ -173,3 +173,52 @@ fn resume_errors_name_the_problem() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_fuel_quota_counts_what_the_guest_used_before_its_checkpoint() {
+    let work = tempfile::tempdir().unwrap();
+    let spin = work.path().join("spin.wat");
+    std::fs::write(
+        &spin,
+        r#"(module (global $n (mut i32) (i32.const 0))
+            (func (export "work") (param i32) (result i32) (local $i i32)
+                (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $l (i32.lt_u (local.get $i) (local.get 0))))
+                (global.get $n)))"#,
+    )
+    .unwrap();
+    let first = work.path().join("first.ckpt");
+    let second = work.path().join("second.ckpt");
+    // 3,000 iterations take a third or so of the fuel; the third chunk of work runs out.
+    let o = silo(&[
+        "run",
+        "--fuel",
+        "100000",
+        "--checkpoint",
+        path(&first),
+        "--invoke",
+        "work",
+        path(&spin),
+        "3000",
+    ]);
+    assert_eq!(stdout(&o), "3000\n", "{}", stderr(&o));
+    let o = silo(&[
+        "resume",
+        "--fuel",
+        "100000",
+        "--checkpoint",
+        path(&second),
+        "--invoke",
+        "work",
+        path(&first),
+        "3000",
+    ]);
+    assert_eq!(stdout(&o), "6000\n", "{}", stderr(&o));
+    let o = silo(&["resume", "--fuel", "100000", "--invoke", "work", path(&second), "3000"]);
+    assert_eq!(o.status.code(), Some(134), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fuel quota exceeded"), "{}", stderr(&o));
+    // The same work from the first checkpoint still fits.
+    let o = silo(&["resume", "--fuel", "100000", "--invoke", "work", path(&first), "3000"]);
+    assert_eq!(stdout(&o), "6000\n", "{}", stderr(&o));
+}
