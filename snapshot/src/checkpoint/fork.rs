@@ -2,6 +2,34 @@
 //! written once into a memory image (an anonymous file, `silo_core::MemoryImage`), and every guest
 //! started from the fork maps it copy-on-write instead of copying it: starting one costs
 //! page-table work, and the guests share every page none of them wrote.
+//!
+//! ```
+//! use silo_core::{Engine, Instance, Linker, Module, Store};
+//! use silo_snapshot::Checkpoint;
+//!
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"(module (memory 16)
+//!     (global $calls (mut i32) (i32.const 0))
+//!     (func (export "warm_up") (memory.fill (i32.const 0) (i32.const 7) (i32.const 1000000)))
+//!     (func (export "call") (result i32)
+//!         (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+//!         (i32.add (global.get $calls) (i32.load8_u (i32.const 999999)))))"#)?;
+//!
+//! // Warm one guest up, then checkpoint it.
+//! let mut store = Store::new(&engine, ());
+//! let instance = Instance::new(&mut store, &module, &[])?;
+//! instance.get_typed_func::<(), ()>(&store, "warm_up")?.call(&mut store, ())?;
+//! let fork = Checkpoint::capture(&store, &instance, false)?.fork(&module)?;
+//!
+//! // Start as many guests from it as needed: each begins warm, and each goes its own way.
+//! let linker = Linker::new(&engine);
+//! for _ in 0..3 {
+//!     let mut store = Store::new(&engine, ());
+//!     let guest = fork.resume(&mut store, &linker, &module)?;
+//!     assert_eq!(guest.get_typed_func::<(), i32>(&store, "call")?.call(&mut store, ())?, 8);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use silo_core::{AsContextMut, Instance, Linker, MemoryImage, Module};
 
