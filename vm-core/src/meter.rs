@@ -158,14 +158,15 @@ impl Meter {
         true
     }
 
-    /// Sets the fuel left; `false` when fuel is not metered.
-    pub fn set_fuel(&mut self, fuel: u64) -> bool {
+    /// Sets the fuel left to `fuel`, part of a quota of `quota` (what running out reports);
+    /// `false` when fuel is not metered.
+    pub fn set_fuel_of(&mut self, fuel: u64, quota: u64) -> bool {
         if self.reserve.is_none() {
             return false;
         }
         self.reserve = Some(fuel);
         self.pool = None;
-        self.fuel_granted = fuel;
+        self.fuel_granted = quota.max(fuel);
         // The next check takes the slow path, which hands out the first slice.
         self.budget = 0;
         true
@@ -268,7 +269,7 @@ mod tests {
     #[test]
     fn fuel_runs_out_after_what_was_granted() {
         let mut m = Meter::new(true, false);
-        assert!(m.set_fuel(100));
+        assert!(m.set_fuel_of(100, 100));
         m.budget -= 5;
         m.refill().unwrap();
         assert_eq!(m.fuel(), Some(95));
@@ -285,7 +286,7 @@ mod tests {
     fn stores_sharing_a_pool_run_out_together() {
         let mut a = Meter::new(true, false);
         let mut b = Meter::new(true, false);
-        assert!(a.set_fuel(3 * SLICE as u64));
+        assert!(a.set_fuel_of(3 * SLICE as u64, 3 * SLICE as u64));
         a.budget -= 10;
         let pool = a.share_fuel().unwrap();
         assert_eq!(pool.remaining(), 3 * SLICE as u64 - 10);

@@ -209,7 +209,14 @@ impl<T> Store<T> {
     /// Sets the fuel the store's guests may use (WebAssembly instructions); running out traps.
     /// Fails unless the engine meters fuel (`Config::consume_fuel`).
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
-        if self.inner.opaque.meter.set_fuel(fuel) {
+        self.set_fuel_of(fuel, fuel)
+    }
+
+    /// Sets the fuel left to `fuel` out of a quota of `quota`, for a guest that used the rest
+    /// before (resumed from a checkpoint): running out reports the whole quota, not what was
+    /// left. Fails unless the engine meters fuel.
+    pub fn set_fuel_of(&mut self, fuel: u64, quota: u64) -> Result<(), Error> {
+        if self.inner.opaque.meter.set_fuel_of(fuel, quota) {
             Ok(())
         } else {
             Err(Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))

@@ -92,7 +92,7 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot resume `{name}`"))?;
     // The fuel quota is the guest's whole life: what it used before counts.
     if let (Some(left), Ok(now)) = (checkpoint.fuel_remaining, store.get_fuel()) {
-        store.set_fuel(left.min(now))?;
+        store.set_fuel_of(left.min(now), now)?;
     }
 
     let (outcome, results) = call_export(&mut store, &instance, export, &args.args, &args.file)?;
