@@ -216,3 +216,43 @@ fn a_saved_file_loads_back_and_a_damaged_one_is_refused() {
     assert!(missing.starts_with("checkpoint file `"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn resuming_does_not_run_the_start_function_again() {
+    // The start function calls the host: a resume (or a fork) that ran it again would call it
+    // again, on top of restoring the state it left.
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "host" "started" (func $started))
+            (global $starts (mut i32) (i32.const 0))
+            (start $start)
+            (func $start (call $started)
+                (global.set $starts (i32.add (global.get $starts) (i32.const 1))))
+            (func (export "starts") (result i32) (global.get $starts)))"#,
+    )
+    .unwrap();
+    let mut linker = silo_core::Linker::<u32>::new(&engine);
+    linker
+        .func_wrap("host", "started", |mut caller: silo_core::Caller<'_, u32>| {
+            *caller.data_mut() += 1;
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    assert_eq!(*store.data(), 1);
+    let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+
+    let mut store = Store::new(&engine, 0u32);
+    let resumed = checkpoint.resume(&mut store, &linker, &module).unwrap();
+    assert_eq!(*store.data(), 0, "the start function ran again");
+    let starts = resumed.get_typed_func::<(), i32>(&store, "starts").unwrap();
+    assert_eq!(starts.call(&mut store, ()).unwrap(), 1);
+
+    let fork = checkpoint.fork(&module).unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let forked = fork.resume(&mut store, &linker, &module).unwrap();
+    assert_eq!(*store.data(), 0, "the start function ran again");
+    let starts = forked.get_typed_func::<(), i32>(&store, "starts").unwrap();
+    assert_eq!(starts.call(&mut store, ()).unwrap(), 1);
+}
