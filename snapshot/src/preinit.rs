@@ -72,7 +72,8 @@ pub fn write_preinitialized(
         data_written: false,
         added_data: Vec::new(),
     };
-    writer.added_data = writer.memory_segments(count_data_segments(original)?);
+    let (existing, memory64) = data_outline(original)?;
+    writer.added_data = writer.memory_segments(existing, &memory64);
     let mut skip_code_entries = false;
     for payload in Parser::new(0).parse_all(original) {
         let payload = payload?;
@@ -121,14 +122,21 @@ pub fn write_preinitialized(
     Ok(writer.module.finish())
 }
 
-/// The number of data segments of a module.
-fn count_data_segments(original: &[u8]) -> Result<usize, SnapshotError> {
+/// What the data segments written for the memories depend on: how many data segments the
+/// module already has, and whether each defined memory is indexed by `i64`.
+fn data_outline(original: &[u8]) -> Result<(usize, Vec<bool>), SnapshotError> {
+    let (mut segments, mut memory64) = (0, Vec::new());
     for payload in Parser::new(0).parse_all(original) {
-        if let Payload::DataSection(reader) = payload? {
-            return Ok(reader.count() as usize);
+        match payload? {
+            Payload::MemorySection(reader) => {
+                memory64 =
+                    reader.into_iter().map(|m| m.map(|m| m.memory64)).collect::<Result<_, _>>()?;
+            }
+            Payload::DataSection(reader) => segments = reader.count() as usize,
+            _ => {}
         }
     }
-    Ok(0)
+    Ok((segments, memory64))
 }
 
 /// The standard id of the section a payload starts, for the ones whose place matters here.
@@ -345,8 +353,7 @@ impl Writer<'_> {
     }
 
     /// The active segments that write each memory's non-zero bytes, within the segment limit.
-    fn memory_segments(&self, existing: usize) -> Vec<(u32, bool, DataRun)> {
-        let memory64 = memory_index_types(self.original);
+    fn memory_segments(&self, existing: usize, memory64: &[bool]) -> Vec<(u32, bool, DataRun)> {
         let budget = MAX_DATA_SEGMENTS.saturating_sub(existing) / self.state.memories.len().max(1);
         let mut segments = Vec::new();
         for (index, memory) in self.state.memories.iter().enumerate() {
@@ -357,16 +364,6 @@ impl Writer<'_> {
         }
         segments
     }
-}
-
-/// Whether each defined memory is indexed by `i64`.
-fn memory_index_types(original: &[u8]) -> Vec<bool> {
-    for payload in Parser::new(0).parse_all(original) {
-        if let Ok(Payload::MemorySection(reader)) = payload {
-            return reader.into_iter().map(|m| m.is_ok_and(|m| m.memory64)).collect();
-        }
-    }
-    Vec::new()
 }
 
 /// A segment whose work is done (applied at instantiation, or dropped): declarative when it

@@ -11,13 +11,10 @@ use silo::wasi::WasiCtxBuilder;
 use silo::{Linker, Module, Store};
 
 use super::checkpoint_args::CheckpointArgs;
-use super::run::{Host, call_export, finish};
+use super::run::{Host, SIGPIPE_EXIT, call_export, finish};
 use super::sandbox_args::SandboxArgs;
 use super::wasm_args::WasmArgs;
 use super::{EngineChoice, engine, engine_config, invoke_args};
-
-/// The exit status of a guest that wrote to a closed pipe, as `silo run` gives it.
-const SIGPIPE_EXIT: i32 = 141;
 
 #[derive(clap::Args)]
 pub struct ResumeArgs {

@@ -91,7 +91,7 @@ fn is_quota_stop(store: &Store<Host>, trap: &Trap) -> bool {
 /// after a quota refused it something (a `memory.grow` that returned -1), says so.
 /// The exit status of a guest that wrote to a closed pipe: a shell's status for a process
 /// killed by `SIGPIPE` (128 + 13).
-const SIGPIPE_EXIT: i32 = 141;
+pub(super) const SIGPIPE_EXIT: i32 = 141;
 
 pub(super) fn finish(
     store: &Store<Host>,

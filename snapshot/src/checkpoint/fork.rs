@@ -79,15 +79,10 @@ impl Fork {
     /// A new guest: as [`Checkpoint::resume`], with memories mapped from the fork's images.
     pub fn resume<T: 'static>(
         &self,
-        mut store: impl AsContextMut<Data = T>,
+        store: impl AsContextMut<Data = T>,
         linker: &Linker<T>,
         module: &Module,
     ) -> Result<Instance, SnapshotError> {
-        self.checkpoint.check_module(module)?;
-        let instance = linker
-            .instantiate_without_start(&mut store, module)
-            .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot instantiate: {e}")))?;
-        self.checkpoint.restore_with_images(&mut store, &instance, &self.images)?;
-        Ok(instance)
+        self.checkpoint.resume_with_images(store, linker, module, &self.images)
     }
 }

@@ -100,15 +100,26 @@ impl Checkpoint {
     /// world: `WasiCtx::restore` with `self.wasi`; the fuel left).
     pub fn resume<T: 'static>(
         &self,
+        store: impl AsContextMut<Data = T>,
+        linker: &Linker<T>,
+        module: &Module,
+    ) -> Result<Instance, SnapshotError> {
+        self.resume_with_images(store, linker, module, &[])
+    }
+
+    /// [`Checkpoint::resume`], memory `i` mapped from `images[i]` where there is one.
+    pub(super) fn resume_with_images<T: 'static>(
+        &self,
         mut store: impl AsContextMut<Data = T>,
         linker: &Linker<T>,
         module: &Module,
+        images: &[Option<silo_core::MemoryImage>],
     ) -> Result<Instance, SnapshotError> {
         self.check_module(module)?;
         let instance = linker
             .instantiate_without_start(&mut store, module)
             .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot instantiate: {e}")))?;
-        self.restore(&mut store, &instance)?;
+        self.restore_with_images(&mut store, &instance, images)?;
         Ok(instance)
     }
 
