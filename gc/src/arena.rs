@@ -39,10 +39,32 @@ impl Scalar for u32 {}
 impl Scalar for u64 {}
 impl Scalar for u128 {}
 pub(crate) mod sealed {
-    pub trait Sealed {
+    pub trait Sealed: Sized {
         /// The value as the bits of a reference, if it is as wide as one (4 bytes): a store of
         /// it into an object may need the write barrier.
         fn ref_bits(self) -> Option<u32>;
+
+        /// Reads a value at `p`.
+        ///
+        /// # Safety
+        /// `p` is valid for reading `size_of::<Self>()` bytes and aligned to that size, or to 8
+        /// for a larger value.
+        #[inline(always)]
+        unsafe fn load_aligned(p: *const u8) -> Self {
+            // SAFETY: valid and aligned for `Self` (contract); implementations wider than 8
+            // bytes override this.
+            unsafe { p.cast::<Self>().read() }
+        }
+
+        /// Writes `self` at `p`.
+        ///
+        /// # Safety
+        /// As [`load_aligned`](Self::load_aligned), for writing.
+        #[inline(always)]
+        unsafe fn store_aligned(self, p: *mut u8) {
+            // SAFETY: as in `load_aligned`.
+            unsafe { p.cast::<Self>().write(self) }
+        }
     }
     impl Sealed for u8 {
         fn ref_bits(self) -> Option<u32> {
@@ -67,6 +89,21 @@ pub(crate) mod sealed {
     impl Sealed for u128 {
         fn ref_bits(self) -> Option<u32> {
             None
+        }
+
+        // A `u128` needs 16-byte alignment; objects and their fields have 8: two words, which
+        // `[u64; 2]` lays out as a `u128` is (the same bytes, in memory order).
+        #[inline(always)]
+        unsafe fn load_aligned(p: *const u8) -> u128 {
+            // SAFETY: 16 readable bytes aligned to 8 (contract); `[u64; 2]` and `u128` have the
+            // same size and every bit pattern is valid for both.
+            unsafe { std::mem::transmute::<[u64; 2], u128>(p.cast::<[u64; 2]>().read()) }
+        }
+
+        #[inline(always)]
+        unsafe fn store_aligned(self, p: *mut u8) {
+            // SAFETY: as in `load_aligned`, for writing.
+            unsafe { p.cast::<[u64; 2]>().write(std::mem::transmute::<u128, [u64; 2]>(self)) }
         }
     }
 }

@@ -19,6 +19,7 @@ mod barrier;
 mod bump;
 mod collect;
 mod error;
+pub mod fast;
 mod gc_ref;
 mod heap;
 mod host;

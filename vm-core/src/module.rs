@@ -36,6 +36,9 @@ pub(crate) struct ModuleInner {
     pub info: silo_loader::Module,
     /// Canonical id of each module type.
     pub type_ids: Box<[TypeId]>,
+    /// The object layout of each module type that is a struct type (`None` for the others): the
+    /// interpreter's inline `struct.new` writes fields with it.
+    pub struct_layouts: Box<[Option<silo_gc::StructLayout>]>,
     /// Interpreter code of each defined function, translated on first call.
     code: Box<[OnceLock<Result<InterpFunc, String>>]>,
     /// What the interpreter enters: the code above once translated, or the native stub (null
@@ -173,11 +176,15 @@ impl Module {
         };
         let n = info.num_defined_funcs() as usize;
         let threshold = config.tier_up_after;
+        let struct_layouts = (0..info.types.len() as u32)
+            .map(|ty| crate::vm::gc_refs::struct_layout_of(&info, ty).ok())
+            .collect();
         Ok(Module {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
                 info,
                 type_ids,
+                struct_layouts,
                 code: (0..n).map(|_| OnceLock::new()).collect(),
                 compiled: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
                 native: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),

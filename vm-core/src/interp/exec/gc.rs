@@ -2,7 +2,7 @@
 //! collection finds this frame's references), calls the runtime (`runtime::gc`), writes its
 //! results into the frame, and answers `false` after recording a trap.
 
-use silo_gc::{AccessError, FieldKind, GcRef, Heap};
+use silo_gc::{AccessError, Bump, FieldKind, GcRef, Heap, fast};
 
 use super::{Cx, Op, enter_store as enter, ext, fail, rd, trap};
 use crate::interp::isa::Instr;
@@ -68,6 +68,213 @@ fn read(heap: &Heap, obj: u64, offset: u32, get: Get, dst: &mut [u64]) -> Result
     Ok(())
 }
 
+/// The store's allocation record, or `None` before it has a heap.
+///
+/// # Safety
+/// `cx` is a live run's context.
+#[inline(always)]
+unsafe fn bump<'a>(cx: *mut Cx) -> Option<&'a Bump> {
+    // SAFETY: the store is live (contract); its record, once made, lives as long as its heap,
+    // which outlives the run.
+    unsafe { (*(*cx).store).gc.bump.as_ref() }
+}
+
+/// Reads `get` at `offset` of `obj` into the slot(s) at `dst` through the fast path
+/// (`silo_gc::fast`); `false` when the checked path must do it (or name the error).
+///
+/// # Safety
+/// `fp` is a live run's frame, `cx` its context, `dst` (and `dst + 1` for a `v128`) its slots;
+/// nothing else touches the heap meanwhile.
+#[inline(always)]
+unsafe fn read_fast(cx: *mut Cx, fp: *mut u64, dst: Slot, obj: u32, offset: u32, get: Get) -> bool {
+    // SAFETY: the record is the live heap's and the slots are the frame's (contract).
+    unsafe {
+        let Some(b) = bump(cx) else { return false };
+        let v = match get {
+            Get::S8 => fast::read::<u8>(b, obj, offset).map(|v| v as i8 as i32 as u32 as u64),
+            Get::U8 => fast::read::<u8>(b, obj, offset).map(u64::from),
+            Get::S16 => fast::read::<u16>(b, obj, offset).map(|v| v as i16 as i32 as u32 as u64),
+            Get::U16 => fast::read::<u16>(b, obj, offset).map(u64::from),
+            Get::B32 => fast::read::<u32>(b, obj, offset).map(u64::from),
+            Get::B64 => fast::read::<u64>(b, obj, offset),
+            Get::B128 => match fast::read::<u128>(b, obj, offset) {
+                Some(v) => {
+                    *fp.add(dst as usize + 1) = (v >> 64) as u64;
+                    Some(v as u64)
+                }
+                None => None,
+            },
+        };
+        match v {
+            Some(v) => {
+                *fp.add(dst as usize) = v;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Writes `width` bytes of the slot(s) at `value` at `offset` of `obj` through the fast path;
+/// `false` when the checked path must do it (the write barrier included).
+///
+/// # Safety
+/// As `read_fast`, for the slot(s) at `value`.
+#[inline(always)]
+unsafe fn write_fast(
+    cx: *mut Cx,
+    fp: *mut u64,
+    obj: u32,
+    offset: u32,
+    value: Slot,
+    width: u32,
+) -> bool {
+    // SAFETY: the record is the live heap's and the slots are the frame's (contract).
+    unsafe {
+        let Some(b) = bump(cx) else { return false };
+        let v = *fp.add(value as usize);
+        match width {
+            1 => fast::write::<u8>(b, obj, offset, v as u8),
+            2 => fast::write::<u16>(b, obj, offset, v as u16),
+            4 => fast::write::<u32>(b, obj, offset, v as u32),
+            8 => fast::write::<u64>(b, obj, offset, v),
+            _ => {
+                let high = *fp.add(value as usize + 1);
+                fast::write::<u128>(b, obj, offset, u128::from(v) | u128::from(high) << 64)
+            }
+        }
+    }
+}
+
+/// The offset of element `idx` of `arr`, `size` bytes, through the fast path.
+///
+/// # Safety
+/// `cx` is a live run's context.
+#[inline(always)]
+unsafe fn element_fast(cx: *mut Cx, arr: u32, idx: u32, size: u32) -> Option<u32> {
+    // SAFETY: the record is the live heap's (contract).
+    unsafe { fast::element(bump(cx)?, arr, idx, size) }
+}
+
+/// `struct.get*` inline when it can be, else through `struct_get`; `false` after a trap.
+///
+/// # Safety
+/// As `struct_get`.
+#[inline(always)]
+pub(super) unsafe fn struct_get_inline(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    obj: u64,
+    offset: u32,
+    get: Get,
+) -> bool {
+    // SAFETY: this function's contract is `struct_get`'s, which covers `read_fast`'s.
+    unsafe {
+        read_fast(cx, fp, dst, obj as u32, offset, get)
+            || struct_get(ip, fp, cx, dst, obj, offset, get)
+    }
+}
+
+/// `struct.set` inline when it can be, else through `struct_set`; `false` after a trap.
+///
+/// # Safety
+/// As `struct_set`.
+#[inline(always)]
+pub(super) unsafe fn struct_set_inline(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    obj: u64,
+    value: Slot,
+    offset: u32,
+    width: u32,
+) -> bool {
+    // SAFETY: this function's contract is `struct_set`'s, which covers `write_fast`'s.
+    unsafe {
+        write_fast(cx, fp, obj as u32, offset, value, width)
+            || struct_set(ip, fp, cx, obj, value, offset, width)
+    }
+}
+
+/// `array.get*` inline when it can be, else through `array_get`; `false` after a trap.
+///
+/// # Safety
+/// As `array_get`.
+#[inline(always)]
+pub(super) unsafe fn array_get_inline(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    arr: u64,
+    idx: u32,
+    get: Get,
+) -> bool {
+    let size = match get {
+        Get::S8 | Get::U8 => 1,
+        Get::S16 | Get::U16 => 2,
+        Get::B32 => 4,
+        Get::B64 => 8,
+        Get::B128 => 16,
+    };
+    // SAFETY: this function's contract is `array_get`'s, which covers `read_fast`'s.
+    unsafe {
+        match element_fast(cx, arr as u32, idx, size) {
+            Some(at) if read_fast(cx, fp, dst, arr as u32, at, get) => true,
+            _ => array_get(ip, fp, cx, dst, arr, idx, get),
+        }
+    }
+}
+
+/// `array.set` inline when it can be, else through `array_set`; `false` after a trap.
+///
+/// # Safety
+/// As `array_set`.
+#[inline(always)]
+pub(super) unsafe fn array_set_inline(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    arr: u64,
+    idx: u32,
+    value: Slot,
+    width: u32,
+) -> bool {
+    // SAFETY: this function's contract is `array_set`'s, which covers `write_fast`'s.
+    unsafe {
+        match element_fast(cx, arr as u32, idx, width) {
+            Some(at) if write_fast(cx, fp, arr as u32, at, value, width) => true,
+            _ => array_set(ip, fp, cx, arr, idx, value, width),
+        }
+    }
+}
+
+/// `array.len` inline when it can be, else through `array_len`; `false` after a trap.
+///
+/// # Safety
+/// As `array_len`.
+#[inline(always)]
+pub(super) unsafe fn array_len_inline(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    arr: u64,
+) -> bool {
+    // SAFETY: this function's contract is `array_len`'s.
+    unsafe {
+        match bump(cx).and_then(|b| fast::array_len(b, arr as u32)) {
+            Some(n) => {
+                *fp.add(dst as usize) = u64::from(n);
+                true
+            }
+            None => array_len(ip, fp, cx, dst, arr),
+        }
+    }
+}
+
 /// The frame slots `slot..slot + n`.
 ///
 /// # Safety
@@ -110,6 +317,43 @@ pub(super) unsafe fn struct_new(
             }
             Err(t) => failed(ip, fp, cx, t),
         }
+    }
+}
+
+/// `struct.new` (`default`: `struct.new_default`) inline when it fits below the limit, else
+/// through `struct_new`; `false` after a trap.
+///
+/// # Safety
+/// As `struct_new`.
+#[inline(always)]
+pub(super) unsafe fn struct_new_inline(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    dst: Slot,
+    ty: u32,
+    default: bool,
+) -> bool {
+    // SAFETY: this function's contract is `struct_new`'s: the record is the live heap's (it knows
+    // the module's types from instantiation on), the fields' slots are the frame's, and nothing
+    // else touches the heap while a handler runs.
+    unsafe {
+        let bump = (*(*cx).store).gc.bump;
+        if !bump.is_null() {
+            let inner = &(*(*cx).inst).module.inner;
+            if let (Some(Some(layout)), Some(id)) =
+                (inner.struct_layouts.get(ty as usize), inner.type_ids.get(ty as usize))
+                && let Some(r) = fast::alloc(bump, id.0, layout.size, None)
+            {
+                if !default {
+                    let fields = slots(fp, dst, layout.value_slots as usize);
+                    fast::init_struct(&*bump, r, layout, fields);
+                }
+                *fp.add(dst as usize) = u64::from(r);
+                return true;
+            }
+        }
+        struct_new(ip, fp, cx, dst, ty, default)
     }
 }
 

@@ -19,23 +19,23 @@ macro_rules! define_gc_handlers {
             wr(fp, dst, r.i31_u() as u64);
         });
         h!(ip, fp, mb, ml, cx; StructNew { dst, ty } => {
-            if !g::struct_new(ip, fp, cx, dst, ty, false) { return Exit::Trap; }
+            if !g::struct_new_inline(ip, fp, cx, dst, ty, false) { return Exit::Trap; }
         });
         h!(ip, fp, mb, ml, cx; StructNewDefault { dst, ty } => {
-            if !g::struct_new(ip, fp, cx, dst, ty, true) { return Exit::Trap; }
+            if !g::struct_new_inline(ip, fp, cx, dst, ty, true) { return Exit::Trap; }
         });
-        h!(ip, fp, mb, ml, cx; StructGetS8 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::S8) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructGetU8 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::U8) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructGetS16 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::S16) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructGetU16 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::U16) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructGet32 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::B32) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructGet64 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::B64) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructGet128 { dst, obj, offset } => { if !g::struct_get(ip, fp, cx, dst, rd(fp, obj), offset, Get::B128) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructSet8 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 1) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructSet16 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 2) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructSet32 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 4) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructSet64 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 8) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; StructSet128 { obj, value, offset } => { if !g::struct_set(ip, fp, cx, rd(fp, obj), value, offset, 16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetS8 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::S8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetU8 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::U8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetS16 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::S16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGetU16 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::U16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGet32 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::B32) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGet64 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::B64) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructGet128 { dst, obj, offset } => { if !g::struct_get_inline(ip, fp, cx, dst, rd(fp, obj), offset, Get::B128) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet8 { obj, value, offset } => { if !g::struct_set_inline(ip, fp, cx, rd(fp, obj), value, offset, 1) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet16 { obj, value, offset } => { if !g::struct_set_inline(ip, fp, cx, rd(fp, obj), value, offset, 2) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet32 { obj, value, offset } => { if !g::struct_set_inline(ip, fp, cx, rd(fp, obj), value, offset, 4) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet64 { obj, value, offset } => { if !g::struct_set_inline(ip, fp, cx, rd(fp, obj), value, offset, 8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; StructSet128 { obj, value, offset } => { if !g::struct_set_inline(ip, fp, cx, rd(fp, obj), value, offset, 16) { return Exit::Trap; } });
         h!(ip, fp, mb, ml, cx; ArrayNew { .. } => {
             if !g::array_new(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
@@ -54,19 +54,19 @@ macro_rules! define_gc_handlers {
             if !g::array_new(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
         });
-        h!(ip, fp, mb, ml, cx; ArrayGetS8 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S8) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayGetU8 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::U8) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayGetS16 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S16) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayGetU16 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::U16) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayGet32 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B32) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayGet64 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B64) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArrayGet128 { dst, arr, idx } => { if !g::array_get(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B128) { return Exit::Trap; } });
-        h!(ip, fp, mb, ml, cx; ArraySet8 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 1) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
-        h!(ip, fp, mb, ml, cx; ArraySet16 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 2) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
-        h!(ip, fp, mb, ml, cx; ArraySet32 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 4) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
-        h!(ip, fp, mb, ml, cx; ArraySet64 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 8) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
-        h!(ip, fp, mb, ml, cx; ArraySet128 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 16) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
-        h!(ip, fp, mb, ml, cx; ArrayLen { dst, arr } => { if !g::array_len(ip, fp, cx, dst, rd(fp, arr)) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetS8 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetU8 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::U8) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetS16 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::S16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGetU16 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::U16) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGet32 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B32) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGet64 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B64) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArrayGet128 { dst, arr, idx } => { if !g::array_get_inline(ip, fp, cx, dst, rd(fp, arr), rd(fp, idx) as u32, Get::B128) { return Exit::Trap; } });
+        h!(ip, fp, mb, ml, cx; ArraySet8 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set_inline(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 1) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet16 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set_inline(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 2) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet32 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set_inline(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 4) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet64 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set_inline(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 8) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArraySet128 { arr, idx } => { let (v, _) = ext(ip); if !g::array_set_inline(ip, fp, cx, rd(fp, arr), rd(fp, idx) as u32, v, 16) { return Exit::Trap; } return next(ip.add(2), fp, mb, ml, cx); });
+        h!(ip, fp, mb, ml, cx; ArrayLen { dst, arr } => { if !g::array_len_inline(ip, fp, cx, dst, rd(fp, arr)) { return Exit::Trap; } });
         h!(ip, fp, mb, ml, cx; ArrayFill { .. } => {
             if !g::array_bulk(ip, fp, cx) { return Exit::Trap; }
             return next(ip.add(2), fp, mb, ml, cx);
