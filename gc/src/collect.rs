@@ -1,7 +1,9 @@
 //! The collector: precise, non-recursive mark-compact (Lisp-2 sliding), so it reclaims cycles
 //! and leaves the live objects packed at the bottom of the heap in their allocation order.
 //!
-//! This is the *full* collection; `minor` collects the young generation alone. After a full
+//! This is the *full* collection's checked path (`full` has the usual one, which falls back to
+//! this when it finds a corrupt reference it cannot set aside); `minor` collects the young
+//! generation alone. After a full
 //! collection every survivor is old (`old_top` is the new top) and the remembered set is empty.
 //!
 //! 1. **Find objects**: walk the heap and note every object's start in a bitmap. A reference is
@@ -38,9 +40,16 @@ pub(crate) struct Collector {
     pub(crate) stack: Vec<u32>,
     /// Slots of the host values of the boxes found dead.
     pub(crate) dead_boxes: Vec<u32>,
+    /// The full collection's marks (`full`).
+    pub(crate) marks: crate::full::MarkBits,
+    /// The host-table slots of the boxes a full collection found alive.
+    pub(crate) live_slots: Vec<u32>,
     /// A minor collection's marked young objects: offset in the high half, the gc word it
     /// replaced in the low one.
     pub(crate) survivors: Vec<u64>,
+    /// The survivors' offsets in ascending order, and the bitmap that sorts them.
+    pub(crate) order: Vec<u32>,
+    pub(crate) order_bits: Vec<u64>,
     /// Old objects (at their offsets after a minor collection) that refer to young ones.
     pub(crate) to_remember: Vec<u32>,
 }
@@ -153,7 +162,12 @@ impl Heap {
         // The gc words are the collector's now; and every object is collected, so no old one
         // needs remembering.
         self.forget_remembered();
-        self.compact(roots);
+        // The usual path visits only the live objects (`full`); the checked one runs when that
+        // finds overlapping objects, and under zeal every other time, so both stay exercised.
+        let checked = self.zeal() && self.stats.full_collections % 2 == 1;
+        if checked || !self.compact_live(roots) {
+            self.compact(roots);
+        }
         self.stats.full_collections += 1;
     }
 
@@ -236,6 +250,13 @@ impl Heap {
             set_gc_word(arena, dest, 0);
             off = at + size;
         }
+        self.finish_full(old_top, new_top, started);
+    }
+
+    /// The end of a full collection that left the live objects below `new_top` (the top was
+    /// `old_top`): the space above is zeroed or given back, dead host values dropped, and the
+    /// generations and limits start again.
+    pub(crate) fn finish_full(&mut self, old_top: u32, new_top: u32, started: Instant) {
         // The space the next objects go to must read as zero: below the soft limit it is
         // reused at once, so zero it in place; above it, hand the pages back (they read as zero
         // when touched again).

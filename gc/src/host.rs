@@ -49,6 +49,22 @@ impl HostValues {
         Some(value)
     }
 
+    /// Puts into `dead` every slot that holds a value but is not among `live` (the slots of the
+    /// boxes a full collection found alive).
+    pub fn dead_slots(&self, live: &[u32], dead: &mut Vec<u32>) {
+        if self.len() == 0 {
+            return;
+        }
+        let mut alive = vec![false; self.slots.len()];
+        for &s in live {
+            if let Some(a) = alive.get_mut(s as usize) {
+                *a = true;
+            }
+        }
+        let occupied = self.slots.iter().enumerate().filter(|(_, v)| v.is_some());
+        dead.extend(occupied.filter(|&(i, _)| !alive[i]).map(|(i, _)| i as u32));
+    }
+
     fn get(&self, slot: u32) -> Option<&(dyn Any + Send + Sync)> {
         self.slots.get(slot as usize)?.as_deref()
     }
@@ -66,22 +82,15 @@ impl Heap {
         value: HostValue,
         roots: &mut dyn RootSet,
     ) -> Result<GcRef, GcError> {
-        // In the table before the box exists: a collection during the allocation frees only
-        // the slots of dead boxes, and no box names this one yet.
+        // In the table once the box exists: a full collection takes every slot that no live
+        // box names for dead, so a collection during the allocation must not see this one.
+        // Nothing can collect between the two.
+        let r = self.alloc_sized(HOST_BOX_TYPE, HOST_BOX_SIZE, None, roots)?;
         let slot = self.host_values.insert(value);
-        match self.alloc_sized(HOST_BOX_TYPE, HOST_BOX_SIZE, None, roots) {
-            Ok(r) => {
-                let stored =
-                    self.arena.store(u64::from(r.raw()) + u64::from(HOST_BOX_SLOT_OFFSET), slot);
-                debug_assert!(stored);
-                self.young_boxes.push(r.raw());
-                Ok(r)
-            }
-            Err(e) => {
-                self.host_values.remove(slot);
-                Err(e)
-            }
-        }
+        let stored = self.arena.store(u64::from(r.raw()) + u64::from(HOST_BOX_SLOT_OFFSET), slot);
+        debug_assert!(stored);
+        self.young_boxes.push(r.raw());
+        Ok(r)
     }
 
     /// The host value `r` boxes; `None` when `r` is not a live host box.

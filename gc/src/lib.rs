@@ -20,6 +20,7 @@ mod bump;
 mod collect;
 mod error;
 pub mod fast;
+mod full;
 mod gc_ref;
 mod heap;
 mod host;

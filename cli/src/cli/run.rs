@@ -131,6 +131,25 @@ pub(super) fn finish(
     }
 }
 
+/// With `-v`: what the garbage collector did, when the guest allocated anything.
+fn report_gc(store: &Store<Host>) {
+    let gc = store.gc_stats();
+    if gc.bytes_allocated_total == 0 {
+        return;
+    }
+    let mib = |n: u64| format!("{:.1} MiB", n as f64 / f64::from(1 << 20));
+    eprintln!(
+        "silo: gc: {} allocated, {} collections ({} full), {} paused in all, longest {}, {} live \
+         after the last",
+        mib(gc.bytes_allocated_total),
+        gc.collections,
+        gc.full_collections,
+        fetch_args::ms(gc.total_pause),
+        fetch_args::ms(gc.max_pause),
+        mib(gc.live_bytes),
+    );
+}
+
 /// A threads guest's outcome: its first thread's `outcome` ends the guest (unless another
 /// thread ended it first, which stopped this one), the other threads stop, and the guest's
 /// ending is the outcome reported.
@@ -218,6 +237,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             if args.fetch.verbose {
                 let since = fetch_args::ms(loaded.last_byte.elapsed());
                 eprintln!("silo: `{name}` returned {since} after the module's last byte");
+                report_gc(&store);
             }
             let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
             if outcome.is_ok() {
@@ -235,6 +255,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("silo: `_start` entered {since} after the module's last byte");
                 }
                 let outcome = start.call(&mut store, &[], &mut []);
+                if args.fetch.verbose {
+                    report_gc(&store);
+                }
                 // Returning after the deadline is not a success either.
                 let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
                 let outcome = match store.data().threads.clone() {

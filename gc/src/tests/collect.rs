@@ -193,3 +193,41 @@ fn a_corrupted_header_ends_the_walk_without_a_crash() {
     }
     assert_eq!(h.read::<u64>(roots[0], VALUE), Ok(1));
 }
+
+#[test]
+fn a_corrupt_reference_overlapping_a_live_object_leaves_the_heap_to_the_checked_path() {
+    let mut h = heap();
+    let mut roots = vec![GcRef::NULL; 3];
+    // Node 0's value, read as a reference, names nothing: a collector that scanned the fake
+    // object below would null it.
+    roots[0] = node(&mut h, &mut roots, 0x10_0000);
+    roots[1] = node(&mut h, &mut roots, 2);
+    assert_eq!(roots[1].raw(), roots[0].raw() + 24, "adjacent");
+    // Node 0's `next` is null, so its bytes from offset 8 read as the header of a node (type 0)
+    // that would run into node 1.
+    roots[2] = GcRef::from_raw(roots[0].raw() + 8);
+    h.collect(&mut roots);
+    assert_eq!(roots[2], GcRef::NULL, "the reference to no object's start became null");
+    assert_eq!(h.read::<u64>(roots[0], VALUE), Ok(0x10_0000), "nothing written through it");
+    assert_eq!(h.read::<u64>(roots[1], VALUE), Ok(2));
+    assert_eq!(h.stats().live_bytes, 48);
+}
+
+#[test]
+fn dead_host_values_are_dropped_by_a_full_collection_and_live_ones_kept() {
+    let mut h = heap();
+    let mut roots = vec![GcRef::NULL; 2];
+    roots[0] = h.alloc_host(Box::new(1u32), &mut roots).unwrap();
+    h.alloc_host(Box::new(2u32), &mut roots).unwrap();
+    roots[1] = h.alloc_host(Box::new(3u32), &mut roots).unwrap();
+    h.alloc_host(Box::new(4u32), &mut roots).unwrap();
+    h.collect(&mut roots);
+    assert_eq!(h.host_value_count(), 2);
+    let value = |h: &Heap, r| h.host_value(r).and_then(|v| v.downcast_ref::<u32>()).copied();
+    assert_eq!((value(&h, roots[0]), value(&h, roots[1])), (Some(1), Some(3)));
+    // The freed slots are reused, and the kept values stay theirs.
+    roots[0] = h.alloc_host(Box::new(5u32), &mut roots).unwrap();
+    h.collect(&mut roots);
+    assert_eq!((value(&h, roots[0]), value(&h, roots[1])), (Some(5), Some(3)));
+    assert_eq!(h.host_value_count(), 2);
+}
