@@ -200,6 +200,29 @@ fn the_gc_nursery_flag_takes_sizes_and_refuses_bad_ones() {
     }
 }
 
+#[test]
+fn verbose_runs_report_the_collectors_work() {
+    let trees = gc_trees();
+    let o = silo(&[
+        "run",
+        "-v",
+        "--gc-nursery",
+        "64KiB",
+        "--invoke",
+        "run",
+        trees.to_str().unwrap(),
+        "10",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(stdout(&o).trim(), "135854", "{err}");
+    let line = err.lines().find(|l| l.starts_with("silo: gc: ")).unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("MiB allocated") && line.contains(" collections ("), "{line}");
+    assert!(!line.contains(" 0 collections"), "a 64 KiB nursery fills: {line}");
+    // A program that allocates nothing says nothing of it.
+    let o = silo(&["run", "-v", program("hello.wasm").to_str().unwrap()]);
+    assert!(!stderr(&o).contains("gc:"), "{}", stderr(&o));
+}
+
 /// Runs `silo run` on bad input: one line on stderr, a non-zero exit, no panic.
 fn one_line_error(file: &std::path::Path) -> String {
     let o = silo(&["run", file.to_str().unwrap()]);
