@@ -10,8 +10,9 @@
 //! allocated once per store, and running out of either is the "call stack exhausted" trap.
 //!
 //! Tail calls become jumps only in optimized builds. A probe at first use checks that the chain
-//! runs in constant native stack; if it does not (an unoptimized build), the same handlers are
-//! driven by a loop instead (`looped`), slower but just as correct.
+//! runs in constant native stack (`threaded::probe_constant_stack` for the simple ops,
+//! `call_probe` for calls, returns and tail calls); if it does not (an unoptimized or sanitized
+//! build), the same handlers are driven by a loop instead (`looped`), slower but just as correct.
 //!
 //! For a handler's final call to become a jump, nothing may need its frame afterwards: a handler
 //! keeps no value with a destructor alive, and lets no local's address escape (which a call
@@ -20,6 +21,7 @@
 //! line (`fail`, `trap`, `translate_in_run`, `calls`) and records the trap in the context.
 
 mod atomic;
+mod call_probe;
 mod calls;
 mod exn;
 mod gc;
@@ -171,11 +173,15 @@ pub(crate) enum Dispatch {
 
 impl Dispatch {
     /// The dispatch for code of an engine with `config`: threaded where this build turns tail
-    /// calls into jumps (checked once per process), unless the configuration asks for the loop.
-    /// Under Miri, which does not promise that tail calls become jumps, always the loop.
+    /// calls into jumps (checked once per process: the simple ops detached, then calls, returns
+    /// and tail calls in a guest of the probe's own, `call_probe`), unless the configuration asks
+    /// for the loop. Under Miri, which does not promise that tail calls become jumps, always the
+    /// loop.
     pub fn for_config(config: &Config) -> Dispatch {
         static THREADED_WORKS: OnceLock<bool> = OnceLock::new();
-        let threaded_works = || *THREADED_WORKS.get_or_init(threaded::probe_constant_stack);
+        let probe =
+            || threaded::probe_constant_stack() && call_probe::calls_run_in_constant_stack();
+        let threaded_works = || call_probe::probing() || *THREADED_WORKS.get_or_init(probe);
         if !cfg!(miri) && !config.loop_dispatch && threaded_works() {
             Dispatch::Threaded
         } else {

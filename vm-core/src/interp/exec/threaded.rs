@@ -60,7 +60,7 @@ pub(super) fn probe_constant_stack() -> bool {
 /// Where the native stack is: the address of a local in a frame of its own, so that the caller's
 /// tail call is not blocked by a local whose address escaped.
 #[inline(never)]
-fn stack_position() -> u64 {
+pub(super) fn stack_position() -> u64 {
     let marker = 0u8;
     std::hint::black_box(&marker) as *const u8 as u64
 }
