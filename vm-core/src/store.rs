@@ -19,6 +19,7 @@ use crate::limits::{QuotaHit, StoreLimits, Usage};
 use crate::memory::MemoryEntity;
 use crate::meter::{InterruptHandle, Meter};
 use crate::table::TableEntity;
+use crate::trap::Trap;
 
 /// Identifies a store; handles remember the store they belong to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -108,7 +109,14 @@ pub(crate) struct StoreOpaque {
     /// Where native code last called out of compiled code, and the same for each stretch of
     /// native frames further up the stack (see `vm::NativeExit`).
     pub native_exit: crate::vm::NativeExit,
+    /// What runs before every call of a host function (`Store::on_host_call`).
+    pub host_call_hook: Option<Box<HostCallHook>>,
 }
+
+/// A store's hook before host calls, type-erased: the store and the calling instance, as host
+/// functions get them (`func::HostCallFn`).
+pub(crate) type HostCallHook =
+    dyn FnMut(*mut StoreOpaque, Option<NonNull<InstanceData>>) -> Result<(), Trap> + Send;
 
 /// Native code's count of active calls and the store's call-depth quota; native code reads and
 /// writes both fields at fixed offsets (`vm::offsets`).
@@ -152,6 +160,7 @@ impl StoreOpaque {
             native_stack_limit: usize::MAX,
             call_depth: CallDepth { active: 0, limit: u64::MAX },
             native_exit: crate::vm::NativeExit::none(),
+            host_call_hook: None,
         }
     }
 }
@@ -194,6 +203,29 @@ impl<T> Store<T> {
     /// The host data, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         &mut self.inner.data
+    }
+
+    /// Runs `hook` before every call of a host function from WebAssembly, with the call's
+    /// [`Caller`]; an error it returns is the call's trap (the host function does not run). What
+    /// a mid-run checkpoint is taken from: inside the hook, [`Caller::execution_state`] has the
+    /// run stopped at that call.
+    pub fn on_host_call(
+        &mut self,
+        mut hook: impl FnMut(Caller<'_, T>) -> Result<(), Trap> + Send + 'static,
+    ) {
+        let erased = move |store: *mut StoreOpaque, instance: Option<NonNull<InstanceData>>| {
+            // SAFETY: `runtime::call::call_host` calls this with what it would pass the host
+            // function: this store (a `StoreInner<T>`, the only kind `Store<T>` makes), lent
+            // exclusively for the call, and a live instance of it if any.
+            let caller = unsafe { Caller::<T>::from_raw(store, instance) };
+            hook(caller)
+        };
+        self.inner.opaque.host_call_hook = Some(Box::new(erased));
+    }
+
+    /// Removes the hook [`on_host_call`](Self::on_host_call) set.
+    pub fn clear_host_call_hook(&mut self) {
+        self.inner.opaque.host_call_hook = None;
     }
 
     /// Consumes the store and returns the host data.
@@ -489,6 +521,20 @@ impl<'a, T> Caller<'a, T> {
     /// The engine of the store.
     pub fn engine(&self) -> &Engine {
         &self.store.opaque.engine
+    }
+
+    /// The instance whose code made this call, if WebAssembly made it.
+    pub fn instance(&self) -> Option<Instance> {
+        Some(Instance::from_raw(self.store.opaque.id, self.instance?))
+    }
+
+    /// The state of the interpreter run that made this call, stopped at it (see
+    /// [`ExecState`](crate::ExecState)); an error when there is none to take: native code made
+    /// the call, or the run is nested in a call from the host.
+    pub fn execution_state(&self) -> Result<crate::ExecState, Error> {
+        // SAFETY: the store is live and ours for the call; the run that called us is suspended
+        // in this host call.
+        unsafe { crate::interp::exec::capture(&self.store.opaque) }.map_err(Error::Unsupported)
     }
 
     /// Throws `exn` from this host function: return the trap, and the exception unwinds into

@@ -59,9 +59,33 @@ pub(crate) unsafe fn call_host(
     // SAFETY: the store is live and lent to this call (contract); its host roots are read and
     // truncated only before and after the host function runs, with no borrow of them held.
     unsafe {
+        if (*store).host_call_hook.is_some() {
+            run_hook(store, caller)?;
+        }
         let scope = (*store).gc.host_roots.len();
         let result = (host.call)(store, caller, slots);
         (*store).gc.host_roots.truncate(scope);
+        result
+    }
+}
+
+/// Runs the store's host-call hook (out while it runs, so that it may use the store).
+///
+/// # Safety
+/// As `call_host`'s.
+#[cold]
+unsafe fn run_hook(
+    store: *mut StoreOpaque,
+    caller: Option<NonNull<InstanceData>>,
+) -> Result<(), Trap> {
+    // SAFETY: the store is live and lent to this call (contract); the hook is taken out of it
+    // before it runs, so it gets the store with no borrow of its own box held.
+    unsafe {
+        let Some(mut hook) = (*store).host_call_hook.take() else { return Ok(()) };
+        let result = hook(store, caller);
+        if (*store).host_call_hook.is_none() {
+            (*store).host_call_hook = Some(hook);
+        }
         result
     }
 }

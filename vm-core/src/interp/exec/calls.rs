@@ -46,7 +46,11 @@ pub(super) unsafe fn call_host(
         (*store).exec.depth = (*cx).depth;
         (*store).exec.top = args.add(n).offset_from((*cx).slots_base) as usize;
         let args = std::slice::from_raw_parts_mut(args, n);
-        match crate::runtime::call::call_host(store, NonNull::new(inst.cast_mut()), host, args) {
+        (*cx).in_host = true;
+        let result =
+            crate::runtime::call::call_host(store, NonNull::new(inst.cast_mut()), host, args);
+        (*cx).in_host = false;
+        match result {
             Ok(()) => {
                 ((*cx).mb, (*cx).ml) = mem_regs(inst);
                 true

@@ -28,6 +28,7 @@ mod gc;
 mod gc_handlers;
 mod handlers;
 mod looped;
+mod resume;
 mod roots;
 mod semantics;
 mod simd;
@@ -160,6 +161,9 @@ pub(crate) struct Cx {
     /// The run this one was started under (a host function or native code called back into the
     /// interpreter), or null.
     outer: *mut Cx,
+    /// Whether the run is out in a host function that one of its call ops called (`at_ip`): the
+    /// point where its state can be taken out (`resume::capture`).
+    in_host: bool,
 }
 
 /// Which handlers new code gets.
@@ -747,7 +751,7 @@ pub(crate) unsafe fn run(
     // arguments are copied into it from the caller's slice, another allocation.
     // `slots + slots_len` is one past the end of the value stack. `mem_regs` gets the live
     // instance.
-    let mut cx = unsafe {
+    let cx = unsafe {
         let stack = &mut (*store).exec;
         stack.ensure_allocated()?;
         let callee = &*callee;
@@ -782,9 +786,34 @@ pub(crate) unsafe fn run(
             at_ip: ptr::null(),
             at_fp: ptr::null_mut(),
             outer: stack.innermost,
+            in_host: false,
         }
     };
-    let (entry_depth, saved_top, fp) = (cx.entry_depth, cx.top_of_entry(), cx.fp);
+    // SAFETY: `cx` is a context set up as `drive` requires (see the SAFETY of its making above),
+    // for `store`, ours alone for the call; `slots` holds at least the callee's results.
+    unsafe { drive(store, cx, slots) }
+}
+
+/// Runs a run whose context `cx` has been set up (its registers at the op to start with), until
+/// its entry frame returns or it traps; then copies the entry function's results into `out`.
+///
+/// # Safety
+/// `store` is the whole live store, ours alone for the call; `cx` satisfies the run invariants
+/// (see `Handler`) for its `ip`, `fp`, `mb` and `ml` registers, its frames
+/// `entry_depth..depth` are saved callers of this run inside the store's frame array, and the
+/// value stack's `top` lies past every frame of the run; `out` holds at least the entry
+/// function's results.
+unsafe fn drive(store: *mut StoreOpaque, mut cx: Cx, slots: &mut [u64]) -> Result<(), Trap> {
+    // The entry frame: the one `cx` starts in when no frame is saved, else the first saved one.
+    let (entry_depth, fp) = (cx.entry_depth, cx.fp);
+    let (entry_fp, entry_func) = if cx.depth > cx.entry_depth {
+        // SAFETY: `entry_depth < depth`: a frame this run saved (this function's contract).
+        let first = unsafe { *cx.frames.add(cx.entry_depth) };
+        (first.fp, first.func)
+    } else {
+        (cx.fp, cx.func)
+    };
+    let saved_top = (entry_fp as usize - cx.slots_base as usize) / std::mem::size_of::<u64>();
     // From here on the context is only reached through this one pointer, which the collector
     // may follow while the run is suspended.
     let cxp: *mut Cx = &mut cx;
@@ -832,17 +861,20 @@ pub(crate) unsafe fn run(
             Err(trap.unwrap_or_else(|| Trap::host("run ended without a trap")))
         }
         _ => {
-            // SAFETY: `callee` is code of the live instance's module, which outlives this call.
-            let num_results = unsafe { (*callee).num_results as usize };
-            // SAFETY: the function returned its results in the first `num_results` slots of the
-            // entry frame at `fp`, inside the value stack (which the store keeps allocated), and
-            // `slots`, a different allocation, holds at least `num_results` slots (this
-            // function's contract).
-            unsafe { ptr::copy_nonoverlapping(fp, slots.as_mut_ptr(), num_results) };
+            // SAFETY: `entry_func` is code of the live instance's module, which outlives this call.
+            let num_results = unsafe { (*entry_func).num_results as usize };
+            // SAFETY: the entry function returned its results in the first `num_results` slots
+            // of its frame at `entry_fp`, inside the value stack (which the store keeps
+            // allocated), and `slots`, a different allocation, holds at least `num_results` slots
+            // (this function's contract).
+            unsafe { ptr::copy_nonoverlapping(entry_fp, slots.as_mut_ptr(), num_results) };
             Ok(())
         }
     }
 }
+
+pub use resume::{ExecFrame, ExecState};
+pub(crate) use resume::{capture, resume};
 
 impl Cx {
     /// A context for running ops that touch nothing but their frame (the dispatch probe).
@@ -867,14 +899,8 @@ impl Cx {
             at_ip: ptr::null(),
             at_fp: ptr::null_mut(),
             outer: ptr::null_mut(),
+            in_host: false,
         }
-    }
-
-    /// The stack top to restore when the run ends: where the entry frame began (`run` calls this
-    /// before any handler moves `fp`). Computed from the addresses as integers, so that it needs
-    /// no `unsafe` and a detached context gives 0.
-    fn top_of_entry(&self) -> usize {
-        (self.fp as usize - self.slots_base as usize) / std::mem::size_of::<u64>()
     }
 }
 

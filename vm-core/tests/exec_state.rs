@@ -1,0 +1,149 @@
+//! A run taken out at a host call (`Caller::execution_state`) and resumed in another store
+//! (`Instance::resume`): the same host calls and the same result as a run never stopped, as many
+//! times as it is resumed; and states that do not fit are refused before anything runs.
+
+use silo_core::{
+    Caller, Config, Engine, Error, ExecState, Instance, Linker, Module, Store, Strategy, Trap, Val,
+};
+
+/// Recursion with a value on the operand stack across each host call, memory and a global
+/// written on the way down and read on the way up.
+const GUEST: &str = r#"(module
+  (import "host" "tick" (func $tick (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (func $rec (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else
+        (global.set $g (i32.add (global.get $g) (local.get $n)))
+        (i32.store (i32.mul (local.get $n) (i32.const 4)) (i32.mul (local.get $n) (local.get $n)))
+        (i32.add
+          (i32.add (local.get $n) (call $tick (local.get $n)))
+          (i32.add
+            (call $rec (i32.sub (local.get $n) (i32.const 1)))
+            (i32.load (i32.mul (local.get $n) (i32.const 4))))))))
+  (func (export "run") (param i32) (result i32)
+    (i32.add (call $rec (local.get 0)) (global.get $g))))"#;
+
+/// What a checkpoint holds in this test: the run, memory 0, the global.
+struct Taken {
+    state: ExecState,
+    memory: Vec<u8>,
+    g: Val,
+    ticks: Vec<i32>,
+}
+
+fn engine() -> Engine {
+    let mut config = Config::new();
+    config.strategy(Strategy::Interpreter);
+    Engine::new(&config)
+}
+
+/// A store whose data records each `tick`'s argument, and the instance.
+fn instantiate(engine: &Engine, module: &Module) -> (Store<Vec<i32>>, Instance) {
+    let mut linker = Linker::new(engine);
+    linker
+        .func_wrap("host", "tick", |mut c: Caller<'_, Vec<i32>>, n: i32| {
+            c.data_mut().push(n);
+            n * 3
+        })
+        .unwrap();
+    let mut store = Store::new(engine, Vec::new());
+    let instance = linker.instantiate(&mut store, module).unwrap();
+    (store, instance)
+}
+
+fn run(store: &mut Store<Vec<i32>>, instance: &Instance, n: i32) -> Result<i32, Error> {
+    instance.get_typed_func::<i32, i32>(&*store, "run").unwrap().call(store, n)
+}
+
+/// Runs `run(n)` and takes the run out before the `at`-th host call, which stops it.
+fn take_at(engine: &Engine, module: &Module, n: i32, at: usize) -> Taken {
+    let (mut store, instance) = instantiate(engine, module);
+    let taken = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out = taken.clone();
+    let mut calls = 0;
+    store.on_host_call(move |caller: Caller<'_, Vec<i32>>| {
+        calls += 1;
+        if calls < at {
+            return Ok(());
+        }
+        let state = caller.execution_state().map_err(|e| Trap::host(e.to_string()))?;
+        let instance = caller.instance().unwrap();
+        let memory = instance.get_memory(&caller, "memory").unwrap().data(&caller).to_vec();
+        let g = instance.get_global(&caller, "g").unwrap().get(&caller);
+        let ticks = caller.data().clone();
+        *out.lock().unwrap() = Some(Taken { state, memory, g, ticks });
+        Err(Trap::host("stopped for the checkpoint"))
+    });
+    let err = run(&mut store, &instance, n).unwrap_err();
+    assert!(err.to_string().contains("stopped for the checkpoint"), "{err}");
+    taken.lock().unwrap().take().expect("the hook took the state")
+}
+
+/// A new store with `taken`'s memory and global, resumed; its result and its ticks (those
+/// before the checkpoint first).
+fn resume(engine: &Engine, module: &Module, taken: &Taken) -> Result<(i32, Vec<i32>), Error> {
+    let (mut store, instance) = instantiate(engine, module);
+    *store.data_mut() = taken.ticks.clone();
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    memory.data_mut(&mut store)[..taken.memory.len()].copy_from_slice(&taken.memory);
+    instance.get_global(&store, "g").unwrap().set(&mut store, taken.g)?;
+    let results = instance.resume(&mut store, &taken.state)?;
+    let [Val::I32(r)] = results[..] else { panic!("{results:?}") };
+    Ok((r, store.data().clone()))
+}
+
+#[test]
+fn a_run_taken_out_at_a_host_call_resumes_to_the_same_end() {
+    let engine = engine();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = instantiate(&engine, &module);
+    let want = run(&mut store, &instance, 12).unwrap();
+    let want_ticks = store.data().clone();
+    assert_eq!(want_ticks, (1..=12).rev().collect::<Vec<_>>());
+
+    for at in [1, 5, 12] {
+        let taken = take_at(&engine, &module, 12, at);
+        assert_eq!(taken.state.frames.len(), at + 1, "run, then one frame per level");
+        for _ in 0..3 {
+            assert_eq!(resume(&engine, &module, &taken).unwrap(), (want, want_ticks.clone()));
+        }
+    }
+}
+
+#[test]
+fn states_that_do_not_fit_are_refused_before_anything_runs() {
+    let engine = engine();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let taken = take_at(&engine, &module, 6, 3);
+    let refused = |change: &dyn Fn(&mut ExecState), why: &str| {
+        let mut bad = Taken { state: taken.state.clone(), ..clone_rest(&taken) };
+        change(&mut bad.state);
+        let err = resume(&engine, &module, &bad).unwrap_err().to_string();
+        assert!(err.contains(why), "{why}: {err}");
+    };
+    refused(&|s| s.frames.clear(), "no frame");
+    refused(&|s| s.frames[1].func_index = 0, "not one of the module's own");
+    refused(&|s| s.frames[1].func_index = 99, "not one of the module's own");
+    refused(&|s| s.frames[2].pc = 1_000_000, "past its function's end");
+    refused(&|s| s.frames[2].fp = u32::MAX, "run past the state's");
+    refused(&|s| s.slots.truncate(3), "run past the state's");
+    refused(&|s| s.code_fingerprint ^= 1, "code differs");
+    refused(&|s| s.frames.last_mut().unwrap().pc = 0, "not at a call op");
+
+    // Another engine setting shapes the code otherwise: fuel metering adds checks.
+    let mut config = Config::new();
+    config.strategy(Strategy::Interpreter).consume_fuel(true);
+    let fueled = Engine::new(&config);
+    let module2 = Module::new(&fueled, GUEST).unwrap();
+    let (mut store, instance) = instantiate(&fueled, &module2);
+    store.set_fuel(1_000_000).unwrap();
+    let err = instance.resume(&mut store, &taken.state).unwrap_err().to_string();
+    assert!(err.contains("code differs"), "{err}");
+}
+
+fn clone_rest(t: &Taken) -> Taken {
+    Taken { state: t.state.clone(), memory: t.memory.clone(), g: t.g, ticks: t.ticks.clone() }
+}
