@@ -39,7 +39,8 @@ mod runs;
 
 pub use capture::{DEFAULT_RUN_GAP, InstanceState, MemoryState, RefState, ValState};
 pub use checkpoint::{
-    CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork, Taken,
+    CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork,
+    OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, Taken,
 };
 pub use preinit::{check_preinitializable, write_preinitialized};
 pub use runs::{DataRun, merge_to_at_most, nonzero_runs};

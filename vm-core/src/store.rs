@@ -523,6 +523,15 @@ impl<'a, T> Caller<'a, T> {
         &self.store.opaque.engine
     }
 
+    /// The fuel left. Fails unless the engine meters fuel.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.store
+            .opaque
+            .meter
+            .fuel()
+            .ok_or_else(|| Error::Limit("fuel is not enabled: set `Config::consume_fuel`".into()))
+    }
+
     /// The instance whose code made this call, if WebAssembly made it.
     pub fn instance(&self) -> Option<Instance> {
         Some(Instance::from_raw(self.store.opaque.id, self.instance?))

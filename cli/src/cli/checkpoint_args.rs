@@ -10,6 +10,8 @@ use silo::snapshot::Checkpoint;
 use silo::wasi::WasiCtx;
 use silo::{Instance, Store};
 
+use super::EngineChoice;
+
 /// When a checkpoint is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckpointOn {
@@ -66,27 +68,48 @@ pub struct CheckpointArgs {
 }
 
 impl CheckpointArgs {
-    /// Refuses, before anything runs, what cannot be done: a checkpoint in the middle of a run
-    /// (not built yet), or of a guest with threads.
+    /// Refuses, before anything runs, what cannot be done: a checkpoint of a guest with threads.
     pub fn check(&self, uses_threads: bool) -> anyhow::Result<()> {
-        if self.checkpoint.is_none() {
-            return Ok(());
-        }
-        match self.checkpoint_on.as_ref().unwrap_or(&CheckpointOn::Exit) {
-            CheckpointOn::Exit => {}
-            other => bail!(
-                "--checkpoint-on {}: checkpoints in the middle of a run are not supported yet; \
-                 `exit` (when the call returns) is",
-                describe(other)
-            ),
-        }
-        if uses_threads {
+        if self.checkpoint.is_some() && uses_threads {
             bail!("--checkpoint: a guest with threads cannot be checkpointed yet");
         }
         Ok(())
     }
 
-    /// Writes the checkpoint of `instance` (after its call returned), if one was asked for.
+    /// Whether the checkpoint is taken in the middle of the run (at a host call).
+    pub fn mid_run(&self) -> bool {
+        self.checkpoint.is_some()
+            && !matches!(
+                self.checkpoint_on.as_ref().unwrap_or(&CheckpointOn::Exit),
+                CheckpointOn::Exit
+            )
+    }
+
+    /// The engine to run with: a checkpoint in the middle of a run is taken from the
+    /// interpreter's frames, so it runs under the interpreter (chosen when `--engine` is not
+    /// given; refused with another).
+    pub fn engine(&self, asked: Option<EngineChoice>) -> anyhow::Result<Option<EngineChoice>> {
+        if !self.mid_run() {
+            return Ok(asked);
+        }
+        match asked {
+            None | Some(EngineChoice::Interp) => Ok(Some(EngineChoice::Interp)),
+            Some(other) => bail!(
+                "--checkpoint-on {}: a checkpoint in the middle of a run needs --engine interp \
+                 (native frames cannot be turned back into interpreter frames yet), not --engine {}",
+                describe(self.checkpoint_on.as_ref().expect("mid-run")),
+                other.name()
+            ),
+        }
+    }
+
+    /// Whether the trigger counts fuel (so the engine must meter it).
+    pub fn counts_fuel(&self) -> bool {
+        self.checkpoint.is_some() && matches!(self.checkpoint_on, Some(CheckpointOn::Fuel(_)))
+    }
+
+    /// Writes the checkpoint of `instance` (after its call returned), if one was asked for at
+    /// exit.
     pub fn write_at_exit<T>(
         &self,
         store: &Store<T>,
@@ -94,6 +117,9 @@ impl CheckpointArgs {
         wasi: &WasiCtx,
     ) -> anyhow::Result<()> {
         let Some(path) = &self.checkpoint else { return Ok(()) };
+        if self.mid_run() {
+            return Ok(());
+        }
         let mut checkpoint =
             Checkpoint::capture(store, instance, true).context("cannot write the checkpoint")?;
         checkpoint.fuel_remaining = store.get_fuel().ok();

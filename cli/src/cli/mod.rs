@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
 mod checkpoint_args;
+mod checkpoint_trigger;
 mod compile;
 mod fetch_args;
 mod init;

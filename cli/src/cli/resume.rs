@@ -1,6 +1,7 @@
 //! `silo resume FILE`: bring a checkpointed guest back — its module (embedded in the file, or
 //! `--module`), its memories, tables, globals and WASI descriptors — under the sandbox flags given
-//! now (a checkpoint carries no capability), and go on: call an export with `--invoke`.
+//! now (a checkpoint carries no capability), and go on: from where the run stopped, for a
+//! checkpoint taken in the middle of one; else call an export with `--invoke`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,8 @@ use silo::wasi::WasiCtxBuilder;
 use silo::{Linker, Module, Store};
 
 use super::checkpoint_args::CheckpointArgs;
-use super::run::{Host, SIGPIPE_EXIT, call_export, finish};
+use super::checkpoint_trigger;
+use super::run::{Host, SIGPIPE_EXIT, UNMETERED_FUEL, call_export, finish, stopped_for_checkpoint};
 use super::sandbox_args::SandboxArgs;
 use super::wasm_args::WasmArgs;
 use super::{EngineChoice, engine, engine_config, invoke_args};
@@ -56,21 +58,42 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
             checkpoint.module_sha256_hex()
         ),
     };
-    let Some(export) = &args.invoke else {
-        match checkpoint.taken {
-            Taken::BetweenCalls => bail!(
-                "`{name}` was taken between calls (after the guest's call returned): name an \
-                 export to call with --invoke"
-            ),
-        }
+    let run_state = match &checkpoint.taken {
+        Taken::AtHostCall(run) => Some(run),
+        Taken::BetweenCalls => None,
+    };
+    match (&args.invoke, run_state) {
+        (Some(_), Some(_)) => bail!(
+            "`{name}` was taken in the middle of a run, which goes on from where it stopped: \
+             --invoke has no place"
+        ),
+        (None, None) => bail!(
+            "`{name}` was taken between calls (after the guest's call returned): name an export \
+             to call with --invoke"
+        ),
+        _ => {}
+    }
+    // A run taken in the middle goes on in the interpreter that took it.
+    let engine_choice = match (run_state, args.engine) {
+        (Some(_), None | Some(EngineChoice::Interp)) => Some(EngineChoice::Interp),
+        (Some(_), Some(other)) => bail!(
+            "`{name}` was taken in the middle of a run, which only the interpreter resumes \
+             (--engine interp), not --engine {}",
+            other.name()
+        ),
+        (None, asked) => args.checkpoint.engine(asked)?,
     };
 
     let policy = args.sandbox.policy(Vec::new())?;
-    super::check_tier_up_after(args.engine, args.tier_up_after)?;
-    let mut config = engine_config(args.engine, args.tier_up_after);
+    super::check_tier_up_after(engine_choice, args.tier_up_after)?;
+    let mut config = engine_config(engine_choice, args.tier_up_after);
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
-    let engine = engine(args.engine, &config)?;
+    // A run that counted fuel goes on counting it (its code has the checks).
+    if checkpoint.fuel_remaining.is_some() || args.checkpoint.counts_fuel() {
+        config.consume_fuel(true);
+    }
+    let engine = engine(engine_choice, &config)?;
     let module = Module::new(&engine, &module_bytes)
         .with_context(|| format!("failed to load the module of `{name}`"))?;
     checkpoint.check_module(&module).with_context(|| format!("cannot resume `{name}`"))?;
@@ -88,11 +111,42 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
         .resume(&mut store, &linker, &module)
         .with_context(|| format!("cannot resume `{name}`"))?;
     // The fuel quota is the guest's whole life: what it used before counts.
-    if let (Some(left), Ok(now)) = (checkpoint.fuel_remaining, store.get_fuel()) {
-        store.set_fuel_of(left.min(now), now)?;
+    match (checkpoint.fuel_remaining, policy.limits.fuel) {
+        (Some(left), Some(quota)) => store.set_fuel_of(left.min(quota), quota)?,
+        (Some(left), None) => store.set_fuel(left)?,
+        (None, _) if args.checkpoint.counts_fuel() && policy.limits.fuel.is_none() => {
+            store.set_fuel(UNMETERED_FUEL)?
+        }
+        (None, _) => {}
     }
+    let mid_run = checkpoint_trigger::install(&args.checkpoint, &mut store)?;
 
+    let Some(export) = &args.invoke else {
+        let run = run_state.expect("checked above: a run or --invoke");
+        let outcome = instance.resume(&mut store, &run.to_exec_state());
+        if mid_run.stopped() {
+            return Ok(stopped_for_checkpoint(&args.checkpoint));
+        }
+        let outcome = outcome.and_then(|results| {
+            store.check_stop()?;
+            Ok(results)
+        });
+        let outcome = match outcome {
+            Ok(results) => {
+                for r in &results {
+                    println!("{}", invoke_args::format(r));
+                }
+                args.checkpoint.write_at_exit(&store, &instance, &store.data().wasi)?;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        return finish(&store, &args.file, outcome);
+    };
     let (outcome, results) = call_export(&mut store, &instance, export, &args.args, &args.file)?;
+    if mid_run.stopped() {
+        return Ok(stopped_for_checkpoint(&args.checkpoint));
+    }
     let outcome = outcome.and_then(|()| Ok(store.check_stop()?));
     if outcome.is_ok() {
         for r in &results {

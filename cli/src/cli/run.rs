@@ -12,6 +12,7 @@ use silo::wasi::{WasiCtx, WasiCtxBuilder};
 use silo::{Error, Linker, Module, Quota, Store, Trap, TrapCode, Val};
 
 use super::checkpoint_args::CheckpointArgs;
+use super::checkpoint_trigger;
 use super::fetch_args::{self, FetchArgs};
 use super::sandbox_args::SandboxArgs;
 use super::wasm_args::WasmArgs;
@@ -131,6 +132,18 @@ pub(super) fn finish(
     }
 }
 
+/// The fuel a run gets when only a `--checkpoint-on fuel=N` trigger meters it: far more than any
+/// run uses.
+pub(super) const UNMETERED_FUEL: u64 = 1 << 62;
+
+/// The end of a guest stopped once its mid-run checkpoint was written: a success.
+pub(super) fn stopped_for_checkpoint(args: &CheckpointArgs) -> ExitCode {
+    if let Some(path) = &args.checkpoint {
+        eprintln!("silo: wrote the checkpoint `{}`; the guest stopped", path.display());
+    }
+    ExitCode::SUCCESS
+}
+
 /// With `-v`: what the garbage collector did, when the guest allocated anything.
 fn report_gc(store: &Store<Host>) {
     let gc = store.gc_stats();
@@ -167,8 +180,9 @@ fn guest_ending(guest: &WasiThreads<Host>, outcome: Result<(), Error>) -> Result
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
-    super::check_tier_up_after(args.engine, args.tier_up_after)?;
-    let mut config = engine_config(args.engine, args.tier_up_after);
+    let engine_choice = args.checkpoint.engine(args.engine)?;
+    super::check_tier_up_after(engine_choice, args.tier_up_after)?;
+    let mut config = engine_config(engine_choice, args.tier_up_after);
     if let Some(bytes) = args.gc_nursery {
         if bytes > silo::MAX_GC_HEAP_BYTES {
             anyhow::bail!(
@@ -179,7 +193,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
-    let mut engine = engine(args.engine, &config)?;
+    if args.checkpoint.counts_fuel() {
+        config.consume_fuel(true);
+    }
+    let mut engine = engine(engine_choice, &config)?;
     let pin = policy.module_sha256.as_deref();
     let max_size = args.wasm.max_module_size;
     let loaded = fetch_args::load(&args.fetch, &args.file, pin, max_size, &engine)?;
@@ -188,7 +205,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if uses_threads && !config.is_interruptible() {
         // The threads of a guest stop together: each must be interruptible.
         config.interruptible(true);
-        engine = super::engine(args.engine, &config)?;
+        engine = super::engine(engine_choice, &config)?;
         module = Module::new(&engine, &module.info().bytes)
             .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     }
@@ -201,6 +218,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut linker = Linker::new(&engine);
     silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
     policy.apply_to_store(&mut store)?;
+    if args.checkpoint.counts_fuel() && policy.limits.fuel.is_none() {
+        store.set_fuel(UNMETERED_FUEL)?;
+    }
     if uses_threads {
         threads::add_to_linker(&mut linker, |host: &Host| host.threads.as_ref())?;
         let memories = threads::define_memories(&module, &mut store, &mut linker)?;
@@ -230,10 +250,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     {
         return finish(&store, &args.file, Err(e));
     }
+    let mid_run = checkpoint_trigger::install(&args.checkpoint, &mut store)?;
     match &args.invoke {
         Some(name) => {
             let (outcome, results) =
                 call_export(&mut store, &instance, name, &args.args, &args.file)?;
+            if mid_run.stopped() {
+                return Ok(stopped_for_checkpoint(&args.checkpoint));
+            }
             if args.fetch.verbose {
                 let since = fetch_args::ms(loaded.last_byte.elapsed());
                 eprintln!("silo: `{name}` returned {since} after the module's last byte");
@@ -255,6 +279,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("silo: `_start` entered {since} after the module's last byte");
                 }
                 let outcome = start.call(&mut store, &[], &mut []);
+                if mid_run.stopped() {
+                    return Ok(stopped_for_checkpoint(&args.checkpoint));
+                }
                 if args.fetch.verbose {
                     report_gc(&store);
                 }

@@ -1,6 +1,9 @@
 //! What the tests of `silo init`, `silo run --checkpoint` and `silo resume` share: the test
 //! programs, `silo` run as a user runs it, and its output as text.
 
+// Each test crate that includes this module uses part of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

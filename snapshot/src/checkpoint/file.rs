@@ -25,8 +25,13 @@ use crate::SnapshotError;
 /// The first bytes of every checkpoint file.
 pub const CHECKPOINT_MAGIC: &[u8; 8] = b"SILOCKPT";
 
-/// The format this Silo writes and reads; any other is refused with both numbers.
-pub const CHECKPOINT_FORMAT: u32 = 2;
+/// The format this Silo writes; it reads it and the ones back to [`OLDEST_CHECKPOINT_FORMAT`],
+/// and refuses any other with the numbers. (3 added checkpoints taken in the middle of a run; a
+/// format-2 file is a format-3 file without one.)
+pub const CHECKPOINT_FORMAT: u32 = 3;
+
+/// The oldest format this Silo reads.
+pub const OLDEST_CHECKPOINT_FORMAT: u32 = 2;
 
 /// The largest decompressed checkpoint read by default: 16 GiB (a guest with several 4 GiB
 /// memories). `Checkpoint::from_bytes_limited` takes another bound.
@@ -138,9 +143,10 @@ fn check_header(header: &[u8]) -> Result<(), SnapshotError> {
         return Err(bad("not a checkpoint file (no `SILOCKPT` header)".into()));
     }
     let format = u32::from_le_bytes(header[8..12].try_into().expect("four bytes"));
-    if format != CHECKPOINT_FORMAT {
+    if !(OLDEST_CHECKPOINT_FORMAT..=CHECKPOINT_FORMAT).contains(&format) {
         return Err(bad(format!(
-            "format {format}, but this Silo reads format {CHECKPOINT_FORMAT}"
+            "format {format}, but this Silo reads formats {OLDEST_CHECKPOINT_FORMAT} to \
+             {CHECKPOINT_FORMAT}"
         )));
     }
     Ok(())

@@ -1,7 +1,8 @@
-//! Checkpoints of a guest between two calls: its instance's whole state, what it needs from the
-//! host (the WASI world, the fuel left), and the module it runs, named by its SHA-256 (and
-//! embedded if asked) — written to a file, and restored into a fresh instance of the same module
-//! in this process or another, later, any number of times.
+//! Checkpoints of a guest between two calls or at a host call in the middle of a run: its
+//! instance's whole state, its run when it has one (the interpreter's frames, `RunState`), what it
+//! needs from the host (the WASI world, the fuel left), and the module it runs, named by its
+//! SHA-256 (and embedded if asked) — written to a file, and restored into a fresh instance of the
+//! same module in this process or another, later, any number of times.
 //!
 //! A checkpoint carries no capability: restoring one into an instance re-grants nothing; the
 //! instance's imports, quotas and WASI grants are those of the host that restores it, and a
@@ -11,23 +12,75 @@
 
 mod file;
 mod fork;
+mod numeric;
 mod restore;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use silo_core::{AsContext, AsContextMut, Instance, Linker, Module};
 
-pub use file::{CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT};
+pub use file::{
+    CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT, OLDEST_CHECKPOINT_FORMAT,
+};
 pub use fork::Fork;
 
 use crate::SnapshotError;
 use crate::capture::InstanceState;
 
 /// When a checkpoint was taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Taken {
     /// With no WebAssembly running: after instantiation, or after a call returned.
     BetweenCalls,
+    /// In the middle of a run, as the guest called a host function (before the call: resuming
+    /// makes it). Only the interpreter's runs are taken this way.
+    AtHostCall(RunState),
+}
+
+/// A run stopped at a host call: `silo_core::ExecState` in the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunState {
+    /// The frames, the function the run entered first.
+    pub frames: Vec<RunFrame>,
+    /// The slots of every frame, from the first frame's start.
+    pub slots: Vec<u64>,
+    /// The fingerprint of the interpreter code on the stack.
+    pub code_fingerprint: u64,
+}
+
+/// One frame of a [`RunState`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunFrame {
+    pub func_index: u32,
+    pub pc: u32,
+    pub fp: u32,
+}
+
+impl From<silo_core::ExecState> for RunState {
+    fn from(s: silo_core::ExecState) -> RunState {
+        let frames = s
+            .frames
+            .iter()
+            .map(|f| RunFrame { func_index: f.func_index, pc: f.pc, fp: f.fp })
+            .collect();
+        RunState { frames, slots: s.slots, code_fingerprint: s.code_fingerprint }
+    }
+}
+
+impl RunState {
+    /// The run as the interpreter resumes it (`Instance::resume`).
+    pub fn to_exec_state(&self) -> silo_core::ExecState {
+        let frames = self
+            .frames
+            .iter()
+            .map(|f| silo_core::ExecFrame { func_index: f.func_index, pc: f.pc, fp: f.fp })
+            .collect();
+        silo_core::ExecState {
+            frames,
+            slots: self.slots.clone(),
+            code_fingerprint: self.code_fingerprint,
+        }
+    }
 }
 
 /// A guest's state, ready to be written to a file or restored.
@@ -72,6 +125,26 @@ impl Checkpoint {
             fuel_remaining: None,
             wasi: None,
         })
+    }
+
+    /// The state of the guest whose code made the host call `caller` is in, stopped at that call:
+    /// its instance, and its run (`Taken::AtHostCall`). Refused when the run cannot be taken out
+    /// (native code made the call, or the host called back into the guest) or when the module's
+    /// functions hold references in their values (their slots would hold host addresses).
+    pub fn capture_at_host_call<T>(
+        caller: &silo_core::Caller<'_, T>,
+        embed_module: bool,
+    ) -> Result<Checkpoint, SnapshotError> {
+        let instance = caller.instance().ok_or_else(|| {
+            SnapshotError::Unsupported("the host call was not made by WebAssembly code".into())
+        })?;
+        numeric::check_values_are_numbers(&instance.module(caller))?;
+        let run = caller
+            .execution_state()
+            .map_err(|e| SnapshotError::Unsupported(format!("cannot take the run out: {e}")))?;
+        let mut checkpoint = Checkpoint::capture(caller, &instance, embed_module)?;
+        checkpoint.taken = Taken::AtHostCall(run.into());
+        Ok(checkpoint)
     }
 
     /// Writes the checkpoint file at `path`, whole or not at all (a temporary file beside it,

@@ -1,0 +1,207 @@
+//! Checkpoints in the middle of a run, as a user takes them: `silo run --checkpoint FILE
+//! --checkpoint-on fuel=N|after=D|SIGNAL [--checkpoint-stop]` on a C program that counts,
+//! recurses, reads stdin and writes to stdout and to a file it keeps open; `silo resume FILE` in a
+//! new process goes on, and the two processes' output and file equal an uninterrupted run's.
+
+mod snapshots;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use snapshots::{path, program, stderr, stdout};
+
+/// Runs `silo` with `args`, `input` on its standard input.
+fn silo_with_input(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_silo"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("silo runs");
+    // A run refused before it starts closes its stdin unread.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// `--dir` granting `dir` as `/data`.
+fn grant(dir: &Path) -> String {
+    format!("{}::/data", dir.display())
+}
+
+/// The output and log of a run never stopped.
+fn uninterrupted() -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = silo_with_input(
+        &["run", "--dir", &grant(dir.path()), path(&program("midrun.wasm"))],
+        "hi\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    (stdout(&o), std::fs::read_to_string(dir.path().join("log.txt")).unwrap())
+}
+
+#[test]
+fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
+    let (want_out, want_log) = uninterrupted();
+    assert!(want_out.ends_with('\n') && want_out.contains("done "), "{want_out}");
+    // Before the first host call, in the loop, deep in the recursion, near the end.
+    for fuel in ["1", "30000", "300000", "1500000"] {
+        let work = tempfile::tempdir().unwrap();
+        let ckpt = work.path().join("run.ckpt");
+        let dir = grant(work.path());
+        let first = silo_with_input(
+            &[
+                "run",
+                "--dir",
+                &dir,
+                "--checkpoint",
+                path(&ckpt),
+                "--checkpoint-on",
+                &format!("fuel={fuel}"),
+                "--checkpoint-stop",
+                path(&program("midrun.wasm")),
+            ],
+            "hi\n",
+        );
+        assert!(first.status.success(), "fuel={fuel}: {}", stderr(&first));
+        assert!(stderr(&first).contains("wrote the checkpoint"), "{}", stderr(&first));
+        assert!(stdout(&first).len() < want_out.len(), "fuel={fuel}: stopped early");
+        // The same checkpoint resumed twice: the same rest each time (the file rewritten from
+        // the offset the first process left it at).
+        for round in 0..2 {
+            let rest = silo_with_input(&["resume", "--dir", &dir, path(&ckpt)], "hi\n");
+            assert!(rest.status.success(), "fuel={fuel} #{round}: {}", stderr(&rest));
+            assert_eq!(stdout(&first) + &stdout(&rest), want_out, "fuel={fuel} #{round}");
+            let log = std::fs::read_to_string(work.path().join("log.txt")).unwrap();
+            assert_eq!(log, want_log, "fuel={fuel} #{round}");
+        }
+    }
+}
+
+#[test]
+fn a_run_that_goes_on_after_its_checkpoint_is_whole_and_the_checkpoint_resumes_too() {
+    let (want_out, want_log) = uninterrupted();
+    let work = tempfile::tempdir().unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let dir = grant(work.path());
+    let app = program("midrun.wasm");
+    let args = [
+        "run",
+        "--dir",
+        &dir,
+        "--checkpoint",
+        path(&ckpt),
+        "--checkpoint-on",
+        "after=0s",
+        path(&app),
+    ];
+    let whole = silo_with_input(&args, "hi\n");
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    assert_eq!(stdout(&whole), want_out, "the run went on to its end");
+    // Taken at the first host call, before stdin was read: the resumed run reads its own.
+    let rest = silo_with_input(&["resume", "--dir", &dir, path(&ckpt)], "hi\n");
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    assert_eq!(stdout(&rest), want_out);
+    assert_eq!(std::fs::read_to_string(work.path().join("log.txt")).unwrap(), want_log);
+}
+
+#[test]
+#[cfg(unix)]
+fn a_signal_takes_the_checkpoint_at_the_next_host_call() {
+    let (want_out, want_log) = uninterrupted();
+    let work = tempfile::tempdir().unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let dir = grant(work.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_silo"))
+        .args(["run", "--dir", &dir, "--checkpoint", path(&ckpt), "--checkpoint-on", "SIGUSR1"])
+        .arg("--checkpoint-stop")
+        .arg(program("midrun.wasm"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The guest waits on stdin; the signal comes while it does (the handler is in place well
+    // before: it is set before the guest starts), and the checkpoint is taken at its next call.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-USR1", &pid]).status().unwrap().success());
+    child.stdin.take().unwrap().write_all(b"hi\n").unwrap();
+    let first = child.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stderr(&first).contains("wrote the checkpoint"), "{}", stderr(&first));
+    assert_eq!(stdout(&first), "", "stopped at the write of the first line");
+    let rest = silo_with_input(&["resume", "--dir", &dir, path(&ckpt)], "");
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    assert_eq!(stdout(&rest), want_out, "the line read before the checkpoint is in its memory");
+    assert_eq!(std::fs::read_to_string(work.path().join("log.txt")).unwrap(), want_log);
+}
+
+#[test]
+fn what_cannot_be_done_mid_run_is_refused_with_the_reason() {
+    let work = tempfile::tempdir().unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let dir = grant(work.path());
+    let app = program("midrun.wasm");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--dir", &dir, "--checkpoint", path(&ckpt)];
+        args.extend_from_slice(extra);
+        args.push(path(&app));
+        silo_with_input(&args, "hi\n")
+    };
+    let jit = run(&["--checkpoint-on", "fuel=1000", "--engine", "jit"]);
+    assert_eq!(jit.status.code(), Some(1));
+    assert!(stderr(&jit).contains("needs --engine interp"), "{}", stderr(&jit));
+    let kill = run(&["--checkpoint-on", "SIGKILL"]);
+    assert_eq!(kill.status.code(), Some(1));
+    assert!(stderr(&kill).contains("not a signal a checkpoint can wait for"), "{}", stderr(&kill));
+
+    let taken = run(&["--checkpoint-on", "fuel=50000", "--checkpoint-stop"]);
+    assert!(taken.status.success(), "{}", stderr(&taken));
+    for (args, why) in [
+        (vec!["--engine", "jit"], "only the interpreter resumes"),
+        (vec!["--invoke", "main"], "--invoke has no place"),
+    ] {
+        let mut all = vec!["resume", "--dir", &dir];
+        all.extend_from_slice(&args);
+        all.push(path(&ckpt));
+        let o = silo_with_input(&all, "");
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_guest_holding_references_is_not_taken_mid_run() {
+    let work = tempfile::tempdir().unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let app = work.path().join("refs.wat");
+    // A function reference on the operand stack across a WASI call.
+    std::fs::write(
+        &app,
+        r#"(module
+          (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+          (memory (export "memory") 1)
+          (table 1 funcref)
+          (func $f)
+          (elem declare func $f)
+          (func (export "_start")
+            i32.const 0
+            ref.func $f
+            call $yield
+            drop
+            table.set 0))"#,
+    )
+    .unwrap();
+    let o = silo_with_input(
+        &["run", "--checkpoint", path(&ckpt), "--checkpoint-on", "after=0s", path(&app)],
+        "",
+    );
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(err.contains("cannot be taken in the middle yet"), "{err}");
+    assert!(err.contains("handles references"), "{err}");
+    assert!(!ckpt.exists());
+}
