@@ -177,7 +177,12 @@ fn generated(target: &str, seed: u64) -> Vec<u8> {
             wasm
         }
         "checkpoint" => {
-            let mut body = silo_fuzz::checkpoint::valid_body();
+            // Both seeds: a checkpoint between calls, and one in the middle of a run.
+            let mut body = if rng.next() % 2 == 0 {
+                silo_fuzz::checkpoint::valid_body()
+            } else {
+                silo_fuzz::checkpoint::valid_run_body()
+            };
             for _ in 0..1 + rng.next() % 4 {
                 let at = (rng.next() % body.len() as u64) as usize;
                 body[at] = rng.next() as u8;

@@ -3,12 +3,13 @@
 //! so what matters is a forged one with a valid checksum). Whatever decodes is pointed at a fixed
 //! guest (`snapshot/tests/guest.wat`), written as a file and read back, restored into a fresh
 //! instance, and the guest is run a few steps; its WASI part is restored into a fresh context that
-//! pre-opens a temporary directory. Refusals and traps are fine; a panic or a crash is a finding,
+//! pre-opens a temporary directory. A run taken in the middle (`Taken::AtHostCall`) is resumed
+//! in a guest of its own, forged frames, op indices and slots included. Refusals and traps are fine; a panic or a crash is a finding,
 //! and so is a file outside the temporary directory that changes.
 
 use std::sync::LazyLock;
 
-use silo_core::{Config, Engine, Instance, Module, Store, Strategy};
+use silo_core::{Config, Engine, Instance, Linker, Module, Store, Strategy};
 use silo_snapshot::Checkpoint;
 use silo_wasi::{ClockSnapshot, FdKind, FdSnapshot, WasiCtxBuilder, WasiSnapshot};
 
@@ -65,9 +66,76 @@ pub fn valid_body() -> Vec<u8> {
     postcard::to_stdvec(&checkpoint).expect("encode")
 }
 
+/// The guest of checkpoints taken in the middle of a run: recursion with a value on the operand
+/// stack across each host call, memory written on the way down.
+const RUN_GUEST: &str = r#"(module
+  (import "host" "tick" (func $tick (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func $rec (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else
+        (i32.store (i32.mul (local.get $n) (i32.const 4)) (local.get $n))
+        (i32.add
+          (i32.add (local.get $n) (call $tick (local.get $n)))
+          (i32.add
+            (call $rec (i32.sub (local.get $n) (i32.const 1)))
+            (i32.load (i32.mul (local.get $n) (i32.const 4))))))))
+  (func (export "run") (param i32) (result i32) (call $rec (local.get 0))))"#;
+
+/// `RUN_GUEST` in an interpreter that meters fuel (a forged run must end), and its linker.
+static RUN_FIXTURE: LazyLock<(Engine, Module, Linker<()>)> = LazyLock::new(|| {
+    let mut config = Config::new();
+    config.strategy(Strategy::Interpreter).consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, RUN_GUEST).expect("the run guest loads");
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("host", "tick", |n: i32| n.wrapping_mul(3)).expect("define tick");
+    (engine, module, linker)
+});
+
+/// A real checkpoint body taken in the middle of a run (the fifth host call of `run(8)`): the
+/// second seed of the corpus.
+pub fn valid_run_body() -> Vec<u8> {
+    let (engine, module, linker) = &*RUN_FIXTURE;
+    let mut store = Store::new(engine, ());
+    store.set_fuel(1_000_000).expect("fuel");
+    let instance = linker.instantiate(&mut store, module).expect("instantiate");
+    let taken = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out = taken.clone();
+    let mut calls = 0;
+    store.on_host_call(move |caller| {
+        calls += 1;
+        if calls == 5 {
+            let checkpoint = Checkpoint::capture_at_host_call(&caller, false).expect("capture");
+            *out.lock().expect("lock") = Some(checkpoint);
+            return Err(silo_core::Trap::host("taken"));
+        }
+        Ok(())
+    });
+    let run = instance.get_typed_func::<i32, i32>(&store, "run").expect("run");
+    let _ = run.call(&mut store, 8);
+    let checkpoint = taken.lock().expect("lock").take().expect("taken at the fifth call");
+    postcard::to_stdvec(&checkpoint).expect("encode")
+}
+
+/// Resumes a forged run in `RUN_GUEST`: refused, trapping or running out of fuel are all fine.
+fn resume_run(checkpoint: &Checkpoint, run: &silo_snapshot::RunState) {
+    let (engine, module, linker) = &*RUN_FIXTURE;
+    let mut store = Store::new(engine, ());
+    store.set_fuel(100_000).expect("fuel");
+    store.set_limits(silo_core::StoreLimits::new().memory_size(64 << 20));
+    let Ok(instance) = linker.instantiate_without_start(&mut store, module) else { return };
+    let _ = checkpoint.restore(&mut store, &instance);
+    let _ = instance.resume(&mut store, &run.to_exec_state());
+}
+
 /// Restores the checkpoint body `data`; returns whether it decoded (worth keeping).
 pub fn run(data: &[u8]) -> bool {
     let Ok(mut checkpoint) = postcard::from_bytes::<Checkpoint>(data) else { return false };
+    if let silo_snapshot::Taken::AtHostCall(run) = &checkpoint.taken {
+        resume_run(&checkpoint, run);
+    }
     let f = &*FIXTURE;
     // Aim every input at the guest, so that the restore's own checks are what is tested.
     checkpoint.module_sha256 = module_digest(&f.module);
@@ -121,4 +189,25 @@ fn restore_wasi(wasi: &WasiSnapshot) {
 fn module_digest(module: &Module) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(module.info().bytes.as_ref() as &[u8]).into()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The second seed resumes to the run's own end: the fuzzer starts from a state that works.
+    #[test]
+    fn the_run_seed_resumes_to_the_end() {
+        let body = super::valid_run_body();
+        let checkpoint: silo_snapshot::Checkpoint = postcard::from_bytes(&body).unwrap();
+        let silo_snapshot::Taken::AtHostCall(run) = &checkpoint.taken else { panic!("a run") };
+        let (engine, module, linker) = &*super::RUN_FIXTURE;
+        let mut store = silo_core::Store::new(engine, ());
+        store.set_fuel(1_000_000).unwrap();
+        let instance = linker.instantiate_without_start(&mut store, module).unwrap();
+        checkpoint.restore(&mut store, &instance).unwrap();
+        let results = instance.resume(&mut store, &run.to_exec_state()).unwrap();
+        // run(8) = sum over n of n + 3n + n (the value stored on the way down).
+        let want: i32 = (1..=8).map(|n| 5 * n).sum();
+        assert!(matches!(results[..], [silo_core::Val::I32(r)] if r == want), "{results:?}");
+        assert!(super::run(&body));
+    }
 }
