@@ -147,3 +147,27 @@ fn states_that_do_not_fit_are_refused_before_anything_runs() {
 fn clone_rest(t: &Taken) -> Taken {
     Taken { state: t.state.clone(), memory: t.memory.clone(), g: t.g, ticks: t.ticks.clone() }
 }
+
+#[test]
+fn runs_of_modules_holding_references_are_neither_taken_nor_resumed() {
+    let engine = engine();
+    // The same guest, plus a function that makes a function reference.
+    let text = GUEST.trim_end().strip_suffix(')').unwrap().to_string()
+        + r#"(elem declare func $rec) (func (drop (ref.func $rec))))"#;
+    let module = Module::new(&engine, &text).unwrap();
+    let (mut store, instance) = instantiate(&engine, &module);
+    store.on_host_call(|caller: Caller<'_, Vec<i32>>| match caller.execution_state() {
+        Ok(_) => Err(Trap::host("taken")),
+        Err(e) => Err(Trap::host(format!("refused: {e}"))),
+    });
+    let err = run(&mut store, &instance, 3).unwrap_err().to_string();
+    assert!(err.contains("refused") && err.contains("handles references"), "{err}");
+
+    // A state that would fit the code is refused too: a forged one could put an address in a
+    // slot a `call_ref` follows.
+    let plain = Module::new(&engine, GUEST).unwrap();
+    let taken = take_at(&engine, &plain, 4, 2);
+    let (mut store, instance) = instantiate(&engine, &module);
+    let err = instance.resume(&mut store, &taken.state).unwrap_err().to_string();
+    assert!(err.contains("handles references"), "{err}");
+}

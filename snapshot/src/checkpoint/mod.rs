@@ -12,7 +12,6 @@
 
 mod file;
 mod fork;
-mod numeric;
 mod restore;
 
 use serde::{Deserialize, Serialize};
@@ -138,7 +137,6 @@ impl Checkpoint {
         let instance = caller.instance().ok_or_else(|| {
             SnapshotError::Unsupported("the host call was not made by WebAssembly code".into())
         })?;
-        numeric::check_values_are_numbers(&instance.module(caller))?;
         let run = caller
             .execution_state()
             .map_err(|e| SnapshotError::Unsupported(format!("cannot take the run out: {e}")))?;

@@ -13,9 +13,9 @@
 //!
 //! A state from a file is untrusted. Resuming checks every frame (a defined function, an op index
 //! inside its code, slots inside the state) before anything is written; the slots are plain
-//! numbers to the handlers — which is why capturing refuses a run whose module holds references
-//! in its functions' values (the caller checks that; see `silo_snapshot`), as a reference slot
-//! would hold a host address.
+//! numbers to the handlers only in a module whose functions never hold a reference in their values
+//! (`numeric_values`: no op of such a module reads an address from a slot), so both refuse the
+//! run of any other module.
 
 use std::hash::{Hash, Hasher};
 use std::ptr;
@@ -66,6 +66,16 @@ fn fingerprint<'a>(funcs: impl Iterator<Item = &'a InterpFunc>) -> u64 {
     h.finish()
 }
 
+/// Refuses the run of an instance whose module's functions may hold references in their slots
+/// (`numeric_values`; checked once per module).
+fn numbers_only(inst: &InstanceData) -> Result<(), String> {
+    let module = &inst.module.inner;
+    module
+        .values_are_numbers
+        .get_or_init(|| crate::numeric_values::check_values_are_numbers(&module.info))
+        .clone()
+}
+
 /// Whether the op at `pc` of `f` is one that can call a host function.
 fn calls_out(f: &InterpFunc, pc: usize) -> bool {
     matches!(
@@ -73,10 +83,8 @@ fn calls_out(f: &InterpFunc, pc: usize) -> bool {
         Some(
             Instr::CallImported { .. }
                 | Instr::CallIndirect { .. }
-                | Instr::CallRef { .. }
                 | Instr::ReturnCallImported { .. }
                 | Instr::ReturnCallIndirect { .. }
-                | Instr::ReturnCallRef { .. }
         )
     )
 }
@@ -97,6 +105,7 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
             return Err("no WebAssembly code is running".into());
         }
         let cx = &*cx;
+        numbers_only(&*cx.inst)?;
         if !cx.outer.is_null() {
             return Err("the guest is in a call from the host back into WebAssembly".into());
         }
@@ -157,6 +166,10 @@ pub(crate) unsafe fn resume(
     }
     // SAFETY: `inst` is live (contract); the module is only read.
     let module = unsafe { &(*inst).module.inner };
+    // Only then is every slot a number to every op the run can reach (see the module
+    // documentation): the soundness of what follows rests on it.
+    // SAFETY: as above.
+    numbers_only(unsafe { &*inst }).map_err(bad)?;
     let imported = module.info.num_imported.funcs;
     let mut codes = Vec::with_capacity(state.frames.len());
     for (i, f) in state.frames.iter().enumerate() {

@@ -1,6 +1,8 @@
-//! Whether a module's functions ever hold a reference in a local or on their operand stack: a run
-//! of such a module cannot be written as numbers yet (a reference slot holds a host address, or a
-//! collector's offset), so a checkpoint in the middle of its run is refused.
+//! Whether a module's functions ever hold a reference in a local or on their operand stack. A run
+//! of such a module cannot be taken out as numbers (a reference slot holds a host address, or a
+//! collector's offset), and, more to the point, cannot be resumed from numbers: an op that follows
+//! a function reference reads an address from its slot, and a forged state could put any number
+//! there. So `interp::exec::resume` takes out and resumes only runs of modules that pass this.
 //!
 //! References reach a function's values only through a parameter, result or local of a reference
 //! type, or an instruction that makes one: `ref.null`, `ref.func`, `table.get`, `global.get` of a
@@ -9,19 +11,13 @@
 //! compiled for `wasm32-wasi` use none of these, though their tables of functions make
 //! `call_indirect` mark them as using reference types.)
 
-use silo_core::Module;
-use wasmparser::{Operator, Parser, Payload, ValType};
+use silo_loader::wasmparser::{Operator, Parser, Payload, ValType};
 
-use crate::SnapshotError;
-
-/// Refuses `module` when its functions may hold references in their values, naming where.
-pub(super) fn check_values_are_numbers(module: &Module) -> Result<(), SnapshotError> {
-    let refused = |why: String| {
-        SnapshotError::Unsupported(format!(
-            "a run of this module cannot be taken in the middle yet: {why}"
-        ))
-    };
-    let info = module.info();
+/// Refuses `info` when its functions may hold references in their values, naming where.
+pub(crate) fn check_values_are_numbers(info: &silo_loader::Module) -> Result<(), String> {
+    let refused =
+        |why: String| format!("a run of this module cannot be taken in the middle yet: {why}");
+    let parse = |e: silo_loader::wasmparser::BinaryReaderError| refused(format!("{e}"));
     let features = format!("{:?}", info.features).to_lowercase();
     for proposal in ["gc", "exceptions"] {
         if features.contains(proposal) {
@@ -37,19 +33,19 @@ pub(super) fn check_values_are_numbers(module: &Module) -> Result<(), SnapshotEr
     let ref_globals: Vec<bool> = info.globals.iter().map(|g| g.content.is_ref()).collect();
     let mut index = info.num_imported.funcs;
     for payload in Parser::new(0).parse_all(&info.bytes) {
-        let Payload::CodeSectionEntry(body) = payload? else { continue };
+        let Payload::CodeSectionEntry(body) = payload.map_err(parse)? else { continue };
         let func = index;
         index += 1;
-        let mut locals = body.get_locals_reader()?;
+        let mut locals = body.get_locals_reader().map_err(parse)?;
         for _ in 0..locals.get_count() {
-            let (_, ty) = locals.read()?;
+            let (_, ty) = locals.read().map_err(parse)?;
             if matches!(ty, ValType::Ref(_)) {
                 return Err(refused(format!("function {func} has a reference local")));
             }
         }
-        let mut ops = body.get_operators_reader()?;
+        let mut ops = body.get_operators_reader().map_err(parse)?;
         while !ops.eof() {
-            let makes_ref = match ops.read()? {
+            let makes_ref = match ops.read().map_err(parse)? {
                 Operator::RefNull { .. } | Operator::RefFunc { .. } | Operator::TableGet { .. } => {
                     true
                 }
