@@ -205,3 +205,51 @@ fn a_guest_holding_references_is_not_taken_mid_run() {
     assert!(err.contains("handles references"), "{err}");
     assert!(!ckpt.exists());
 }
+
+/// A guest that computes for a while without calling the host, then writes the four bytes of its
+/// result to stdout.
+const COMPUTE: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func $work (param $n i32) (result i32) (local $i i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $i)))
+      (i32.store8 (i32.add (i32.const 64) (i32.and (local.get $i) (i32.const 1023))) (local.get $acc))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $acc) (i32.load (i32.const 500))))
+  (func (export "_start")
+    (i32.store (i32.const 0) (call $work (i32.const 3000000)))
+    (i32.store (i32.const 8) (i32.const 0))
+    (i32.store (i32.const 12) (i32.const 4))
+    (drop (call $fd_write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16)))))"#;
+
+#[test]
+fn a_guest_that_only_computes_is_taken_at_a_loop_check() {
+    let work = tempfile::tempdir().unwrap();
+    let app = work.path().join("compute.wat");
+    std::fs::write(&app, COMPUTE).unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let whole = silo_with_input(&["run", "--engine", "interp", path(&app)], "");
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    assert_eq!(whole.stdout.len(), 4);
+    for on in ["fuel=5000000", "after=0s"] {
+        let first = silo_with_input(
+            &[
+                "run",
+                "--checkpoint",
+                path(&ckpt),
+                "--checkpoint-on",
+                on,
+                "--checkpoint-stop",
+                path(&app),
+            ],
+            "",
+        );
+        assert!(first.status.success(), "{on}: {}", stderr(&first));
+        assert!(first.stdout.is_empty(), "{on}: stopped inside the loop, before the write");
+        let rest = silo_with_input(&["resume", path(&ckpt)], "");
+        assert!(rest.status.success(), "{on}: {}", stderr(&rest));
+        assert_eq!(rest.stdout, whole.stdout, "{on}");
+    }
+}

@@ -111,6 +111,9 @@ pub(crate) struct StoreOpaque {
     pub native_exit: crate::vm::NativeExit,
     /// What runs before every call of a host function (`Store::on_host_call`).
     pub host_call_hook: Option<Box<HostCallHook>>,
+    /// What runs at the slow path of the interpreter's fuel and interrupt checks
+    /// (`Store::on_check`).
+    pub check_hook: Option<Box<HostCallHook>>,
 }
 
 /// A store's hook before host calls, type-erased: the store and the calling instance, as host
@@ -161,6 +164,7 @@ impl StoreOpaque {
             call_depth: CallDepth { active: 0, limit: u64::MAX },
             native_exit: crate::vm::NativeExit::none(),
             host_call_hook: None,
+            check_hook: None,
         }
     }
 }
@@ -221,6 +225,26 @@ impl<T> Store<T> {
             hook(caller)
         };
         self.inner.opaque.host_call_hook = Some(Box::new(erased));
+    }
+
+    /// Runs `hook` at the interpreter's fuel and interrupt checks (function entries and loop
+    /// headers) when they take their slow path — about every 20,000 instructions in an
+    /// interruptible engine (`Config::interruptible`), otherwise only when the fuel runs out —
+    /// with a [`Caller`] of the running instance; an error it returns is the run's trap. Inside
+    /// it, [`Caller::execution_state`] has the run stopped at that check: the mid-run checkpoint
+    /// of a guest that computes without calling the host. (Native code's checks do not run it.)
+    pub fn on_check(
+        &mut self,
+        mut hook: impl FnMut(Caller<'_, T>) -> Result<(), Trap> + Send + 'static,
+    ) {
+        let erased = move |store: *mut StoreOpaque, instance: Option<NonNull<InstanceData>>| {
+            // SAFETY: `interp::exec::check_hook` calls this with the whole live store (a
+            // `StoreInner<T>`, the only kind `Store<T>` makes), lent exclusively for the call,
+            // and a live instance of it.
+            let caller = unsafe { Caller::<T>::from_raw(store, instance) };
+            hook(caller)
+        };
+        self.inner.opaque.check_hook = Some(Box::new(erased));
     }
 
     /// Removes the hook [`on_host_call`](Self::on_host_call) set.

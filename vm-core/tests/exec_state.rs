@@ -58,6 +58,21 @@ fn run(store: &mut Store<Vec<i32>>, instance: &Instance, n: i32) -> Result<i32, 
     instance.get_typed_func::<i32, i32>(&*store, "run").unwrap().call(store, n)
 }
 
+/// A guest that computes without calling the host: its run is taken at a check.
+const COMPUTE: &str = r#"(module
+  (memory (export "memory") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (func $work (param $n i32) (result i32) (local $i i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $i)))
+      (i32.store8 (i32.and (local.get $i) (i32.const 1023)) (local.get $acc))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (global.set $g (i32.add (global.get $g) (i32.load (i32.const 100))))
+    (local.get $acc))
+  (func (export "run") (param i32) (result i32)
+    (i32.add (call $work (local.get 0)) (call $work (i32.const 1000)))))"#;
+
 /// Runs `run(n)` and takes the run out before the `at`-th host call, which stops it.
 fn take_at(engine: &Engine, module: &Module, n: i32, at: usize) -> Taken {
     let (mut store, instance) = instantiate(engine, module);
@@ -170,4 +185,50 @@ fn runs_of_modules_holding_references_are_neither_taken_nor_resumed() {
     let (mut store, instance) = instantiate(&engine, &module);
     let err = instance.resume(&mut store, &taken.state).unwrap_err().to_string();
     assert!(err.contains("handles references"), "{err}");
+}
+
+#[test]
+fn a_run_that_never_calls_the_host_is_taken_at_a_check_and_resumes() {
+    let mut config = Config::new();
+    config.strategy(Strategy::Interpreter).interruptible(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, COMPUTE).unwrap();
+    let (mut store, instance) = instantiate(&engine, &module);
+    let want = run(&mut store, &instance, 300_000).unwrap();
+    let want_g = instance.get_global(&store, "g").unwrap().get(&store);
+
+    for at in [1, 7, 20] {
+        let (mut store, instance) = instantiate(&engine, &module);
+        let taken = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let out = taken.clone();
+        let mut checks = 0;
+        store.on_check(move |caller: Caller<'_, Vec<i32>>| {
+            checks += 1;
+            if checks < at {
+                return Ok(());
+            }
+            let state = caller.execution_state().map_err(|e| Trap::host(e.to_string()))?;
+            let instance = caller.instance().unwrap();
+            let memory = instance.get_memory(&caller, "memory").unwrap().data(&caller).to_vec();
+            let g = instance.get_global(&caller, "g").unwrap().get(&caller);
+            *out.lock().unwrap() = Some(Taken { state, memory, g, ticks: Vec::new() });
+            Err(Trap::host("stopped for the checkpoint"))
+        });
+        let err = run(&mut store, &instance, 300_000).unwrap_err();
+        assert!(err.to_string().contains("stopped for the checkpoint"), "{err}");
+        let taken = taken.lock().unwrap().take().unwrap();
+        for _ in 0..2 {
+            let (mut store, instance) = instantiate(&engine, &module);
+            let memory = instance.get_memory(&store, "memory").unwrap();
+            memory.data_mut(&mut store)[..taken.memory.len()].copy_from_slice(&taken.memory);
+            instance.get_global(&store, "g").unwrap().set(&mut store, taken.g).unwrap();
+            let results = instance.resume(&mut store, &taken.state).unwrap();
+            assert!(
+                matches!(results[..], [Val::I32(r)] if r == want),
+                "at check {at}: {results:?}"
+            );
+            let g = instance.get_global(&store, "g").unwrap().get(&store);
+            assert_eq!(format!("{g:?}"), format!("{want_g:?}"), "at check {at}");
+        }
+    }
 }

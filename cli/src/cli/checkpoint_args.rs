@@ -103,6 +103,18 @@ impl CheckpointArgs {
         }
     }
 
+    /// Sets what the engine needs for a checkpoint in the middle of the run: checks every slice
+    /// of instructions (interruptible), and fuel metering for a fuel trigger. A resumed run gets
+    /// the same, so that its code is shaped as the one that took it.
+    pub fn configure_engine(&self, config: &mut silo::Config, resuming_a_run: bool) {
+        if self.mid_run() || resuming_a_run {
+            config.interruptible(true);
+        }
+        if self.counts_fuel() {
+            config.consume_fuel(true);
+        }
+    }
+
     /// Whether the trigger counts fuel (so the engine must meter it).
     pub fn counts_fuel(&self) -> bool {
         self.checkpoint.is_some() && matches!(self.checkpoint_on, Some(CheckpointOn::Fuel(_)))

@@ -1,12 +1,13 @@
 //! Checkpoints in the middle of a run (`--checkpoint-on SIGNAL|fuel=N|after=DURATION`): the
-//! trigger is watched at every host call the guest makes (`Store::on_host_call`), and once it
-//! fires the checkpoint is taken there — the guest's instance, its run stopped at that call, its
-//! WASI world and fuel — and written; the guest goes on, or stops with `--checkpoint-stop`.
-//! A guest that makes no host call after the trigger fires is not checkpointed mid-run.
+//! trigger is watched at every host call the guest makes (`Store::on_host_call`) and at the
+//! interpreter's checks (`Store::on_check`: loop headers and function entries, about every 20,000
+//! instructions, as the engine is interruptible for it), and once it fires the checkpoint is taken
+//! there — the guest's instance, its run stopped at that point, its WASI world and fuel — and
+//! written; the guest goes on, or stops with `--checkpoint-stop`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -56,24 +57,49 @@ pub fn install(args: &CheckpointArgs, store: &mut Store<Host>) -> anyhow::Result
         }
         CheckpointOn::After(d) => Fire::At(Instant::now() + *d),
     };
-    let path: PathBuf = path.clone();
-    let stop = args.checkpoint_stop;
-    let stopped = report.stopped.clone();
-    let mut done = false;
-    store.on_host_call(move |caller: Caller<'_, Host>| {
-        if done || !fire.fired(&caller) {
+    let trigger = Arc::new(Mutex::new(Trigger {
+        fire,
+        path: path.clone(),
+        stop: args.checkpoint_stop,
+        stopped: report.stopped.clone(),
+        done: false,
+    }));
+    // At host calls, and at the interpreter's checks (loop headers, function entries) for a
+    // guest that computes without calling the host.
+    let at_calls = trigger.clone();
+    store.on_host_call(move |caller| {
+        at_calls.lock().unwrap_or_else(|e| e.into_inner()).due(&caller)
+    });
+    store.on_check(move |caller| trigger.lock().unwrap_or_else(|e| e.into_inner()).due(&caller));
+    Ok(report)
+}
+
+/// A mid-run checkpoint's trigger and what to do when it fires.
+struct Trigger {
+    fire: Fire,
+    path: PathBuf,
+    stop: bool,
+    stopped: Arc<AtomicBool>,
+    /// Set once the checkpoint is written (a signal re-arms it).
+    done: bool,
+}
+
+impl Trigger {
+    /// Writes the checkpoint if it is due; the trap that stops the guest after it with
+    /// `--checkpoint-stop`, or when it cannot be written.
+    fn due(&mut self, caller: &Caller<'_, Host>) -> Result<(), Trap> {
+        if self.done || !self.fire.fired(caller) {
             return Ok(());
         }
         // A signal may come again: take another checkpoint then. The others fire once.
-        done = !matches!(fire, Fire::Signal(_));
-        write(&caller, &path).map_err(|e| Trap::host(format!("{e:#}")))?;
-        if stop {
-            stopped.store(true, Ordering::Relaxed);
+        self.done = !matches!(self.fire, Fire::Signal(_));
+        write(caller, &self.path).map_err(|e| Trap::host(format!("{e:#}")))?;
+        if self.stop {
+            self.stopped.store(true, Ordering::Relaxed);
             return Err(Trap::host(STOPPED));
         }
         Ok(())
-    });
-    Ok(report)
+    }
 }
 
 /// When a mid-run checkpoint is due.

@@ -89,8 +89,10 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
     let mut config = engine_config(engine_choice, args.tier_up_after);
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
-    // A run that counted fuel goes on counting it (its code has the checks).
-    if checkpoint.fuel_remaining.is_some() || args.checkpoint.counts_fuel() {
+    // A run goes on under the settings that shaped its code: checks (interruptible), and fuel
+    // metering if it counted fuel.
+    args.checkpoint.configure_engine(&mut config, run_state.is_some());
+    if checkpoint.fuel_remaining.is_some() {
         config.consume_fuel(true);
     }
     let engine = engine(engine_choice, &config)?;

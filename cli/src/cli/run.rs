@@ -193,9 +193,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     args.wasm.apply(&mut config)?;
     policy.configure_engine(&mut config);
-    if args.checkpoint.counts_fuel() {
-        config.consume_fuel(true);
-    }
+    args.checkpoint.configure_engine(&mut config, false);
     let mut engine = engine(engine_choice, &config)?;
     let pin = policy.module_sha256.as_deref();
     let max_size = args.wasm.max_module_size;

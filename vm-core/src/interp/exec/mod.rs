@@ -164,6 +164,9 @@ pub(crate) struct Cx {
     /// Whether the run is out in a host function that one of its call ops called (`at_ip`): the
     /// point where its state can be taken out (`resume::capture`).
     in_host: bool,
+    /// Whether the run is stopped at a fuel or interrupt check (`at_ip`) while the store's check
+    /// hook runs: the other point where its state can be taken out.
+    at_check: bool,
 }
 
 /// Which handlers new code gets.
@@ -711,13 +714,44 @@ unsafe fn meter_refill(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> bool {
     // reference into it held now (run invariants, this function's contract), so `meter` may be
     // borrowed mutably; that borrow ends before `fail` gets the live registers.
     unsafe {
-        match (*(*cx).store).meter.refill() {
+        let store = (*cx).store;
+        let result = match (*store).meter.refill() {
+            Ok(()) if (*store).check_hook.is_some() => check_hook(ip, fp, cx),
+            other => other,
+        };
+        match result {
             Ok(()) => true,
             Err(trap) => {
                 fail(ip, fp, cx, trap);
                 false
             }
         }
+    }
+}
+
+/// Runs the store's check hook (`Store::on_check`) at the check `ip`, the run marked as stopped
+/// there (`Cx::at_check`, so that its state can be taken out: `resume::capture`).
+///
+/// # Safety
+/// As `meter_refill`'s; the store has a check hook.
+#[cold]
+unsafe fn check_hook(ip: *const Op, fp: *mut u64, cx: *mut Cx) -> Result<(), Trap> {
+    // SAFETY: `cx.store` is the whole live store, lent exclusively to the run with no reference
+    // into it held now (contract); the hook is taken out of it while it runs, so the hook gets the
+    // store with no borrow of its own box held, and `cx.inst` is a live instance of it.
+    unsafe {
+        let store = (*cx).store;
+        let Some(mut hook) = (*store).check_hook.take() else { return Ok(()) };
+        ((*cx).at_ip, (*cx).at_fp, (*cx).at_check) = (ip, fp, true);
+        (*store).exec.depth = (*cx).depth;
+        (*store).exec.top =
+            fp.add((*(*cx).func).frame_size as usize).offset_from((*cx).slots_base) as usize;
+        let result = hook(store, ptr::NonNull::new((*cx).inst.cast_mut()));
+        (*cx).at_check = false;
+        if (*store).check_hook.is_none() {
+            (*store).check_hook = Some(hook);
+        }
+        result
     }
 }
 
@@ -787,6 +821,7 @@ pub(crate) unsafe fn run(
             at_fp: ptr::null_mut(),
             outer: stack.innermost,
             in_host: false,
+            at_check: false,
         }
     };
     // SAFETY: `cx` is a context set up as `drive` requires (see the SAFETY of its making above),
@@ -900,6 +935,7 @@ impl Cx {
             at_fp: ptr::null_mut(),
             outer: ptr::null_mut(),
             in_host: false,
+            at_check: false,
         }
     }
 }

@@ -1,12 +1,14 @@
-//! A run's execution state taken out at a host call, and a run started again from it: the
-//! interpreter half of mid-run checkpoints.
+//! A run's execution state taken out at a host call or a fuel/interrupt check, and a run started
+//! again from it: the interpreter half of mid-run checkpoints.
 //!
 //! While a run is out in a host function, all of its WebAssembly state is off the host stack:
 //! the saved frames `entry_depth..depth` in the store's frame array, the current frame (`Cx::func`
 //! at `at_ip`, slots at `at_fp`), and the slots of every frame in the value stack. `capture` copies
 //! that out as numbers — each frame's function, op index and where its slots start, and the slots
 //! from the entry frame's start — and `resume` writes it back into a store's stacks and drives the
-//! run from the same op: the call op that called the host function, which calls it again. The
+//! run from the same op: the call op that called the host function, which calls it again (or, at
+//! a check, the op after it: a check in a loop header or function entry, for a guest that computes
+//! without calling the host; see `Store::on_check`). The
 //! frames are positions in interpreter code, so resuming needs the same code: a fingerprint of
 //! the functions on the stack is checked (the same Silo, and the settings that shape the code:
 //! fuel metering, tiering).
@@ -76,17 +78,22 @@ fn numbers_only(inst: &InstanceData) -> Result<(), String> {
         .clone()
 }
 
-/// Whether the op at `pc` of `f` is one that can call a host function.
-fn calls_out(f: &InterpFunc, pc: usize) -> bool {
-    matches!(
-        f.code.get(pc).map(|op| op.instr),
+/// Whether a run stopped in `f` can go on at op `pc`: an op that can call a host function, or
+/// the op after a fuel or interrupt check.
+fn resumable_at(f: &InterpFunc, pc: usize) -> bool {
+    let op = |i: usize| f.code.get(i).map(|op| op.instr);
+    let calls_out = matches!(
+        op(pc),
         Some(
             Instr::CallImported { .. }
                 | Instr::CallIndirect { .. }
                 | Instr::ReturnCallImported { .. }
                 | Instr::ReturnCallIndirect { .. }
         )
-    )
+    );
+    let after_check =
+        pc > 0 && pc < f.code.len() && matches!(op(pc - 1), Some(Instr::Check { .. }));
+    calls_out || after_check
 }
 
 /// The state of the run that is out in a host function now, taken out as numbers.
@@ -109,13 +116,16 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
         if !cx.outer.is_null() {
             return Err("the guest is in a call from the host back into WebAssembly".into());
         }
-        if !cx.in_host || cx.at_ip.is_null() {
-            return Err("the guest is not in a host call its interpreter code made \
+        if !(cx.in_host || cx.at_check) || cx.at_ip.is_null() {
+            return Err("the guest is not in a host call or at a check its interpreter code made \
                         (native code is running)"
                 .into());
         }
+        // At a host call the run goes on with the call op, which calls again; at a check, with
+        // the op after it (the check has charged its fuel).
+        let at = if cx.at_check { cx.at_ip.add(1) } else { cx.at_ip };
         let mut raw: Vec<Frame> = (cx.entry_depth..cx.depth).map(|d| *cx.frames.add(d)).collect();
-        raw.push(Frame { func: cx.func, ip: cx.at_ip, fp: cx.at_fp, inst: cx.inst });
+        raw.push(Frame { func: cx.func, ip: at, fp: cx.at_fp, inst: cx.inst });
         let entry_fp = raw[0].fp;
         let mut frames = Vec::with_capacity(raw.len());
         let mut end = 0usize;
@@ -136,8 +146,8 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
             frames.push(ExecFrame { func_index: code.func_index, pc, fp });
         }
         let last = raw.last().expect("the current frame");
-        if !calls_out(&*last.func, frames.last().expect("the current frame").pc as usize) {
-            return Err("the guest is not at a call op".into());
+        if !resumable_at(&*last.func, frames.last().expect("the current frame").pc as usize) {
+            return Err("the guest is not at a call op or after a check".into());
         }
         let top = (*store).exec.slots.add((*store).exec.top);
         end = end.max(top.offset_from(entry_fp).max(0) as usize);
@@ -201,8 +211,8 @@ pub(crate) unsafe fn resume(
             .into()));
     }
     let last = codes.len() - 1;
-    if !calls_out(codes[last], state.frames[last].pc as usize) {
-        return Err(bad("the innermost frame is not at a call op".into()));
+    if !resumable_at(codes[last], state.frames[last].pc as usize) {
+        return Err(bad("the innermost frame is not at a call op or after a check".into()));
     }
     out.resize(out.len().max(codes[0].num_results as usize), 0);
     // SAFETY: `store` is the whole live store, ours alone for the call (contract), so `stack` is
@@ -257,6 +267,7 @@ pub(crate) unsafe fn resume(
             at_fp: ptr::null_mut(),
             outer: stack.innermost,
             in_host: false,
+            at_check: false,
         }
     };
     // SAFETY: the context was set up as `drive` requires (above), for the store lent to us.
