@@ -119,6 +119,77 @@ own silo_error_t* silo_linker_define_instance(silo_linker_t*, const wasm_name_t*
 own silo_error_t* silo_linker_instantiate(const silo_linker_t*, const wasm_module_t* module,
                                           own wasm_instance_t** instance, own wasm_trap_t** trap);
 
+/* ---------------------------------------------------------------------------------------- */
+/* Sandbox policies and quotas */
+
+/* The quotas. Units: bytes (MEMORY, TOTAL_MEMORY, GC_HEAP, OUTPUT), milliseconds (TIMEOUT),
+ * counts (the others). */
+typedef uint8_t silo_quota_t;
+enum silo_quota_enum {
+  SILO_QUOTA_NONE,           /* no quota (what silo_trap_quota says of other traps) */
+  SILO_QUOTA_MEMORY,         /* bytes each linear memory may grow to */
+  SILO_QUOTA_TOTAL_MEMORY,   /* bytes of all memories, tables and the GC heap together */
+  SILO_QUOTA_TABLE_ELEMENTS, /* elements each table may grow to */
+  SILO_QUOTA_INSTANCES,      /* instances the store may create */
+  SILO_QUOTA_FUEL,           /* fuel units (about one per WebAssembly instruction) */
+  SILO_QUOTA_TIMEOUT,        /* wall-clock milliseconds from silo_linker_define_wasi_policy */
+  SILO_QUOTA_CALL_DEPTH,     /* nested WebAssembly calls */
+  SILO_QUOTA_GC_HEAP,        /* bytes of the garbage-collected heap */
+  SILO_QUOTA_OPEN_FILES,     /* files the guest may hold open (stdio and pre-opens excluded) */
+  SILO_QUOTA_OUTPUT,         /* bytes the guest may write to stdout and stderr together */
+  SILO_QUOTA_THREADS,        /* threads the guest may run besides its first */
+};
+
+/* What a WASI guest is granted and how much it may use: the sandbox policy of `silo run`. A new
+ * policy grants nothing (no directory, no environment, no arguments, stdio connected to
+ * nothing, a virtual clock) and sets no quota. Every change is checked as a manifest is; a
+ * refused change leaves the policy as it was. */
+typedef struct silo_policy_t silo_policy_t;
+
+own silo_policy_t* silo_policy_new(void);
+void silo_policy_delete(own silo_policy_t*);
+/* Reads a TOML manifest (the format of `silo run --policy FILE`; relative directories in it are
+ * taken from the manifest's directory) into `*out`. */
+own silo_error_t* silo_policy_load(const char* path, own silo_policy_t** out);
+/* Reads a TOML manifest from `len` bytes of text into `*out` (relative directories are taken
+ * from the current directory). */
+own silo_error_t* silo_policy_parse(const char* text, size_t len, own silo_policy_t** out);
+/* Grants the host directory `host_path` as `guest_path` (e.g. "/data" or "."). */
+own silo_error_t* silo_policy_grant_dir(silo_policy_t*, const char* host_path,
+                                        const char* guest_path, bool read_only);
+/* Grants the environment variable `key`=`value`. */
+own silo_error_t* silo_policy_set_env(silo_policy_t*, const char* key, const char* value);
+/* Grants the host's value of `key`, if the host has it set when WASI is defined. */
+own silo_error_t* silo_policy_inherit_env(silo_policy_t*, const char* key);
+/* The guest's arguments (argv[0] is the program name), replacing the manifest's. */
+own silo_error_t* silo_policy_set_argv(silo_policy_t*, size_t argc, const char* const argv[]);
+/* Gives the guest the host's standard input, output and error. */
+own silo_error_t* silo_policy_inherit_stdio(silo_policy_t*);
+/* Sets one quota (units above). A limit no guest could run under (0 fuel, 0 ms, a memory quota
+ * above the total, a GC heap past 4 GiB) is refused with the reason. */
+own silo_error_t* silo_policy_set_quota(silo_policy_t*, silo_quota_t quota, uint64_t limit);
+/* Refuses `binary` if the policy pins a module (the manifest's `sha256`) with another SHA-256. */
+own silo_error_t* silo_policy_check_module(const silo_policy_t*, const wasm_byte_vec_t* binary);
+
+/* Turns on in `config` what the policy's quotas need from the engine: fuel metering, deadline
+ * checks, call counting, the GC heap's limit. Use it before wasm_engine_new_with_config. */
+bool silo_config_apply_policy(wasm_config_t*, const silo_policy_t*);
+/* Defines wasi_snapshot_preview1 with exactly what the policy grants and sets the store's quotas
+ * from it (the timeout starts counting now). Fails, naming the directory, if a granted
+ * directory cannot be opened, and if the engine lacks a check a quota needs
+ * (silo_config_apply_policy). The policy stays the caller's. */
+own silo_error_t* silo_linker_define_wasi_policy(silo_linker_t*, const silo_policy_t*);
+
+/* The quota that stopped the guest with this trap: SILO_QUOTA_FUEL, _TIMEOUT, _CALL_DEPTH,
+ * _MEMORY..., or SILO_QUOTA_NONE if the trap is not a quota's. */
+silo_quota_t silo_trap_quota(const wasm_trap_t*);
+/* The last of the store's quotas (memory, total memory, table elements, instances, fuel,
+ * timeout, call depth) that refused the guest something, a memory.grow that returned -1
+ * included: which one, its limit and what was asked for (each output may be NULL). False if
+ * none has. */
+bool silo_store_last_quota_hit(wasm_store_t*, silo_quota_t* quota, uint64_t* limit,
+                               uint64_t* requested);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,9 @@
 // The C names are the standard's.
 #![allow(non_camel_case_types)]
 
+// The facade crate under the name the modules use (this library itself is also called `silo`).
+extern crate silo_facade as silo;
+
 mod engine;
 mod extern_;
 mod func;
@@ -23,6 +26,7 @@ mod host_info;
 mod importtype;
 mod instance;
 mod module;
+mod policy;
 mod silo_ext;
 mod trap;
 mod types;

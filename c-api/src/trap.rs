@@ -18,6 +18,8 @@ pub struct wasm_trap_t {
     message: String,
     frames: Vec<wasm_frame_t>,
     exit_status: Option<i32>,
+    /// silo.h's number of the quota that stopped the guest (`SILO_QUOTA_NONE`: none).
+    quota: u8,
     host_info: HostInfo,
 }
 
@@ -43,6 +45,7 @@ impl wasm_trap_t {
             message: message.to_string(),
             frames: Vec::new(),
             exit_status: None,
+            quota: 0,
             host_info: HostInfo::none(),
         }
     }
@@ -89,6 +92,7 @@ impl wasm_trap_t {
             message: trap.message().to_string(),
             frames,
             exit_status: trap.exit_status(),
+            quota: crate::policy::quota_of_trap(&trap, store),
             host_info: HostInfo::none(),
         }
     }
@@ -103,6 +107,11 @@ impl wasm_trap_t {
 
     pub(crate) fn exit_status(&self) -> Option<i32> {
         self.exit_status
+    }
+
+    /// silo.h's number of the quota that stopped the guest with this trap.
+    pub(crate) fn quota(&self) -> u8 {
+        self.quota
     }
 }
 

@@ -191,11 +191,23 @@ pub unsafe extern "C" fn silo_linker_define_wasi(
         let ctx = builder.build();
         // SAFETY: the linker's store is live and this thread's (silo.h).
         unsafe { wasm_store_t::with(l.store, |mut s| s.data_mut().wasi = Some(ctx)) };
-        match silo::wasi::add_to_linker(&mut l.linker, wasi_of) {
+        l.define_wasi()
+    })
+}
+
+impl silo_linker_t {
+    /// The linker's store.
+    pub(crate) fn store(&self) -> *mut wasm_store_t {
+        self.store
+    }
+
+    /// Defines `wasi_snapshot_preview1` over the store's WASI context; NULL or the error.
+    pub(crate) fn define_wasi(&mut self) -> *mut silo_error_t {
+        match silo::wasi::add_to_linker(&mut self.linker, wasi_of) {
             Ok(()) => std::ptr::null_mut(),
             Err(e) => link_error(e),
         }
-    })
+    }
 }
 
 /// Defines `module::name` as `item` (an extern of the linker's store).

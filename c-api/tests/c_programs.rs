@@ -1,5 +1,5 @@
 //! Compiles each C program of `tests/c/` with the system C compiler (`cc`, or `$CC`) against
-//! `include/` and the static library `libsilo_c_api.a`, runs it, and checks its exit status and
+//! `include/` and the static library `libsilo.a`, runs it, and checks its exit status and
 //! output. The library is the one cargo built for this test run (next to the test binary).
 
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ fn package_dir() -> PathBuf {
 fn static_lib() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let deps = exe.parent().expect("deps directory");
-    let candidates = [deps.join("libsilo_c_api.a"), deps.join("../libsilo_c_api.a")];
+    let candidates = [deps.join("libsilo.a"), deps.join("../libsilo.a")];
     if let Some(found) = candidates.iter().find(|p| p.exists()) {
         return found.clone();
     }
@@ -26,7 +26,7 @@ fn static_lib() -> PathBuf {
         .status()
         .expect("run cargo build");
     assert!(status.success(), "cargo build -p silo-c-api failed");
-    candidates.into_iter().find(|p| p.exists()).expect("libsilo_c_api.a after cargo build")
+    candidates.into_iter().find(|p| p.exists()).expect("libsilo.a after cargo build")
 }
 
 /// Compiles `tests/c/<name>.c` and runs it; returns its standard output. Panics (with the
@@ -224,4 +224,52 @@ fn wat2wasm() {
 fn wasi() {
     let out = run_c("wasi", &[]);
     assert_lines(&out, &["hello from wasi", "argc=3 envc=1", "exit status: 7", "Done."]);
+}
+
+#[test]
+fn policy() {
+    // A directory granted as /data, a secret beside it, a symlink in it pointing out of it.
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("c-api-policy");
+    let _ = std::fs::remove_dir_all(&root);
+    let data = root.join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::write(root.join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink("..", data.join("out")).unwrap();
+    let manifest = root.join("policy.toml");
+    std::fs::write(
+        &manifest,
+        "[[dir]]\nhost = \"./data\"\nguest = \"/data\"\n\n\
+         [limits]\nfuel = 1_000_000\nmemory = \"128KiB\"\n",
+    )
+    .unwrap();
+
+    let out = run_c("policy", &[manifest.to_str().unwrap()]);
+    assert_lines(
+        &out,
+        &[
+            "open inside.txt: errno 0",
+            // ENOTCAPABLE (76): outside the pre-open, by `..`, by an absolute path, by a symlink.
+            "open ../escaped.txt: errno 76",
+            "open sub/../../escaped.txt: errno 76",
+            "open /etc/passwd: errno 76",
+            "open out/secret.txt: errno 76",
+            "open out/escaped.txt: errno 76",
+            "memory.grow: -1; refused by quota 1: limit 131072, asked for 720896",
+            "spin stopped by quota 5",
+            "fuel 0: silo_policy_set_quota: invalid policy: limits.fuel: 0 fuel would stop the \
+             guest before its first instruction",
+            "unknown quota: silo_policy_set_quota: unknown quota 200",
+            "guest path twice: silo_policy_grant_dir: invalid policy: guest path `/data` is \
+             granted twice",
+            "unconfigured engine: deadlines need an interruptible engine: set \
+             `Config::interruptible`",
+            "spin stopped by quota 6",
+            "pinned module refused",
+        ],
+    );
+    assert!(out.contains("bad manifest: <manifest>: line 2: `limits.fuel`: "), "{out}");
+    // The grant was used, and nothing outside it changed.
+    assert_eq!(std::fs::read_to_string(data.join("inside.txt")).unwrap(), "x");
+    assert!(!root.join("escaped.txt").exists());
+    assert_eq!(std::fs::read_to_string(root.join("secret.txt")).unwrap(), "secret");
 }

@@ -429,6 +429,12 @@ impl<T> StoreContextMut<'_, T> {
         &mut self.0.data
     }
 
+    /// The last quota that refused something in this store, if any (as
+    /// [`Store::last_quota_hit`], also from inside a host call).
+    pub fn last_quota_hit(&self) -> Option<&QuotaHit> {
+        self.0.opaque.usage.last_hit.as_ref()
+    }
+
     pub(crate) fn opaque(&self) -> &StoreOpaque {
         &self.0.opaque
     }
