@@ -291,7 +291,7 @@ size_t wasm_frame_module_offset(const wasm_frame_t*);
 /* A message: a byte vector ending in a NUL byte. */
 typedef wasm_name_t wasm_message_t;
 
-SILO_WASM_REF_BASE(trap)
+SILO_WASM_REF(trap)
 own wasm_trap_t* wasm_trap_new(wasm_store_t* store, const wasm_message_t*);
 void wasm_trap_message(const wasm_trap_t*, own wasm_message_t* out);
 /* The innermost frame, or NULL if the trap has none. */
@@ -306,11 +306,8 @@ own wasm_foreign_t* wasm_foreign_new(wasm_store_t*);
 
 /* Modules */
 
-SILO_WASM_OWN(module)
-own wasm_module_t* wasm_module_copy(const wasm_module_t*);
-void* wasm_module_get_host_info(const wasm_module_t*);
-void wasm_module_set_host_info(wasm_module_t*, void*);
-void wasm_module_set_host_info_with_finalizer(wasm_module_t*, void*, void (*)(void*));
+/* wasm_module_same: whether both are copies of one compiled module. */
+SILO_WASM_REF(module)
 
 /* A module that can cross threads: obtain it in a store of the same engine. */
 SILO_WASM_OWN(shared_module)
@@ -322,7 +319,10 @@ own wasm_module_t* wasm_module_new(wasm_store_t*, const wasm_byte_vec_t* binary)
 bool wasm_module_validate(wasm_store_t*, const wasm_byte_vec_t* binary);
 void wasm_module_imports(const wasm_module_t*, own wasm_importtype_vec_t* out);
 void wasm_module_exports(const wasm_module_t*, own wasm_exporttype_vec_t* out);
-/* Silo: the serialization is the module's original binary; deserializing compiles it again. */
+/* Silo: with a native engine the serialization is the module compiled to native code, which
+ * deserializing places again without compiling (NULL for bytes from another build, machine or
+ * settings, or damaged: deserialize only what wasm_module_serialize made); with the interpreter
+ * it is the module's original binary. */
 void wasm_module_serialize(const wasm_module_t*, own wasm_byte_vec_t* out);
 own wasm_module_t* wasm_module_deserialize(wasm_store_t*, const wasm_byte_vec_t*);
 
@@ -424,7 +424,7 @@ const wasm_memory_t* wasm_extern_as_memory_const(const wasm_extern_t*);
 
 /* Module instances */
 
-SILO_WASM_REF_BASE(instance)
+SILO_WASM_REF(instance)
 
 /* Instantiates with one extern per import, in the module's import order. On failure returns
  * NULL and, if `trap` is not NULL, stores a trap saying why in `*trap`. */

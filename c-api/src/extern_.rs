@@ -33,7 +33,7 @@ impl wasm_extern_t {
     pub(crate) fn item(&self) -> Extern {
         match self.r.item {
             RefItem::Extern(e) => e,
-            RefItem::Foreign(_) => unreachable!("an extern holds a store item"),
+            _ => unreachable!("an extern holds a store item"),
         }
     }
 

@@ -10,33 +10,47 @@ use crate::host_info::{HasHostInfo, HostInfo, host_info_api};
 use crate::module::wasm_module_t;
 use crate::trap::wasm_trap_t;
 use crate::types::delete_copy;
+use crate::val::{RefItem, ref_object, wasm_ref_t};
 use crate::vec::{WasmVec, wasm_extern_vec_t};
 
-/// An instance of a module in a store.
+/// An instance of a module in a store; a reference object (its `wasm_ref_t` first).
+#[repr(C)]
 #[derive(Clone)]
 pub struct wasm_instance_t {
-    store: *mut wasm_store_t,
-    instance: Instance,
-    host_info: HostInfo,
+    r: wasm_ref_t,
 }
 
 impl wasm_instance_t {
     pub(crate) fn new(store: *mut wasm_store_t, instance: Instance) -> wasm_instance_t {
-        wasm_instance_t { store, instance, host_info: HostInfo::none() }
+        wasm_instance_t { r: wasm_ref_t::new(store, RefItem::Instance(instance)) }
     }
-}
 
-impl wasm_instance_t {
     pub(crate) fn silo(&self) -> Instance {
-        self.instance
+        match self.r.item {
+            RefItem::Instance(i) => i,
+            _ => unreachable!("an instance's reference holds the instance"),
+        }
+    }
+
+    fn store(&self) -> *mut wasm_store_t {
+        self.r.store
     }
 }
 
 impl HasHostInfo for wasm_instance_t {
     fn host_info(&mut self) -> &mut HostInfo {
-        &mut self.host_info
+        &mut self.r.host_info
     }
 }
+
+ref_object!(
+    wasm_instance_t,
+    RefItem::Instance(_),
+    wasm_instance_as_ref,
+    wasm_instance_as_ref_const,
+    wasm_ref_as_instance,
+    wasm_ref_as_instance_const
+);
 
 delete_copy!(wasm_instance_t, wasm_instance_delete, wasm_instance_copy);
 host_info_api!(
@@ -53,7 +67,7 @@ pub unsafe extern "C" fn wasm_instance_same(
 ) -> bool {
     // SAFETY: each is NULL or a live instance (wasm.h).
     match (unsafe { a.as_ref() }, unsafe { b.as_ref() }) {
-        (Some(a), Some(b)) => a.store == b.store && a.instance == b.instance,
+        (Some(a), Some(b)) => a.store() == b.store() && a.silo() == b.silo(),
         (None, None) => true,
         _ => false,
     }
@@ -152,13 +166,13 @@ pub unsafe extern "C" fn wasm_instance_exports(
     let exports = crate::guard(
         |_| Vec::new(),
         || {
-            let i = instance.instance;
+            let i = instance.silo();
             // SAFETY: the instance's store is live and this thread's (wasm.h).
-            let exports = unsafe { wasm_store_t::with(instance.store, |ctx| i.exports(&ctx)) };
+            let exports = unsafe { wasm_store_t::with(instance.store(), |ctx| i.exports(&ctx)) };
             exports
                 .into_iter()
                 .filter(|(_, e)| !matches!(e, Extern::Tag(_)))
-                .map(|(_, e)| crate::into_raw(wasm_extern_t::new(instance.store, e, Some(i))))
+                .map(|(_, e)| crate::into_raw(wasm_extern_t::new(instance.store(), e, Some(i))))
                 .collect()
         },
     );

@@ -1,7 +1,7 @@
 //! `silo-c-api` is Silo's C API: the standard WebAssembly C API (`include/wasm.h`, the
 //! wasm-c-api proposal's types, functions and ownership rules) and Silo's own extensions
-//! (`include/silo.h`: strategies, fuel, deadlines, interrupts, text to binary, WASI and a
-//! linker), built as `libsilo_c_api.so` and `libsilo_c_api.a`.
+//! (`include/silo.h`: strategies, fuel, deadlines, interrupts, text to binary, WASI, sandbox
+//! policies and quotas, and a linker), built as `libsilo.so` and `libsilo.a`.
 //!
 //! Every C object is a Rust value behind `Box::into_raw`; its `_delete` takes it back. Objects
 //! made in a store (functions, globals, tables, memories, instances, references) point back to

@@ -9,13 +9,15 @@ use crate::engine::wasm_store_t;
 use crate::host_info::{HasHostInfo, HostInfo, host_info_api};
 use crate::importtype::{wasm_exporttype_t, wasm_importtype_t};
 use crate::types::{delete_boxed, delete_copy, wasm_externtype_t};
+use crate::val::{RefItem, ref_object, wasm_ref_t};
 use crate::vec::{WasmVec, wasm_byte_vec_t, wasm_exporttype_vec_t, wasm_importtype_vec_t};
 
-/// A compiled module.
+/// A compiled module; a reference object (its `wasm_ref_t` first, of no store).
+#[repr(C)]
 #[derive(Clone)]
 pub struct wasm_module_t {
+    r: wasm_ref_t,
     pub(crate) module: Module,
-    host_info: HostInfo,
 }
 
 /// A module that may be sent to another thread and obtained there in a store of the same
@@ -26,14 +28,33 @@ pub struct wasm_shared_module_t {
 
 impl wasm_module_t {
     pub(crate) fn new(module: Module) -> wasm_module_t {
-        wasm_module_t { module, host_info: HostInfo::none() }
+        wasm_module_t { r: wasm_ref_t::new(std::ptr::null_mut(), RefItem::Module), module }
     }
 }
 
 impl HasHostInfo for wasm_module_t {
     fn host_info(&mut self) -> &mut HostInfo {
-        &mut self.host_info
+        &mut self.r.host_info
     }
+}
+
+ref_object!(
+    wasm_module_t,
+    RefItem::Module,
+    wasm_module_as_ref,
+    wasm_module_as_ref_const,
+    wasm_ref_as_module,
+    wasm_ref_as_module_const
+);
+
+/// Whether both are the same compiled module (copies of one module are).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_same(
+    a: *const wasm_module_t,
+    b: *const wasm_module_t,
+) -> bool {
+    // SAFETY: a module starts with its reference; each is NULL or live (wasm.h).
+    unsafe { crate::val::wasm_ref_same(a.cast(), b.cast()) }
 }
 
 delete_copy!(wasm_module_t, wasm_module_delete, wasm_module_copy);

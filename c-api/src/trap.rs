@@ -10,17 +10,20 @@ use crate::engine::wasm_store_t;
 use crate::host_info::{HasHostInfo, HostInfo, host_info_api};
 use crate::instance::wasm_instance_t;
 use crate::types::delete_copy;
+use crate::val::{RefItem, ref_object, wasm_ref_t};
 use crate::vec::{WasmVec, wasm_frame_vec_t, wasm_message_t};
 
-/// A trap: why a call (or an instantiation) failed.
+/// A trap: why a call (or an instantiation) failed; a reference object (its `wasm_ref_t`
+/// first).
+#[repr(C)]
 #[derive(Clone)]
 pub struct wasm_trap_t {
+    r: wasm_ref_t,
     message: String,
     frames: Vec<wasm_frame_t>,
     exit_status: Option<i32>,
     /// silo.h's number of the quota that stopped the guest (`SILO_QUOTA_NONE`: none).
     quota: u8,
-    host_info: HostInfo,
 }
 
 /// One WebAssembly frame of a trap's trace.
@@ -34,19 +37,28 @@ pub struct wasm_frame_t {
 
 impl HasHostInfo for wasm_trap_t {
     fn host_info(&mut self) -> &mut HostInfo {
-        &mut self.host_info
+        &mut self.r.host_info
     }
 }
+
+ref_object!(
+    wasm_trap_t,
+    RefItem::Trap,
+    wasm_trap_as_ref,
+    wasm_trap_as_ref_const,
+    wasm_ref_as_trap,
+    wasm_ref_as_trap_const
+);
 
 impl wasm_trap_t {
     /// A trap with only a message.
     pub(crate) fn message(message: &str) -> wasm_trap_t {
         wasm_trap_t {
+            r: wasm_ref_t::new(std::ptr::null_mut(), RefItem::Trap),
             message: message.to_string(),
             frames: Vec::new(),
             exit_status: None,
             quota: 0,
-            host_info: HostInfo::none(),
         }
     }
 
@@ -89,11 +101,11 @@ impl wasm_trap_t {
             })
             .collect();
         wasm_trap_t {
+            r: wasm_ref_t::new(store, RefItem::Trap),
             message: trap.message().to_string(),
             frames,
             exit_status: trap.exit_status(),
             quota: crate::policy::quota_of_trap(&trap, store),
-            host_info: HostInfo::none(),
         }
     }
 
@@ -132,7 +144,7 @@ pub extern "C" fn wasm_trap_same(a: *const wasm_trap_t, b: *const wasm_trap_t) -
 }
 
 /// A trap with `message` (a byte vector; a final NUL is not part of the message). `store` may be
-/// NULL: Silo's traps do not belong to a store.
+/// NULL: Silo's traps do not need one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_trap_new(
     _store: *mut wasm_store_t,

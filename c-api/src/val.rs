@@ -1,13 +1,18 @@
 //! Values and references. `wasm_val_t` is a kind and a union; a reference value points to an
-//! owned `wasm_ref_t`. Every reference object of the API (functions, globals, tables, memories,
-//! externs, foreign objects) is a `wasm_ref_t` underneath: the others are transparent wrappers of
-//! it, so the standard's `wasm_X_as_ref` is a cast. A function reference is a `wasm_ref_t` holding
-//! a function; an `externref` holds a foreign object (`wasm_foreign_new`).
+//! owned `wasm_ref_t`. Every reference object of the API is a `wasm_ref_t` underneath, so the
+//! standard's `wasm_X_as_ref` is a cast: functions, globals, tables, memories, externs and
+//! foreign objects are transparent wrappers of it; modules, instances and traps start with one
+//! (`#[repr(C)]`, first field) whose item names their kind, so that copying or deleting a
+//! `wasm_ref_t` of theirs copies or deletes the whole object. A function reference is a
+//! `wasm_ref_t` holding a function; an `externref` holds a foreign object (`wasm_foreign_new`).
 
 use silo::{Extern, ExternRef, Val};
 
 use crate::engine::wasm_store_t;
 use crate::host_info::{HasHostInfo, HostInfo, host_info_api};
+use crate::instance::wasm_instance_t;
+use crate::module::wasm_module_t;
+use crate::trap::wasm_trap_t;
 use crate::types::{
     SILO_V128, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64, copy_boxed,
     delete_boxed, kind_of,
@@ -20,6 +25,12 @@ pub(crate) enum RefItem {
     Extern(Extern),
     /// A host value put in the store by `wasm_foreign_new`.
     Foreign(ExternRef),
+    /// The header of a `wasm_module_t`.
+    Module,
+    /// The header of a `wasm_instance_t`.
+    Instance(silo::Instance),
+    /// The header of a `wasm_trap_t`.
+    Trap,
 }
 
 /// A reference object: a store item, the store, the instance it was exported from (for trap
@@ -30,7 +41,7 @@ pub struct wasm_ref_t {
     pub(crate) store: *mut wasm_store_t,
     pub(crate) item: RefItem,
     pub(crate) origin: Option<silo::Instance>,
-    host_info: HostInfo,
+    pub(crate) host_info: HostInfo,
 }
 
 impl wasm_ref_t {
@@ -172,7 +183,7 @@ impl wasm_val_t {
     pub(crate) unsafe fn deep_copy(&self) -> wasm_val_t {
         if self.is_ref() {
             // SAFETY: the kind says the payload is a reference, NULL or live (this fn's contract).
-            let r = unsafe { copy_boxed(self.of.ref_) };
+            let r = unsafe { wasm_ref_copy(self.of.ref_) };
             return wasm_val_t { kind: self.kind, of: wasm_val_union { ref_: r } };
         }
         *self
@@ -185,7 +196,7 @@ impl wasm_val_t {
     pub(crate) unsafe fn release(&mut self) {
         if self.is_ref() {
             // SAFETY: the kind says the payload is a reference the value owns (this contract).
-            unsafe { delete_boxed(self.of.ref_) };
+            unsafe { wasm_ref_delete(self.of.ref_) };
             self.of.ref_ = std::ptr::null_mut();
         }
     }
@@ -221,7 +232,73 @@ pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
     }
 }
 
-crate::types::delete_copy!(wasm_ref_t, wasm_ref_delete, wasm_ref_copy);
+/// Deletes a reference object: for the header of a module, instance or trap, the whole object.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_ref_delete(r: *mut wasm_ref_t) {
+    // SAFETY: `r` is NULL or an object this library handed out, now given back (wasm.h); a
+    // header item is only ever in the first field of its object (`ref_object!`), so the casts
+    // give back the type that was boxed.
+    unsafe {
+        match r.as_ref().map(|r| r.item) {
+            None => {}
+            Some(RefItem::Module) => delete_boxed(r.cast::<wasm_module_t>()),
+            Some(RefItem::Instance(_)) => delete_boxed(r.cast::<wasm_instance_t>()),
+            Some(RefItem::Trap) => delete_boxed(r.cast::<wasm_trap_t>()),
+            Some(RefItem::Extern(_) | RefItem::Foreign(_)) => delete_boxed(r),
+        }
+    }
+}
+
+/// A new copy of a reference object: for the header of a module, instance or trap, a copy of the
+/// whole object (NULL for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_ref_copy(r: *const wasm_ref_t) -> *mut wasm_ref_t {
+    // SAFETY: `r` is NULL or a live object (wasm.h); header casts as in `wasm_ref_delete`.
+    unsafe {
+        match r.as_ref().map(|r| r.item) {
+            None => std::ptr::null_mut(),
+            Some(RefItem::Module) => copy_boxed(r.cast::<wasm_module_t>()).cast(),
+            Some(RefItem::Instance(_)) => copy_boxed(r.cast::<wasm_instance_t>()).cast(),
+            Some(RefItem::Trap) => copy_boxed(r.cast::<wasm_trap_t>()).cast(),
+            Some(RefItem::Extern(_) | RefItem::Foreign(_)) => copy_boxed(r),
+        }
+    }
+}
+
+/// Writes the standard's reference conversions for an object that starts with its `wasm_ref_t`
+/// (a `#[repr(C)]` struct whose first field is `r`, with `item` of the kind `$is`).
+macro_rules! ref_object {
+    ($t:ty, $is:pat, $as_ref:ident, $as_ref_c:ident, $ref_as:ident, $ref_as_c:ident) => {
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $as_ref(p: *mut $t) -> *mut $crate::val::wasm_ref_t {
+            p.cast()
+        }
+
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $as_ref_c(p: *const $t) -> *const $crate::val::wasm_ref_t {
+            p.cast()
+        }
+
+        /// The object, if the reference is one of this kind (NULL otherwise).
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $ref_as(r: *mut $crate::val::wasm_ref_t) -> *mut $t {
+            // SAFETY: `r` is NULL or a live reference (wasm.h); a reference of this kind is the
+            // first field of one of these objects, so the cast is exact.
+            match unsafe { r.as_ref() }.map(|r| r.item) {
+                Some($is) => r.cast(),
+                _ => std::ptr::null_mut(),
+            }
+        }
+
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $ref_as_c(r: *const $crate::val::wasm_ref_t) -> *const $t {
+            // SAFETY: as above.
+            unsafe { $ref_as(r.cast_mut()) }.cast_const()
+        }
+    };
+}
+pub(crate) use ref_object;
+
 crate::types::delete_copy!(wasm_foreign_t, wasm_foreign_delete, wasm_foreign_copy);
 host_info_api!(
     wasm_ref_t,
@@ -241,7 +318,18 @@ host_info_api!(
 pub unsafe extern "C" fn wasm_ref_same(a: *const wasm_ref_t, b: *const wasm_ref_t) -> bool {
     // SAFETY: each is NULL or a live reference (wasm.h).
     match (unsafe { a.as_ref() }, unsafe { b.as_ref() }) {
-        (Some(a), Some(b)) => a.store == b.store && a.item == b.item,
+        (Some(x), Some(y)) => match (x.item, y.item) {
+            // SAFETY: module headers are the first fields of live modules (`wasm_ref_delete`).
+            (RefItem::Module, RefItem::Module) => unsafe {
+                silo::Module::same(
+                    &(*a.cast::<wasm_module_t>()).module,
+                    &(*b.cast::<wasm_module_t>()).module,
+                )
+            },
+            // Traps are values: the same only if they are one object.
+            (RefItem::Trap, RefItem::Trap) => std::ptr::eq(a, b),
+            (p, q) => x.store == y.store && p == q,
+        },
         (None, None) => true,
         _ => false,
     }

@@ -1,33 +1,15 @@
 //! Compiles each C program of `tests/c/` with the system C compiler (`cc`, or `$CC`) against
 //! `include/` and the static library `libsilo.a`, runs it, and checks its exit status and
-//! output. The library is the one cargo built for this test run (next to the test binary).
+//! output. The library is built first by `cargo build -p silo-c-api` in this test run's profile
+//! (cargo does not build a package's C libraries for its tests). `SILO_C_TEST_WRAPPER` runs each
+//! program under a tool, e.g. `valgrind --error-exitcode=99 --leak-check=full` (README).
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
-/// The directory of this package.
-fn package_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The static library cargo built with this test: in `target/<profile>/deps` (next to the test
-/// executable) or in `target/<profile>`. Built with `cargo build -p silo-c-api` if neither has it.
-fn static_lib() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let deps = exe.parent().expect("deps directory");
-    let candidates = [deps.join("libsilo.a"), deps.join("../libsilo.a")];
-    if let Some(found) = candidates.iter().find(|p| p.exists()) {
-        return found.clone();
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "-p", "silo-c-api"])
-        .current_dir(package_dir())
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "cargo build -p silo-c-api failed");
-    candidates.into_iter().find(|p| p.exists()).expect("libsilo.a after cargo build")
-}
+use support::{build_library, package_dir};
 
 /// Compiles `tests/c/<name>.c` and runs it; returns its standard output. Panics (with the
 /// program's output) if compiling fails or the program exits with failure.
@@ -44,7 +26,7 @@ fn run_c(name: &str, args: &[&str]) -> String {
         .arg("-I")
         .arg(dir.join("include"))
         .arg(&source)
-        .arg(static_lib())
+        .arg(build_library().join("libsilo.a"))
         .args(["-lpthread", "-ldl", "-lm", "-lrt", "-lutil", "-lgcc_s"])
         // Only what the program reaches of the library: each executable is a few MiB, not 185.
         .arg("-Wl,--gc-sections")
@@ -55,7 +37,16 @@ fn run_c(name: &str, args: &[&str]) -> String {
         "compiling {name}.c failed:\n{}",
         String::from_utf8_lossy(&compiled.stderr)
     );
-    let ran = Command::new(&exe).args(args).output().expect("run the C program");
+    let wrapper = std::env::var("SILO_C_TEST_WRAPPER").unwrap_or_default();
+    let mut command = match wrapper.split_whitespace().collect::<Vec<_>>().split_first() {
+        Some((tool, tool_args)) => {
+            let mut c = Command::new(tool);
+            c.args(tool_args).arg(&exe);
+            c
+        }
+        None => Command::new(&exe),
+    };
+    let ran = command.args(args).output().expect("run the C program");
     let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&ran.stderr);
     assert!(
@@ -272,4 +263,19 @@ fn policy() {
     assert_eq!(std::fs::read_to_string(data.join("inside.txt")).unwrap(), "x");
     assert!(!root.join("escaped.txt").exists());
     assert_eq!(std::fs::read_to_string(root.join("secret.txt")).unwrap(), "secret");
+}
+
+#[test]
+fn refs() {
+    let out = run_c("refs", &[]);
+    assert_lines(
+        &out,
+        &[
+            "modules: ok",
+            "instances: ok",
+            "funcref of a module: a funcref value holds a reference to no function",
+            "foreign: ok",
+            "Done.",
+        ],
+    );
 }

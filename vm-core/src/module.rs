@@ -86,6 +86,11 @@ impl std::fmt::Debug for Module {
 }
 
 impl Module {
+    /// Whether both are the same compiled module (clones of one `Module`).
+    pub fn same(a: &Module, b: &Module) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
     /// Compiles a module from the binary or text format. It may use the proposals the engine
     /// enables (`Config::wasm_*`); one using another is invalid.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {

@@ -36,7 +36,9 @@ int main(void) {
   printf("broken text: error\n");
   wasm_name_delete(&message);
   silo_error_delete(error);
-  CHECK(silo_wat2wasm(NULL, 1, &out) != NULL ? (silo_error_delete(silo_wat2wasm(NULL, 1, &out)), 1) : 0);
+  silo_error_t* no_text = silo_wat2wasm(NULL, 1, &out);
+  CHECK(no_text != NULL);
+  silo_error_delete(no_text);
 
   wasm_store_delete(store);
   wasm_engine_delete(engine);
