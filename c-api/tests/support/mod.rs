@@ -24,19 +24,29 @@ pub fn build_library() -> PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut build = Command::new(cargo);
         build.args(["build", "-p", "silo-c-api"]).current_dir(package_dir());
-        match profile {
-            "debug" => {}
-            "release" => {
-                build.arg("--release");
-            }
-            other => {
-                build.args(["--profile", other]);
-            }
-        }
+        without_test_env(&mut build);
         let status = build.status().expect("run cargo build");
         assert!(status.success(), "cargo build -p silo-c-api failed");
         assert!(dir.join("libsilo.a").exists() && dir.join("libsilo.so").exists());
         dir.to_path_buf()
     })
     .clone()
+}
+
+/// Removes from `command` the variables cargo sets for a running test, so that a cargo it runs
+/// (directly or through a script) sees the environment of the `cargo test` that started it:
+/// build scripts that watch them (ring's, through `cc`, watches CARGO_MANIFEST_DIR) would
+/// otherwise run again, there and in the next `cargo test`, and rebuild everything above them.
+pub fn without_test_env(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        let set_for_tests = text.starts_with("CARGO_PKG_")
+            || text.starts_with("CARGO_MANIFEST_")
+            || ["CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR"]
+                .contains(&&*text)
+            || ["LD_LIBRARY_PATH", "OUT_DIR"].contains(&&*text);
+        if set_for_tests {
+            command.env_remove(&name);
+        }
+    }
 }
