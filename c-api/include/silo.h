@@ -47,6 +47,10 @@ enum silo_strategy_enum {
 /* Sets how code runs. False for an unknown strategy. With JIT or TIERED on a machine where
  * native code cannot run, wasm_engine_new_with_config returns NULL. */
 bool silo_config_strategy(wasm_config_t*, silo_strategy_t);
+/* Under SILO_STRATEGY_TIERED (and AUTO where it means tiered): how many calls plus loop
+ * iterations a function runs in the interpreter before it is compiled; 0 compiles each function
+ * on its first call. */
+bool silo_config_tier_up_after(wasm_config_t*, uint32_t count);
 /* Meters fuel (silo_store_set_fuel); code runs a few percent slower. Off by default. */
 void silo_config_consume_fuel(wasm_config_t*, bool);
 /* Lets guests be stopped by deadlines and interrupts. Off by default. */

@@ -65,6 +65,18 @@ pub unsafe extern "C" fn silo_config_strategy(config: *mut wasm_config_t, strate
     }
 }
 
+/// Under the tiered strategy, how many calls plus loop iterations a function runs in the
+/// interpreter before it is compiled (0: on its first call). False on NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn silo_config_tier_up_after(config: *mut wasm_config_t, count: u32) -> bool {
+    // SAFETY: `config` is NULL or live (silo.h).
+    unsafe {
+        configure(config, |c| {
+            c.tier_up_after(count);
+        })
+    }
+}
+
 /// Meters fuel in stores of engines made with this configuration.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn silo_config_consume_fuel(config: *mut wasm_config_t, on: bool) {

@@ -279,3 +279,20 @@ fn refs() {
         ],
     );
 }
+
+#[test]
+fn start() {
+    let out = run_c("start", &[]);
+    // 100000 + 99999 + ... + 1, wrapped to 32 bits, plus the 41 the start function stored.
+    let sum = (1..=100_000u64).sum::<u64>().wrapping_add(41) as u32 as i32;
+    assert_lines(
+        &out,
+        &[
+            "start ran with 41",
+            "instantiated",
+            &format!("sum: {sum}"),
+            "start trapped: unreachable",
+            "Done.",
+        ],
+    );
+}
