@@ -328,6 +328,12 @@ pub unsafe extern "C" fn wasm_ref_same(a: *const wasm_ref_t, b: *const wasm_ref_
             },
             // Traps are values: the same only if they are one object.
             (RefItem::Trap, RefItem::Trap) => std::ptr::eq(a, b),
+            // Two handles to one host value are different handles: ask the store.
+            (RefItem::Foreign(p), RefItem::Foreign(q)) => {
+                x.store == y.store
+                    // SAFETY: a foreign object's store is live and this thread's (wasm.h).
+                    && unsafe { wasm_store_t::with(x.store, |ctx| p.ref_eq(&ctx, &q)) }
+            }
             (p, q) => x.store == y.store && p == q,
         },
         (None, None) => true,

@@ -310,6 +310,14 @@ impl ExternRef {
         raw_of(store, self.root)
     }
 
+    /// Whether both refer to the same object (as WebAssembly's `ref.eq` would judge it): two
+    /// handles to one object are different handles, so `==` on handles does not tell.
+    pub fn ref_eq(&self, store: impl AsContext, other: &ExternRef) -> bool {
+        let ctx = store.as_context();
+        let opaque = ctx.opaque();
+        self.raw(opaque) == other.raw(opaque)
+    }
+
     /// The same reference in the `any` hierarchy (`any.convert_extern`).
     pub fn to_any(&self, store: impl AsContext) -> AnyRef {
         let ctx = store.as_context();

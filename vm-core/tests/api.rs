@@ -195,6 +195,10 @@ fn globals_tables_and_references_cross_the_boundary() {
     let back = id.call(&mut store, Some(host_value)).unwrap().unwrap();
     assert_eq!(back.data(&store).unwrap().downcast_ref::<String>().unwrap(), "opaque");
     assert_eq!(id.call(&mut store, None).unwrap(), None);
+    // The handle that came back is another handle to the same object.
+    assert!(back.ref_eq(&store, &host_value) && host_value.ref_eq(&store, &back));
+    let other = ExternRef::new(&mut store, String::from("opaque")).unwrap();
+    assert!(!other.ref_eq(&store, &host_value));
 }
 
 #[test]

@@ -8,7 +8,8 @@ int main(void) {
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* store = wasm_store_new(engine);
   wasm_module_t* module = compile(store,
-      "(module (func (export \"f\") (param funcref) (result i32) (i32.const 1)))");
+      "(module (func (export \"f\") (param funcref) (result i32) (i32.const 1))"
+      "  (func (export \"id\") (param externref) (result externref) (local.get 0)))");
   wasm_instance_t* instance = instantiate(store, module, NULL, 0);
 
   /* Modules. */
@@ -22,7 +23,7 @@ int main(void) {
   CHECK(wasm_ref_same(module_copy, module_ref));
   wasm_exporttype_vec_t exports;
   wasm_module_exports(copied, &exports);
-  CHECK(exports.size == 1);
+  CHECK(exports.size == 2);
   wasm_exporttype_vec_delete(&exports);
   wasm_module_set_host_info(copied, (void*)1);
   CHECK(wasm_module_get_host_info(module) == NULL && wasm_ref_get_host_info(module_copy) == (void*)1);
@@ -40,7 +41,7 @@ int main(void) {
   CHECK(wasm_instance_same(wasm_ref_as_instance(instance_copy), instance));
   wasm_extern_vec_t instance_exports;
   wasm_instance_exports(wasm_ref_as_instance(instance_copy), &instance_exports);
-  CHECK(instance_exports.size == 1);
+  CHECK(instance_exports.size == 2);
   const wasm_func_t* f = wasm_extern_as_func(instance_exports.data[0]);
   CHECK(!wasm_ref_same(instance_ref, wasm_func_as_ref_const(f)));
   wasm_ref_delete(instance_copy);
@@ -73,6 +74,16 @@ int main(void) {
   wasm_val_t value_copy;
   wasm_val_copy(&value_copy, &value);
   CHECK(wasm_ref_same(value_copy.of.ref, foreign_ref));
+  /* Through WebAssembly and back: another handle, the same object. */
+  wasm_val_t through_data[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t id_args = {1, &value};
+  wasm_val_vec_t through = WASM_ARRAY_VEC(through_data);
+  CHECK(wasm_func_call(wasm_extern_as_func(instance_exports.data[1]), &id_args, &through) == NULL);
+  CHECK(through_data[0].kind == WASM_EXTERNREF && wasm_ref_same(through_data[0].of.ref, foreign_ref));
+  wasm_foreign_t* other_foreign = wasm_foreign_new(store);
+  CHECK(!wasm_ref_same(through_data[0].of.ref, wasm_foreign_as_ref(other_foreign)));
+  wasm_foreign_delete(other_foreign);
+  wasm_val_delete(&through_data[0]);
   wasm_val_delete(&value);
   wasm_val_delete(&value_copy);
   wasm_val_t module_value = {.kind = WASM_FUNCREF, .of = {.ref = wasm_ref_copy(module_ref)}};

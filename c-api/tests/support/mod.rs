@@ -24,6 +24,15 @@ pub fn build_library() -> PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut build = Command::new(cargo);
         build.args(["build", "-p", "silo-c-api"]).current_dir(package_dir());
+        match profile {
+            "debug" => {}
+            "release" => {
+                build.arg("--release");
+            }
+            other => {
+                build.args(["--profile", other]);
+            }
+        }
         without_test_env(&mut build);
         let status = build.status().expect("run cargo build");
         assert!(status.success(), "cargo build -p silo-c-api failed");
