@@ -207,6 +207,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         module = Module::new(&engine, &module.info().bytes)
             .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
     }
+    // The process ends with the run: tearing the compiled module down (its code, its
+    // registrations, the tables of every function) would only delay the exit — a tenth of a
+    // warm start of a large module — so it is left to the operating system.
+    std::mem::forget(module.clone());
     args.checkpoint.check(uses_threads)?;
     threads::check_guest(&module)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
