@@ -1,8 +1,8 @@
 //! Linking a C program against Silo the ways a C developer would: with pkg-config straight after
 //! `cargo build` (the `silo.pc` build.rs writes beside the libraries), and from a prefix
-//! `install.sh` made, with pkg-config and with CMake's `find_package(Silo)`. Each program is
-//! `tests/c/hello.c`, run to check that it works. Needs `pkg-config` and `cmake` (CI installs
-//! them).
+//! `install.sh` made, with pkg-config and with CMake's `find_package(Silo)`. Each program is the
+//! hello example of the package's README, as written there, run to check that it works. Needs
+//! `pkg-config` and `cmake` (CI installs them).
 
 mod support;
 
@@ -39,15 +39,26 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Compiles hello.c with `flags` into `dir`, runs it, checks what it printed; returns the
-/// executable.
+/// The C program of the README's "Hello" section, written to `dir/hello.c`.
+fn readme_hello(dir: &Path) -> PathBuf {
+    let readme = std::fs::read_to_string(package_dir().join("README.md")).expect("README.md");
+    let section = &readme[readme.find("## Hello").expect("a Hello section")..];
+    let start = section.find("```c\n").expect("a C block in the Hello section") + 5;
+    let program = &section[start..start + section[start..].find("```").expect("its end")];
+    let path = dir.join("hello.c");
+    std::fs::write(&path, program).expect("write hello.c");
+    path
+}
+
+/// Compiles the README's hello with `flags` into `dir`, runs it, checks what it printed;
+/// returns the executable.
 fn build_and_run_hello(dir: &Path, flags: &[String]) -> PathBuf {
     let exe = dir.join("hello");
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     run(Command::new(cc)
-        .args(["-std=c11", "-o"])
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-o"])
         .arg(&exe)
-        .arg(package_dir().join("tests/c/hello.c"))
+        .arg(readme_hello(dir))
         .args(flags));
     check_hello(&exe);
     exe
@@ -58,7 +69,7 @@ fn build_and_run_hello(dir: &Path, flags: &[String]) -> PathBuf {
 fn check_hello(exe: &Path) {
     let out = run(Command::new(exe).env_remove("LD_LIBRARY_PATH"));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Hello, World!") && text.contains("Done."), "{text}");
+    assert_eq!(text, "Hello, World!\n");
 }
 
 /// Which shared libraries `exe` loads (`ldd`, without the library path cargo gives tests).
@@ -110,7 +121,7 @@ fn an_installed_prefix_serves_pkg_config_and_cmake() {
         .arg("-B")
         .arg(&build)
         .arg(format!("-DSilo_DIR={}", prefix.join("lib/cmake/Silo").display()))
-        .arg(format!("-DSILO_EXAMPLE={}", package_dir().join("tests/c/hello.c").display())));
+        .arg(format!("-DSILO_EXAMPLE={}", readme_hello(&dir).display())));
     run(Command::new("cmake").arg("--build").arg(&build));
     check_hello(&build.join("example_shared"));
     check_hello(&build.join("example_static"));
