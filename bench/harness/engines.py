@@ -125,6 +125,12 @@ class Native(Engine):
         return first_line([cc, "--version"]) + ", -O2 (bench/build.sh)"
 
 
+# `silo run` keeps the native code it compiles in the user's cache by default (as wasmtime does,
+# run here with `-C cache=n`): without this flag every run after the first of a program would
+# load its code instead of compiling it, and `tiered` would start native.
+SILO_NO_CACHE = ["--no-cache"]
+
+
 def silo_tier(name, silo):
     """A Silo tier through `silo run --engine VALUE`, available only if the binary offers it."""
     value = SILO_TIERS[name]
@@ -136,7 +142,7 @@ def silo_tier(name, silo):
     if not offered:
         return WasmCli(name, f"silo ({value})", None, f"`silo run --engine {value}` does not exist yet "
                        "(Silo has only its interpreter so far)")
-    return WasmCli(name, f"silo ({value})", silo, flags=["--engine", value])
+    return WasmCli(name, f"silo ({value})", silo, flags=["--engine", value, *SILO_NO_CACHE])
 
 
 def make_engines(names, paths):
@@ -147,7 +153,8 @@ def make_engines(names, paths):
             path = paths.get("silo") or os.path.join(REPO_DIR, "target", "release", "silo")
             ok = os.path.isfile(path) and os.access(path, os.X_OK)
             why = None if ok else f"not found at {path} (cargo build --release, or --silo PATH)"
-            made.append(WasmCli("silo", "silo (interp)", path if ok else None, why, flags=["--engine", "interp"]))
+            made.append(WasmCli("silo", "silo (interp)", path if ok else None, why,
+                                flags=["--engine", "interp", *SILO_NO_CACHE]))
         elif name in SILO_TIERS:
             made.append(silo_tier(name, paths.get("silo") or os.path.join(REPO_DIR, "target", "release", "silo")))
         elif name in ("wasmi", "wasmtime"):
