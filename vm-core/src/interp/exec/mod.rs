@@ -799,30 +799,7 @@ pub(crate) unsafe fn run(
         ptr::copy_nonoverlapping(slots.as_ptr(), fp, callee.num_params as usize);
         callee.init_frame(fp);
         stack.top = need;
-        let (mb, ml) = mem_regs(inst);
-        Cx {
-            store,
-            func: callee,
-            inst,
-            depth: stack.depth,
-            entry_depth: stack.depth,
-            max_depth: stack.depth_limit,
-            frames: stack.frames,
-            slots_base: stack.slots,
-            stack_end: stack.slots.add(stack.slots_len),
-            ip: callee.code.as_ptr(),
-            fp,
-            mb,
-            ml,
-            trap: None,
-            fault_ip: ptr::null(),
-            fault_fp: ptr::null_mut(),
-            at_ip: ptr::null(),
-            at_fp: ptr::null_mut(),
-            outer: stack.innermost,
-            in_host: false,
-            at_check: false,
-        }
+        Cx::entering(store, stack, callee, inst, stack.depth, callee.code.as_ptr(), fp)
     };
     // SAFETY: `cx` is a context set up as `drive` requires (see the SAFETY of its making above),
     // for `store`, ours alone for the call; `slots` holds at least the callee's results.
@@ -912,6 +889,51 @@ pub use resume::{ExecFrame, ExecState};
 pub(crate) use resume::{capture, resume};
 
 impl Cx {
+    /// The context of a run that enters the interpreter at `ip` in the frame `fp` of `func`, a
+    /// function of `inst`, with `depth` frames of the store's frame array in use (the frames of
+    /// the run's own callers among them: `stack.depth` are the host's); the rest from the value
+    /// stack `stack` and the memory registers of `inst`.
+    ///
+    /// # Safety
+    /// `stack` is the live store's value stack, allocated; `inst` is a live instance; `ip`
+    /// and `fp` are a position in `func`'s code and a frame inside that stack.
+    unsafe fn entering(
+        store: *mut StoreOpaque,
+        stack: &ExecStack,
+        func: *const InterpFunc,
+        inst: *const InstanceData,
+        depth: usize,
+        ip: *const Op,
+        fp: *mut u64,
+    ) -> Cx {
+        // SAFETY: `inst` is live (contract); `slots + slots_len` is one past the end of the
+        // allocated value stack.
+        let ((mb, ml), stack_end) = unsafe { (mem_regs(inst), stack.slots.add(stack.slots_len)) };
+        Cx {
+            store,
+            func,
+            inst,
+            depth,
+            entry_depth: stack.depth,
+            max_depth: stack.depth_limit,
+            frames: stack.frames,
+            slots_base: stack.slots,
+            stack_end,
+            ip,
+            fp,
+            mb,
+            ml,
+            trap: None,
+            fault_ip: ptr::null(),
+            fault_fp: ptr::null_mut(),
+            at_ip: ptr::null(),
+            at_fp: ptr::null_mut(),
+            outer: stack.innermost,
+            in_host: false,
+            at_check: false,
+        }
+    }
+
     /// A context for running ops that touch nothing but their frame (the dispatch probe).
     fn detached() -> Cx {
         Cx {

@@ -22,7 +22,7 @@
 use std::hash::{Hash, Hasher};
 use std::ptr;
 
-use super::{Cx, Frame, InterpFunc, compiled, drive, exhausted, mem_regs};
+use super::{Cx, Frame, InterpFunc, compiled, drive, exhausted};
 use crate::instance::InstanceData;
 use crate::interp::isa::Instr;
 use crate::store::StoreOpaque;
@@ -245,30 +245,7 @@ pub(crate) unsafe fn resume(
         }
         stack.top = need;
         let (ip, fp) = at(last);
-        let (mb, ml) = mem_regs(inst);
-        Cx {
-            store,
-            func: codes[last],
-            inst,
-            depth,
-            entry_depth: stack.depth,
-            max_depth: stack.depth_limit,
-            frames: stack.frames,
-            slots_base: stack.slots,
-            stack_end: stack.slots.add(stack.slots_len),
-            ip,
-            fp,
-            mb,
-            ml,
-            trap: None,
-            fault_ip: ptr::null(),
-            fault_fp: ptr::null_mut(),
-            at_ip: ptr::null(),
-            at_fp: ptr::null_mut(),
-            outer: stack.innermost,
-            in_host: false,
-            at_check: false,
-        }
+        Cx::entering(store, stack, codes[last], inst, depth, ip, fp)
     };
     // SAFETY: the context was set up as `drive` requires (above), for the store lent to us.
     unsafe { drive(store, cx, out) }
