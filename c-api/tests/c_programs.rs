@@ -259,6 +259,20 @@ fn policy() {
         ],
     );
     assert!(out.contains("bad manifest: <manifest>: line 2: `limits.fuel`: "), "{out}");
+    assert_lines(
+        &out,
+        &[
+            "NULL policy: silo_policy_set_quota: NULL argument",
+            "NULL text: silo_policy_parse: NULL argument",
+            "NULL linker: silo_linker_define_wasi_policy: NULL argument",
+            "Done.",
+        ],
+    );
+    assert!(
+        out.contains("missing manifest: ") && out.contains("/nonexistent/policy.toml"),
+        "{out}"
+    );
+    assert!(out.contains("missing directory: ") && out.contains("/nonexistent/dir"), "{out}");
     // The grant was used, and nothing outside it changed.
     assert_eq!(std::fs::read_to_string(data.join("inside.txt")).unwrap(), "x");
     assert!(!root.join("escaped.txt").exists());

@@ -127,3 +127,12 @@ fn an_installed_prefix_serves_pkg_config_and_cmake() {
     check_hello(&build.join("example_static"));
     assert!(!loads(&build.join("example_static")).contains("libsilo"));
 }
+
+#[test]
+fn install_refuses_bad_arguments() {
+    for args in [&[][..], &["a", "--release"][..], &["a", "--debug", "b"][..]] {
+        let out = Command::new(package_dir().join("install.sh")).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("usage: "), "{args:?}");
+    }
+}

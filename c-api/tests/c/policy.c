@@ -169,5 +169,24 @@ int main(int argc, char** argv) {
   silo_policy_t* none = NULL;
   print_error("bad manifest", silo_policy_parse(wrong, strlen(wrong), &none));
   CHECK(none == NULL);
+
+  /* 4. Bad input: a missing manifest, a directory that is not there, NULL arguments. */
+  print_error("missing manifest", silo_policy_load("/nonexistent/policy.toml", &none));
+  CHECK(none == NULL);
+  policy = silo_policy_new();
+  check_error(silo_policy_grant_dir(policy, "/nonexistent/dir", "/data", false), "grant");
+  CHECK(start(policy, true, &engine, &store, &define_error) == NULL);
+  print_error("missing directory", define_error);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  silo_policy_delete(policy);
+  print_error("NULL policy", silo_policy_set_quota(NULL, SILO_QUOTA_FUEL, 1));
+  print_error("NULL text", silo_policy_parse(NULL, 1, &none));
+  print_error("NULL linker", silo_linker_define_wasi_policy(NULL, NULL));
+  CHECK(silo_trap_quota(NULL) == SILO_QUOTA_NONE);
+  CHECK(!silo_store_last_quota_hit(NULL, NULL, NULL, NULL));
+  CHECK(!silo_config_apply_policy(NULL, NULL));
+  silo_policy_delete(NULL);
+  printf("Done.\n");
   return 0;
 }
