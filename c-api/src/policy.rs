@@ -7,8 +7,8 @@ use std::ffi::{CStr, c_char};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sha2::{Digest as _, Sha256};
-use silo::sandbox::{DirGrant, EnvGrant, Policy, Stdio, normalize_sha256};
+use silo::fetch::ModuleDigest;
+use silo::sandbox::{DirGrant, EnvGrant, Policy, Stdio};
 use silo::wasi::WasiCtxBuilder;
 use silo::{Quota, TrapCode};
 
@@ -324,12 +324,16 @@ pub unsafe extern "C" fn silo_policy_check_module(
         return error("silo_policy_check_module: NULL argument");
     };
     let Some(pinned) = p.policy.module_sha256.as_deref() else { return std::ptr::null_mut() };
+    let want: ModuleDigest = match pinned.parse() {
+        Ok(want) => want,
+        Err(e) => return error(format!("the policy's sha256: {e}")),
+    };
     // SAFETY: a live byte vector (silo.h).
-    let actual = format!("{:x}", Sha256::digest(unsafe { binary.as_slice() }));
-    match normalize_sha256(pinned) {
-        Ok(want) if want == actual => std::ptr::null_mut(),
-        Ok(want) => error(format!("the module's SHA-256 is {actual}, the policy requires {want}")),
-        Err(e) => error(e),
+    let actual = ModuleDigest::of(unsafe { binary.as_slice() });
+    if actual == want {
+        std::ptr::null_mut()
+    } else {
+        error(format!("the module's SHA-256 is {actual}, the policy requires {want}"))
     }
 }
 
