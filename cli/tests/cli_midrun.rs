@@ -107,6 +107,21 @@ fn a_run_that_goes_on_after_its_checkpoint_is_whole_and_the_checkpoint_resumes_t
 }
 
 #[test]
+fn a_time_too_far_for_the_clock_never_comes() {
+    let (want_out, _) = uninterrupted();
+    let work = tempfile::tempdir().unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let dir = grant(work.path());
+    let app = program("midrun.wasm");
+    let on = "after=18446744073709551615s";
+    let args = ["run", "--dir", &dir, "--checkpoint", path(&ckpt), "--checkpoint-on", on];
+    let out = silo_with_input(&[&args[..], &[path(&app)]].concat(), "hi\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), want_out);
+    assert!(!ckpt.exists(), "no checkpoint was due");
+}
+
+#[test]
 #[cfg(unix)]
 fn a_signal_takes_the_checkpoint_at_the_next_host_call() {
     let (want_out, want_log) = uninterrupted();

@@ -55,7 +55,8 @@ pub fn install(args: &CheckpointArgs, store: &mut Store<Host>) -> anyhow::Result
             let start = store.get_fuel().context("--checkpoint-on fuel=N needs fuel metering")?;
             Fire::Fuel { start, after: *n }
         }
-        CheckpointOn::After(d) => Fire::At(Instant::now() + *d),
+        // A time past what the clock can hold never comes (as a timeout that long never passes).
+        CheckpointOn::After(d) => Fire::At(Instant::now().checked_add(*d)),
     };
     let trigger = Arc::new(Mutex::new(Trigger {
         fire,
@@ -108,8 +109,8 @@ enum Fire {
     Signal(Arc<AtomicBool>),
     /// The guest used `after` fuel from `start`.
     Fuel { start: u64, after: u64 },
-    /// This time passed.
-    At(Instant),
+    /// This time passed (`None`: a time too far to come).
+    At(Option<Instant>),
 }
 
 impl Fire {
@@ -119,7 +120,7 @@ impl Fire {
             Fire::Fuel { start, after } => {
                 caller.get_fuel().is_ok_and(|left| start.saturating_sub(left) >= *after)
             }
-            Fire::At(at) => Instant::now() >= *at,
+            Fire::At(at) => at.is_some_and(|at| Instant::now() >= at),
         }
     }
 }
