@@ -149,10 +149,11 @@ pub(super) unsafe fn hot_loop(fp: *mut u64, cx: *mut Cx, offset: u32) -> LoopExi
         let func = &*(*cx).func;
         let def = func.func_index - module.info.num_imported.funcs;
         module.hotness[def as usize].store(LOOP_RETRY, Ordering::Relaxed);
-        // The entry last: it goes before every job waiting (this very call gains from it), the
-        // function's own included.
-        module.request_tier_up(def);
+        // The entry first: it goes before every job waiting (this very call gains from it), and
+        // the compiler thread, woken by it, starts on it rather than on the function's own job,
+        // which would make the running call wait for two compilations.
         let entry = module.loop_entry(def, offset);
+        module.request_tier_up(def);
         let (Some(entry), Some(compiler)) = (entry, module.engine.inner.config.compiler.as_ref())
         else {
             return LoopExit::Stay;
