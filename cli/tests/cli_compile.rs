@@ -66,9 +66,10 @@ fn the_jit_keeps_compiled_code_in_the_cache_and_survives_a_damaged_entry() {
     let o = run();
     assert_eq!(text(&o.stdout), "hello, world\n");
     assert!(text(&o.stderr).contains("from the cache"), "{}", text(&o.stderr));
-    // Tiered runs take the same code.
+    // Tiered runs keep their own entry (the functions they found hot), not the whole module's.
     let o = silo(&cache, &["run", "-v", hello.to_str().unwrap()]);
-    assert!(text(&o.stderr).contains("from the cache"), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "hello, world\n");
+    assert!(!text(&o.stderr).contains("from the cache"), "{}", text(&o.stderr));
 
     // Damage every cached code file: the run warns, compiles again, and still prints.
     let code = cache.join("silo").join("code");
@@ -114,4 +115,75 @@ fn a_cache_entry_holding_another_module_is_dropped() {
     let o = run(&hello);
     assert_eq!(text(&o.stdout), "hello, world\n", "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("holds another module"), "{}", text(&o.stderr));
+}
+
+/// A loop calling a small function: both get hot under `tiered` within the first milliseconds,
+/// and the run goes on long after that (natively).
+const HOT: &str = r#"(module
+  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func (export "run") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (call $sq (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s)))"#;
+
+#[test]
+fn tiered_runs_keep_the_code_of_their_hot_functions_for_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let module = dir.path().join("hot.wat");
+    std::fs::write(&module, HOT).unwrap();
+    let m = module.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "-v", "--invoke", "run"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[m, "30000000"]);
+        silo(&cache, &args)
+    };
+    // 30,000,000 squares summed mod 2^32.
+    let want = "163982144\n";
+    // A deadline keeps the cache out: it would not cover the compilation at the end.
+    let o = run(&["--timeout", "60s"]);
+    assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("cached"), "{}", text(&o.stderr));
+    let o = run(&[]);
+    assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("hot functions of"), "{}", text(&o.stderr));
+    let o = run(&[]);
+    assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr.contains("native code of 2 functions of")
+            || stderr.contains("native code of 1 functions of"),
+        "{stderr}"
+    );
+
+    // A damaged entry is dropped with a warning; the run gives the same answer and saves again.
+    let code = cache.join("silo").join("code");
+    for entry in std::fs::read_dir(&code).unwrap() {
+        let path = entry.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.len() / 3;
+        bytes[at] ^= 0x40;
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let o = run(&[]);
+    assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains("warning: ignored the cached native code"), "{stderr}");
+    assert!(stderr.contains("hot functions of"), "{stderr}");
+    // A text module's code is found again too (it was dropped as "another module" on every run,
+    // the entry holding the assembled binary).
+    for _ in 0..2 {
+        let o = silo(&cache, &["run", "-v", "--engine", "jit", "--invoke", "run", m, "30000000"]);
+        assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
+        assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+    }
+    let o = silo(&cache, &["run", "-v", "--engine", "jit", "--invoke", "run", m, "30000000"]);
+    assert!(text(&o.stderr).contains("native code of 2 functions"), "{}", text(&o.stderr));
+    // The interpreter alone gives the same answer (and uses no native code at all).
+    let o = silo(&cache, &["run", "-v", "--engine", "interp", "--invoke", "run", m, "30000000"]);
+    assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("native code"), "{}", text(&o.stderr));
 }

@@ -107,6 +107,32 @@ fn saved_code_runs_as_code_compiled_in_place() {
     assert_eq!(run(&loaded, true), run(&module, true));
 }
 
+#[test]
+fn saved_code_of_some_functions_loads_them_and_leaves_the_rest_to_the_engine() {
+    let tiered = engine_like(Strategy::Tiered);
+    let module = Module::new(&tiered, PROGRAM).unwrap();
+    let expected = run(&module, false);
+    // Functions 2 (`fib`) and 5 (`catch`, which calls `throws`, left out, through the table), and
+    // indices past the end (ignored).
+    let saved = module.serialize_functions(&[5, 2, 2, 99]).unwrap();
+    // SAFETY: the bytes were just made by `serialize_functions` in this process.
+    let loaded = unsafe { Module::deserialize(&tiered, &saved) }.unwrap();
+    assert_eq!(loaded.native_functions(), [2, 5]);
+    assert_eq!(run(&loaded, false), expected);
+    // The saved set is what was native when saving: here, after `run`, nothing had got hot.
+    assert_eq!(module.native_functions(), Vec::<u32>::new());
+
+    // Under `Jit` the functions left out are compiled at the first call, as without saved code.
+    let jit = engine_like(Strategy::Jit);
+    let module = Module::new(&jit, PROGRAM).unwrap();
+    let saved = module.serialize_functions(&[0, 2]).unwrap();
+    // SAFETY: as above.
+    let loaded = unsafe { Module::deserialize(&jit, &saved) }.unwrap();
+    assert_eq!(loaded.native_functions(), [0, 2]);
+    assert_eq!(run(&loaded, false), expected);
+    assert_eq!(loaded.native_function_count(), 8);
+}
+
 fn engine_like(strategy: Strategy) -> Engine {
     make_engine(strategy, false)
 }

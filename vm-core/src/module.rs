@@ -281,7 +281,17 @@ impl Module {
 
     /// How many of the module's functions have native code now.
     pub fn native_function_count(&self) -> usize {
-        self.inner.native.iter().filter(|p| !p.load(Ordering::Acquire).is_null()).count()
+        self.native_functions().len()
+    }
+
+    /// The defined functions (indices among the module's own, imports not counted) that have
+    /// native code now: under `Tiered`, those found hot so far, and those loaded as saved code.
+    pub fn native_functions(&self) -> Vec<u32> {
+        let native = self.inner.native.iter().enumerate();
+        native
+            .filter(|(_, p)| !p.load(Ordering::Acquire).is_null())
+            .map(|(d, _)| d as u32)
+            .collect()
     }
 }
 

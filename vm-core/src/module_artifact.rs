@@ -55,6 +55,16 @@ impl Module {
     /// in a later run of the same executable on the same machine. The engine must run native
     /// code (`Jit` or `Tiered`).
     pub fn serialize(&self) -> Result<Vec<u8>, Error> {
+        let all: Vec<u32> = (0..self.inner.info.num_defined_funcs()).collect();
+        self.serialize_functions(&all)
+    }
+
+    /// Like [`Module::serialize`], with native code for the defined functions `defs` only
+    /// (indices among the module's own functions; duplicates and unknown indices are ignored):
+    /// what a `Tiered` engine found hot, say ([`Module::native_functions`]). A module loaded
+    /// from it starts with those functions native and the others as usual for its engine —
+    /// interpreted until hot under `Tiered`, compiled at the first call under `Jit`.
+    pub fn serialize_functions(&self, defs: &[u32]) -> Result<Vec<u8>, Error> {
         let engine = self.engine();
         let config = engine.config();
         let unsupported =
@@ -70,7 +80,14 @@ impl Module {
         let saving = compiler
             .new_saving_module(&env)
             .ok_or_else(|| unsupported(format!("the {} compiler cannot", compiler.name())))?;
-        let order = crate::callgraph::compile_order(info);
+        let mut wanted = vec![false; info.num_defined_funcs() as usize];
+        for &def in defs {
+            if let Some(w) = wanted.get_mut(def as usize) {
+                *w = true;
+            }
+        }
+        let mut order = crate::callgraph::compile_order(info);
+        order.retain(|&def| wanted[def as usize]);
         for (def, result) in order.iter().zip(saving.compile_batch(&env, &order, &|| false)) {
             result.map_err(|e| unsupported(format!("function {def}: {e}")))?;
         }

@@ -10,6 +10,8 @@ use anyhow::{Context, bail};
 use silo::fetch::{Cache, FetchOptions, Fetched, Fetcher, ModuleDigest, Origin};
 use silo::{Engine, Module};
 
+pub use super::hot_code::HotCode;
+
 /// The module-source flags of `silo run`.
 #[derive(clap::Args, Default)]
 pub struct FetchArgs {
@@ -66,6 +68,8 @@ pub struct Loaded {
     pub module: Module,
     /// When the module's last byte was in hand.
     pub last_byte: Instant,
+    /// Under `tiered`, where to keep the native code of the functions this run finds hot.
+    pub hot_code: Option<HotCode>,
 }
 
 /// Loads `source` (a path or a URL) for `engine`, checking its digest against `--sha256` or the
@@ -90,21 +94,23 @@ pub fn load(
     // the native code comes from the cache, or is compiled whole for it.
     let validate_only = code_identity.is_some() && engine.strategy() == silo::Strategy::Jit;
     let native_from_cache = Rc::new(Cell::new(false));
-    let (loaded, cache, last_byte) = if silo::fetch::is_url(&text) {
+    let (loaded, cache, key, last_byte) = if silo::fetch::is_url(&text) {
         // A module the cache holds with its native code needs no validation of its bodies.
         let load_cached = code_identity.clone().map(|identity| {
             let (engine, name, hit) = (engine.clone(), name.clone(), native_from_cache.clone());
             let (verbose, cache) = (args.verbose, args.cache.open());
             Box::new(move |wasm: &[u8]| {
                 let cache = cache.as_ref().ok()?;
-                let module = cached_code(verbose, &name, wasm, None, &engine, cache, &identity)?;
+                let key = code_key(&identity, &ModuleDigest::of(wasm), &engine);
+                let module = cached_code(verbose, &name, wasm, None, &engine, cache, &key)?;
                 hit.set(true);
                 Some(module)
             }) as silo::fetch::LoadCached
         });
         let (fetched, cache) =
             fetch(args, &text, pin, max_size, engine, validate_only, load_cached)?;
-        (fetched.module, cache, fetched.stats.last_byte)
+        let key = code_identity.map(|identity| code_key(&identity, &fetched.digest, engine));
+        (fetched.module, cache, key, fetched.stats.last_byte)
     } else {
         if args.offline {
             bail!("--offline applies to a URL, not to the file `{name}`");
@@ -115,15 +121,27 @@ pub fn load(
         if args.verbose {
             eprintln!("silo: read `{name}` ({} bytes) in {}", bytes.len(), ms(last_byte - started));
         }
-        if let Some(expected) = pin {
-            let actual = ModuleDigest::of(&bytes);
-            if actual != expected {
-                bail!("`{name}`: integrity check failed: expected sha256 {expected}, got {actual}");
-            }
+        // The pin is on the file as given.
+        let mut digest =
+            (pin.is_some() || code_identity.is_some()).then(|| ModuleDigest::of(&bytes));
+        if let (Some(expected), Some(actual)) = (pin, digest)
+            && actual != expected
+        {
+            bail!("`{name}`: integrity check failed: expected sha256 {expected}, got {actual}");
         }
         if Module::is_artifact(&bytes) {
             return precompiled(args, &name, &bytes, engine, last_byte);
         }
+        // Cached code holds the binary module it was compiled from: text is assembled first, so
+        // that its entry is found and matches (text that does not assemble is left for the
+        // compiler to report).
+        let bytes = match code_identity.as_ref().and_then(|_| assembled(&bytes)) {
+            Some(binary) => {
+                digest = Some(ModuleDigest::of(&binary));
+                binary
+            }
+            None => bytes,
+        };
         let cache = match code_identity.as_ref().map(|_| args.cache.open()) {
             Some(Ok(cache)) => Some(cache),
             // The cache is an optimization for a local file: without one (no home directory,
@@ -138,43 +156,44 @@ pub fn load(
         };
         let compile =
             || Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"));
-        let module = match (&cache, &code_identity) {
+        let key = code_identity.zip(digest).map(|(id, digest)| code_key(&id, &digest, engine));
+        let module = match (&cache, &key) {
             // Cached native code needs no validation of the bodies it was compiled from.
-            (Some(cache), Some(identity)) => {
-                match cached_code(args.verbose, &name, &bytes, None, engine, cache, identity) {
+            (Some(cache), Some(key)) => {
+                match cached_code(args.verbose, &name, &bytes, None, engine, cache, key) {
                     Some(module) => module,
-                    None => {
-                        compile_and_cache(args, &name, compile()?, false, engine, cache, identity)?
-                    }
+                    None => compile_and_cache(args, &name, compile()?, false, engine, cache, key)?,
                 }
             }
             _ => compile()?,
         };
         report_ready(args, &name, last_byte);
-        return Ok(Loaded { module, last_byte });
+        let hot_code = HotCode::for_run(cache, key, engine, &module, &name);
+        return Ok(Loaded { module, last_byte, hot_code });
     };
-    let module = match (cache, code_identity) {
+    let module = match (&cache, &key) {
         // The fetcher found the module's native code in the cache already.
         _ if native_from_cache.get() => loaded,
-        (Some(cache), Some(identity)) => {
+        (Some(cache), Some(key)) => {
             let wasm = &loaded.info().bytes;
-            match cached_code(args.verbose, &name, wasm, Some(&loaded), engine, &cache, &identity) {
+            match cached_code(args.verbose, &name, wasm, Some(&loaded), engine, cache, key) {
                 Some(module) => module,
-                None => compile_and_cache(
-                    args,
-                    &name,
-                    loaded,
-                    validate_only,
-                    engine,
-                    &cache,
-                    &identity,
-                )?,
+                None => compile_and_cache(args, &name, loaded, validate_only, engine, cache, key)?,
             }
         }
         _ => loaded,
     };
     report_ready(args, &name, last_byte);
-    Ok(Loaded { module, last_byte })
+    let hot_code = HotCode::for_run(cache, key, engine, &module, &name);
+    Ok(Loaded { module, last_byte, hot_code })
+}
+
+/// `bytes` assembled into the binary format if they are text that assembles.
+fn assembled(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.starts_with(b"\0asm") {
+        return None;
+    }
+    silo::loader::assemble(std::str::from_utf8(bytes).ok()?).ok()
 }
 
 /// `-v`: when the module became ready.
@@ -185,9 +204,14 @@ fn report_ready(args: &FetchArgs, name: &str, last_byte: Instant) {
     }
 }
 
-/// The key of a module's native code in the cache.
-fn code_key(identity: &str, wasm: &[u8]) -> String {
-    format!("{identity} | {}", ModuleDigest::of(wasm))
+/// The key of a module's native code in the cache: all of it (under `jit`), or the functions
+/// found hot (under `tiered`, which keeps its own entry: loading a whole module's code would
+/// make a short run slower than starting in the interpreter).
+fn code_key(identity: &str, digest: &ModuleDigest, engine: &Engine) -> String {
+    match engine.strategy() {
+        silo::Strategy::Tiered => format!("{identity} | hot | {digest}"),
+        _ => format!("{identity} | {digest}"),
+    }
 }
 
 /// The module `wasm` with its native code from the cache, if the cache holds it for this
@@ -200,10 +224,9 @@ fn cached_code(
     loaded: Option<&Module>,
     engine: &Engine,
     cache: &Cache,
-    identity: &str,
+    key: &str,
 ) -> Option<Module> {
-    let key = code_key(identity, wasm);
-    let saved = cache.code(&key)?;
+    let saved = cache.code(key)?;
     // An entry holding another module (a swapped file) is as bad as a damaged one.
     let loaded_here = super::native_code::load_own(engine, loaded, &saved).and_then(|m| {
         if *m.info().bytes == *wasm {
@@ -215,12 +238,13 @@ fn cached_code(
     match loaded_here {
         Ok(module) => {
             if verbose {
-                eprintln!("silo: native code of `{name}` from the cache");
+                let n = module.native_function_count();
+                eprintln!("silo: native code of {n} functions of `{name}` from the cache");
             }
             Some(module)
         }
         Err(e) => {
-            cache.drop_code(&key, &e.to_string());
+            cache.drop_code(key, &e.to_string());
             for warning in cache.take_warnings() {
                 eprintln!("warning: {warning}");
             }
@@ -247,7 +271,7 @@ fn precompiled(
     }
     let module = super::native_code::load_vouched_for(engine, bytes)
         .with_context(|| format!("cannot run `{name}`"))?;
-    Ok(Loaded { module, last_byte })
+    Ok(Loaded { module, last_byte, hot_code: None })
 }
 
 /// The module for `engine` after a miss in the cache of native code: under the `Jit` strategy
@@ -261,9 +285,8 @@ fn compile_and_cache(
     validated_only: bool,
     engine: &Engine,
     cache: &Cache,
-    identity: &str,
+    key: &str,
 ) -> anyhow::Result<Module> {
-    let key = code_key(identity, &loaded.info().bytes);
     let module = if validated_only {
         Module::from_loaded(engine, loaded.info().clone())
             .with_context(|| format!("failed to compile `{name}`"))?
@@ -276,7 +299,7 @@ fn compile_and_cache(
         let started = Instant::now();
         match module.serialize() {
             Ok(saved) => {
-                if let Err(e) = cache.store_code(&key, &saved) {
+                if let Err(e) = cache.store_code(key, &saved) {
                     eprintln!("warning: could not cache the native code of `{name}`: {e}");
                 }
                 if args.verbose {

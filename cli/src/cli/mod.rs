@@ -4,6 +4,7 @@ mod checkpoint_args;
 mod checkpoint_trigger;
 mod compile;
 mod fetch_args;
+mod hot_code;
 mod init;
 mod invoke_args;
 mod native_code;

@@ -199,8 +199,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let max_size = args.wasm.max_module_size;
     let loaded = fetch_args::load(&args.fetch, &args.file, pin, max_size, &engine)?;
     let mut module = loaded.module;
+    let mut hot_code = loaded.hot_code;
     let uses_threads = threads::uses_threads(&module);
     if uses_threads && !config.is_interruptible() {
+        hot_code = None;
         // The threads of a guest stop together: each must be interruptible.
         config.interruptible(true);
         engine = super::engine(engine_choice, &config)?;
@@ -272,6 +274,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 }
                 args.checkpoint.write_at_exit(&store, &instance, &store.data().wasi)?;
             }
+            if let Some(hot_code) = &hot_code {
+                hot_code.save(&module, args.fetch.verbose);
+            }
             finish(&store, &args.file, outcome)
         }
         None => match instance.get_func(&store, "_start") {
@@ -295,6 +300,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 };
                 if outcome.is_ok() {
                     args.checkpoint.write_at_exit(&store, &instance, &store.data().wasi)?;
+                }
+                if let Some(hot_code) = &hot_code {
+                    hot_code.save(&module, args.fetch.verbose);
                 }
                 finish(&store, &args.file, outcome)
             }
