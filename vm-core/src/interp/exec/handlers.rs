@@ -94,6 +94,15 @@ macro_rules! int_compare {
     };
 }
 
+/// Test-and-branch: jumps when `|x| ...` holds of `lhs & rhs` (`u32`), the right operand from a
+/// slot or an immediate.
+macro_rules! int_test {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $br:ident, $br_imm:ident => |$x:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx; $br { lhs, rhs, offset } => { let $x = (rd($fp, lhs) as u32) & (rd($fp, rhs) as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
+        h!($ip, $fp, $mb, $ml, $cx; $br_imm { lhs, imm, offset } => { let $x = (rd($fp, lhs) as u32) & (imm as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
+    };
+}
+
 /// Wide arithmetic: 128-bit operators on pairs of 64-bit slots (`|x, y| ...` on `u128`s), the result
 /// in `dst` and `dst + 1`, low half first. The pair forms take their right operand from the
 /// extension word; the product forms extend two 64-bit operands (`|v| ...` converts each).
@@ -189,15 +198,15 @@ macro_rules! handler_table {
 }
 
 pub(super) use {
-    float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, load, slot_as,
-    store, trapping_unary, unary, wide,
+    float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, int_test, load,
+    slot_as, store, trapping_unary, unary, wide,
 };
 
 macro_rules! define_handlers {
     () => {
         use std::ptr;
 
-        use super::handlers::{float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, load, slot_as, store, trapping_unary, unary, wide};
+        use super::handlers::{float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, int_test, load, slot_as, store, trapping_unary, unary, wide};
         use super::calls;
         use crate::runtime::memory as rtm;
         use crate::runtime::table as rtt;
@@ -776,6 +785,9 @@ macro_rules! define_handlers {
         int_compare!(ip, fp, mb, ml, cx; u64: I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm => |x, y| x <= y);
         int_compare!(ip, fp, mb, ml, cx; u64: I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm => |x, y| (x as i64) >= (y as i64));
         int_compare!(ip, fp, mb, ml, cx; u64: I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm => |x, y| x >= y);
+        // ---- bit tests, branching (an `i32.and` feeding `br_if`/`if`)
+        int_test!(ip, fp, mb, ml, cx; BrI32AndNez, BrI32AndImmNez => |x| x != 0);
+        int_test!(ip, fp, mb, ml, cx; BrI32AndEqz, BrI32AndImmEqz => |x| x == 0);
 
         // ---- floats
         float_binary!(ip, fp, mb, ml, cx; f32: F32Add => |x, y| x + y);

@@ -568,6 +568,11 @@ macro_rules! for_each_op {
             jump BrI64LeUImm { lhs: use, imm: i32, offset: br };
             jump BrI64GeSImm { lhs: use, imm: i32, offset: br };
             jump BrI64GeUImm { lhs: use, imm: i32, offset: br };
+            // ---- test and branch: jump by `offset` when `lhs & rhs` is (not) zero
+            jump BrI32AndNez { lhs: use, rhs: use, offset: br };
+            jump BrI32AndEqz { lhs: use, rhs: use, offset: br };
+            jump BrI32AndImmNez { lhs: use, imm: i32, offset: br };
+            jump BrI32AndImmEqz { lhs: use, imm: i32, offset: br };
             jump BrF32Eq { lhs: use, rhs: use, offset: br };
             jump BrF32Ne { lhs: use, rhs: use, offset: br };
             jump BrF32Lt { lhs: use, rhs: use, offset: br };

@@ -1,8 +1,8 @@
 //! Fusing a comparison into the branch that consumes it.
 //!
 //! When the condition of `br_if` or `if` is the result of the instruction just emitted and that
-//! instruction is a comparison (or `eqz`), the comparison is replaced by one compare-and-branch
-//! instruction, which saves a dispatch and a slot write on every loop iteration.
+//! instruction is a comparison (or `eqz`, or an `i32.and`: a bit test), the comparison is replaced
+//! by one compare-and-branch instruction, which saves a dispatch and a slot write on every loop iteration.
 
 use crate::interp::isa::{Instr, Instr as I};
 
@@ -118,6 +118,11 @@ pub(super) fn fused_branch(cmp: Instr, negate: bool) -> Option<Instr> {
         (I::F64Le { lhs, rhs, .. }, true) => I::BrF64NotLe { lhs, rhs, offset: 0 },
         (I::F64Ge { lhs, rhs, .. }, false) => I::BrF64Ge { lhs, rhs, offset: 0 },
         (I::F64Ge { lhs, rhs, .. }, true) => I::BrF64NotGe { lhs, rhs, offset: 0 },
+        // `i32.and` as a condition: a bit test.
+        (I::I32And { lhs, rhs, .. }, false) => I::BrI32AndNez { lhs, rhs, offset: 0 },
+        (I::I32And { lhs, rhs, .. }, true) => I::BrI32AndEqz { lhs, rhs, offset: 0 },
+        (I::I32AndImm { lhs, imm, .. }, false) => I::BrI32AndImmNez { lhs, imm, offset: 0 },
+        (I::I32AndImm { lhs, imm, .. }, true) => I::BrI32AndImmEqz { lhs, imm, offset: 0 },
         _ => return None,
     })
 }
@@ -195,6 +200,10 @@ pub(super) fn negated(branch: Instr) -> Option<Instr> {
         I::BrF64NotLe { lhs, rhs, .. } => I::BrF64Le { lhs, rhs, offset: 0 },
         I::BrF64Ge { lhs, rhs, .. } => I::BrF64NotGe { lhs, rhs, offset: 0 },
         I::BrF64NotGe { lhs, rhs, .. } => I::BrF64Ge { lhs, rhs, offset: 0 },
+        I::BrI32AndNez { lhs, rhs, .. } => I::BrI32AndEqz { lhs, rhs, offset: 0 },
+        I::BrI32AndEqz { lhs, rhs, .. } => I::BrI32AndNez { lhs, rhs, offset: 0 },
+        I::BrI32AndImmNez { lhs, imm, .. } => I::BrI32AndImmEqz { lhs, imm, offset: 0 },
+        I::BrI32AndImmEqz { lhs, imm, .. } => I::BrI32AndImmNez { lhs, imm, offset: 0 },
 
         _ => return None,
     })

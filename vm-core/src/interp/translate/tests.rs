@@ -183,3 +183,27 @@ fn a_computed_value_keeps_the_store_separate() {
     assert!(matches!(f.code[0], Instr::I32Add { .. }));
     assert!(matches!(f.code[2], Instr::I32Store { .. }));
 }
+
+#[test]
+fn a_bit_test_feeding_a_branch_is_one_instruction() {
+    let f = translated(
+        r#"(module (func (param i32 i32) (result i32)
+            (if (i32.and (local.get 0) (i32.const 4)) (then (return (i32.const 1))))
+            (br_if 0 (i32.const 2) (i32.and (local.get 0) (local.get 1)))
+            (drop)
+            (i32.const 3)))"#,
+    );
+    // `if` branches past its body when the bit is clear; `br_if` out of the function (its value
+    // copied, then a return) branches around that when no bit is set.
+    assert!(
+        matches!(f.code[0], Instr::BrI32AndImmEqz { lhs: 0, imm: 4, offset: 2 }),
+        "{:?}",
+        f.code
+    );
+    assert!(
+        f.code.iter().any(|i| matches!(i, Instr::BrI32AndEqz { lhs: 0, rhs: 1, offset: 2 })),
+        "{:?}",
+        f.code
+    );
+    assert!(!f.code.iter().any(|i| matches!(i, Instr::I32And { .. } | Instr::I32AndImm { .. })));
+}
