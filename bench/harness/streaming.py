@@ -232,8 +232,9 @@ def markdown(result):
                                "functions validated while downloading"], rows))
     out += ["", "## Cold and warm starts (whole process, s)", "",
             "Silo fetches from the loopback server (unthrottled); wasmtime runs the local file. Warm runs "
-            "follow one run that fills the cache: Silo's holds the module (revalidated with a 304) and, "
-            "once a jit run compiled it, its native code, which tiered runs use too.", ""]
+            "follow one run that fills the cache: Silo's holds the module (revalidated with a 304) and "
+            "native code: under jit the whole module's, under tiered the functions the run found hot "
+            "(none on a short run).", ""]
     rows = []
     for r in result.starts:
         rows.append([r.module, r.engine, r.mode, "FAIL: " + r.error[:80] if r.error else med(r.seconds, "{:.3f}")])
