@@ -26,8 +26,10 @@ use crate::runtime::registry::{CodeTables, Landing, StackMap};
 use crate::thunk::ThunkKind;
 use crate::translate;
 
-/// The format's version: bumped whenever its layout changes.
-const FORMAT: u32 = 1;
+/// The format's version: bumped whenever its layout changes. Version 2 writes numbers as LEB128
+/// varints and table offsets as differences from the entry before (version 1's fixed-width
+/// fields made the tables of a 30 MB module 60 MB, more than its machine code).
+const FORMAT: u32 = 2;
 
 /// What a code id of a recorded batch stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,25 +63,26 @@ impl Record {
     pub(super) fn save(&self) -> Result<Vec<u8>, String> {
         let mut w = Writer::default();
         w.u32(FORMAT);
-        w.u32(self.funcs.len() as u32);
+        w.var(self.funcs.len() as u64);
         for f in &self.funcs {
-            w.u32(f.def);
-            w.u32(f.alignment as u32);
+            w.var(f.def.into());
+            w.var(f.alignment as u64);
             w.bytes(&f.bytes);
-            w.u32(f.relocs.len() as u32);
+            w.var(f.relocs.len() as u64);
+            let mut prev = 0;
             for r in &f.relocs {
-                w.u32(r.offset);
+                w.delta(&mut prev, r.offset);
                 w.u8(reloc_kind(r.kind)?);
-                w.i64(r.addend);
+                w.svar(r.addend);
                 match r.target {
                     Target::Code(id) => match self.meanings.get(&id.as_u32()) {
                         Some(Meaning::Func(def)) => {
                             w.u8(0);
-                            w.u32(*def);
+                            w.var((*def).into());
                         }
                         Some(Meaning::Thunk(ty, kind)) => {
                             w.u8(1);
-                            w.u32(*ty);
+                            w.var((*ty).into());
                             w.u8(matches!(kind, ThunkKind::TailCall) as u8);
                         }
                         Some(Meaning::Meter) => w.u8(2),
@@ -87,7 +90,7 @@ impl Record {
                     },
                     Target::Within(offset) => {
                         w.u8(3);
-                        w.u32(offset);
+                        w.var(offset.into());
                     }
                     Target::LibCall(call) => {
                         w.u8(4);
@@ -101,32 +104,38 @@ impl Record {
     }
 }
 
+/// A function's tables, each offset as its difference from the one before in the same column
+/// (they ascend, so most are a byte or two).
 fn save_tables(w: &mut Writer, t: &CodeTables) {
-    w.u32(t.traps.len() as u32);
+    w.var(t.traps.len() as u64);
+    let mut prev = 0;
     for (offset, code) in &t.traps {
-        w.u32(*offset);
+        w.delta(&mut prev, *offset);
         w.u8(code.as_raw().get());
     }
-    w.u32(t.srclocs.len() as u32);
+    w.var(t.srclocs.len() as u64);
+    let (mut prev_end, mut prev_loc) = (0, 0);
     for (start, end, loc) in &t.srclocs {
-        w.u32(*start);
-        w.u32(*end);
-        w.u32(*loc);
+        w.delta(&mut prev_end, *start);
+        w.delta(&mut prev_end, *end);
+        w.delta(&mut prev_loc, *loc);
     }
-    w.u32(t.stack_maps.len() as u32);
+    w.var(t.stack_maps.len() as u64);
+    let mut prev = 0;
     for m in &t.stack_maps {
-        w.u32(m.ret);
-        w.u32(m.span);
-        w.u32(m.slots.len() as u32);
+        w.delta(&mut prev, m.ret);
+        w.var(m.span.into());
+        w.var(m.slots.len() as u64);
         for s in &m.slots {
-            w.u32(*s);
+            w.var((*s).into());
         }
     }
-    w.u32(t.landings.len() as u32);
+    w.var(t.landings.len() as u64);
+    let (mut prev_ret, mut prev_handler) = (0, 0);
     for l in &t.landings {
-        w.u32(l.ret);
-        w.u32(l.handler);
-        w.u32(l.frame_offset);
+        w.delta(&mut prev_ret, l.ret);
+        w.delta(&mut prev_handler, l.handler);
+        w.var(l.frame_offset.into());
     }
 }
 
@@ -134,36 +143,42 @@ fn load_tables(r: &mut Reader<'_>, code_len: usize) -> Result<CodeTables, String
     let within = |offset: u32| {
         if offset as usize <= code_len { Ok(offset) } else { Err("a table offset past the code") }
     };
-    let n = r.count(5)?;
+    let n = r.count(2)?;
     let mut traps = Vec::with_capacity(n);
+    let mut prev = 0;
     for _ in 0..n {
-        let offset = within(r.u32()?)?;
+        let offset = within(r.delta(&mut prev)?)?;
         let code = NonZeroU8::new(r.u8()?).ok_or("a zero trap code")?;
         traps.push((offset, TrapCode::from_raw(code)));
     }
-    let n = r.count(12)?;
+    let n = r.count(3)?;
     let mut srclocs = Vec::with_capacity(n);
+    let (mut prev_end, mut prev_loc) = (0, 0);
     for _ in 0..n {
-        srclocs.push((within(r.u32()?)?, within(r.u32()?)?, r.u32()?));
+        let start = within(r.delta(&mut prev_end)?)?;
+        let end = within(r.delta(&mut prev_end)?)?;
+        srclocs.push((start, end, r.delta(&mut prev_loc)?));
     }
-    let n = r.count(12)?;
+    let n = r.count(3)?;
     let mut stack_maps = Vec::with_capacity(n);
+    let mut prev = 0;
     for _ in 0..n {
-        let ret = within(r.u32()?)?;
-        let span = r.u32()?;
-        let slots = (0..r.count(4)?).map(|_| r.u32()).collect::<Result<Box<[u32]>, _>>()?;
+        let ret = within(r.delta(&mut prev)?)?;
+        let span = r.var32()?;
+        let slots = (0..r.count(1)?).map(|_| r.var32()).collect::<Result<Box<[u32]>, _>>()?;
         if slots.iter().any(|&s| s >= span) {
             return Err("a stack-map slot outside its frame".into());
         }
         stack_maps.push(StackMap { ret, span, slots });
     }
-    let n = r.count(12)?;
+    let n = r.count(3)?;
     let mut landings = Vec::with_capacity(n);
+    let (mut prev_ret, mut prev_handler) = (0, 0);
     for _ in 0..n {
         landings.push(Landing {
-            ret: within(r.u32()?)?,
-            handler: within(r.u32()?)?,
-            frame_offset: r.u32()?,
+            ret: within(r.delta(&mut prev_ret)?)?,
+            handler: within(r.delta(&mut prev_handler)?)?,
+            frame_offset: r.var32()?,
         });
     }
     Ok(CodeTables {
@@ -226,36 +241,38 @@ fn read_saved(saved: &[u8], declared: u32) -> Result<Vec<ReadFunc<'_>>, String> 
     if r.u32()? != FORMAT {
         return Err("saved code of another format version".into());
     }
-    let n = r.count(16)?;
+    // Each function: def, alignment, code length, then at least five counts.
+    let n = r.count(8)?;
     let mut funcs = Vec::with_capacity(n);
     for _ in 0..n {
-        let def = r.u32()?;
+        let def = r.var32()?;
         if def >= declared {
             return Err(format!("saved code for function {def}, which the module lacks"));
         }
-        let alignment = r.u32()? as usize;
+        let alignment = r.var32()? as usize;
         if !alignment.is_power_of_two() || alignment > 4096 {
             return Err(format!("a code alignment of {alignment}"));
         }
         let bytes = r.bytes()?;
         let mut relocs = Vec::new();
-        for _ in 0..r.count(14)? {
-            let offset = r.u32()?;
+        let mut prev = 0;
+        for _ in 0..r.count(4)? {
+            let offset = r.delta(&mut prev)?;
             let kind = reloc_of(r.u8()?)?;
             let size = if kind == Reloc::Abs8 { 8 } else { 4 };
             if offset as usize + size > bytes.len() {
                 return Err("a relocation past the end of its code".into());
             }
-            let addend = r.i64()?;
+            let addend = r.svar()?;
             let target = match r.u8()? {
-                0 => SavedTarget::Code(Meaning::Func(r.u32()?)),
+                0 => SavedTarget::Code(Meaning::Func(r.var32()?)),
                 1 => {
-                    let ty = r.u32()?;
+                    let ty = r.var32()?;
                     let kind = if r.u8()? == 0 { ThunkKind::Call } else { ThunkKind::TailCall };
                     SavedTarget::Code(Meaning::Thunk(ty, kind))
                 }
                 2 => SavedTarget::Code(Meaning::Meter),
-                3 => SavedTarget::Within(r.u32()?),
+                3 => SavedTarget::Within(r.var32()?),
                 4 => {
                     let name = std::str::from_utf8(r.bytes()?).map_err(|_| "a bad libcall")?;
                     let call = LibCall::from_str(name).map_err(|_| format!("libcall `{name}`"))?;
@@ -358,7 +375,8 @@ impl JitModule {
     }
 }
 
-/// Little-endian encoding of the saved form.
+/// The saved form's encoding: the format version as four little-endian bytes, then LEB128
+/// varints (zigzag for signed values and differences), code as a length and its bytes.
 #[derive(Default)]
 struct Writer(Vec<u8>);
 
@@ -369,11 +387,25 @@ impl Writer {
     fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn i64(&mut self, v: i64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+    /// Unsigned LEB128.
+    fn var(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    /// Signed, zigzag-encoded: small magnitudes of either sign take one byte.
+    fn svar(&mut self, v: i64) {
+        self.var(((v << 1) ^ (v >> 63)) as u64);
+    }
+    /// `v` as its difference from `*prev`, which becomes `v`.
+    fn delta(&mut self, prev: &mut u32, v: u32) {
+        self.svar(i64::from(v) - i64::from(*prev));
+        *prev = v;
     }
     fn bytes(&mut self, v: &[u8]) {
-        self.u32(v.len() as u32);
+        self.var(v.len() as u64);
         self.0.extend_from_slice(v);
     }
 }
@@ -398,16 +430,38 @@ impl<'a> Reader<'a> {
     fn u32(&mut self) -> Result<u32, String> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("four bytes")))
     }
-    fn i64(&mut self) -> Result<i64, String> {
-        Ok(i64::from_le_bytes(self.take(8)?.try_into().expect("eight bytes")))
+    /// Unsigned LEB128 of at most ten bytes.
+    fn var(&mut self) -> Result<u64, String> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.u8()?;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err("a number longer than ten bytes".into())
+    }
+    fn var32(&mut self) -> Result<u32, String> {
+        u32::try_from(self.var()?).map_err(|_| "a number past 32 bits".to_string())
+    }
+    fn svar(&mut self) -> Result<i64, String> {
+        let v = self.var()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+    /// A value saved as its difference from `*prev`, which becomes the value.
+    fn delta(&mut self, prev: &mut u32) -> Result<u32, String> {
+        let v = i64::from(*prev).checked_add(self.svar()?);
+        *prev = v.and_then(|v| u32::try_from(v).ok()).ok_or("an offset out of range")?;
+        Ok(*prev)
     }
     fn bytes(&mut self) -> Result<&'a [u8], String> {
-        let n = self.u32()? as usize;
+        let n = usize::try_from(self.var()?).map_err(|_| "a length past the address space")?;
         self.take(n)
     }
     /// A count of items of at least `min_size` bytes each, refused if the rest cannot hold them.
     fn count(&mut self, min_size: usize) -> Result<usize, String> {
-        let n = self.u32()? as usize;
+        let n = usize::try_from(self.var()?).map_err(|_| "a count past the address space")?;
         if n.saturating_mul(min_size) > self.bytes.len() - self.at {
             return Err("a count larger than the saved code".into());
         }
@@ -415,5 +469,61 @@ impl<'a> Reader<'a> {
     }
     fn is_done(&self) -> bool {
         self.at == self.bytes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_differences_read_back_as_written() {
+        let mut w = Writer::default();
+        let values = [0, 1, 127, 128, u64::from(u32::MAX), u64::MAX];
+        values.iter().for_each(|&v| w.var(v));
+        let signed = [0, -1, 1, -64, 64, i64::MIN, i64::MAX];
+        signed.iter().for_each(|&v| w.svar(v));
+        let mut prev = 0;
+        for v in [5, 3, u32::MAX, 0] {
+            w.delta(&mut prev, v);
+        }
+        let mut r = Reader { bytes: &w.0, at: 0 };
+        for &v in &values {
+            assert_eq!(r.var().unwrap(), v);
+        }
+        for &v in &signed {
+            assert_eq!(r.svar().unwrap(), v);
+        }
+        let mut prev = 0;
+        for v in [5, 3, u32::MAX, 0] {
+            assert_eq!(r.delta(&mut prev).unwrap(), v);
+        }
+        assert!(r.is_done());
+    }
+
+    #[test]
+    fn forged_numbers_are_errors() {
+        // Eleven continuation bytes.
+        let mut r = Reader { bytes: &[0xff; 11], at: 0 };
+        assert!(r.var().unwrap_err().contains("ten bytes"));
+        // Cut short in the middle of a number.
+        let mut r = Reader { bytes: &[0x80], at: 0 };
+        assert!(r.var().is_err());
+        // A difference leading below zero, and one past 32 bits.
+        let mut w = Writer::default();
+        w.svar(-1);
+        w.svar(i64::from(u32::MAX) + 1);
+        let mut r = Reader { bytes: &w.0, at: 0 };
+        assert!(r.delta(&mut 0).is_err());
+        assert!(r.delta(&mut 0).is_err());
+        // A count the rest cannot hold.
+        let mut w = Writer::default();
+        w.var(1000);
+        let mut r = Reader { bytes: &w.0, at: 0 };
+        assert!(r.count(1).is_err());
+        // A 64-bit number where 32 bits are expected.
+        let mut w = Writer::default();
+        w.var(u64::from(u32::MAX) + 1);
+        assert!(Reader { bytes: &w.0, at: 0 }.var32().is_err());
     }
 }
