@@ -431,7 +431,20 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("four bytes")))
     }
     /// Unsigned LEB128 of at most ten bytes.
+    #[inline]
     fn var(&mut self) -> Result<u64, String> {
+        // Most numbers (differences of ascending offsets, small counts) are one byte.
+        if let Some(&byte) = self.bytes.get(self.at)
+            && byte < 0x80
+        {
+            self.at += 1;
+            return Ok(byte.into());
+        }
+        self.var_long()
+    }
+
+    #[cold]
+    fn var_long(&mut self) -> Result<u64, String> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.u8()?;
