@@ -433,7 +433,11 @@ pub(crate) unsafe fn instantiate(
     }
     inst.tables = tables.into();
 
-    for ty in &info.memories[num_imported.memories as usize..] {
+    // Which of the instance's memories start as the module's data image (their active
+    // segments are then in place already).
+    let images = module.inner.data_images();
+    let mut from_image = vec![false; info.memories.len()];
+    for (def, ty) in info.memories[num_imported.memories as usize..].iter().enumerate() {
         if ty.shared {
             let memory = opaque.new_shared_memory(*ty)?;
             // SAFETY: the store just attached the shared memory, which keeps it alive.
@@ -441,11 +445,15 @@ pub(crate) unsafe fn instantiate(
             memories.push(memory.as_ptr());
             continue;
         }
+        let image = images.and_then(|i| i.get(def)?.as_ref()).map(|i| &i.image);
         let memory = MemoryEntity::new_pooled(
             *ty,
             opaque.engine.config().memory_guard(),
             Some(&opaque.engine.inner.reservations),
+            image,
         )?;
+        from_image[memories.len()] =
+            image.is_some_and(|i| memory.image() == Some(crate::memory_pool::MappedImage::of(i)));
         opaque.usage.memory_created(memory.len() as u64)?;
         memories.push(opaque.memories.alloc(memory).as_ptr());
     }
@@ -558,6 +566,11 @@ pub(crate) unsafe fn instantiate(
 
     for (i, seg) in info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
+            if from_image[*memory as usize] {
+                // Its bytes are the image's already (no segment can trap: `data_images`).
+                inst.data_dropped[i] = true;
+                continue;
+            }
             let offset = eval(offset, inst, opaque)?;
             // SAFETY: the instance's memories are this store's (imports checked by `check_import`,
             // the others allocated in its arena or attached above), alive and in place; only

@@ -13,6 +13,7 @@
 mod callgraph;
 mod config_features;
 mod const_eval;
+mod data_images;
 mod engine;
 mod eq_ref;
 mod error;

@@ -20,7 +20,8 @@ use silo_loader::MemoryType;
 use crate::shared_memory::SharedState;
 
 use crate::error::Error;
-use crate::memory_pool::ReservationPool;
+use crate::memory_image::MemoryImage;
+use crate::memory_pool::{MappedImage, ReservationPool};
 use crate::store::{AsContext, AsContextMut, StoreId};
 
 /// The most a 64-bit memory reserves before it has to grow into a new reservation.
@@ -43,6 +44,9 @@ pub(crate) struct MemoryEntity {
     reservation: Option<region::Allocation>,
     /// Where the reservation goes back when the memory is dropped, for the next memory to reuse.
     pool: Option<Arc<ReservationPool>>,
+    /// The image mapped copy-on-write over the memory's first bytes, if any (the rest, and all
+    /// of them without one, are anonymous pages): the pool resets a released reservation by it.
+    image: Option<MappedImage>,
     /// What a shared memory's threads share besides the bytes: the lock growth takes and the
     /// queues of `memory.atomic.wait`. `None` for a memory that is not shared.
     pub(crate) shared: Option<SharedState>,
@@ -113,20 +117,51 @@ fn move_pages(
     Err(old)
 }
 
+/// Maps `image` over the start of a new `reservation`, readable and writable; when the image
+/// cannot be mapped those bytes are fresh zero pages, readable and writable, and nothing is
+/// mapped (an error only when even that fails).
+fn map_fresh(
+    reservation: &region::Allocation,
+    image: &MemoryImage,
+) -> Result<Option<MappedImage>, Error> {
+    let base: *const u8 = reservation.as_ptr();
+    // SAFETY: the reservation is new, owned by the memory being made and used by nothing yet;
+    // its first `image.len()` bytes (page-aligned: the caller's initial size) lie inside it.
+    let mapped = unsafe { image.map_over(base.cast_mut(), image.len()) };
+    if mapped.is_ok() {
+        return Ok(Some(MappedImage::of(image)));
+    }
+    // SAFETY: as above; the range (perhaps unmapped by a failed `MAP_FIXED`) gets fresh
+    // readable and writable zero pages, as committed ones are.
+    unsafe {
+        rustix::mm::mmap_anonymous(
+            base.cast_mut().cast(),
+            image.len(),
+            rustix::mm::ProtFlags::READ | rustix::mm::ProtFlags::WRITE,
+            rustix::mm::MapFlags::PRIVATE | rustix::mm::MapFlags::FIXED,
+        )
+    }
+    .map(|_| None)
+    .map_err(|e| Error::Limit(format!("cannot commit linear memory: {e}")))
+}
+
 impl MemoryEntity {
     /// A memory of type `ty`; with `guard`, a 32-bit memory reserves its whole index space and
     /// that many bytes of guard beyond it (see the module documentation).
     pub fn new(ty: MemoryType, guard: Option<u64>) -> Result<MemoryEntity, Error> {
-        MemoryEntity::new_pooled(ty, guard, None)
+        MemoryEntity::new_pooled(ty, guard, None, None)
     }
 
     /// As [`MemoryEntity::new`], taking its reservation from `pool` when it has one of the size
     /// needed and giving it back there when dropped (not for shared memories, which other threads
-    /// may still reach).
+    /// may still reach). With `image` (as long as the memory's initial size), the memory starts
+    /// as the image, mapped copy-on-write, when it can: [`MemoryEntity::image`] says whether it
+    /// did (otherwise it starts zero, and the caller writes the contents).
     pub fn new_pooled(
         ty: MemoryType,
         guard: Option<u64>,
         pool: Option<&Arc<ReservationPool>>,
+        image: Option<&MemoryImage>,
     ) -> Result<MemoryEntity, Error> {
         let pool = pool.filter(|_| !ty.shared);
         let page = ty.page_size();
@@ -159,20 +194,43 @@ impl MemoryEntity {
             max_pages,
             reservation: None,
             pool: pool.cloned(),
+            image: None,
             shared: ty.shared.then(SharedState::default),
         };
+        let image = image.filter(|i| !ty.shared && i.len() as u64 == initial);
         if reserve_bytes > 0 {
-            let kept = pool.and_then(|p| p.take(reserve_bytes));
+            let initial = initial as usize;
+            let kept = pool.and_then(|p| p.take(reserve_bytes, initial, image));
             let mut reservation = match kept {
-                Some(kept) => kept,
-                None => reserve(reserve_bytes)?,
+                Some(kept) => {
+                    entity.image = kept.image;
+                    kept.reservation
+                }
+                None => {
+                    let reservation = reserve(reserve_bytes)?;
+                    match image {
+                        // The image's pages are the initial ones, readable and writable.
+                        Some(image) => entity.image = map_fresh(&reservation, image)?,
+                        None => commit(&reservation, 0, initial)?,
+                    }
+                    reservation
+                }
             };
-            commit(&reservation, 0, initial as usize)?;
             entity.base = reservation.as_mut_ptr();
             entity.reservation = Some(reservation);
         }
         *entity.len.get_mut() = initial as usize;
         Ok(entity)
+    }
+
+    /// The image the memory's first bytes are mapped from, if any.
+    pub(crate) fn image(&self) -> Option<MappedImage> {
+        self.image
+    }
+
+    /// Records which image is now mapped over the memory's first bytes.
+    pub(crate) fn set_image(&mut self, image: Option<MappedImage>) {
+        self.image = image;
     }
 
     /// Current size in bytes. For a shared memory, a growth by another thread is seen once it
@@ -257,6 +315,8 @@ impl MemoryEntity {
                     // two different reservations, so they cannot overlap.
                     unsafe { std::ptr::copy_nonoverlapping(self.base, dst, len) };
                     drop(old);
+                    // The copy is anonymous memory; moved pages keep their image mapping.
+                    self.image = None;
                 }
             }
             // The old bytes live in `bigger` now, whatever happens next.
@@ -294,7 +354,7 @@ impl MemoryEntity {
 impl Drop for MemoryEntity {
     fn drop(&mut self) {
         if let (Some(pool), Some(reservation)) = (self.pool.take(), self.reservation.take()) {
-            pool.give(reservation, self.len());
+            pool.give(reservation, self.len(), self.image);
         }
     }
 }
@@ -329,6 +389,7 @@ impl Memory {
             ty,
             opaque.engine.config().memory_guard(),
             Some(&opaque.engine.inner.reservations),
+            None,
         )?;
         opaque.usage.memory_created(entity.len() as u64)?;
         let ptr = opaque.memories.alloc(entity);

@@ -18,7 +18,13 @@ use crate::store::AsContextMut;
 pub struct MemoryImage {
     fd: OwnedFd,
     len: usize,
+    /// Unique among the images of this process, never reused: a kept memory reservation
+    /// remembers by it which image is mapped over its start (`memory_pool`).
+    id: u64,
 }
+
+/// The next image's id.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl MemoryImage {
     /// An image of `len` bytes (unsupported here: see the module documentation).
@@ -37,12 +43,12 @@ impl MemoryImage {
         len: usize,
         runs: impl IntoIterator<Item = (u64, &'a [u8])>,
     ) -> Result<MemoryImage, Error> {
-        use rustix::fs::{MemfdFlags, ftruncate, memfd_create};
+        use rustix::fs::{MemfdFlags, SealFlags, fcntl_add_seals, ftruncate, memfd_create};
         use rustix::io::pwrite;
         let fail = |what: &str, e: rustix::io::Errno| {
             Error::Limit(format!("cannot make a memory image: {what}: {e}"))
         };
-        let fd = memfd_create("silo-memory-image", MemfdFlags::CLOEXEC)
+        let fd = memfd_create("silo-memory-image", MemfdFlags::CLOEXEC | MemfdFlags::ALLOW_SEALING)
             .map_err(|e| fail("memfd_create", e))?;
         ftruncate(&fd, len as u64).map_err(|e| fail("ftruncate", e))?;
         for (offset, bytes) in runs {
@@ -60,7 +66,43 @@ impl MemoryImage {
                 written += n;
             }
         }
-        Ok(MemoryImage { fd, len })
+        // Nothing may change the image once memories map it (they map it privately, so their own
+        // writes never reach it): sealed against writes, growth and shrinking.
+        let seals = SealFlags::WRITE | SealFlags::GROW | SealFlags::SHRINK | SealFlags::SEAL;
+        fcntl_add_seals(&fd, seals).map_err(|e| fail("seal", e))?;
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(MemoryImage { fd, len, id })
+    }
+
+    /// This image's id, unique in the process.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Maps the image privately (copy-on-write), readable and writable, over the `len` bytes
+    /// from `base` (`len` is at most the image's length and a whole number of host pages).
+    /// After a failure the range may be unmapped: the caller must map it again or release it.
+    ///
+    /// # Safety
+    /// `base..base + len` is a page-aligned range of a reservation the caller owns, with no
+    /// slice of it alive and no code using it.
+    pub(crate) unsafe fn map_over(&self, base: *mut u8, len: usize) -> rustix::io::Result<()> {
+        use rustix::mm::{MapFlags, ProtFlags, mmap};
+        if len > self.len {
+            return Err(rustix::io::Errno::INVAL);
+        }
+        // SAFETY: this function's contract; `MAP_FIXED` replaces exactly those pages.
+        unsafe {
+            mmap(
+                base.cast(),
+                len,
+                ProtFlags::READ | ProtFlags::WRITE,
+                MapFlags::PRIVATE | MapFlags::FIXED,
+                &self.fd,
+                0,
+            )
+        }
+        .map(|_| ())
     }
 
     /// Its size in bytes.
@@ -95,7 +137,7 @@ impl Memory {
 
 impl MemoryEntity {
     fn map_image(&mut self, image: &MemoryImage) -> Result<(), Error> {
-        use rustix::mm::{MapFlags, ProtFlags, mmap, mmap_anonymous};
+        use rustix::mm::{MapFlags, ProtFlags, mmap_anonymous};
         if self.is_shared() {
             return Err(Error::Limit("a shared memory cannot map an image".into()));
         }
@@ -117,23 +159,13 @@ impl MemoryEntity {
         }
         // SAFETY: `base..base + len` is this memory's committed range, inside its reservation,
         // which it owns; the exclusive borrow of the store (through `&mut self`) means no code
-        // reads or writes the memory meanwhile, and no slice of it is alive. `MAP_FIXED`
-        // replaces exactly those pages with a private (copy-on-write) mapping of the image,
-        // readable and writable as committed pages are, so the memory stays valid at the same
-        // address; the reservation still covers the range and unmaps it with the rest when the
-        // memory is dropped.
-        unsafe {
-            mmap(
-                self.base.cast(),
-                len,
-                ProtFlags::READ | ProtFlags::WRITE,
-                MapFlags::PRIVATE | MapFlags::FIXED,
-                &image.fd,
-                0,
-            )
-        }
-        .map(|_| ())
-        .map_err(|e| {
+        // reads or writes the memory meanwhile, and no slice of it is alive. The image's pages
+        // are readable and writable as committed pages are, so the memory stays valid at the
+        // same address; the reservation still covers the range and unmaps it with the rest when
+        // the memory is dropped.
+        let mapped = unsafe { image.map_over(self.base, len) };
+        self.set_image(mapped.is_ok().then(|| crate::memory_pool::MappedImage::of(image)));
+        mapped.map_err(|e| {
             // A failed `MAP_FIXED` may have unmapped the range: map fresh zero pages back, so the
             // memory stays whole (its contents are lost, and the caller gets the error).
             // SAFETY: as above; an anonymous private mapping of the same range.

@@ -68,6 +68,11 @@ pub(crate) struct ModuleInner {
     all_native: AtomicBool,
     /// `Jit` strategy: held while the module's functions are being compiled.
     compiling: Mutex<()>,
+    /// Instantiations begun so far (counted up to the second): images are built for the second.
+    instantiations: AtomicU32,
+    /// Copy-on-write images of the defined memories' initial contents, built on the module's
+    /// second instantiation (`data_images`).
+    data_images: OnceLock<Box<[Option<crate::data_images::DataImage>]>>,
 }
 
 /// The largest function body (in bytes of WebAssembly) the tiered strategy compiles; a larger
@@ -205,6 +210,8 @@ impl Module {
                 jit,
                 all_native: AtomicBool::new(false),
                 compiling: Mutex::new(()),
+                instantiations: AtomicU32::new(0),
+                data_images: OnceLock::new(),
             }),
         })
     }
@@ -296,6 +303,18 @@ impl Module {
 }
 
 impl ModuleInner {
+    /// The images new instances' defined memories start from (by defined index), from the
+    /// module's second instantiation on; `None` for the first (see `data_images`).
+    pub(crate) fn data_images(&self) -> Option<&[Option<crate::data_images::DataImage>]> {
+        if let Some(images) = self.data_images.get() {
+            return Some(images);
+        }
+        if self.instantiations.fetch_add(1, Ordering::Relaxed) == 0 {
+            return None;
+        }
+        Some(self.data_images.get_or_init(|| crate::data_images::build(&self.info)))
+    }
+
     /// The analysis of defined function `def` both tiers use (fuel costs, loops).
     pub(crate) fn analysis(&self, def: u32) -> Result<&FuncAnalysis, String> {
         crate::vm::analysis::cached(&self.analyses, &self.info, def)
