@@ -184,6 +184,36 @@ fn forks_start_from_one_image_and_stay_apart() {
 }
 
 #[test]
+fn forks_started_one_after_another_reuse_memory_and_still_start_from_the_checkpoint() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    let fresh: Vec<i64> = (0..3).map(|_| step(&mut store, &instance)).collect();
+    for _ in 0..6 {
+        step(&mut store, &instance);
+    }
+    let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+    let original: Vec<i64> = (0..5).map(|_| step(&mut store, &instance)).collect();
+    let at_checkpoint = checkpoint.instance.memories.clone();
+    let fork = checkpoint.fork(&module).unwrap();
+    let linker = silo_core::Linker::new(&engine);
+    // Each guest is dropped before the next starts, so each reuses the last one's memory (the
+    // engine's pool), which it wrote: the next must still see the checkpoint's bytes only.
+    for round in 0..4 {
+        let mut store = Store::new(&engine, ());
+        let instance = fork.resume(&mut store, &linker, &module).unwrap();
+        let state = InstanceState::capture(&store, &instance).unwrap();
+        assert_eq!(state.memories, at_checkpoint, "round {round}: memory at start");
+        let resumed: Vec<i64> = (0..5).map(|_| step(&mut store, &instance)).collect();
+        assert_eq!(resumed, original, "round {round}");
+        // A plain instance in between starts from the module, not from the fork's image.
+        let (mut plain, instance) = start(&engine, &module);
+        let again: Vec<i64> = (0..3).map(|_| step(&mut plain, &instance)).collect();
+        assert_eq!(again, fresh, "round {round}: a fresh instance");
+    }
+}
+
+#[test]
 fn a_saved_file_loads_back_and_a_damaged_one_is_refused() {
     let engine = Engine::default();
     let module = Module::new(&engine, GUEST).unwrap();

@@ -17,6 +17,7 @@ use crate::externals::Extern;
 use crate::func::{Func, FuncEntity, FuncKind};
 use crate::global::{Global, GlobalEntity};
 use crate::memory::{Memory, MemoryEntity};
+use crate::memory_image::MemoryImage;
 use crate::module::Module;
 use crate::registry::{TypeId, TypeRegistry, canonical_val};
 use crate::runtime::call::invoke;
@@ -88,16 +89,52 @@ impl Instance {
         Instance::create(store, module, imports, false)
     }
 
+    /// As [`Instance::new_without_start`], each memory `i` of the module's own starting as
+    /// `memory_images[i]` when given (index by the memory index space; entries for imported
+    /// memories must be `None`): at the image's size (at least the type's minimum, at most its
+    /// maximum) and mapped from it copy-on-write where that works, otherwise zero at that size.
+    /// Active data segments are not written into such a memory (they must still fit in it): its
+    /// contents are the image's, or its caller's to write. For guests started from a checkpoint's
+    /// memory images (forks): a memory reused from the engine's pool that last held the same
+    /// image costs no mapping at all.
+    pub fn new_from_images(
+        store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+        memory_images: &[Option<&MemoryImage>],
+    ) -> Result<Instance, Error> {
+        if let Some(i) = memory_images
+            .iter()
+            .take(module.info().num_imported.memories as usize)
+            .position(Option::is_some)
+        {
+            return Err(Error::Link(format!(
+                "memory {i} is imported: it cannot start as an image"
+            )));
+        }
+        Instance::create_with(store, module, imports, false, memory_images)
+    }
+
     fn create(
-        mut store: impl AsContextMut,
+        store: impl AsContextMut,
         module: &Module,
         imports: &[Extern],
         run_start: bool,
     ) -> Result<Instance, Error> {
+        Instance::create_with(store, module, imports, run_start, &[])
+    }
+
+    fn create_with(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+        run_start: bool,
+        memory_images: &[Option<&MemoryImage>],
+    ) -> Result<Instance, Error> {
         let ctx = store.as_context_mut();
         let raw = ctx.0.opaque_ptr();
         // SAFETY: `raw` is the whole store, exclusively borrowed through `ctx` for this call.
-        let ptr = unsafe { instantiate(raw, module, imports, run_start)? };
+        let ptr = unsafe { instantiate(raw, module, imports, run_start, memory_images)? };
         Ok(Instance { store: ctx.opaque().id, ptr })
     }
 
@@ -318,6 +355,7 @@ pub(crate) unsafe fn instantiate(
     module: &Module,
     imports: &[Extern],
     run_start: bool,
+    memory_images: &[Option<&MemoryImage>],
 ) -> Result<NonNull<InstanceData>, Error> {
     // SAFETY: `store` is the whole live store, lent exclusively for this call (this function's
     // contract), so this is the only reference into it; it is not used once the start function
@@ -435,8 +473,10 @@ pub(crate) unsafe fn instantiate(
 
     // Which of the instance's memories start as the module's data image (their active
     // segments are then in place already).
-    let images = module.inner.data_images();
+    let images = module.inner.data_images().filter(|_| memory_images.is_empty());
     let mut from_image = vec![false; info.memories.len()];
+    // Memories the caller starts from images of its own: their contents are the caller's.
+    let mut caller_image = vec![false; info.memories.len()];
     for (def, ty) in info.memories[num_imported.memories as usize..].iter().enumerate() {
         if ty.shared {
             let memory = opaque.new_shared_memory(*ty)?;
@@ -445,15 +485,19 @@ pub(crate) unsafe fn instantiate(
             memories.push(memory.as_ptr());
             continue;
         }
-        let image = images.and_then(|i| i.get(def)?.as_ref()).map(|i| &i.image);
+        let index = memories.len();
+        let given = memory_images.get(index).copied().flatten();
+        caller_image[index] = given.is_some();
+        let image = given.or_else(|| images.and_then(|i| i.get(def)?.as_ref()).map(|i| &i.image));
         let memory = MemoryEntity::new_pooled(
             *ty,
             opaque.engine.config().memory_guard(),
             Some(&opaque.engine.inner.reservations),
             image,
         )?;
-        from_image[memories.len()] =
-            image.is_some_and(|i| memory.image() == Some(crate::memory_pool::MappedImage::of(i)));
+        from_image[index] = given.is_none()
+            && image
+                .is_some_and(|i| memory.image() == Some(crate::memory_pool::MappedImage::of(i)));
         opaque.usage.memory_created(memory.len() as u64)?;
         memories.push(opaque.memories.alloc(memory).as_ptr());
     }
@@ -572,6 +616,7 @@ pub(crate) unsafe fn instantiate(
                 continue;
             }
             let offset = eval(offset, inst, opaque)?;
+            let skip = caller_image[*memory as usize];
             // SAFETY: the instance's memories are this store's (imports checked by `check_import`,
             // the others allocated in its arena or attached above), alive and in place; only
             // shared references are made, since a shared memory is used by other threads too.
@@ -580,6 +625,8 @@ pub(crate) unsafe fn instantiate(
             let bytes = info.data_bytes(seg);
             let end = offset.checked_add(bytes.len() as u64);
             match end.filter(|&e| e <= memory.len() as u64) {
+                // In bounds; the caller's image (or the caller) provides the bytes.
+                Some(_) if skip => {}
                 // SAFETY: `offset..end` is below the memory's length, so committed and
                 // writable, and `bytes` is the module's, outside every linear memory. Other
                 // threads may use a shared memory's bytes meanwhile (a wasi-threads guest's new

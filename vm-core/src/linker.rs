@@ -161,6 +161,18 @@ impl<T: 'static> Linker<T> {
         Instance::new_without_start(store, module, &imports)
     }
 
+    /// As [`Linker::instantiate_without_start`], the module's own memories starting as the
+    /// images given: see [`Instance::new_from_images`].
+    pub fn instantiate_from_images(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        memory_images: &[Option<&crate::MemoryImage>],
+    ) -> Result<Instance, Error> {
+        let imports = self.imports_of(&mut store, module)?;
+        Instance::new_from_images(store, module, &imports, memory_images)
+    }
+
     /// The definitions of `module`'s imports, in its order.
     fn imports_of(
         &self,

@@ -154,9 +154,10 @@ impl MemoryEntity {
 
     /// As [`MemoryEntity::new`], taking its reservation from `pool` when it has one of the size
     /// needed and giving it back there when dropped (not for shared memories, which other threads
-    /// may still reach). With `image` (as long as the memory's initial size), the memory starts
-    /// as the image, mapped copy-on-write, when it can: [`MemoryEntity::image`] says whether it
-    /// did (otherwise it starts zero, and the caller writes the contents).
+    /// may still reach). With `image` (at least the memory's initial size, at most its maximum,
+    /// whole pages), the memory starts at the image's size, and as the image, mapped
+    /// copy-on-write, when it can: [`MemoryEntity::image`] says whether it did (otherwise it
+    /// starts zero, and the caller writes the contents).
     pub fn new_pooled(
         ty: MemoryType,
         guard: Option<u64>,
@@ -173,6 +174,13 @@ impl MemoryEntity {
                 Error::Limit(format!("memory of {} pages is too large", ty.initial))
             })?;
         let max_bytes = max_pages.saturating_mul(page);
+        // An image at least as large as the initial size (and whole pages, within the maximum)
+        // is the memory's starting contents and size.
+        let image = image.filter(|i| {
+            let len = i.len() as u64;
+            !ty.shared && len >= initial && len <= max_bytes && len.is_multiple_of(page)
+        });
+        let initial = image.map_or(initial, |i| i.len() as u64);
         let reserve_bytes = match guard {
             // A shared memory never moves (other threads hold its base): it reserves its
             // maximum, which the type must declare.
@@ -197,7 +205,6 @@ impl MemoryEntity {
             image: None,
             shared: ty.shared.then(SharedState::default),
         };
-        let image = image.filter(|i| !ty.shared && i.len() as u64 == initial);
         if reserve_bytes > 0 {
             let initial = initial as usize;
             let kept = pool.and_then(|p| p.take(reserve_bytes, initial, image));

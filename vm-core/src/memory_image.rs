@@ -11,7 +11,7 @@ use std::os::fd::OwnedFd;
 
 use crate::error::Error;
 use crate::memory::{Memory, MemoryEntity};
-use crate::store::AsContextMut;
+use crate::store::{AsContext, AsContextMut};
 
 /// A memory's contents, ready to be mapped copy-on-write into memories of that size.
 #[derive(Debug)]
@@ -132,6 +132,19 @@ impl Memory {
         // place; the store is borrowed exclusively for this call, so nothing else reaches it.
         let entity = unsafe { ptr.as_mut() };
         entity.map_image(image)
+    }
+}
+
+impl Memory {
+    /// Whether the memory's bytes are, copy-on-write, `image`'s: it started as the image or
+    /// mapped it last (what the guest wrote since is its own).
+    pub fn is_mapped_from(&self, store: impl AsContext, image: &MemoryImage) -> bool {
+        let store = store.as_context();
+        self.store.assert_same(store.opaque().id);
+        // SAFETY: the memory belongs to this store (checked above), which keeps it alive and in
+        // place; the shared borrow of the store keeps anything from changing it meanwhile.
+        let entity = unsafe { self.ptr.as_ref() };
+        entity.image() == Some(crate::memory_pool::MappedImage::of(image))
     }
 }
 

@@ -43,6 +43,9 @@ pub struct Fork {
     /// For each memory of the index space, its image, when one could be made (a shared memory or
     /// one whose size is not a whole number of host pages is copied instead).
     images: Vec<Option<MemoryImage>>,
+    /// The module it was checked against, so that resuming with that very module (as is usual)
+    /// skips hashing it again.
+    module: Module,
 }
 
 impl Checkpoint {
@@ -66,7 +69,7 @@ impl Checkpoint {
             });
             images.push(image);
         }
-        Ok(Fork { checkpoint: self, images })
+        Ok(Fork { checkpoint: self, images, module: module.clone() })
     }
 }
 
@@ -83,6 +86,9 @@ impl Fork {
         linker: &Linker<T>,
         module: &Module,
     ) -> Result<Instance, SnapshotError> {
-        self.checkpoint.resume_with_images(store, linker, module, &self.images)
+        if !Module::same(module, &self.module) {
+            self.checkpoint.check_module(module)?;
+        }
+        self.checkpoint.resume_checked(store, linker, module, &self.images)
     }
 }

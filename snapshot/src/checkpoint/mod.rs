@@ -181,14 +181,34 @@ impl Checkpoint {
     /// [`Checkpoint::resume`], memory `i` mapped from `images[i]` where there is one.
     pub(super) fn resume_with_images<T: 'static>(
         &self,
-        mut store: impl AsContextMut<Data = T>,
+        store: impl AsContextMut<Data = T>,
         linker: &Linker<T>,
         module: &Module,
         images: &[Option<silo_core::MemoryImage>],
     ) -> Result<Instance, SnapshotError> {
         self.check_module(module)?;
-        let instance = linker
-            .instantiate_without_start(&mut store, module)
+        self.resume_checked(store, linker, module, images)
+    }
+
+    /// As [`Checkpoint::resume_with_images`], `module` known to be the checkpoint's. Memories
+    /// with an image start as it (see `Instance::new_from_images`).
+    pub(super) fn resume_checked<T: 'static>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        linker: &Linker<T>,
+        module: &Module,
+        images: &[Option<silo_core::MemoryImage>],
+    ) -> Result<Instance, SnapshotError> {
+        // Imported memories are the linker's: their images are mapped over them by the restore.
+        let imported = module.info().num_imported.memories as usize;
+        let starts: Vec<Option<&silo_core::MemoryImage>> =
+            images.iter().enumerate().map(|(i, m)| m.as_ref().filter(|_| i >= imported)).collect();
+        let instantiated = if starts.iter().any(Option::is_some) {
+            linker.instantiate_from_images(&mut store, module, &starts)
+        } else {
+            linker.instantiate_without_start(&mut store, module)
+        };
+        let instance = instantiated
             .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot instantiate: {e}")))?;
         self.restore_with_images(&mut store, &instance, images)?;
         Ok(instance)

@@ -160,9 +160,10 @@ fn restore_memory(
             .map_err(|e| format!("cannot grow to {} pages: {e}", saved.pages))?;
     }
     // The image holds exactly the saved runs (checked when it was made); mapping it replaces
-    // every byte. If it cannot be mapped, the bytes are copied below.
+    // every byte (a memory that started as it, `Instance::new_from_images`, has them already,
+    // and nothing ran since). If it cannot be mapped, the bytes are copied below.
     if let Some(image) = image
-        && memory.map_image(&mut store, image).is_ok()
+        && (memory.is_mapped_from(&store, image) || memory.map_image(&mut store, image).is_ok())
     {
         return Ok(());
     }
