@@ -6,7 +6,8 @@
 //! for the drop of the last batch); `same_store` instantiates repeatedly into one store, which
 //! keeps every instance alive, so the store is replaced (untimed) every `PER_STORE` instances to
 //! bound the memory and address space the run holds. The engine is the interpreter's (memories
-//! without the native tiers' guard regions). Run with
+//! without the native tiers' guard regions); `fresh_store_jit` is `fresh_store` on the JIT's
+//! engine (each memory reserves 4 GiB plus its guard region). Run with
 //! `cargo bench --bench instantiate`; `bench/run --only instantiate` runs it in a short mode
 //! and reports the estimates.
 
@@ -49,6 +50,17 @@ fn instantiate(c: &mut Criterion) {
             total
         })
     });
+    if let Ok(jit) = Engine::try_new(Config::new().strategy(Strategy::Jit)) {
+        let module = Module::new(&jit, WAT).expect("bench/instance.wat compiles");
+        let linker = Linker::<()>::new(&jit);
+        group.bench_function("fresh_store_jit", |b| {
+            b.iter(|| {
+                let mut store = Store::new(&jit, ());
+                black_box(linker.instantiate(&mut store, &module).expect("instantiates"));
+                store
+            })
+        });
+    }
     group.finish();
 }
 

@@ -2,8 +2,10 @@
 instantiate an already-compiled small module, into a fresh store and into one
 store), read back from Criterion's estimates.json, and the idle-instance
 density of examples/instance_density.rs (resident memory per instance, and
-how many fit in 1 GiB). Both are Silo only: the peers' CLIs have no way to
-instantiate without running."""
+how many fit in 1 GiB). The peers' CLIs have no way to instantiate without
+running; wasmtime's figures come from bench/peer-instantiate (the same module,
+a store per instance, its on-demand and pooling allocators), when it is built:
+cargo build --release --manifest-path bench/peer-instantiate/Cargo.toml"""
 
 import json
 import os
@@ -16,7 +18,8 @@ import cargo
 from engines import REPO_DIR
 from report import markdown_table
 
-BENCHES = ["fresh_store", "same_store"]
+BENCHES = ["fresh_store", "same_store", "fresh_store_jit"]
+PEER = os.path.join(REPO_DIR, "bench", "peer-instantiate", "target", "release", "peer-instantiate")
 LAYOUTS = ["store_per_instance", "one_store"]
 # 47-bit user address space of x86-64 Linux: what every reservation has to fit in.
 ADDRESS_SPACE = 1 << 47
@@ -27,6 +30,7 @@ class Result:
     criterion_args: list = field(default_factory=list)
     times: dict = field(default_factory=dict)  # bench -> (median ns, low ns, high ns)
     density: dict = field(default_factory=dict)  # layout -> fields printed by the example
+    peer: dict = field(default_factory=dict)  # wasmtime allocator -> µs per instance
     errors: list = field(default_factory=list)
 
 
@@ -49,8 +53,17 @@ def measure(quick, log=sys.stderr):
         for bench in BENCHES:
             try:
                 result.times[bench] = estimates(bench)
+            except FileNotFoundError:
+                if bench != "fresh_store_jit":  # only where native code runs
+                    result.errors.append(f"instantiate/{bench}: Criterion wrote no estimates")
             except (OSError, KeyError, ValueError) as e:
                 result.errors.append(f"instantiate/{bench}: cannot read Criterion's estimates: {e}")
+    if os.path.exists(PEER) and not quick:
+        r = subprocess.run([PEER], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        for allocator, micros in re.findall(r"wasmtime \S+ ([\w-]+):\s+([\d.]+) µs", r.stdout):
+            result.peer[allocator] = float(micros)
+        if r.returncode != 0 or not result.peer:
+            result.errors.append(f"peer-instantiate: {r.stderr.strip()[-200:] or 'no output'}")
     n = "200" if quick else "2000"
     err = cargo.build_examples(["instance_density"])
     if err:
@@ -79,11 +92,17 @@ def markdown(result):
     rows = [[b, f"{t[0] / 1000:.2f}", f"{t[1] / 1000:.2f} – {t[2] / 1000:.2f}"] for b, t in result.times.items()]
     if rows:
         out += [markdown_table(["benchmark", "median µs", "95% interval µs"], rows), ""]
+    if result.peer:
+        out += ["The same module under wasmtime 48.0.8, a new `Store` per instance created, instantiated (through "
+                "`InstancePre`) and dropped: the median of 31 batches of 10,000 (`bench/peer-instantiate`).", ""]
+        out += [markdown_table(["wasmtime allocator", "µs per instance"],
+                               [[a, f"{m:.2f}"] for a, m in result.peer.items()]), ""]
     if result.density:
         out += ["Idle instances of the same module, all alive at once (`examples/instance_density.rs`): growth of "
                 "`VmRSS` per instance (resident: touched pages), of `VmSize` (reserved address space), and how many "
                 "fit in 1 GiB of resident memory. Each memory reserves 4 GiB of address space (no maximum) and "
-                "commits its one 64 KiB page, but only the page the data segment touches becomes resident; the "
+                "commits its one 64 KiB page, but only the pages the guest touches become resident (from a "
+                "module's second instance on, its data segment's page is the module's data image, shared); the "
                 "address space, not RAM, is what runs out first: 128 TiB / 4 GiB ≈ 32 000 instances per process.",
                 ""]
         rows = []
@@ -101,6 +120,8 @@ def console(result):
     lines = ["instantiation (silo):"]
     for b, t in result.times.items():
         lines.append(f"  {b:<20} {t[0] / 1000:8.2f} µs")
+    for a, m in result.peer.items():
+        lines.append(f"  wasmtime {a:<11} {m:8.2f} µs")
     for layout, f in result.density.items():
         lines.append(f"  {layout:<20} {int(f['rss_bytes_per_instance']) / 1024:8.1f} KiB RSS per idle instance, "
                      f"{int(f['per_gib']):,} per GiB")
