@@ -28,6 +28,7 @@ mod runtime;
 mod thunk;
 mod trampoline;
 mod translate;
+mod varint;
 
 use std::sync::Arc;
 

@@ -241,7 +241,7 @@ impl NativeModule for JitModule {
 
     fn name_functions(&self, info: &silo_loader::Module) {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let name = |func_index: u32| info.func_name(func_index).map(str::to_string);
+        let name = |func_index: u32| info.func_name(func_index);
         registry::rename_functions(&inner.registered, info.names.module.as_deref(), &name);
     }
 }

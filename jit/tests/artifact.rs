@@ -92,6 +92,18 @@ fn saved_code_runs_as_code_compiled_in_place() {
     let expected = run(&module, false);
     assert_eq!(run(&loaded, false), expected);
     assert!(expected.last().unwrap().contains("boom"), "{expected:?}");
+    // The trap's frame has the WebAssembly offset of `unreachable` in loaded code too (its
+    // source ranges are kept encoded and decoded only for the backtrace).
+    let trap = |module: &Module| {
+        let mut store = Store::new(module.engine(), ());
+        let instance = Instance::new(&mut store, module, &[]).unwrap();
+        let boom = instance.get_func(&store, "boom").unwrap();
+        let e = boom.call(&mut store, &[], &mut []).unwrap_err();
+        format!("{e:?}")
+    };
+    let compiled = trap(&module);
+    assert!(compiled.contains("module_offset: Some("), "{compiled}");
+    assert_eq!(trap(&loaded), compiled);
     assert!(expected[1].contains("I32(13)") && expected[5].contains("I32(42)"), "{expected:?}");
 
     // A tiered engine with the same settings takes the same code, and fuel checks are settings.
@@ -109,7 +121,15 @@ fn saved_code_runs_as_code_compiled_in_place() {
 
 #[test]
 fn saved_code_of_some_functions_loads_them_and_leaves_the_rest_to_the_engine() {
-    let tiered = engine_like(Strategy::Tiered);
+    // Nothing gets hot in this engine, so that what is native is only what was loaded (with the
+    // default threshold, `chain`'s loop would have its function compiled in the background,
+    // finished or not by the time the test looks).
+    let mut config = Config::new();
+    config
+        .strategy(Strategy::Tiered)
+        .compiler(silo_jit::cranelift().unwrap())
+        .tier_up_after(u32::MAX);
+    let tiered = Engine::new(&config);
     let module = Module::new(&tiered, PROGRAM).unwrap();
     let expected = run(&module, false);
     // Functions 2 (`fib`) and 5 (`catch`, which calls `throws`, left out, through the table), and

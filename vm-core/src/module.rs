@@ -147,7 +147,10 @@ impl Module {
         let module = Module::from_loaded_with(engine, info, Some(jit))?;
         for (def, func) in funcs {
             if module.inner.natives[def as usize].set(Ok(func)).is_ok() {
-                module.inner.install(def, func);
+                // Native callers call it from now on; the interpreter's stub is made at the
+                // first call that enters through the interpreter (`code_for`): most are never
+                // made, and a module of many functions is ready sooner.
+                module.inner.native[def as usize].store(func.code.cast_mut(), Ordering::Release);
             }
         }
         // With every function native, the `Jit` strategy has nothing left to compile (and need
@@ -391,6 +394,10 @@ impl ModuleInner {
             }
             let func = self.native_code(def_index)?;
             return Ok(self.install(def_index, func));
+        }
+        if let Some(Ok(func)) = self.natives[def].get() {
+            // Native code that came with the module (cached or streamed) and has no stub yet.
+            return Ok(self.install(def_index, *func));
         }
         let code = self.code[def]
             .get_or_init(|| translate::translate(self, def_index))

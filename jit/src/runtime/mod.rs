@@ -6,4 +6,5 @@ pub(crate) mod entry;
 pub(crate) mod gc_frames;
 pub(crate) mod registry;
 pub(crate) mod signals;
+pub(crate) mod srclocs;
 pub(crate) mod unwind;

@@ -11,6 +11,8 @@ use cranelift_codegen::ir::TrapCode;
 use cranelift_codegen::{Final, FinalizedMachExceptionHandler, MachBufferFinalized};
 use silo_core::FrameInfo;
 
+use super::srclocs::SrcLocs;
+
 /// Where a frame keeps its heap references while it waits in one call.
 #[derive(Clone)]
 pub(crate) struct StackMap {
@@ -40,7 +42,7 @@ pub(crate) struct CodeTables {
     /// Trapping instructions: code offset and trap, sorted by offset.
     pub traps: Box<[(u32, TrapCode)]>,
     /// Code ranges and the WebAssembly byte offset they came from, sorted.
-    pub srclocs: Box<[(u32, u32, u32)]>,
+    pub srclocs: SrcLocs,
     /// The stack maps of the calls that have live references, sorted by return address.
     pub stack_maps: Box<[StackMap]>,
     /// The landings of the calls that have an exception handler, sorted by return address.
@@ -75,12 +77,14 @@ impl CodeTables {
         CodeTables {
             landings: landings.into(),
             traps: buffer.traps().iter().map(|t| (t.offset, t.code)).collect(),
-            srclocs: buffer
-                .get_srclocs_sorted()
-                .iter()
-                .filter(|s| !s.loc.is_default())
-                .map(|s| (s.start, s.end, s.loc.bits()))
-                .collect(),
+            srclocs: SrcLocs::Decoded(
+                buffer
+                    .get_srclocs_sorted()
+                    .iter()
+                    .filter(|s| !s.loc.is_default())
+                    .map(|s| (s.start, s.end, s.loc.bits()))
+                    .collect(),
+            ),
             stack_maps,
         }
     }
@@ -97,7 +101,7 @@ pub(crate) struct FuncInfo {
     /// Trapping instructions: code offset and trap, sorted by offset.
     pub traps: Box<[(u32, TrapCode)]>,
     /// Code ranges and the WebAssembly byte offset they came from, sorted.
-    pub srclocs: Box<[(u32, u32, u32)]>,
+    pub srclocs: SrcLocs,
     /// Stack maps, sorted by return address.
     pub stack_maps: Box<[StackMap]>,
     /// Exception landings, sorted by return address.
@@ -120,11 +124,7 @@ impl FuncInfo {
 
     /// The WebAssembly offset of the instruction at code offset `offset`.
     pub fn wasm_offset(&self, offset: u32) -> u32 {
-        let i = self.srclocs.partition_point(|s| s.0 <= offset);
-        match i.checked_sub(1).map(|i| self.srclocs[i]) {
-            Some((start, end, loc)) if start <= offset && offset < end => loc,
-            _ => self.body_offset,
-        }
+        self.srclocs.lookup(offset).unwrap_or(self.body_offset)
     }
 
     /// The backtrace frame for code offset `offset`.
@@ -180,17 +180,23 @@ pub(crate) fn register(start: usize, end: usize, code: Code) {
 
 /// Gives the functions starting at each of `starts` the names `name` finds for their function
 /// indices (a module compiled while it streamed gets its name section only at the end).
-pub(crate) fn rename_functions(
+pub(crate) fn rename_functions<'a>(
     starts: &[usize],
     module_name: Option<&str>,
-    name: &dyn Fn(u32) -> Option<String>,
+    name: &dyn Fn(u32) -> Option<&'a str>,
 ) {
     WRITING.with(|w| w.set(true));
     let mut map = CODE.write().unwrap_or_else(|e| e.into_inner());
     for start in starts {
         if let Some(Range { code: Code::Func(info), .. }) = map.get_mut(start) {
+            let func_name = name(info.func_index);
+            // Code registered with the whole module at hand (not streamed) has its names.
+            if info.func_name.as_deref() == func_name && info.module_name.as_deref() == module_name
+            {
+                continue;
+            }
             let mut renamed = FuncInfo::clone(info);
-            renamed.func_name = name(info.func_index);
+            renamed.func_name = func_name.map(str::to_string);
             renamed.module_name = module_name.map(str::to_string);
             *info = Arc::new(renamed);
         }
