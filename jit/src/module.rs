@@ -44,6 +44,9 @@ struct Inner {
     meter_stub: Option<CodeId>,
     /// Start addresses of everything registered.
     registered: Vec<usize>,
+    /// Whether every function was registered with the whole module at hand (loaded from saved
+    /// code), so with its names: `name_functions` has nothing to do.
+    named: bool,
     bytes: usize,
     /// A recording module's batch, kept to be saved.
     record: Option<artifact::Record>,
@@ -79,6 +82,7 @@ impl JitModule {
                 glue: HashMap::new(),
                 meter_stub: None,
                 registered: Vec::new(),
+                named: false,
                 bytes: 0,
                 record: None,
             }),
@@ -241,6 +245,9 @@ impl NativeModule for JitModule {
 
     fn name_functions(&self, info: &silo_loader::Module) {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.named {
+            return;
+        }
         let name = |func_index: u32| info.func_name(func_index);
         registry::rename_functions(&inner.registered, info.names.module.as_deref(), &name);
     }

@@ -70,8 +70,7 @@ pub fn load_binary_revalidating_sections(
     let mut loader = StreamingLoader::with_features(features);
     loader.state.trust_bodies = true;
     loader.state.parts.features = used;
-    loader.push(bytes)?;
-    loader.finish()
+    loader.load_whole(bytes)
 }
 
 /// Assembles a module in the text format and loads the result, allowing only the proposals in
@@ -203,6 +202,23 @@ impl StreamingLoader {
         Ok(Module::from_parts(parts))
     }
 
+    /// A fresh loader given the whole module at once: parsed where it is, and copied once, into
+    /// the module (pushing it would copy it into the loader first).
+    fn load_whole(mut self, bytes: &[u8]) -> Result<Module, LoadError> {
+        self.advance_over(bytes, true)?;
+        if !self.done {
+            return Err(LoadError {
+                kind: LoadErrorKind::Malformed,
+                message: "unexpected end of module".into(),
+                section: self.state.section.clone(),
+                offset: Some(bytes.len() as u64),
+            });
+        }
+        let mut parts = self.state.parts;
+        parts.bytes = Arc::from(bytes);
+        Ok(Module::from_parts(parts))
+    }
+
     fn advance(&mut self, eof: bool) -> Result<Vec<ValidatedFunction>, LoadError> {
         let result = self.advance_inner(eof);
         if let Err(err) = &result {
@@ -212,19 +228,27 @@ impl StreamingLoader {
     }
 
     fn advance_inner(&mut self, eof: bool) -> Result<Vec<ValidatedFunction>, LoadError> {
+        let buf = std::mem::take(&mut self.buf);
+        let result = self.advance_over(&buf, eof);
+        self.buf = buf;
+        result
+    }
+
+    /// Parses on in `buf`, every byte received so far (the loader's own, or the whole module).
+    fn advance_over(&mut self, buf: &[u8], eof: bool) -> Result<Vec<ValidatedFunction>, LoadError> {
         let mut ready = Vec::new();
         while !self.done {
-            let data = &self.buf[self.pos..];
+            let data = &buf[self.pos..];
             let chunk = match self.parser.parse(data, eof) {
                 Ok(chunk) => chunk,
                 Err(err) => {
-                    let section = self.state.name_position(&self.buf, self.pos);
+                    let section = self.state.name_position(buf, self.pos);
                     return Err(LoadError::from_reader(LoadErrorKind::Malformed, &err, section));
                 }
             };
             match chunk {
                 Chunk::NeedMoreData(hint) => {
-                    self.wanted = self.buf.len().saturating_add(hint);
+                    self.wanted = buf.len().saturating_add(hint);
                     break;
                 }
                 Chunk::Parsed { consumed, payload } => {

@@ -350,13 +350,26 @@ impl JitModule {
         if let Some((_, reason)) = inner.code.finalize()?.into_iter().next() {
             return Err(format!("linking saved code: {reason}"));
         }
+        // Registered below with the names of `env.info`, the whole module.
+        inner.named = true;
         let mut out = Vec::with_capacity(placed.len());
+        // The trampoline of each function type, looked up once per type.
+        let mut trampolines: HashMap<u32, usize> = HashMap::new();
         for (def, id, size, tables) in placed {
             let start = inner.code.address(id).ok_or("internal error: saved code not placed")?;
             inner.bytes += size;
             register_function(inner, env, def, start, size, tables);
-            let signature = translate::signature(env, def, None)?;
-            let array_entry = inner.glue(isa, Glue::Trampoline(signature))?;
+            let func_index = env.info.num_imported.funcs + def;
+            let ty =
+                *env.info.funcs.get(func_index as usize).ok_or("a function past the module")?;
+            let array_entry = match trampolines.get(&ty) {
+                Some(&at) => at,
+                None => {
+                    let signature = translate::signature(env, def, None)?;
+                    let at = inner.glue(isa, Glue::Trampoline(signature))?;
+                    *trampolines.entry(ty).or_insert(at)
+                }
+            };
             out.push((
                 def,
                 NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 },
