@@ -145,3 +145,38 @@ fn segments_that_depend_on_imports_are_still_applied_each_time() {
         }
     }
 }
+
+#[test]
+fn a_memory_of_small_pages_reusing_a_reservation_is_whole() {
+    // Under the native tiers every 32-bit memory reserves the same 4 GiB plus guard, so a memory
+    // of 1-byte pages takes the reservation a 64 KiB-page memory left; protections go by host
+    // pages, so its bytes must all stay reachable.
+    let small = r#"(module
+      (memory (export "memory") 3 (pagesize 1))
+      (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    for strategy in strategies() {
+        let mut config = Config::new();
+        config.strategy(strategy).wasm_feature(silo::Feature::CustomPageSizes, true);
+        let engine = Engine::new(&config);
+        let big = Module::new(&engine, guest(r#"(data (i32.const 1) "x")"#)).unwrap();
+        let small = Module::new(&engine, small).unwrap();
+        for round in 0..4 {
+            let mut guest = Guest::new(&engine, &big);
+            guest.store(2, 9);
+            assert_eq!(guest.grow(1), 1);
+            drop(guest);
+            let mut guest = Guest::new(&engine, &small);
+            assert_eq!(guest.bytes(), vec![0; 3], "{strategy:?} round {round}");
+            for at in 0..3 {
+                guest.store(at, 7);
+                assert_eq!(guest.load(at).unwrap(), 7, "{strategy:?} round {round} at {at}");
+            }
+            assert!(guest.load(3).is_err(), "{strategy:?}: past three bytes");
+            assert_eq!(guest.grow(2), 3);
+            guest.store(4, 1);
+            assert!(guest.load(5).is_err(), "{strategy:?}: past five bytes");
+        }
+    }
+}

@@ -91,6 +91,8 @@ impl ReservationPool {
     /// `image` (zero without one), if there is one: preferably one already in that state.
     pub fn take(&self, size: usize, len: usize, image: Option<&MemoryImage>) -> Option<Prepared> {
         let want = image.map(MappedImage::of);
+        // Protections go by host pages: a memory of smaller pages has its last host page whole.
+        let len = len.checked_next_multiple_of(rustix::param::page_size())?;
         let mut slot = {
             let mut kept = self.free.lock().unwrap_or_else(|e| e.into_inner());
             let slots = kept.by_size.get_mut(&size)?;
@@ -115,6 +117,11 @@ impl ReservationPool {
         accessible: usize,
         image: Option<MappedImage>,
     ) {
+        // As `take`: the accessible bytes are whole host pages.
+        let Some(accessible) = accessible.checked_next_multiple_of(rustix::param::page_size())
+        else {
+            return;
+        };
         let mut slot = Slot { reservation, accessible, image };
         if slot.accessible > slot.reservation.len() || !reset(&mut slot) {
             return;
