@@ -187,3 +187,55 @@ fn tiered_runs_keep_the_code_of_their_hot_functions_for_the_next_run() {
     assert_eq!(text(&o.stdout), want, "{}", text(&o.stderr));
     assert!(!text(&o.stderr).contains("native code"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_large_module_validated_once_is_not_validated_again_but_other_bytes_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    // Over the 256 KiB below which no mark is kept: a data segment makes the size.
+    let filler = "x".repeat(300 << 10);
+    let module = |extra: &str| {
+        format!(
+            r#"(module (memory 5) (data (i32.const 0) "{filler}")
+                 (func (export "main") (result i32) (i32.load8_u (i32.const 7))) {extra})"#
+        )
+    };
+    let good = dir.path().join("good.wat");
+    std::fs::write(&good, module("")).unwrap();
+    // The same module with one more function whose body does not validate.
+    let bad = dir.path().join("bad.wat");
+    std::fs::write(&bad, module("(func (result i32) i64.const 0)")).unwrap();
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    let run =
+        |path: &str| silo(&cache, &["run", "-v", "--engine", "tiered", "--invoke", "main", path]);
+    let trusted =
+        |o: &std::process::Output| text(&o.stderr).contains("was validated by this Silo before");
+
+    let first = run(good);
+    assert_eq!(text(&first.stdout), "120\n", "{}", text(&first.stderr));
+    assert!(!trusted(&first), "validated the first time");
+    let second = run(good);
+    assert_eq!(text(&second.stdout), "120\n", "{}", text(&second.stderr));
+    assert!(trusted(&second), "trusted the second time: {}", text(&second.stderr));
+    // Other bytes are validated, whatever was marked.
+    let o = run(bad);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("type mismatch"), "{}", text(&o.stderr));
+
+    // Damaged marks are replaced: validated again, then trusted again.
+    for entry in std::fs::read_dir(cache.join("silo").join("code")).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"x").unwrap();
+    }
+    let o = run(good);
+    assert_eq!(text(&o.stdout), "120\n", "{}", text(&o.stderr));
+    assert!(!trusted(&o), "a damaged mark is not trusted");
+    assert!(trusted(&run(good)), "marked again");
+
+    // A small module is never marked (validating it costs less than the mark).
+    let h = hello();
+    let h = h.to_str().unwrap();
+    for _ in 0..2 {
+        let o = silo(&cache, &["run", "-v", "--engine", "tiered", h]);
+        assert!(!trusted(&o), "{}", text(&o.stderr));
+    }
+}

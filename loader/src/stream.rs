@@ -60,8 +60,9 @@ pub fn load_binary_with(bytes: &[u8], features: FeatureSet) -> Result<Module, Lo
 /// Loads a module in the binary format whose function bodies this build of Silo validated
 /// before, with `features`, finding that they use `used` (the earlier module's
 /// [`Module::features`]): the sections are validated again, the bodies are not. For modules
-/// whose compiled code is trusted already (Silo's cache of native code); the tiers trust the
-/// bodies, so bytes of any other origin must go through [`load_binary_with`].
+/// whose compiled code is trusted already (Silo's cache of native code) or whose exact bytes
+/// this build validated before (a mark in that cache, by SHA-256); the tiers trust the bodies,
+/// so bytes of any other origin must go through [`load_binary_with`].
 pub fn load_binary_revalidating_sections(
     bytes: &[u8],
     features: FeatureSet,

@@ -80,14 +80,7 @@ impl Module {
         let saving = compiler
             .new_saving_module(&env)
             .ok_or_else(|| unsupported(format!("the {} compiler cannot", compiler.name())))?;
-        let mut wanted = vec![false; info.num_defined_funcs() as usize];
-        for &def in defs {
-            if let Some(w) = wanted.get_mut(def as usize) {
-                *w = true;
-            }
-        }
-        let mut order = crate::callgraph::compile_order(info);
-        order.retain(|&def| wanted[def as usize]);
+        let order = crate::callgraph::compile_order_of(info, defs);
         for (def, result) in order.iter().zip(saving.compile_batch(&env, &order, &|| false)) {
             result.map_err(|e| unsupported(format!("function {def}: {e}")))?;
         }

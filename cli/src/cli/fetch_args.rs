@@ -11,6 +11,7 @@ use silo::fetch::{Cache, FetchOptions, Fetched, Fetcher, ModuleDigest, Origin};
 use silo::{Engine, Module};
 
 pub use super::hot_code::HotCode;
+use super::validated;
 
 /// The module-source flags of `silo run`.
 #[derive(clap::Args, Default)]
@@ -156,13 +157,21 @@ pub fn load(
         };
         let compile =
             || Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"));
+        let mark =
+            code_identity.as_ref().zip(digest.as_ref()).map(|(id, d)| validated::mark_key(id, d));
         let key = code_identity.zip(digest).map(|(id, digest)| code_key(&id, &digest, engine));
-        let module = match (&cache, &key) {
-            // Cached native code needs no validation of the bodies it was compiled from.
-            (Some(cache), Some(key)) => {
+        let module = match (&cache, &key, &mark) {
+            // Cached native code needs no validation of the bodies it was compiled from, and
+            // neither does a module this build validated before.
+            (Some(cache), Some(key), Some(mark)) => {
                 match cached_code(args.verbose, &name, &bytes, None, engine, cache, key) {
                     Some(module) => module,
-                    None => compile_and_cache(args, &name, compile()?, false, engine, cache, key)?,
+                    None => {
+                        let verbose = args.verbose;
+                        let module =
+                            validated::compile(engine, &bytes, &name, verbose, cache, mark)?;
+                        compile_and_cache(args, &name, module, false, engine, cache, key)?
+                    }
                 }
             }
             _ => compile()?,

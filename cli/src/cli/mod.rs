@@ -13,6 +13,7 @@ mod resume;
 mod run;
 mod sandbox_args;
 mod validate;
+mod validated;
 mod wasm_args;
 mod wast;
 
