@@ -145,12 +145,21 @@ impl Module {
         let Precompiled { jit, funcs } = pre;
         jit.name_functions(&info);
         let module = Module::from_loaded_with(engine, info, Some(jit))?;
+        let jit = engine.config().effective_strategy() == Strategy::Jit;
         for (def, func) in funcs {
             if module.inner.natives[def as usize].set(Ok(func)).is_ok() {
-                // Native callers call it from now on; the interpreter's stub is made at the
-                // first call that enters through the interpreter (`code_for`): most are never
-                // made, and a module of many functions is ready sooner.
-                module.inner.native[def as usize].store(func.code.cast_mut(), Ordering::Release);
+                if jit {
+                    // Native callers call it from now on; under `Jit` the interpreter's stub is
+                    // made at the first call that enters through the interpreter (`code_for`
+                    // installs native code there): most are never made, and a module of many
+                    // functions is ready sooner.
+                    module.inner.native[def as usize]
+                        .store(func.code.cast_mut(), Ordering::Release);
+                } else {
+                    // Elsewhere the interpreter would translate it instead: installed now (a
+                    // tiered run's few hot functions).
+                    module.inner.install(def, func);
+                }
             }
         }
         // With every function native, the `Jit` strategy has nothing left to compile (and need
@@ -394,10 +403,6 @@ impl ModuleInner {
             }
             let func = self.native_code(def_index)?;
             return Ok(self.install(def_index, func));
-        }
-        if let Some(Ok(func)) = self.natives[def].get() {
-            // Native code that came with the module (cached or streamed) and has no stub yet.
-            return Ok(self.install(def_index, *func));
         }
         let code = self.code[def]
             .get_or_init(|| translate::translate(self, def_index))
