@@ -143,3 +143,38 @@ fn a_reused_memory_reservation_starts_zeroed_and_small() {
         }
     }
 }
+
+/// A function that recurses `depth` times before its loop of `n` iterations (at least one),
+/// whose state is on the operand stack: a value below the loop and the loop's parameter.
+const RECURSE_THEN_LOOP: &str = r#"(module
+  (func $f (export "f") (param $depth i32) (param $n i32) (result i64)
+    (if (i32.gt_u (local.get $depth) (i32.const 0))
+      (then (drop (call $f (i32.sub (local.get $depth) (i32.const 1)) (i32.const 1)))))
+    (i64.const 7)
+    (i64.const 0)
+    (loop $next (param i64) (result i64)
+      (i64.add (i64.extend_i32_u (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $next (local.get $n)))
+    (i64.add)))"#;
+
+#[test]
+fn a_running_call_enters_its_loop_natively_after_its_function_was_compiled() {
+    if !NATIVE {
+        return;
+    }
+    // The recursion makes `f` hot, so it is compiled (at once: no background compiler) while
+    // the outer calls still run in the interpreter; the outermost then reaches its hot loop and
+    // must get an entry there laid out for its interpreter frame — not for the native stub its
+    // function has by then (a regression once left such a loop interpreted).
+    let mut config = Config::new();
+    config.strategy(Strategy::Tiered).tier_up_after(100).background_compilation(false);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, RECURSE_THEN_LOOP).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<(i32, i32), i64>(&store, "f").unwrap();
+    assert_eq!(f.call(&mut store, (500, 100_000)).unwrap(), 5_000_050_007);
+    assert_eq!(module.native_functions(), [0], "the function was compiled");
+    assert_eq!(module.loop_entries_compiled(), 1, "the outer call entered its loop natively");
+}

@@ -281,6 +281,13 @@ impl Module {
         Ok(())
     }
 
+    /// How many on-stack-replacement entries (a function entered natively at a loop header)
+    /// have been compiled for this module (for tests of tiering; not a stable interface).
+    #[doc(hidden)]
+    pub fn loop_entries_compiled(&self) -> usize {
+        self.inner.loop_entries().values().filter(|e| matches!(e, Some(Ok(_)))).count()
+    }
+
     /// The loader's view of the module.
     pub fn info(&self) -> &silo_loader::Module {
         &self.inner.info
