@@ -15,6 +15,11 @@ impl ModuleDigest {
         ModuleDigest(Sha256::digest(bytes).into())
     }
 
+    /// The digest's 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// The digest as 64 lowercase hexadecimal digits.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()

@@ -189,3 +189,27 @@ fn damaged_or_mismatched_artifacts_are_refused_with_the_reason() {
     let e = refuse(&engine, b"\0asm\x01\0\0\0");
     assert!(e.contains("not a compiled Silo module"), "{e}");
 }
+
+#[test]
+fn code_saved_without_its_module_loads_only_with_that_module() {
+    use sha2::Digest;
+    let engine = make_engine(Strategy::Jit, false);
+    let module = Module::new(&engine, PROGRAM).unwrap();
+    let with = module.serialize().unwrap();
+    let without = module.serialize_without_module().unwrap();
+    let wasm = module.info().bytes.to_vec();
+    assert!(without.len() + wasm.len() <= with.len() + 16, "the module is left out");
+    let digest: [u8; 32] = sha2::Sha256::digest(&wasm).into();
+    // SAFETY: the bytes were just made by `serialize_without_module` in this process, and
+    // `digest` is the SHA-256 of `wasm`.
+    let loaded = unsafe { Module::deserialize_for_module(&engine, &without, &wasm, &digest, None) };
+    assert_eq!(run(&loaded.unwrap(), false), run(&module, false));
+    // Without the module, or with another one, it is refused, saying why.
+    // SAFETY: as above; every one of these is refused before any code is placed.
+    let e = unsafe { Module::deserialize(&engine, &without) }.err().unwrap().to_string();
+    assert!(e.contains("does not hold its module"), "{e}");
+    let other = [7u8; 32];
+    // SAFETY: as above (a digest that is not `wasm`'s is what the check is for).
+    let e = unsafe { Module::deserialize_for_module(&engine, &without, &wasm, &other, None) };
+    assert!(e.err().unwrap().to_string().contains("another module"));
+}

@@ -59,12 +59,31 @@ impl Module {
         self.serialize_functions(&all)
     }
 
+    /// Like [`Module::serialize`], leaving the WebAssembly module out: see
+    /// [`Module::serialize_functions_without_module`].
+    pub fn serialize_without_module(&self) -> Result<Vec<u8>, Error> {
+        let all: Vec<u32> = (0..self.inner.info.num_defined_funcs()).collect();
+        self.serialize_parts(&all, false)
+    }
+
     /// Like [`Module::serialize`], with native code for the defined functions `defs` only
     /// (indices among the module's own functions; duplicates and unknown indices are ignored):
     /// what a `Tiered` engine found hot, say ([`Module::native_functions`]). A module loaded
     /// from it starts with those functions native and the others as usual for its engine —
     /// interpreted until hot under `Tiered`, compiled at the first call under `Jit`.
     pub fn serialize_functions(&self, defs: &[u32]) -> Result<Vec<u8>, Error> {
+        self.serialize_parts(defs, true)
+    }
+
+    /// Like [`Module::serialize_functions`], leaving the WebAssembly module out (the artifact
+    /// names it by its SHA-256): for a cache that keeps the module's bytes anyway, keyed by that
+    /// digest, so the artifact is smaller by the whole module (30 MB for a large C++ program).
+    /// Load it with [`Module::deserialize_for_module`].
+    pub fn serialize_functions_without_module(&self, defs: &[u32]) -> Result<Vec<u8>, Error> {
+        self.serialize_parts(defs, false)
+    }
+
+    fn serialize_parts(&self, defs: &[u32], embed_module: bool) -> Result<Vec<u8>, Error> {
         let engine = self.engine();
         let config = engine.config();
         let unsupported =
@@ -98,7 +117,8 @@ impl Module {
             out.extend_from_slice(&id.as_u32().to_le_bytes());
         }
         out.extend_from_slice(&info.features.bits().to_le_bytes());
-        put_bytes(&mut out, &info.bytes);
+        // An empty module field: the module is not embedded (a valid module is never empty).
+        put_bytes(&mut out, if embed_module { &info.bytes } else { &[] });
         put_bytes(&mut out, &code);
         let sum = XxHash3_128::oneshot(&out);
         out.extend_from_slice(&sum.to_le_bytes());
@@ -115,7 +135,27 @@ impl Module {
     /// the host does not trust with its own privileges.
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         // SAFETY: the caller keeps this function's contract, which is `load`'s.
-        unsafe { load(engine, bytes, None) }
+        unsafe { load(engine, bytes, None, None) }
+    }
+
+    /// Like [`Module::deserialize`], for an artifact written with or without its module
+    /// ([`Module::serialize_functions_without_module`]): `wasm` is the module, whose SHA-256 the
+    /// caller computed (`wasm_sha256`); an artifact naming another module is an
+    /// [`Error::Artifact`] saying so. The module's function bodies are not validated (the build
+    /// that compiled the code validated them); with `loaded`, the same module already validated,
+    /// it is not parsed again either.
+    ///
+    /// # Safety
+    /// As [`Module::deserialize`]; and `wasm_sha256` is the SHA-256 of `wasm`.
+    pub unsafe fn deserialize_for_module(
+        engine: &Engine,
+        bytes: &[u8],
+        wasm: &[u8],
+        wasm_sha256: &[u8; 32],
+        loaded: Option<&Module>,
+    ) -> Result<Module, Error> {
+        // SAFETY: the caller keeps this function's contract, which is `load`'s.
+        unsafe { load(engine, bytes, loaded.map(Module::info), Some((wasm, wasm_sha256))) }
     }
 
     /// Like [`Module::deserialize`], given `loaded`: the same WebAssembly module, already
@@ -130,19 +170,21 @@ impl Module {
         bytes: &[u8],
     ) -> Result<Module, Error> {
         // SAFETY: the caller keeps this function's contract, which is `load`'s.
-        unsafe { load(engine, bytes, Some(loaded.info())) }
+        unsafe { load(engine, bytes, Some(loaded.info()), None) }
     }
 }
 
 /// `Module::deserialize`, reusing `known` (a module validated for `engine`) when the artifact
-/// holds the same WebAssembly bytes.
+/// holds the same WebAssembly bytes, and taking the module from `external` (its bytes and their
+/// SHA-256) when the artifact does not embed it.
 ///
 /// # Safety
-/// As `Module::deserialize`.
+/// As `Module::deserialize`; an `external` digest is that of its bytes.
 unsafe fn load(
     engine: &Engine,
     bytes: &[u8],
     known: Option<&silo_loader::Module>,
+    external: Option<(&[u8], &[u8; 32])>,
 ) -> Result<Module, Error> {
     let bad = |why: &str| Error::Artifact(why.to_string());
     if !Module::is_artifact(bytes) {
@@ -189,12 +231,22 @@ unsafe fn load(
         )));
     }
     // The module's digest: written for those who key the artifact by it; the checksum covers it.
-    r.take(32)?;
+    let digest = r.take(32)?;
     let n = r.u32()? as usize;
     let ids = (0..n).map(|_| r.u32()).collect::<Result<Vec<u32>, _>>()?;
     let used = silo_loader::FeatureSet::from_bits(r.u32()?);
-    let wasm = r.field()?;
+    let embedded = r.field()?;
     let code = r.field()?;
+    if let Some((_, sha256)) = external
+        && digest != &sha256[..]
+    {
+        return Err(bad("it holds another module"));
+    }
+    let wasm = match (embedded, external) {
+        (embedded, _) if !embedded.is_empty() => embedded,
+        (_, Some((wasm, _))) => wasm,
+        (_, None) => return Err(bad("it does not hold its module: load it with the module")),
+    };
     let info = match known {
         Some(info) if *info.bytes == *wasm && info.validated_with.is_subset(engine.features()) => {
             info.clone()

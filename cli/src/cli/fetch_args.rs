@@ -95,15 +95,17 @@ pub fn load(
     // the native code comes from the cache, or is compiled whole for it.
     let validate_only = code_identity.is_some() && engine.strategy() == silo::Strategy::Jit;
     let native_from_cache = Rc::new(Cell::new(false));
-    let (loaded, cache, key, last_byte) = if silo::fetch::is_url(&text) {
+    let (loaded, cache, key, digest, last_byte) = if silo::fetch::is_url(&text) {
         // A module the cache holds with its native code needs no validation of its bodies.
         let load_cached = code_identity.clone().map(|identity| {
             let (engine, name, hit) = (engine.clone(), name.clone(), native_from_cache.clone());
             let (verbose, cache) = (args.verbose, args.cache.open());
             Box::new(move |wasm: &[u8]| {
                 let cache = cache.as_ref().ok()?;
-                let key = code_key(&identity, &ModuleDigest::of(wasm), &engine);
-                let module = cached_code(verbose, &name, wasm, None, &engine, cache, &key)?;
+                let digest = ModuleDigest::of(wasm);
+                let key = code_key(&identity, &digest, &engine);
+                let module =
+                    cached_code(verbose, &name, wasm, &digest, None, &engine, cache, &key)?;
                 hit.set(true);
                 Some(module)
             }) as silo::fetch::LoadCached
@@ -111,7 +113,7 @@ pub fn load(
         let (fetched, cache) =
             fetch(args, &text, pin, max_size, engine, validate_only, load_cached)?;
         let key = code_identity.map(|identity| code_key(&identity, &fetched.digest, engine));
-        (fetched.module, cache, key, fetched.stats.last_byte)
+        (fetched.module, cache, key, fetched.digest, fetched.stats.last_byte)
     } else {
         if args.offline {
             bail!("--offline applies to a URL, not to the file `{name}`");
@@ -160,17 +162,17 @@ pub fn load(
         let mark =
             code_identity.as_ref().zip(digest.as_ref()).map(|(id, d)| validated::mark_key(id, d));
         let key = code_identity.zip(digest).map(|(id, digest)| code_key(&id, &digest, engine));
-        let module = match (&cache, &key, &mark) {
+        let module = match (&cache, &key, &mark, &digest) {
             // Cached native code needs no validation of the bodies it was compiled from, and
             // neither does a module this build validated before.
-            (Some(cache), Some(key), Some(mark)) => {
-                match cached_code(args.verbose, &name, &bytes, None, engine, cache, key) {
+            (Some(cache), Some(key), Some(mark), Some(digest)) => {
+                let verbose = args.verbose;
+                match cached_code(verbose, &name, &bytes, digest, None, engine, cache, key) {
                     Some(module) => module,
                     None => {
-                        let verbose = args.verbose;
                         let module =
                             validated::compile(engine, &bytes, &name, verbose, cache, mark)?;
-                        compile_and_cache(args, &name, module, false, engine, cache, key)?
+                        compile_and_cache(args, &name, module, false, engine, cache, key, digest)?
                     }
                 }
             }
@@ -185,9 +187,13 @@ pub fn load(
         _ if native_from_cache.get() => loaded,
         (Some(cache), Some(key)) => {
             let wasm = &loaded.info().bytes;
-            match cached_code(args.verbose, &name, wasm, Some(&loaded), engine, cache, key) {
+            let verbose = args.verbose;
+            match cached_code(verbose, &name, wasm, &digest, Some(&loaded), engine, cache, key) {
                 Some(module) => module,
-                None => compile_and_cache(args, &name, loaded, validate_only, engine, cache, key)?,
+                None => {
+                    let validated = validate_only;
+                    compile_and_cache(args, &name, loaded, validated, engine, cache, key, &digest)?
+                }
             }
         }
         _ => loaded,
@@ -226,24 +232,21 @@ fn code_key(identity: &str, digest: &ModuleDigest, engine: &Engine) -> String {
 /// The module `wasm` with its native code from the cache, if the cache holds it for this
 /// engine; `loaded` is the module already validated, if it is. A bad entry is dropped with a
 /// warning.
+#[allow(clippy::too_many_arguments)] // the module three ways, and where its code is
 fn cached_code(
     verbose: bool,
     name: &str,
     wasm: &[u8],
+    digest: &ModuleDigest,
     loaded: Option<&Module>,
     engine: &Engine,
     cache: &Cache,
     key: &str,
 ) -> Option<Module> {
     let saved = cache.code(key)?;
-    // An entry holding another module (a swapped file) is as bad as a damaged one.
-    let loaded_here = super::native_code::load_own(engine, loaded, &saved).and_then(|m| {
-        if *m.info().bytes == *wasm {
-            Ok(m)
-        } else {
-            Err(silo::Error::Artifact("it holds another module".into()))
-        }
-    });
+    // Entries name their module by its SHA-256 (they do not hold it): an entry naming another
+    // module (a swapped file) is as bad as a damaged one.
+    let loaded_here = super::native_code::load_own_for(engine, loaded, &saved, wasm, digest);
     match loaded_here {
         Ok(module) => {
             if verbose {
@@ -287,6 +290,7 @@ fn precompiled(
 /// without a deadline, compiled whole and stored for the next run. `loaded` is the module,
 /// validated (for an interpreter engine with the same proposals when `validated_only`, else for
 /// `engine`).
+#[allow(clippy::too_many_arguments)] // the module, how it was validated, and where its code goes
 fn compile_and_cache(
     args: &FetchArgs,
     name: &str,
@@ -295,6 +299,7 @@ fn compile_and_cache(
     engine: &Engine,
     cache: &Cache,
     key: &str,
+    digest: &ModuleDigest,
 ) -> anyhow::Result<Module> {
     let module = if validated_only {
         Module::from_loaded(engine, loaded.info().clone())
@@ -306,7 +311,7 @@ fn compile_and_cache(
     // compiles on first call as usual (under the deadline), uncached.
     if engine.strategy() == silo::Strategy::Jit && !engine.config().is_interruptible() {
         let started = Instant::now();
-        match module.serialize() {
+        match module.serialize_without_module() {
             Ok(saved) => {
                 if let Err(e) = cache.store_code(key, &saved) {
                     eprintln!("warning: could not cache the native code of `{name}`: {e}");
@@ -317,7 +322,9 @@ fn compile_and_cache(
                         ms(started.elapsed())
                     );
                 }
-                let loaded = super::native_code::load_own(engine, Some(&module), &saved);
+                let wasm = &module.info().bytes;
+                let loaded =
+                    super::native_code::load_own_for(engine, Some(&module), &saved, wasm, digest);
                 return loaded.with_context(|| format!("failed to load `{name}`"));
             }
             // A module the saving compiler cannot take runs as usual, compiled on first call.

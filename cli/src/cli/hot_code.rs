@@ -54,7 +54,7 @@ impl HotCode {
         }
         let started = Instant::now();
         let name = &self.name;
-        match module.serialize_functions(&native) {
+        match module.serialize_functions_without_module(&native) {
             Ok(saved) => {
                 if let Err(e) = self.cache.store_code(&self.key, &saved) {
                     eprintln!("warning: could not cache the native code of `{name}`: {e}");

@@ -2,6 +2,7 @@
 //! vouched for with `--allow-precompiled`, and compiled code from Silo's own cache.
 #![allow(unsafe_code)]
 
+use silo::fetch::ModuleDigest;
 use silo::{Engine, Error, Module};
 
 /// A module from a `.silo` file. The caller passes only what the user ran with
@@ -14,15 +15,19 @@ pub fn load_vouched_for(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> 
 }
 
 /// A module from compiled code Silo wrote — to its cache (a directory only this user can
-/// write: `Cache::open` refuses another's) or just now in this process — reusing `loaded`, the
-/// same module already validated, if there is one.
-pub fn load_own(engine: &Engine, loaded: Option<&Module>, bytes: &[u8]) -> Result<Module, Error> {
-    // SAFETY: the bytes are `Module::serialize`'s output, from this process or from the
-    // user's private cache; `deserialize` checks their checksum, build, machine and settings.
-    unsafe {
-        match loaded {
-            Some(loaded) => Module::deserialize_with(engine, loaded, bytes),
-            None => Module::deserialize(engine, bytes),
-        }
-    }
+/// write: `Cache::open` refuses another's) or just now in this process — without its module:
+/// `wasm` is the module the code was looked up or compiled for, `digest` its SHA-256, and
+/// `loaded` the same module already validated, if there is one.
+pub fn load_own_for(
+    engine: &Engine,
+    loaded: Option<&Module>,
+    bytes: &[u8],
+    wasm: &[u8],
+    digest: &ModuleDigest,
+) -> Result<Module, Error> {
+    // SAFETY: the bytes are `Module::serialize_functions_without_module`'s output, from this
+    // process or from the user's private cache; `deserialize_for_module` checks their checksum,
+    // build, machine, settings and module digest. `digest` is `ModuleDigest::of(wasm)`, as every
+    // caller computes it to find the entry.
+    unsafe { Module::deserialize_for_module(engine, bytes, wasm, digest.as_bytes(), loaded) }
 }
