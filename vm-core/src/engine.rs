@@ -39,6 +39,7 @@ pub struct Config {
     pub(crate) guard_memories: bool,
     pub(crate) memory_guard_size: u64,
     pub(crate) native_call_depth: bool,
+    pub(crate) native_checkpoints: bool,
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
     pub(crate) loop_dispatch: bool,
@@ -62,6 +63,7 @@ impl Default for Config {
             guard_memories: true,
             memory_guard_size: 2 << 30,
             native_call_depth: false,
+            native_checkpoints: false,
             max_wasm_stack: 16 << 20,
             max_call_depth: 100_000,
             loop_dispatch: false,
@@ -86,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("max_call_depth", &self.max_call_depth)
             .field("consume_fuel", &self.consume_fuel)
             .field("interruptible", &self.interruptible)
+            .field("native_checkpoints", &self.native_checkpoints)
             .field("features", &self.features)
             .field("relaxed_simd_deterministic", &self.relaxed_simd_deterministic)
             .finish_non_exhaustive()
@@ -206,6 +209,17 @@ impl Config {
     /// native stack (still the "call stack exhausted" trap).
     pub fn native_call_depth(&mut self, on: bool) -> &mut Config {
         self.native_call_depth = on;
+        self
+    }
+
+    /// Whether native code keeps what it takes to rebuild its frames as interpreter frames, so
+    /// that a run can be taken out in the middle under the `Jit` strategy too
+    /// ([`Caller::execution_state`](crate::Caller::execution_state), at host calls and at the
+    /// checks [`Store::on_check`](crate::Store::on_check) runs at). Off by default: each
+    /// function then writes its locals and operand stack to its frame before every call (see
+    /// `vm::deopt`), which costs a few stores per call.
+    pub fn native_checkpoints(&mut self, on: bool) -> &mut Config {
+        self.native_checkpoints = on;
         self
     }
 

@@ -511,12 +511,13 @@ pub(crate) unsafe fn instantiate(
     inst.tags = tags.into();
     // SAFETY: `store` is the whole live store; these are addresses of its fields, which stay in
     // place while the store lives.
-    let (budget, stack_limit, call_depth, native_exit, gc_bump) = unsafe {
+    let (budget, stack_limit, call_depth, native_exit, deopt_top, gc_bump) = unsafe {
         (
             &raw mut (*store).meter.budget,
             &raw mut (*store).native_stack_limit,
             &raw mut (*store).call_depth,
             &raw mut (*store).native_exit,
+            &raw mut (*store).deopt_top,
             &raw const (*store).gc.bump,
         )
     };
@@ -543,6 +544,7 @@ pub(crate) unsafe fn instantiate(
         stack_limit,
         call_depth,
         native_exit,
+        deopt_top,
         gc_bump,
         memory0: inst.memories.first().copied().unwrap_or(std::ptr::null_mut()),
         memory0_base,

@@ -386,6 +386,7 @@ fn module_env<'a>(
         guard_bytes: guard.unwrap_or(0),
         native,
         count_calls: config.native_call_depth,
+        deopt: config.native_checkpoints,
         relaxed_simd_deterministic: config.relaxed_simd_deterministic,
         analyses,
     }

@@ -280,10 +280,12 @@ fn settings(engine: &Engine) -> String {
     let c = engine.config();
     let features = format!("{:?}", engine.features()).replace(' ', "");
     format!(
-        "metered={} guard={:?} call_depth={} relaxed_simd_deterministic={} features={features}",
+        "metered={} guard={:?} call_depth={} checkpoints={} relaxed_simd_deterministic={} \
+         features={features}",
         c.metered(),
         c.memory_guard(),
         c.native_call_depth,
+        c.native_checkpoints,
         c.relaxed_simd_deterministic,
     )
 }

@@ -109,6 +109,12 @@ pub(crate) struct StoreOpaque {
     /// Where native code last called out of compiled code, and the same for each stretch of
     /// native frames further up the stack (see `vm::NativeExit`).
     pub native_exit: crate::vm::NativeExit,
+    /// The innermost record of a native frame (`vm::deopt`; with `Config::native_checkpoints`),
+    /// or of the boundary of the stretch of native frames running now; null when none is.
+    pub deopt_top: *const crate::vm::DeoptRecord,
+    /// Whether native code is stopped at a check while the check hook runs (its record says
+    /// which).
+    pub native_at_check: bool,
     /// What runs before every call of a host function (`Store::on_host_call`).
     pub host_call_hook: Option<Box<HostCallHook>>,
     /// What runs at the slow path of the interpreter's fuel and interrupt checks
@@ -163,6 +169,8 @@ impl StoreOpaque {
             native_stack_limit: usize::MAX,
             call_depth: CallDepth { active: 0, limit: u64::MAX },
             native_exit: crate::vm::NativeExit::none(),
+            deopt_top: std::ptr::null(),
+            native_at_check: false,
             host_call_hook: None,
             check_hook: None,
         }

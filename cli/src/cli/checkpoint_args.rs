@@ -86,17 +86,20 @@ impl CheckpointArgs {
     }
 
     /// The engine to run with: a checkpoint in the middle of a run is taken from the
-    /// interpreter's frames, so it runs under the interpreter (chosen when `--engine` is not
-    /// given; refused with another).
+    /// interpreter's frames, or from native code's that keep what it takes to rebuild them as
+    /// interpreter frames (`--engine jit`); the interpreter is chosen when `--engine` is not
+    /// given; a stack that mixes both (`tiered`) is refused.
     pub fn engine(&self, asked: Option<EngineChoice>) -> anyhow::Result<Option<EngineChoice>> {
         if !self.mid_run() {
             return Ok(asked);
         }
         match asked {
             None | Some(EngineChoice::Interp) => Ok(Some(EngineChoice::Interp)),
+            Some(EngineChoice::Jit) => Ok(Some(EngineChoice::Jit)),
             Some(other) => bail!(
-                "--checkpoint-on {}: a checkpoint in the middle of a run needs --engine interp \
-                 (native frames cannot be turned back into interpreter frames yet), not --engine {}",
+                "--checkpoint-on {}: a checkpoint in the middle of a run needs --engine interp or \
+                 jit (a stack of interpreted and native frames cannot be taken out yet), not \
+                 --engine {}",
                 describe(self.checkpoint_on.as_ref().expect("mid-run")),
                 other.name()
             ),
@@ -109,6 +112,10 @@ impl CheckpointArgs {
     pub fn configure_engine(&self, config: &mut silo::Config, resuming_a_run: bool) {
         if self.mid_run() || resuming_a_run {
             config.interruptible(true);
+        }
+        if self.mid_run() {
+            // Under `jit`, native frames keep their records (`Config::native_checkpoints`).
+            config.native_checkpoints(true);
         }
         if self.counts_fuel() {
             config.consume_fuel(true);

@@ -133,6 +133,7 @@ impl FuncTranslator<'_, '_> {
 
     /// `call` and `return_call` of function `func_index`.
     pub(super) fn call(&mut self, func_index: u32, tail: bool) -> Result<(), String> {
+        self.deopt_point(silo_core::vm::deopt::AT_CALL);
         let info = self.env.info;
         let ty_index = info.funcs[func_index as usize];
         let ty = info.func_type(ty_index).ok_or("call of a non-function type")?.clone();
@@ -179,6 +180,7 @@ impl FuncTranslator<'_, '_> {
         table: u32,
         tail: bool,
     ) -> Result<(), String> {
+        self.deopt_point(silo_core::vm::deopt::AT_CALL);
         let ty = self.env.info.func_type(ty_index).ok_or("call of a non-function type")?.clone();
         let sig = self.type_sig(ty_index)?;
         let index = self.pop();
@@ -234,6 +236,7 @@ impl FuncTranslator<'_, '_> {
 
     /// `call_ref` and `return_call_ref`.
     pub(super) fn call_ref(&mut self, ty_index: u32, tail: bool) -> Result<(), String> {
+        self.deopt_point(silo_core::vm::deopt::AT_CALL);
         let ty = self.env.info.func_type(ty_index).ok_or("call of a non-function type")?.clone();
         let sig = self.type_sig(ty_index)?;
         let func = self.pop();
@@ -301,7 +304,7 @@ impl FuncTranslator<'_, '_> {
     fn emit_native_call(&mut self, callee: Callee, sig: SigRef, native_args: &[Value], tail: bool) {
         if tail {
             // The callee takes this call's place.
-            self.count_return();
+            self.count_return_tail();
         }
         if !tail && self.in_scope() {
             self.emit_try_call(callee, sig, native_args);

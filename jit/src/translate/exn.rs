@@ -170,6 +170,7 @@ impl FuncTranslator<'_, '_> {
 
     /// In a handler reached by unwinding: the frames unwound never counted their returns.
     fn restore_call_depth(&mut self) {
+        self.deopt_relink();
         let Some(active) = self.depth_at_entry else { return };
         let record = self.load_ptr(self.vmctx, offsets::VMCTX_CALL_DEPTH, readonly());
         self.b.ins().store(MemFlagsData::trusted(), active, record, offsets::DEPTH_ACTIVE);

@@ -27,6 +27,7 @@
 mod atomic;
 mod calls;
 mod control;
+mod deopt;
 mod exn;
 mod gc;
 mod memory;
@@ -208,6 +209,8 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     depth_at_entry: Option<Value>,
     /// The first error met where an operator cannot return one (at an `end`).
     failure: Option<String>,
+    /// The frame's record for mid-run checkpoints, when the engine keeps them.
+    deopt: Option<deopt::Record>,
 }
 
 /// The native signature of a loop entry of a function of type `ty`: `(callee vmctx, caller
@@ -318,7 +321,9 @@ pub(crate) fn translate(
         raise_block: None,
         depth_at_entry: None,
         failure: None,
+        deopt: None,
     };
+    t.deopt_enter(func_index);
     t.b.set_srcloc(SourceLoc::new(offset as u32));
     let mut types: Vec<ValType> = ty.params.to_vec();
     let mut locals = body.get_locals_reader().map_err(err)?;
@@ -381,6 +386,7 @@ pub(crate) fn translate(
         return Err(e);
     }
     t.finish_raise_block();
+    t.deopt_finish();
     t.b.seal_all_blocks();
     let sites = std::mem::take(&mut t.thunk_sites);
     t.b.finalize(isa.frontend_config());
@@ -507,6 +513,18 @@ impl FuncTranslator<'_, '_> {
 
     /// Before leaving the function (a return, or a tail call): the call no longer counts.
     fn count_return(&mut self) {
+        self.deopt_leave(false);
+        self.count_down();
+    }
+
+    /// Before a tail call: as `count_return`, the callee taking this frame's place.
+    fn count_return_tail(&mut self) {
+        self.deopt_leave(true);
+        self.count_down();
+    }
+
+    /// One active call less (the call-depth quota).
+    fn count_down(&mut self) {
         if !self.env.count_calls {
             return;
         }
@@ -524,7 +542,8 @@ impl FuncTranslator<'_, '_> {
             return Ok(());
         }
         let cost = self.fuel_cost(loop_offset)?;
-        self.charge_budget(|b, budget| b.ins().iadd_imm_s(budget, -(cost as i64)))
+        let at = silo_core::vm::deopt::AT_CHECK;
+        self.charge_budget(at, |b, budget| b.ins().iadd_imm_s(budget, -(cost as i64)))
     }
 
     /// The fuel of bulk work done inline: `units` (an `i64`) charged as the runtime's
@@ -533,13 +552,14 @@ impl FuncTranslator<'_, '_> {
         if !self.env.metered {
             return Ok(());
         }
-        self.charge_budget(|b, budget| b.ins().isub(budget, units))
+        self.charge_budget(silo_core::vm::deopt::AT_BULK, |b, budget| b.ins().isub(budget, units))
     }
 
     /// Takes what `charge` computes from the budget, then refills it (or traps) when it went
-    /// negative.
+    /// negative; the refill is point `at` of the frame's record (`deopt`).
     fn charge_budget(
         &mut self,
+        at: u32,
         charge: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
     ) -> Result<(), String> {
         let cell = self.load_ptr(self.vmctx, offsets::VMCTX_BUDGET, readonly());
@@ -554,6 +574,7 @@ impl FuncTranslator<'_, '_> {
         self.b.set_cold_block(slow);
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
+        self.deopt_point(at);
         self.meter_refill()?;
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);

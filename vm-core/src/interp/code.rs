@@ -43,6 +43,24 @@ pub(crate) struct InterpFunc {
     /// The exception handlers: the code each `try_table` and legacy `try` covers, in the order
     /// the constructs open (so an inner region comes after the one around it).
     pub regions: Box<[Region]>,
+    /// Where the frame holds the operand stack at each call op and check, by increasing `pc`:
+    /// recorded only by `translate::translate_with_sites`, to rebuild a native frame as this
+    /// code's frame (`exec::deopt`); empty otherwise.
+    pub sites: Box<[Site]>,
+}
+
+/// A call op or a check, and where the frame holds the WebAssembly operand stack there.
+pub(crate) struct Site {
+    /// The op: the call, or the `Check`.
+    pub pc: u32,
+    /// Byte offset in the module of the call instruction, of the checked `loop`, or of the
+    /// body's start for the entry check.
+    pub offset: u32,
+    /// Whether it is a check.
+    pub check: bool,
+    /// The whole operand stack there, bottom first: for a call its arguments too, and on top the
+    /// table index or function reference of `call_indirect` and `call_ref`.
+    pub stack: Box<[StackSlot]>,
 }
 
 /// What happens to an exception thrown at an op inside `start..end`: the first clause whose tag

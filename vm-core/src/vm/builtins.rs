@@ -305,9 +305,47 @@ unsafe extern "C" fn meter_refill(vmctx: *mut VMContext) -> u32 {
     // with no reference into it held across the call (this function's contract), so its `meter`
     // may be borrowed mutably and `status` gets what it requires.
     unsafe {
-        let (store, _) = parts(vmctx);
-        let result = (*store).meter.refill();
+        let (store, inst) = parts(vmctx);
+        let result = match (*store).meter.refill() {
+            Ok(()) if (*store).check_hook.is_some() => native_check(store, inst),
+            other => other,
+        };
         status(store, result)
+    }
+}
+
+/// Runs the store's check hook (`Store::on_check`) when native code is at a check whose frame
+/// keeps its record (`vm::deopt`): the record says where, and `native_at_check` that it is a
+/// check, so the run's state can be taken out (`interp::exec::deopt`). Not at a bulk
+/// operation's charge, nor in code that keeps no records.
+///
+/// # Safety
+/// `store` is the whole live store of the running code, lent to it with no reference into it
+/// held (the builtins' contract); `inst` is the running instance.
+#[cold]
+unsafe fn native_check(
+    store: *mut StoreOpaque,
+    inst: *const crate::instance::InstanceData,
+) -> Result<(), Trap> {
+    // SAFETY: as the contract says; the innermost record, when not null, is a live record of a
+    // frame below this call or a boundary (`vm::deopt`), only read; the hook is taken out of the
+    // store while it runs, so it gets the store with no borrow of its own box held.
+    unsafe {
+        let top = (*store).deopt_top;
+        if top.is_null() || (*top).func == super::deopt::BOUNDARY {
+            return Ok(());
+        }
+        if (*top).kind != super::deopt::AT_CHECK {
+            return Ok(());
+        }
+        let Some(mut hook) = (*store).check_hook.take() else { return Ok(()) };
+        (*store).native_at_check = true;
+        let result = hook(store, NonNull::new(inst.cast_mut()));
+        (*store).native_at_check = false;
+        if (*store).check_hook.is_none() {
+            (*store).check_hook = Some(hook);
+        }
+        result
     }
 }
 

@@ -76,6 +76,9 @@ pub struct ModuleEnv<'a> {
     /// (trapping through `Builtin::CallDepthExceeded` past the quota), -1 on return and before
     /// a tail call.
     pub count_calls: bool,
+    /// Whether code keeps a record of each frame for mid-run checkpoints (`vm::deopt`;
+    /// `Config::native_checkpoints`).
+    pub deopt: bool,
     /// Whether relaxed-SIMD instructions give the spec's deterministic results rather than the
     /// x86-64 ones (`Config::relaxed_simd_deterministic`); the interpreter follows the same flag.
     pub relaxed_simd_deterministic: bool,

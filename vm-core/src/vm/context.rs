@@ -38,6 +38,8 @@ pub struct VMContext {
     pub(crate) call_depth: *mut crate::store::CallDepth,
     /// The store's record of where native code last called out (see `vm::exit`).
     pub(crate) native_exit: *mut super::NativeExit,
+    /// The store's list of native frames' records (`vm::deopt`).
+    pub(crate) deopt_top: *mut *const super::DeoptRecord,
     /// The store's garbage-collected heap: a cell holding its allocation pointer (base, top),
     /// null until the heap exists.
     pub(crate) gc_bump: *const *mut silo_gc::Bump,
@@ -65,6 +67,7 @@ impl VMContext {
             stack_limit: std::ptr::null_mut(),
             call_depth: std::ptr::null_mut(),
             native_exit: std::ptr::null_mut(),
+            deopt_top: std::ptr::null_mut(),
             gc_bump: std::ptr::null(),
             memory0: std::ptr::null_mut(),
             memory0_base: std::ptr::null_mut(),

@@ -22,6 +22,7 @@ pub mod analysis;
 mod builtins;
 mod compiler;
 mod context;
+pub mod deopt;
 mod exit;
 mod exn_builtins;
 mod gc_builtins;
@@ -37,4 +38,5 @@ pub use compiler::{
     NativeTrap, StackSlot, StackValue, TrapKind,
 };
 pub use context::VMContext;
+pub use deopt::DeoptRecord;
 pub use exit::NativeExit;

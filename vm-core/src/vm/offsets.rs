@@ -36,6 +36,8 @@ pub const VMCTX_STACK_LIMIT: i32 = offset_of!(VMContext, stack_limit) as i32;
 pub const VMCTX_CALL_DEPTH: i32 = offset_of!(VMContext, call_depth) as i32;
 /// `VMContext` → the `*mut NativeExit` native code writes before it calls out of compiled code.
 pub const VMCTX_NATIVE_EXIT: i32 = offset_of!(VMContext, native_exit) as i32;
+/// `VMContext::deopt_top`: a pointer to the store's list of native frames' records.
+pub const VMCTX_DEOPT_TOP: i32 = offset_of!(VMContext, deopt_top) as i32;
 /// Exit record → the frame pointer of the frame that calls out.
 pub const EXIT_FP: i32 = offset_of!(NativeExit, fp) as i32;
 /// Exit record → that frame's stack pointer at the call.

@@ -262,7 +262,13 @@ unsafe fn run_native(
         // stays reachable through `outer` while the call lasts, and is the store's again after.
         let interrupted = std::ptr::read(&raw const (*store).native_exit);
         (*store).native_exit = crate::vm::NativeExit { fp: 0, sp: 0, outer: &interrupted };
+        // Its frames' records (`vm::deopt`) start above a boundary of the stretch's own, and
+        // the list is the interrupted one's again however the call ends (a trap unwinds past
+        // the records' unlinking).
+        let boundary = crate::vm::DeoptRecord::boundary((*store).deopt_top);
+        (*store).deopt_top = &boundary;
         let result = compiler.call(func, vmctx, vmctx, slots);
+        (*store).deopt_top = boundary.prev;
         (*store).native_exit = interrupted;
         if let Some(panic) = (*store).pending_panic.take() {
             std::panic::resume_unwind(panic);

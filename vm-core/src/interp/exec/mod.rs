@@ -23,6 +23,7 @@
 mod atomic;
 mod call_probe;
 mod calls;
+mod deopt;
 mod exn;
 mod gc;
 mod gc_handlers;

@@ -53,7 +53,7 @@ pub struct ExecState {
 
 /// The fingerprint of `funcs`' interpreter code: each function's index, length and op kinds
 /// (the tags of `Instr`, stable within one build; operands that are addresses are left out).
-fn fingerprint<'a>(funcs: impl Iterator<Item = &'a InterpFunc>) -> u64 {
+pub(super) fn fingerprint<'a>(funcs: impl Iterator<Item = &'a InterpFunc>) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for f in funcs {
         f.func_index.hash(&mut h);
@@ -115,6 +115,10 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
         numbers_only(&*cx.inst)?;
         if !cx.outer.is_null() {
             return Err("the guest is in a call from the host back into WebAssembly".into());
+        }
+        if !(cx.in_host || cx.at_check) && super::deopt::is_native_stub(&*cx.func) {
+            // Native code runs: its frames' records say where (contract, passed on).
+            return super::deopt::capture(store, cx);
         }
         if !(cx.in_host || cx.at_check) || cx.at_ip.is_null() {
             return Err("the guest is not in a host call or at a check its interpreter code made \

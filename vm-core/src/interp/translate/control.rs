@@ -456,6 +456,7 @@ impl Translator<'_> {
         let sig = info.func_sig(func).cloned().unwrap_or_default();
         let imported = info.num_imported.funcs;
         let base = self.call_args(&sig);
+        self.record_site(false, None);
         let instr = match (func >= imported, tail) {
             (true, false) => Instr::CallInternal { func: func - imported, base },
             (true, true) => Instr::ReturnCallInternal { func: func - imported, base },
@@ -470,6 +471,11 @@ impl Translator<'_> {
         let sig = self.module.info.func_type(ty).cloned().unwrap_or_default();
         let index = self.pop_operand_slot();
         let base = self.call_args(&sig);
+        let index_ty = match self.module.info.tables.get(table as usize) {
+            Some(t) if t.index64 => ValType::I64,
+            _ => ValType::I32,
+        };
+        self.record_site(false, Some((index, index_ty)));
         let instr = if tail {
             Instr::ReturnCallIndirect { table, ty, base }
         } else {
@@ -484,6 +490,8 @@ impl Translator<'_> {
         let sig = self.module.info.func_type(ty).cloned().unwrap_or_default();
         let func = self.pop_operand_slot();
         let base = self.call_args(&sig);
+        // (A reference: a module whose frames can hold one is never rebuilt, `numeric_values`.)
+        self.record_site(false, Some((func, ValType::I64)));
         let instr =
             if tail { Instr::ReturnCallRef { func, base } } else { Instr::CallRef { func, base } };
         self.emit(instr);

@@ -152,6 +152,9 @@ pub(super) struct Translator<'a> {
     loop_stacks: Vec<(u32, Box<[StackSlot]>)>,
     /// Handler regions, in the order their constructs open.
     regions: Vec<crate::interp::code::Region>,
+    /// Calls and checks with their operand stacks, when asked for (`translate_with_sites`;
+    /// provisional slots until relocation).
+    sites: Option<Vec<crate::interp::code::Site>>,
     /// `try_table` landings, emitted after the function's code (see `exn`).
     deferred: Vec<exn::Landing>,
     /// Where each ended construct (by `Ctrl::id`) ended, for branches emitted after it.
@@ -195,11 +198,26 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
         stack_maps: Box::new([]),
         loop_stacks: Box::new([]),
         regions: Box::new([]),
+        sites: Box::new([]),
     }
 }
 
 /// Translates defined function `def` of `module`.
 pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, String> {
+    translate_recording(module, def, false)
+}
+
+/// Translates defined function `def` of `module` as `translate` does, recording where the frame
+/// holds the operand stack at each call op and check (`InterpFunc::sites`); the code is the same.
+pub(crate) fn translate_with_sites(module: &ModuleInner, def: u32) -> Result<InterpFunc, String> {
+    translate_recording(module, def, true)
+}
+
+fn translate_recording(
+    module: &ModuleInner,
+    def: u32,
+    record_sites: bool,
+) -> Result<InterpFunc, String> {
     let info = &module.info;
     let func_index = info.num_imported.funcs + def;
     let ty = info.func_sig(func_index).ok_or("function has no signature")?;
@@ -245,6 +263,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, St
         stack_maps: Vec::new(),
         loop_stacks: Vec::new(),
         regions: Vec::new(),
+        sites: record_sites.then(Vec::new),
         deferred: Vec::new(),
         ends: HashMap::new(),
         next_ctrl_id: 1,
@@ -309,7 +328,8 @@ impl Translator<'_> {
         for map in &mut self.stack_maps {
             map.ref_slots.iter_mut().for_each(relocate);
         }
-        for (_, stack) in &mut self.loop_stacks {
+        let site_stacks = self.sites.iter_mut().flatten().map(|s| &mut s.stack);
+        for stack in self.loop_stacks.iter_mut().map(|(_, s)| s).chain(site_stacks) {
             for s in stack.iter_mut() {
                 if let StackValue::Slot(slot) = &mut s.value {
                     relocate(slot);
@@ -337,6 +357,7 @@ impl Translator<'_> {
             loop_stacks: self.loop_stacks.into(),
             consts: self.consts.into(),
             regions: self.regions.into(),
+            sites: self.sites.unwrap_or_default().into(),
         })
     }
 
@@ -348,8 +369,42 @@ impl Translator<'_> {
                 Some(at) => fuel.loop_cost(at),
                 None => fuel.entry_cost,
             };
+            self.record_site(true, None);
             self.emit(Instr::Check { cost });
         }
+    }
+
+    /// When sites are recorded: the op about to be emitted is a call or a check, with the
+    /// operand stack where it is now and, for a call that popped a table index or function
+    /// reference into slot `popped`, that operand on top.
+    pub(super) fn record_site(&mut self, check: bool, popped: Option<(Slot, ValType)>) {
+        if self.sites.is_none() {
+            return;
+        }
+        let mut stack: Vec<StackSlot> =
+            (0..self.stack.len()).map(|pos| self.stack_slot(pos)).collect();
+        if let Some((slot, ty)) = popped {
+            stack.push(StackSlot { value: StackValue::Slot(slot), ty });
+        }
+        let site = crate::interp::code::Site {
+            pc: self.code.len() as u32,
+            offset: self.offset,
+            check,
+            stack: stack.into(),
+        };
+        self.sites.as_mut().expect("recording").push(site);
+    }
+
+    /// Where the frame holds the operand of stack depth `pos` (provisional slots).
+    fn stack_slot(&self, pos: usize) -> StackSlot {
+        let e = self.stack[pos];
+        let value = match e.op {
+            Operand::Temp => StackValue::Slot(self.slot_at(pos)),
+            Operand::Local(l) => StackValue::Slot(self.local_slot(l)),
+            Operand::Const(bits) => StackValue::Bits(bits),
+            Operand::Const128(bits) => StackValue::Bits128(bits),
+        };
+        StackSlot { value, ty: e.ty }
     }
 
     /// In the tiered strategy, counts the function's hotness here (an entry or a loop header).
@@ -367,18 +422,7 @@ impl Translator<'_> {
     fn count_loop_hotness(&mut self, loop_offset: u32) {
         let Some(counter) = self.hotness else { return };
         if !self.stack.is_empty() {
-            let stack = (0..self.stack.len())
-                .map(|pos| {
-                    let e = self.stack[pos];
-                    let value = match e.op {
-                        Operand::Temp => StackValue::Slot(self.slot_at(pos)),
-                        Operand::Local(l) => StackValue::Slot(self.local_slot(l)),
-                        Operand::Const(bits) => StackValue::Bits(bits),
-                        Operand::Const128(bits) => StackValue::Bits128(bits),
-                    };
-                    StackSlot { value, ty: e.ty }
-                })
-                .collect();
+            let stack = (0..self.stack.len()).map(|pos| self.stack_slot(pos)).collect();
             self.loop_stacks.push((loop_offset, stack));
         }
         self.emit(Instr::LoopHotness { offset: loop_offset, counter: counter.into() });
