@@ -201,3 +201,40 @@ fn a_host_function_reached_by_a_tail_call_is_refused() {
     let err = run(&mut store, &instance, 3).unwrap_err().to_string();
     assert!(err.contains("refused") && err.contains("tail call"), "{err}");
 }
+
+#[test]
+fn a_stack_crossing_a_call_from_the_host_back_into_webassembly_is_refused() {
+    let Some(jit) = engine(Strategy::Jit, true) else { return };
+    let text = r#"(module
+      (import "host" "outer" (func $outer (param i32) (result i32)))
+      (import "host" "inner" (func $inner (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (global $g (export "g") (mut i32) (i32.const 0))
+      (func (export "leaf") (param i32) (result i32) (call $inner (local.get 0)))
+      (func (export "run") (param i32) (result i32)
+        (i32.add (i32.const 1) (call $outer (local.get 0)))))"#;
+    let module = Module::new(&jit, text).unwrap();
+    let mut linker = Linker::new(&jit);
+    linker
+        .func_wrap("host", "outer", |mut c: Caller<'_, Vec<i32>>, n: i32| {
+            let leaf = c.get_export("leaf").unwrap().into_func().unwrap();
+            let leaf = leaf.typed::<i32, i32>(&c).unwrap();
+            leaf.call(&mut c, n).unwrap_or(-1)
+        })
+        .unwrap();
+    linker.func_wrap("host", "inner", |_: Caller<'_, Vec<i32>>, n: i32| n).unwrap();
+    let mut store = Store::new(&jit, Vec::new());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let out = seen.clone();
+    store.on_host_call(move |caller: Caller<'_, Vec<i32>>| {
+        out.lock().unwrap().push(take(&caller).err().map(|e| e.to_string()));
+        Ok(())
+    });
+    assert_eq!(run(&mut store, &instance, 5).unwrap(), 6);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen[0].is_none(), "at `outer`, native code alone: {seen:?}");
+    let inner = seen[1].as_deref().unwrap_or_default();
+    assert!(inner.contains("from the host back into WebAssembly"), "{inner}");
+}

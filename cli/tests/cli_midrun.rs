@@ -45,8 +45,10 @@ fn uninterrupted() -> (String, String) {
 fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
     let (want_out, want_log) = uninterrupted();
     assert!(want_out.ends_with('\n') && want_out.contains("done "), "{want_out}");
-    // Before the first host call, in the loop, deep in the recursion, near the end.
-    for fuel in ["1", "30000", "300000", "1500000"] {
+    // Before the first host call, in the loop, deep in the recursion, near the end; taken from
+    // the interpreter's frames and from native code's (resumed by the interpreter either way).
+    let points = ["1", "30000", "300000", "1500000"];
+    for (engine, fuel) in ["interp", "jit"].into_iter().flat_map(|e| points.map(|f| (e, f))) {
         let work = tempfile::tempdir().unwrap();
         let ckpt = work.path().join("run.ckpt");
         let dir = grant(work.path());
@@ -60,21 +62,24 @@ fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
                 "--checkpoint-on",
                 &format!("fuel={fuel}"),
                 "--checkpoint-stop",
+                "--engine",
+                engine,
                 path(&program("midrun.wasm")),
             ],
             "hi\n",
         );
-        assert!(first.status.success(), "fuel={fuel}: {}", stderr(&first));
+        assert!(first.status.success(), "{engine} fuel={fuel}: {}", stderr(&first));
         assert!(stderr(&first).contains("wrote the checkpoint"), "{}", stderr(&first));
         assert!(stdout(&first).len() < want_out.len(), "fuel={fuel}: stopped early");
         // The same checkpoint resumed twice: the same rest each time (the file rewritten from
         // the offset the first process left it at).
         for round in 0..2 {
             let rest = silo_with_input(&["resume", "--dir", &dir, path(&ckpt)], "hi\n");
-            assert!(rest.status.success(), "fuel={fuel} #{round}: {}", stderr(&rest));
-            assert_eq!(stdout(&first) + &stdout(&rest), want_out, "fuel={fuel} #{round}");
+            assert!(rest.status.success(), "{engine} fuel={fuel} #{round}: {}", stderr(&rest));
+            let both = stdout(&first) + &stdout(&rest);
+            assert_eq!(both, want_out, "{engine} fuel={fuel} #{round}");
             let log = std::fs::read_to_string(work.path().join("log.txt")).unwrap();
-            assert_eq!(log, want_log, "fuel={fuel} #{round}");
+            assert_eq!(log, want_log, "{engine} fuel={fuel} #{round}");
         }
     }
 }
@@ -165,9 +170,9 @@ fn what_cannot_be_done_mid_run_is_refused_with_the_reason() {
         args.push(path(&app));
         silo_with_input(&args, "hi\n")
     };
-    let jit = run(&["--checkpoint-on", "fuel=1000", "--engine", "jit"]);
-    assert_eq!(jit.status.code(), Some(1));
-    assert!(stderr(&jit).contains("needs --engine interp"), "{}", stderr(&jit));
+    let tiered = run(&["--checkpoint-on", "fuel=1000", "--engine", "tiered"]);
+    assert_eq!(tiered.status.code(), Some(1));
+    assert!(stderr(&tiered).contains("needs --engine interp or jit"), "{}", stderr(&tiered));
     let kill = run(&["--checkpoint-on", "SIGKILL"]);
     assert_eq!(kill.status.code(), Some(1));
     assert!(stderr(&kill).contains("not a signal a checkpoint can wait for"), "{}", stderr(&kill));
@@ -248,10 +253,13 @@ fn a_guest_that_only_computes_is_taken_at_a_loop_check() {
     let whole = silo_with_input(&["run", "--engine", "interp", path(&app)], "");
     assert!(whole.status.success(), "{}", stderr(&whole));
     assert_eq!(whole.stdout.len(), 4);
-    for on in ["fuel=5000000", "after=0s"] {
+    let points = ["fuel=5000000", "after=0s"];
+    for (engine, on) in ["interp", "jit"].into_iter().flat_map(|e| points.map(|p| (e, p))) {
         let first = silo_with_input(
             &[
                 "run",
+                "--engine",
+                engine,
                 "--checkpoint",
                 path(&ckpt),
                 "--checkpoint-on",
@@ -261,10 +269,10 @@ fn a_guest_that_only_computes_is_taken_at_a_loop_check() {
             ],
             "",
         );
-        assert!(first.status.success(), "{on}: {}", stderr(&first));
-        assert!(first.stdout.is_empty(), "{on}: stopped inside the loop, before the write");
+        assert!(first.status.success(), "{engine} {on}: {}", stderr(&first));
+        assert!(first.stdout.is_empty(), "{engine} {on}: stopped in the loop, before the write");
         let rest = silo_with_input(&["resume", path(&ckpt)], "");
-        assert!(rest.status.success(), "{on}: {}", stderr(&rest));
-        assert_eq!(rest.stdout, whole.stdout, "{on}");
+        assert!(rest.status.success(), "{engine} {on}: {}", stderr(&rest));
+        assert_eq!(rest.stdout, whole.stdout, "{engine} {on}");
     }
 }

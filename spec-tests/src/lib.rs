@@ -48,6 +48,9 @@ pub enum Tier {
     /// Native code in the small-reservation mode: memories reserve only their maximum and every
     /// access is checked explicitly. Held to `Jit`'s expected failures.
     JitChecked,
+    /// Native code that keeps a record of each frame for mid-run checkpoints
+    /// (`Config::native_checkpoints`, with interrupt checks). Held to `Jit`'s expected failures.
+    JitCheckpoints,
     /// Functions start in the interpreter and move to native code when hot (the default
     /// threshold, compiled in the background).
     Tiered,
@@ -67,6 +70,7 @@ impl Tier {
             Tier::JitMetered => "jit-metered",
             Tier::JitChecked => "jit-checked",
             Tier::JitSaved => "jit-saved",
+            Tier::JitCheckpoints => "jit-checkpoints",
             Tier::Tiered => "tiered",
             Tier::TieredEager => "tiered-eager",
         }
@@ -76,7 +80,11 @@ impl Tier {
     pub fn expected_name(self) -> &'static str {
         match self {
             Tier::Interp | Tier::InterpLoop | Tier::InterpMetered => "interp",
-            Tier::Jit | Tier::JitMetered | Tier::JitChecked | Tier::JitSaved => "jit",
+            Tier::Jit
+            | Tier::JitMetered
+            | Tier::JitChecked
+            | Tier::JitSaved
+            | Tier::JitCheckpoints => "jit",
             Tier::Tiered | Tier::TieredEager => "tiered",
         }
     }
@@ -97,6 +105,7 @@ impl Tier {
                 | Tier::JitMetered
                 | Tier::JitChecked
                 | Tier::JitSaved
+                | Tier::JitCheckpoints
                 | Tier::Tiered
                 | Tier::TieredEager
         ) {
@@ -115,6 +124,9 @@ impl Tier {
                 config.strategy(Strategy::Jit).consume_fuel(true).interruptible(true)
             }
             Tier::JitChecked => config.strategy(Strategy::Jit).guard_memories(false),
+            Tier::JitCheckpoints => {
+                config.strategy(Strategy::Jit).interruptible(true).native_checkpoints(true)
+            }
             Tier::Tiered => config.strategy(Strategy::Tiered),
             Tier::TieredEager => {
                 config.strategy(Strategy::Tiered).tier_up_after(1).background_compilation(false)
@@ -133,6 +145,7 @@ impl Tier {
             "jit-metered" => Some(Tier::JitMetered),
             "jit-checked" => Some(Tier::JitChecked),
             "jit-saved" => Some(Tier::JitSaved),
+            "jit-checkpoints" => Some(Tier::JitCheckpoints),
             "tiered" => Some(Tier::Tiered),
             "tiered-eager" => Some(Tier::TieredEager),
             _ => None,

@@ -158,6 +158,11 @@ fn jit_with_code_saved_and_loaded_back() {
 }
 
 #[test]
+fn jit_keeping_frame_records_for_checkpoints() {
+    check(Tier::JitCheckpoints);
+}
+
+#[test]
 fn tiered() {
     check(Tier::Tiered);
 }

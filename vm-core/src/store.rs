@@ -115,6 +115,8 @@ pub(crate) struct StoreOpaque {
     /// Whether native code is stopped at a check while the check hook runs (its record says
     /// which).
     pub native_at_check: bool,
+    /// Host functions running now (the host-call hook runs before its call counts).
+    pub host_calls: u32,
     /// What runs before every call of a host function (`Store::on_host_call`).
     pub host_call_hook: Option<Box<HostCallHook>>,
     /// What runs at the slow path of the interpreter's fuel and interrupt checks
@@ -171,6 +173,7 @@ impl StoreOpaque {
             native_exit: crate::vm::NativeExit::none(),
             deopt_top: std::ptr::null(),
             native_at_check: false,
+            host_calls: 0,
             host_call_hook: None,
             check_hook: None,
         }

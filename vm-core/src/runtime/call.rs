@@ -63,7 +63,9 @@ pub(crate) unsafe fn call_host(
             run_hook(store, caller)?;
         }
         let scope = (*store).gc.host_roots.len();
+        (*store).host_calls += 1;
         let result = (host.call)(store, caller, slots);
+        (*store).host_calls -= 1;
         (*store).gc.host_roots.truncate(scope);
         result
     }

@@ -264,9 +264,9 @@ unsafe fn run_native(
         (*store).native_exit = crate::vm::NativeExit { fp: 0, sp: 0, outer: &interrupted };
         // Its frames' records (`vm::deopt`) start above a boundary of the stretch's own, and
         // the list is the interrupted one's again however the call ends (a trap unwinds past
-        // the records' unlinking).
-        let boundary = crate::vm::DeoptRecord::boundary((*store).deopt_top);
-        (*store).deopt_top = &boundary;
+        // the records' unlinking). Mutable: a tail call in the stretch's first frame marks it.
+        let mut boundary = crate::vm::DeoptRecord::boundary((*store).deopt_top);
+        (*store).deopt_top = &raw mut boundary;
         let result = compiler.call(func, vmctx, vmctx, slots);
         (*store).deopt_top = boundary.prev;
         (*store).native_exit = interrupted;

@@ -12,10 +12,10 @@
 //! each callee's frame starts where its caller's call op puts its arguments. The result is an
 //! [`ExecState`] like one taken from the interpreter, with the same checks when it is resumed.
 //!
-//! Only the simplest stack is taken this way: the host entered the stub of one function, whose
-//! native code is all that runs since (the `Jit` strategy). A stack that mixes interpreted and
-//! native frames (tiering), or that crosses a call from the host back into WebAssembly, is
-//! refused with the reason.
+//! The stacks taken this way are the `Jit` strategy's: stretches of native code, each entered
+//! through a function's stub (see `capture`). A stack that mixes interpreted and native frames
+//! (tiering), or that crosses a call from the host back into WebAssembly, is refused with the
+//! reason.
 
 use super::{Cx, ExecFrame, ExecState, InterpFunc, resume::fingerprint};
 use crate::interp::isa::Instr;
@@ -35,47 +35,85 @@ pub(super) fn is_native_stub(f: &InterpFunc) -> bool {
 /// The native frames of the run `cx`, stopped in a host call or the check hook, as the
 /// interpreter's execution state.
 ///
+/// Under the `Jit` strategy a run is a chain of stretches of native code: the host entered a
+/// function's stub, whose native code may call a function not compiled yet through the
+/// interpreter, whose stub compiles it and enters its native code in turn (a nested run, `outer`
+/// linking it to the one it interrupts, and a boundary record of its own). So the runs, outermost
+/// first, each hold the stub of the first function of one stretch, and the records between
+/// boundaries are the stretches' frames; each stretch but the last is at the call that entered
+/// the next. A host function running below (one that called back into WebAssembly) is refused.
+///
 /// # Safety
 /// `store` points to the live store, inside a host function or check hook that native code of
 /// the run `cx` (its innermost, whose current frame is a native stub) called, so the store's
-/// list of records is that code's: live records in frames below this call (`vm::deopt`).
+/// list of records is that code's: live records in frames below this call (`vm::deopt`), and
+/// every run linked from `cx` is live.
 pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecState, String> {
-    if cx.depth != cx.entry_depth {
-        return Err("interpreted frames run below native ones (tiering): such a stack cannot be \
-                    taken out yet; use `--engine jit` or `--engine interp`"
-            .into());
-    }
-    // SAFETY: `cx.inst` is the live instance of the run and `cx.func` its current code (the
-    // run invariants); the records are live and only read (contract), each checked to be of this
+    // SAFETY: every run linked from `cx` is live with its current code and instance (the run
+    // invariants); the records are live and only read (contract), each checked to be of this
     // instance before its function is looked at.
     unsafe {
+        if (*store).host_calls != 0 {
+            return Err("the guest is in a call from the host back into WebAssembly".into());
+        }
         let inst = &*cx.inst;
         let module = &inst.module.inner;
-        let stub = &*cx.func;
-        let at_check = (*store).native_at_check;
         let vmctx: *const crate::vm::VMContext = &inst.vmctx;
-        let mut records: Vec<*const DeoptRecord> = Vec::new();
-        let mut r = (*store).deopt_top;
-        while !r.is_null() && (*r).func != deopt::BOUNDARY {
-            if records.len() == MAX_FRAMES {
-                return Err("the guest's stack is deeper than a state can hold".into());
-            }
-            if (*r).vmctx != vmctx {
+        // The runs, innermost first: each must be one native stub of this instance.
+        let mut stubs = Vec::new();
+        let mut run: *const Cx = cx;
+        while !run.is_null() {
+            let r = &*run;
+            if r.inst != cx.inst {
                 return Err("the guest's stack crosses instances".into());
             }
-            records.push(r);
+            if r.depth != r.entry_depth || !is_native_stub(&*r.func) {
+                return Err("interpreted frames run below native ones (tiering): such a stack \
+                            cannot be taken out yet; use `--engine jit` or `--engine interp`"
+                    .into());
+            }
+            stubs.push((*r.func).func_index);
+            run = r.outer;
+        }
+        stubs.reverse();
+        // The records, innermost first, a stretch per run.
+        let mut records: Vec<*const DeoptRecord> = Vec::new();
+        let mut r = (*store).deopt_top;
+        let mut starts = Vec::with_capacity(stubs.len());
+        for _ in 0..stubs.len() {
+            while !r.is_null() && (*r).func != deopt::BOUNDARY {
+                if records.len() == MAX_FRAMES {
+                    return Err("the guest's stack is deeper than a state can hold".into());
+                }
+                if (*r).vmctx != vmctx {
+                    return Err("the guest's stack crosses instances".into());
+                }
+                records.push(r);
+                r = (*r).prev;
+            }
+            if r.is_null() || starts.last().copied().unwrap_or(0) == records.len() {
+                return Err("native code keeps no record of its frames (an engine without \
+                            `native_checkpoints`)"
+                    .into());
+            }
+            starts.push(records.len());
             r = (*r).prev;
         }
-        if r.is_null() || records.is_empty() {
-            return Err("native code keeps no record of its frames (an engine without \
-                        `native_checkpoints`)"
-                .into());
-        }
         records.reverse();
-        let imported = module.info.num_imported.funcs;
-        if (*records[0]).func != stub.func_index {
-            return Err("the guest's first native frame is not the function the host called".into());
+        // Where each stretch starts, outermost first, in `records` now.
+        let starts: Vec<usize> = starts.iter().rev().map(|&end| records.len() - end).collect();
+        for (&start, &stub) in starts.iter().zip(&stubs) {
+            match records.get(start) {
+                Some(&rec) if (*rec).func == stub => {}
+                _ => {
+                    return Err("a stretch of native frames does not start with the function \
+                                its stub entered"
+                        .into());
+                }
+            }
         }
+        let at_check = (*store).native_at_check;
+        let imported = module.info.num_imported.funcs;
         let last = records.len() - 1;
         let mut codes = Vec::with_capacity(records.len());
         let mut frames = Vec::with_capacity(records.len());

@@ -113,12 +113,12 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
         }
         let cx = &*cx;
         numbers_only(&*cx.inst)?;
-        if !cx.outer.is_null() {
-            return Err("the guest is in a call from the host back into WebAssembly".into());
-        }
         if !(cx.in_host || cx.at_check) && super::deopt::is_native_stub(&*cx.func) {
             // Native code runs: its frames' records say where (contract, passed on).
             return super::deopt::capture(store, cx);
+        }
+        if !cx.outer.is_null() {
+            return Err("the guest is in a call from the host back into WebAssembly".into());
         }
         if !(cx.in_host || cx.at_check) || cx.at_ip.is_null() {
             return Err("the guest is not in a host call or at a check its interpreter code made \
