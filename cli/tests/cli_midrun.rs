@@ -73,8 +73,10 @@ fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
         assert!(stdout(&first).len() < want_out.len(), "fuel={fuel}: stopped early");
         // The same checkpoint resumed twice: the same rest each time (the file rewritten from
         // the offset the first process left it at).
-        for round in 0..2 {
-            let rest = silo_with_input(&["resume", "--dir", &dir, path(&ckpt)], "hi\n");
+        // Resumed by the interpreter, and under `jit` (its frames interpreted, its calls native).
+        for (round, resumer) in ["interp", "jit"].into_iter().enumerate() {
+            let args = ["resume", "--engine", resumer, "--dir", &dir, path(&ckpt)];
+            let rest = silo_with_input(&args, "hi\n");
             assert!(rest.status.success(), "{engine} fuel={fuel} #{round}: {}", stderr(&rest));
             let both = stdout(&first) + &stdout(&rest);
             assert_eq!(both, want_out, "{engine} fuel={fuel} #{round}");
@@ -180,7 +182,7 @@ fn what_cannot_be_done_mid_run_is_refused_with_the_reason() {
     let taken = run(&["--checkpoint-on", "fuel=50000", "--checkpoint-stop"]);
     assert!(taken.status.success(), "{}", stderr(&taken));
     for (args, why) in [
-        (vec!["--engine", "jit"], "only the interpreter resumes"),
+        (vec!["--engine", "tiered"], "the interpreter or the jit resumes"),
         (vec!["--invoke", "main"], "--invoke has no place"),
     ] {
         let mut all = vec!["resume", "--dir", &dir];

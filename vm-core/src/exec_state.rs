@@ -14,17 +14,20 @@ impl Instance {
     /// from where it stopped: the call is made again, and the run goes on until the function it
     /// entered returns, whose results are returned. The instance must hold the state the guest
     /// had then (its memories, tables and globals restored), and the engine must shape code as
-    /// the one that took the state did (the same Silo, the interpreter, the same fuel setting);
-    /// a state that does not fit is refused before anything runs.
+    /// the one that took the state did (the same Silo, the same fuel setting); a state that does
+    /// not fit is refused before anything runs. Under the `Jit` strategy the state's own frames
+    /// finish in the interpreter and every call they make runs native code.
     pub fn resume(
         &self,
         mut store: impl AsContextMut,
         state: &ExecState,
     ) -> Result<Vec<Val>, Error> {
         let ctx = store.as_context_mut();
-        if ctx.opaque().engine.strategy() != Strategy::Interpreter {
+        if !matches!(ctx.opaque().engine.strategy(), Strategy::Interpreter | Strategy::Jit) {
             return Err(Error::Unsupported(
-                "resuming a run needs the interpreter strategy (`--engine interp`)".into(),
+                "resuming a run needs the interpreter or the jit strategy (`--engine interp` or \
+                 `jit`), not tiering"
+                    .into(),
             ));
         }
         let data = self.data_of(ctx.opaque());

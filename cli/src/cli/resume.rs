@@ -73,12 +73,14 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
         ),
         _ => {}
     }
-    // A run taken in the middle goes on in the interpreter that took it.
+    // A run taken in the middle goes on in the interpreter (its frames), or under `jit` with its
+    // frames interpreted and every call they make native.
     let engine_choice = match (run_state, args.engine) {
         (Some(_), None | Some(EngineChoice::Interp)) => Some(EngineChoice::Interp),
+        (Some(_), Some(EngineChoice::Jit)) => Some(EngineChoice::Jit),
         (Some(_), Some(other)) => bail!(
-            "`{name}` was taken in the middle of a run, which only the interpreter resumes \
-             (--engine interp), not --engine {}",
+            "`{name}` was taken in the middle of a run, which the interpreter or the jit \
+             resumes (--engine interp or jit), not --engine {}",
             other.name()
         ),
         (None, asked) => args.checkpoint.engine(asked)?,

@@ -185,6 +185,11 @@ pub(crate) unsafe fn resume(
     // SAFETY: as above.
     numbers_only(unsafe { &*inst }).map_err(bad)?;
     let imported = module.info.num_imported.funcs;
+    // Under the `Jit` strategy the interpreter's code of a function is its native stub: the
+    // frames of the state get interpreter code of their own, translated as under the
+    // interpreter, kept until the run ends (their calls go on into native code).
+    let native = module.engine.config().effective_strategy() == crate::engine::Strategy::Jit;
+    let mut owned: Vec<Box<InterpFunc>> = Vec::new();
     let mut codes = Vec::with_capacity(state.frames.len());
     for (i, f) in state.frames.iter().enumerate() {
         let def = f
@@ -197,9 +202,18 @@ pub(crate) unsafe fn resume(
                     f.func_index
                 ))
             })?;
-        // SAFETY: `inst` is live and `def` a defined-function index of its module; the store
-        // is the whole live store, lent to this call (contract).
-        let code = unsafe { &*compiled(store, inst, def)? };
+        let code: &InterpFunc = if native {
+            let code = crate::interp::translate::translate(module, def)
+                .map_err(|e| bad(format!("frame {i}: {e}")))?;
+            owned.push(Box::new(code));
+            let code: *const InterpFunc = &**owned.last().expect("just pushed");
+            // SAFETY: the box is kept in `owned` until the run ends and never moves or changes.
+            unsafe { &*code }
+        } else {
+            // SAFETY: `inst` is live and `def` a defined-function index of its module; the
+            // store is the whole live store, lent to this call (contract).
+            unsafe { &*compiled(store, inst, def)? }
+        };
         if f.pc as usize >= code.code.len() {
             return Err(bad(format!("frame {i} is at op {}, past its function's end", f.pc)));
         }
@@ -251,6 +265,9 @@ pub(crate) unsafe fn resume(
         let (ip, fp) = at(last);
         Cx::entering(store, stack, codes[last], inst, depth, ip, fp)
     };
-    // SAFETY: the context was set up as `drive` requires (above), for the store lent to us.
-    unsafe { drive(store, cx, out) }
+    // SAFETY: the context was set up as `drive` requires (above), for the store lent to us;
+    // the frames' own code (under `Jit`) outlives the run, which ends before `owned` drops.
+    let result = unsafe { drive(store, cx, out) };
+    drop(owned);
+    result
 }
