@@ -241,3 +241,86 @@ fn a_stack_crossing_a_call_from_the_host_back_into_webassembly_is_refused() {
     let inner = seen[1].as_deref().unwrap_or_default();
     assert!(inner.contains("from the host back into WebAssembly"), "{inner}");
 }
+
+/// Tiered engines at several thresholds, compiling on the thread that found a function hot (so
+/// where the switch happens is the same every run).
+fn tiered_engines() -> Vec<(u32, Engine)> {
+    [1, 3, 50]
+        .into_iter()
+        .filter_map(|after| {
+            let mut config = Config::new();
+            config
+                .strategy(Strategy::Tiered)
+                .tier_up_after(after)
+                .background_compilation(false)
+                .interruptible(true)
+                .native_checkpoints(true);
+            Engine::try_new(&config).ok().map(|e| (after, e))
+        })
+        .collect()
+}
+
+#[test]
+fn tiered_stacks_of_interpreted_and_native_frames_resume_anywhere() {
+    let interp = engine(Strategy::Interpreter, false).unwrap();
+    let want = uninterrupted(&interp, GUEST, 12);
+    for (after, tiered) in tiered_engines() {
+        assert_eq!(want, uninterrupted(&tiered, GUEST, 12), "tier-up-after {after}");
+        for at in [1, 2, 5, 12, 13, 20, 24] {
+            // A new module each time: hotness is the module's.
+            let module = Module::new(&tiered, GUEST).unwrap();
+            let taken = take_at(&tiered, &module, 12, at, false);
+            assert_eq!(resume(&interp, GUEST, &taken), want, "after {after}, host call {at}");
+            assert_eq!(resume(&tiered, GUEST, &taken), want, "after {after}, host call {at}");
+        }
+    }
+}
+
+#[test]
+fn tiered_loops_continued_natively_are_taken_at_their_checks() {
+    let interp = engine(Strategy::Interpreter, false).unwrap();
+    let want = uninterrupted(&interp, COMPUTE, 3_000_000);
+    for (after, tiered) in tiered_engines() {
+        for at in [1, 3, 10] {
+            let module = Module::new(&tiered, COMPUTE).unwrap();
+            let taken = take_at(&tiered, &module, 3_000_000, at, true);
+            assert_eq!(resume(&interp, COMPUTE, &taken), want, "after {after}, check {at}");
+            assert_eq!(resume(&tiered, COMPUTE, &taken), want, "after {after}, check {at}");
+        }
+    }
+}
+
+#[test]
+fn an_interpreted_callee_of_native_code_is_taken_with_it() {
+    // `$hot` is native after a few calls; the last one calls `$cold`, still interpreted, which
+    // calls the host: interpreted, native and interpreted frames, values pending in each.
+    let text = r#"(module
+      (import "host" "tick" (func $tick (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (global $g (export "g") (mut i32) (i32.const 0))
+      (func $cold (param $n i32) (result i32)
+        (i32.mul (i32.const 3) (call $tick (i32.add (local.get $n) (i32.const 1000)))))
+      (func $hot (param $i i32) (result i32) (local $f f64)
+        (local.set $f (f64.convert_i32_u (local.get $i)))
+        (i32.add
+          (i32.trunc_f64_u (f64.mul (local.get $f) (f64.const 2.5)))
+          (if (result i32) (i32.eq (local.get $i) (i32.const 40))
+            (then (call $cold (local.get $i)))
+            (else (i32.const 1)))))
+      (func (export "run") (param $n i32) (result i32) (local $i i32) (local $sum i32)
+        (loop $l
+          (global.set $g (i32.add (global.get $g) (i32.const 1)))
+          (local.set $sum (i32.add (local.get $sum) (call $hot (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (i32.add (i32.const 5) (local.get $sum))))"#;
+    let interp = engine(Strategy::Interpreter, false).unwrap();
+    let want = uninterrupted(&interp, text, 50);
+    for (after, tiered) in tiered_engines() {
+        let module = Module::new(&tiered, text).unwrap();
+        let taken = take_at(&tiered, &module, 50, 1, false);
+        assert_eq!(taken.state.frames.len(), 3, "after {after}");
+        assert_eq!(resume(&interp, text, &taken), want, "after {after}");
+        assert_eq!(resume(&tiered, text, &taken), want, "after {after}");
+    }
+}

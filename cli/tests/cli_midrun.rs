@@ -48,7 +48,9 @@ fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
     // Before the first host call, in the loop, deep in the recursion, near the end; taken from
     // the interpreter's frames and from native code's (resumed by the interpreter either way).
     let points = ["1", "30000", "300000", "1500000"];
-    for (engine, fuel) in ["interp", "jit"].into_iter().flat_map(|e| points.map(|f| (e, f))) {
+    for (engine, fuel) in
+        ["interp", "jit", "tiered"].into_iter().flat_map(|e| points.map(|f| (e, f)))
+    {
         let work = tempfile::tempdir().unwrap();
         let ckpt = work.path().join("run.ckpt");
         let dir = grant(work.path());
@@ -73,8 +75,9 @@ fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
         assert!(stdout(&first).len() < want_out.len(), "fuel={fuel}: stopped early");
         // The same checkpoint resumed twice: the same rest each time (the file rewritten from
         // the offset the first process left it at).
-        // Resumed by the interpreter, and under `jit` (its frames interpreted, its calls native).
-        for (round, resumer) in ["interp", "jit"].into_iter().enumerate() {
+        // Resumed by the interpreter, and under `jit` and `tiered` (its frames interpreted, its
+        // calls native or tiered).
+        for (round, resumer) in ["interp", "jit", "tiered"].into_iter().enumerate() {
             let args = ["resume", "--engine", resumer, "--dir", &dir, path(&ckpt)];
             let rest = silo_with_input(&args, "hi\n");
             assert!(rest.status.success(), "{engine} fuel={fuel} #{round}: {}", stderr(&rest));
@@ -172,19 +175,13 @@ fn what_cannot_be_done_mid_run_is_refused_with_the_reason() {
         args.push(path(&app));
         silo_with_input(&args, "hi\n")
     };
-    let tiered = run(&["--checkpoint-on", "fuel=1000", "--engine", "tiered"]);
-    assert_eq!(tiered.status.code(), Some(1));
-    assert!(stderr(&tiered).contains("needs --engine interp or jit"), "{}", stderr(&tiered));
     let kill = run(&["--checkpoint-on", "SIGKILL"]);
     assert_eq!(kill.status.code(), Some(1));
     assert!(stderr(&kill).contains("not a signal a checkpoint can wait for"), "{}", stderr(&kill));
 
     let taken = run(&["--checkpoint-on", "fuel=50000", "--checkpoint-stop"]);
     assert!(taken.status.success(), "{}", stderr(&taken));
-    for (args, why) in [
-        (vec!["--engine", "tiered"], "the interpreter or the jit resumes"),
-        (vec!["--invoke", "main"], "--invoke has no place"),
-    ] {
+    for (args, why) in [(vec!["--invoke", "main"], "--invoke has no place")] {
         let mut all = vec!["resume", "--dir", &dir];
         all.extend_from_slice(&args);
         all.push(path(&ckpt));
@@ -256,7 +253,8 @@ fn a_guest_that_only_computes_is_taken_at_a_loop_check() {
     assert!(whole.status.success(), "{}", stderr(&whole));
     assert_eq!(whole.stdout.len(), 4);
     let points = ["fuel=5000000", "after=0s"];
-    for (engine, on) in ["interp", "jit"].into_iter().flat_map(|e| points.map(|p| (e, p))) {
+    for (engine, on) in ["interp", "jit", "tiered"].into_iter().flat_map(|e| points.map(|p| (e, p)))
+    {
         let first = silo_with_input(
             &[
                 "run",

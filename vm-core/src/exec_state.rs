@@ -1,12 +1,12 @@
 //! Resuming a run from its execution state (the embedding side of mid-run checkpoints; the
 //! interpreter's side is `interp::exec::resume`).
 
+use crate::ExecState;
 use crate::error::Error;
 use crate::instance::Instance;
 use crate::store::AsContextMut;
 use crate::val::Val;
 use crate::vm::slots::slot_offsets;
-use crate::{ExecState, Strategy};
 
 impl Instance {
     /// Runs `state` — a run of this instance's module taken out at a host call by
@@ -15,21 +15,15 @@ impl Instance {
     /// entered returns, whose results are returned. The instance must hold the state the guest
     /// had then (its memories, tables and globals restored), and the engine must shape code as
     /// the one that took the state did (the same Silo, the same fuel setting); a state that does
-    /// not fit is refused before anything runs. Under the `Jit` strategy the state's own frames
-    /// finish in the interpreter and every call they make runs native code.
+    /// not fit is refused before anything runs. Under the `Jit` and `Tiered` strategies the
+    /// state's own frames finish in the interpreter, and the calls they make run as the engine
+    /// runs any call.
     pub fn resume(
         &self,
         mut store: impl AsContextMut,
         state: &ExecState,
     ) -> Result<Vec<Val>, Error> {
         let ctx = store.as_context_mut();
-        if !matches!(ctx.opaque().engine.strategy(), Strategy::Interpreter | Strategy::Jit) {
-            return Err(Error::Unsupported(
-                "resuming a run needs the interpreter or the jit strategy (`--engine interp` or \
-                 `jit`), not tiering"
-                    .into(),
-            ));
-        }
         let data = self.data_of(ctx.opaque());
         let ptr: *const crate::instance::InstanceData = data;
         let info = data.module.info();

@@ -10,8 +10,6 @@ use silo::snapshot::Checkpoint;
 use silo::wasi::WasiCtx;
 use silo::{Instance, Store};
 
-use super::EngineChoice;
-
 /// When a checkpoint is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckpointOn {
@@ -85,27 +83,6 @@ impl CheckpointArgs {
             )
     }
 
-    /// The engine to run with: a checkpoint in the middle of a run is taken from the
-    /// interpreter's frames, or from native code's that keep what it takes to rebuild them as
-    /// interpreter frames (`--engine jit`); the interpreter is chosen when `--engine` is not
-    /// given; a stack that mixes both (`tiered`) is refused.
-    pub fn engine(&self, asked: Option<EngineChoice>) -> anyhow::Result<Option<EngineChoice>> {
-        if !self.mid_run() {
-            return Ok(asked);
-        }
-        match asked {
-            None | Some(EngineChoice::Interp) => Ok(Some(EngineChoice::Interp)),
-            Some(EngineChoice::Jit) => Ok(Some(EngineChoice::Jit)),
-            Some(other) => bail!(
-                "--checkpoint-on {}: a checkpoint in the middle of a run needs --engine interp or \
-                 jit (a stack of interpreted and native frames cannot be taken out yet), not \
-                 --engine {}",
-                describe(self.checkpoint_on.as_ref().expect("mid-run")),
-                other.name()
-            ),
-        }
-    }
-
     /// Sets what the engine needs for a checkpoint in the middle of the run: checks every slice
     /// of instructions (interruptible), and fuel metering for a fuel trigger. A resumed run gets
     /// the same, so that its code is shaped as the one that took it.
@@ -144,15 +121,6 @@ impl CheckpointArgs {
         checkpoint.fuel_remaining = store.get_fuel().ok();
         checkpoint.wasi = Some(wasi.snapshot().context("cannot write the checkpoint")?);
         checkpoint.save(path).context("cannot write the checkpoint")
-    }
-}
-
-fn describe(on: &CheckpointOn) -> String {
-    match on {
-        CheckpointOn::Exit => "exit".into(),
-        CheckpointOn::Signal(name) => name.clone(),
-        CheckpointOn::Fuel(n) => format!("fuel={n}"),
-        CheckpointOn::After(d) => format!("after={d:?}"),
     }
 }
 

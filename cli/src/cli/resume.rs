@@ -73,18 +73,9 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
         ),
         _ => {}
     }
-    // A run taken in the middle goes on in the interpreter (its frames), or under `jit` with its
-    // frames interpreted and every call they make native.
-    let engine_choice = match (run_state, args.engine) {
-        (Some(_), None | Some(EngineChoice::Interp)) => Some(EngineChoice::Interp),
-        (Some(_), Some(EngineChoice::Jit)) => Some(EngineChoice::Jit),
-        (Some(_), Some(other)) => bail!(
-            "`{name}` was taken in the middle of a run, which the interpreter or the jit \
-             resumes (--engine interp or jit), not --engine {}",
-            other.name()
-        ),
-        (None, asked) => args.checkpoint.engine(asked)?,
-    };
+    // A run taken in the middle goes on with its frames interpreted (in the interpreter's code,
+    // whatever engine took it), and the calls they make run as the engine runs any call.
+    let engine_choice = args.engine;
 
     let policy = args.sandbox.policy(Vec::new())?;
     super::check_tier_up_after(engine_choice, args.tier_up_after)?;

@@ -180,7 +180,7 @@ fn guest_ending(guest: &WasiThreads<Host>, outcome: Result<(), Error>) -> Result
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(&args)?;
-    let engine_choice = args.checkpoint.engine(args.engine)?;
+    let engine_choice = args.engine;
     super::check_tier_up_after(engine_choice, args.tier_up_after)?;
     let mut config = engine_config(engine_choice, args.tier_up_after);
     if let Some(bytes) = args.gc_nursery {

@@ -113,8 +113,11 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
         }
         let cx = &*cx;
         numbers_only(&*cx.inst)?;
-        if !(cx.in_host || cx.at_check) && super::deopt::is_native_stub(&*cx.func) {
-            // Native code runs: its frames' records say where (contract, passed on).
+        let strategy = (&(*cx.inst).module.inner).engine.config().effective_strategy();
+        if strategy != crate::engine::Strategy::Interpreter {
+            // Native code may run, or have run (frames it calls into): its frames' records say
+            // where, and frames of tiered code are put into the interpreter's own (contract,
+            // passed on).
             return super::deopt::capture(store, cx);
         }
         if !cx.outer.is_null() {
@@ -185,10 +188,12 @@ pub(crate) unsafe fn resume(
     // SAFETY: as above.
     numbers_only(unsafe { &*inst }).map_err(bad)?;
     let imported = module.info.num_imported.funcs;
-    // Under the `Jit` strategy the interpreter's code of a function is its native stub: the
-    // frames of the state get interpreter code of their own, translated as under the
-    // interpreter, kept until the run ends (their calls go on into native code).
-    let native = module.engine.config().effective_strategy() == crate::engine::Strategy::Jit;
+    // Under the `Jit` strategy the interpreter's code of a function is its native stub, and
+    // under `Tiered` it counts hotness: the frames of the state get interpreter code of their
+    // own, translated as under the interpreter, kept until the run ends (their calls go on into
+    // native or tiered code).
+    let native =
+        module.engine.config().effective_strategy() != crate::engine::Strategy::Interpreter;
     let mut owned: Vec<Box<InterpFunc>> = Vec::new();
     let mut codes = Vec::with_capacity(state.frames.len());
     for (i, f) in state.frames.iter().enumerate() {
@@ -203,7 +208,7 @@ pub(crate) unsafe fn resume(
                 ))
             })?;
         let code: &InterpFunc = if native {
-            let code = crate::interp::translate::translate(module, def)
+            let code = crate::interp::translate::translate_for_resume(module, def)
                 .map_err(|e| bad(format!("frame {i}: {e}")))?;
             owned.push(Box::new(code));
             let code: *const InterpFunc = &**owned.last().expect("just pushed");

@@ -204,19 +204,32 @@ pub(crate) fn native_stub(module: &ModuleInner, def: u32) -> InterpFunc {
 
 /// Translates defined function `def` of `module`.
 pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<InterpFunc, String> {
-    translate_recording(module, def, false)
+    translate_recording(module, def, false, tiered(module))
 }
 
 /// Translates defined function `def` of `module` as `translate` does, recording where the frame
 /// holds the operand stack at each call op and check (`InterpFunc::sites`); the code is the same.
 pub(crate) fn translate_with_sites(module: &ModuleInner, def: u32) -> Result<InterpFunc, String> {
-    translate_recording(module, def, true)
+    translate_recording(module, def, true, tiered(module))
+}
+
+/// Translates defined function `def` of `module` as the `Interpreter` strategy runs it (without
+/// the tiered strategy's hotness counting; the engine's fuel setting), recording its sites: the
+/// code a run taken out is resumed in (`exec::deopt`).
+pub(crate) fn translate_for_resume(module: &ModuleInner, def: u32) -> Result<InterpFunc, String> {
+    translate_recording(module, def, true, false)
+}
+
+/// Whether the engine counts hotness (the tiered strategy).
+fn tiered(module: &ModuleInner) -> bool {
+    module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered
 }
 
 fn translate_recording(
     module: &ModuleInner,
     def: u32,
     record_sites: bool,
+    count_hotness: bool,
 ) -> Result<InterpFunc, String> {
     let info = &module.info;
     let func_index = info.num_imported.funcs + def;
@@ -274,8 +287,7 @@ fn translate_recording(
             true => Some(module.analysis(def)?),
             false => None,
         },
-        hotness: (module.engine.config().effective_strategy() == crate::engine::Strategy::Tiered)
-            .then(|| &module.hotness[def as usize] as *const _ as u64),
+        hotness: count_hotness.then(|| &module.hotness[def as usize] as *const _ as u64),
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,
