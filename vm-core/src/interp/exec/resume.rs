@@ -113,7 +113,8 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
         }
         let cx = &*cx;
         numbers_only(&*cx.inst)?;
-        let strategy = (&(*cx.inst).module.inner).engine.config().effective_strategy();
+        let module = &(*cx.inst).module.inner;
+        let strategy = module.engine.config().effective_strategy();
         if strategy != crate::engine::Strategy::Interpreter {
             // Native code may run, or have run (frames it calls into): its frames' records say
             // where, and frames of tiered code are put into the interpreter's own (contract,
