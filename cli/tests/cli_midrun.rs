@@ -271,3 +271,36 @@ fn a_guest_that_only_computes_is_taken_at_a_loop_check() {
         assert_eq!(rest.stdout, whole.stdout, "{engine} {on}");
     }
 }
+
+#[test]
+fn a_run_in_an_older_builds_interpreter_positions_is_refused_by_name() {
+    use silo::snapshot::{Checkpoint, LegacyRunState, Taken};
+    let work = tempfile::tempdir().unwrap();
+    let ckpt = work.path().join("run.ckpt");
+    let dir = grant(work.path());
+    let app = program("midrun.wasm");
+    let args = [
+        "run",
+        "--dir",
+        &dir,
+        "--checkpoint",
+        path(&ckpt),
+        "--checkpoint-on",
+        "fuel=50000",
+        "--checkpoint-stop",
+        path(&app),
+    ];
+    let taken = silo_with_input(&args, "hi\n");
+    assert!(taken.status.success(), "{}", stderr(&taken));
+    // What format 3 held: positions in that build's interpreter code.
+    let mut checkpoint = Checkpoint::load(&ckpt).unwrap();
+    checkpoint.taken = Taken::InterpreterPositions(LegacyRunState {
+        frames: vec![(1, 2, 0)],
+        slots: vec![0; 4],
+        code_fingerprint: 7,
+    });
+    checkpoint.save(&ckpt).unwrap();
+    let o = silo_with_input(&["resume", "--dir", &dir, path(&ckpt)], "");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("take the checkpoint again"), "{}", stderr(&o));
+}

@@ -3,8 +3,8 @@
 //! so what matters is a forged one with a valid checksum). Whatever decodes is pointed at a fixed
 //! guest (`snapshot/tests/guest.wat`), written as a file and read back, restored into a fresh
 //! instance, and the guest is run a few steps; its WASI part is restored into a fresh context that
-//! pre-opens a temporary directory. A run taken in the middle (`Taken::AtHostCall`) is resumed
-//! in a guest of its own, forged frames, op indices and slots included. Refusals and traps are fine; a panic or a crash is a finding,
+//! pre-opens a temporary directory. A run taken in the middle (`Taken::InRun`) is resumed
+//! in a guest of its own, forged frames, offsets and values included. Refusals and traps are fine; a panic or a crash is a finding,
 //! and so is a file outside the temporary directory that changes.
 
 use std::sync::LazyLock;
@@ -133,7 +133,7 @@ fn resume_run(checkpoint: &Checkpoint, run: &silo_snapshot::RunState) {
 /// Restores the checkpoint body `data`; returns whether it decoded (worth keeping).
 pub fn run(data: &[u8]) -> bool {
     let Ok(mut checkpoint) = postcard::from_bytes::<Checkpoint>(data) else { return false };
-    if let silo_snapshot::Taken::AtHostCall(run) = &checkpoint.taken {
+    if let silo_snapshot::Taken::InRun(run) = &checkpoint.taken {
         resume_run(&checkpoint, run);
     }
     let f = &*FIXTURE;
@@ -198,7 +198,7 @@ mod tests {
     fn the_run_seed_resumes_to_the_end() {
         let body = super::valid_run_body();
         let checkpoint: silo_snapshot::Checkpoint = postcard::from_bytes(&body).unwrap();
-        let silo_snapshot::Taken::AtHostCall(run) = &checkpoint.taken else { panic!("a run") };
+        let silo_snapshot::Taken::InRun(run) = &checkpoint.taken else { panic!("a run") };
         let (engine, module, linker) = &*super::RUN_FIXTURE;
         let mut store = silo_core::Store::new(engine, ());
         store.set_fuel(1_000_000).unwrap();

@@ -39,7 +39,7 @@ mod runs;
 
 pub use capture::{DEFAULT_RUN_GAP, InstanceState, MemoryState, RefState, ValState};
 pub use checkpoint::{
-    CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork,
+    CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork, LegacyRunState,
     OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, Taken,
 };
 pub use preinit::{check_preinitializable, write_preinitialized};

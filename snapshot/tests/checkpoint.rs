@@ -80,7 +80,7 @@ fn damaged_files_are_refused() {
     assert_eq!(refused(b"hello"), "bad checkpoint: not a checkpoint file (no `SILOCKPT` header)");
     let mut future = bytes.clone();
     future[8] = 9;
-    assert_eq!(refused(&future), "bad checkpoint: format 9, but this Silo reads formats 2 to 3");
+    assert_eq!(refused(&future), "bad checkpoint: format 9, but this Silo reads formats 2 to 4");
     let err = Checkpoint::from_bytes_limited(&bytes, 10).unwrap_err().to_string();
     assert_eq!(err, "bad checkpoint: larger than 10 bytes once decompressed");
 }

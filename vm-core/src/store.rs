@@ -238,12 +238,13 @@ impl<T> Store<T> {
         self.inner.opaque.host_call_hook = Some(Box::new(erased));
     }
 
-    /// Runs `hook` at the interpreter's fuel and interrupt checks (function entries and loop
-    /// headers) when they take their slow path — about every 20,000 instructions in an
+    /// Runs `hook` at the fuel and interrupt checks (function entries and loop headers) when
+    /// they take their slow path — about every 20,000 instructions in an
     /// interruptible engine (`Config::interruptible`), otherwise only when the fuel runs out —
     /// with a [`Caller`] of the running instance; an error it returns is the run's trap. Inside
     /// it, [`Caller::execution_state`] has the run stopped at that check: the mid-run checkpoint
-    /// of a guest that computes without calling the host. (Native code's checks do not run it.)
+    /// of a guest that computes without calling the host. (Native code's checks run it when the
+    /// engine keeps native frames' records, `Config::native_checkpoints`.)
     pub fn on_check(
         &mut self,
         mut hook: impl FnMut(Caller<'_, T>) -> Result<(), Trap> + Send + 'static,
@@ -578,9 +579,11 @@ impl<'a, T> Caller<'a, T> {
         Some(Instance::from_raw(self.store.opaque.id, self.instance?))
     }
 
-    /// The state of the interpreter run that made this call, stopped at it (see
-    /// [`ExecState`](crate::ExecState)); an error when there is none to take: native code made
-    /// the call, or the run is nested in a call from the host.
+    /// The state of the run that made this call, stopped at it (see
+    /// [`ExecState`](crate::ExecState)): its interpreted frames, and its native ones when the
+    /// engine keeps their records (`Config::native_checkpoints`). An error when there is none to
+    /// take: native code without records, a run nested in a call from the host, a module whose
+    /// functions hold references.
     pub fn execution_state(&self) -> Result<crate::ExecState, Error> {
         // SAFETY: the store is live and ours for the call; the run that called us is suspended
         // in this host call.

@@ -59,7 +59,11 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     let run_state = match &checkpoint.taken {
-        Taken::AtHostCall(run) => Some(run),
+        Taken::InRun(run) => Some(run),
+        Taken::InterpreterPositions(_) => bail!(
+            "`{name}` holds a run as positions in the interpreter code of the Silo that wrote it \
+             (checkpoint format 3), which no other build can resume: take the checkpoint again"
+        ),
         Taken::BetweenCalls => None,
     };
     match (&args.invoke, run_state) {

@@ -26,9 +26,11 @@ use crate::SnapshotError;
 pub const CHECKPOINT_MAGIC: &[u8; 8] = b"SILOCKPT";
 
 /// The format this Silo writes; it reads it and the ones back to [`OLDEST_CHECKPOINT_FORMAT`],
-/// and refuses any other with the numbers. (3 added checkpoints taken in the middle of a run; a
-/// format-2 file is a format-3 file without one.)
-pub const CHECKPOINT_FORMAT: u32 = 3;
+/// and refuses any other with the numbers. (3 added checkpoints taken in the middle of a run, as
+/// positions in the interpreter's code; 4 writes such a run as WebAssembly sees it — call or check
+/// offsets, locals and operands — which any engine of any build resumes. A format-2 file is a
+/// format-3 file without a run; a format-3 run is read only to be refused.)
+pub const CHECKPOINT_FORMAT: u32 = 4;
 
 /// The oldest format this Silo reads.
 pub const OLDEST_CHECKPOINT_FORMAT: u32 = 2;

@@ -31,54 +31,64 @@ use crate::capture::InstanceState;
 pub enum Taken {
     /// With no WebAssembly running: after instantiation, or after a call returned.
     BetweenCalls,
-    /// In the middle of a run, as the guest called a host function (before the call: resuming
-    /// makes it). Only the interpreter's runs are taken this way.
-    AtHostCall(RunState),
+    /// Format 3's run in the middle, as positions in that build's interpreter code: read so that
+    /// the file gives a clear refusal, never resumed.
+    InterpreterPositions(LegacyRunState),
+    /// In the middle of a run: at a host call (before the call: resuming makes it) or at a fuel
+    /// or interrupt check, in any engine.
+    InRun(RunState),
 }
 
-/// A run stopped at a host call: `silo_core::ExecState` in the file.
+/// Format 3's run state, kept only to be refused by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyRunState {
+    pub frames: Vec<(u32, u32, u32)>,
+    pub slots: Vec<u64>,
+    pub code_fingerprint: u64,
+}
+
+/// A run stopped in the middle: `silo_core::ExecState` in the file — each frame's function, the
+/// byte offset of the call or check it is at, its locals and operand stack as numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunState {
     /// The frames, the function the run entered first.
     pub frames: Vec<RunFrame>,
-    /// The slots of every frame, from the first frame's start.
-    pub slots: Vec<u64>,
-    /// The fingerprint of the interpreter code on the stack.
-    pub code_fingerprint: u64,
+    /// Whether the innermost frame is at a check rather than a host call.
+    pub at_check: bool,
 }
 
 /// One frame of a [`RunState`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunFrame {
     pub func_index: u32,
-    pub pc: u32,
-    pub fp: u32,
+    pub offset: u32,
+    pub values: Vec<u64>,
 }
 
 impl From<silo_core::ExecState> for RunState {
     fn from(s: silo_core::ExecState) -> RunState {
         let frames = s
             .frames
-            .iter()
-            .map(|f| RunFrame { func_index: f.func_index, pc: f.pc, fp: f.fp })
+            .into_iter()
+            .map(|f| RunFrame { func_index: f.func_index, offset: f.offset, values: f.values })
             .collect();
-        RunState { frames, slots: s.slots, code_fingerprint: s.code_fingerprint }
+        RunState { frames, at_check: s.at_check }
     }
 }
 
 impl RunState {
-    /// The run as the interpreter resumes it (`Instance::resume`).
+    /// The run as `Instance::resume` takes it.
     pub fn to_exec_state(&self) -> silo_core::ExecState {
         let frames = self
             .frames
             .iter()
-            .map(|f| silo_core::ExecFrame { func_index: f.func_index, pc: f.pc, fp: f.fp })
+            .map(|f| silo_core::ExecFrame {
+                func_index: f.func_index,
+                offset: f.offset,
+                values: f.values.clone(),
+            })
             .collect();
-        silo_core::ExecState {
-            frames,
-            slots: self.slots.clone(),
-            code_fingerprint: self.code_fingerprint,
-        }
+        silo_core::ExecState { frames, at_check: self.at_check }
     }
 }
 
@@ -127,7 +137,7 @@ impl Checkpoint {
     }
 
     /// The state of the guest whose code made the host call `caller` is in, stopped at that call:
-    /// its instance, and its run (`Taken::AtHostCall`). Refused when the run cannot be taken out
+    /// its instance, and its run (`Taken::InRun`). Refused when the run cannot be taken out
     /// (native code made the call, or the host called back into the guest) or when the module's
     /// functions hold references in their values (their slots would hold host addresses).
     pub fn capture_at_host_call<T>(
@@ -141,7 +151,7 @@ impl Checkpoint {
             .execution_state()
             .map_err(|e| SnapshotError::Unsupported(format!("cannot take the run out: {e}")))?;
         let mut checkpoint = Checkpoint::capture(caller, &instance, embed_module)?;
-        checkpoint.taken = Taken::AtHostCall(run.into());
+        checkpoint.taken = Taken::InRun(run.into());
         Ok(checkpoint)
     }
 

@@ -1,24 +1,16 @@
-//! A run of native code taken out as the interpreter's execution state (deoptimization): the
-//! native half of mid-run checkpoints.
+//! A run taken out of its frames — interpreted, native, or both — as WebAssembly sees it
+//! (`ExecState`): the capture half of mid-run checkpoints, deoptimization included.
 //!
 //! Native code compiled with `Config::native_checkpoints` keeps a record per frame (`vm::deopt`):
-//! its function, the call or check it is at (by byte offset), its locals and its operand stack.
-//! While it is out in a host function, or in the check hook at one of its checks, `capture`
-//! rebuilds those frames as the interpreter frames the same functions would have at the same
-//! points: each function is translated again for the interpreter with the place of every operand
-//! recorded at each call op and check (`translate_with_sites`; the code is the interpreter's
-//! own), the record's locals go to the locals' slots and its operands to the slots that op reads
-//! them from (a constant or a local's value already is where the interpreter looks for it), and
-//! each callee's frame starts where its caller's call op puts its arguments. The result is an
-//! [`ExecState`] like one taken from the interpreter, with the same checks when it is resumed.
-//!
-//! The stacks taken this way are the `Jit` strategy's: stretches of native code, each entered
-//! through a function's stub (see `capture`). A stack that mixes interpreted and native frames
-//! (tiering), or that crosses a call from the host back into WebAssembly, is refused with the
-//! reason.
+//! its function, the call or check it is at (by byte offset), its locals and its operand stack in
+//! the slot form — already the state's form. An interpreted frame is read through its function
+//! translated again with the place of every operand recorded at each call op and check
+//! (`translate_with_sites`, the same code as it runs: checked), which says which call or check the
+//! frame's position is and where its locals and operands are. `capture` walks the runs and the
+//! records' stretches to put the frames in order (see there); a stack that crosses a call from the
+//! host back into WebAssembly, or native code without records, is refused with the reason.
 
-use super::{Cx, ExecFrame, ExecState, InterpFunc, resume::fingerprint};
-use crate::interp::code::Site;
+use super::{Cx, ExecFrame, ExecState, InterpFunc};
 use crate::interp::isa::Instr;
 use crate::store::StoreOpaque;
 use crate::vm::deopt::{self, DeoptRecord};
@@ -150,83 +142,34 @@ unsafe fn rebuild(
     native_check: bool,
     interp_check: bool,
 ) -> Result<ExecState, String> {
-    let imported = module.info.num_imported.funcs;
     let last = pieces.len().checked_sub(1).ok_or("the guest's stack is empty")?;
-    let mut codes = Vec::with_capacity(pieces.len());
     let mut frames = Vec::with_capacity(pieces.len());
-    let mut slots: Vec<u64> = Vec::new();
-    let mut fp = 0usize;
     for (i, piece) in pieces.iter().enumerate() {
         let innermost = i == last;
-        let func_index = match piece {
+        let frame = match piece {
             // SAFETY: live (contract).
-            Piece::Interp { func, .. } => unsafe { (**func).func_index },
-            // SAFETY: live (contract).
-            Piece::Native(rec) => unsafe { (**rec).func },
-        };
-        let def = func_index
-            .checked_sub(imported)
-            .filter(|&d| d < module.info.num_defined_funcs())
-            .ok_or("a frame names a function that is not the module's own")?;
-        let code = crate::interp::translate::translate_for_resume(module, def)?;
-        let size = code.frame_size as usize;
-        if slots.len() < fp + size {
-            slots.resize(fp + size, 0);
-        }
-        let frame = &mut slots[fp..fp + size];
-        let site = match piece {
-            // SAFETY: live (contract).
-            Piece::Native(rec) => unsafe {
-                native_frame(&**rec, &code, innermost, native_check, frame)?
-            },
+            Piece::Native(rec) => unsafe { native_frame(&**rec, innermost, native_check)? },
             // SAFETY: live (contract).
             Piece::Interp { func, ip, fp } => unsafe {
-                interp_frame(module, def, &**func, *ip, *fp, &code, innermost, interp_check, frame)?
+                interp_frame(module, &**func, *ip, *fp, innermost, interp_check)?
             },
         };
-        let pc = site.pc as usize;
-        let op = code.code.get(pc).map(|op| op.instr).ok_or("site past the code")?;
-        let (resume_at, base) = match (op, innermost) {
-            (Instr::Check { .. }, true) => (pc + 1, None),
-            (
-                Instr::CallImported { base, .. }
-                | Instr::CallIndirect { base, .. }
-                | Instr::ReturnCallImported { base, .. }
-                | Instr::ReturnCallIndirect { base, .. },
-                true,
-            ) => (pc, Some(base)),
-            (Instr::CallInternal { base, .. }, false)
-            | (Instr::CallImported { base, .. }, false)
-            | (Instr::CallRef { base, .. }, false) => (pc + 1, Some(base)),
-            // The table index follows in an extension word.
-            (Instr::CallIndirect { base, .. }, false) => (pc + 2, Some(base)),
-            _ => return Err(format!("function {func_index} is not at a call or a check")),
-        };
-        frames.push(ExecFrame {
-            func_index,
-            pc: u32::try_from(resume_at).map_err(|_| "op index too large")?,
-            fp: u32::try_from(fp).map_err(|_| "the guest's stack is too large")?,
-        });
-        if let Some(base) = base {
-            fp += base as usize;
-        }
-        codes.push(code);
+        frames.push(frame);
     }
-    let code_fingerprint = fingerprint(codes.iter());
-    Ok(ExecState { frames, slots, code_fingerprint })
+    let at_check =
+        if matches!(pieces[last], Piece::Native(_)) { native_check } else { interp_check };
+    Ok(ExecState { frames, at_check })
 }
 
-/// Writes native frame `rec` as `code`'s `frame`; returns the site it is at.
+/// Native frame `rec` as WebAssembly sees it.
 ///
 /// # Safety
 /// `rec` is a live record (its values follow it, `slots` of them).
-unsafe fn native_frame<'c>(
+unsafe fn native_frame(
     rec: &DeoptRecord,
-    code: &'c InterpFunc,
     innermost: bool,
     at_check: bool,
-    frame: &mut [u64],
-) -> Result<&'c Site, String> {
+) -> Result<ExecFrame, String> {
     match (rec.kind, innermost) {
         (deopt::AT_CHECK, true) if at_check => {}
         (deopt::AT_CALL, true) if !at_check => {}
@@ -236,27 +179,6 @@ unsafe fn native_frame<'c>(
         }
         _ => return Err("the guest's native code is not at a call or a check".into()),
     }
-    let want_check = innermost && at_check;
-    let site =
-        code.sites.iter().find(|s| s.offset == rec.offset && s.check == want_check).ok_or_else(
-            || {
-                format!(
-                    "function {} has no {} at byte offset {:#x} in the interpreter's code",
-                    rec.func,
-                    if want_check { "check" } else { "call" },
-                    rec.offset
-                )
-            },
-        )?;
-    let widths: Vec<usize> = site.stack.iter().map(|s| slot_width(s.ty)).collect();
-    let num_locals = code.num_locals as usize;
-    let want = num_locals + widths.iter().sum::<usize>();
-    if rec.slots as usize != want {
-        return Err(format!(
-            "function {}'s native frame at {:#x} holds {} slots, its interpreter frame {want}",
-            rec.func, rec.offset, rec.slots
-        ));
-    }
     // SAFETY: the record's values follow its header, `slots` of them (contract).
     let values = unsafe {
         std::slice::from_raw_parts(
@@ -264,63 +186,39 @@ unsafe fn native_frame<'c>(
             rec.slots as usize,
         )
     };
-    let pool = num_locals..num_locals + code.consts.len();
-    frame.get_mut(pool).ok_or("constants past the frame")?.copy_from_slice(&code.consts);
-    frame
-        .get_mut(..num_locals)
-        .ok_or("locals past the frame")?
-        .copy_from_slice(&values[..num_locals]);
-    let mut from = num_locals;
-    for (s, &w) in site.stack.iter().zip(&widths) {
-        if let StackValue::Slot(at) = s.value {
-            let to = frame.get_mut(at as usize..at as usize + w).ok_or("slot past the frame")?;
-            to.copy_from_slice(&values[from..from + w]);
-        }
-        from += w;
-    }
-    Ok(site)
+    Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values: values.to_vec() })
 }
 
-/// Writes interpreter frame `ip`/`fp` of `running` (code as the engine runs it: perhaps with the
-/// tiered strategy's hotness counting) as `code`'s `frame`; returns the site it is at in `code`.
-/// The two are the same function translated with and without hotness counting, which adds ops
-/// but never moves a slot: checked, with the op at the frame's position found again by offset.
+/// Interpreter frame `ip`/`fp` of `running` (code as the engine runs it: perhaps with the tiered
+/// strategy's hotness counting) as WebAssembly sees it: the same function translated again with
+/// its sites recorded (the same code, checked) says which call or check the frame is at and where
+/// its operands are.
 ///
 /// # Safety
 /// `running` is live code, `ip` an op of it and `fp` its frame of `frame_size` slots.
-#[allow(clippy::too_many_arguments)]
-unsafe fn interp_frame<'c>(
+unsafe fn interp_frame(
     module: &crate::module::ModuleInner,
-    def: u32,
     running: &InterpFunc,
     ip: *const super::Op,
     fp: *const u64,
-    code: &'c InterpFunc,
     innermost: bool,
     at_check: bool,
-    frame: &mut [u64],
-) -> Result<&'c Site, String> {
+) -> Result<ExecFrame, String> {
     if is_native_stub(running) {
         return Err("a function's stub is on the stack without native code above it".into());
     }
-    if running.frame_size != code.frame_size
-        || running.num_locals != code.num_locals
-        || running.consts != code.consts
-    {
-        return Err(format!("function {}'s frame is laid out otherwise", running.func_index));
-    }
+    let def = running.func_index - module.info.num_imported.funcs;
     // SAFETY: `ip` is an op of `running` (contract).
     let at = usize::try_from(unsafe { ip.offset_from(running.code.as_ptr()) })
         .map_err(|_| "a frame is not in its code")?;
-    // Where the frame is in the code as it runs: the sites of that translation.
     let shaped = crate::interp::translate::translate_with_sites(module, def)?;
-    if fingerprint(std::iter::once(&shaped)) != fingerprint(std::iter::once(running)) {
+    if fingerprint(&shaped) != fingerprint(running) {
         return Err(format!("function {}'s code cannot be translated again", running.func_index));
     }
     let is_indirect = |pc: usize| {
         matches!(shaped.code.get(pc).map(|op| op.instr), Some(Instr::CallIndirect { .. }))
     };
-    let found = shaped.sites.iter().find(|s| {
+    let site = shaped.sites.iter().find(|s| {
         let pc = s.pc as usize;
         match (innermost, at_check) {
             (true, true) => s.check && pc == at,
@@ -330,16 +228,36 @@ unsafe fn interp_frame<'c>(
             }
         }
     });
-    let found = found.ok_or_else(|| {
+    let site = site.ok_or_else(|| {
         format!("function {} is not at a call or a check in its code", running.func_index)
     })?;
-    let site = code
-        .sites
-        .iter()
-        .find(|s| s.offset == found.offset && s.check == found.check)
-        .ok_or("the frame's position has no counterpart")?;
     // SAFETY: the frame's `frame_size` slots at `fp` (contract).
-    let from = unsafe { std::slice::from_raw_parts(fp, frame.len()) };
-    frame.copy_from_slice(from);
-    Ok(site)
+    let frame = unsafe { std::slice::from_raw_parts(fp, running.frame_size as usize) };
+    let slot = |at: u32, w: usize| -> Result<&[u64], String> {
+        frame.get(at as usize..at as usize + w).ok_or_else(|| "slot past the frame".into())
+    };
+    let mut values = slot(0, running.num_locals as usize)?.to_vec();
+    for s in site.stack.iter() {
+        match s.value {
+            StackValue::Slot(at) => values.extend_from_slice(slot(at, slot_width(s.ty))?),
+            StackValue::Bits(bits) => values.push(bits),
+            StackValue::Bits128(bits) => {
+                values.extend_from_slice(&[bits as u64, (bits >> 64) as u64]);
+            }
+        }
+    }
+    Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
+}
+
+/// What identifies a function's interpreter code: its length and op kinds (the tags of `Instr`;
+/// operands that are addresses are left out).
+fn fingerprint(f: &InterpFunc) -> Vec<u32> {
+    f.code
+        .iter()
+        .map(|op| {
+            // SAFETY: `Instr` is `#[repr(C, u32)]`: its first four bytes are the tag, always
+            // initialized.
+            unsafe { *(&raw const op.instr).cast::<u32>() }
+        })
+        .collect()
 }
