@@ -40,8 +40,7 @@ impl FuncTranslator<'_, '_> {
         let flags = MemFlagsData::trusted();
         let prev = self.b.ins().load(types::I64, flags, cell, 0);
         self.b.ins().store(flags, prev, area, layout::PREV);
-        let func = self.b.ins().iconst(types::I32, i64::from(func_index));
-        self.b.ins().store(flags, func, area, layout::FUNC);
+        self.func_index = func_index;
         self.b.ins().store(flags, self.vmctx, area, layout::VMCTX);
         self.b.ins().store(flags, area, cell, 0);
     }
@@ -76,31 +75,26 @@ impl FuncTranslator<'_, '_> {
         let Some(Record { slot, .. }) = self.deopt else { return };
         let area = self.b.ins().stack_addr(types::I64, slot, 0);
         let flags = MemFlagsData::trusted();
-        let kind_value = self.b.ins().iconst(types::I32, i64::from(kind));
-        self.b.ins().store(flags, kind_value, area, layout::KIND);
+        // `func` and `kind` in one store, `offset` and `slots` in another.
+        let func_kind = u64::from(self.func_index) | (u64::from(kind) << 32);
+        let func_kind = self.b.ins().iconst(types::I64, func_kind as i64);
+        self.b.ins().store(flags, func_kind, area, layout::FUNC);
         if kind == layout::AT_BULK {
             return;
         }
-        let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
-        self.b.ins().store(flags, offset, area, layout::OFFSET);
         let mut values: Vec<Value> =
             self.locals.clone().iter().map(|&(var, _)| self.b.use_var(var)).collect();
         values.extend_from_slice(&self.stack);
         let types: Vec<_> = values.iter().map(|&v| self.b.func.dfg.value_type(v)).collect();
         let slots = (slots_size(&types) / 8) as u32;
+        let point = u64::from(self.offset) | (u64::from(slots) << 32);
+        let point = self.b.ins().iconst(types::I64, point as i64);
+        self.b.ins().store(flags, point, area, layout::OFFSET);
+        // Each value as it is: a 32-bit one in the low half of its slot (the reader takes the
+        // slots by type).
         for ((&v, &ty), at) in values.iter().zip(&types).zip(slot_offsets(&types)) {
-            let raw = match ty {
-                types::I32 => self.b.ins().uextend(types::I64, v),
-                types::F32 => {
-                    let bits = self.b.ins().bitcast(types::I32, MemFlagsData::new(), v);
-                    self.b.ins().uextend(types::I64, bits)
-                }
-                _ => v,
-            };
-            self.b.ins().store(slot_flags(ty), raw, area, layout::VALUES + at);
+            self.b.ins().store(slot_flags(ty), v, area, layout::VALUES + at);
         }
-        let count = self.b.ins().iconst(types::I32, i64::from(slots));
-        self.b.ins().store(flags, count, area, layout::SLOTS);
         if let Some(record) = &mut self.deopt {
             record.max_slots = record.max_slots.max(slots);
         }

@@ -211,6 +211,8 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     failure: Option<String>,
     /// The frame's record for mid-run checkpoints, when the engine keeps them.
     deopt: Option<deopt::Record>,
+    /// The function's index in its module (written in its record).
+    func_index: u32,
 }
 
 /// The native signature of a loop entry of a function of type `ty`: `(callee vmctx, caller
@@ -322,6 +324,7 @@ pub(crate) fn translate(
         depth_at_entry: None,
         failure: None,
         deopt: None,
+        func_index,
     };
     t.deopt_enter(func_index);
     t.b.set_srcloc(SourceLoc::new(offset as u32));

@@ -28,7 +28,6 @@ pub(crate) struct InterpFunc {
     /// The constant pool, copied into the slots after the locals on entry.
     pub consts: Box<[u64]>,
     /// Type of every local.
-    #[allow(dead_code)] // read by tests
     pub local_types: Box<[ValType]>,
     /// The slots of the parameters and locals that hold references into the garbage-collected
     /// heap: roots for the collector wherever the function is.

@@ -6,8 +6,9 @@
 //! Entering, it links the record to the store's list (`StoreOpaque::deopt_top`, reached through
 //! `VMContext::deopt_top`); returning or tail-calling, it unlinks it; a handler reached by an
 //! exception links it again. Before every call and in the slow path of every fuel or interrupt
-//! check it writes where it is — the byte offset of the call or of the checked loop (the body's
-//! start for the entry check), the kind of point, how many value slots follow — and the values.
+//! check it writes where it is — its function and the kind of point, the byte offset of the call or
+//! of the checked loop (the body's start for the entry check) and how many value slots follow, two
+//! 64-bit stores — and the values.
 //! The slow path of a bulk operation's fuel charge marks its record as at no point.
 //!
 //! So while native code is out in a host function or in the check hook, the list from the store
@@ -21,13 +22,14 @@
 pub struct DeoptRecord {
     /// The record of the frame below (the caller), or the boundary's.
     pub prev: *const DeoptRecord,
-    /// The function's index in its module, or [`BOUNDARY`].
+    /// The function's index in its module, or [`BOUNDARY`] (written with `kind`, at each point).
     pub func: u32,
-    /// Byte offset in the module of the point the frame is at.
-    pub offset: u32,
     /// What that point is: [`AT_CALL`], [`AT_CHECK`], [`AT_BULK`] or [`TAILED`].
     pub kind: u32,
-    /// Slots of values written at that point: the locals', then the operand stack's.
+    /// Byte offset in the module of the point the frame is at (written with `slots`).
+    pub offset: u32,
+    /// Slots of values written at that point: the locals', then the operand stack's (an `i32`
+    /// or `f32` in the low half of its slot, the high half left as it was).
     pub slots: u32,
     /// The frame's instance context.
     pub vmctx: *const super::VMContext,
@@ -55,6 +57,9 @@ pub const SLOTS: i32 = std::mem::offset_of!(DeoptRecord, slots) as i32;
 pub const VMCTX: i32 = std::mem::offset_of!(DeoptRecord, vmctx) as i32;
 /// Where the values start.
 pub const VALUES: i32 = std::mem::size_of::<DeoptRecord>() as i32;
+
+// Native code writes `func` and `kind`, and `offset` and `slots`, as one 64-bit store each.
+const _: () = assert!(KIND == FUNC + 4 && SLOTS == OFFSET + 4 && FUNC % 8 == 0 && OFFSET % 8 == 0);
 
 impl DeoptRecord {
     /// The boundary an entry into native code pushes, linked to the list it interrupts.

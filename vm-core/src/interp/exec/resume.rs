@@ -27,6 +27,7 @@ use crate::interp::isa::Instr;
 use crate::store::StoreOpaque;
 use crate::trap::Trap;
 use crate::vm::{StackValue, slots::slot_width};
+use silo_loader::ValType;
 
 /// One frame of a run stopped at a host call or a check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,19 +144,30 @@ fn place(inst: &InstanceData, state: &ExecState) -> Result<(Vec<Placed>, Vec<u64
         if slots.len() < fp + size {
             slots.resize(fp + size, 0);
         }
+        // The values by type: a 32-bit one is the low half of its slot (native code leaves the
+        // high half as it was), zero-extended as the interpreter keeps it.
+        let types = code.local_types.iter().chain(site.stack.iter().map(|s| &s.ty));
+        let mut values = f.values.clone();
+        let mut at = 0;
+        for ty in types {
+            if matches!(ty, ValType::I32 | ValType::F32) {
+                values[at] &= 0xffff_ffff;
+            }
+            at += slot_width(*ty);
+        }
         let frame = &mut slots[fp..fp + size];
         let pool = num_locals..num_locals + code.consts.len();
         frame.get_mut(pool).ok_or("constants past the frame")?.copy_from_slice(&code.consts);
         frame
             .get_mut(..num_locals)
             .ok_or("locals past the frame")?
-            .copy_from_slice(&f.values[..num_locals]);
+            .copy_from_slice(&values[..num_locals]);
         let mut from = num_locals;
         for (s, &w) in site.stack.iter().zip(&widths) {
             if let StackValue::Slot(at) = s.value {
                 let to =
                     frame.get_mut(at as usize..at as usize + w).ok_or("slot past the frame")?;
-                to.copy_from_slice(&f.values[from..from + w]);
+                to.copy_from_slice(&values[from..from + w]);
             }
             from += w;
         }
