@@ -28,7 +28,7 @@ pub(super) struct Record {
 impl FuncTranslator<'_, '_> {
     /// In a function that keeps a record: makes it and links it to the store's list (at the
     /// function's entry block, before either way in).
-    pub(super) fn deopt_enter(&mut self, func_index: u32) {
+    pub(super) fn deopt_enter(&mut self) {
         if !self.env.deopt {
             return;
         }
@@ -40,7 +40,6 @@ impl FuncTranslator<'_, '_> {
         let flags = MemFlagsData::trusted();
         let prev = self.b.ins().load(types::I64, flags, cell, 0);
         self.b.ins().store(flags, prev, area, layout::PREV);
-        self.func_index = func_index;
         self.b.ins().store(flags, self.vmctx, area, layout::VMCTX);
         self.b.ins().store(flags, area, cell, 0);
     }
@@ -82,8 +81,8 @@ impl FuncTranslator<'_, '_> {
         if kind == layout::AT_BULK {
             return;
         }
-        let mut values: Vec<Value> =
-            self.locals.clone().iter().map(|&(var, _)| self.b.use_var(var)).collect();
+        let vars: Vec<_> = self.locals.iter().map(|&(var, _)| var).collect();
+        let mut values: Vec<Value> = vars.into_iter().map(|var| self.b.use_var(var)).collect();
         values.extend_from_slice(&self.stack);
         let types: Vec<_> = values.iter().map(|&v| self.b.func.dfg.value_type(v)).collect();
         let slots = (slots_size(&types) / 8) as u32;

@@ -326,7 +326,7 @@ pub(crate) fn translate(
         deopt: None,
         func_index,
     };
-    t.deopt_enter(func_index);
+    t.deopt_enter();
     t.b.set_srcloc(SourceLoc::new(offset as u32));
     let mut types: Vec<ValType> = ty.params.to_vec();
     let mut locals = body.get_locals_reader().map_err(err)?;
