@@ -324,3 +324,54 @@ fn an_interpreted_callee_of_native_code_is_taken_with_it() {
         assert_eq!(resume(&tiered, text, &taken), want, "after {after}");
     }
 }
+
+#[test]
+fn function_references_in_frames_are_taken_as_indices() {
+    // A function reference in a local of every frame, and two on the operand stack across each
+    // host call; `call_ref` follows them after the resume.
+    let text = r#"(module
+      (import "host" "tick" (func $tick (param i32) (result i32)))
+      (type $t (func (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (global $g (export "g") (mut i32) (i32.const 0))
+      (elem declare func $double $triple)
+      (func $double (type $t) (i32.mul (local.get 0) (i32.const 2)))
+      (func $triple (type $t) (i32.mul (local.get 0) (i32.const 3)))
+      (func $rec (param $n i32) (result i32) (local $f (ref null $t))
+        (local.set $f
+          (if (result (ref null $t)) (i32.and (local.get $n) (i32.const 1))
+            (then (ref.func $double)) (else (ref.func $triple))))
+        (if (result i32) (i32.eqz (local.get $n))
+          (then (i32.const 0))
+          (else
+            (i32.add
+              (call_ref $t
+                (i32.const 5)
+                (select (result (ref null $t))
+                  (local.get $f) (ref.func $double) (call $tick (local.get $n))))
+              (call_ref $t
+                (call $rec (i32.sub (local.get $n) (i32.const 1)))
+                (local.get $f))))))
+      (func (export "run") (param i32) (result i32)
+        (i32.add (call $rec (local.get 0)) (global.get $g))))"#;
+    let interp = engine(Strategy::Interpreter, false).unwrap();
+    let want = uninterrupted(&interp, text, 9);
+    let mut engines: Vec<(String, Engine)> = vec![("interp".into(), interp.clone())];
+    engines.extend(engine(Strategy::Jit, true).map(|e| ("jit".into(), e)));
+    engines.extend(tiered_engines().into_iter().map(|(a, e)| (format!("tiered {a}"), e)));
+    for (name, taker) in &engines {
+        let module = Module::new(taker, text).unwrap();
+        for at in [1, 4, 9] {
+            let taken = take_at(taker, &module, 9, at, false);
+            assert_eq!(resume(&interp, text, &taken), want, "{name}, host call {at}");
+            assert_eq!(resume(taker, text, &taken), want, "{name}, host call {at}, same engine");
+        }
+    }
+    // A forged index is refused, never followed: `$rec`'s local `$f` is its second slot.
+    let module = Module::new(&interp, text).unwrap();
+    let mut taken = take_at(&interp, &module, 9, 3, false);
+    taken.state.frames[1].values[1] = 999;
+    let (mut store, instance) = instantiate(&interp, &module);
+    let err = instance.resume(&mut store, &taken.state).unwrap_err().to_string();
+    assert!(err.contains("past the instance's functions"), "{err}");
+}

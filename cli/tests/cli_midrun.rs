@@ -188,27 +188,51 @@ fn what_cannot_be_done_mid_run_is_refused_with_the_reason() {
 }
 
 #[test]
-fn a_guest_holding_references_is_not_taken_mid_run() {
+fn function_references_are_taken_mid_run_and_host_references_refused() {
     let work = tempfile::tempdir().unwrap();
     let ckpt = work.path().join("run.ckpt");
     let app = work.path().join("refs.wat");
-    // A function reference on the operand stack across a WASI call.
-    std::fs::write(
-        &app,
-        r#"(module
-          (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
-          (memory (export "memory") 1)
-          (table 1 funcref)
-          (func $f)
-          (elem declare func $f)
-          (func (export "_start")
-            i32.const 0
-            ref.func $f
-            call $yield
-            drop
-            table.set 0))"#,
-    )
-    .unwrap();
+    // A function reference on the operand stack across a WASI call, stored and called after.
+    let guest = |make: &str| {
+        format!(
+            r#"(module
+              (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory (export "memory") 1)
+              (table 1 funcref)
+              (type $t (func (result i32)))
+              (func $f (type $t) (i32.const 7))
+              (elem declare func $f)
+              (func (export "_start")
+                {make}
+                i32.const 0
+                ref.func $f
+                call $yield
+                drop
+                table.set 0
+                (call $exit (call_indirect (type $t) (i32.const 0)))))"#
+        )
+    };
+    std::fs::write(&app, guest("")).unwrap();
+    for engine in ["interp", "jit", "tiered"] {
+        let args = [
+            "run",
+            "--engine",
+            engine,
+            "--checkpoint",
+            path(&ckpt),
+            "--checkpoint-on",
+            "after=0s",
+            "--checkpoint-stop",
+            path(&app),
+        ];
+        let o = silo_with_input(&args, "");
+        assert!(o.status.success(), "{engine}: {}", stderr(&o));
+        let rest = silo_with_input(&["resume", "--engine", engine, path(&ckpt)], "");
+        assert_eq!(rest.status.code(), Some(7), "{engine}: {}", stderr(&rest));
+    }
+    std::fs::remove_file(&ckpt).unwrap();
+    std::fs::write(&app, guest("ref.null extern drop")).unwrap();
     let o = silo_with_input(
         &["run", "--checkpoint", path(&ckpt), "--checkpoint-on", "after=0s", path(&app)],
         "",
@@ -216,7 +240,7 @@ fn a_guest_holding_references_is_not_taken_mid_run() {
     assert_ne!(o.status.code(), Some(0));
     let err = stderr(&o);
     assert!(err.contains("cannot be taken in the middle yet"), "{err}");
-    assert!(err.contains("handles references"), "{err}");
+    assert!(err.contains("handles non-function references"), "{err}");
     assert!(!ckpt.exists());
 }
 

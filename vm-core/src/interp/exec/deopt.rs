@@ -60,7 +60,6 @@ pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecS
             return Err("the guest is in a call from the host back into WebAssembly".into());
         }
         let inst = &*cx.inst;
-        let module = &inst.module.inner;
         let vmctx: *const crate::vm::VMContext = &inst.vmctx;
         let mut runs: Vec<&Cx> = Vec::new();
         let mut run: *const Cx = cx;
@@ -127,7 +126,7 @@ pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecS
                 }
             }
         }
-        rebuild(module, &pieces, !interp_innermost && (*store).native_at_check, cx.at_check)
+        rebuild(inst, &pieces, !interp_innermost && (*store).native_at_check, cx.at_check)
     }
 }
 
@@ -137,7 +136,7 @@ pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecS
 /// # Safety
 /// The pieces' code, frames, slots and records are live (as in `capture`).
 unsafe fn rebuild(
-    module: &crate::module::ModuleInner,
+    inst: &crate::instance::InstanceData,
     pieces: &[Piece],
     native_check: bool,
     interp_check: bool,
@@ -148,10 +147,10 @@ unsafe fn rebuild(
         let innermost = i == last;
         let frame = match piece {
             // SAFETY: live (contract).
-            Piece::Native(rec) => unsafe { native_frame(&**rec, innermost, native_check)? },
+            Piece::Native(rec) => unsafe { native_frame(inst, &**rec, innermost, native_check)? },
             // SAFETY: live (contract).
             Piece::Interp { func, ip, fp } => unsafe {
-                interp_frame(module, &**func, *ip, *fp, innermost, interp_check)?
+                interp_frame(inst, &**func, *ip, *fp, innermost, interp_check)?
             },
         };
         frames.push(frame);
@@ -166,6 +165,7 @@ unsafe fn rebuild(
 /// # Safety
 /// `rec` is a live record (its values follow it, `slots` of them).
 unsafe fn native_frame(
+    inst: &crate::instance::InstanceData,
     rec: &DeoptRecord,
     innermost: bool,
     at_check: bool,
@@ -186,7 +186,22 @@ unsafe fn native_frame(
             rec.slots as usize,
         )
     };
-    Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values: values.to_vec() })
+    // The function's own code says which values are function references (host addresses here).
+    let module = &inst.module.inner;
+    let def = rec
+        .func
+        .checked_sub(module.info.num_imported.funcs)
+        .filter(|&d| d < module.info.num_defined_funcs())
+        .ok_or("a native frame names a function that is not the module's own")?;
+    let code = crate::interp::translate::translate_for_resume(module, def)?;
+    let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
+        .ok_or("a native frame is at no call or check of its function")?;
+    let mut values = values.to_vec();
+    for at in super::resume::func_ref_positions(&code, site) {
+        let raw = values.get_mut(at).ok_or("a native frame holds too few values")?;
+        *raw = super::resume::func_ref_out(inst, *raw)?;
+    }
+    Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values })
 }
 
 /// Interpreter frame `ip`/`fp` of `running` (code as the engine runs it: perhaps with the tiered
@@ -197,7 +212,7 @@ unsafe fn native_frame(
 /// # Safety
 /// `running` is live code, `ip` an op of it and `fp` its frame of `frame_size` slots.
 unsafe fn interp_frame(
-    module: &crate::module::ModuleInner,
+    inst: &crate::instance::InstanceData,
     running: &InterpFunc,
     ip: *const super::Op,
     fp: *const u64,
@@ -207,6 +222,7 @@ unsafe fn interp_frame(
     if is_native_stub(running) {
         return Err("a function's stub is on the stack without native code above it".into());
     }
+    let module = &inst.module.inner;
     let def = running.func_index - module.info.num_imported.funcs;
     // SAFETY: `ip` is an op of `running` (contract).
     let at = usize::try_from(unsafe { ip.offset_from(running.code.as_ptr()) })
@@ -245,6 +261,9 @@ unsafe fn interp_frame(
                 values.extend_from_slice(&[bits as u64, (bits >> 64) as u64]);
             }
         }
+    }
+    for at in super::resume::func_ref_positions(&shaped, site) {
+        values[at] = super::resume::func_ref_out(inst, values[at])?;
     }
     Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
 }

@@ -63,6 +63,45 @@ pub(super) fn numbers_only(inst: &InstanceData) -> Result<(), String> {
         .clone()
 }
 
+/// Where the function references are among a frame's values at `site` of `code` (its locals,
+/// then its operands), by the types the code gives them.
+pub(super) fn func_ref_positions(code: &InterpFunc, site: &Site) -> Vec<usize> {
+    let mut at = 0;
+    let mut refs = Vec::new();
+    for ty in code.local_types.iter().chain(site.stack.iter().map(|s| &s.ty)) {
+        if ty.is_ref() {
+            refs.push(at);
+        }
+        at += slot_width(*ty);
+    }
+    refs
+}
+
+/// A function reference of `inst` as a state holds it: 0 for null, the function's index plus one
+/// otherwise.
+pub(super) fn func_ref_out(inst: &InstanceData, raw: u64) -> Result<u64, String> {
+    if raw == 0 {
+        return Ok(0);
+    }
+    match inst.funcs.iter().position(|&f| f as u64 == raw) {
+        Some(i) => Ok(i as u64 + 1),
+        None => Err("a function reference on the stack is not one of the instance's functions \
+                     (it came from another instance)"
+            .into()),
+    }
+}
+
+/// A function reference of a state as `inst` holds it (see `func_ref_out`).
+fn func_ref_in(inst: &InstanceData, value: u64) -> Result<u64, String> {
+    match value.checked_sub(1) {
+        None => Ok(0),
+        Some(i) => match inst.funcs.get(usize::try_from(i).unwrap_or(usize::MAX)) {
+            Some(&f) => Ok(f as u64),
+            None => Err(format!("function reference {i} is past the instance's functions")),
+        },
+    }
+}
+
 /// The site of `code` at `offset`: a check when `check`, a call op otherwise.
 pub(super) fn site_at(code: &InterpFunc, offset: u32, check: bool) -> Option<&Site> {
     code.sites.iter().find(|s| s.offset == offset && s.check == check)
@@ -154,6 +193,9 @@ fn place(inst: &InstanceData, state: &ExecState) -> Result<(Vec<Placed>, Vec<u64
                 values[at] &= 0xffff_ffff;
             }
             at += slot_width(*ty);
+        }
+        for at in func_ref_positions(&code, site) {
+            values[at] = func_ref_in(inst, values[at]).map_err(|e| format!("frame {i}: {e}"))?;
         }
         let frame = &mut slots[fp..fp + size];
         let pool = num_locals..num_locals + code.consts.len();

@@ -490,8 +490,11 @@ impl Translator<'_> {
         let sig = self.module.info.func_type(ty).cloned().unwrap_or_default();
         let func = self.pop_operand_slot();
         let base = self.call_args(&sig);
-        // (A reference: a module whose frames can hold one is never rebuilt, `numeric_values`.)
-        self.record_site(false, Some((func, ValType::I64)));
+        let funcref = ValType::Ref(silo_loader::RefType {
+            nullable: true,
+            heap: silo_loader::HeapType::Func,
+        });
+        self.record_site(false, Some((func, funcref)));
         let instr =
             if tail { Instr::ReturnCallRef { func, base } } else { Instr::CallRef { func, base } };
         self.emit(instr);
