@@ -48,35 +48,26 @@ fn runs_stopped_anywhere_resume_to_the_same_output_and_file() {
     // Before the first host call, in the loop, deep in the recursion, near the end; taken from
     // the interpreter's frames and from native code's (resumed by the interpreter either way).
     let points = ["1", "30000", "300000", "1500000"];
-    for (engine, fuel) in
-        ["interp", "jit", "tiered"].into_iter().flat_map(|e| points.map(|f| (e, f)))
-    {
+    // Tiered at its default threshold, and switching after one call and after a hundred.
+    let engines =
+        ["interp", "jit", "tiered", "tiered --tier-up-after 1", "tiered --tier-up-after 100"];
+    for (engine, fuel) in engines.into_iter().flat_map(|e| points.map(|f| (e, f))) {
         let work = tempfile::tempdir().unwrap();
         let ckpt = work.path().join("run.ckpt");
         let dir = grant(work.path());
-        let first = silo_with_input(
-            &[
-                "run",
-                "--dir",
-                &dir,
-                "--checkpoint",
-                path(&ckpt),
-                "--checkpoint-on",
-                &format!("fuel={fuel}"),
-                "--checkpoint-stop",
-                "--engine",
-                engine,
-                path(&program("midrun.wasm")),
-            ],
-            "hi\n",
-        );
+        let fuel_at = format!("fuel={fuel}");
+        let mut args = vec!["run", "--dir", &dir, "--checkpoint", path(&ckpt)];
+        args.extend(["--checkpoint-on", &fuel_at, "--checkpoint-stop", "--engine"]);
+        args.extend(engine.split(' '));
+        let app = program("midrun.wasm");
+        args.push(path(&app));
+        let first = silo_with_input(&args, "hi\n");
         assert!(first.status.success(), "{engine} fuel={fuel}: {}", stderr(&first));
         assert!(stderr(&first).contains("wrote the checkpoint"), "{}", stderr(&first));
         assert!(stdout(&first).len() < want_out.len(), "fuel={fuel}: stopped early");
-        // The same checkpoint resumed twice: the same rest each time (the file rewritten from
-        // the offset the first process left it at).
-        // Resumed by the interpreter, and under `jit` and `tiered` (its frames interpreted, its
-        // calls native or tiered).
+        // The same checkpoint resumed three times, by the interpreter and under `jit` and
+        // `tiered` (its frames interpreted, its calls native or tiered): the same rest each time
+        // (the file rewritten from the offset the first process left it at).
         for (round, resumer) in ["interp", "jit", "tiered"].into_iter().enumerate() {
             let args = ["resume", "--engine", resumer, "--dir", &dir, path(&ckpt)];
             let rest = silo_with_input(&args, "hi\n");
