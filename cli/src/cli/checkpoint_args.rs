@@ -74,7 +74,7 @@ impl CheckpointArgs {
         Ok(())
     }
 
-    /// Whether the checkpoint is taken in the middle of the run (at a host call).
+    /// Whether the checkpoint is taken in the middle of the run (at a host call or a check).
     pub fn mid_run(&self) -> bool {
         self.checkpoint.is_some()
             && !matches!(

@@ -1,7 +1,8 @@
 //! Checkpoints in the middle of a run (`--checkpoint-on SIGNAL|fuel=N|after=DURATION`): the
 //! trigger is watched at every host call the guest makes (`Store::on_host_call`) and at the
-//! interpreter's checks (`Store::on_check`: loop headers and function entries, about every 20,000
-//! instructions, as the engine is interruptible for it), and once it fires the checkpoint is taken
+//! fuel/interrupt checks of every engine (`Store::on_check`: loop headers and function entries,
+//! about every 20,000 instructions, as the engine is interruptible for it; native code keeps its
+//! frames' records for it), and once it fires the checkpoint is taken
 //! there — the guest's instance, its run stopped at that point, its WASI world and fuel — and
 //! written; the guest goes on, or stops with `--checkpoint-stop`.
 
@@ -65,8 +66,8 @@ pub fn install(args: &CheckpointArgs, store: &mut Store<Host>) -> anyhow::Result
         stopped: report.stopped.clone(),
         done: false,
     }));
-    // At host calls, and at the interpreter's checks (loop headers, function entries) for a
-    // guest that computes without calling the host.
+    // At host calls, and at the checks (loop headers, function entries) for a guest that
+    // computes without calling the host.
     let at_calls = trigger.clone();
     store.on_host_call(move |caller| {
         at_calls.lock().unwrap_or_else(|e| e.into_inner()).due(&caller)
