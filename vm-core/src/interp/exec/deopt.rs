@@ -197,9 +197,11 @@ unsafe fn native_frame(
     let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
         .ok_or("a native frame is at no call or check of its function")?;
     let mut values = values.to_vec();
-    for at in super::resume::func_ref_positions(&code, site) {
-        let raw = values.get_mut(at).ok_or("a native frame holds too few values")?;
-        *raw = super::resume::func_ref_out(inst, *raw)?;
+    for (at, ty) in super::resume::typed_values(&code, site) {
+        if ty.is_ref() {
+            let raw = values.get_mut(at).ok_or("a native frame holds too few values")?;
+            *raw = super::resume::func_ref_out(inst, *raw)?;
+        }
     }
     Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values })
 }
@@ -262,8 +264,10 @@ unsafe fn interp_frame(
             }
         }
     }
-    for at in super::resume::func_ref_positions(&shaped, site) {
-        values[at] = super::resume::func_ref_out(inst, values[at])?;
+    for (at, ty) in super::resume::typed_values(&shaped, site) {
+        if ty.is_ref() {
+            values[at] = super::resume::func_ref_out(inst, values[at])?;
+        }
     }
     Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
 }

@@ -63,18 +63,17 @@ pub(super) fn numbers_only(inst: &InstanceData) -> Result<(), String> {
         .clone()
 }
 
-/// Where the function references are among a frame's values at `site` of `code` (its locals,
-/// then its operands), by the types the code gives them.
-pub(super) fn func_ref_positions(code: &InterpFunc, site: &Site) -> Vec<usize> {
-    let mut at = 0;
-    let mut refs = Vec::new();
-    for ty in code.local_types.iter().chain(site.stack.iter().map(|s| &s.ty)) {
-        if ty.is_ref() {
-            refs.push(at);
-        }
-        at += slot_width(*ty);
-    }
-    refs
+/// Each of a frame's values at `site` of `code` (its locals, then its operands) by the type the
+/// code gives it: where its first slot is among the values, and the type.
+pub(super) fn typed_values(code: &InterpFunc, site: &Site) -> Vec<(usize, ValType)> {
+    let types = code.local_types.iter().chain(site.stack.iter().map(|s| &s.ty));
+    types
+        .scan(0, |at, &ty| {
+            let here = *at;
+            *at += slot_width(ty);
+            Some((here, ty))
+        })
+        .collect()
 }
 
 /// A function reference of `inst` as a state holds it: 0 for null, the function's index plus one
@@ -184,18 +183,18 @@ fn place(inst: &InstanceData, state: &ExecState) -> Result<(Vec<Placed>, Vec<u64
             slots.resize(fp + size, 0);
         }
         // The values by type: a 32-bit one is the low half of its slot (native code leaves the
-        // high half as it was), zero-extended as the interpreter keeps it.
-        let types = code.local_types.iter().chain(site.stack.iter().map(|s| &s.ty));
+        // high half as it was), zero-extended as the interpreter keeps it; a function reference
+        // is an index, made the instance's function.
         let mut values = f.values.clone();
-        let mut at = 0;
-        for ty in types {
-            if matches!(ty, ValType::I32 | ValType::F32) {
-                values[at] &= 0xffff_ffff;
+        for (at, ty) in typed_values(&code, site) {
+            match ty {
+                ValType::I32 | ValType::F32 => values[at] &= 0xffff_ffff,
+                ValType::Ref(_) => {
+                    values[at] =
+                        func_ref_in(inst, values[at]).map_err(|e| format!("frame {i}: {e}"))?;
+                }
+                _ => {}
             }
-            at += slot_width(*ty);
-        }
-        for at in func_ref_positions(&code, site) {
-            values[at] = func_ref_in(inst, values[at]).map_err(|e| format!("frame {i}: {e}"))?;
         }
         let frame = &mut slots[fp..fp + size];
         let pool = num_locals..num_locals + code.consts.len();
