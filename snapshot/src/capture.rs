@@ -1,11 +1,12 @@
 //! Reading an instance's state into portable values: memories as their non-zero runs, tables and
 //! globals as values by type, with references named by what they are in the module (a function
-//! index, an `i31`, null) instead of host handles, and which segments are still there.
+//! index, an `i31`, an object of the heap image, null) instead of host handles, and which
+//! segments are still there.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use silo_core::{AsContext, Func, Instance, Val};
+use silo_core::{AsContext, Func, HeapCapture, HeapRef, Instance, Val};
 
 use crate::SnapshotError;
 use crate::runs::{DataRun, nonzero_runs};
@@ -19,6 +20,9 @@ pub enum RefState {
     Func(u32),
     /// An `i31` reference with this (sign-extended) payload.
     I31(i32),
+    /// Object `0` of the checkpoint's heap image (a struct or an array; in an `externref` slot,
+    /// the object made external).
+    Object(u32),
 }
 
 /// A value of a global or a table slot.
@@ -70,6 +74,16 @@ impl InstanceState {
     /// express: a shared memory, a host value (`externref`), a struct, an array, an exception, or
     /// a function that is not in the instance's function index space.
     pub fn capture(store: impl AsContext, instance: &Instance) -> Result<Self, SnapshotError> {
+        Self::capture_with(store, instance, None)
+    }
+
+    /// As [`capture`](Self::capture); with `heap`, structs and arrays are taken as objects of the
+    /// heap image `heap` takes (`RefState::Object`) instead of being refused.
+    pub fn capture_with(
+        store: impl AsContext,
+        instance: &Instance,
+        mut heap: Option<&mut HeapCapture>,
+    ) -> Result<Self, SnapshotError> {
         let store = store.as_context();
         let module = instance.module(store);
         let info = module.info();
@@ -94,7 +108,7 @@ impl InstanceState {
             for slot in 0..size {
                 let value = table.get(store, slot).unwrap_or(Val::FuncRef(None));
                 let place = || format!("table {index} element {slot}");
-                elements.push(funcs.ref_state(store, &value, place)?);
+                elements.push(funcs.ref_state(store, &value, heap.as_deref_mut(), place)?);
             }
             tables.push(elements);
         }
@@ -102,7 +116,8 @@ impl InstanceState {
         while let Some(global) = instance.global_by_index(store, globals.len() as u32) {
             let index = globals.len();
             let value = global.get(store);
-            globals.push(funcs.val_state(store, &value, || format!("global {index}"))?);
+            let place = || format!("global {index}");
+            globals.push(funcs.val_state(store, &value, heap.as_deref_mut(), place)?);
         }
         let elem_dropped = (0..info.elems.len() as u32)
             .map(|i| instance.elem_segment_len(store, i).is_none_or(|len| len == 0))
@@ -133,6 +148,7 @@ impl FuncIndices {
         &self,
         store: impl AsContext,
         value: &Val,
+        heap: Option<&mut HeapCapture>,
         place: impl Fn() -> String,
     ) -> Result<ValState, SnapshotError> {
         Ok(match value {
@@ -141,7 +157,7 @@ impl FuncIndices {
             Val::F32(bits) => ValState::F32(*bits),
             Val::F64(bits) => ValState::F64(*bits),
             Val::V128(bits) => ValState::V128(*bits),
-            reference => ValState::Ref(self.ref_state(store, reference, place)?),
+            reference => ValState::Ref(self.ref_state(store, reference, heap, place)?),
         })
     }
 
@@ -149,10 +165,17 @@ impl FuncIndices {
         &self,
         store: impl AsContext,
         value: &Val,
+        heap: Option<&mut HeapCapture>,
         place: impl Fn() -> String,
     ) -> Result<RefState, SnapshotError> {
         let unsupported =
             |what: &str| Err(SnapshotError::Unsupported(format!("{} holds {what}", place())));
+        let named = |r: Result<HeapRef, silo_core::Error>| match r {
+            Ok(HeapRef::Null) => Ok(RefState::Null),
+            Ok(HeapRef::I31(v)) => Ok(RefState::I31(v)),
+            Ok(HeapRef::Object(n)) => Ok(RefState::Object(n)),
+            Err(e) => Err(SnapshotError::Unsupported(format!("{}: {e}", place()))),
+        };
         match value {
             Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => {
                 Ok(RefState::Null)
@@ -161,17 +184,21 @@ impl FuncIndices {
                 Some(&index) => Ok(RefState::Func(index)),
                 None => unsupported("a function from outside the module"),
             },
-            Val::AnyRef(Some(any)) => match any.as_i31(&store) {
-                Some(i31) => Ok(RefState::I31(i31.get_i32())),
-                None if any.is_struct(&store) => {
+            Val::AnyRef(Some(any)) => match (any.as_i31(&store), heap) {
+                (Some(i31), _) => Ok(RefState::I31(i31.get_i32())),
+                (None, Some(heap)) => named(heap.any_ref(&store, Some(any))),
+                (None, None) if any.is_struct(&store) => {
                     unsupported("a struct of the garbage-collected heap")
                 }
-                None if any.is_array(&store) => {
+                (None, None) if any.is_array(&store) => {
                     unsupported("an array of the garbage-collected heap")
                 }
-                None => unsupported("a host value (`externref` made internal)"),
+                (None, None) => unsupported("a host value (`externref` made internal)"),
             },
-            Val::ExternRef(Some(_)) => unsupported("a host value (`externref`)"),
+            Val::ExternRef(Some(e)) => match heap {
+                Some(heap) if e.data(&store).is_none() => named(heap.extern_ref(&store, Some(e))),
+                _ => unsupported("a host value (`externref`)"),
+            },
             Val::ExnRef(Some(_)) => unsupported("an exception (`exnref`)"),
             _ => unsupported("a number where a reference was expected"),
         }

@@ -34,6 +34,7 @@
 
 mod capture;
 mod checkpoint;
+mod heap;
 mod preinit;
 mod runs;
 
@@ -42,6 +43,7 @@ pub use checkpoint::{
     CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork, LegacyRunState,
     OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, Taken,
 };
+pub use heap::HeapObjectState;
 pub use preinit::{check_preinitializable, write_preinitialized};
 pub use runs::{DataRun, merge_to_at_most, nonzero_runs};
 

@@ -424,6 +424,8 @@ fn ref_const(value: RefState, null_type: HeapType) -> ConstExpr {
         RefState::Null => ConstExpr::ref_null(null_type),
         RefState::Func(index) => ConstExpr::ref_func(index),
         RefState::I31(v) => ConstExpr::extended([Instruction::I32Const(v), Instruction::RefI31]),
+        // `InstanceState::capture` (without a heap image) never takes an object.
+        RefState::Object(_) => ConstExpr::ref_null(null_type),
     }
 }
 

@@ -28,9 +28,10 @@ pub const CHECKPOINT_MAGIC: &[u8; 8] = b"SILOCKPT";
 /// The format this Silo writes; it reads it and the ones back to [`OLDEST_CHECKPOINT_FORMAT`],
 /// and refuses any other with the numbers. (3 added checkpoints taken in the middle of a run, as
 /// positions in the interpreter's code; 4 writes such a run as WebAssembly sees it — call or check
-/// offsets, locals and operands — which any engine of any build resumes. A format-2 file is a
-/// format-3 file without a run; a format-3 run is read only to be refused.)
-pub const CHECKPOINT_FORMAT: u32 = 4;
+/// offsets, locals and operands — which any engine of any build resumes; 5 adds the heap image,
+/// the objects of the garbage-collected heap. A format-2 file is a format-3 file without a run; a
+/// format-3 run is read only to be refused; a format-4 file is a format-5 file without objects.)
+pub const CHECKPOINT_FORMAT: u32 = 5;
 
 /// The oldest format this Silo reads.
 pub const OLDEST_CHECKPOINT_FORMAT: u32 = 2;
@@ -89,7 +90,8 @@ impl Checkpoint {
 
     /// As [`Checkpoint::from_bytes`], reading at most `max_size` decompressed bytes.
     pub fn from_bytes_limited(bytes: &[u8], max_size: u64) -> Result<Checkpoint, SnapshotError> {
-        decode(&decompress(bytes, max_size)?)
+        let (format, body) = decompress(bytes, max_size)?;
+        decode(body, format)
     }
 
     /// Reads the checkpoint file at `path` (see [`Checkpoint::from_bytes`]) without holding the
@@ -105,7 +107,7 @@ impl Checkpoint {
         let data_len = len - TRAILER as u64;
         let mut header = [0u8; HEADER];
         file.read_exact(&mut header).map_err(io)?;
-        check_header(&header)?;
+        let format = check_header(&header)?;
         // The checksum covers the header and the compressed data.
         let mut hasher = Sha256::new();
         hasher.update(header);
@@ -120,7 +122,7 @@ impl Checkpoint {
         file.seek(std::io::SeekFrom::Start(HEADER as u64)).map_err(io)?;
         let compressed =
             std::io::BufReader::with_capacity(1 << 20, file.take(data_len - HEADER as u64));
-        decode(&inflate(compressed, DEFAULT_MAX_CHECKPOINT)?)
+        decode(inflate(compressed, DEFAULT_MAX_CHECKPOINT)?, format)
     }
 }
 
@@ -138,8 +140,8 @@ impl Write for HashSink<'_> {
     }
 }
 
-/// Checks a checkpoint file's magic number and format version.
-fn check_header(header: &[u8]) -> Result<(), SnapshotError> {
+/// Checks a checkpoint file's magic number and format version; returns the version.
+fn check_header(header: &[u8]) -> Result<u32, SnapshotError> {
     let bad = |why: String| SnapshotError::BadCheckpoint(why);
     if header.len() < HEADER || &header[..8] != CHECKPOINT_MAGIC {
         return Err(bad("not a checkpoint file (no `SILOCKPT` header)".into()));
@@ -151,7 +153,7 @@ fn check_header(header: &[u8]) -> Result<(), SnapshotError> {
              {CHECKPOINT_FORMAT}"
         )));
     }
-    Ok(())
+    Ok(format)
 }
 
 /// Decompresses a checkpoint's LZ4 frames, at most `max_size` bytes.
@@ -177,24 +179,29 @@ fn inflate(compressed: impl Read, max_size: u64) -> Result<Vec<u8>, SnapshotErro
     Ok(body)
 }
 
-/// The postcard body of a checkpoint file, its header, version and checksum checked.
-fn decompress(bytes: &[u8], max_size: u64) -> Result<Vec<u8>, SnapshotError> {
+/// The format and postcard body of a checkpoint file, its header, version and checksum checked.
+fn decompress(bytes: &[u8], max_size: u64) -> Result<(u32, Vec<u8>), SnapshotError> {
     if bytes.len() < HEADER + TRAILER {
         return Err(SnapshotError::BadCheckpoint(
             "not a checkpoint file (no `SILOCKPT` header)".into(),
         ));
     }
-    check_header(&bytes[..HEADER])?;
+    let format = check_header(&bytes[..HEADER])?;
     let (data, digest) = bytes.split_at(bytes.len() - TRAILER);
     if Sha256::digest(data).as_slice() != digest {
         return Err(SnapshotError::BadCheckpoint(
             "the checksum does not match: the file is damaged".into(),
         ));
     }
-    inflate(&data[HEADER..], max_size)
+    Ok((format, inflate(&data[HEADER..], max_size)?))
 }
 
-fn decode(body: &[u8]) -> Result<Checkpoint, SnapshotError> {
-    postcard::from_bytes(body)
+/// The checkpoint a body of format `format` holds. Before format 5 the body ends before the heap
+/// image, the checkpoint's last field: one zero byte more is postcard's empty list.
+fn decode(mut body: Vec<u8>, format: u32) -> Result<Checkpoint, SnapshotError> {
+    if format < 5 {
+        body.push(0);
+    }
+    postcard::from_bytes(&body)
         .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot decode: {e}")))
 }

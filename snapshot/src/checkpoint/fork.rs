@@ -89,6 +89,6 @@ impl Fork {
         if !Module::same(module, &self.module) {
             self.checkpoint.check_module(module)?;
         }
-        self.checkpoint.resume_checked(store, linker, module, &self.images)
+        self.checkpoint.resume_checked(store, linker, module, &self.images).map(|(i, _)| i)
     }
 }

@@ -16,7 +16,7 @@ mod restore;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use silo_core::{AsContext, AsContextMut, Instance, Linker, Module};
+use silo_core::{AsContext, AsContextMut, HeapCapture, HeapObjects, Instance, Linker, Module};
 
 pub use file::{
     CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT, OLDEST_CHECKPOINT_FORMAT,
@@ -25,6 +25,7 @@ pub use fork::Fork;
 
 use crate::SnapshotError;
 use crate::capture::InstanceState;
+use crate::heap::{HeapObjectState, objects_out};
 
 /// When a checkpoint was taken.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +113,10 @@ pub struct Checkpoint {
     /// (`WasiCtx::snapshot`), restored by the one that resumes it (`WasiCtx::restore`), which
     /// re-grants every directory from its own policy.
     pub wasi: Option<silo_wasi::WasiSnapshot>,
+    /// The objects of the garbage-collected heap that the instance's globals and tables (and the
+    /// run's frames) reach: `RefState::Object(n)` and the frames' codes name them by number.
+    /// Last, so that a file of an older format reads with none (see `file`).
+    pub heap: Vec<HeapObjectState>,
 }
 
 impl Checkpoint {
@@ -122,17 +127,40 @@ impl Checkpoint {
         instance: &Instance,
         embed_module: bool,
     ) -> Result<Checkpoint, SnapshotError> {
+        Checkpoint::capture_with(
+            store,
+            instance,
+            embed_module,
+            HeapCapture::new(),
+            Taken::BetweenCalls,
+        )
+    }
+
+    /// The checkpoint of `instance` with its heap image begun by `heap` (the objects a run's
+    /// frames refer to, already named).
+    fn capture_with(
+        store: impl AsContext,
+        instance: &Instance,
+        embed_module: bool,
+        mut heap: HeapCapture,
+        taken: Taken,
+    ) -> Result<Checkpoint, SnapshotError> {
         let store = store.as_context();
         let module = instance.module(store);
         let bytes = &module.info().bytes;
+        let state = InstanceState::capture_with(store, instance, Some(&mut heap))?;
+        let image = heap
+            .finish(store, instance)
+            .map_err(|e| SnapshotError::Unsupported(format!("the heap: {e}")))?;
         Ok(Checkpoint {
             silo_version: env!("CARGO_PKG_VERSION").to_string(),
             module_sha256: Sha256::digest(bytes.as_ref() as &[u8]).into(),
             module: embed_module.then(|| bytes.to_vec()),
-            taken: Taken::BetweenCalls,
-            instance: InstanceState::capture(store, instance)?,
+            taken,
+            instance: state,
             fuel_remaining: None,
             wasi: None,
+            heap: objects_out(image),
         })
     }
 
@@ -150,9 +178,8 @@ impl Checkpoint {
         let run = caller
             .execution_state()
             .map_err(|e| SnapshotError::Unsupported(format!("cannot take the run out: {e}")))?;
-        let mut checkpoint = Checkpoint::capture(caller, &instance, embed_module)?;
-        checkpoint.taken = Taken::InRun(run.into());
-        Ok(checkpoint)
+        let taken = Taken::InRun(run.into());
+        Checkpoint::capture_with(caller, &instance, embed_module, HeapCapture::new(), taken)
     }
 
     /// Writes the checkpoint file at `path`, whole or not at all (a temporary file beside it,
@@ -185,6 +212,18 @@ impl Checkpoint {
         linker: &Linker<T>,
         module: &Module,
     ) -> Result<Instance, SnapshotError> {
+        self.resume_with_images(store, linker, module, &[]).map(|(instance, _)| instance)
+    }
+
+    /// As [`Checkpoint::resume`], with the heap image's objects as made in the store: what
+    /// `Instance::resume_with_heap` takes to go on with the checkpoint's run
+    /// ([`RunState::to_exec_state`]), whose frames name objects by number.
+    pub fn resume_with_heap<T: 'static>(
+        &self,
+        store: impl AsContextMut<Data = T>,
+        linker: &Linker<T>,
+        module: &Module,
+    ) -> Result<(Instance, HeapObjects), SnapshotError> {
         self.resume_with_images(store, linker, module, &[])
     }
 
@@ -195,7 +234,7 @@ impl Checkpoint {
         linker: &Linker<T>,
         module: &Module,
         images: &[Option<silo_core::MemoryImage>],
-    ) -> Result<Instance, SnapshotError> {
+    ) -> Result<(Instance, HeapObjects), SnapshotError> {
         self.check_module(module)?;
         self.resume_checked(store, linker, module, images)
     }
@@ -208,7 +247,7 @@ impl Checkpoint {
         linker: &Linker<T>,
         module: &Module,
         images: &[Option<silo_core::MemoryImage>],
-    ) -> Result<Instance, SnapshotError> {
+    ) -> Result<(Instance, HeapObjects), SnapshotError> {
         // Imported memories are the linker's: their images are mapped over them by the restore.
         let imported = module.info().num_imported.memories as usize;
         let starts: Vec<Option<&silo_core::MemoryImage>> =
@@ -220,8 +259,8 @@ impl Checkpoint {
         };
         let instance = instantiated
             .map_err(|e| SnapshotError::BadCheckpoint(format!("cannot instantiate: {e}")))?;
-        self.restore_with_images(&mut store, &instance, images)?;
-        Ok(instance)
+        let objects = self.restore_with_images(&mut store, &instance, images)?;
+        Ok((instance, objects))
     }
 
     /// The module's SHA-256 as lowercase hexadecimal.

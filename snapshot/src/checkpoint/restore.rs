@@ -1,10 +1,11 @@
 //! Restoring a checkpoint's instance state into a fresh instance of its module. Everything goes
 //! through the runtime's checked operations: memories and tables grow through the store's
-//! quotas, every table element and global value is type-checked as `table.set` and `global.set`
-//! check it, and every index and range read from the file is checked against the instance, so a
-//! forged checkpoint fails here with the place named.
+//! quotas, the heap image's objects are allocated through its heap quota and each field checked
+//! against its type (`HeapImage::restore_with`), every table element and global value is
+//! type-checked as `table.set` and `global.set` check it, and every index and range read from the
+//! file is checked against the instance, so a forged checkpoint fails here with the place named.
 
-use silo_core::{AnyRef, AsContextMut, I31, Instance, Memory, MemoryImage, Val};
+use silo_core::{AnyRef, AsContextMut, HeapObjects, I31, Instance, Memory, MemoryImage, Val};
 
 use super::Checkpoint;
 use crate::SnapshotError;
@@ -19,17 +20,18 @@ impl Checkpoint {
         store: impl AsContextMut,
         instance: &Instance,
     ) -> Result<(), SnapshotError> {
-        self.restore_with_images(store, instance, &[])
+        self.restore_with_images(store, instance, &[]).map(drop)
     }
 
     /// As [`Checkpoint::restore`]; memory `i` maps `images[i]` copy-on-write when there is one
-    /// and it fits (and is copied otherwise).
+    /// and it fits (and is copied otherwise). Returns the heap image's objects, as made in the
+    /// store (the run's frames name them by number).
     pub(super) fn restore_with_images(
         &self,
         mut store: impl AsContextMut,
         instance: &Instance,
         images: &[Option<MemoryImage>],
-    ) -> Result<(), SnapshotError> {
+    ) -> Result<HeapObjects, SnapshotError> {
         let mut store = store.as_context_mut();
         self.check_module(&instance.module(&store))?;
         let state = &self.instance;
@@ -52,6 +54,8 @@ impl Checkpoint {
             )));
         }
 
+        let objects = self.restore_heap(&mut store, instance)?;
+
         let mut count = 0;
         while let Some(table) = instance.table_by_index(&store, count) {
             let saved = state.tables.get(count as usize).ok_or_else(|| {
@@ -71,7 +75,8 @@ impl Checkpoint {
                 })?;
             }
             for (slot, element) in saved.iter().enumerate() {
-                let value = ref_value(&mut store, instance, *element, Val::null_of(ty.element))
+                let null = Val::null_of(ty.element);
+                let value = ref_value(&mut store, instance, &objects, *element, null)
                     .map_err(|why| bad(format!("table {count} element {slot}: {why}")))?;
                 table
                     .set(&mut store, slot as u64, value)
@@ -101,14 +106,18 @@ impl Checkpoint {
                 ValState::F32(bits) => Val::F32(bits),
                 ValState::F64(bits) => Val::F64(bits),
                 ValState::V128(bits) => Val::V128(bits),
-                ValState::Ref(r) => ref_value(&mut store, instance, r, null).map_err(place)?,
+                ValState::Ref(r) => {
+                    ref_value(&mut store, instance, &objects, r, null).map_err(place)?
+                }
             };
             if ty.mutable {
                 global.set(&mut store, value).map_err(|e| place(e.to_string()))?;
+            } else if matches!(saved, ValState::Ref(RefState::Object(_))) {
+                // The instance's own object, bound to the image's (`restore_heap`).
             } else {
                 // An immutable global is the module's and its imports' to decide: it must agree.
                 let funcs = funcs.get_or_insert_with(|| FuncIndices::of(&store, instance));
-                let now = funcs.val_state(&store, &global.get(&store), String::new);
+                let now = funcs.val_state(&store, &global.get(&store), None, String::new);
                 if now.ok() != Some(*saved) {
                     return Err(place("immutable, and the checkpoint holds another value".into()));
                 }
@@ -135,7 +144,43 @@ impl Checkpoint {
                 instance.drop_data_segment(&mut store, index as u32);
             }
         }
-        Ok(())
+        Ok(objects)
+    }
+
+    /// Makes the heap image's objects in `store`. An object that an immutable global holds is
+    /// the one instantiation made (the guest may refer to it elsewhere too, and nothing can set
+    /// the global to another): the image's object is bound to it and its fields restored.
+    fn restore_heap(
+        &self,
+        mut store: impl AsContextMut,
+        instance: &Instance,
+    ) -> Result<HeapObjects, SnapshotError> {
+        let mut store = store.as_context_mut();
+        let bad = |why: String| SnapshotError::BadCheckpoint(why);
+        let mut bound = Vec::new();
+        let mut index = 0;
+        while let Some(global) = instance.global_by_index(&store, index) {
+            let saved = self.instance.globals.get(index as usize);
+            if let (false, Some(ValState::Ref(RefState::Object(n)))) =
+                (global.ty(&store).mutable, saved)
+            {
+                let object = match global.get(&store) {
+                    Val::AnyRef(Some(a)) => Some(a),
+                    Val::ExternRef(Some(e)) if e.data(&store).is_none() => Some(e.to_any(&store)),
+                    _ => None,
+                };
+                let object = object.ok_or_else(|| {
+                    bad(format!(
+                        "global {index}: immutable, and the checkpoint holds another value"
+                    ))
+                })?;
+                bound.push((*n, object));
+            }
+            index += 1;
+        }
+        crate::heap::image_in(&self.heap)
+            .restore_with(&mut store, instance, &bound)
+            .map_err(|e| bad(e.to_string()))
     }
 }
 
@@ -190,22 +235,33 @@ fn restore_memory(
     Ok(())
 }
 
-/// The value of a saved reference in `instance`: its function `index`, an `i31`, or `null`.
+/// The value of a saved reference in `instance`, in the hierarchy of `null` (the slot's null):
+/// its function `index`, an `i31`, an object of the heap image, or `null`.
 fn ref_value(
     mut store: impl AsContextMut,
     instance: &Instance,
+    objects: &HeapObjects,
     saved: RefState,
     null: Val,
 ) -> Result<Val, String> {
-    match saved {
-        RefState::Null => Ok(null),
-        RefState::Func(index) => instance
-            .func_by_index(&store, index)
-            .map(|f| Val::FuncRef(Some(f)))
-            .ok_or_else(|| format!("no function {index} in the module")),
+    let any = match saved {
+        RefState::Null => return Ok(null),
+        RefState::Func(index) => {
+            return instance
+                .func_by_index(&store, index)
+                .map(|f| Val::FuncRef(Some(f)))
+                .ok_or_else(|| format!("no function {index} in the module"));
+        }
         RefState::I31(v) => {
             let i31 = I31::new_i32(v).ok_or_else(|| format!("{v} does not fit an i31"))?;
-            Ok(Val::AnyRef(Some(AnyRef::from_i31(&mut store, i31))))
+            AnyRef::from_i31(&mut store, i31)
         }
+        RefState::Object(n) => *objects.get(n).ok_or_else(|| {
+            format!("object {n} is past the checkpoint's {} objects", objects.len())
+        })?,
+    };
+    match null {
+        Val::ExternRef(_) => Ok(Val::ExternRef(Some(any.to_extern(&store)))),
+        _ => Ok(Val::AnyRef(Some(any))),
     }
 }
