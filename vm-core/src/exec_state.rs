@@ -3,6 +3,7 @@
 
 use crate::ExecState;
 use crate::error::Error;
+use crate::heap_image::HeapObjects;
 use crate::instance::Instance;
 use crate::store::AsContextMut;
 use crate::val::Val;
@@ -18,10 +19,18 @@ impl Instance {
     /// not fit is refused before anything runs. Under the `Jit` and `Tiered` strategies the
     /// state's own frames finish in the interpreter, and the calls they make run as the engine
     /// runs any call.
-    pub fn resume(
+    pub fn resume(&self, store: impl AsContextMut, state: &ExecState) -> Result<Vec<Val>, Error> {
+        self.resume_with_heap(store, state, &HeapObjects::empty())
+    }
+
+    /// As [`resume`](Self::resume), for a state whose frames refer to objects of the
+    /// garbage-collected heap: `objects` are the heap image taken with it, made in this store
+    /// ([`HeapImage::restore`](crate::HeapImage::restore)); the state names them by number.
+    pub fn resume_with_heap(
         &self,
         mut store: impl AsContextMut,
         state: &ExecState,
+        objects: &HeapObjects,
     ) -> Result<Vec<Val>, Error> {
         let ctx = store.as_context_mut();
         let data = self.data_of(ctx.opaque());
@@ -40,7 +49,7 @@ impl Instance {
         let raw = ctx.0.opaque_ptr();
         // SAFETY: `raw` is the whole store, borrowed mutably for this call; the instance belongs
         // to it (checked by `data_of`), and `resume` sizes `out` for the entry's results.
-        unsafe { crate::interp::exec::resume(raw, ptr, state, &mut out)? };
+        unsafe { crate::interp::exec::resume(raw, ptr, state, objects, &mut out)? };
         let opaque = ctx.opaque();
         Ok(ty
             .results

@@ -38,7 +38,7 @@ mod meter;
 mod module;
 mod module_artifact;
 mod module_stream;
-mod numeric_values;
+mod portable_values;
 mod registry;
 mod root_scope;
 mod runtime;

@@ -39,8 +39,8 @@ pub(crate) struct ModuleInner {
     /// The object layout of each module type that is a struct type (`None` for the others): the
     /// interpreter's inline `struct.new` writes fields with it.
     pub struct_layouts: Box<[Option<silo_gc::StructLayout>]>,
-    /// Whether the functions' values are all numbers (`numeric_values`), once asked.
-    pub values_are_numbers: OnceLock<Result<(), String>>,
+    /// Whether a run of the module can be taken out (`portable_values`), once asked.
+    pub values_are_portable: OnceLock<Result<(), String>>,
     /// Interpreter code of each defined function, translated on first call.
     code: Box<[OnceLock<Result<InterpFunc, String>>]>,
     /// What the interpreter enters: the code above once translated, or the native stub (null
@@ -209,7 +209,7 @@ impl Module {
                 info,
                 type_ids,
                 struct_layouts,
-                values_are_numbers: OnceLock::new(),
+                values_are_portable: OnceLock::new(),
                 code: (0..n).map(|_| OnceLock::new()).collect(),
                 compiled: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
                 native: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),

@@ -582,12 +582,32 @@ impl<'a, T> Caller<'a, T> {
     /// The state of the run that made this call, stopped at it (see
     /// [`ExecState`](crate::ExecState)): its interpreted frames, and its native ones when the
     /// engine keeps their records (`Config::native_checkpoints`). An error when there is none to
-    /// take: native code without records, a run nested in a call from the host, a module whose
-    /// functions hold references.
+    /// take: native code without records, a run nested in a call from the host, a module of the
+    /// exceptions proposal, a frame holding an object of the garbage-collected heap (see
+    /// [`execution_state_with_heap`](Self::execution_state_with_heap)) or a host value.
     pub fn execution_state(&self) -> Result<crate::ExecState, Error> {
+        let mut heap = crate::HeapCapture::new();
+        let state = self.execution_state_with_heap(&mut heap)?;
+        if !heap.is_empty() {
+            return Err(Error::Unsupported(
+                "the run's frames hold objects of the garbage-collected heap: take them with                  `execution_state_with_heap`"
+                    .into(),
+            ));
+        }
+        Ok(state)
+    }
+
+    /// As [`execution_state`](Self::execution_state); objects of the garbage-collected heap in
+    /// the frames are named in `heap`, the heap image the state goes with (finish it with the
+    /// globals' and tables' objects named too: `HeapCapture::finish`).
+    pub fn execution_state_with_heap(
+        &self,
+        heap: &mut crate::HeapCapture,
+    ) -> Result<crate::ExecState, Error> {
         // SAFETY: the store is live and ours for the call; the run that called us is suspended
         // in this host call.
-        unsafe { crate::interp::exec::capture(&self.store.opaque) }.map_err(Error::Unsupported)
+        unsafe { crate::interp::exec::capture(&self.store.opaque, heap) }
+            .map_err(Error::Unsupported)
     }
 
     /// Throws `exn` from this host function: return the trap, and the exception unwinds into

@@ -3,7 +3,8 @@
 //! times as it is resumed; and states that do not fit are refused before anything runs.
 
 use silo_core::{
-    Caller, Config, Engine, Error, ExecState, Instance, Linker, Module, Store, Strategy, Trap, Val,
+    Caller, Config, Engine, Error, ExecState, ExternRef, Instance, Linker, Module, Store, Strategy,
+    Trap, Val,
 };
 
 /// Recursion with a value on the operand stack across each host call, memory and a global
@@ -178,12 +179,30 @@ fn clone_rest(t: &Taken) -> Taken {
 }
 
 #[test]
-fn runs_of_modules_holding_references_are_neither_taken_nor_resumed() {
+fn runs_holding_host_values_or_of_the_exceptions_proposal_are_not_taken() {
     let engine = engine();
-    // The same guest, plus a function that makes a host reference (function references are
-    // taken out as indices: see tests/native_checkpoints.rs).
+    // The same guest, plus a function that holds an `externref` across a host call: a null one
+    // is taken out, a host value is refused (it has no meaning outside this store).
     let text = GUEST.trim_end().strip_suffix(')').unwrap().to_string()
-        + r#"(func (drop (ref.null extern))))"#;
+        + r#"(func (export "hold") (param $h externref) (result i32) (call $tick (i32.const 5))))"#;
+    let module = Module::new(&engine, &text).unwrap();
+    let (mut store, instance) = instantiate(&engine, &module);
+    store.on_host_call(|caller: Caller<'_, Vec<i32>>| match caller.execution_state() {
+        Ok(_) => Err(Trap::host("taken")),
+        Err(e) => Err(Trap::host(format!("refused: {e}"))),
+    });
+    let hold = instance.get_func(&store, "hold").unwrap();
+    let host = ExternRef::new(&mut store, 5u32).unwrap();
+    let mut out = [Val::I32(0)];
+    let held = |v| [Val::ExternRef(v)];
+    let err = hold.call(&mut store, &held(Some(host)), &mut out).unwrap_err().to_string();
+    assert!(err.contains("refused") && err.contains("a host value (`externref`)"), "{err}");
+    let err = hold.call(&mut store, &held(None), &mut out).unwrap_err().to_string();
+    assert!(err.contains("taken"), "{err}");
+
+    // A module of the exceptions proposal: neither taken nor resumed.
+    let text = GUEST.trim_end().strip_suffix(')').unwrap().to_string()
+        + r#"(tag $oops) (func (try_table (catch_all 0) (throw $oops))))"#;
     let module = Module::new(&engine, &text).unwrap();
     let (mut store, instance) = instantiate(&engine, &module);
     store.on_host_call(|caller: Caller<'_, Vec<i32>>| match caller.execution_state() {
@@ -191,15 +210,12 @@ fn runs_of_modules_holding_references_are_neither_taken_nor_resumed() {
         Err(e) => Err(Trap::host(format!("refused: {e}"))),
     });
     let err = run(&mut store, &instance, 3).unwrap_err().to_string();
-    assert!(err.contains("refused") && err.contains("handles non-function references"), "{err}");
-
-    // A state that would fit the code is refused too: a forged one could put an address in a
-    // slot a `call_ref` follows.
+    assert!(err.contains("refused") && err.contains("uses the exceptions proposal"), "{err}");
     let plain = Module::new(&engine, GUEST).unwrap();
     let taken = take_at(&engine, &plain, 4, 2);
     let (mut store, instance) = instantiate(&engine, &module);
     let err = instance.resume(&mut store, &taken.state).unwrap_err().to_string();
-    assert!(err.contains("handles non-function references"), "{err}");
+    assert!(err.contains("uses the exceptions proposal"), "{err}");
 }
 
 #[test]

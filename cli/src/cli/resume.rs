@@ -106,8 +106,8 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
     let mut linker = Linker::new(&engine);
     silo::wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
     policy.apply_to_store(&mut store)?;
-    let instance = checkpoint
-        .resume(&mut store, &linker, &module)
+    let (instance, objects) = checkpoint
+        .resume_with_heap(&mut store, &linker, &module)
         .with_context(|| format!("cannot resume `{name}`"))?;
     // The fuel quota is the guest's whole life: what it used before counts.
     match (checkpoint.fuel_remaining, policy.limits.fuel) {
@@ -122,7 +122,7 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<ExitCode> {
 
     let Some(export) = &args.invoke else {
         let run = run_state.expect("checked above: a run or --invoke");
-        let outcome = instance.resume(&mut store, &run.to_exec_state());
+        let outcome = instance.resume_with_heap(&mut store, &run.to_exec_state(), &objects);
         if mid_run.stopped() {
             return Ok(stopped_for_checkpoint(&args.checkpoint));
         }

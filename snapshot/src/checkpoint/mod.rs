@@ -165,9 +165,10 @@ impl Checkpoint {
     }
 
     /// The state of the guest whose code made the host call `caller` is in, stopped at that call:
-    /// its instance, and its run (`Taken::InRun`). Refused when the run cannot be taken out
-    /// (native code made the call, or the host called back into the guest) or when the module's
-    /// functions hold references in their values (their slots would hold host addresses).
+    /// its instance, its run (`Taken::InRun`) and the objects of the garbage-collected heap its
+    /// frames, globals and tables reach. Refused when the run cannot be taken out (native code
+    /// without records made the call, the host called back into the guest, a native frame holds
+    /// an object, a frame holds a host value or an exception).
     pub fn capture_at_host_call<T>(
         caller: &silo_core::Caller<'_, T>,
         embed_module: bool,
@@ -175,11 +176,12 @@ impl Checkpoint {
         let instance = caller.instance().ok_or_else(|| {
             SnapshotError::Unsupported("the host call was not made by WebAssembly code".into())
         })?;
+        let mut heap = HeapCapture::new();
         let run = caller
-            .execution_state()
+            .execution_state_with_heap(&mut heap)
             .map_err(|e| SnapshotError::Unsupported(format!("cannot take the run out: {e}")))?;
         let taken = Taken::InRun(run.into());
-        Checkpoint::capture_with(caller, &instance, embed_module, HeapCapture::new(), taken)
+        Checkpoint::capture_with(caller, &instance, embed_module, heap, taken)
     }
 
     /// Writes the checkpoint file at `path`, whole or not at all (a temporary file beside it,

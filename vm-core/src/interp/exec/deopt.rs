@@ -10,7 +10,9 @@
 //! records' stretches to put the frames in order (see there); a stack that crosses a call from the
 //! host back into WebAssembly, or native code without records, is refused with the reason.
 
+use super::frame_values::{Source, values_out};
 use super::{Cx, ExecFrame, ExecState, InterpFunc};
+use crate::heap_image::HeapCapture;
 use crate::interp::isa::Instr;
 use crate::store::StoreOpaque;
 use crate::vm::deopt::{self, DeoptRecord};
@@ -50,7 +52,11 @@ enum Piece {
 /// `store` points to the live store, inside a host function or check hook that the innermost
 /// run `cx` (or native code it runs) called: every run linked from `cx` is live, and the store's
 /// list of records is that code's: live records in frames below this call (`vm::deopt`).
-pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecState, String> {
+pub(super) unsafe fn capture(
+    store: *const StoreOpaque,
+    cx: &Cx,
+    heap: &mut HeapCapture,
+) -> Result<ExecState, String> {
     // SAFETY: every run linked from `cx` is live with its saved frames, current code and
     // instance (the run invariants), and so are the frames' slots in the value stack; the records
     // are live (contract). All of it is only read, each record checked to be of this instance
@@ -126,7 +132,8 @@ pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecS
                 }
             }
         }
-        rebuild(inst, &pieces, !interp_innermost && (*store).native_at_check, cx.at_check)
+        let native_check = !interp_innermost && (*store).native_at_check;
+        rebuild(&*store, inst, &pieces, native_check, cx.at_check, heap)
     }
 }
 
@@ -136,10 +143,12 @@ pub(super) unsafe fn capture(store: *const StoreOpaque, cx: &Cx) -> Result<ExecS
 /// # Safety
 /// The pieces' code, frames, slots and records are live (as in `capture`).
 unsafe fn rebuild(
+    store: &StoreOpaque,
     inst: &crate::instance::InstanceData,
     pieces: &[Piece],
     native_check: bool,
     interp_check: bool,
+    heap: &mut HeapCapture,
 ) -> Result<ExecState, String> {
     let last = pieces.len().checked_sub(1).ok_or("the guest's stack is empty")?;
     let mut frames = Vec::with_capacity(pieces.len());
@@ -147,10 +156,13 @@ unsafe fn rebuild(
         let innermost = i == last;
         let frame = match piece {
             // SAFETY: live (contract).
-            Piece::Native(rec) => unsafe { native_frame(inst, &**rec, innermost, native_check)? },
+            Piece::Native(rec) => unsafe {
+                native_frame(store, inst, &**rec, innermost, native_check)?
+            },
             // SAFETY: live (contract).
             Piece::Interp { func, ip, fp } => unsafe {
-                interp_frame(inst, &**func, *ip, *fp, innermost, interp_check)?
+                let at = Position { ip: *ip, fp: *fp, innermost, at_check: interp_check };
+                interp_frame(store, inst, &**func, at, heap)?
             },
         };
         frames.push(frame);
@@ -165,6 +177,7 @@ unsafe fn rebuild(
 /// # Safety
 /// `rec` is a live record (its values follow it, `slots` of them).
 unsafe fn native_frame(
+    store: &StoreOpaque,
     inst: &crate::instance::InstanceData,
     rec: &DeoptRecord,
     innermost: bool,
@@ -197,12 +210,7 @@ unsafe fn native_frame(
     let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
         .ok_or("a native frame is at no call or check of its function")?;
     let mut values = values.to_vec();
-    for (at, ty) in super::resume::typed_values(&code, site) {
-        if ty.is_ref() {
-            let raw = values.get_mut(at).ok_or("a native frame holds too few values")?;
-            *raw = super::resume::func_ref_out(inst, *raw)?;
-        }
-    }
+    values_out(store, inst, &code, site, &mut values, Source::Native)?;
     Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values })
 }
 
@@ -214,13 +222,13 @@ unsafe fn native_frame(
 /// # Safety
 /// `running` is live code, `ip` an op of it and `fp` its frame of `frame_size` slots.
 unsafe fn interp_frame(
+    store: &StoreOpaque,
     inst: &crate::instance::InstanceData,
     running: &InterpFunc,
-    ip: *const super::Op,
-    fp: *const u64,
-    innermost: bool,
-    at_check: bool,
+    at: Position,
+    heap: &mut HeapCapture,
 ) -> Result<ExecFrame, String> {
+    let Position { ip, fp, innermost, at_check } = at;
     if is_native_stub(running) {
         return Err("a function's stub is on the stack without native code above it".into());
     }
@@ -264,12 +272,17 @@ unsafe fn interp_frame(
             }
         }
     }
-    for (at, ty) in super::resume::typed_values(&shaped, site) {
-        if ty.is_ref() {
-            values[at] = super::resume::func_ref_out(inst, values[at])?;
-        }
-    }
+    values_out(store, inst, &shaped, site, &mut values, Source::Interp(heap))?;
     Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
+}
+
+/// Where an interpreter frame is: its op and slots, whether it is the innermost frame and whether
+/// that is at a check.
+struct Position {
+    ip: *const super::Op,
+    fp: *const u64,
+    innermost: bool,
+    at_check: bool,
 }
 
 /// What identifies a function's interpreter code: its length and op kinds (the tags of `Instr`;

@@ -25,6 +25,7 @@ mod call_probe;
 mod calls;
 mod deopt;
 mod exn;
+mod frame_values;
 mod gc;
 mod gc_handlers;
 mod handlers;

@@ -13,14 +13,17 @@
 //!
 //! A state from a file is untrusted. Resuming checks every frame (a defined function; a call or
 //! check at that offset; exactly as many values as the frame has there; a caller's call op that
-//! reaches the next frame's function) before anything is written; the slots are plain numbers to
-//! the handlers only in a module whose functions never hold a reference in their values
-//! (`numeric_values`: no op of such a module reads an address from a slot), so capture and resume
-//! both refuse the run of any other module.
+//! reaches the next frame's function) before anything is written. References are codes
+//! (`frame_values`): each becomes the instance's function or an object of the heap image made in
+//! the store, checked against the exact type the validator gives its slot
+//! (`translate::site_types`), so no slot holds an address or object its code does not expect. The
+//! runs of modules of the exceptions proposal are refused (`portable_values`).
 
 use std::ptr;
 
+use super::frame_values::values_in;
 use super::{Cx, Frame, InterpFunc, drive, exhausted};
+use crate::heap_image::{HeapCapture, HeapObjects};
 use crate::instance::InstanceData;
 use crate::interp::code::Site;
 use crate::interp::isa::Instr;
@@ -53,13 +56,13 @@ pub struct ExecState {
     pub at_check: bool,
 }
 
-/// Refuses the run of an instance whose module's functions may hold references in their slots
-/// (`numeric_values`; checked once per module).
-pub(super) fn numbers_only(inst: &InstanceData) -> Result<(), String> {
+/// Refuses the run of an instance of a module whose runs cannot be taken out (`portable_values`;
+/// checked once per module).
+pub(super) fn portable_only(inst: &InstanceData) -> Result<(), String> {
     let module = &inst.module.inner;
     module
-        .values_are_numbers
-        .get_or_init(|| crate::numeric_values::check_values_are_numbers(&module.info))
+        .values_are_portable
+        .get_or_init(|| crate::portable_values::check_values_are_portable(&module.info))
         .clone()
 }
 
@@ -76,31 +79,6 @@ pub(super) fn typed_values(code: &InterpFunc, site: &Site) -> Vec<(usize, ValTyp
         .collect()
 }
 
-/// A function reference of `inst` as a state holds it: 0 for null, the function's index plus one
-/// otherwise.
-pub(super) fn func_ref_out(inst: &InstanceData, raw: u64) -> Result<u64, String> {
-    if raw == 0 {
-        return Ok(0);
-    }
-    match inst.funcs.iter().position(|&f| f as u64 == raw) {
-        Some(i) => Ok(i as u64 + 1),
-        None => Err("a function reference on the stack is not one of the instance's functions \
-                     (it came from another instance)"
-            .into()),
-    }
-}
-
-/// A function reference of a state as `inst` holds it (see `func_ref_out`).
-fn func_ref_in(inst: &InstanceData, value: u64) -> Result<u64, String> {
-    match value.checked_sub(1) {
-        None => Ok(0),
-        Some(i) => match inst.funcs.get(usize::try_from(i).unwrap_or(usize::MAX)) {
-            Some(&f) => Ok(f as u64),
-            None => Err(format!("function reference {i} is past the instance's functions")),
-        },
-    }
-}
-
 /// The site of `code` at `offset`: a check when `check`, a call op otherwise.
 pub(super) fn site_at(code: &InterpFunc, offset: u32, check: bool) -> Option<&Site> {
     code.sites.iter().find(|s| s.offset == offset && s.check == check)
@@ -112,7 +90,10 @@ pub(super) fn site_at(code: &InterpFunc, offset: u32, check: bool) -> Option<&Si
 /// `store` points to the live store, and is called from inside a host function or check hook
 /// that a run of it called (nothing of the store is borrowed while this reads the runs, frames,
 /// records and stacks).
-pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, String> {
+pub(crate) unsafe fn capture(
+    store: *const StoreOpaque,
+    heap: &mut HeapCapture,
+) -> Result<ExecState, String> {
     // SAFETY: the innermost run's context is live while its host call or check hook runs (it
     // unlinks itself only when it ends), and so is every run it links to (contract).
     unsafe {
@@ -121,8 +102,8 @@ pub(crate) unsafe fn capture(store: *const StoreOpaque) -> Result<ExecState, Str
             return Err("no WebAssembly code is running".into());
         }
         let cx = &*cx;
-        numbers_only(&*cx.inst)?;
-        super::deopt::capture(store, cx)
+        portable_only(&*cx.inst)?;
+        super::deopt::capture(store, cx, heap)
     }
 }
 
@@ -137,7 +118,12 @@ struct Placed {
 /// Lays `state` out as interpreter frames of `inst`'s module: each frame's code (translated as
 /// the `Interpreter` strategy does, its sites recorded), its slots from the first frame's start,
 /// and all the slots. Every frame is checked (see the module documentation).
-fn place(inst: &InstanceData, state: &ExecState) -> Result<(Vec<Placed>, Vec<u64>), String> {
+fn place(
+    store: &StoreOpaque,
+    inst: &InstanceData,
+    state: &ExecState,
+    objects: &HeapObjects,
+) -> Result<(Vec<Placed>, Vec<u64>), String> {
     let module = &inst.module.inner;
     let info = &module.info;
     let imported = info.num_imported.funcs;
@@ -183,19 +169,11 @@ fn place(inst: &InstanceData, state: &ExecState) -> Result<(Vec<Placed>, Vec<u64
             slots.resize(fp + size, 0);
         }
         // The values by type: a 32-bit one is the low half of its slot (native code leaves the
-        // high half as it was), zero-extended as the interpreter keeps it; a function reference
-        // is an index, made the instance's function.
+        // high half as it was), zero-extended as the interpreter keeps it; a reference is a code,
+        // made the instance's function or the image's object, checked against the slot's type.
         let mut values = f.values.clone();
-        for (at, ty) in typed_values(&code, site) {
-            match ty {
-                ValType::I32 | ValType::F32 => values[at] &= 0xffff_ffff,
-                ValType::Ref(_) => {
-                    values[at] =
-                        func_ref_in(inst, values[at]).map_err(|e| format!("frame {i}: {e}"))?;
-                }
-                _ => {}
-            }
-        }
+        values_in(store, inst, &code, site, &mut values, objects)
+            .map_err(|e| format!("frame {i}: {e}"))?;
         let frame = &mut slots[fp..fp + size];
         let pool = num_locals..num_locals + code.consts.len();
         frame.get_mut(pool).ok_or("constants past the frame")?.copy_from_slice(&code.consts);
@@ -279,15 +257,17 @@ pub(crate) unsafe fn resume(
     store: *mut StoreOpaque,
     inst: *const InstanceData,
     state: &ExecState,
+    objects: &HeapObjects,
     out: &mut Vec<u64>,
 ) -> Result<(), Trap> {
     let bad = |why: String| Trap::host(format!("cannot resume the guest: {why}"));
     // SAFETY: `inst` is live (contract); it is only read.
     let instance = unsafe { &*inst };
-    // Only then is every slot a number to every op the run can reach (see the module
-    // documentation): the soundness of what follows rests on it.
-    numbers_only(instance).map_err(bad)?;
-    let (placed, slots) = place(instance, state).map_err(bad)?;
+    // Only then is every value of every frame one `place` can check against its type (see the
+    // module documentation): the soundness of what follows rests on it.
+    portable_only(instance).map_err(bad)?;
+    // SAFETY: the store is live (contract); it is only read while the frames are placed.
+    let (placed, slots) = place(unsafe { &*store }, instance, state, objects).map_err(bad)?;
     let last = placed.len() - 1;
     out.resize(out.len().max(placed[0].code.num_results as usize), 0);
     // SAFETY: `store` is the whole live store, ours alone for the call (contract), so `stack` is
@@ -296,8 +276,9 @@ pub(crate) unsafe fn resume(
     // depth limit before anything is written, so the slots are copied inside the value stack and
     // the frames into the frame array; every frame's op index is inside its code and its
     // `frame_size` slots inside the copied ones (`place`), and its code is kept in `placed`
-    // until the run ends. The slots are numbers to every handler (see the module
-    // documentation), so the run invariants hold for the registers set up here.
+    // until the run ends. Every slot holds a number or a reference of its type (checked by
+    // `place`), so the run invariants hold for the registers set up here; nothing allocates
+    // between `place` reading the objects' references and the run starting, so they are current.
     let cx = unsafe {
         let stack = &mut (*store).exec;
         stack.ensure_allocated()?;

@@ -27,6 +27,7 @@ mod gc;
 mod ops;
 mod simd;
 mod simd_memory;
+mod site_types;
 
 use silo_loader::ValType;
 use silo_loader::wasmparser::{self as wp, BinaryReader, FunctionBody};
@@ -316,7 +317,11 @@ fn translate_recording(
         t.operator(op)?;
     }
     t.emit_deferred_landings();
-    t.finish()
+    let mut code = t.finish()?;
+    if record_sites {
+        site_types::refine(info, def, &mut code.sites)?;
+    }
+    Ok(code)
 }
 
 impl Translator<'_> {
