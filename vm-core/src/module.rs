@@ -41,6 +41,12 @@ pub(crate) struct ModuleInner {
     pub struct_layouts: Box<[Option<silo_gc::StructLayout>]>,
     /// Whether a run of the module can be taken out (`portable_values`), once asked.
     pub values_are_portable: OnceLock<Result<(), String>>,
+    /// Which values of a native frame's record hold references the collector traces, by
+    /// (function, byte offset, at a check) of the point it is at (`gc::record_roots`), once
+    /// asked; `None` where that cannot be known.
+    pub record_refs: std::sync::Mutex<
+        std::collections::HashMap<(u32, u32, bool), Option<std::sync::Arc<[u32]>>>,
+    >,
     /// Interpreter code of each defined function, translated on first call.
     code: Box<[OnceLock<Result<InterpFunc, String>>]>,
     /// What the interpreter enters: the code above once translated, or the native stub (null
@@ -210,6 +216,7 @@ impl Module {
                 type_ids,
                 struct_layouts,
                 values_are_portable: OnceLock::new(),
+                record_refs: Default::default(),
                 code: (0..n).map(|_| OnceLock::new()).collect(),
                 compiled: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),
                 native: (0..n).map(|_| AtomicPtr::new(std::ptr::null_mut())).collect(),

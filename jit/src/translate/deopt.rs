@@ -41,6 +41,10 @@ impl FuncTranslator<'_, '_> {
         let prev = self.b.ins().load(types::I64, flags, cell, 0);
         self.b.ins().store(flags, prev, area, layout::PREV);
         self.b.ins().store(flags, self.vmctx, area, layout::VMCTX);
+        // At no point until the first: the collector reads no values of it (`gc::record_roots`).
+        let at_none = u64::from(self.func_index) | (u64::from(layout::AT_BULK) << 32);
+        let at_none = self.b.ins().iconst(types::I64, at_none as i64);
+        self.b.ins().store(flags, at_none, area, layout::FUNC);
         self.b.ins().store(flags, area, cell, 0);
     }
 

@@ -167,8 +167,8 @@ impl Checkpoint {
     /// The state of the guest whose code made the host call `caller` is in, stopped at that call:
     /// its instance, its run (`Taken::InRun`) and the objects of the garbage-collected heap its
     /// frames, globals and tables reach. Refused when the run cannot be taken out (native code
-    /// without records made the call, the host called back into the guest, a native frame holds
-    /// an object, a frame holds a host value or an exception).
+    /// without records made the call, the host called back into the guest, a frame holds a host
+    /// value or an exception).
     pub fn capture_at_host_call<T>(
         caller: &silo_core::Caller<'_, T>,
         embed_module: bool,

@@ -8,6 +8,7 @@
 //! the compiler's stack maps, from where native code last called out: `vm::NativeExit`).
 
 mod const_alloc;
+mod record_roots;
 mod roots;
 
 use silo_gc::{GcError, GcRef, Heap, HeapConfig, Layout};
@@ -188,8 +189,18 @@ pub(crate) fn with_heap<R>(
     store: &mut StoreOpaque,
     f: impl FnOnce(&mut Heap, &mut StoreRoots<'_>) -> R,
 ) -> Result<R, Trap> {
-    let StoreOpaque { gc, exec, globals, tables, instances, engine, native_exit, usage, .. } =
-        store;
+    let StoreOpaque {
+        gc,
+        exec,
+        globals,
+        tables,
+        instances,
+        engine,
+        native_exit,
+        usage,
+        deopt_top,
+        ..
+    } = store;
     let StoreGc { heap, bump, config, pending, host_roots, exception } = gc;
     let heap = create_heap(heap, bump, *config, pending)?;
     // The heap grows within what the total-memory quota leaves; the total counts what it holds.
@@ -203,6 +214,7 @@ pub(crate) fn with_heap<R>(
         instances,
         registry: &engine.inner.registry,
         native: engine.inner.config.compiler.as_deref().map(|c| (c, &*native_exit)),
+        records: *deopt_top,
     };
     let result = f(heap, &mut roots);
     usage.gc_heap_bytes = heap.stats().heap_bytes;

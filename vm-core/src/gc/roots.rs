@@ -23,6 +23,8 @@ pub(crate) struct StoreRoots<'a> {
     pub registry: &'a TypeRegistry,
     /// The compiler of the native frames on the stack, and where they last called out.
     pub native: Option<(&'a dyn Compiler, &'a NativeExit)>,
+    /// The native frames' records (`vm::deopt`), innermost first; null without any.
+    pub records: *const crate::vm::DeoptRecord,
 }
 
 /// Visits the reference in the low 32 bits of a raw slot value, writing back what the collector
@@ -39,7 +41,8 @@ impl RootSet for StoreRoots<'_> {
         // runs with the whole store lent to it (`with_heap` borrows it mutably), and the running
         // code, if any, is suspended in the call that collects and holds no Rust reference into
         // them, so these exclusive references are the only ones while they live. The store's exit
-        // record describes the native frames suspended in that call, as `trace_frames` requires.
+        // record describes the native frames suspended in that call, as `trace_frames` requires,
+        // and its list of records is theirs, as `trace_records` requires.
         unsafe {
             for g in self.globals.cells() {
                 let g = &mut *g.as_ptr();
@@ -67,6 +70,7 @@ impl RootSet for StoreRoots<'_> {
             if let Some((compiler, exit)) = self.native {
                 compiler.trace_frames(exit, &mut |slot| visit_slot(slot, visit));
             }
+            super::record_roots::trace_records(self.records, self.instances, visit);
             self.host.trace(visit);
             if let Some(exn) = self.exception {
                 visit(exn);

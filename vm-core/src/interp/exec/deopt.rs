@@ -10,7 +10,7 @@
 //! records' stretches to put the frames in order (see there); a stack that crosses a call from the
 //! host back into WebAssembly, or native code without records, is refused with the reason.
 
-use super::frame_values::{Source, values_out};
+use super::frame_values::values_out;
 use super::{Cx, ExecFrame, ExecState, InterpFunc};
 use crate::heap_image::HeapCapture;
 use crate::interp::isa::Instr;
@@ -157,7 +157,7 @@ unsafe fn rebuild(
         let frame = match piece {
             // SAFETY: live (contract).
             Piece::Native(rec) => unsafe {
-                native_frame(store, inst, &**rec, innermost, native_check)?
+                native_frame(store, inst, &**rec, innermost, native_check, heap)?
             },
             // SAFETY: live (contract).
             Piece::Interp { func, ip, fp } => unsafe {
@@ -182,6 +182,7 @@ unsafe fn native_frame(
     rec: &DeoptRecord,
     innermost: bool,
     at_check: bool,
+    heap: &mut HeapCapture,
 ) -> Result<ExecFrame, String> {
     match (rec.kind, innermost) {
         (deopt::AT_CHECK, true) if at_check => {}
@@ -210,7 +211,7 @@ unsafe fn native_frame(
     let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
         .ok_or("a native frame is at no call or check of its function")?;
     let mut values = values.to_vec();
-    values_out(store, inst, &code, site, &mut values, Source::Native)?;
+    values_out(store, inst, &code, site, &mut values, heap)?;
     Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values })
 }
 
@@ -272,7 +273,7 @@ unsafe fn interp_frame(
             }
         }
     }
-    values_out(store, inst, &shaped, site, &mut values, Source::Interp(heap))?;
+    values_out(store, inst, &shaped, site, &mut values, heap)?;
     Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
 }
 

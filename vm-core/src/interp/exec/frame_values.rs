@@ -11,6 +11,8 @@ use super::InterpFunc;
 use crate::heap_image::{HeapCapture, HeapObjects, func_code, func_raw_of_code};
 use crate::instance::InstanceData;
 use crate::interp::code::Site;
+use crate::module::ModuleInner;
+use crate::registry::{TypeId, TypeRegistry};
 use crate::store::StoreOpaque;
 
 /// Which kind of reference a slot of (module-relative) type `ty` holds, in canonical form.
@@ -22,25 +24,20 @@ enum Held {
 }
 
 fn held(store: &StoreOpaque, inst: &InstanceData, ty: ValType) -> Held {
+    held_in(&store.engine.inner.registry, &inst.module.inner.type_ids, ty)
+}
+
+fn held_in(registry: &TypeRegistry, type_ids: &[TypeId], ty: ValType) -> Held {
     let ValType::Ref(_) = ty else { return Held::Number };
-    let canonical = crate::registry::canonical_val(ty, &inst.module.inner.type_ids);
+    let canonical = crate::registry::canonical_val(ty, type_ids);
     let ValType::Ref(r) = canonical else { return Held::Number };
     if r.heap.abstract_top() == Some(silo_loader::HeapType::Exn) {
         Held::Exn
-    } else if store.engine.inner.registry.is_gc_ref(r) {
+    } else if registry.is_gc_ref(r) {
         Held::Gc(r)
     } else {
         Held::Func(r)
     }
-}
-
-/// Where a frame's values come from, for `values_out`.
-pub(super) enum Source<'a> {
-    /// An interpreter frame: its objects are current, named in the heap image being taken.
-    Interp(&'a mut HeapCapture),
-    /// A native frame's record: a collection since it was written may have moved the objects
-    /// it holds (records are not traced), so an object in one is refused.
-    Native,
 }
 
 /// Turns `values`, a frame's values at `site` of `code` in the slot form, into a state's form.
@@ -50,7 +47,7 @@ pub(super) fn values_out(
     code: &InterpFunc,
     site: &Site,
     values: &mut [u64],
-    mut source: Source<'_>,
+    heap: &mut HeapCapture,
 ) -> Result<(), String> {
     for (at, ty) in super::resume::typed_values(code, site) {
         let raw = values.get_mut(at).ok_or("a frame holds too few values")?;
@@ -58,18 +55,8 @@ pub(super) fn values_out(
             Held::Number => {}
             Held::Func(_) => *raw = func_code(&inst.funcs, *raw)?,
             Held::Exn => return Err("a frame holds an exception (`exnref`)".into()),
-            Held::Gc(_) => match &mut source {
-                Source::Interp(heap) => *raw = heap.code_of(store, *raw)?,
-                Source::Native if silo_gc::GcRef::from_raw(*raw as u32).object().is_some() => {
-                    return Err(format!(
-                        "native code of function {} holds an object of the garbage-collected \
-                         heap (take the checkpoint under `--engine interp`)",
-                        code.func_index
-                    ));
-                }
-                // Null and `i31`s are their own codes.
-                Source::Native => *raw &= 0xffff_ffff,
-            },
+            // In the low half of the slot (native code leaves the high half as it was).
+            Held::Gc(_) => *raw = heap.code_of(store, *raw & 0xffff_ffff)?,
         }
     }
     Ok(())
@@ -98,4 +85,23 @@ pub(super) fn values_in(
         }
     }
     Ok(())
+}
+
+/// Which of the values of defined function `def`'s frame at the call (`check`: the check) at byte
+/// offset `offset` are references the collector traces (of the `any` and `extern` hierarchies):
+/// their first slots among the values. What the collector reads in a native frame's record.
+pub(crate) fn traced_values(
+    module: &ModuleInner,
+    def: u32,
+    offset: u32,
+    check: bool,
+) -> Result<Vec<u32>, String> {
+    let code = crate::interp::translate::translate_for_resume(module, def)?;
+    let site = super::resume::site_at(&code, offset, check).ok_or("no such point")?;
+    let registry = &module.engine.inner.registry;
+    Ok(super::resume::typed_values(&code, site)
+        .into_iter()
+        .filter(|&(_, ty)| matches!(held_in(registry, &module.type_ids, ty), Held::Gc(_)))
+        .map(|(at, _)| at as u32)
+        .collect())
 }

@@ -26,6 +26,7 @@ mod calls;
 mod deopt;
 mod exn;
 mod frame_values;
+pub(crate) use frame_values::traced_values;
 mod gc;
 mod gc_handlers;
 mod handlers;
