@@ -31,6 +31,11 @@ pub struct Module {
     pub(crate) inner: Arc<ModuleInner>,
 }
 
+/// Per point of a native frame — (defined function, byte offset, at a check) — which values of
+/// its record are traced references (`gc::record_roots`); `None` where that cannot be known.
+pub(crate) type RecordRefs =
+    std::collections::HashMap<(u32, u32, bool), Option<std::sync::Arc<[u32]>>>;
+
 pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub info: silo_loader::Module,
@@ -44,9 +49,7 @@ pub(crate) struct ModuleInner {
     /// Which values of a native frame's record hold references the collector traces, by
     /// (function, byte offset, at a check) of the point it is at (`gc::record_roots`), once
     /// asked; `None` where that cannot be known.
-    pub record_refs: std::sync::Mutex<
-        std::collections::HashMap<(u32, u32, bool), Option<std::sync::Arc<[u32]>>>,
-    >,
+    pub record_refs: std::sync::Mutex<RecordRefs>,
     /// Interpreter code of each defined function, translated on first call.
     code: Box<[OnceLock<Result<InterpFunc, String>>]>,
     /// What the interpreter enters: the code above once translated, or the native stub (null
