@@ -323,3 +323,68 @@ fn a_run_in_an_older_builds_interpreter_positions_is_refused_by_name() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("take the checkpoint again"), "{}", stderr(&o));
 }
+
+/// A guest whose state is in the garbage-collected heap: each step pushes a node on a list a
+/// recursion passes down (the list lives in frames, not globals), allocates garbage, and writes a
+/// digit of the list's sum to stdout (a WASI call: a point to take the checkpoint at).
+const GC_GUEST: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (type $node (struct (field $v i32) (field $next (ref null $node))))
+  (type $junk (array (mut i64)))
+  (func $say (param $list (ref null $node)) (local $s i32) (local $l (ref null $node))
+    (local.set $l (local.get $list))
+    (block $done
+      (loop $walk
+        (br_if $done (ref.is_null (local.get $l)))
+        (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 7))
+          (struct.get $node $v (local.get $l))))
+        (local.set $l (struct.get $node $next (local.get $l)))
+        (br $walk)))
+    (i32.store8 (i32.const 100) (i32.add (i32.const 48) (i32.rem_u (local.get $s) (i32.const 10))))
+    (i32.store (i32.const 0) (i32.const 100))
+    (i32.store (i32.const 4) (i32.const 1))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $step (param $n i32) (param $list (ref null $node))
+    (local $here (ref null $node)) (local $i i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $here (struct.new $node (local.get $n) (local.get $list)))
+    (loop $garbage
+      (drop (array.new $junk (i64.extend_i32_u (local.get $i)) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $garbage (i32.lt_u (local.get $i) (i32.const 2000))))
+    (call $say (local.get $here))
+    (call $step (i32.sub (local.get $n) (i32.const 1)) (local.get $here))
+    (call $say (local.get $here)))
+  (func (export "_start") (call $step (i32.const 60) (ref.null $node))))"#;
+
+#[test]
+fn a_guest_of_the_gc_heap_is_taken_mid_run_and_resumed_by_every_engine() {
+    let work = tempfile::tempdir().unwrap();
+    let app = work.path().join("gc.wat");
+    std::fs::write(&app, GC_GUEST).unwrap();
+    let whole = silo_with_input(&["run", path(&app)], "");
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let want = stdout(&whole);
+    assert_eq!(want.len(), 120, "{want}");
+    let ckpt = work.path().join("run.ckpt");
+    for engine in ["interp", "jit", "tiered", "tiered --tier-up-after 1"] {
+        for fuel in ["50000", "400000"] {
+            let _ = std::fs::remove_file(&ckpt);
+            let fuel_at = format!("fuel={fuel}");
+            let mut args = vec!["run", "--checkpoint", path(&ckpt), "--checkpoint-on", &fuel_at];
+            args.extend(["--checkpoint-stop", "--engine"]);
+            args.extend(engine.split(' '));
+            args.push(path(&app));
+            let first = silo_with_input(&args, "");
+            assert!(first.status.success(), "{engine} {fuel}: {}", stderr(&first));
+            assert!(stdout(&first).len() < want.len(), "{engine} {fuel}: stopped in the middle");
+            for resumer in ["interp", "jit", "tiered"] {
+                let rest = silo_with_input(&["resume", "--engine", resumer, path(&ckpt)], "");
+                assert!(rest.status.success(), "{engine} {fuel} {resumer}: {}", stderr(&rest));
+                assert_eq!(stdout(&first) + &stdout(&rest), want, "{engine} {fuel} {resumer}");
+            }
+        }
+    }
+}
