@@ -136,6 +136,7 @@ pub fn run(data: &[u8]) -> bool {
     if let silo_snapshot::Taken::InRun(run) = &checkpoint.taken {
         resume_run(&checkpoint, run);
     }
+    crate::checkpoint_gc::run(&checkpoint);
     let f = &*FIXTURE;
     // Aim every input at the guest, so that the restore's own checks are what is tested.
     checkpoint.module_sha256 = module_digest(&f.module);

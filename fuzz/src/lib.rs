@@ -7,6 +7,7 @@
 //! input did not even make a module); a finding is a panic, with what went wrong.
 
 pub mod checkpoint;
+pub mod checkpoint_gc;
 pub mod loader;
 pub mod third_opinion;
 pub mod wasi_calls;
