@@ -142,3 +142,76 @@ fn forged_references_in_frames_are_refused() {
         assert!(err.contains(expected), "slot {slot} = {value}: {err}");
     }
 }
+
+/// Exceptions in frames: each level catches an exception it throws (`try_table` with
+/// `catch_all_ref`) and keeps it (an `exnref` local) across the host call, reads its payload (an
+/// `i32` and an object) by throwing it again, and calls the next level inside a `try_table` that
+/// catches what the deepest level throws — after a resume, in a resumed frame.
+const EXN_GUEST: &str = r#"(module
+  (import "host" "tick" (func $tick (param i32) (result i32)))
+  (type $node (struct (field $v i32)))
+  (tag $e (param i32 (ref null $node)))
+  (func $inner (param $n i32) (result i32) (local $x exnref) (local $got i32)
+    (block $caught (result exnref)
+      (try_table (catch_all_ref $caught)
+        (throw $e (local.get $n) (struct.new $node (i32.mul (local.get $n) (i32.const 10)))))
+      (unreachable))
+    (local.set $x)
+    (drop (call $tick (local.get $n)))
+    (block $mine (result i32 (ref null $node))
+      (try_table (catch $e $mine) (throw_ref (local.get $x)))
+      (unreachable))
+    (struct.get $node 0)
+    (i32.add)
+    (local.set $got)
+    (if (i32.eqz (local.get $n))
+      (then (throw $e (local.get $got) (struct.new $node (i32.const 1000)))))
+    (block $below (result i32 (ref null $node))
+      (try_table (catch $e $below)
+        (return (i32.add (local.get $got) (call $inner (i32.sub (local.get $n) (i32.const 1))))))
+      (unreachable))
+    (struct.get $node 0)
+    (i32.add)
+    (i32.add (local.get $got))
+    (i32.mul (i32.const 3)))
+  (func (export "run") (param i32) (result i32) (call $inner (local.get 0))))"#;
+
+#[test]
+fn a_run_holding_exceptions_inside_handlers_resumes_in_every_engine() {
+    let plain = engine(Strategy::Interpreter);
+    let module = Module::new(&plain, EXN_GUEST).unwrap();
+    let (whole, _) = run_whole(&plain, &module, 6, 0);
+    for (taker, calls) in
+        [(Strategy::Interpreter, 1000), (Strategy::Jit, 1000), (Strategy::Tiered, 1)]
+    {
+        let taker_engine = engine_tiering_after(taker, calls);
+        let module = Module::new(&taker_engine, EXN_GUEST).unwrap();
+        for at in [1, 4, 7] {
+            let (result, taken) = run_whole(&taker_engine, &module, 6, at);
+            assert_eq!(result, whole);
+            let bytes = taken.expect("taken").expect("a checkpoint of the run");
+            // Each frame's exception and the object in its payload.
+            let heap = Checkpoint::from_bytes(&bytes).unwrap().heap;
+            assert!(heap.len() >= 2 * (at - 1), "{at}: {} objects", heap.len());
+            for strategy in [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered] {
+                let resumer = engine(strategy);
+                let module = Module::new(&resumer, EXN_GUEST).unwrap();
+                let resumed = resume_exn(&resumer, &module, &bytes);
+                assert_eq!(resumed, Ok(whole), "{taker:?} at {at}, {strategy:?}");
+            }
+        }
+    }
+}
+
+/// As `resume`, without asking for collections (this guest makes little garbage).
+fn resume_exn(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<i32, String> {
+    let checkpoint = Checkpoint::from_bytes(bytes).map_err(|e| e.to_string())?;
+    let Taken::InRun(run) = &checkpoint.taken else { panic!("taken in a run") };
+    let (mut store, linker) = instantiate(engine, module, 0);
+    let (instance, objects): (Instance, _) =
+        checkpoint.resume_with_heap(&mut store, &linker, module).map_err(|e| e.to_string())?;
+    let results = instance
+        .resume_with_heap(&mut store, &run.to_exec_state(), &objects)
+        .map_err(|e| e.to_string())?;
+    Ok(results[0].i32().expect("an i32"))
+}

@@ -179,7 +179,7 @@ fn what_cannot_be_done_mid_run_is_refused_with_the_reason() {
 }
 
 #[test]
-fn references_are_taken_mid_run_and_the_exceptions_proposal_refused() {
+fn references_are_taken_mid_run_and_legacy_exceptions_refused() {
     let work = tempfile::tempdir().unwrap();
     let ckpt = work.path().join("run.ckpt");
     let app = work.path().join("refs.wat");
@@ -222,7 +222,8 @@ fn references_are_taken_mid_run_and_the_exceptions_proposal_refused() {
         let rest = silo_with_input(&["resume", "--engine", engine, path(&ckpt)], "");
         assert_eq!(rest.status.code(), Some(7), "{engine}: {}", stderr(&rest));
     }
-    // Host references (null here) are taken too; a module of the exceptions proposal is not.
+    // Host references (null here) are taken too; a module of the legacy exception instructions
+    // is not.
     std::fs::write(&app, guest("ref.null extern drop")).unwrap();
     let args = ["run", "--checkpoint", path(&ckpt), "--checkpoint-on", "after=0s"];
     let o = silo_with_input(&[&args[..], &["--checkpoint-stop", path(&app)]].concat(), "");
@@ -230,12 +231,12 @@ fn references_are_taken_mid_run_and_the_exceptions_proposal_refused() {
     let rest = silo_with_input(&["resume", path(&ckpt)], "");
     assert_eq!(rest.status.code(), Some(7), "{}", stderr(&rest));
     std::fs::remove_file(&ckpt).unwrap();
-    std::fs::write(&app, guest("(try_table (catch_all 0)) ")).unwrap();
+    std::fs::write(&app, guest("try catch_all end ")).unwrap();
     let o = silo_with_input(&[&args[..], &[path(&app)]].concat(), "");
     assert_ne!(o.status.code(), Some(0));
     let err = stderr(&o);
     assert!(err.contains("cannot be taken in the middle yet"), "{err}");
-    assert!(err.contains("uses the exceptions proposal"), "{err}");
+    assert!(err.contains("uses the legacy exception instructions"), "{err}");
     assert!(!ckpt.exists());
 }
 

@@ -165,7 +165,8 @@ impl HeapCapture {
             Some(HOST_BOX_TYPE) => return Err("a host value (`externref`)".into()),
             Some(id) => match store.engine.inner.registry.kind(TypeId(id)) {
                 Some(TypeKind::Struct | TypeKind::Array) => {}
-                Some(TypeKind::Func) => return Err("an exception (`exnref`)".into()),
+                // An exception: an object of its tag's function type.
+                Some(TypeKind::Func) => {}
                 _ => return Err("an object of an unknown kind".into()),
             },
             None => return Err("a reference to no object".into()),
@@ -225,16 +226,23 @@ impl HeapCapture {
         match (registry.composite(id), heap.layout(id.0)) {
             (Some(CompositeType::Struct(fields)), Some(Layout::Struct(layout))) => {
                 let layout = layout.clone();
-                for (field, at) in fields.iter().zip(layout.fields.iter()) {
-                    let slots = read_field(store, r, at.offset, at.kind)?;
-                    match field_ref(field.storage) {
-                        Some(_) => {
-                            object.values.push(self.field_code(store, inst, at.kind, slots[0])?)
-                        }
-                        None if at.kind == FieldKind::V128 => object.values.extend(slots),
-                        None => object.values.push(slots[0]),
-                    }
-                }
+                self.fields(store, inst, r, &fields, &layout, &mut object.values)?;
+            }
+            // An exception: its tag's number (as the module's tag index), then its payload.
+            (Some(CompositeType::Func(sig)), Some(Layout::Struct(layout))) => {
+                let layout = layout.clone();
+                let fields = crate::runtime::exn::exception_fields(&sig);
+                let at = layout.fields.first().ok_or("an exception without its tag")?;
+                let tag = read_field(store, r, at.offset, at.kind)?[0] as u32;
+                object.values.push(u64::from(tag_index(inst, tag)?));
+                self.fields(
+                    store,
+                    inst,
+                    r,
+                    &fields[1..],
+                    &layout_tail(&layout),
+                    &mut object.values,
+                )?;
             }
             (Some(CompositeType::Array(elem)), Some(Layout::Array(layout))) => {
                 let layout = *layout;
@@ -256,9 +264,30 @@ impl HeapCapture {
                     object.bytes = bytes;
                 }
             }
-            _ => return Err("an object that is neither a struct nor an array".into()),
+            _ => return Err("an object that is neither a struct, an array nor an exception".into()),
         }
         Ok(object)
+    }
+
+    /// The values of `fields` of `r`, laid out as `layout`, into `out`.
+    fn fields(
+        &mut self,
+        store: &StoreOpaque,
+        inst: &InstanceData,
+        r: GcRef,
+        fields: &[silo_loader::FieldType],
+        layout: &silo_gc::StructLayout,
+        out: &mut Vec<u64>,
+    ) -> Result<(), String> {
+        for (field, at) in fields.iter().zip(layout.fields.iter()) {
+            let slots = read_field(store, r, at.offset, at.kind)?;
+            match field_ref(field.storage) {
+                Some(_) => out.push(self.field_code(store, inst, at.kind, slots[0])?),
+                None if at.kind == FieldKind::V128 => out.extend(slots),
+                None => out.push(slots[0]),
+            }
+        }
+        Ok(())
     }
 
     fn field_code(
@@ -273,6 +302,18 @@ impl HeapCapture {
             _ => self.code_of(store, raw),
         }
     }
+}
+
+/// `layout` without its first field (an exception's tag number).
+fn layout_tail(layout: &silo_gc::StructLayout) -> silo_gc::StructLayout {
+    silo_gc::StructLayout { fields: layout.fields[1..].into(), ..layout.clone() }
+}
+
+/// The module's index of the tag whose number in the store is `id`.
+fn tag_index(inst: &InstanceData, id: u32) -> Result<u32, String> {
+    // SAFETY: the instance's tags are entities of its store, alive as long as it is.
+    let found = inst.tags.iter().position(|&t| unsafe { (*t).id } == id);
+    found.map(|i| i as u32).ok_or_else(|| "an exception of a tag from outside the module".into())
 }
 
 /// The reference type of a field, if it holds references.
@@ -401,6 +442,12 @@ fn gc_ref_fits(store: &StoreOpaque, raw: u64, ty: RefType) -> bool {
     }
     match ty.heap.abstract_top() {
         Some(HeapType::Extern) => ty.heap == HeapType::Extern,
+        Some(HeapType::Exn) => {
+            let registry = &store.engine.inner.registry;
+            let id = store.gc.heap().and_then(|h| h.type_id(GcRef::from_raw(raw as u32)));
+            ty.heap == HeapType::Exn
+                && id.and_then(|id| registry.kind(TypeId(id))) == Some(TypeKind::Func)
+        }
         _ if store.engine.inner.registry.is_gc_ref(ty) => {
             crate::runtime::gc::raw_is(store, raw, ty.heap)
         }
@@ -504,8 +551,11 @@ impl HeapImage {
         }
         let made = HeapObjects { objects };
         let funcs = instance.data_of(opaque).funcs.to_vec();
+        // SAFETY: the instance's tags are entities of its store, alive as long as it is.
+        let tags: Vec<(u32, TypeId)> =
+            instance.data_of(opaque).tags.iter().map(|&t| unsafe { ((*t).id, (*t).sig) }).collect();
         for (n, (object, shape)) in self.objects.iter().zip(&shapes).enumerate() {
-            fill(opaque, &funcs, &made, n, object, shape).map_err(|why| bad(n, why))?;
+            fill(opaque, &funcs, &tags, &made, n, object, shape).map_err(|why| bad(n, why))?;
         }
         Ok(made)
     }
@@ -549,7 +599,7 @@ fn shape_of(
     }
     let layout = crate::runtime::gc::layout_of(registry, id);
     match (registry.composite(id), layout) {
-        (Some(CompositeType::Struct(_)), Some(Layout::Struct(layout))) => {
+        (Some(CompositeType::Struct(_) | CompositeType::Func(_)), Some(Layout::Struct(layout))) => {
             let slots = layout.value_slots as usize;
             if object.values.len() != slots || !object.bytes.is_empty() {
                 return Err(format!("its struct type has {slots} values, it holds another count"));
@@ -583,6 +633,7 @@ fn shape_of(
 fn fill(
     store: &mut StoreOpaque,
     funcs: &[*const FuncEntity],
+    tags: &[(u32, TypeId)],
     made: &HeapObjects,
     n: usize,
     object: &HeapObject,
@@ -604,15 +655,29 @@ fn fill(
     };
     match *shape {
         Shape::Struct { id, .. } => {
-            let (Some(CompositeType::Struct(fields)), Some(Layout::Struct(layout))) =
-                (registry.composite(id), crate::runtime::gc::layout_of(registry, id))
-            else {
+            let composite = registry.composite(id);
+            let Some(Layout::Struct(layout)) = crate::runtime::gc::layout_of(registry, id) else {
                 return Err("not a struct".into());
+            };
+            let (fields, is_exception) = match composite {
+                Some(CompositeType::Struct(fields)) => (fields.to_vec(), false),
+                Some(CompositeType::Func(sig)) => {
+                    (crate::runtime::exn::exception_fields(&sig), true)
+                }
+                _ => return Err("not a struct".into()),
             };
             let mut values = object.values.iter().copied();
             for (i, (field, at)) in fields.iter().zip(layout.fields.iter()).enumerate() {
                 let mut slots = [values.next().ok_or("too few values")?, 0];
-                if at.kind == FieldKind::V128 {
+                if is_exception && i == 0 {
+                    // The tag, by the module's index: one of the instance's, of this type.
+                    let tag = usize::try_from(slots[0]).ok().and_then(|t| tags.get(t));
+                    match tag {
+                        Some(&(number, sig)) if sig == id => slots[0] = u64::from(number),
+                        Some(_) => return Err(format!("tag {} carries another type", slots[0])),
+                        None => return Err(format!("the module has no tag {}", slots[0])),
+                    }
+                } else if at.kind == FieldKind::V128 {
                     slots[1] = values.next().ok_or("too few values")?;
                 } else {
                     slots[0] = value(store, field.storage, slots[0])

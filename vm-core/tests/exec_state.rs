@@ -179,7 +179,7 @@ fn clone_rest(t: &Taken) -> Taken {
 }
 
 #[test]
-fn runs_holding_host_values_or_of_the_exceptions_proposal_are_not_taken() {
+fn runs_holding_host_values_or_using_legacy_exceptions_are_not_taken() {
     let engine = engine();
     // The same guest, plus a function that holds an `externref` across a host call: a null one
     // is taken out, a host value is refused (it has no meaning outside this store).
@@ -200,9 +200,9 @@ fn runs_holding_host_values_or_of_the_exceptions_proposal_are_not_taken() {
     let err = hold.call(&mut store, &held(None), &mut out).unwrap_err().to_string();
     assert!(err.contains("taken"), "{err}");
 
-    // A module of the exceptions proposal: neither taken nor resumed.
+    // A module of the legacy exception instructions: neither taken nor resumed.
     let text = GUEST.trim_end().strip_suffix(')').unwrap().to_string()
-        + r#"(tag $oops) (func (try_table (catch_all 0) (throw $oops))))"#;
+        + r#"(tag $oops) (func try throw $oops catch_all end))"#;
     let module = Module::new(&engine, &text).unwrap();
     let (mut store, instance) = instantiate(&engine, &module);
     store.on_host_call(|caller: Caller<'_, Vec<i32>>| match caller.execution_state() {
@@ -210,12 +210,12 @@ fn runs_holding_host_values_or_of_the_exceptions_proposal_are_not_taken() {
         Err(e) => Err(Trap::host(format!("refused: {e}"))),
     });
     let err = run(&mut store, &instance, 3).unwrap_err().to_string();
-    assert!(err.contains("refused") && err.contains("uses the exceptions proposal"), "{err}");
+    assert!(err.contains("refused") && err.contains("uses the legacy exception"), "{err}");
     let plain = Module::new(&engine, GUEST).unwrap();
     let taken = take_at(&engine, &plain, 4, 2);
     let (mut store, instance) = instantiate(&engine, &module);
     let err = instance.resume(&mut store, &taken.state).unwrap_err().to_string();
-    assert!(err.contains("uses the exceptions proposal"), "{err}");
+    assert!(err.contains("uses the legacy exception"), "{err}");
 }
 
 #[test]

@@ -60,6 +60,10 @@ pub(crate) struct Site {
     /// The whole operand stack there, bottom first: for a call its arguments too, and on top the
     /// table index or function reference of `call_indirect` and `call_ref`.
     pub stack: Box<[StackSlot]>,
+    /// For a call, how many of those operands on top it takes (its arguments, and the index or
+    /// reference): in a frame below another, they are dead — the callee's frame begins with its
+    /// arguments, and nothing reads them again once the call is made.
+    pub args: u32,
 }
 
 /// What happens to an exception thrown at an op inside `start..end`: the first clause whose tag

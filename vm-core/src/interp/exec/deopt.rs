@@ -211,7 +211,7 @@ unsafe fn native_frame(
     let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
         .ok_or("a native frame is at no call or check of its function")?;
     let mut values = values.to_vec();
-    values_out(store, inst, &code, site, &mut values, heap)?;
+    values_out(store, inst, (&code, site, !innermost), &mut values, heap)?;
     Ok(ExecFrame { func_index: rec.func, offset: rec.offset, values })
 }
 
@@ -273,7 +273,7 @@ unsafe fn interp_frame(
             }
         }
     }
-    values_out(store, inst, &shaped, site, &mut values, heap)?;
+    values_out(store, inst, (&shaped, site, !innermost), &mut values, heap)?;
     Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
 }
 

@@ -172,7 +172,7 @@ fn place(
         // high half as it was), zero-extended as the interpreter keeps it; a reference is a code,
         // made the instance's function or the image's object, checked against the slot's type.
         let mut values = f.values.clone();
-        values_in(store, inst, &code, site, &mut values, objects)
+        values_in(store, inst, (&code, site, !innermost), &mut values, objects)
             .map_err(|e| format!("frame {i}: {e}"))?;
         let frame = &mut slots[fp..fp + size];
         let pool = num_locals..num_locals + code.consts.len();

@@ -457,6 +457,7 @@ impl Translator<'_> {
         let imported = info.num_imported.funcs;
         let base = self.call_args(&sig);
         self.record_site(false, None);
+        self.set_site_args(sig.params.len());
         let instr = match (func >= imported, tail) {
             (true, false) => Instr::CallInternal { func: func - imported, base },
             (true, true) => Instr::ReturnCallInternal { func: func - imported, base },
@@ -476,6 +477,7 @@ impl Translator<'_> {
             _ => ValType::I32,
         };
         self.record_site(false, Some((index, index_ty)));
+        self.set_site_args(sig.params.len() + 1);
         let instr = if tail {
             Instr::ReturnCallIndirect { table, ty, base }
         } else {
@@ -495,6 +497,7 @@ impl Translator<'_> {
             heap: silo_loader::HeapType::Func,
         });
         self.record_site(false, Some((func, funcref)));
+        self.set_site_args(sig.params.len() + 1);
         let instr =
             if tail { Instr::ReturnCallRef { func, base } } else { Instr::CallRef { func, base } };
         self.emit(instr);

@@ -408,8 +408,16 @@ impl Translator<'_> {
             offset: self.offset,
             check,
             stack: stack.into(),
+            args: 0,
         };
         self.sites.as_mut().expect("recording").push(site);
+    }
+
+    /// When sites are recorded: the call just recorded takes `args` operands.
+    pub(super) fn set_site_args(&mut self, args: usize) {
+        if let Some(site) = self.sites.as_mut().and_then(|s| s.last_mut()) {
+            site.args = args as u32;
+        }
     }
 
     /// Where the frame holds the operand of stack depth `pos` (provisional slots).
