@@ -203,6 +203,29 @@ fn a_run_holding_exceptions_inside_handlers_resumes_in_every_engine() {
     }
 }
 
+#[test]
+fn a_forged_exception_is_refused() {
+    let taker = engine(Strategy::Interpreter);
+    let module = Module::new(&taker, EXN_GUEST).unwrap();
+    let (_, taken) = run_whole(&taker, &module, 6, 4);
+    let original = Checkpoint::from_bytes(&taken.unwrap().unwrap()).unwrap();
+    // The exceptions are the objects of the tag's function type (type 2): two values and the tag.
+    let exn = original.heap.iter().position(|o| o.type_index == 2).expect("an exception");
+    assert_eq!(original.heap[exn].values.len(), 3);
+    let cases: Vec<(usize, u64, &str)> = vec![
+        (0, 99, "the module has no tag 99"),
+        (2, 7, "field 2: the i31 3 does not fit a value of type (ref null"),
+    ];
+    let resumer = engine(Strategy::Interpreter);
+    let module = Module::new(&resumer, EXN_GUEST).unwrap();
+    for (at, value, expected) in cases {
+        let mut forged = original.clone();
+        forged.heap[exn].values[at] = value;
+        let err = resume_exn(&resumer, &module, &forged.to_bytes().unwrap()).unwrap_err();
+        assert!(err.contains(expected), "value {at} = {value}: {err}");
+    }
+}
+
 /// As `resume`, without asking for collections (this guest makes little garbage).
 fn resume_exn(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<i32, String> {
     let checkpoint = Checkpoint::from_bytes(bytes).map_err(|e| e.to_string())?;

@@ -22,15 +22,16 @@ pub(crate) fn objects_out(image: silo_core::HeapImage) -> Vec<HeapObjectState> {
         .collect()
 }
 
-/// The file's objects as an image to restore.
-pub(crate) fn image_in(objects: &[HeapObjectState]) -> silo_core::HeapImage {
-    let objects = objects
-        .iter()
-        .map(|o| silo_core::HeapObject {
-            type_index: o.type_index,
-            values: o.values.clone(),
-            bytes: o.bytes.clone(),
-        })
-        .collect();
-    silo_core::HeapImage { objects }
+impl silo_core::HeapObjectSource for HeapObjectState {
+    fn type_index(&self) -> u32 {
+        self.type_index
+    }
+
+    fn values(&self) -> &[u64] {
+        &self.values
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
 }

@@ -117,16 +117,17 @@ fn first_of(c: &Checkpoint, ty: u32) -> usize {
 fn forged_heap_images_are_refused_with_the_place() {
     let cases: Vec<(Box<Forgery>, &str)> = vec![
         (Box::new(|c| c.heap[0].type_index = 99), "heap object 0: the module has no type 99"),
+        // A function type's objects are exceptions: two values (the tag, the `i32`), not four.
         (
             Box::new(|c| c.heap[0].type_index = 5),
-            "heap object 0: its type is neither a struct nor an array type",
+            "heap object 0: its type has 2 values, it holds another count",
         ),
         (
             Box::new(|c| {
                 let n = first_of(c, 0);
                 c.heap[n].values.push(0)
             }),
-            "its struct type has 2 values, it holds another count",
+            "its type has 2 values, it holds another count",
         ),
         // A node's `next` naming an object past the image, and one of another type.
         (

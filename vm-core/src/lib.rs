@@ -61,7 +61,7 @@ pub use externals::Extern;
 pub use func::Func;
 pub use gc_objects::{ArrayRef, ArrayType, StructRef, StructType};
 pub use global::Global;
-pub use heap_image::{HeapCapture, HeapImage, HeapObject, HeapObjects, HeapRef};
+pub use heap_image::{HeapCapture, HeapImage, HeapObject, HeapObjectSource, HeapObjects, HeapRef};
 pub use instance::Instance;
 pub use interp::exec::{ExecFrame, ExecState};
 pub use limits::{Quota, QuotaHit, StoreLimits};

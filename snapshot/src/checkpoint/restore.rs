@@ -178,8 +178,7 @@ impl Checkpoint {
             }
             index += 1;
         }
-        crate::heap::image_in(&self.heap)
-            .restore_with(&mut store, instance, &bound)
+        silo_core::HeapImage::restore_objects(&mut store, instance, &self.heap, &bound)
             .map_err(|e| bad(e.to_string()))
     }
 }
