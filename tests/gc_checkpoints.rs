@@ -143,38 +143,9 @@ fn forged_references_in_frames_are_refused() {
     }
 }
 
-/// Exceptions in frames: each level catches an exception it throws (`try_table` with
-/// `catch_all_ref`) and keeps it (an `exnref` local) across the host call, reads its payload (an
-/// `i32` and an object) by throwing it again, and calls the next level inside a `try_table` that
-/// catches what the deepest level throws — after a resume, in a resumed frame.
-const EXN_GUEST: &str = r#"(module
-  (import "host" "tick" (func $tick (param i32) (result i32)))
-  (type $node (struct (field $v i32)))
-  (tag $e (param i32 (ref null $node)))
-  (func $inner (param $n i32) (result i32) (local $x exnref) (local $got i32)
-    (block $caught (result exnref)
-      (try_table (catch_all_ref $caught)
-        (throw $e (local.get $n) (struct.new $node (i32.mul (local.get $n) (i32.const 10)))))
-      (unreachable))
-    (local.set $x)
-    (drop (call $tick (local.get $n)))
-    (block $mine (result i32 (ref null $node))
-      (try_table (catch $e $mine) (throw_ref (local.get $x)))
-      (unreachable))
-    (struct.get $node 0)
-    (i32.add)
-    (local.set $got)
-    (if (i32.eqz (local.get $n))
-      (then (throw $e (local.get $got) (struct.new $node (i32.const 1000)))))
-    (block $below (result i32 (ref null $node))
-      (try_table (catch $e $below)
-        (return (i32.add (local.get $got) (call $inner (i32.sub (local.get $n) (i32.const 1))))))
-      (unreachable))
-    (struct.get $node 0)
-    (i32.add)
-    (i32.add (local.get $got))
-    (i32.mul (i32.const 3)))
-  (func (export "run") (param i32) (result i32) (call $inner (local.get 0))))"#;
+/// Exceptions in frames (see the file): the deepest level's exception is caught, after a resume,
+/// in a resumed frame.
+const EXN_GUEST: &str = include_str!("../snapshot/tests/exn_run_guest.wat");
 
 #[test]
 fn a_run_holding_exceptions_inside_handlers_resumes_in_every_engine() {

@@ -179,11 +179,12 @@ fn generated(target: &str, seed: u64) -> Vec<u8> {
         "checkpoint" => {
             // The seeds: checkpoints between calls and in the middle of a run, of a guest of
             // numbers and of one of the garbage-collected heap.
-            let mut body = match rng.next() % 4 {
+            let mut body = match rng.next() % 5 {
                 0 => silo_fuzz::checkpoint::valid_body(),
                 1 => silo_fuzz::checkpoint::valid_run_body(),
                 2 => silo_fuzz::checkpoint_gc::valid_body(),
-                _ => silo_fuzz::checkpoint_gc::valid_run_body(),
+                3 => silo_fuzz::checkpoint_gc::valid_run_body(),
+                _ => silo_fuzz::checkpoint_gc::valid_exn_run_body(),
             };
             for _ in 0..1 + rng.next() % 4 {
                 let at = (rng.next() % body.len() as u64) as usize;

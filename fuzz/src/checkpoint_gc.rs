@@ -1,8 +1,9 @@
 //! Checkpoints of guests of the garbage-collected heap as untrusted input (part of the
 //! `checkpoint` target): a forged heap image — type indices, lengths, codes of references in
 //! fields, globals, tables and frames — is restored into a GC guest between calls
-//! (`snapshot/tests/gc_guest.wat`) and a run into a guest whose frames hold objects
-//! (`snapshot/tests/gc_run_guest.wat`), which then run on. Refusals, traps and running out of fuel
+//! (`snapshot/tests/gc_guest.wat`) and a run into guests whose frames hold objects
+//! (`snapshot/tests/gc_run_guest.wat`) and exceptions (`snapshot/tests/exn_run_guest.wat`), which
+//! then run on. Refusals, traps and running out of fuel
 //! are fine; a panic or a crash is a finding.
 
 use std::sync::LazyLock;
@@ -12,6 +13,7 @@ use silo_snapshot::{Checkpoint, RunState};
 
 const GUEST: &str = include_str!("../../snapshot/tests/gc_guest.wat");
 const RUN_GUEST: &str = include_str!("../../snapshot/tests/gc_run_guest.wat");
+const EXN_GUEST: &str = include_str!("../../snapshot/tests/exn_run_guest.wat");
 
 /// The guests in an interpreter that meters fuel (a forged run must end), with the run guest's
 /// linker.
@@ -19,6 +21,7 @@ struct Fixture {
     engine: Engine,
     guest: Module,
     run_guest: Module,
+    exn_guest: Module,
     linker: Linker<()>,
 }
 
@@ -28,9 +31,10 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let engine = Engine::new(&config);
     let guest = Module::new(&engine, GUEST).expect("the GC guest loads");
     let run_guest = Module::new(&engine, RUN_GUEST).expect("the GC run guest loads");
+    let exn_guest = Module::new(&engine, EXN_GUEST).expect("the exception run guest loads");
     let mut linker = Linker::new(&engine);
     linker.func_wrap("host", "tick", |n: i32| n.wrapping_mul(7)).expect("define tick");
-    Fixture { engine, guest, run_guest, linker }
+    Fixture { engine, guest, run_guest, exn_guest, linker }
 });
 
 fn store() -> Store<()> {
@@ -58,10 +62,20 @@ pub fn valid_body() -> Vec<u8> {
 /// A real checkpoint body taken in the middle of `run(6)` of the run guest (at its fourth host
 /// call), its frames holding objects: the fourth seed.
 pub fn valid_run_body() -> Vec<u8> {
+    run_body(&FIXTURE.run_guest)
+}
+
+/// As `valid_run_body`, of the exception guest, its frames holding exceptions inside handlers:
+/// the fifth seed.
+pub fn valid_exn_run_body() -> Vec<u8> {
+    run_body(&FIXTURE.exn_guest)
+}
+
+fn run_body(module: &Module) -> Vec<u8> {
     let f = &*FIXTURE;
     let mut store = store();
     store.set_fuel(50_000_000).expect("fuel");
-    let instance = f.linker.instantiate(&mut store, &f.run_guest).expect("instantiate");
+    let instance = f.linker.instantiate(&mut store, module).expect("instantiate");
     let taken = std::sync::Arc::new(std::sync::Mutex::new(None));
     let out = taken.clone();
     let mut calls = 0;
@@ -87,8 +101,10 @@ pub fn run(checkpoint: &Checkpoint) {
     let mut checkpoint = checkpoint.clone();
     checkpoint.module = None;
     if let silo_snapshot::Taken::InRun(run) = &checkpoint.taken {
-        checkpoint.module_sha256 = digest(&f.run_guest);
-        resume_run(&checkpoint, run);
+        for module in [&f.run_guest, &f.exn_guest] {
+            checkpoint.module_sha256 = digest(module);
+            resume_run(&checkpoint, run, module);
+        }
     }
     checkpoint.module_sha256 = digest(&f.guest);
     let mut store = store();
@@ -104,11 +120,10 @@ pub fn run(checkpoint: &Checkpoint) {
     }
 }
 
-fn resume_run(checkpoint: &Checkpoint, run: &RunState) {
+fn resume_run(checkpoint: &Checkpoint, run: &RunState, module: &Module) {
     let f = &*FIXTURE;
     let mut store = store();
-    let Ok((instance, objects)) = checkpoint.resume_with_heap(&mut store, &f.linker, &f.run_guest)
-    else {
+    let Ok((instance, objects)) = checkpoint.resume_with_heap(&mut store, &f.linker, module) else {
         return;
     };
     let _ = instance.resume_with_heap(&mut store, &run.to_exec_state(), &objects);
@@ -124,21 +139,24 @@ mod tests {
     /// Both seeds restore and run: the fuzzer starts from states that work.
     #[test]
     fn the_gc_seeds_restore_and_resume() {
-        for body in [super::valid_body(), super::valid_run_body()] {
+        for body in [super::valid_body(), super::valid_run_body(), super::valid_exn_run_body()] {
             let checkpoint: silo_snapshot::Checkpoint = postcard::from_bytes(&body).unwrap();
             assert!(!checkpoint.heap.is_empty());
             super::run(&checkpoint);
             assert!(crate::checkpoint::run(&body));
         }
-        let body = super::valid_run_body();
-        let checkpoint: silo_snapshot::Checkpoint = postcard::from_bytes(&body).unwrap();
-        let silo_snapshot::Taken::InRun(run) = &checkpoint.taken else { panic!("a run") };
         let f = &*super::FIXTURE;
-        let mut store = super::store();
-        store.set_fuel(50_000_000).unwrap();
-        let (instance, objects) =
-            checkpoint.resume_with_heap(&mut store, &f.linker, &f.run_guest).unwrap();
-        let results = instance.resume_with_heap(&mut store, &run.to_exec_state(), &objects);
-        assert!(results.is_ok(), "{results:?}");
+        for (body, module) in
+            [(super::valid_run_body(), &f.run_guest), (super::valid_exn_run_body(), &f.exn_guest)]
+        {
+            let checkpoint: silo_snapshot::Checkpoint = postcard::from_bytes(&body).unwrap();
+            let silo_snapshot::Taken::InRun(run) = &checkpoint.taken else { panic!("a run") };
+            let mut store = super::store();
+            store.set_fuel(50_000_000).unwrap();
+            let (instance, objects) =
+                checkpoint.resume_with_heap(&mut store, &f.linker, module).unwrap();
+            let results = instance.resume_with_heap(&mut store, &run.to_exec_state(), &objects);
+            assert!(results.is_ok(), "{results:?}");
+        }
     }
 }
