@@ -199,7 +199,10 @@ impl FuncIndices {
                 Some(heap) if e.data(&store).is_none() => named(heap.extern_ref(&store, Some(e))),
                 _ => unsupported("a host value (`externref`)"),
             },
-            Val::ExnRef(Some(_)) => unsupported("an exception (`exnref`)"),
+            Val::ExnRef(Some(e)) => match heap {
+                Some(heap) => named(heap.exn_ref(&store, Some(e))),
+                None => unsupported("an exception (`exnref`)"),
+            },
             _ => unsupported("a number where a reference was expected"),
         }
     }

@@ -205,3 +205,57 @@ fn forged_heap_images_are_refused_with_the_place() {
         assert!(err.contains(expected), "case {i}: {err}");
     }
 }
+
+/// Exceptions held in a global and a table between calls.
+const EXN_GUEST: &str = r#"(module
+  (type $node (struct (field $v i32)))
+  (tag $e (param i32 (ref null $node)))
+  (global $last (mut exnref) (ref.null exn))
+  (table $kept 2 exnref)
+  (func (export "keep") (param $n i32)
+    (block $caught (result exnref)
+      (try_table (catch_all_ref $caught)
+        (throw $e (local.get $n) (struct.new $node (i32.mul (local.get $n) (i32.const 10)))))
+      (unreachable))
+    (global.set $last)
+    (table.set $kept (i32.and (local.get $n) (i32.const 1)) (global.get $last)))
+  (func $open (param $x exnref) (result i32)
+    (block $mine (result i32 (ref null $node))
+      (try_table (catch $e $mine) (throw_ref (local.get $x)))
+      (unreachable))
+    (struct.get $node 0)
+    (i32.add))
+  (func (export "digest") (result i32)
+    (i32.add (call $open (global.get $last))
+      (i32.mul (i32.const 1000) (call $open (table.get $kept (i32.const 0)))))))"#;
+
+#[test]
+fn exceptions_in_a_global_and_a_table_are_restored() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, EXN_GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    let keep = instance.get_typed_func::<i32, ()>(&store, "keep").unwrap();
+    for n in [4, 7] {
+        keep.call(&mut store, n).unwrap();
+    }
+    let digest = instance.get_typed_func::<(), i32>(&store, "digest").unwrap();
+    let want = digest.call(&mut store, ()).unwrap();
+    assert_eq!(want, 77 + 44 * 1000);
+    let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+    // Two exceptions (one in both the global and the table), each with its object.
+    assert_eq!(checkpoint.heap.len(), 4);
+    let checkpoint = Checkpoint::from_bytes(&checkpoint.to_bytes().unwrap()).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    checkpoint.restore(&mut store, &instance).unwrap();
+    let digest = instance.get_typed_func::<(), i32>(&store, "digest").unwrap();
+    assert_eq!(digest.call(&mut store, ()).unwrap(), want);
+
+    // A node where an exception is expected is refused.
+    let mut forged = checkpoint.clone();
+    let node = forged.heap.iter().position(|o| o.values.len() == 1).unwrap() as u32;
+    let last = forged.instance.globals.len() - 1;
+    forged.instance.globals[last] = ValState::Ref(RefState::Object(node));
+    let (mut store, instance) = start(&engine, &module);
+    let err = forged.restore(&mut store, &instance).unwrap_err().to_string();
+    assert!(err.contains(&format!("object {node} is not an exception")), "{err}");
+}

@@ -243,6 +243,12 @@ fn ref_value(
     saved: RefState,
     null: Val,
 ) -> Result<Val, String> {
+    if let (RefState::Object(n), Val::ExnRef(_)) = (saved, &null) {
+        return objects
+            .exn(&store, n)
+            .map(|e| Val::ExnRef(Some(e)))
+            .ok_or_else(|| format!("object {n} is not an exception"));
+    }
     let any = match saved {
         RefState::Null => return Ok(null),
         RefState::Func(index) => {

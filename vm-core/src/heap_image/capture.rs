@@ -66,6 +66,18 @@ impl HeapCapture {
         self.name(opaque, raw).map_err(Error::Unsupported)
     }
 
+    /// As [`any_ref`](Self::any_ref), for an exception (`exnref`).
+    pub fn exn_ref(
+        &mut self,
+        store: impl AsContext,
+        value: Option<&crate::ExnRef>,
+    ) -> Result<HeapRef, Error> {
+        let ctx = store.as_context();
+        let opaque = ctx.opaque();
+        let raw = value.map_or(0, |v| v.raw(opaque));
+        self.name(opaque, raw).map_err(Error::Unsupported)
+    }
+
     /// The code of the raw reference `raw` (the slot form) of the `any`, `extern` or `exn`
     /// hierarchy.
     pub(crate) fn code_of(&mut self, store: &StoreOpaque, raw: u64) -> Result<u64, String> {

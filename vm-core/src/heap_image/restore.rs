@@ -60,6 +60,18 @@ impl HeapObjects {
         self.objects.get(n as usize)
     }
 
+    /// Object `n` as an exception (`exnref`), if it is one.
+    pub fn exn(&self, store: impl crate::store::AsContext, n: u32) -> Option<crate::ExnRef> {
+        let ctx = store.as_context();
+        let opaque = ctx.opaque();
+        let raw = self.get(n)?.raw(opaque);
+        let heap = opaque.gc.heap()?;
+        let id = heap.type_id(GcRef::from_raw(raw as u32))?;
+        let registry = &opaque.engine.inner.registry;
+        (registry.kind(TypeId(id)) == Some(crate::registry::TypeKind::Func))
+            .then(|| crate::ExnRef::from_raw(opaque, raw))
+    }
+
     /// How many objects there are.
     pub fn len(&self) -> usize {
         self.objects.len()
