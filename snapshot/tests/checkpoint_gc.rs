@@ -259,3 +259,23 @@ fn exceptions_in_a_global_and_a_table_are_restored() {
     let err = forged.restore(&mut store, &instance).unwrap_err().to_string();
     assert!(err.contains(&format!("object {node} is not an exception")), "{err}");
 }
+
+#[test]
+fn forks_of_a_gc_guest_each_get_their_own_heap() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, GUEST).unwrap();
+    let (mut store, instance, checkpoint) = taken(&engine, &module);
+    let original = go_on(&mut store, &instance, 40..45);
+    let fork = checkpoint.fork(&module).unwrap();
+    let linker = silo_core::Linker::new(&engine);
+    let mut guests = Vec::new();
+    for _ in 0..3 {
+        let mut store = Store::new(&engine, ());
+        let instance = fork.resume(&mut store, &linker, &module).unwrap();
+        guests.push((store, instance));
+    }
+    // Each goes on as the original did, whatever the others do to their own objects.
+    for (store, instance) in guests.iter_mut().rev() {
+        assert_eq!(go_on(store, instance, 40..45), original);
+    }
+}
