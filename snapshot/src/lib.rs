@@ -41,7 +41,7 @@ mod runs;
 pub use capture::{DEFAULT_RUN_GAP, InstanceState, MemoryState, RefState, ValState};
 pub use checkpoint::{
     CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork, LegacyRunState,
-    OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, Taken,
+    OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, StoreCheckpoint, Taken,
 };
 pub use heap::HeapObjectState;
 pub use preinit::{check_preinitializable, write_preinitialized};

@@ -13,6 +13,7 @@
 mod file;
 mod fork;
 mod restore;
+mod store_ext;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -22,6 +23,7 @@ pub use file::{
     CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, DEFAULT_MAX_CHECKPOINT, OLDEST_CHECKPOINT_FORMAT,
 };
 pub use fork::Fork;
+pub use store_ext::StoreCheckpoint;
 
 use crate::SnapshotError;
 use crate::capture::InstanceState;
