@@ -206,14 +206,14 @@ impl HeapImage {
                     let zero = [0u64; 2];
                     let value = &zero[..width(elem_kind(&shape.ty))];
                     crate::runtime::gc_ops::array_new_of(opaque, shape.id, shape.len, value)
-                        .map_err(|e| bad(n, e.to_string()))?
+                        .map_err(|e| bad(n, format!("cannot be allocated: {e}")))?
                 }
                 None => crate::runtime::gc_ops::struct_new_of(
                     opaque,
                     shape.id,
                     &vec![0; shape.len as usize],
                 )
-                .map_err(|e| bad(n, e.to_string()))?,
+                .map_err(|e| bad(n, format!("cannot be allocated: {e}")))?,
             };
             if !object.bytes().is_empty() {
                 let heap = opaque.gc.heap_mut()?;
