@@ -47,6 +47,9 @@ pub(crate) unsafe fn trace_records(
             })
             .collect()
     };
+    // A deep recursion repeats a few points many times: each is looked up in its module once.
+    type Point = (*const crate::vm::VMContext, u32, u32, bool);
+    let mut local: rustc_hash::FxHashMap<Point, Option<Arc<[u32]>>> = Default::default();
     let mut rec = top.cast_mut();
     let mut seen = 0;
     while !rec.is_null() && seen < MAX_RECORDS {
@@ -60,10 +63,15 @@ pub(crate) unsafe fn trace_records(
             deopt::AT_CHECK => true,
             _ => continue,
         };
-        let refs = contexts
-            .iter()
-            .find(|(vmctx, _)| *vmctx == r.vmctx)
-            .and_then(|(_, inst)| refs_at(inst, r.func, r.offset, check))
+        let refs = local
+            .entry((r.vmctx, r.func, r.offset, check))
+            .or_insert_with(|| {
+                contexts
+                    .iter()
+                    .find(|(vmctx, _)| *vmctx == r.vmctx)
+                    .and_then(|(_, inst)| refs_at(inst, r.func, r.offset, check))
+            })
+            .clone()
             .filter(|refs| refs.iter().all(|&at| at < r.slots));
         let Some(refs) = refs else {
             r.kind = deopt::AT_BULK;
