@@ -152,3 +152,54 @@ fn errors_name_the_problem_and_write_nothing() {
     assert!(stderr(&o).contains("exited (status 3) instead of returning"), "{}", stderr(&o));
     assert!(!out.exists(), "no output after a failure");
 }
+
+#[test]
+fn a_gc_guest_initialized_ahead_of_time_builds_its_heap_again_in_every_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/gc_init.wat");
+    let out = dir.path().join("gc.init.wasm");
+    let init = silo(&["init", source, "-o", path(&out)]);
+    assert!(init.status.success(), "silo init failed: {}", stderr(&init));
+    let bytes = std::fs::read(&out).unwrap();
+    wasmparser::Validator::new().validate_all(&bytes).expect("a valid standard module");
+
+    let plain = silo(&["run", "--invoke", "digest_after_init", source]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let want = stdout(&plain);
+    assert!(!want.trim().is_empty());
+    for engine in ["interp", "jit", "tiered"] {
+        let run = silo(&["run", "--engine", engine, "--invoke", "digest", path(&out)]);
+        assert!(run.status.success(), "--engine {engine}: {}", stderr(&run));
+        assert_eq!(stdout(&run), want, "--engine {engine}");
+    }
+}
+
+#[test]
+fn heaps_a_module_cannot_start_with_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            r#"(module (tag $e) (global $x (mut exnref) (ref.null exn))
+                (func (export "wizer.initialize")
+                  (block $c (result exnref) (try_table (catch_all_ref $c) (throw $e)) (unreachable))
+                  (global.set $x)))"#,
+            "an exception",
+        ),
+        (
+            r#"(module (type $s (struct)) (type $a (array (ref $s)))
+                (global $x (mut (ref null $a)) (ref.null $a))
+                (func (export "wizer.initialize")
+                  (global.set $x (array.new $a (struct.new $s) (i32.const 20000)))))"#,
+            "longer than a module can build",
+        ),
+    ];
+    for (i, (wat, expected)) in cases.into_iter().enumerate() {
+        let source = dir.path().join(format!("case{i}.wat"));
+        std::fs::write(&source, wat).unwrap();
+        let out = dir.path().join(format!("case{i}.init.wasm"));
+        let init = silo(&["init", path(&source), "-o", path(&out)]);
+        assert!(!init.status.success(), "case {i} was written");
+        assert!(stderr(&init).contains(expected), "case {i}: {}", stderr(&init));
+        assert!(!out.exists());
+    }
+}

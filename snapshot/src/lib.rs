@@ -36,6 +36,7 @@ mod capture;
 mod checkpoint;
 mod heap;
 mod preinit;
+mod preinit_heap;
 mod runs;
 
 pub use capture::{DEFAULT_RUN_GAP, InstanceState, MemoryState, RefState, ValState};
@@ -44,7 +45,7 @@ pub use checkpoint::{
     OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, StoreCheckpoint, Taken,
 };
 pub use heap::HeapObjectState;
-pub use preinit::{check_preinitializable, write_preinitialized};
+pub use preinit::{check_preinitializable, write_preinitialized, write_preinitialized_with_heap};
 pub use runs::{DataRun, merge_to_at_most, nonzero_runs};
 
 /// Why a snapshot could not be taken or written.

@@ -61,6 +61,18 @@ pub fn write_preinitialized(
     state: &InstanceState,
     remove_exports: &[&str],
 ) -> Result<Vec<u8>, SnapshotError> {
+    write_preinitialized_with_heap(original, state, &[], remove_exports)
+}
+
+/// As [`write_preinitialized`], with `heap` the objects of the garbage-collected heap that
+/// `state` refers to (`RefState::Object`, captured with `InstanceState::capture_with`): the new
+/// module builds them again when it starts (see `preinit_heap`).
+pub fn write_preinitialized_with_heap(
+    original: &[u8],
+    state: &InstanceState,
+    heap: &[crate::HeapObjectState],
+    remove_exports: &[&str],
+) -> Result<Vec<u8>, SnapshotError> {
     check_preinitializable(original)?;
     let mut writer = Writer {
         original,
@@ -71,9 +83,22 @@ pub fn write_preinitialized(
         elems_written: false,
         data_written: false,
         added_data: Vec::new(),
+        heap: None,
+        globals_written: false,
+        start_written: false,
+        data_count_written: false,
+        data_segments: 0,
     };
     let (existing, memory64) = data_outline(original)?;
     writer.added_data = writer.memory_segments(existing, &memory64);
+    writer.data_segments = (existing + writer.added_data.len()) as u32;
+    if !heap.is_empty() {
+        let plan = crate::preinit_heap::plan(original, state, heap, writer.data_segments)?;
+        if !plan.data.is_empty() {
+            writer.data_segments += 1;
+        }
+        writer.heap = Some(plan);
+    }
     let mut skip_code_entries = false;
     for payload in Parser::new(0).parse_all(original) {
         let payload = payload?;
@@ -90,18 +115,30 @@ pub fn write_preinitialized(
                 }
                 writer.raw(SectionId::Import, reader.range());
             }
+            Payload::TypeSection(reader) => writer.appended(SectionId::Type, reader.range(), |p| {
+                (p.type_count, p.type_entries.clone())
+            }),
+            Payload::FunctionSection(reader) => {
+                writer.appended(SectionId::Function, reader.range(), |p| {
+                    let mut entries = Vec::new();
+                    for _ in &p.bodies {
+                        leb(&mut entries, p.func_type);
+                    }
+                    (p.bodies.len() as u32, entries)
+                })
+            }
             Payload::TableSection(reader) => writer.tables(reader)?,
             Payload::MemorySection(reader) => writer.memories(reader)?,
-            Payload::GlobalSection(reader) => writer.globals(reader)?,
+            Payload::GlobalSection(reader) => writer.globals(Some(reader))?,
             Payload::ExportSection(reader) => writer.exports(reader, remove_exports)?,
-            Payload::StartSection { .. } => {}
+            // The original start function ran; the heap's build, if any, takes its place.
+            Payload::StartSection { .. } => writer.start(),
             Payload::ElementSection(reader) => writer.elements(Some(reader))?,
-            Payload::DataCountSection { count, .. } => {
-                let count = count + writer.added_data.len() as u32;
-                writer.module.section(&DataCountSection { count });
-            }
+            Payload::DataCountSection { .. } => writer.data_count(),
             Payload::CodeSectionStart { unchecked_range, .. } => {
-                writer.raw(SectionId::Code, unchecked_range);
+                writer.appended(SectionId::Code, unchecked_range, |p| {
+                    (p.bodies.len() as u32, p.bodies.concat())
+                });
                 skip_code_entries = true;
             }
             Payload::CodeSectionEntry(_) if skip_code_entries => {}
@@ -180,6 +217,19 @@ fn rank(id: SectionId) -> u8 {
     }
 }
 
+/// Appends `v` as an unsigned LEB128.
+fn leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
 /// Converts wasmparser's reading of a type or expression into wasm-encoder's.
 fn reencode_error(e: wasm_encoder::reencode::Error) -> SnapshotError {
     SnapshotError::Encode(e.to_string())
@@ -196,6 +246,13 @@ struct Writer<'a> {
     data_written: bool,
     /// The active data segments that write the memories, by memory index.
     added_data: Vec<(u32, bool, DataRun)>,
+    /// The build of the heap's objects, when the state has any.
+    heap: Option<crate::preinit_heap::HeapPlan>,
+    globals_written: bool,
+    start_written: bool,
+    data_count_written: bool,
+    /// The data segments of the new module.
+    data_segments: u32,
 }
 
 impl Writer<'_> {
@@ -209,9 +266,55 @@ impl Writer<'_> {
         self.module.section(&RawSection { id, data });
     }
 
+    /// Copies a section of entries (`range`: its contents, the count first) with the entries
+    /// `extra` makes of the heap's plan appended (as it is without one).
+    fn appended(
+        &mut self,
+        id: SectionId,
+        range: Range<u64>,
+        extra: impl Fn(&crate::preinit_heap::HeapPlan) -> (u32, Vec<u8>),
+    ) {
+        let Some(plan) = &self.heap else { return self.raw(id, range) };
+        let (added, entries) = extra(plan);
+        let data = &self.original[range.start as usize..range.end as usize];
+        let mut reader = wasmparser::BinaryReader::new(data, 0);
+        let count = reader.read_var_u32().unwrap_or(0);
+        let rest = &data[reader.current_position()..];
+        let mut out = Vec::with_capacity(data.len() + entries.len() + 5);
+        leb(&mut out, count + added);
+        out.extend_from_slice(rest);
+        out.extend_from_slice(&entries);
+        self.module.section(&RawSection { id: id as u8, data: &out });
+    }
+
+    /// The start section: the heap's build, when there is one (the original start ran).
+    fn start(&mut self) {
+        self.start_written = true;
+        if let Some(plan) = &self.heap {
+            self.module.section(&wasm_encoder::StartSection { function_index: plan.start });
+        }
+    }
+
+    /// The data count section: the original segments, the memories' and the heap's.
+    fn data_count(&mut self) {
+        self.data_count_written = true;
+        self.module.section(&DataCountSection { count: self.data_segments });
+    }
+
     /// Writes the element and data sections the original lacks but the state needs, before the
     /// first section that must follow them.
     fn before_section(&mut self, next: SectionId) -> Result<(), SnapshotError> {
+        let heap = self.heap.is_some();
+        if heap && rank(next) > rank(SectionId::Global) && !self.globals_written {
+            self.globals(None)?;
+        }
+        if heap && rank(next) > rank(SectionId::Start) && !self.start_written {
+            self.start();
+        }
+        let array_data = self.heap.as_ref().is_some_and(|p| !p.data.is_empty());
+        if array_data && rank(next) > rank(SectionId::DataCount) && !self.data_count_written {
+            self.data_count();
+        }
         if rank(next) > rank(SectionId::Element) && !self.elems_written {
             self.elements(None)?;
         }
@@ -260,20 +363,41 @@ impl Writer<'_> {
 
     fn globals(
         &mut self,
-        reader: wasmparser::GlobalSectionReader<'_>,
+        reader: Option<wasmparser::GlobalSectionReader<'_>>,
     ) -> Result<(), SnapshotError> {
+        self.globals_written = true;
         let mut section = GlobalSection::new();
-        for (i, global) in reader.into_iter().enumerate() {
+        let set_by_build =
+            |index: u32| self.heap.as_ref().is_some_and(|p| p.globals_set.contains(&index));
+        for (i, global) in reader.into_iter().flatten().enumerate() {
             let global = global?;
             let ty = RoundtripReencoder.global_type(global.ty).map_err(reencode_error)?;
             let index = self.imported_globals as usize + i;
-            let init = match self.state.globals.get(index) {
-                Some(value) if global.ty.mutable => const_of(value, global.ty.content_type)?,
-                _ => RoundtripReencoder.const_expr(global.init_expr).map_err(reencode_error)?,
+            let original =
+                || RoundtripReencoder.const_expr(global.init_expr).map_err(reencode_error);
+            let init = match (self.state.globals.get(index), global.ty.content_type) {
+                // An object, which the build sets: null until then (or, for a global that
+                // cannot be null, what the module made).
+                (_, wasmparser::ValType::Ref(r)) if set_by_build(index as u32) => {
+                    if r.is_nullable() {
+                        let heap = RoundtripReencoder.heap_type(r.heap_type());
+                        ConstExpr::ref_null(heap.map_err(reencode_error)?)
+                    } else {
+                        original()?
+                    }
+                }
+                (Some(value), _) if global.ty.mutable => const_of(value, global.ty.content_type)?,
+                _ => original()?,
             };
             section.global(ty, &init);
         }
-        self.module.section(&section);
+        if let Some(plan) = &self.heap {
+            let (ty, init) = crate::preinit_heap::objs_global(plan);
+            section.global(ty, &init);
+        }
+        if !section.is_empty() {
+            self.module.section(&section);
+        }
         Ok(())
     }
 
@@ -310,6 +434,9 @@ impl Writer<'_> {
                 spent_element(&mut section, element.items)?;
             }
         }
+        if let Some(plan) = self.heap.as_ref().filter(|p| !p.declared.is_empty()) {
+            section.declared(Elements::Functions(Cow::Borrowed(&plan.declared)));
+        }
         for (table, elements) in self.state.tables.iter().enumerate() {
             let Some(&(ty, table64)) = self.table_types.get(table) else { continue };
             for (start, run) in table_runs(elements) {
@@ -345,6 +472,9 @@ impl Writer<'_> {
         }
         for (memory, memory64, run) in &self.added_data {
             section.active(*memory, &offset_expr(run.offset, *memory64), run.bytes.iter().copied());
+        }
+        if let Some(plan) = self.heap.as_ref().filter(|p| !p.data.is_empty()) {
+            section.passive(plan.data.iter().copied());
         }
         if !section.is_empty() {
             self.module.section(&section);
@@ -404,7 +534,8 @@ fn spent_element(
 fn table_runs(elements: &[RefState]) -> Vec<(usize, &[RefState])> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for (i, element) in elements.iter().enumerate() {
-        if *element == RefState::Null {
+        // An object is set by the heap's build (`preinit_heap`).
+        if matches!(element, RefState::Null | RefState::Object(_)) {
             continue;
         }
         match spans.last_mut() {

@@ -102,10 +102,26 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         }
     }
 
-    let state = silo::snapshot::InstanceState::capture(&store, &instance)
+    // The objects of the garbage-collected heap that globals and tables hold are taken too: the
+    // new module builds them again when it starts.
+    let mut heap = silo::HeapCapture::new();
+    let state = silo::snapshot::InstanceState::capture_with(&store, &instance, Some(&mut heap))
         .with_context(|| format!("cannot pre-initialize `{name}`"))?;
-    let output = silo::snapshot::write_preinitialized(original, &state, &removed)
+    let image = heap
+        .finish(&store, &instance)
         .with_context(|| format!("cannot pre-initialize `{name}`"))?;
+    let objects: Vec<silo::snapshot::HeapObjectState> = image
+        .objects
+        .into_iter()
+        .map(|o| silo::snapshot::HeapObjectState {
+            type_index: o.type_index,
+            values: o.values,
+            bytes: o.bytes,
+        })
+        .collect();
+    let output =
+        silo::snapshot::write_preinitialized_with_heap(original, &state, &objects, &removed)
+            .with_context(|| format!("cannot pre-initialize `{name}`"))?;
     super::output::write_atomically(&args.output, &output)
         .with_context(|| format!("cannot write `{}`", args.output.display()))
 }
