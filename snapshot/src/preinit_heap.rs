@@ -238,6 +238,23 @@ pub(crate) fn plan(
         fields.push(out);
     }
 
+    // Every reference names one of the objects (the image is the caller's: checked).
+    let count = objects.len() as u32;
+    let named = |v: &Value| matches!(v, Value::Object(m, _) if *m >= count);
+    let in_state = state.globals.iter().filter_map(|g| match g {
+        ValState::Ref(RefState::Object(m)) => Some(*m),
+        _ => None,
+    });
+    let in_tables = state.tables.iter().flatten().filter_map(|e| match e {
+        RefState::Object(m) => Some(*m),
+        _ => None,
+    });
+    if fields.iter().flatten().any(|(v, _)| named(v))
+        || in_state.chain(in_tables).any(|m| m >= count)
+    {
+        return Err(refused(format!("a reference to an object past the image's {count}")));
+    }
+
     // Objects instantiation makes: immutable globals', and what their immutable fields hold.
     let mut bound: HashMap<u32, Source> = HashMap::new();
     let mut queue = Vec::new();
