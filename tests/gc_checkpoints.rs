@@ -209,3 +209,40 @@ fn resume_exn(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<i32, Str
         .map_err(|e| e.to_string())?;
     Ok(results[0].i32().expect("an i32"))
 }
+
+/// A run whose frames were reached through a tail call and a `call_ref`: `run` calls `$via`
+/// directly, which tail-calls `$work` (so the frame below `run` is `$work`, not what `run`'s call
+/// names), and `$work` calls itself through a typed function reference.
+const TAIL_GUEST: &str = r#"(module
+  (import "host" "tick" (func $tick (param i32) (result i32)))
+  (type $w (func (param i32) (result i32)))
+  (elem declare func $work)
+  (func $via (param $n i32) (result i32)
+    (return_call $work (i32.add (local.get $n) (i32.const 1))))
+  (func $work (type $w) (param $n i32) (result i32)
+    (if (result i32) (i32.le_s (local.get $n) (i32.const 1))
+      (then (call $tick (local.get $n)))
+      (else
+        (i32.add (local.get $n)
+          (call_ref $w (i32.sub (local.get $n) (i32.const 2)) (ref.func $work))))))
+  (func (export "run") (param $n i32) (result i32)
+    (i32.mul (i32.const 3) (call $via (local.get $n)))))"#;
+
+#[test]
+fn frames_reached_by_tail_calls_and_call_ref_resume_in_every_engine() {
+    let plain = engine(Strategy::Interpreter);
+    let module = Module::new(&plain, TAIL_GUEST).unwrap();
+    let (whole, _) = run_whole(&plain, &module, 9, 0);
+    for taker in [Strategy::Interpreter, Strategy::Jit] {
+        let taker_engine = engine(taker);
+        let module = Module::new(&taker_engine, TAIL_GUEST).unwrap();
+        let (result, taken) = run_whole(&taker_engine, &module, 9, 1);
+        assert_eq!(result, whole);
+        let bytes = taken.expect("taken").expect("a checkpoint of the run");
+        for strategy in [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered] {
+            let resumer = engine(strategy);
+            let module = Module::new(&resumer, TAIL_GUEST).unwrap();
+            assert_eq!(resume_exn(&resumer, &module, &bytes), Ok(whole), "{taker:?}, {strategy:?}");
+        }
+    }
+}

@@ -5,7 +5,8 @@
 //! cargo run --release --example run -- <target> --seeds 0..10000         # generated inputs
 //! ```
 //!
-//! `<target>` is `differential`, `loader`, `wat`, `third_opinion`, `wasi_calls` or `checkpoint`.
+//! `<target>` is `differential`, `loader`, `wat`, `third_opinion`, `wasi_calls`, `checkpoint` or
+//! `midrun`.
 //! With `--seeds`, each seed gives a pseudo-random input (for `loader`, a wasm-smith module with a
 //! few bytes changed; for `checkpoint`, a real checkpoint body with a few bytes changed; for
 //! `wat`, text made of WebAssembly tokens; for the others, random bytes). A
@@ -55,6 +56,7 @@ fn run(target: &str, data: &[u8]) -> bool {
         }
         "wasi_calls" => silo_fuzz::wasi_calls::run(data),
         "checkpoint" => silo_fuzz::checkpoint::run(data),
+        "midrun" => silo_fuzz::midrun::run(data),
         other => panic!("no target {other:?}"),
     }
 }

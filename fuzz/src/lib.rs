@@ -9,6 +9,7 @@
 pub mod checkpoint;
 pub mod checkpoint_gc;
 pub mod loader;
+pub mod midrun;
 pub mod third_opinion;
 pub mod wasi_calls;
 pub mod wat;

@@ -22,7 +22,7 @@ use silo_core::{
 /// Fuel for instantiation and for each call.
 pub const FUEL: u64 = 100_000;
 /// Active calls allowed, in both tiers (native code counts them with `native_call_depth`).
-const MAX_CALL_DEPTH: u64 = 300;
+pub const MAX_CALL_DEPTH: u64 = 300;
 /// Bytes a memory may grow to (a quota: `memory.grow` past it returns -1 in both tiers).
 const MEMORY_BYTES: u64 = 1 << 20;
 /// Elements a table may grow to.
@@ -259,14 +259,14 @@ fn waits_on_shared_memory(wasm: &[u8]) -> bool {
 }
 
 /// Whether `e` is the garbage-collected heap's quota refusing an allocation.
-fn out_of_gc_heap(e: &Error) -> bool {
+pub fn out_of_gc_heap(e: &Error) -> bool {
     e.as_trap().is_some_and(|t| {
         t.code() == TrapCode::ResourceLimit && t.to_string().contains("gc heap quota")
     })
 }
 
 /// A store with the fuel and quotas of a comparison.
-fn store(engine: &Engine) -> Store<()> {
+pub fn store(engine: &Engine) -> Store<()> {
     let mut store = Store::new(engine, ());
     store.set_fuel(FUEL).expect("the engine meters fuel");
     store.set_max_call_depth(MAX_CALL_DEPTH);
@@ -275,7 +275,7 @@ fn store(engine: &Engine) -> Store<()> {
 }
 
 /// Argument `i` of a call in round `round`: zeros first, then a spread of edge values.
-fn arg(ty: ValType, round: usize, i: usize) -> Val {
+pub fn arg(ty: ValType, round: usize, i: usize) -> Val {
     const INTS: [i64; 6] = [1, -1, 0x7fff_ffff, i64::MIN, 65_536, 0x1234_5678_9abc];
     const FLOATS: [f64; 6] = [1.5, -0.0, f64::NAN, f64::INFINITY, -3.0e9, 1e-310];
     if round == 0 {
@@ -292,7 +292,7 @@ fn arg(ty: ValType, round: usize, i: usize) -> Val {
 }
 
 /// Whether two failures are the same: traps by code and message, other errors by message.
-fn same_error(a: &Error, b: &Error) -> Result<(), String> {
+pub fn same_error(a: &Error, b: &Error) -> Result<(), String> {
     let same = match (a.as_trap(), b.as_trap()) {
         (Some(ta), Some(tb)) => ta.code() == tb.code() && ta.message() == tb.message(),
         (None, None) => {
@@ -305,7 +305,7 @@ fn same_error(a: &Error, b: &Error) -> Result<(), String> {
 
 /// Compares the exceptions that escaped (if any): same tag number in their stores' order, same
 /// payload.
-fn same_exception(sa: &mut Store<()>, sb: &mut Store<()>) -> Result<bool, String> {
+pub fn same_exception(sa: &mut Store<()>, sb: &mut Store<()>) -> Result<bool, String> {
     match (sa.take_pending_exception(), sb.take_pending_exception()) {
         (None, None) => Ok(false),
         (Some(xa), Some(xb)) => {
@@ -344,7 +344,7 @@ fn same_val(a: &Val, b: &Val) -> bool {
 }
 
 /// Compares two lists of results.
-fn same_vals(a: &[Val], b: &[Val]) -> Result<(), String> {
+pub fn same_vals(a: &[Val], b: &[Val]) -> Result<(), String> {
     if a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_val(x, y)) {
         Ok(())
     } else {
@@ -354,7 +354,7 @@ fn same_vals(a: &[Val], b: &[Val]) -> Result<(), String> {
 
 /// Compares the remaining fuel and every exported memory (byte for byte), global and table
 /// (size and which elements are null).
-fn same_state(
+pub fn same_state(
     sa: &Store<()>,
     sb: &Store<()>,
     ea: &[(String, Extern)],

@@ -157,6 +157,9 @@ impl Checkpoint {
     ) -> Result<HeapObjects, SnapshotError> {
         let mut store = store.as_context_mut();
         let bad = |why: String| SnapshotError::BadCheckpoint(why);
+        if !self.heap.is_empty() {
+            self.release_instantiation_objects(&mut store, instance);
+        }
         let mut bound = Vec::new();
         let mut index = 0;
         while let Some(global) = instance.global_by_index(&store, index) {
@@ -180,6 +183,39 @@ impl Checkpoint {
         }
         silo_core::HeapImage::restore_objects(&mut store, instance, &self.heap, &bound)
             .map_err(|e| bad(e.to_string()))
+    }
+}
+
+impl Checkpoint {
+    /// Lets go of the objects instantiation made that the checkpoint's state replaces: mutable
+    /// globals and table elements of the heap's hierarchies become null where their types allow
+    /// (the restore sets them all afterwards), so a collection while the image is made can free
+    /// them, and a guest whose heap is most of its quota resumes within it.
+    fn release_instantiation_objects(&self, mut store: impl AsContextMut, instance: &Instance) {
+        let mut store = store.as_context_mut();
+        let releasable = |r: silo_core::RefType| {
+            r.nullable && !matches!(r.heap.abstract_top(), Some(silo_core::HeapType::Func))
+        };
+        let mut index = 0;
+        while let Some(global) = instance.global_by_index(&store, index) {
+            let ty = global.ty(&store);
+            if let (true, silo_core::ValType::Ref(r)) = (ty.mutable, ty.content)
+                && releasable(r)
+            {
+                let _ = global.set(&mut store, Val::null_of(r));
+            }
+            index += 1;
+        }
+        let mut index = 0;
+        while let Some(table) = instance.table_by_index(&store, index) {
+            let ty = table.ty(&store);
+            if releasable(ty.element) {
+                for slot in 0..table.size(&store) {
+                    let _ = table.set(&mut store, slot, Val::null_of(ty.element));
+                }
+            }
+            index += 1;
+        }
     }
 }
 

@@ -113,6 +113,8 @@ struct Placed {
     code: Box<InterpFunc>,
     fp: usize,
     pc: usize,
+    /// For a frame below another, the results its call expects (canonical types).
+    expects: Vec<ValType>,
 }
 
 /// Lays `state` out as interpreter frames of `inst`'s module: each frame's code (translated as
@@ -140,7 +142,7 @@ fn place(
                 format!("frame {i} names function {}, not one of the module's own", f.func_index)
             })?;
         if let Some(caller) = placed.last() {
-            check_callee(inst, caller, f.func_index, i)?;
+            check_callee(inst, store, caller, f.func_index, i)?;
         }
         let code = crate::interp::translate::translate_for_resume(module, def)
             .map_err(|e| format!("frame {i}: {e}"))?;
@@ -198,12 +200,16 @@ fn place(
                 Some(
                     Instr::CallImported { base, .. }
                     | Instr::CallIndirect { base, .. }
+                    | Instr::CallRef { base, .. }
+                    | Instr::ReturnCallRef { base, .. }
                     | Instr::ReturnCallImported { base, .. }
                     | Instr::ReturnCallIndirect { base, .. },
                 ),
                 true,
             ) => (pc, Some(base)),
-            (Some(Instr::CallInternal { base, .. }), false) => (pc + 1, Some(base)),
+            (Some(Instr::CallInternal { base, .. } | Instr::CallRef { base, .. }), false) => {
+                (pc + 1, Some(base))
+            }
             // The table index follows in an extension word.
             (Some(Instr::CallIndirect { base, .. }), false) => (pc + 2, Some(base)),
             _ => {
@@ -215,7 +221,8 @@ fn place(
                 ));
             }
         };
-        placed.push(Placed { code: Box::new(code), fp, pc: resume_at });
+        let expects = if innermost { Vec::new() } else { call_results(inst, &code, site)? };
+        placed.push(Placed { code: Box::new(code), fp, pc: resume_at, expects });
         if let Some(base) = base {
             fp += base as usize;
         }
@@ -223,24 +230,55 @@ fn place(
     Ok((placed, slots))
 }
 
-/// Checks that the call op `caller` goes on after can have called function `callee` (frame
-/// `i`): a direct call of it, or an indirect call of its type.
-fn check_callee(inst: &InstanceData, caller: &Placed, callee: u32, i: usize) -> Result<(), String> {
+/// The results (canonical types) the call op at `site` of `code` expects from its callee: of the
+/// function a direct call names, of the type of an indirect call, of the function type of the
+/// reference a `call_ref` takes (its exact type at the site).
+fn call_results(
+    inst: &InstanceData,
+    code: &InterpFunc,
+    site: &Site,
+) -> Result<Vec<ValType>, String> {
     let info = &inst.module.inner.info;
-    let imported = info.num_imported.funcs;
-    let fits = match caller.code.code.get(caller.pc.wrapping_sub(1)).map(|op| op.instr) {
-        Some(Instr::CallInternal { func, .. }) => func + imported == callee,
-        _ => match caller.code.code.get(caller.pc.wrapping_sub(2)).map(|op| op.instr) {
-            Some(Instr::CallIndirect { ty, .. }) => {
-                info.func_type(ty).is_some() && info.func_type(ty) == info.func_sig(callee)
-            }
-            _ => false,
+    let type_ids = &inst.module.inner.type_ids;
+    let sig = match code.code.get(site.pc as usize).map(|op| op.instr) {
+        Some(Instr::CallInternal { func, .. }) => info.func_sig(func + info.num_imported.funcs),
+        Some(Instr::CallIndirect { ty, .. }) => info.func_type(ty),
+        Some(Instr::CallRef { .. }) => match site.stack.last().map(|s| s.ty) {
+            Some(ValType::Ref(silo_loader::RefType {
+                heap: silo_loader::HeapType::Concrete(t) | silo_loader::HeapType::Exact(t),
+                ..
+            })) => info.func_type(t),
+            _ => None,
         },
+        _ => None,
     };
+    let sig = sig.ok_or("a frame below another is not at a call of a function")?;
+    Ok(sig.results.iter().map(|&t| crate::registry::canonical_val(t, type_ids)).collect())
+}
+
+/// Checks that function `callee` (frame `i`) can be what the call op `caller` goes on after
+/// waits for: its results are of the types that call expects. (Its own function, or, after tail
+/// calls, any function whose results fit: the frame's values are checked by their own types.)
+fn check_callee(
+    inst: &InstanceData,
+    store: &StoreOpaque,
+    caller: &Placed,
+    callee: u32,
+    i: usize,
+) -> Result<(), String> {
+    let info = &inst.module.inner.info;
+    let type_ids = &inst.module.inner.type_ids;
+    let registry = &store.engine.inner.registry;
+    let fits = info.func_sig(callee).is_some_and(|sig| {
+        sig.results.len() == caller.expects.len()
+            && sig.results.iter().zip(&caller.expects).all(|(&have, &want)| {
+                registry.val_is_subtype(crate::registry::canonical_val(have, type_ids), want)
+            })
+    });
     if fits {
         Ok(())
     } else {
-        Err(format!("frame {i}'s function {callee} is not what its caller's call reaches"))
+        Err(format!("frame {i}'s function {callee} does not return what its caller's call expects"))
     }
 }
 
