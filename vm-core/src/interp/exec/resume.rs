@@ -12,8 +12,8 @@
 //! function, which calls it again, or the op after the check.
 //!
 //! A state from a file is untrusted. Resuming checks every frame (a defined function; a call or
-//! check at that offset; exactly as many values as the frame has there; a caller's call op that
-//! reaches the next frame's function) before anything is written. References are codes
+//! check at that offset; exactly as many values as the frame has there; a next frame whose
+//! function returns what its caller's call op expects) before anything is written. References are codes
 //! (`frame_values`): each becomes the instance's function or an object of the heap image made in
 //! the store, checked against the exact type the validator gives its slot
 //! (`translate::site_types`), so no slot holds an address or object its code does not expect. The
