@@ -248,8 +248,7 @@ impl NativeModule for JitModule {
         if inner.named {
             return;
         }
-        let name = |func_index: u32| info.func_name(func_index);
-        registry::rename_functions(&inner.registered, info.names.module.as_deref(), &name);
+        registry::rename_functions(&inner.registered, &info.names);
     }
 }
 
@@ -373,8 +372,7 @@ fn register_function(
     let func_index = info.num_imported.funcs + def;
     let func_info = FuncInfo {
         func_index,
-        func_name: info.func_name(func_index).map(str::to_string),
-        module_name: info.names.module.clone(),
+        names: info.names.clone(),
         body_offset: info.body(def).map_or(0, |(_, offset)| offset as u32),
         traps: tables.traps,
         srclocs: tables.srclocs,

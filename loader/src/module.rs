@@ -53,7 +53,7 @@ pub struct Module {
     /// Bodies of defined functions, as ranges of `bytes` (locals and code).
     pub bodies: Box<[Range<usize>]>,
     /// Names from the `name` custom section.
-    pub names: Names,
+    pub names: std::sync::Arc<Names>,
     /// Custom sections: name and the range of their payload in `bytes`.
     pub custom_sections: Box<[(String, Range<usize>)]>,
     /// Every WebAssembly feature the module uses, found while validating it.
@@ -301,7 +301,7 @@ impl Module {
             elems: parts.elems.into(),
             datas: parts.datas.into(),
             bodies: parts.bodies.into(),
-            names: parts.names,
+            names: std::sync::Arc::new(parts.names),
             custom_sections: parts.custom_sections.into(),
             features: parts.features,
             validated_with: parts.validated_with,

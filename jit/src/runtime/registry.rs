@@ -94,8 +94,8 @@ impl CodeTables {
 #[derive(Clone)]
 pub(crate) struct FuncInfo {
     pub func_index: u32,
-    pub func_name: Option<String>,
-    pub module_name: Option<String>,
+    /// The module's names (shared by its functions: looked up only for a backtrace).
+    pub names: Arc<silo_loader::Names>,
     /// Byte offset of the body in the module: where prologue checks are reported.
     pub body_offset: u32,
     /// Trapping instructions: code offset and trap, sorted by offset.
@@ -131,8 +131,8 @@ impl FuncInfo {
     pub fn frame(&self, offset: u32) -> FrameInfo {
         FrameInfo {
             func_index: self.func_index,
-            func_name: self.func_name.clone(),
-            module_name: self.module_name.clone(),
+            func_name: self.names.funcs.get(&self.func_index).cloned(),
+            module_name: self.names.module.clone(),
             module_offset: Some(self.wasm_offset(offset) as usize),
         }
     }
@@ -178,26 +178,23 @@ pub(crate) fn register(start: usize, end: usize, code: Code) {
     WRITING.with(|w| w.set(false));
 }
 
-/// Gives the functions starting at each of `starts` the names `name` finds for their function
-/// indices (a module compiled while it streamed gets its name section only at the end).
-pub(crate) fn rename_functions<'a>(
-    starts: &[usize],
-    module_name: Option<&str>,
-    name: &dyn Fn(u32) -> Option<&'a str>,
-) {
+/// Gives the functions starting at each of `starts` the module's `names` (a module compiled
+/// while it streamed gets its name section only at the end).
+pub(crate) fn rename_functions(starts: &[usize], names: &Arc<silo_loader::Names>) {
     WRITING.with(|w| w.set(true));
     let mut map = CODE.write().unwrap_or_else(|e| e.into_inner());
     for start in starts {
         if let Some(Range { code: Code::Func(info), .. }) = map.get_mut(start) {
-            let func_name = name(info.func_index);
             // Code registered with the whole module at hand (not streamed) has its names.
-            if info.func_name.as_deref() == func_name && info.module_name.as_deref() == module_name
-            {
+            let same = |a: &silo_loader::Names, b: &silo_loader::Names| {
+                a.module == b.module
+                    && a.funcs.get(&info.func_index) == b.funcs.get(&info.func_index)
+            };
+            if Arc::ptr_eq(&info.names, names) || same(&info.names, names) {
                 continue;
             }
             let mut renamed = FuncInfo::clone(info);
-            renamed.func_name = func_name.map(str::to_string);
-            renamed.module_name = module_name.map(str::to_string);
+            renamed.names = names.clone();
             *info = Arc::new(renamed);
         }
     }
