@@ -6,7 +6,8 @@
 //! with the fuel that was left. Both must end alike: the same results or the same trap (and an
 //! escaped exception's payload), the same exported memories, globals and tables, the same fuel
 //! left. A difference panics (a finding); a run that cannot be taken out (a refusal: legacy
-//! exception instructions, a host value) is skipped.
+//! exception instructions, a host value) is skipped. `SILO_FUZZ_NO_RECORDS=1` runs the native
+//! engines without frame records (to tell whether something comes from them).
 
 #[path = "../../jit/tests/support/differential.rs"]
 #[allow(unreachable_pub)]
@@ -26,7 +27,9 @@ static ENGINES: LazyLock<Vec<Engine>> = LazyLock::new(|| {
     let make = |strategy: Strategy, tier_up_after: u32| {
         let mut config = Config::new();
         config.strategy(strategy).consume_fuel(true).interruptible(true);
-        config.native_checkpoints(true).native_call_depth(true);
+        config
+            .native_checkpoints(std::env::var_os("SILO_FUZZ_NO_RECORDS").is_none())
+            .native_call_depth(true);
         config.tier_up_after(tier_up_after).background_compilation(false);
         if strategy != Strategy::Interpreter {
             config.compiler(silo_jit::cranelift().expect("the JIT runs on this machine"));
