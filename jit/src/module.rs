@@ -286,9 +286,12 @@ impl Inner {
         known: &dyn Fn(u32) -> usize,
         ctx: &mut Context,
     ) -> Result<NativeFunc, String> {
+        quiet_compiler_panics();
+        COMPILING.with(|c| c.set(true));
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.compile_into(isa, env, def, loop_entry, known, ctx)
         }));
+        COMPILING.with(|c| c.set(false));
         compiled.unwrap_or_else(|panic| {
             self.fctx = FunctionBuilderContext::new();
             *ctx = Context::new();
@@ -335,6 +338,26 @@ impl Inner {
         let array_entry = self.glue(isa, Glue::Trampoline(sig))?;
         Ok(NativeFunc { code: start as *const u8, array_entry: array_entry as *const u8 })
     }
+}
+
+thread_local! {
+    /// Whether this thread is inside `compile_guarded`, whose panics become errors.
+    static COMPILING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes the process's panic hook silent for a compiler panic that `compile_guarded` turns into
+/// an error (the function, or the loop, stays interpreted), and leaves every other
+/// panic to the hook that was there: the host's output is not the place for a caught one.
+fn quiet_compiler_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !COMPILING.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// The error for a panic while compiling (a bug in the translator or in Cranelift).

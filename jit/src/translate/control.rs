@@ -132,6 +132,16 @@ impl FuncTranslator<'_, '_> {
         let entry = self.pop_n(params.len());
         match self.loop_entry.take_if(|e| e.at == loop_offset) {
             Some(way_in) => self.enter_loop(way_in, header, &entry)?,
+            // A loop met before the entered one, with operands under it: its header is reached
+            // by back edges from the way in, where those operands are the meeting block's
+            // parameters, yet frame records written in it would name the values the (never
+            // taken) code before it computed. Not built yet: such a loop stays interpreted.
+            None if self.loop_entry.is_some() && self.deopt.is_some() && !self.stack.is_empty() => {
+                return Err(format!(
+                    "no loop entry with frame records inside a loop with operands under it \
+                     (at byte offset {loop_offset:#x})"
+                ));
+            }
             None => {
                 self.b.ins().jump(header, &args(&entry));
             }
