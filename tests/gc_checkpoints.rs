@@ -63,6 +63,14 @@ fn run_whole(engine: &Engine, module: &Module, n: i32, at: usize) -> (i32, Optio
 }
 
 fn resume(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<i32, String> {
+    let (result, collections) = resume_counting(engine, module, bytes)?;
+    assert!(collections > 0, "the resumed run collected its heap");
+    Ok(result)
+}
+
+/// Resumes the checkpoint `bytes` in a new store of `engine`: the run's result, and how many
+/// collections the store made.
+fn resume_counting(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<(i32, u64), String> {
     let checkpoint = Checkpoint::from_bytes(bytes).map_err(|e| e.to_string())?;
     let Taken::InRun(run) = &checkpoint.taken else { panic!("taken in a run") };
     let (mut store, linker) = instantiate(engine, module, 0);
@@ -71,8 +79,7 @@ fn resume(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<i32, String>
     let results = instance
         .resume_with_heap(&mut store, &run.to_exec_state(), &objects)
         .map_err(|e| e.to_string())?;
-    assert!(store.gc_stats().collections > 0, "the resumed run collected its heap");
-    Ok(results[0].i32().expect("an i32"))
+    Ok((results[0].i32().expect("an i32"), store.gc_stats().collections))
 }
 
 #[test]
@@ -199,15 +206,7 @@ fn a_forged_exception_is_refused() {
 
 /// As `resume`, without asking for collections (this guest makes little garbage).
 fn resume_exn(engine: &Engine, module: &Module, bytes: &[u8]) -> Result<i32, String> {
-    let checkpoint = Checkpoint::from_bytes(bytes).map_err(|e| e.to_string())?;
-    let Taken::InRun(run) = &checkpoint.taken else { panic!("taken in a run") };
-    let (mut store, linker) = instantiate(engine, module, 0);
-    let (instance, objects): (Instance, _) =
-        checkpoint.resume_with_heap(&mut store, &linker, module).map_err(|e| e.to_string())?;
-    let results = instance
-        .resume_with_heap(&mut store, &run.to_exec_state(), &objects)
-        .map_err(|e| e.to_string())?;
-    Ok(results[0].i32().expect("an i32"))
+    resume_counting(engine, module, bytes).map(|(result, _)| result)
 }
 
 /// A run whose frames were reached through a tail call and a `call_ref`: `run` calls `$via`

@@ -130,7 +130,7 @@ fn heap_error(e: silo_gc::AccessError) -> Error {
 }
 
 /// Reads `kind` at `offset` of `r` into raw slots.
-fn read_raw(
+pub(crate) fn read_raw(
     store: &StoreOpaque,
     r: GcRef,
     offset: u32,

@@ -227,15 +227,6 @@ fn read_field(
     offset: u32,
     kind: FieldKind,
 ) -> Result<[u64; 2], String> {
-    let heap = store.gc.heap().ok_or("no heap")?;
-    let bad = |e: silo_gc::AccessError| format!("an unreadable field ({e:?})");
-    let v: u128 = match kind.size() {
-        1 => heap.read::<u8>(r, offset).map(u128::from),
-        2 => heap.read::<u16>(r, offset).map(u128::from),
-        4 => heap.read::<u32>(r, offset).map(u128::from),
-        8 => heap.read::<u64>(r, offset).map(u128::from),
-        _ => heap.read::<u128>(r, offset),
-    }
-    .map_err(bad)?;
-    Ok([v as u64, (v >> 64) as u64])
+    crate::gc_objects::read_raw(store, r, offset, kind)
+        .map_err(|e| format!("an unreadable field ({e})"))
 }

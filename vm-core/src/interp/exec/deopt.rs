@@ -152,17 +152,19 @@ unsafe fn rebuild(
 ) -> Result<ExecState, String> {
     let last = pieces.len().checked_sub(1).ok_or("the guest's stack is empty")?;
     let mut frames = Vec::with_capacity(pieces.len());
+    let mut codes = Codes::default();
     for (i, piece) in pieces.iter().enumerate() {
         let innermost = i == last;
         let frame = match piece {
             // SAFETY: live (contract).
             Piece::Native(rec) => unsafe {
-                native_frame(store, inst, &**rec, innermost, native_check, heap)?
+                let at_check = innermost && native_check;
+                native_frame(store, inst, &**rec, (innermost, at_check), heap, &mut codes)?
             },
             // SAFETY: live (contract).
             Piece::Interp { func, ip, fp } => unsafe {
                 let at = Position { ip: *ip, fp: *fp, innermost, at_check: interp_check };
-                interp_frame(store, inst, &**func, at, heap)?
+                interp_frame(store, inst, &**func, at, heap, &mut codes)?
             },
         };
         frames.push(frame);
@@ -180,9 +182,9 @@ unsafe fn native_frame(
     store: &StoreOpaque,
     inst: &crate::instance::InstanceData,
     rec: &DeoptRecord,
-    innermost: bool,
-    at_check: bool,
+    (innermost, at_check): (bool, bool),
     heap: &mut HeapCapture,
+    codes: &mut Codes,
 ) -> Result<ExecFrame, String> {
     match (rec.kind, innermost) {
         (deopt::AT_CHECK, true) if at_check => {}
@@ -207,7 +209,7 @@ unsafe fn native_frame(
         .checked_sub(module.info.num_imported.funcs)
         .filter(|&d| d < module.info.num_defined_funcs())
         .ok_or("a native frame names a function that is not the module's own")?;
-    let code = crate::interp::translate::translate_for_resume(module, def)?;
+    let code = codes.get(module, def, false)?;
     let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
         .ok_or("a native frame is at no call or check of its function")?;
     let mut values = values.to_vec();
@@ -228,6 +230,7 @@ unsafe fn interp_frame(
     running: &InterpFunc,
     at: Position,
     heap: &mut HeapCapture,
+    codes: &mut Codes,
 ) -> Result<ExecFrame, String> {
     let Position { ip, fp, innermost, at_check } = at;
     if is_native_stub(running) {
@@ -238,7 +241,7 @@ unsafe fn interp_frame(
     // SAFETY: `ip` is an op of `running` (contract).
     let at = usize::try_from(unsafe { ip.offset_from(running.code.as_ptr()) })
         .map_err(|_| "a frame is not in its code")?;
-    let shaped = crate::interp::translate::translate_with_sites(module, def)?;
+    let shaped = codes.get(module, def, true)?;
     if fingerprint(&shaped) != fingerprint(running) {
         return Err(format!("function {}'s code cannot be translated again", running.func_index));
     }
@@ -275,6 +278,32 @@ unsafe fn interp_frame(
     }
     values_out(store, inst, (&shaped, site, !innermost), &mut values, heap)?;
     Ok(ExecFrame { func_index: running.func_index, offset: site.offset, values })
+}
+
+/// Functions translated again while a state is taken, once each (a deep recursion repeats a few
+/// functions many times): as the engine runs them (`true`: `translate_with_sites`) or as the
+/// interpreter resumes them (`translate_for_resume`).
+#[derive(Default)]
+pub(super) struct Codes(std::collections::HashMap<(u32, bool), std::rc::Rc<InterpFunc>>);
+
+impl Codes {
+    pub(super) fn get(
+        &mut self,
+        module: &crate::module::ModuleInner,
+        def: u32,
+        as_running: bool,
+    ) -> Result<std::rc::Rc<InterpFunc>, String> {
+        if let Some(code) = self.0.get(&(def, as_running)) {
+            return Ok(code.clone());
+        }
+        let code = std::rc::Rc::new(if as_running {
+            crate::interp::translate::translate_with_sites(module, def)?
+        } else {
+            crate::interp::translate::translate_for_resume(module, def)?
+        });
+        self.0.insert((def, as_running), code.clone());
+        Ok(code)
+    }
 }
 
 /// Where an interpreter frame is: its op and slots, whether it is the innermost frame and whether

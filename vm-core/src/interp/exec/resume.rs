@@ -110,7 +110,7 @@ pub(crate) unsafe fn capture(
 /// One frame of a state, checked and laid out: its code, where its slots start, the op it goes
 /// on at.
 struct Placed {
-    code: Box<InterpFunc>,
+    code: std::rc::Rc<InterpFunc>,
     fp: usize,
     pc: usize,
     /// For a frame below another, the results its call expects (canonical types).
@@ -131,6 +131,7 @@ fn place(
     let imported = info.num_imported.funcs;
     let last = state.frames.len().checked_sub(1).ok_or("the state has no frame")?;
     let mut placed: Vec<Placed> = Vec::with_capacity(state.frames.len());
+    let mut codes = super::deopt::Codes::default();
     let mut slots: Vec<u64> = Vec::new();
     let mut fp = 0usize;
     for (i, f) in state.frames.iter().enumerate() {
@@ -144,8 +145,7 @@ fn place(
         if let Some(caller) = placed.last() {
             check_callee(inst, store, caller, f.func_index, i)?;
         }
-        let code = crate::interp::translate::translate_for_resume(module, def)
-            .map_err(|e| format!("frame {i}: {e}"))?;
+        let code = codes.get(module, def, false).map_err(|e| format!("frame {i}: {e}"))?;
         let innermost = i == last;
         let check = innermost && state.at_check;
         let site = site_at(&code, f.offset, check).ok_or_else(|| {
@@ -222,7 +222,7 @@ fn place(
             }
         };
         let expects = if innermost { Vec::new() } else { call_results(inst, &code, site)? };
-        placed.push(Placed { code: Box::new(code), fp, pc: resume_at, expects });
+        placed.push(Placed { code, fp, pc: resume_at, expects });
         if let Some(base) = base {
             fp += base as usize;
         }
