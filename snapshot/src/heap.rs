@@ -13,8 +13,8 @@ pub struct HeapObjectState {
     pub bytes: Vec<u8>,
 }
 
-/// The image's objects as the file holds them.
-pub(crate) fn objects_out(image: silo_core::HeapImage) -> Vec<HeapObjectState> {
+/// The image's objects as a checkpoint file (or `write_preinitialized_with_heap`) holds them.
+pub fn objects_out(image: silo_core::HeapImage) -> Vec<HeapObjectState> {
     image
         .objects
         .into_iter()

@@ -44,7 +44,7 @@ pub use checkpoint::{
     CHECKPOINT_FORMAT, CHECKPOINT_MAGIC, Checkpoint, DEFAULT_MAX_CHECKPOINT, Fork, LegacyRunState,
     OLDEST_CHECKPOINT_FORMAT, RunFrame, RunState, StoreCheckpoint, Taken,
 };
-pub use heap::HeapObjectState;
+pub use heap::{HeapObjectState, objects_out};
 pub use preinit::{check_preinitializable, write_preinitialized, write_preinitialized_with_heap};
 pub use runs::{DataRun, merge_to_at_most, nonzero_runs};
 

@@ -110,15 +110,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     let image = heap
         .finish(&store, &instance)
         .with_context(|| format!("cannot pre-initialize `{name}`"))?;
-    let objects: Vec<silo::snapshot::HeapObjectState> = image
-        .objects
-        .into_iter()
-        .map(|o| silo::snapshot::HeapObjectState {
-            type_index: o.type_index,
-            values: o.values,
-            bytes: o.bytes,
-        })
-        .collect();
+    let objects = silo::snapshot::objects_out(image);
     let output =
         silo::snapshot::write_preinitialized_with_heap(original, &state, &objects, &removed)
             .with_context(|| format!("cannot pre-initialize `{name}`"))?;

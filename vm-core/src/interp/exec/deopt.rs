@@ -210,7 +210,7 @@ unsafe fn native_frame(
         .filter(|&d| d < module.info.num_defined_funcs())
         .ok_or("a native frame names a function that is not the module's own")?;
     let code = codes.get(module, def, false)?;
-    let site = super::resume::site_at(&code, rec.offset, innermost && at_check)
+    let site = super::resume::site_at(&code, rec.offset, at_check)
         .ok_or("a native frame is at no call or check of its function")?;
     let mut values = values.to_vec();
     values_out(store, inst, (&code, site, !innermost), &mut values, heap)?;
