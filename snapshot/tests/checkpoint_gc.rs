@@ -279,3 +279,36 @@ fn forks_of_a_gc_guest_each_get_their_own_heap() {
         assert_eq!(go_on(store, instance, 40..45), original);
     }
 }
+
+/// An immutable global's struct whose mutable field holds a large array instantiation made.
+const BIG_FIELD_GUEST: &str = r#"(module
+  (type $ints (array (mut i32)))
+  (type $holder (struct (field (mut (ref null $ints)))))
+  (global $held (ref $holder)
+    (struct.new $holder (array.new_default $ints (i32.const 6000000))))
+  (func (export "mark") (param $i i32) (param $v i32)
+    (array.set $ints (struct.get $holder 0 (global.get $held)) (local.get $i) (local.get $v)))
+  (func (export "read") (param $i i32) (result i32)
+    (array.get $ints (struct.get $holder 0 (global.get $held)) (local.get $i))))"#;
+
+#[test]
+fn a_bound_objects_large_field_is_let_go_before_the_image_is_allocated() {
+    // 24 MB of array under a 40 MiB heap: the restore fits only if the array instantiation
+    // put in the immutable global's struct can be collected before the image's is made.
+    let mut config = silo_core::Config::new();
+    config.max_gc_heap(40 << 20);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, BIG_FIELD_GUEST).unwrap();
+    let (mut store, instance) = start(&engine, &module);
+    let mark = instance.get_typed_func::<(i32, i32), ()>(&store, "mark").unwrap();
+    mark.call(&mut store, (5_999_999, 77)).unwrap();
+    mark.call(&mut store, (3, 11)).unwrap();
+    let checkpoint = Checkpoint::capture(&store, &instance, false).unwrap();
+    assert_eq!(checkpoint.heap.len(), 2);
+    let (mut store, instance) = start(&engine, &module);
+    checkpoint.restore(&mut store, &instance).unwrap();
+    let read = instance.get_typed_func::<i32, i32>(&store, "read").unwrap();
+    assert_eq!(read.call(&mut store, 5_999_999).unwrap(), 77);
+    assert_eq!(read.call(&mut store, 3).unwrap(), 11);
+    assert_eq!(read.call(&mut store, 4).unwrap(), 0);
+}

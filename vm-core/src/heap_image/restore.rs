@@ -140,7 +140,8 @@ impl HeapImage {
     /// Makes the image's objects in `store`, where `instance` is an instance of the module the
     /// image was taken from: allocates each (through the heap's quota), then writes every field,
     /// each checked against its type (see the module documentation). On an error the objects
-    /// made so far are garbage; the store is otherwise unchanged.
+    /// made so far are garbage; the store is otherwise unchanged (but for the nullable
+    /// references of objects bound with [`restore_with`](Self::restore_with), which may be null).
     pub fn restore(
         &self,
         store: impl AsContextMut,
@@ -152,7 +153,8 @@ impl HeapImage {
     /// As [`restore`](Self::restore), but each object `n` of `bound` is `object`, one the
     /// instance has already (what an immutable global of it holds: the object instantiation
     /// made, which the guest's code may refer to elsewhere too), of the image's type and length;
-    /// its fields are written as the others'.
+    /// its fields are written as the others'. Its nullable references are nulled before the
+    /// others are allocated, so what instantiation left there can be collected first.
     pub fn restore_with(
         &self,
         store: impl AsContextMut,
@@ -198,6 +200,14 @@ impl HeapImage {
             }
         }
         opaque.gc.define_types(&engine.inner.registry, &type_ids);
+        // A bound object's fields are all written below; until then its nullable references
+        // are let go, so that what instantiation put there (a large array, say) can be
+        // collected before the image's objects are allocated in its place.
+        for (n, object) in &given {
+            let r = GcRef::from_raw(object.raw(opaque) as u32);
+            release_references(opaque, r, &shapes[*n as usize])
+                .map_err(|why| bad(*n as usize, why))?;
+        }
         let mut made = Vec::with_capacity(objects.len());
         for (n, (object, shape)) in objects.iter().zip(&shapes).enumerate() {
             let r = match given.get(&(n as u32)) {
@@ -302,6 +312,37 @@ fn check_bound(store: &StoreOpaque, object: &AnyRef, shape: &Shape) -> Result<()
     } else {
         Err("the instance's object in its place is of another type or length".into())
     }
+}
+
+/// Nulls the nullable references to heap objects in the fields of `r`, an object of `shape`.
+fn release_references(store: &mut StoreOpaque, r: GcRef, shape: &Shape) -> Result<(), String> {
+    let registry = &store.engine.inner.registry;
+    let releases = |storage: StorageType| {
+        field_ref(storage).is_some_and(|ty| ty.nullable && registry.is_gc_ref(ty))
+    };
+    let ty = &shape.ty;
+    let heap = store.gc.heap_mut().map_err(|e| e.to_string())?;
+    let null = |heap: &mut silo_gc::Heap, offset: u32, kind| {
+        crate::runtime::gc::write_sized(heap, r, offset, silo_gc::FieldKind::size(kind), &[0, 0])
+            .map_err(|e| format!("cannot write a field ({e:?})"))
+    };
+    match &ty.layout {
+        Layout::Struct(layout) => {
+            for (field, at) in ty.fields.iter().zip(layout.fields.iter()) {
+                if releases(field.storage) {
+                    null(heap, at.offset, at.kind)?;
+                }
+            }
+        }
+        Layout::Array(layout) if releases(ty.fields[0].storage) => {
+            for i in 0..shape.len {
+                let offset = heap.array_elem_offset(r, i).map_err(|e| format!("{e:?}"))?;
+                null(heap, offset, layout.elem_kind)?;
+            }
+        }
+        Layout::Array(_) | Layout::HostBox => {}
+    }
+    Ok(())
 }
 
 /// What references in fields name: the instance's functions and tags (number, type), and the
