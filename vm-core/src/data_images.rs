@@ -49,7 +49,7 @@ pub(crate) fn build(info: &ModuleInfo) -> Box<[Option<DataImage>]> {
     if !segments_cannot_trap(info) {
         return images.into();
     }
-    let host_page = rustix::param::page_size() as u64;
+    let host_page = region::page::size() as u64;
     for (def, ty) in defined.iter().enumerate() {
         let index = info.num_imported.memories + def as u32;
         let len = ty.initial.saturating_mul(ty.page_size());

@@ -161,7 +161,7 @@ impl MemoryEntity {
                 image.len
             )));
         }
-        let host_page = rustix::param::page_size();
+        let host_page = region::page::size();
         if len == 0 {
             return Ok(());
         }

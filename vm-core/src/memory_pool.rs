@@ -92,7 +92,7 @@ impl ReservationPool {
     pub fn take(&self, size: usize, len: usize, image: Option<&MemoryImage>) -> Option<Prepared> {
         let want = image.map(MappedImage::of);
         // Protections go by host pages: a memory of smaller pages has its last host page whole.
-        let len = len.checked_next_multiple_of(rustix::param::page_size())?;
+        let len = len.checked_next_multiple_of(region::page::size())?;
         let mut slot = {
             let mut kept = self.free.lock().unwrap_or_else(|e| e.into_inner());
             let slots = kept.by_size.get_mut(&size)?;
@@ -118,7 +118,7 @@ impl ReservationPool {
         image: Option<MappedImage>,
     ) {
         // As `take`: the accessible bytes are whole host pages.
-        let Some(accessible) = accessible.checked_next_multiple_of(rustix::param::page_size())
+        let Some(accessible) = accessible.checked_next_multiple_of(region::page::size())
         else {
             return;
         };
