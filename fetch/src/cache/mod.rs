@@ -17,6 +17,7 @@
 
 mod atomic;
 mod maintenance;
+mod mapped;
 
 use std::fs;
 use std::io;
@@ -28,6 +29,7 @@ use crate::digest::ModuleDigest;
 use crate::http::Validators;
 
 pub use maintenance::{Cleaned, Listing};
+pub use mapped::MappedFile;
 
 /// The cache's size limit without [`Cache::with_max_bytes`]: 1 GiB of modules.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
@@ -137,10 +139,11 @@ impl Cache {
     }
 
     /// The compiled code stored under `key` (the module's digest with what the code depends
-    /// on: `silo_core::native_code_identity`), as stored; the loader checks it.
-    pub fn code(&self, key: &str) -> Option<Vec<u8>> {
+    /// on: `silo_core::native_code_identity`), as stored (mapped, not copied); the loader checks
+    /// it.
+    pub fn code(&self, key: &str) -> Option<MappedFile> {
         let path = self.code_path(key);
-        let bytes = fs::read(&path).ok()?;
+        let bytes = MappedFile::open(&path).ok()?;
         atomic::touch(&path);
         Some(bytes)
     }

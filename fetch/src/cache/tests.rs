@@ -126,14 +126,30 @@ fn the_cache_directory_is_its_owners_only() {
 #[test]
 fn compiled_code_is_stored_by_key_dropped_with_a_warning_and_cleaned() {
     let (_dir, cache) = cache();
-    assert_eq!(cache.code("key"), None);
+    assert!(cache.code("key").is_none());
     cache.store_code("key", b"native").unwrap();
-    assert_eq!(cache.code("key"), Some(b"native".to_vec()));
-    assert_eq!(cache.code("other key"), None);
+    assert_eq!(cache.code("key").as_deref(), Some(&b"native"[..]));
+    assert!(cache.code("other key").is_none());
     cache.drop_code("key", "damaged");
-    assert_eq!(cache.code("key"), None);
+    assert!(cache.code("key").is_none());
     assert!(cache.take_warnings()[0].contains("ignored the cached native code"));
     cache.store_code("key", b"native").unwrap();
     let cleaned = cache.clean(None).unwrap();
     assert_eq!(cleaned, Cleaned { modules: 0, code: 1, bytes: 6 });
+}
+
+#[test]
+fn a_mapped_code_entry_keeps_its_bytes_when_replaced_or_removed() {
+    let (_dir, cache) = cache();
+    cache.store_code("key", b"first version").unwrap();
+    let mapped = cache.code("key").unwrap();
+    // Writers rename a new file over the old one, and cleaning unlinks it: the mapped
+    // inode stays whole either way.
+    cache.store_code("key", b"second").unwrap();
+    assert_eq!(&*mapped, b"first version");
+    cache.drop_code("key", "replaced");
+    assert_eq!(&*mapped, b"first version");
+    // An empty entry is empty bytes (which the loader refuses), not a failed mapping.
+    cache.store_code("empty", b"").unwrap();
+    assert_eq!(cache.code("empty").as_deref(), Some(&b""[..]));
 }
