@@ -32,7 +32,7 @@ pub(crate) struct SectionState {
     pub validator: Validator,
     pub parts: ModuleParts,
     /// Where we are, for error messages.
-    pub section: Option<String>,
+    pub section: Option<Place>,
     func_allocs: Option<FuncValidatorAllocations>,
     /// Function bodies the code section announced and that have not arrived yet.
     code_entries_left: u32,
@@ -62,12 +62,37 @@ pub(crate) fn section_name(id: u8) -> String {
     .to_string()
 }
 
-fn malformed(err: wp::BinaryReaderError, section: &Option<String>) -> LoadError {
-    LoadError::from_reader(LoadErrorKind::Malformed, &err, section.clone())
+/// Where decoding is in a module: named in words only when an error needs it (a module has
+/// thousands of function bodies, and most modules no error).
+#[derive(Clone, Debug)]
+pub(crate) enum Place {
+    Header,
+    /// A section by its id.
+    Section(u8),
+    /// A custom section by its name.
+    Custom(String),
+    /// The body of a function, by its index in the function index space.
+    Function(usize),
 }
 
-fn invalid(err: wp::BinaryReaderError, section: &Option<String>) -> LoadError {
-    LoadError::from_reader(LoadErrorKind::Invalid, &err, section.clone())
+impl Place {
+    /// The place in words, as error messages name it.
+    pub fn describe(place: &Option<Place>) -> Option<String> {
+        Some(match place.as_ref()? {
+            Place::Header => "module header".to_string(),
+            Place::Section(id) => section_name(*id),
+            Place::Custom(name) => format!("custom section \"{name}\""),
+            Place::Function(index) => format!("code section, function {index}"),
+        })
+    }
+}
+
+fn malformed(err: wp::BinaryReaderError, section: &Option<Place>) -> LoadError {
+    LoadError::from_reader(LoadErrorKind::Malformed, &err, Place::describe(section))
+}
+
+fn invalid(err: wp::BinaryReaderError, section: &Option<Place>) -> LoadError {
+    LoadError::from_reader(LoadErrorKind::Invalid, &err, Place::describe(section))
 }
 
 fn note_table(features: &mut FeatureSet, ty: &TableType) {
@@ -135,7 +160,7 @@ impl SectionState {
         SectionState {
             validator: Validator::new_with_features(features.to_wasmparser()),
             parts: ModuleParts { validated_with: features, ..ModuleParts::default() },
-            section: Some("module header".to_string()),
+            section: Some(Place::Header),
             func_allocs: None,
             code_entries_left: 0,
             trust_bodies: false,
@@ -163,29 +188,29 @@ impl SectionState {
     ) -> Result<(Option<ValidatedFunction>, bool), LoadError> {
         use Payload::*;
         match &payload {
-            Version { .. } => self.section = Some("module header".into()),
-            TypeSection(_) => self.section = Some(section_name(1)),
-            ImportSection(_) => self.section = Some(section_name(2)),
-            FunctionSection(_) => self.section = Some(section_name(3)),
-            TableSection(_) => self.section = Some(section_name(4)),
-            MemorySection(_) => self.section = Some(section_name(5)),
-            GlobalSection(_) => self.section = Some(section_name(6)),
-            ExportSection(_) => self.section = Some(section_name(7)),
-            StartSection { .. } => self.section = Some(section_name(8)),
-            ElementSection(_) => self.section = Some(section_name(9)),
+            Version { .. } => self.section = Some(Place::Header),
+            TypeSection(_) => self.section = Some(Place::Section(1)),
+            ImportSection(_) => self.section = Some(Place::Section(2)),
+            FunctionSection(_) => self.section = Some(Place::Section(3)),
+            TableSection(_) => self.section = Some(Place::Section(4)),
+            MemorySection(_) => self.section = Some(Place::Section(5)),
+            GlobalSection(_) => self.section = Some(Place::Section(6)),
+            ExportSection(_) => self.section = Some(Place::Section(7)),
+            StartSection { .. } => self.section = Some(Place::Section(8)),
+            ElementSection(_) => self.section = Some(Place::Section(9)),
             CodeSectionStart { count, .. } => {
-                self.section = Some(section_name(10));
+                self.section = Some(Place::Section(10));
                 self.code_entries_left = *count;
             }
-            DataSection(_) => self.section = Some(section_name(11)),
-            DataCountSection { .. } => self.section = Some(section_name(12)),
-            TagSection(_) => self.section = Some(section_name(13)),
-            CustomSection(c) => self.section = Some(format!("custom section \"{}\"", c.name())),
-            UnknownSection { id, .. } => self.section = Some(section_name(*id)),
+            DataSection(_) => self.section = Some(Place::Section(11)),
+            DataCountSection { .. } => self.section = Some(Place::Section(12)),
+            TagSection(_) => self.section = Some(Place::Section(13)),
+            CustomSection(c) => self.section = Some(Place::Custom(c.name().to_string())),
+            UnknownSection { id, .. } => self.section = Some(Place::Section(*id)),
             CodeSectionEntry(_) => {
                 self.code_entries_left = self.code_entries_left.saturating_sub(1);
                 let index = self.parts.num_imported.funcs as usize + self.parts.bodies.len();
-                self.section = Some(format!("code section, function {index}"));
+                self.section = Some(Place::Function(index));
             }
             End(_) => self.section = None,
             _ => {}
@@ -196,7 +221,7 @@ impl SectionState {
             return Err(LoadError {
                 kind: LoadErrorKind::Malformed,
                 message: "malformed mutability: `shared` needs shared-everything-threads".into(),
-                section: self.section.clone(),
+                section: Place::describe(&self.section),
                 offset: Some(offset),
             });
         }
@@ -215,7 +240,7 @@ impl SectionState {
                     let result = validate_body(&mut validator, &body, &mut self.parts.features);
                     self.func_allocs = Some(validator.into_allocations());
                     result.map_err(|(kind, e)| {
-                        LoadError::from_reader(kind, &e, self.section.clone())
+                        LoadError::from_reader(kind, &e, Place::describe(&self.section))
                     })?;
                 }
                 let range = body.range();

@@ -10,7 +10,7 @@ use wasmparser::{Chunk, Parser};
 use crate::error::{LoadError, LoadErrorKind};
 use crate::features::FeatureSet;
 use crate::module::Module;
-use crate::sections::{SectionState, ValidatedFunction};
+use crate::sections::{Place, SectionState, ValidatedFunction};
 
 /// The features to read an already validated function body with: every proposal the loader can
 /// validate. Reading with more proposals enabled decodes a body that a narrower set accepted in
@@ -194,7 +194,7 @@ impl StreamingLoader {
             return Err(LoadError {
                 kind: LoadErrorKind::Malformed,
                 message: "unexpected end of module".into(),
-                section: self.state.section.clone(),
+                section: Place::describe(&self.state.section),
                 offset: Some(self.buf.len() as u64),
             });
         }
@@ -211,7 +211,7 @@ impl StreamingLoader {
             return Err(LoadError {
                 kind: LoadErrorKind::Malformed,
                 message: "unexpected end of module".into(),
-                section: self.state.section.clone(),
+                section: Place::describe(&self.state.section),
                 offset: Some(bytes.len() as u64),
             });
         }

@@ -12,7 +12,7 @@
 //! format is the code alone. Its reader checks every length and index and fails with a message,
 //! never a panic, but it cannot tell forged machine code from real: whoever loads it trusts it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::num::NonZeroU8;
 use std::str::FromStr;
 
@@ -296,7 +296,7 @@ impl JitModule {
         let inner = &mut *guard;
 
         // Give every piece a code id: the functions, then the glue they refer to.
-        let mut ids: HashMap<Meaning, CodeId> = HashMap::new();
+        let mut ids: HashMap<Meaning, CodeId> = HashMap::default();
         for f in &funcs {
             if ids.insert(Meaning::Func(f.def), inner.declare()?).is_some() {
                 return Err(format!("function {} saved twice", f.def));
@@ -354,7 +354,7 @@ impl JitModule {
         inner.named = true;
         let mut out = Vec::with_capacity(placed.len());
         // The trampoline of each function type, looked up once per type.
-        let mut trampolines: HashMap<u32, usize> = HashMap::new();
+        let mut trampolines: HashMap<u32, usize> = HashMap::default();
         for (def, id, size, tables) in placed {
             let start = inner.code.address(id).ok_or("internal error: saved code not placed")?;
             inner.bytes += size;
