@@ -118,8 +118,7 @@ impl ReservationPool {
         image: Option<MappedImage>,
     ) {
         // As `take`: the accessible bytes are whole host pages.
-        let Some(accessible) = accessible.checked_next_multiple_of(region::page::size())
-        else {
+        let Some(accessible) = accessible.checked_next_multiple_of(region::page::size()) else {
             return;
         };
         let mut slot = Slot { reservation, accessible, image };
