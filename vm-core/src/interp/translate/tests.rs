@@ -207,15 +207,3 @@ fn a_bit_test_feeding_a_branch_is_one_instruction() {
     );
     assert!(!f.code.iter().any(|i| matches!(i, Instr::I32And { .. } | Instr::I32AndImm { .. })));
 }
-
-#[test]
-#[ignore]
-fn scratch_dump() {
-    let path = std::env::var("DUMP_WASM").unwrap();
-    let func: u32 = std::env::var("DUMP_FUNC").unwrap().parse().unwrap();
-    let module = Module::new(&Engine::default(), std::fs::read(path).unwrap()).unwrap();
-    let f = translate(&module.inner, func).unwrap();
-    for (i, op) in f.code.iter().enumerate() {
-        eprintln!("{i:4} {:?}", op.instr());
-    }
-}
