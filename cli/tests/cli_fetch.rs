@@ -141,3 +141,48 @@ fn bad_cache_flags_are_clear_errors() {
     let o = silo(dir.path(), &["run", "--offline", "local.wasm"]);
     assert!(text(&o.stderr).contains("--offline applies to a URL"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_large_module_from_a_url_is_validated_once_then_trusted_by_its_mark() {
+    let server = Server::start();
+    let cache = tempfile::tempdir().unwrap();
+    // Over the 256 KiB below which no mark is kept: a data segment makes the size.
+    let filler = "x".repeat(300 << 10);
+    let module = |extra: &str| {
+        silo::loader::assemble(&format!(
+            r#"(module (memory 5) (data (i32.const 0) "{filler}")
+                 (func (export "main") (result i32) (i32.load8_u (i32.const 7))) {extra})"#
+        ))
+        .unwrap()
+    };
+    server.set("/big.wasm", Route::new(module(""), "v1"));
+    let url = server.url("/big.wasm");
+    let run = || silo(cache.path(), &["run", "-v", "--invoke", "main", &url]);
+    let trusted =
+        |o: &std::process::Output| text(&o.stderr).contains("was validated by this Silo before");
+
+    // Validated while it downloads; the cached copy, current by the server's word, is not
+    // validated again (tiered keeps no native code of a run this short).
+    let first = run();
+    assert_eq!(text(&first.stdout), "120\n", "{}", text(&first.stderr));
+    assert!(!trusted(&first), "{}", text(&first.stderr));
+    let second = run();
+    assert_eq!(text(&second.stdout), "120\n", "{}", text(&second.stderr));
+    assert!(text(&second.stderr).contains("the server said it is current"));
+    assert!(trusted(&second), "{}", text(&second.stderr));
+
+    // Damaged marks are not trusted: validated again, then marked again.
+    for entry in std::fs::read_dir(cache.path().join("silo").join("code")).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"x").unwrap();
+    }
+    let o = run();
+    assert_eq!(text(&o.stdout), "120\n", "{}", text(&o.stderr));
+    assert!(!trusted(&o), "{}", text(&o.stderr));
+    assert!(trusted(&run()), "marked again");
+
+    // A new version is other bytes: validated, and one that does not validate is refused.
+    server.set("/big.wasm", Route::new(module("(func (result i32) i64.const 0)"), "v2"));
+    let o = run();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("type mismatch"), "{}", text(&o.stderr));
+}

@@ -95,23 +95,43 @@ pub fn load(
     // the native code comes from the cache, or is compiled whole for it.
     let validate_only = code_identity.is_some() && engine.strategy() == silo::Strategy::Jit;
     let native_from_cache = Rc::new(Cell::new(false));
+    let trusted_by_mark = Rc::new(Cell::new(false));
     let (loaded, cache, key, digest, last_byte) = if silo::fetch::is_url(&text) {
-        // A module the cache holds with its native code needs no validation of its bodies.
+        // A module the cache holds with its native code, or with a mark saying this build
+        // validated it, needs no validation of its bodies.
         let load_cached = code_identity.clone().map(|identity| {
             let (engine, name, hit) = (engine.clone(), name.clone(), native_from_cache.clone());
+            let marked = trusted_by_mark.clone();
             let (verbose, cache) = (args.verbose, args.cache.open());
             Box::new(move |wasm: &[u8]| {
                 let cache = cache.as_ref().ok()?;
                 let digest = ModuleDigest::of(wasm);
                 let key = code_key(&identity, &digest, &engine);
-                let module =
-                    cached_code(verbose, &name, wasm, &digest, None, &engine, cache, &key)?;
-                hit.set(true);
+                if let Some(module) =
+                    cached_code(verbose, &name, wasm, &digest, None, &engine, cache, &key)
+                {
+                    hit.set(true);
+                    return Some(module);
+                }
+                let mark = validated::mark_key(&identity, &digest);
+                let module = validated::load_marked(&engine, wasm, &name, verbose, cache, &mark)?;
+                marked.set(true);
                 Some(module)
             }) as silo::fetch::LoadCached
         });
         let (fetched, cache) =
             fetch(args, &text, pin, max_size, engine, validate_only, load_cached)?;
+        if let (Some(cache), Some(identity)) = (&cache, &code_identity)
+            && !native_from_cache.get()
+            && !trusted_by_mark.get()
+        {
+            // Validated here, from the network or the cached copy: the next run need not.
+            validated::leave_mark(
+                &fetched.module,
+                cache,
+                &validated::mark_key(identity, &fetched.digest),
+            );
+        }
         let key = code_identity.map(|identity| code_key(&identity, &fetched.digest, engine));
         (fetched.module, cache, key, fetched.digest, fetched.stats.last_byte)
     } else {

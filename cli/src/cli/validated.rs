@@ -4,7 +4,8 @@
 //! Validating function bodies is most of what starting a large module costs in the interpreter
 //! and the tiered engine (a 30 MB C++ program printing its version: 60% of the run in the
 //! validator, 1% translating the functions it ran, so keeping interpreter translations would not
-//! pay). After validating a module of at least [`WORTH_MARKING`] bytes, `silo run` leaves a mark
+//! pay). After validating a module of at least [`WORTH_MARKING`] bytes (a local file, or a
+//! download or cached copy of a URL's module), `silo run` leaves a mark
 //! in the cache of native code — the features the module uses, under a key naming this build,
 //! the engine settings and the module's SHA-256 — and the next run of the same bytes loads them
 //! with their sections validated again and their bodies trusted, as it does for cached native
@@ -30,20 +31,43 @@ pub fn compile(
     cache: &Cache,
     key: &str,
 ) -> anyhow::Result<Module> {
-    if bytes.len() < WORTH_MARKING || !bytes.starts_with(b"\0asm") {
-        return Module::new(engine, bytes).with_context(|| format!("failed to compile `{name}`"));
-    }
-    if let Some(module) = cache.code(key).and_then(|mark| marked(engine, bytes, &mark)) {
-        if verbose {
-            eprintln!("silo: `{name}` was validated by this Silo before: its bodies are trusted");
-        }
+    if let Some(module) = load_marked(engine, bytes, name, verbose, cache, key) {
         return Ok(module);
     }
     let module =
         Module::new(engine, bytes).with_context(|| format!("failed to compile `{name}`"))?;
+    leave_mark(&module, cache, key);
+    Ok(module)
+}
+
+/// `bytes` loaded with their bodies trusted, if they are large enough to be marked and the cache
+/// holds the mark `key` for them.
+pub fn load_marked(
+    engine: &Engine,
+    bytes: &[u8],
+    name: &str,
+    verbose: bool,
+    cache: &Cache,
+    key: &str,
+) -> Option<Module> {
+    if bytes.len() < WORTH_MARKING || !bytes.starts_with(b"\0asm") {
+        return None;
+    }
+    let module = cache.code(key).and_then(|mark| marked(engine, bytes, &mark))?;
+    if verbose {
+        eprintln!("silo: `{name}` was validated by this Silo before: its bodies are trusted");
+    }
+    Some(module)
+}
+
+/// Leaves the mark `key` for `module`, validated here, if it is large enough to be worth it.
+pub fn leave_mark(module: &Module, cache: &Cache, key: &str) {
+    let bytes = &module.info().bytes;
+    if bytes.len() < WORTH_MARKING || !bytes.starts_with(b"\0asm") {
+        return;
+    }
     // A cache that cannot be written costs the next run a validation, nothing else.
     let _ = cache.store_code(key, &module.info().features.bits().to_le_bytes());
-    Ok(module)
 }
 
 /// The cache key of the mark of a module with digest `digest`, for code of `identity`
