@@ -38,8 +38,9 @@ pub struct FetchOptions {
     pub load_cached: Option<LoadCached>,
 }
 
-/// See [`FetchOptions::load_cached`]: given the module's bytes, the module, or `None`.
-pub type LoadCached = Box<dyn Fn(&[u8]) -> Option<Module>>;
+/// See [`FetchOptions::load_cached`]: given the module's bytes and their digest, the module, or
+/// `None`.
+pub type LoadCached = Box<dyn Fn(&[u8], ModuleDigest) -> Option<Module>>;
 
 impl Default for FetchOptions {
     fn default() -> FetchOptions {
@@ -143,28 +144,32 @@ impl Fetcher {
         if let (Some(cache), Some(pin)) = (cache, self.options.sha256)
             && let Some(bytes) = cache.module(pin)
         {
-            return self.cached_copy(engine, url, bytes, Origin::Cache);
+            return self.cached_copy(engine, url, bytes, pin, Origin::Cache);
         }
         let entry = cache.and_then(|c| c.url(url));
         let cached = match (cache, &entry) {
             (Some(cache), Some(entry)) => entry.sha256.parse().ok().and_then(|digest| {
-                cache.module(digest).map(|bytes| (bytes, entry.validators.clone()))
+                cache.module(digest).map(|bytes| (bytes, digest, entry.validators.clone()))
             }),
             _ => None,
         };
         if self.options.offline {
             return match cached {
-                Some((bytes, _)) => self.cached_copy(engine, url, bytes, Origin::Cache),
+                Some((bytes, digest, _)) => {
+                    self.cached_copy(engine, url, bytes, digest, Origin::Cache)
+                }
                 None => Err(FetchError::NotCached { url: url.to_string() }),
             };
         }
         // Revalidate only what can be revalidated; anything else is downloaded again.
-        let validators = cached.as_ref().map(|(_, v)| v).filter(|v| !v.is_empty());
+        let validators = cached.as_ref().map(|(_, _, v)| v).filter(|v| !v.is_empty());
         let started = Instant::now();
         match self.client.get(url, validators)? {
             Answer::NotModified => {
-                let (bytes, validators) = cached.expect("a conditional request had a cached copy");
-                let mut fetched = self.cached_copy(engine, url, bytes, Origin::Revalidated)?;
+                let (bytes, digest, validators) =
+                    cached.expect("a conditional request had a cached copy");
+                let revalidated = Origin::Revalidated;
+                let mut fetched = self.cached_copy(engine, url, bytes, digest, revalidated)?;
                 if let Some(cache) = cache
                     && let Err(e) = cache.store_url(url, fetched.digest, &validators)
                 {
@@ -178,18 +183,18 @@ impl Fetcher {
         }
     }
 
-    /// Compiles a module the cache held.
+    /// Compiles a module the cache held, whose bytes hash to `digest` (`Cache::module` checked).
     fn cached_copy(
         &self,
         engine: &Engine,
         url: &str,
         bytes: Vec<u8>,
+        digest: ModuleDigest,
         origin: Origin,
     ) -> Result<Fetched, FetchError> {
         let last_byte = Instant::now();
-        let digest = ModuleDigest::of(&bytes);
         self.check_pin(url, digest)?;
-        let faster = self.options.load_cached.as_ref().and_then(|load| load(&bytes));
+        let faster = self.options.load_cached.as_ref().and_then(|load| load(&bytes, digest));
         let module = match faster {
             Some(module) => module,
             None => Module::new(engine, &bytes)

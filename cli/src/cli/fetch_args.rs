@@ -103,9 +103,8 @@ pub fn load(
             let (engine, name, hit) = (engine.clone(), name.clone(), native_from_cache.clone());
             let marked = trusted_by_mark.clone();
             let (verbose, cache) = (args.verbose, args.cache.open());
-            Box::new(move |wasm: &[u8]| {
+            Box::new(move |wasm: &[u8], digest: ModuleDigest| {
                 let cache = cache.as_ref().ok()?;
-                let digest = ModuleDigest::of(wasm);
                 let key = code_key(&identity, &digest, &engine);
                 if let Some(module) =
                     cached_code(verbose, &name, wasm, &digest, None, &engine, cache, &key)
