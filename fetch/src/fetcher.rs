@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use silo_core::{Engine, Module, ModuleStream};
 
-use crate::cache::Cache;
+use crate::cache::{Cache, MappedFile};
 use crate::digest::{Hasher, ModuleDigest};
 use crate::error::FetchError;
 use crate::http::{self, Answer, Client, Download, Timeouts};
@@ -188,7 +188,7 @@ impl Fetcher {
         &self,
         engine: &Engine,
         url: &str,
-        bytes: Vec<u8>,
+        bytes: MappedFile,
         digest: ModuleDigest,
         origin: Origin,
     ) -> Result<Fetched, FetchError> {

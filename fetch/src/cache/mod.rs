@@ -108,11 +108,11 @@ impl Cache {
         self.dir.join("urls").join(format!("{}.toml", ModuleDigest::of(url.as_bytes())))
     }
 
-    /// The bytes of the module with this digest, if the cache holds them intact. A copy whose
-    /// bytes do not hash to its name is removed, with a warning.
-    pub fn module(&self, digest: ModuleDigest) -> Option<Vec<u8>> {
+    /// The bytes of the module with this digest (mapped, not copied), if the cache holds them
+    /// intact. A copy whose bytes do not hash to its name is removed, with a warning.
+    pub fn module(&self, digest: ModuleDigest) -> Option<MappedFile> {
         let path = self.module_path(digest);
-        let bytes = fs::read(&path).ok()?;
+        let bytes = MappedFile::open(&path).ok()?;
         if ModuleDigest::of(&bytes) != digest {
             self.warn(format!(
                 "ignored the cached module `{}`: its bytes no longer match their digest",
