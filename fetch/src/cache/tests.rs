@@ -153,3 +153,11 @@ fn a_mapped_code_entry_keeps_its_bytes_when_replaced_or_removed() {
     cache.store_code("empty", b"").unwrap();
     assert_eq!(cache.code("empty").as_deref(), Some(&b""[..]));
 }
+
+#[test]
+fn a_file_that_cannot_be_mapped_is_read() {
+    // sysfs attributes claim a page of length but refuse to be mapped.
+    let path = Path::new("/sys/kernel/mm/transparent_hugepage/enabled");
+    let Ok(expected) = fs::read(path) else { return };
+    assert_eq!(&*MappedFile::open(path).unwrap(), &expected[..]);
+}
