@@ -231,6 +231,22 @@ fn a_large_module_validated_once_is_not_validated_again_but_other_bytes_are() {
     assert!(!trusted(&o), "a damaged mark is not trusted");
     assert!(trusted(&run(good)), "marked again");
 
+    // The interpreter engine keeps marks of its own (it has no native code to key them by).
+    let interp =
+        |path: &str| silo(&cache, &["run", "-v", "--engine", "interp", "--invoke", "main", path]);
+    let first = interp(good);
+    assert_eq!(text(&first.stdout), "120\n", "{}", text(&first.stderr));
+    assert!(!trusted(&first), "the tiered engine's mark is not the interpreter's");
+    let second = interp(good);
+    assert_eq!(text(&second.stdout), "120\n", "{}", text(&second.stderr));
+    assert!(trusted(&second), "{}", text(&second.stderr));
+    let o = interp(bad);
+    assert!(text(&o.stderr).contains("type mismatch"), "{}", text(&o.stderr));
+    // `--no-cache` neither reads nor leaves marks.
+    let o =
+        silo(&cache, &["run", "-v", "--no-cache", "--engine", "interp", "--invoke", "main", good]);
+    assert!(!trusted(&o), "{}", text(&o.stderr));
+
     // A small module is never marked (validating it costs less than the mark).
     let h = hello();
     let h = h.to_str().unwrap();

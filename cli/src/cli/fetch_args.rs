@@ -91,6 +91,9 @@ pub fn load(
     let name = source.display().to_string();
     let text = source.to_string_lossy();
     let code_identity = if args.no_cache { None } else { silo::native_code_identity(engine) };
+    // What a validation mark is keyed by: the native code's identity, or this build and the
+    // proposals an interpreter engine validates with.
+    let mark_identity = if args.no_cache { None } else { Some(validated::identity(engine)) };
     // Under the jit engine with the code cache, a download is only validated as it streams:
     // the native code comes from the cache, or is compiled whole for it.
     let validate_only = code_identity.is_some() && engine.strategy() == silo::Strategy::Jit;
@@ -99,20 +102,22 @@ pub fn load(
     let (loaded, cache, key, digest, last_byte) = if silo::fetch::is_url(&text) {
         // A module the cache holds with its native code, or with a mark saying this build
         // validated it, needs no validation of its bodies.
-        let load_cached = code_identity.clone().map(|identity| {
+        let load_cached = mark_identity.clone().map(|marks| {
             let (engine, name, hit) = (engine.clone(), name.clone(), native_from_cache.clone());
-            let marked = trusted_by_mark.clone();
+            let (marked, code) = (trusted_by_mark.clone(), code_identity.clone());
             let (verbose, cache) = (args.verbose, args.cache.open());
             Box::new(move |wasm: &[u8], digest: ModuleDigest| {
                 let cache = cache.as_ref().ok()?;
-                let key = code_key(&identity, &digest, &engine);
-                if let Some(module) =
-                    cached_code(verbose, &name, wasm, &digest, None, &engine, cache, &key)
-                {
-                    hit.set(true);
-                    return Some(module);
+                if let Some(identity) = &code {
+                    let key = code_key(identity, &digest, &engine);
+                    let cached =
+                        cached_code(verbose, &name, wasm, &digest, None, &engine, cache, &key);
+                    if cached.is_some() {
+                        hit.set(true);
+                        return cached;
+                    }
                 }
-                let mark = validated::mark_key(&identity, &digest);
+                let mark = validated::mark_key(&marks, &digest);
                 let module = validated::load_marked(&engine, wasm, &name, verbose, cache, &mark)?;
                 marked.set(true);
                 Some(module)
@@ -120,7 +125,7 @@ pub fn load(
         });
         let (fetched, cache) =
             fetch(args, &text, pin, max_size, engine, validate_only, load_cached)?;
-        if let (Some(cache), Some(identity)) = (&cache, &code_identity)
+        if let (Some(cache), Some(identity)) = (&cache, &mark_identity)
             && !native_from_cache.get()
             && !trusted_by_mark.get()
         {
@@ -145,7 +150,7 @@ pub fn load(
         }
         // The pin is on the file as given.
         let mut digest =
-            (pin.is_some() || code_identity.is_some()).then(|| ModuleDigest::of(&bytes));
+            (pin.is_some() || mark_identity.is_some()).then(|| ModuleDigest::of(&bytes));
         if let (Some(expected), Some(actual)) = (pin, digest)
             && actual != expected
         {
@@ -157,14 +162,14 @@ pub fn load(
         // Cached code holds the binary module it was compiled from: text is assembled first, so
         // that its entry is found and matches (text that does not assemble is left for the
         // compiler to report).
-        let bytes = match code_identity.as_ref().and_then(|_| assembled(&bytes)) {
+        let bytes = match mark_identity.as_ref().and_then(|_| assembled(&bytes)) {
             Some(binary) => {
                 digest = Some(ModuleDigest::of(&binary));
                 binary
             }
             None => bytes,
         };
-        let cache = match code_identity.as_ref().map(|_| args.cache.open()) {
+        let cache = match mark_identity.as_ref().map(|_| args.cache.open()) {
             Some(Ok(cache)) => Some(cache),
             // The cache is an optimization for a local file: without one (no home directory,
             // a read-only one), the module is compiled as usual; `-v` says why.
@@ -179,7 +184,7 @@ pub fn load(
         let compile =
             || Module::new(engine, &bytes).with_context(|| format!("failed to compile `{name}`"));
         let mark =
-            code_identity.as_ref().zip(digest.as_ref()).map(|(id, d)| validated::mark_key(id, d));
+            mark_identity.as_ref().zip(digest.as_ref()).map(|(id, d)| validated::mark_key(id, d));
         let key = code_identity.zip(digest).map(|(id, digest)| code_key(&id, &digest, engine));
         let module = match (&cache, &key, &mark, &digest) {
             // Cached native code needs no validation of the bodies it was compiled from, and
@@ -194,6 +199,10 @@ pub fn load(
                         compile_and_cache(args, &name, module, false, engine, cache, key, digest)?
                     }
                 }
+            }
+            // No native code: a module this build validated before is still not validated again.
+            (Some(cache), None, Some(mark), Some(_)) => {
+                validated::compile(engine, &bytes, &name, args.verbose, cache, mark)?
             }
             _ => compile()?,
         };

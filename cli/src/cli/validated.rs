@@ -7,7 +7,8 @@
 //! pay). After validating a module of at least [`WORTH_MARKING`] bytes (a local file, or a
 //! download or cached copy of a URL's module), `silo run` leaves a mark
 //! in the cache of native code — the features the module uses, under a key naming this build,
-//! the engine settings and the module's SHA-256 — and the next run of the same bytes loads them
+//! the engine settings (or, for the interpreter engine, the proposals it validates with) and the
+//! module's SHA-256 — and the next run of the same bytes loads them
 //! with their sections validated again and their bodies trusted, as it does for cached native
 //! code (`silo::loader::load_binary_revalidating_sections`). The mark is trusted as cached code
 //! is: the cache is the user's own (owner-only), and anyone who can write there could plant
@@ -68,6 +69,16 @@ pub fn leave_mark(module: &Module, cache: &Cache, key: &str) {
     }
     // A cache that cannot be written costs the next run a validation, nothing else.
     let _ = cache.store_code(key, &module.info().features.bits().to_le_bytes());
+}
+
+/// What marks for `engine` are keyed by: its native code's identity (`silo::native_code_identity`:
+/// this build, the machine, the engine settings), or for an engine without native code this build
+/// and the proposals it validates with.
+pub fn identity(engine: &Engine) -> String {
+    silo::native_code_identity(engine).unwrap_or_else(|| {
+        let features = format!("{:?}", engine.features()).replace(' ', "");
+        format!("{} | interpreter | features={features}", silo::build_id())
+    })
 }
 
 /// The cache key of the mark of a module with digest `digest`, for code of `identity`
