@@ -145,6 +145,10 @@ pub fn load(
         let started = Instant::now();
         let bytes = super::read_module(source, max_size)?;
         let last_byte = Instant::now();
+        // Without native code, only a module large enough to be marked needs the cache: the
+        // interpreter's start-up is not made to hash a small module and open a directory.
+        let mark_identity = mark_identity
+            .filter(|_| code_identity.is_some() || bytes.len() >= validated::WORTH_MARKING);
         if args.verbose {
             eprintln!("silo: read `{name}` ({} bytes) in {}", bytes.len(), ms(last_byte - started));
         }
