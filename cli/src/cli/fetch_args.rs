@@ -179,7 +179,7 @@ pub fn load(
             // a read-only one), the module is compiled as usual; `-v` says why.
             Some(Err(e)) => {
                 if args.verbose {
-                    eprintln!("silo: no cache of native code: {e:#}");
+                    eprintln!("silo: no cache (of native code and validation marks): {e:#}");
                 }
                 None
             }
