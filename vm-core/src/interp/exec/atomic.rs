@@ -127,7 +127,7 @@ pub(super) unsafe fn notify(
 /// bytes below `ml` (or the shared out-of-bounds path). Memory 0's base is page-aligned, so an
 /// aligned `ea` is an aligned host address, as the atomic accesses require.
 macro_rules! a_check {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $w:literal, $addr:ident, $offset:ident) => {{
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $w:literal, $addr:ident, $offset:ident) => {{
         let ea = rd($fp, $addr) as u32 as u64 + $offset.0 as u64;
         // Allowed: the 1-byte ops are never unaligned, which the check says once compiled.
         #[allow(clippy::modulo_one)]
@@ -136,7 +136,7 @@ macro_rules! a_check {
             return trap($ip, $fp, $cx, TrapCode::UnalignedAtomic);
         }
         if ea + $w > $ml {
-            return beyond_ml($ip, $fp, $mb, $ml, $cx);
+            return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc);
         }
         $mb.add(ea as usize)
     }};
@@ -144,9 +144,9 @@ macro_rules! a_check {
 
 /// Fast atomic loads: `dst = load(addr + offset)` of `$w` bytes, zero-extended.
 macro_rules! a_load {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($w:literal: $op:ident;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => {
-            let p = a_check!($ip, $fp, $mb, $ml, $cx; $w, addr, offset);
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($w:literal: $op:ident;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => {
+            let p = a_check!($ip, $fp, $mb, $ml, $cx, $acc; $w, addr, offset);
             wr($fp, dst, rta::load(p, $w));
         });
     )*};
@@ -154,9 +154,9 @@ macro_rules! a_load {
 
 /// Fast atomic stores of the low `$w` bytes of `value`.
 macro_rules! a_store {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($w:literal: $op:ident;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { addr, value, offset } => {
-            let p = a_check!($ip, $fp, $mb, $ml, $cx; $w, addr, offset);
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($w:literal: $op:ident;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { addr, value, offset } => {
+            let p = a_check!($ip, $fp, $mb, $ml, $cx, $acc; $w, addr, offset);
             rta::store(p, $w, rd($fp, value));
         });
     )*};
@@ -165,12 +165,12 @@ macro_rules! a_store {
 /// Fast read-modify-writes: `dst = old`, memory `= old op value` (`value` named by the
 /// extension word), `$w` bytes.
 macro_rules! a_rmw {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($w:literal: $op:ident => $rmw:ident;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => {
-            let p = a_check!($ip, $fp, $mb, $ml, $cx; $w, addr, offset);
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($w:literal: $op:ident => $rmw:ident;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => {
+            let p = a_check!($ip, $fp, $mb, $ml, $cx, $acc; $w, addr, offset);
             let (value, _) = ext($ip);
             wr($fp, dst, rta::rmw(p, $w, RmwOp::$rmw, rd($fp, value)));
-            return next($ip.add(2), $fp, $mb, $ml, $cx);
+            return next($ip.add(2), $fp, $mb, $ml, $cx, $acc);
         });
     )*};
 }
@@ -178,12 +178,12 @@ macro_rules! a_rmw {
 /// Fast compare-exchanges: `dst = old`, memory `= replacement` if `old == expected` (both named
 /// by the extension word), `$w` bytes.
 macro_rules! a_cmpxchg {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($w:literal: $op:ident;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => {
-            let p = a_check!($ip, $fp, $mb, $ml, $cx; $w, addr, offset);
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($w:literal: $op:ident;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => {
+            let p = a_check!($ip, $fp, $mb, $ml, $cx, $acc; $w, addr, offset);
             let (expected, replacement) = ext($ip);
             wr($fp, dst, rta::cmpxchg(p, $w, rd($fp, expected), rd($fp, replacement)));
-            return next($ip.add(2), $fp, $mb, $ml, $cx);
+            return next($ip.add(2), $fp, $mb, $ml, $cx, $acc);
         });
     )*};
 }
@@ -196,9 +196,9 @@ macro_rules! define_atomic_handlers {
         use super::atomic::{a_check, a_cmpxchg, a_load, a_rmw, a_store};
         use crate::runtime::atomic::{self as rta, RmwOp};
 
-        a_load!(ip, fp, mb, ml, cx; 1: AtomicLoad8; 2: AtomicLoad16; 4: AtomicLoad32; 8: AtomicLoad64;);
-        a_store!(ip, fp, mb, ml, cx; 1: AtomicStore8; 2: AtomicStore16; 4: AtomicStore32; 8: AtomicStore64;);
-        a_rmw!(ip, fp, mb, ml, cx;
+        a_load!(ip, fp, mb, ml, cx, acc; 1: AtomicLoad8; 2: AtomicLoad16; 4: AtomicLoad32; 8: AtomicLoad64;);
+        a_store!(ip, fp, mb, ml, cx, acc; 1: AtomicStore8; 2: AtomicStore16; 4: AtomicStore32; 8: AtomicStore64;);
+        a_rmw!(ip, fp, mb, ml, cx, acc;
             1: AtomicAdd8 => Add; 2: AtomicAdd16 => Add; 4: AtomicAdd32 => Add; 8: AtomicAdd64 => Add;
             1: AtomicSub8 => Sub; 2: AtomicSub16 => Sub; 4: AtomicSub32 => Sub; 8: AtomicSub64 => Sub;
             1: AtomicAnd8 => And; 2: AtomicAnd16 => And; 4: AtomicAnd32 => And; 8: AtomicAnd64 => And;
@@ -206,46 +206,46 @@ macro_rules! define_atomic_handlers {
             1: AtomicXor8 => Xor; 2: AtomicXor16 => Xor; 4: AtomicXor32 => Xor; 8: AtomicXor64 => Xor;
             1: AtomicXchg8 => Xchg; 2: AtomicXchg16 => Xchg; 4: AtomicXchg32 => Xchg; 8: AtomicXchg64 => Xchg;
         );
-        a_cmpxchg!(ip, fp, mb, ml, cx; 1: AtomicCmpxchg8; 2: AtomicCmpxchg16; 4: AtomicCmpxchg32; 8: AtomicCmpxchg64;);
+        a_cmpxchg!(ip, fp, mb, ml, cx, acc; 1: AtomicCmpxchg8; 2: AtomicCmpxchg16; 4: AtomicCmpxchg32; 8: AtomicCmpxchg64;);
 
         // ---- any memory, any offset: `general_address` checks and traps, out of line
-        h!(ip, fp, mb, ml, cx; AtomicLoad { width, dst, addr } => {
+        h!(ip, fp, mb, ml, cx, acc; AtomicLoad { width, dst, addr } => {
             let p = super::atomic::general_address(ip, fp, cx, rd(fp, addr), width);
             if p.is_null() { return Exit::Trap }
             wr(fp, dst, rta::load(p, width));
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; AtomicStore { width, addr, value } => {
+        h!(ip, fp, mb, ml, cx, acc; AtomicStore { width, addr, value } => {
             let p = super::atomic::general_address(ip, fp, cx, rd(fp, addr), width);
             if p.is_null() { return Exit::Trap }
             rta::store(p, width, rd(fp, value));
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; AtomicRmw { kind, dst, addr } => {
+        h!(ip, fp, mb, ml, cx, acc; AtomicRmw { kind, dst, addr } => {
             let width = kind.width as u32;
             let p = super::atomic::general_address(ip, fp, cx, rd(fp, addr), width);
             if p.is_null() { return Exit::Trap }
             // The `Ext` word follows the `MemArg`.
             let (value, _) = ext(ip.add(1));
             wr(fp, dst, rta::rmw(p, width, kind.op, rd(fp, value)));
-            return next(ip.add(3), fp, mb, ml, cx);
+            return next(ip.add(3), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; AtomicCmpxchg { width, dst, addr } => {
+        h!(ip, fp, mb, ml, cx, acc; AtomicCmpxchg { width, dst, addr } => {
             let p = super::atomic::general_address(ip, fp, cx, rd(fp, addr), width);
             if p.is_null() { return Exit::Trap }
             let (expected, replacement) = ext(ip.add(1));
             wr(fp, dst, rta::cmpxchg(p, width, rd(fp, expected), rd(fp, replacement)));
-            return next(ip.add(3), fp, mb, ml, cx);
+            return next(ip.add(3), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; MemoryAtomicWait { width, dst, addr } => {
+        h!(ip, fp, mb, ml, cx, acc; MemoryAtomicWait { width, dst, addr } => {
             if !super::atomic::wait(ip, fp, cx, width, dst, addr) { return Exit::Trap }
-            return next(ip.add(3), fp, mb, ml, cx);
+            return next(ip.add(3), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; MemoryAtomicNotify { dst, addr, count } => {
+        h!(ip, fp, mb, ml, cx, acc; MemoryAtomicNotify { dst, addr, count } => {
             if !super::atomic::notify(ip, fp, cx, dst, addr, count) { return Exit::Trap }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; AtomicFence {} => { std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst); });
+        h!(ip, fp, mb, ml, cx, acc; AtomicFence {} => { std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst); });
     };
 }
 

@@ -13,7 +13,7 @@
 
 /// Defines the handler of op `$name` from its operands (bound from `fields::$name`) and its body.
 macro_rules! h {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $name:ident { $($fields:tt)* } => $body:block) => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $name:ident { $($fields:tt)* } => $body:block) => {
         /// The handler of its op.
         ///
         /// # Safety
@@ -24,8 +24,8 @@ macro_rules! h {
         // shared `next` after it unreachable (`unreachable_code`); and the "branch unless" float
         // comparisons mean `!(x op y)`, which is not the opposite comparison when an operand is NaN
         // (`clippy::neg_cmp_op_on_partial_ord`).
-        #[allow(non_snake_case, unused_variables, unreachable_code, clippy::neg_cmp_op_on_partial_ord)]
-        pub(super) unsafe fn $name($ip: *const Op, $fp: *mut u64, $mb: *mut u8, $ml: u64, $cx: *mut Cx) -> Exit {
+        #[allow(non_snake_case, unused_variables, unused_mut, unreachable_code, clippy::neg_cmp_op_on_partial_ord)]
+        pub(super) unsafe fn $name($ip: *const Op, $fp: *mut u64, $mb: *mut u8, $ml: u64, $cx: *mut Cx, mut $acc: u64) -> Exit {
             // SAFETY: the run invariants hold (this function's contract). `Op::new` installs this
             // handler only for ops of its own variant (`handler_of`), so the payload at `ip` is
             // `fields::$name`, as `operands` requires. In the body, slot operands are below the
@@ -43,7 +43,7 @@ macro_rules! h {
             unsafe {
                 let crate::interp::isa::fields::$name { $($fields)* } = operands(&raw const (*$ip).instr);
                 $body
-                next($ip.add(1), $fp, $mb, $ml, $cx)
+                next($ip.add(1), $fp, $mb, $ml, $cx, $acc)
             }
         }
     };
@@ -77,29 +77,29 @@ macro_rules! slot_as {
 
 /// Integer binary operators: `dst = lhs op rhs`, and `dst = lhs op imm` when the op has that form.
 macro_rules! int_binary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident $(, $imm_op:ident)? => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
-        $( h!($ip, $fp, $mb, $ml, $cx; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); wr($fp, dst, ($e) as u64); }); )?
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident $(, $imm_op:ident)? => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
+        $( h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); wr($fp, dst, ($e) as u64); }); )?
     };
 }
 
 /// Integer comparisons in their four forms: a value from two slots or a slot and an immediate, and
 /// a branch on the same.
 macro_rules! int_compare {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident, $imm_op:ident, $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
-        h!($ip, $fp, $mb, $ml, $cx; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); wr($fp, dst, ($e) as u64); });
-        h!($ip, $fp, $mb, $ml, $cx; $br { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
-        h!($ip, $fp, $mb, $ml, $cx; $br_imm { lhs, imm, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $imm_op:ident, $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); wr($fp, dst, ($e) as u64); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { lhs, imm, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
     };
 }
 
 /// Test-and-branch: jumps when `|x| ...` holds of `lhs & rhs` (`u32`), the right operand from a
 /// slot or an immediate.
 macro_rules! int_test {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $br:ident, $br_imm:ident => |$x:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $br { lhs, rhs, offset } => { let $x = (rd($fp, lhs) as u32) & (rd($fp, rhs) as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
-        h!($ip, $fp, $mb, $ml, $cx; $br_imm { lhs, imm, offset } => { let $x = (rd($fp, lhs) as u32) & (imm as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $br:ident, $br_imm:ident => |$x:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { lhs, rhs, offset } => { let $x = (rd($fp, lhs) as u32) & (rd($fp, rhs) as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { lhs, imm, offset } => { let $x = (rd($fp, lhs) as u32) & (imm as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
     };
 }
 
@@ -107,19 +107,19 @@ macro_rules! int_test {
 /// in `dst` and `dst + 1`, low half first. The pair forms take their right operand from the
 /// extension word; the product forms extend two 64-bit operands (`|v| ...` converts each).
 macro_rules! wide {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; pair $op:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs_lo, lhs_hi } => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; pair $op:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs_lo, lhs_hi } => {
             let (rhs_lo, rhs_hi) = ext($ip);
             let $x = rd($fp, lhs_lo) as u128 | (rd($fp, lhs_hi) as u128) << 64;
             let $y = rd($fp, rhs_lo) as u128 | (rd($fp, rhs_hi) as u128) << 64;
             let r: u128 = $e;
             wr($fp, dst, r as u64);
             wr($fp, dst + 1, (r >> 64) as u64);
-            return next($ip.add(2), $fp, $mb, $ml, $cx);
+            return next($ip.add(2), $fp, $mb, $ml, $cx, $acc);
         });
     };
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; product $op:ident => |$v:ident| $ext:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; product $op:ident => |$v:ident| $ext:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => {
             let product = { let $v = rd($fp, lhs); $ext }.wrapping_mul({ let $v = rd($fp, rhs); $ext });
             wr($fp, dst, product as u64);
             wr($fp, dst + 1, (product >> 64) as u64);
@@ -129,43 +129,43 @@ macro_rules! wide {
 
 /// Float binary operators: `dst = lhs op rhs`.
 macro_rules! float_binary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e).to_bits() as u64); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e).to_bits() as u64); });
     };
 }
 
 /// Float comparisons: a value, a branch when it holds, and a branch when it does not (which is not
 /// the opposite comparison when an operand is NaN).
 macro_rules! float_compare {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident, $br:ident, $br_not:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
-        h!($ip, $fp, $mb, $ml, $cx; $br { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
-        h!($ip, $fp, $mb, $ml, $cx; $br_not { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if !($e) { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx); } });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $br:ident, $br_not:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br_not { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if !($e) { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
     };
 }
 
 /// Unary operators: `dst = op src`, the result as slot bits (`$t` is the operand's type).
 macro_rules! unary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident => |$x:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src } => { let $x = slot_as!($t, rd($fp, src)); wr($fp, dst, $e); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { let $x = slot_as!($t, rd($fp, src)); wr($fp, dst, $e); });
     };
 }
 
 /// Conversions that trap: `dst = op src` or the trap `op` reports.
 macro_rules! trapping_unary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $t:tt: $op:ident => $f:path, |$v:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src } => { match $f(slot_as!($t, rd($fp, src))) { Ok($v) => wr($fp, dst, $e), Err(c) => return trap($ip, $fp, $cx, c) }; });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => $f:path, |$v:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { match $f(slot_as!($t, rd($fp, src))) { Ok($v) => wr($fp, dst, $e), Err(c) => return trap($ip, $fp, $cx, c) }; });
     };
 }
 
 /// Loads from memory 0 (32-bit) of `$n` bytes, converted to slot bits by `|bytes| ...`: at
 /// `addr + offset`, and, when the op has those forms, at `base + index` and at `base + imm`.
 macro_rules! load {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $n:literal: $op:ident $(, $idx:ident, $add_imm:ident)? => |$b:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $n:literal: $op:ident $(, $idx:ident, $add_imm:ident)? => |$b:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
         $(
-        h!($ip, $fp, $mb, $ml, $cx; $idx { dst, base, index } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
-        h!($ip, $fp, $mb, $ml, $cx; $add_imm { dst, base, imm } => { let ea = (rd($fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $idx { dst, base, index } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $add_imm { dst, base, imm } => { let ea = (rd($fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
         )?
     };
 }
@@ -174,12 +174,12 @@ macro_rules! load {
 /// slot at `addr + offset`, and, when the op has those forms, of an immediate (sign-extended) at
 /// `addr + offset`, and from a slot or an immediate at `base + index`.
 macro_rules! store {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $n:literal: $op:ident $(, $imm:ident, $idx:ident, $idx_imm:ident)? => |$v:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx; $op { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = rd($fp, value); store($mb, ea, $e); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $n:literal: $op:ident $(, $imm:ident, $idx:ident, $idx_imm:ident)? => |$v:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $v = rd($fp, value); store($mb, ea, $e); });
         $(
-        h!($ip, $fp, $mb, $ml, $cx; $imm { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = value as i64 as u64; store($mb, ea, $e); });
-        h!($ip, $fp, $mb, $ml, $cx; $idx { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = rd($fp, value); store($mb, ea, $e); });
-        h!($ip, $fp, $mb, $ml, $cx; $idx_imm { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) } let $v = value as i64 as u64; store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $imm { addr, value, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $v = value as i64 as u64; store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $idx { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $v = rd($fp, value); store($mb, ea, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $idx_imm { base, index, value } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $v = value as i64 as u64; store($mb, ea, $e); });
         )?
     };
 }
@@ -254,7 +254,7 @@ macro_rules! define_handlers {
                 } else {
                     (mb, ml)
                 };
-                next((*callee).code.as_ptr(), new_fp, mb, ml, cx)
+                next((*callee).code.as_ptr(), new_fp, mb, ml, cx, 0)
             }
         }
 
@@ -288,7 +288,7 @@ macro_rules! define_handlers {
                 } else {
                     (mb, ml)
                 };
-                next((*callee).code.as_ptr(), fp, mb, ml, cx)
+                next((*callee).code.as_ptr(), fp, mb, ml, cx, 0)
             }
         }
 
@@ -312,7 +312,7 @@ macro_rules! define_handlers {
                 (*cx).func = caller.func;
                 (*cx).inst = caller.inst;
                 let (mb, ml) = mem_regs(caller.inst);
-                next(caller.ip, caller.fp, mb, ml, cx)
+                next(caller.ip, caller.fp, mb, ml, cx, 0)
             }
         }
 
@@ -339,7 +339,7 @@ macro_rules! define_handlers {
                     (*cx).inst = caller.inst;
                     mem_regs(caller.inst)
                 };
-                next(caller.ip, caller.fp, mb, ml, cx)
+                next(caller.ip, caller.fp, mb, ml, cx, 0)
             }
         }
 
@@ -354,14 +354,14 @@ macro_rules! define_handlers {
         /// `ip`.
         #[cold]
         #[inline(never)]
-        unsafe fn beyond_ml(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
+        unsafe fn beyond_ml(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx, acc: u64) -> Exit {
             // SAFETY: the run invariants hold (this function's contract), so `cx.inst` is live;
             // a shared memory never moves, so `mb` is still its base, and the length read now is
             // one it has at least (growth publishes a length once its pages are committed): the
             // run invariants hold for the op at `ip` with it.
             unsafe {
                 match super::grown_memory0((*cx).inst, ml) {
-                    Some(len) => next(ip, fp, mb, len, cx),
+                    Some(len) => next(ip, fp, mb, len, cx, acc),
                     None => trap(ip, fp, cx, TrapCode::MemoryOutOfBounds),
                 }
             }
@@ -373,13 +373,13 @@ macro_rules! define_handlers {
         /// The registers and context satisfy the run invariants (see `Handler`) for an op at `ip`
         /// that the translator follows with an extension word.
         #[inline(always)]
-        unsafe fn past_ext(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx,
+        unsafe fn past_ext(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx, acc: u64,
                            outcome: Result<(), TrapCode>) -> Exit {
             // SAFETY: the run invariants hold (this function's contract), and the op at `ip` is
             // followed by its extension word and then the next op of the same code, at `ip + 2`.
             unsafe {
                 match outcome {
-                    Ok(()) => next(ip.add(2), fp, mb, ml, cx),
+                    Ok(()) => next(ip.add(2), fp, mb, ml, cx, acc),
                     Err(c) => trap(ip, fp, cx, c),
                 }
             }
@@ -416,7 +416,7 @@ macro_rules! define_handlers {
                         if !calls::call_host(ip, fp, cx, &**host, base) {
                             return Exit::Trap;
                         }
-                        next(resume, fp, (*cx).mb, (*cx).ml, cx)
+                        next(resume, fp, (*cx).mb, (*cx).ml, cx, 0)
                     }
                 }
             }
@@ -459,55 +459,55 @@ macro_rules! define_handlers {
         }
 
         // ---- moves and constants
-        h!(ip, fp, mb, ml, cx; Copy { dst, src } => { wr(fp, dst, rd(fp, src)); });
-        h!(ip, fp, mb, ml, cx; Const32 { dst, value } => { wr(fp, dst, value as u64); });
-        h!(ip, fp, mb, ml, cx; Const64 { dst, value } => { wr(fp, dst, value.get()); });
-        h!(ip, fp, mb, ml, cx; Select { dst, a, b } => {
+        h!(ip, fp, mb, ml, cx, acc; Copy { dst, src } => { wr(fp, dst, rd(fp, src)); });
+        h!(ip, fp, mb, ml, cx, acc; Const32 { dst, value } => { wr(fp, dst, value as u64); });
+        h!(ip, fp, mb, ml, cx, acc; Const64 { dst, value } => { wr(fp, dst, value.get()); });
+        h!(ip, fp, mb, ml, cx, acc; Select { dst, a, b } => {
             let (cond, _) = ext(ip);
             wr(fp, dst, if rd(fp, cond) as u32 != 0 { rd(fp, a) } else { rd(fp, b) });
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; Copy128 { dst, src } => { let (lo, hi) = (rd(fp, src), rd(fp, src + 1)); wr(fp, dst, lo); wr(fp, dst + 1, hi); });
-        h!(ip, fp, mb, ml, cx; Select128 { dst, a, b } => {
+        h!(ip, fp, mb, ml, cx, acc; Copy128 { dst, src } => { let (lo, hi) = (rd(fp, src), rd(fp, src + 1)); wr(fp, dst, lo); wr(fp, dst + 1, hi); });
+        h!(ip, fp, mb, ml, cx, acc; Select128 { dst, a, b } => {
             let (cond, _) = ext(ip);
             let src = if rd(fp, cond) as u32 != 0 { a } else { b };
             let (lo, hi) = (rd(fp, src), rd(fp, src + 1));
             wr(fp, dst, lo);
             wr(fp, dst + 1, hi);
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; SelectInPlace { dst, cond, src } => { if rd(fp, cond) as u32 == 0 { wr(fp, dst, rd(fp, src)); } });
+        h!(ip, fp, mb, ml, cx, acc; SelectInPlace { dst, cond, src } => { if rd(fp, cond) as u32 == 0 { wr(fp, dst, rd(fp, src)); } });
 
         // ---- control
-        h!(ip, fp, mb, ml, cx; Br { offset } => { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); });
-        h!(ip, fp, mb, ml, cx; BrIfNez { cond, offset } => { if rd(fp, cond) as u32 != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); } });
-        h!(ip, fp, mb, ml, cx; BrIfEqz { cond, offset } => { if rd(fp, cond) as u32 == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); } });
-        h!(ip, fp, mb, ml, cx; BrIfNez64 { cond, offset } => { if rd(fp, cond) != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); } });
-        h!(ip, fp, mb, ml, cx; BrIfEqz64 { cond, offset } => { if rd(fp, cond) == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx); } });
-        h!(ip, fp, mb, ml, cx; BrTable { index, len } => {
+        h!(ip, fp, mb, ml, cx, acc; Br { offset } => { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); });
+        h!(ip, fp, mb, ml, cx, acc; BrIfNez { cond, offset } => { if rd(fp, cond) as u32 != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
+        h!(ip, fp, mb, ml, cx, acc; BrIfEqz { cond, offset } => { if rd(fp, cond) as u32 == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
+        h!(ip, fp, mb, ml, cx, acc; BrIfNez64 { cond, offset } => { if rd(fp, cond) != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
+        h!(ip, fp, mb, ml, cx, acc; BrIfEqz64 { cond, offset } => { if rd(fp, cond) == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
+        h!(ip, fp, mb, ml, cx, acc; BrTable { index, len } => {
             // The table's entries follow it; take the chosen entry's jump here.
             let entry = ip.add(1 + (rd(fp, index) as u32).min(len) as usize);
             let target = match (*entry).instr {
                 Instr::Br { offset } => entry.offset(1 + offset as isize),
                 _ => entry,
             };
-            return next(target, fp, mb, ml, cx);
+            return next(target, fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; Return0 {} => { return ret_from(cx, mb, ml); });
-        h!(ip, fp, mb, ml, cx; Return1 { src } => { wr(fp, 0, rd(fp, src)); return ret_from(cx, mb, ml); });
-        h!(ip, fp, mb, ml, cx; ReturnSpan { src, len } => {
+        h!(ip, fp, mb, ml, cx, acc; Return0 {} => { return ret_from(cx, mb, ml); });
+        h!(ip, fp, mb, ml, cx, acc; Return1 { src } => { wr(fp, 0, rd(fp, src)); return ret_from(cx, mb, ml); });
+        h!(ip, fp, mb, ml, cx, acc; ReturnSpan { src, len } => {
             for i in 0..len {
                 wr(fp, i, rd(fp, src + i));
             }
             return ret_from(cx, mb, ml);
         });
-        h!(ip, fp, mb, ml, cx; Unreachable {} => { return trap(ip, fp, cx, TrapCode::Unreachable); });
-        h!(ip, fp, mb, ml, cx; Throw { tag, base } => { return super::exn::throw(ip, fp, cx, tag, base); });
-        h!(ip, fp, mb, ml, cx; ThrowRef { src } => { return super::exn::throw_ref(ip, fp, cx, rd(fp, src)); });
-        h!(ip, fp, mb, ml, cx; Catch { dst, exn, mode } => {
+        h!(ip, fp, mb, ml, cx, acc; Unreachable {} => { return trap(ip, fp, cx, TrapCode::Unreachable); });
+        h!(ip, fp, mb, ml, cx, acc; Throw { tag, base } => { return super::exn::throw(ip, fp, cx, tag, base); });
+        h!(ip, fp, mb, ml, cx, acc; ThrowRef { src } => { return super::exn::throw_ref(ip, fp, cx, rd(fp, src)); });
+        h!(ip, fp, mb, ml, cx, acc; Catch { dst, exn, mode } => {
             if !super::exn::catch(ip, fp, cx, dst, exn, mode) { return Exit::Trap; }
         });
-        h!(ip, fp, mb, ml, cx; Check { cost } => {
+        h!(ip, fp, mb, ml, cx, acc; Check { cost } => {
             let budget = &mut (*(*cx).store).meter.budget;
             *budget -= cost as i64;
             if *budget < 0 && !meter_refill(ip, fp, cx) {
@@ -515,7 +515,7 @@ macro_rules! define_handlers {
             }
         });
 
-        h!(ip, fp, mb, ml, cx; Hotness { counter } => {
+        h!(ip, fp, mb, ml, cx, acc; Hotness { counter } => {
             // A plain load and store: a lost decrement between threads only delays tier-up.
             let counter = &*(counter.get() as usize as *const std::sync::atomic::AtomicU32);
             let left = counter.load(std::sync::atomic::Ordering::Relaxed);
@@ -525,7 +525,7 @@ macro_rules! define_handlers {
                 counter.store(left - 1, std::sync::atomic::Ordering::Relaxed);
             }
         });
-        h!(ip, fp, mb, ml, cx; LoopHotness { offset, counter } => {
+        h!(ip, fp, mb, ml, cx, acc; LoopHotness { offset, counter } => {
             let counter = &*(counter.get() as usize as *const std::sync::atomic::AtomicU32);
             let left = counter.load(std::sync::atomic::Ordering::Relaxed);
             if left == 0 {
@@ -538,7 +538,7 @@ macro_rules! define_handlers {
                 counter.store(left - 1, std::sync::atomic::Ordering::Relaxed);
             }
         });
-        h!(ip, fp, mb, ml, cx; CallNative { def } => {
+        h!(ip, fp, mb, ml, cx, acc; CallNative { def } => {
             if !calls::call_native(ip, fp, cx, def) {
                 return Exit::Trap;
             }
@@ -546,17 +546,17 @@ macro_rules! define_handlers {
         });
 
         // ---- calls
-        h!(ip, fp, mb, ml, cx; CallInternal { func, base } => {
+        h!(ip, fp, mb, ml, cx, acc; CallInternal { func, base } => {
             let callee = callee_code(ip, fp, cx, (*cx).inst, func);
             if callee.is_null() {
                 return Exit::Trap;
             }
             return enter(ip, ip.add(1), fp, mb, ml, cx, callee, fp.add(base as usize), (*cx).inst);
         });
-        h!(ip, fp, mb, ml, cx; CallImported { func, base } => {
+        h!(ip, fp, mb, ml, cx, acc; CallImported { func, base } => {
             return call_entity(ip, ip.add(1), fp, mb, ml, cx, func_at((*cx).inst, func), base);
         });
-        h!(ip, fp, mb, ml, cx; CallIndirect { table, ty, base } => {
+        h!(ip, fp, mb, ml, cx, acc; CallIndirect { table, ty, base } => {
             let (index, _) = ext(ip);
             let target = calls::indirect_target(ip, fp, cx, table, ty, rd(fp, index));
             if target.is_null() {
@@ -564,24 +564,24 @@ macro_rules! define_handlers {
             }
             return call_entity(ip, ip.add(2), fp, mb, ml, cx, target, base);
         });
-        h!(ip, fp, mb, ml, cx; CallRef { func, base } => {
+        h!(ip, fp, mb, ml, cx, acc; CallRef { func, base } => {
             let target = rd(fp, func) as *const FuncEntity;
             if target.is_null() {
                 return trap(ip, fp, cx, TrapCode::NullFunctionReference);
             }
             return call_entity(ip, ip.add(1), fp, mb, ml, cx, target, base);
         });
-        h!(ip, fp, mb, ml, cx; ReturnCallInternal { func, base } => {
+        h!(ip, fp, mb, ml, cx, acc; ReturnCallInternal { func, base } => {
             let callee = callee_code(ip, fp, cx, (*cx).inst, func);
             if callee.is_null() {
                 return Exit::Trap;
             }
             return tail_enter(ip, fp, mb, ml, cx, callee, base, (*cx).inst);
         });
-        h!(ip, fp, mb, ml, cx; ReturnCallImported { func, base } => {
+        h!(ip, fp, mb, ml, cx, acc; ReturnCallImported { func, base } => {
             return tail_call_entity(ip, fp, mb, ml, cx, func_at((*cx).inst, func), base);
         });
-        h!(ip, fp, mb, ml, cx; ReturnCallIndirect { table, ty, base } => {
+        h!(ip, fp, mb, ml, cx, acc; ReturnCallIndirect { table, ty, base } => {
             let (index, _) = ext(ip);
             let target = calls::indirect_target(ip, fp, cx, table, ty, rd(fp, index));
             if target.is_null() {
@@ -589,7 +589,7 @@ macro_rules! define_handlers {
             }
             return tail_call_entity(ip, fp, mb, ml, cx, target, base);
         });
-        h!(ip, fp, mb, ml, cx; ReturnCallRef { func, base } => {
+        h!(ip, fp, mb, ml, cx, acc; ReturnCallRef { func, base } => {
             let target = rd(fp, func) as *const FuncEntity;
             if target.is_null() {
                 return trap(ip, fp, cx, TrapCode::NullFunctionReference);
@@ -598,283 +598,283 @@ macro_rules! define_handlers {
         });
 
         // ---- globals
-        h!(ip, fp, mb, ml, cx; GlobalGet { dst, global } => { wr(fp, dst, (*global_at((*cx).inst, global)).value); });
-        h!(ip, fp, mb, ml, cx; GlobalSet { global, src } => { (*global_at((*cx).inst, global)).value = rd(fp, src); });
-        h!(ip, fp, mb, ml, cx; GlobalGet128 { dst, global } => { let g = global_at((*cx).inst, global); wr(fp, dst, (*g).value); wr(fp, dst + 1, (*g).high); });
-        h!(ip, fp, mb, ml, cx; GlobalSet128 { global, src } => { let g = global_at((*cx).inst, global); (*g).value = rd(fp, src); (*g).high = rd(fp, src + 1); });
+        h!(ip, fp, mb, ml, cx, acc; GlobalGet { dst, global } => { wr(fp, dst, (*global_at((*cx).inst, global)).value); });
+        h!(ip, fp, mb, ml, cx, acc; GlobalSet { global, src } => { (*global_at((*cx).inst, global)).value = rd(fp, src); });
+        h!(ip, fp, mb, ml, cx, acc; GlobalGet128 { dst, global } => { let g = global_at((*cx).inst, global); wr(fp, dst, (*g).value); wr(fp, dst + 1, (*g).high); });
+        h!(ip, fp, mb, ml, cx, acc; GlobalSet128 { global, src } => { let g = global_at((*cx).inst, global); (*g).value = rd(fp, src); (*g).high = rd(fp, src + 1); });
 
         // ---- memory, general path and bulk
-        h!(ip, fp, mb, ml, cx; Load { kind, dst, addr } => {
+        h!(ip, fp, mb, ml, cx, acc; Load { kind, dst, addr } => {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
             match slow::load((*cx).inst, kind, mem, offset, rd(fp, addr)) {
                 Some(v) => wr(fp, dst, v),
                 None => return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds),
             }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; Store { kind, addr, value } => {
+        h!(ip, fp, mb, ml, cx, acc; Store { kind, addr, value } => {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
             if let Err(c) = slow::store((*cx).inst, kind, mem, offset, rd(fp, addr), rd(fp, value)) {
                 return trap(ip, fp, cx, c);
             }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; MemorySize { dst, mem } => { wr(fp, dst, rtm::memory_size((*cx).inst, mem)); });
-        h!(ip, fp, mb, ml, cx; MemoryGrow { dst, delta, mem } => {
+        h!(ip, fp, mb, ml, cx, acc; MemorySize { dst, mem } => { wr(fp, dst, rtm::memory_size((*cx).inst, mem)); });
+        h!(ip, fp, mb, ml, cx, acc; MemoryGrow { dst, delta, mem } => {
             match rtm::memory_grow((*cx).store, (*cx).inst, mem, rd(fp, delta)) {
                 Some(old) => wr(fp, dst, old),
                 None => return quota_exceeded(ip, fp, cx),
             }
             let (mb, ml) = mem_regs((*cx).inst);
-            return next(ip.add(1), fp, mb, ml, cx);
+            return next(ip.add(1), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; MemoryFill { mem, dst, value } => {
+        h!(ip, fp, mb, ml, cx, acc; MemoryFill { mem, dst, value } => {
             let (len, _) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, rtm::memory_fill((*cx).inst, mem, rd(fp, dst), rd(fp, value), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, acc, rtm::memory_fill((*cx).inst, mem, rd(fp, dst), rd(fp, value), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; MemoryCopy { dst_mem, src_mem, dst } => {
+        h!(ip, fp, mb, ml, cx, acc; MemoryCopy { dst_mem, src_mem, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, rtm::memory_copy((*cx).inst, dst_mem, src_mem, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, acc, rtm::memory_copy((*cx).inst, dst_mem, src_mem, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; MemoryInit { mem, seg, dst } => {
+        h!(ip, fp, mb, ml, cx, acc; MemoryInit { mem, seg, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, rtm::memory_init((*cx).inst, mem, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, acc, rtm::memory_init((*cx).inst, mem, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; DataDrop { seg } => { rtm::data_drop((*cx).inst, seg); });
+        h!(ip, fp, mb, ml, cx, acc; DataDrop { seg } => { rtm::data_drop((*cx).inst, seg); });
 
         // ---- tables and references
-        h!(ip, fp, mb, ml, cx; TableGet { dst, table, index } => {
+        h!(ip, fp, mb, ml, cx, acc; TableGet { dst, table, index } => {
             match rtt::table_get((*cx).inst, table, rd(fp, index)) {
                 Some(v) => wr(fp, dst, v),
                 None => return trap(ip, fp, cx, TrapCode::TableOutOfBounds),
             }
         });
-        h!(ip, fp, mb, ml, cx; TableSet { table, index, value } => {
+        h!(ip, fp, mb, ml, cx, acc; TableSet { table, index, value } => {
             if let Err(c) = rtt::table_set((*cx).inst, table, rd(fp, index), rd(fp, value)) {
                 return trap(ip, fp, cx, c);
             }
         });
-        h!(ip, fp, mb, ml, cx; TableSize { dst, table } => { wr(fp, dst, rtt::table_size((*cx).inst, table)); });
-        h!(ip, fp, mb, ml, cx; TableGrow { dst, table, init } => {
+        h!(ip, fp, mb, ml, cx, acc; TableSize { dst, table } => { wr(fp, dst, rtt::table_size((*cx).inst, table)); });
+        h!(ip, fp, mb, ml, cx, acc; TableGrow { dst, table, init } => {
             let (delta, _) = ext(ip);
             match rtt::table_grow((*cx).store, (*cx).inst, table, rd(fp, init), rd(fp, delta)) {
                 Some(old) => wr(fp, dst, old),
                 None => return quota_exceeded(ip, fp, cx),
             }
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; TableFill { table, start, value } => {
+        h!(ip, fp, mb, ml, cx, acc; TableFill { table, start, value } => {
             let (len, _) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, rtt::table_fill((*cx).inst, table, rd(fp, start), rd(fp, value), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, acc, rtt::table_fill((*cx).inst, table, rd(fp, start), rd(fp, value), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; TableCopy { dst_table, src_table, dst } => {
+        h!(ip, fp, mb, ml, cx, acc; TableCopy { dst_table, src_table, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, rtt::table_copy((*cx).inst, dst_table, src_table, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, acc, rtt::table_copy((*cx).inst, dst_table, src_table, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; TableInit { table, seg, dst } => {
+        h!(ip, fp, mb, ml, cx, acc; TableInit { table, seg, dst } => {
             let (src, len) = ext(ip);
-            return past_ext(ip, fp, mb, ml, cx, rtt::table_init((*cx).inst, table, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
+            return past_ext(ip, fp, mb, ml, cx, acc, rtt::table_init((*cx).inst, table, seg, rd(fp, dst), rd(fp, src), rd(fp, len)));
         });
-        h!(ip, fp, mb, ml, cx; ElemDrop { seg } => { rtt::elem_drop((*cx).inst, seg); });
-        h!(ip, fp, mb, ml, cx; RefFunc { dst, func } => { wr(fp, dst, func_at((*cx).inst, func) as u64); });
-        h!(ip, fp, mb, ml, cx; RefAsNonNull { src } => {
+        h!(ip, fp, mb, ml, cx, acc; ElemDrop { seg } => { rtt::elem_drop((*cx).inst, seg); });
+        h!(ip, fp, mb, ml, cx, acc; RefFunc { dst, func } => { wr(fp, dst, func_at((*cx).inst, func) as u64); });
+        h!(ip, fp, mb, ml, cx, acc; RefAsNonNull { src } => {
             if rd(fp, src) == 0 {
                 return trap(ip, fp, cx, TrapCode::NullReference);
             }
         });
 
         // ---- extension words are read by the op before them, never run
-        h!(ip, fp, mb, ml, cx; Ext { .. } => { return internal_error(ip, fp, cx); });
-        h!(ip, fp, mb, ml, cx; MemArg { .. } => { return internal_error(ip, fp, cx); });
+        h!(ip, fp, mb, ml, cx, acc; Ext { .. } => { return internal_error(ip, fp, cx); });
+        h!(ip, fp, mb, ml, cx, acc; MemArg { .. } => { return internal_error(ip, fp, cx); });
 
 
         // ---- loads and stores on memory 0 when it is 32-bit
-        load!(ip, fp, mb, ml, cx; 4: I32Load, I32LoadIdx, I32LoadAddImm => |b| u32::from_le_bytes(b) as u64);
-        load!(ip, fp, mb, ml, cx; 8: I64Load, I64LoadIdx, I64LoadAddImm => |b| u64::from_le_bytes(b));
-        load!(ip, fp, mb, ml, cx; 4: F32Load, F32LoadIdx, F32LoadAddImm => |b| u32::from_le_bytes(b) as u64);
-        load!(ip, fp, mb, ml, cx; 8: F64Load, F64LoadIdx, F64LoadAddImm => |b| u64::from_le_bytes(b));
-        load!(ip, fp, mb, ml, cx; 1: I32Load8S, I32Load8SIdx, I32Load8SAddImm => |b| i8::from_le_bytes(b) as i32 as u32 as u64);
-        load!(ip, fp, mb, ml, cx; 1: I32Load8U, I32Load8UIdx, I32Load8UAddImm => |b| u8::from_le_bytes(b) as u64);
-        load!(ip, fp, mb, ml, cx; 2: I32Load16S, I32Load16SIdx, I32Load16SAddImm => |b| i16::from_le_bytes(b) as i32 as u32 as u64);
-        load!(ip, fp, mb, ml, cx; 2: I32Load16U, I32Load16UIdx, I32Load16UAddImm => |b| u16::from_le_bytes(b) as u64);
-        load!(ip, fp, mb, ml, cx; 1: I64Load8S => |b| i8::from_le_bytes(b) as i64 as u64);
-        load!(ip, fp, mb, ml, cx; 1: I64Load8U => |b| u8::from_le_bytes(b) as u64);
-        load!(ip, fp, mb, ml, cx; 2: I64Load16S => |b| i16::from_le_bytes(b) as i64 as u64);
-        load!(ip, fp, mb, ml, cx; 2: I64Load16U => |b| u16::from_le_bytes(b) as u64);
-        load!(ip, fp, mb, ml, cx; 4: I64Load32S => |b| i32::from_le_bytes(b) as i64 as u64);
-        load!(ip, fp, mb, ml, cx; 4: I64Load32U => |b| u32::from_le_bytes(b) as u64);
-        store!(ip, fp, mb, ml, cx; 4: I32Store, I32StoreImm, I32StoreIdx, I32StoreIdxImm => |v| (v as u32).to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 8: I64Store, I64StoreImm, I64StoreIdx, I64StoreIdxImm => |v| v.to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 4: F32Store => |v| (v as u32).to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 8: F64Store => |v| v.to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 1: I32Store8, I32Store8Imm, I32Store8Idx, I32Store8IdxImm => |v| (v as u8).to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 2: I32Store16, I32Store16Imm, I32Store16Idx, I32Store16IdxImm => |v| (v as u16).to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 1: I64Store8 => |v| (v as u8).to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 2: I64Store16 => |v| (v as u16).to_le_bytes());
-        store!(ip, fp, mb, ml, cx; 4: I64Store32 => |v| (v as u32).to_le_bytes());
+        load!(ip, fp, mb, ml, cx, acc; 4: I32Load, I32LoadIdx, I32LoadAddImm => |b| u32::from_le_bytes(b) as u64);
+        load!(ip, fp, mb, ml, cx, acc; 8: I64Load, I64LoadIdx, I64LoadAddImm => |b| u64::from_le_bytes(b));
+        load!(ip, fp, mb, ml, cx, acc; 4: F32Load, F32LoadIdx, F32LoadAddImm => |b| u32::from_le_bytes(b) as u64);
+        load!(ip, fp, mb, ml, cx, acc; 8: F64Load, F64LoadIdx, F64LoadAddImm => |b| u64::from_le_bytes(b));
+        load!(ip, fp, mb, ml, cx, acc; 1: I32Load8S, I32Load8SIdx, I32Load8SAddImm => |b| i8::from_le_bytes(b) as i32 as u32 as u64);
+        load!(ip, fp, mb, ml, cx, acc; 1: I32Load8U, I32Load8UIdx, I32Load8UAddImm => |b| u8::from_le_bytes(b) as u64);
+        load!(ip, fp, mb, ml, cx, acc; 2: I32Load16S, I32Load16SIdx, I32Load16SAddImm => |b| i16::from_le_bytes(b) as i32 as u32 as u64);
+        load!(ip, fp, mb, ml, cx, acc; 2: I32Load16U, I32Load16UIdx, I32Load16UAddImm => |b| u16::from_le_bytes(b) as u64);
+        load!(ip, fp, mb, ml, cx, acc; 1: I64Load8S => |b| i8::from_le_bytes(b) as i64 as u64);
+        load!(ip, fp, mb, ml, cx, acc; 1: I64Load8U => |b| u8::from_le_bytes(b) as u64);
+        load!(ip, fp, mb, ml, cx, acc; 2: I64Load16S => |b| i16::from_le_bytes(b) as i64 as u64);
+        load!(ip, fp, mb, ml, cx, acc; 2: I64Load16U => |b| u16::from_le_bytes(b) as u64);
+        load!(ip, fp, mb, ml, cx, acc; 4: I64Load32S => |b| i32::from_le_bytes(b) as i64 as u64);
+        load!(ip, fp, mb, ml, cx, acc; 4: I64Load32U => |b| u32::from_le_bytes(b) as u64);
+        store!(ip, fp, mb, ml, cx, acc; 4: I32Store, I32StoreImm, I32StoreIdx, I32StoreIdxImm => |v| (v as u32).to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 8: I64Store, I64StoreImm, I64StoreIdx, I64StoreIdxImm => |v| v.to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 4: F32Store => |v| (v as u32).to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 8: F64Store => |v| v.to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 1: I32Store8, I32Store8Imm, I32Store8Idx, I32Store8IdxImm => |v| (v as u8).to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 2: I32Store16, I32Store16Imm, I32Store16Idx, I32Store16IdxImm => |v| (v as u16).to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 1: I64Store8 => |v| (v as u8).to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 2: I64Store16 => |v| (v as u16).to_le_bytes());
+        store!(ip, fp, mb, ml, cx, acc; 4: I64Store32 => |v| (v as u32).to_le_bytes());
 
         // ---- integer arithmetic
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Add, I32AddImm => |x, y| x.wrapping_add(y));
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Sub => |x, y| x.wrapping_sub(y));
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Mul, I32MulImm => |x, y| x.wrapping_mul(y));
-        int_binary!(ip, fp, mb, ml, cx; u32: I32And, I32AndImm => |x, y| x & y);
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Or, I32OrImm => |x, y| x | y);
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Xor, I32XorImm => |x, y| x ^ y);
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Shl, I32ShlImm => |x, y| x.wrapping_shl(y));
-        int_binary!(ip, fp, mb, ml, cx; u32: I32ShrS, I32ShrSImm => |x, y| (x as i32).wrapping_shr(y) as u32);
-        int_binary!(ip, fp, mb, ml, cx; u32: I32ShrU, I32ShrUImm => |x, y| x.wrapping_shr(y));
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Rotl, I32RotlImm => |x, y| x.rotate_left(y % u32::BITS));
-        int_binary!(ip, fp, mb, ml, cx; u32: I32Rotr, I32RotrImm => |x, y| x.rotate_right(y % u32::BITS));
-        h!(ip, fp, mb, ml, cx; I32RsubImm { dst, lhs, imm } => { wr(fp, dst, (imm as u32).wrapping_sub(rd(fp, lhs) as u32) as u64); });
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Add, I64AddImm => |x, y| x.wrapping_add(y));
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Sub => |x, y| x.wrapping_sub(y));
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Mul, I64MulImm => |x, y| x.wrapping_mul(y));
-        int_binary!(ip, fp, mb, ml, cx; u64: I64And, I64AndImm => |x, y| x & y);
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Or, I64OrImm => |x, y| x | y);
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Xor, I64XorImm => |x, y| x ^ y);
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Shl, I64ShlImm => |x, y| x.wrapping_shl(y as u32));
-        int_binary!(ip, fp, mb, ml, cx; u64: I64ShrS, I64ShrSImm => |x, y| (x as i64).wrapping_shr(y as u32) as u64);
-        int_binary!(ip, fp, mb, ml, cx; u64: I64ShrU, I64ShrUImm => |x, y| x.wrapping_shr(y as u32));
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Rotl, I64RotlImm => |x, y| x.rotate_left((y % u64::BITS as u64) as u32));
-        int_binary!(ip, fp, mb, ml, cx; u64: I64Rotr, I64RotrImm => |x, y| x.rotate_right((y % u64::BITS as u64) as u32));
-        h!(ip, fp, mb, ml, cx; I64RsubImm { dst, lhs, imm } => { wr(fp, dst, (imm as i64 as u64).wrapping_sub(rd(fp, lhs))); });
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Add, I32AddImm => |x, y| x.wrapping_add(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Sub => |x, y| x.wrapping_sub(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Mul, I32MulImm => |x, y| x.wrapping_mul(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32And, I32AndImm => |x, y| x & y);
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Or, I32OrImm => |x, y| x | y);
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Xor, I32XorImm => |x, y| x ^ y);
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Shl, I32ShlImm => |x, y| x.wrapping_shl(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32ShrS, I32ShrSImm => |x, y| (x as i32).wrapping_shr(y) as u32);
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32ShrU, I32ShrUImm => |x, y| x.wrapping_shr(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Rotl, I32RotlImm => |x, y| x.rotate_left(y % u32::BITS));
+        int_binary!(ip, fp, mb, ml, cx, acc; u32: I32Rotr, I32RotrImm => |x, y| x.rotate_right(y % u32::BITS));
+        h!(ip, fp, mb, ml, cx, acc; I32RsubImm { dst, lhs, imm } => { wr(fp, dst, (imm as u32).wrapping_sub(rd(fp, lhs) as u32) as u64); });
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Add, I64AddImm => |x, y| x.wrapping_add(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Sub => |x, y| x.wrapping_sub(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Mul, I64MulImm => |x, y| x.wrapping_mul(y));
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64And, I64AndImm => |x, y| x & y);
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Or, I64OrImm => |x, y| x | y);
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Xor, I64XorImm => |x, y| x ^ y);
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Shl, I64ShlImm => |x, y| x.wrapping_shl(y as u32));
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64ShrS, I64ShrSImm => |x, y| (x as i64).wrapping_shr(y as u32) as u64);
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64ShrU, I64ShrUImm => |x, y| x.wrapping_shr(y as u32));
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Rotl, I64RotlImm => |x, y| x.rotate_left((y % u64::BITS as u64) as u32));
+        int_binary!(ip, fp, mb, ml, cx, acc; u64: I64Rotr, I64RotrImm => |x, y| x.rotate_right((y % u64::BITS as u64) as u32));
+        h!(ip, fp, mb, ml, cx, acc; I64RsubImm { dst, lhs, imm } => { wr(fp, dst, (imm as i64 as u64).wrapping_sub(rd(fp, lhs))); });
 
         // ---- division: the slot forms trap on zero and overflow; the translator gives the
         // immediate forms only divisors that cannot (not 0, and not -1 when signed)
-        h!(ip, fp, mb, ml, cx; I32DivS { dst, lhs, rhs } => { match sem::i32_div_s(rd(fp, lhs) as u32 as i32, rd(fp, rhs) as u32 as i32) { Ok(v) => wr(fp, dst, v as u32 as u64), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I32DivU { dst, lhs, rhs } => { match sem::i32_div_u(rd(fp, lhs) as u32, rd(fp, rhs) as u32) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I32RemS { dst, lhs, rhs } => { match sem::i32_rem_s(rd(fp, lhs) as u32 as i32, rd(fp, rhs) as u32 as i32) { Ok(v) => wr(fp, dst, v as u32 as u64), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I32RemU { dst, lhs, rhs } => { match sem::i32_rem_u(rd(fp, lhs) as u32, rd(fp, rhs) as u32) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I64DivS { dst, lhs, rhs } => { match sem::i64_div_s(rd(fp, lhs) as i64, rd(fp, rhs) as i64) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I64DivU { dst, lhs, rhs } => { match sem::i64_div_u(rd(fp, lhs), rd(fp, rhs)) { Ok(v) => wr(fp, dst, v), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I64RemS { dst, lhs, rhs } => { match sem::i64_rem_s(rd(fp, lhs) as i64, rd(fp, rhs) as i64) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I64RemU { dst, lhs, rhs } => { match sem::i64_rem_u(rd(fp, lhs), rd(fp, rhs)) { Ok(v) => wr(fp, dst, v), Err(c) => return trap(ip, fp, cx, c) }; });
-        h!(ip, fp, mb, ml, cx; I32DivUImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32) / imm as u32) as u64); });
-        h!(ip, fp, mb, ml, cx; I32DivSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32 as i32) / imm) as u32 as u64); });
-        h!(ip, fp, mb, ml, cx; I32RemSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32 as i32) % imm) as u32 as u64); });
-        h!(ip, fp, mb, ml, cx; I32RemUImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32) % imm as u32) as u64); });
-        h!(ip, fp, mb, ml, cx; I64DivSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as i64) / imm as i64) as u64); });
-        h!(ip, fp, mb, ml, cx; I64DivUImm { dst, lhs, imm } => { wr(fp, dst, rd(fp, lhs) / imm as i64 as u64); });
-        h!(ip, fp, mb, ml, cx; I64RemSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as i64) % imm as i64) as u64); });
-        h!(ip, fp, mb, ml, cx; I64RemUImm { dst, lhs, imm } => { wr(fp, dst, rd(fp, lhs) % imm as i64 as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I32DivS { dst, lhs, rhs } => { match sem::i32_div_s(rd(fp, lhs) as u32 as i32, rd(fp, rhs) as u32 as i32) { Ok(v) => wr(fp, dst, v as u32 as u64), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I32DivU { dst, lhs, rhs } => { match sem::i32_div_u(rd(fp, lhs) as u32, rd(fp, rhs) as u32) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I32RemS { dst, lhs, rhs } => { match sem::i32_rem_s(rd(fp, lhs) as u32 as i32, rd(fp, rhs) as u32 as i32) { Ok(v) => wr(fp, dst, v as u32 as u64), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I32RemU { dst, lhs, rhs } => { match sem::i32_rem_u(rd(fp, lhs) as u32, rd(fp, rhs) as u32) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I64DivS { dst, lhs, rhs } => { match sem::i64_div_s(rd(fp, lhs) as i64, rd(fp, rhs) as i64) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I64DivU { dst, lhs, rhs } => { match sem::i64_div_u(rd(fp, lhs), rd(fp, rhs)) { Ok(v) => wr(fp, dst, v), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I64RemS { dst, lhs, rhs } => { match sem::i64_rem_s(rd(fp, lhs) as i64, rd(fp, rhs) as i64) { Ok(v) => wr(fp, dst, v as u64), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I64RemU { dst, lhs, rhs } => { match sem::i64_rem_u(rd(fp, lhs), rd(fp, rhs)) { Ok(v) => wr(fp, dst, v), Err(c) => return trap(ip, fp, cx, c) }; });
+        h!(ip, fp, mb, ml, cx, acc; I32DivUImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32) / imm as u32) as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I32DivSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32 as i32) / imm) as u32 as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I32RemSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32 as i32) % imm) as u32 as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I32RemUImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as u32) % imm as u32) as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I64DivSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as i64) / imm as i64) as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I64DivUImm { dst, lhs, imm } => { wr(fp, dst, rd(fp, lhs) / imm as i64 as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I64RemSImm { dst, lhs, imm } => { wr(fp, dst, ((rd(fp, lhs) as i64) % imm as i64) as u64); });
+        h!(ip, fp, mb, ml, cx, acc; I64RemUImm { dst, lhs, imm } => { wr(fp, dst, rd(fp, lhs) % imm as i64 as u64); });
 
         // ---- wide arithmetic
-        wide!(ip, fp, mb, ml, cx; pair I64Add128 => |x, y| x.wrapping_add(y));
-        wide!(ip, fp, mb, ml, cx; pair I64Sub128 => |x, y| x.wrapping_sub(y));
-        wide!(ip, fp, mb, ml, cx; product I64MulWideS => |v| v as i64 as i128 as u128);
-        wide!(ip, fp, mb, ml, cx; product I64MulWideU => |v| v as u128);
+        wide!(ip, fp, mb, ml, cx, acc; pair I64Add128 => |x, y| x.wrapping_add(y));
+        wide!(ip, fp, mb, ml, cx, acc; pair I64Sub128 => |x, y| x.wrapping_sub(y));
+        wide!(ip, fp, mb, ml, cx, acc; product I64MulWideS => |v| v as i64 as i128 as u128);
+        wide!(ip, fp, mb, ml, cx, acc; product I64MulWideU => |v| v as u128);
 
         // ---- integer comparisons: values, and branches on them
-        int_compare!(ip, fp, mb, ml, cx; u32: I32Eq, I32EqImm, BrI32Eq, BrI32EqImm => |x, y| x == y);
-        int_compare!(ip, fp, mb, ml, cx; u32: I32Ne, I32NeImm, BrI32Ne, BrI32NeImm => |x, y| x != y);
-        int_compare!(ip, fp, mb, ml, cx; u32: I32LtS, I32LtSImm, BrI32LtS, BrI32LtSImm => |x, y| (x as i32) < (y as i32));
-        int_compare!(ip, fp, mb, ml, cx; u32: I32LtU, I32LtUImm, BrI32LtU, BrI32LtUImm => |x, y| x < y);
-        int_compare!(ip, fp, mb, ml, cx; u32: I32GtS, I32GtSImm, BrI32GtS, BrI32GtSImm => |x, y| (x as i32) > (y as i32));
-        int_compare!(ip, fp, mb, ml, cx; u32: I32GtU, I32GtUImm, BrI32GtU, BrI32GtUImm => |x, y| x > y);
-        int_compare!(ip, fp, mb, ml, cx; u32: I32LeS, I32LeSImm, BrI32LeS, BrI32LeSImm => |x, y| (x as i32) <= (y as i32));
-        int_compare!(ip, fp, mb, ml, cx; u32: I32LeU, I32LeUImm, BrI32LeU, BrI32LeUImm => |x, y| x <= y);
-        int_compare!(ip, fp, mb, ml, cx; u32: I32GeS, I32GeSImm, BrI32GeS, BrI32GeSImm => |x, y| (x as i32) >= (y as i32));
-        int_compare!(ip, fp, mb, ml, cx; u32: I32GeU, I32GeUImm, BrI32GeU, BrI32GeUImm => |x, y| x >= y);
-        int_compare!(ip, fp, mb, ml, cx; u64: I64Eq, I64EqImm, BrI64Eq, BrI64EqImm => |x, y| x == y);
-        int_compare!(ip, fp, mb, ml, cx; u64: I64Ne, I64NeImm, BrI64Ne, BrI64NeImm => |x, y| x != y);
-        int_compare!(ip, fp, mb, ml, cx; u64: I64LtS, I64LtSImm, BrI64LtS, BrI64LtSImm => |x, y| (x as i64) < (y as i64));
-        int_compare!(ip, fp, mb, ml, cx; u64: I64LtU, I64LtUImm, BrI64LtU, BrI64LtUImm => |x, y| x < y);
-        int_compare!(ip, fp, mb, ml, cx; u64: I64GtS, I64GtSImm, BrI64GtS, BrI64GtSImm => |x, y| (x as i64) > (y as i64));
-        int_compare!(ip, fp, mb, ml, cx; u64: I64GtU, I64GtUImm, BrI64GtU, BrI64GtUImm => |x, y| x > y);
-        int_compare!(ip, fp, mb, ml, cx; u64: I64LeS, I64LeSImm, BrI64LeS, BrI64LeSImm => |x, y| (x as i64) <= (y as i64));
-        int_compare!(ip, fp, mb, ml, cx; u64: I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm => |x, y| x <= y);
-        int_compare!(ip, fp, mb, ml, cx; u64: I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm => |x, y| (x as i64) >= (y as i64));
-        int_compare!(ip, fp, mb, ml, cx; u64: I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm => |x, y| x >= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32Eq, I32EqImm, BrI32Eq, BrI32EqImm => |x, y| x == y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32Ne, I32NeImm, BrI32Ne, BrI32NeImm => |x, y| x != y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LtS, I32LtSImm, BrI32LtS, BrI32LtSImm => |x, y| (x as i32) < (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LtU, I32LtUImm, BrI32LtU, BrI32LtUImm => |x, y| x < y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GtS, I32GtSImm, BrI32GtS, BrI32GtSImm => |x, y| (x as i32) > (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GtU, I32GtUImm, BrI32GtU, BrI32GtUImm => |x, y| x > y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LeS, I32LeSImm, BrI32LeS, BrI32LeSImm => |x, y| (x as i32) <= (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LeU, I32LeUImm, BrI32LeU, BrI32LeUImm => |x, y| x <= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GeS, I32GeSImm, BrI32GeS, BrI32GeSImm => |x, y| (x as i32) >= (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GeU, I32GeUImm, BrI32GeU, BrI32GeUImm => |x, y| x >= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64Eq, I64EqImm, BrI64Eq, BrI64EqImm => |x, y| x == y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64Ne, I64NeImm, BrI64Ne, BrI64NeImm => |x, y| x != y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LtS, I64LtSImm, BrI64LtS, BrI64LtSImm => |x, y| (x as i64) < (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LtU, I64LtUImm, BrI64LtU, BrI64LtUImm => |x, y| x < y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GtS, I64GtSImm, BrI64GtS, BrI64GtSImm => |x, y| (x as i64) > (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GtU, I64GtUImm, BrI64GtU, BrI64GtUImm => |x, y| x > y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LeS, I64LeSImm, BrI64LeS, BrI64LeSImm => |x, y| (x as i64) <= (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm => |x, y| x <= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm => |x, y| (x as i64) >= (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm => |x, y| x >= y);
         // ---- bit tests, branching (an `i32.and` feeding `br_if`/`if`)
-        int_test!(ip, fp, mb, ml, cx; BrI32AndNez, BrI32AndImmNez => |x| x != 0);
-        int_test!(ip, fp, mb, ml, cx; BrI32AndEqz, BrI32AndImmEqz => |x| x == 0);
+        int_test!(ip, fp, mb, ml, cx, acc; BrI32AndNez, BrI32AndImmNez => |x| x != 0);
+        int_test!(ip, fp, mb, ml, cx, acc; BrI32AndEqz, BrI32AndImmEqz => |x| x == 0);
 
         // ---- floats
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Add => |x, y| x + y);
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Sub => |x, y| x - y);
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Mul => |x, y| x * y);
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Div => |x, y| x / y);
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Min => |x, y| sem::f32_min(x, y));
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Max => |x, y| sem::f32_max(x, y));
-        float_binary!(ip, fp, mb, ml, cx; f32: F32Copysign => |x, y| x.copysign(y));
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Add => |x, y| x + y);
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Sub => |x, y| x - y);
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Mul => |x, y| x * y);
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Div => |x, y| x / y);
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Min => |x, y| sem::f64_min(x, y));
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Max => |x, y| sem::f64_max(x, y));
-        float_binary!(ip, fp, mb, ml, cx; f64: F64Copysign => |x, y| x.copysign(y));
-        float_compare!(ip, fp, mb, ml, cx; f32: F32Eq, BrF32Eq, BrF32NotEq => |x, y| x == y);
-        float_compare!(ip, fp, mb, ml, cx; f32: F32Ne, BrF32Ne, BrF32NotNe => |x, y| x != y);
-        float_compare!(ip, fp, mb, ml, cx; f32: F32Lt, BrF32Lt, BrF32NotLt => |x, y| x < y);
-        float_compare!(ip, fp, mb, ml, cx; f32: F32Gt, BrF32Gt, BrF32NotGt => |x, y| x > y);
-        float_compare!(ip, fp, mb, ml, cx; f32: F32Le, BrF32Le, BrF32NotLe => |x, y| x <= y);
-        float_compare!(ip, fp, mb, ml, cx; f32: F32Ge, BrF32Ge, BrF32NotGe => |x, y| x >= y);
-        float_compare!(ip, fp, mb, ml, cx; f64: F64Eq, BrF64Eq, BrF64NotEq => |x, y| x == y);
-        float_compare!(ip, fp, mb, ml, cx; f64: F64Ne, BrF64Ne, BrF64NotNe => |x, y| x != y);
-        float_compare!(ip, fp, mb, ml, cx; f64: F64Lt, BrF64Lt, BrF64NotLt => |x, y| x < y);
-        float_compare!(ip, fp, mb, ml, cx; f64: F64Gt, BrF64Gt, BrF64NotGt => |x, y| x > y);
-        float_compare!(ip, fp, mb, ml, cx; f64: F64Le, BrF64Le, BrF64NotLe => |x, y| x <= y);
-        float_compare!(ip, fp, mb, ml, cx; f64: F64Ge, BrF64Ge, BrF64NotGe => |x, y| x >= y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Add => |x, y| x + y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Sub => |x, y| x - y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Mul => |x, y| x * y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Div => |x, y| x / y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Min => |x, y| sem::f32_min(x, y));
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Max => |x, y| sem::f32_max(x, y));
+        float_binary!(ip, fp, mb, ml, cx, acc; f32: F32Copysign => |x, y| x.copysign(y));
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Add => |x, y| x + y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Sub => |x, y| x - y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Mul => |x, y| x * y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Div => |x, y| x / y);
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Min => |x, y| sem::f64_min(x, y));
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Max => |x, y| sem::f64_max(x, y));
+        float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Copysign => |x, y| x.copysign(y));
+        float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Eq, BrF32Eq, BrF32NotEq => |x, y| x == y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Ne, BrF32Ne, BrF32NotNe => |x, y| x != y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Lt, BrF32Lt, BrF32NotLt => |x, y| x < y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Gt, BrF32Gt, BrF32NotGt => |x, y| x > y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Le, BrF32Le, BrF32NotLe => |x, y| x <= y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Ge, BrF32Ge, BrF32NotGe => |x, y| x >= y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f64: F64Eq, BrF64Eq, BrF64NotEq => |x, y| x == y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f64: F64Ne, BrF64Ne, BrF64NotNe => |x, y| x != y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f64: F64Lt, BrF64Lt, BrF64NotLt => |x, y| x < y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f64: F64Gt, BrF64Gt, BrF64NotGt => |x, y| x > y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f64: F64Le, BrF64Le, BrF64NotLe => |x, y| x <= y);
+        float_compare!(ip, fp, mb, ml, cx, acc; f64: F64Ge, BrF64Ge, BrF64NotGe => |x, y| x >= y);
 
         // ---- unary operators
-        unary!(ip, fp, mb, ml, cx; u32: I32Clz => |x| x.leading_zeros() as u64);
-        unary!(ip, fp, mb, ml, cx; u32: I32Ctz => |x| x.trailing_zeros() as u64);
-        unary!(ip, fp, mb, ml, cx; u32: I32Popcnt => |x| x.count_ones() as u64);
-        unary!(ip, fp, mb, ml, cx; u32: I32Eqz => |x| (x == 0) as u64);
-        unary!(ip, fp, mb, ml, cx; u32: I32Extend8S => |x| x as i8 as i32 as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; u32: I32Extend16S => |x| x as i16 as i32 as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Clz => |x| x.leading_zeros() as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Ctz => |x| x.trailing_zeros() as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Popcnt => |x| x.count_ones() as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Eqz => |x| (x == 0) as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Extend8S => |x| x as i8 as i64 as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Extend16S => |x| x as i16 as i64 as u64);
-        unary!(ip, fp, mb, ml, cx; u64: I64Extend32S => |x| x as i32 as i64 as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Abs => |x| x.abs().to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Neg => |x| (-x).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Ceil => |x| sem::f32_ceil(x).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Floor => |x| sem::f32_floor(x).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Trunc => |x| sem::f32_trunc(x).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Nearest => |x| sem::f32_nearest(x).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F32Sqrt => |x| x.sqrt().to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f64: F64Abs => |x| x.abs().to_bits());
-        unary!(ip, fp, mb, ml, cx; f64: F64Neg => |x| (-x).to_bits());
-        unary!(ip, fp, mb, ml, cx; f64: F64Ceil => |x| sem::f64_ceil(x).to_bits());
-        unary!(ip, fp, mb, ml, cx; f64: F64Floor => |x| sem::f64_floor(x).to_bits());
-        unary!(ip, fp, mb, ml, cx; f64: F64Trunc => |x| sem::f64_trunc(x).to_bits());
-        unary!(ip, fp, mb, ml, cx; f64: F64Nearest => |x| sem::f64_nearest(x).to_bits());
-        unary!(ip, fp, mb, ml, cx; f64: F64Sqrt => |x| x.sqrt().to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; u32: I32Clz => |x| x.leading_zeros() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: I32Ctz => |x| x.trailing_zeros() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: I32Popcnt => |x| x.count_ones() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: I32Eqz => |x| (x == 0) as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: I32Extend8S => |x| x as i8 as i32 as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: I32Extend16S => |x| x as i16 as i32 as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Clz => |x| x.leading_zeros() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Ctz => |x| x.trailing_zeros() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Popcnt => |x| x.count_ones() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Eqz => |x| (x == 0) as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Extend8S => |x| x as i8 as i64 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Extend16S => |x| x as i16 as i64 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I64Extend32S => |x| x as i32 as i64 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Abs => |x| x.abs().to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Neg => |x| (-x).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Ceil => |x| sem::f32_ceil(x).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Floor => |x| sem::f32_floor(x).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Trunc => |x| sem::f32_trunc(x).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Nearest => |x| sem::f32_nearest(x).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F32Sqrt => |x| x.sqrt().to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Abs => |x| x.abs().to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Neg => |x| (-x).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Ceil => |x| sem::f64_ceil(x).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Floor => |x| sem::f64_floor(x).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Trunc => |x| sem::f64_trunc(x).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Nearest => |x| sem::f64_nearest(x).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f64: F64Sqrt => |x| x.sqrt().to_bits());
 
         // ---- conversions
-        unary!(ip, fp, mb, ml, cx; u64: I32WrapI64 => |x| x as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; u32: I64ExtendI32S => |x| x as i32 as i64 as u64);
-        unary!(ip, fp, mb, ml, cx; f64: F32DemoteF64 => |x| (x as f32).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; f32: F64PromoteF32 => |x| (x as f64).to_bits());
-        unary!(ip, fp, mb, ml, cx; u32: F32ConvertI32S => |x| (x as i32 as f32).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; u32: F32ConvertI32U => |x| (x as f32).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; u64: F32ConvertI64S => |x| (x as i64 as f32).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; u64: F32ConvertI64U => |x| (x as f32).to_bits() as u64);
-        unary!(ip, fp, mb, ml, cx; u32: F64ConvertI32S => |x| (x as i32 as f64).to_bits());
-        unary!(ip, fp, mb, ml, cx; u32: F64ConvertI32U => |x| (x as f64).to_bits());
-        unary!(ip, fp, mb, ml, cx; u64: F64ConvertI64S => |x| (x as i64 as f64).to_bits());
-        unary!(ip, fp, mb, ml, cx; u64: F64ConvertI64U => |x| (x as f64).to_bits());
-        unary!(ip, fp, mb, ml, cx; f32: I32TruncSatF32S => |x| x as i32 as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; f32: I32TruncSatF32U => |x| x as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; f64: I32TruncSatF64S => |x| x as i32 as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; f64: I32TruncSatF64U => |x| x as u32 as u64);
-        unary!(ip, fp, mb, ml, cx; f32: I64TruncSatF32S => |x| x as i64 as u64);
-        unary!(ip, fp, mb, ml, cx; f32: I64TruncSatF32U => |x| x as u64);
-        unary!(ip, fp, mb, ml, cx; f64: I64TruncSatF64S => |x| x as i64 as u64);
-        unary!(ip, fp, mb, ml, cx; f64: I64TruncSatF64U => |x| x as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f32: I32TruncF32S => sem::i32_trunc_f32_s, |v| v as u32 as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f32: I32TruncF32U => sem::i32_trunc_f32_u, |v| v as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f64: I32TruncF64S => sem::i32_trunc_f64_s, |v| v as u32 as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f64: I32TruncF64U => sem::i32_trunc_f64_u, |v| v as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f32: I64TruncF32S => sem::i64_trunc_f32_s, |v| v as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f32: I64TruncF32U => sem::i64_trunc_f32_u, |v| v);
-        trapping_unary!(ip, fp, mb, ml, cx; f64: I64TruncF64S => sem::i64_trunc_f64_s, |v| v as u64);
-        trapping_unary!(ip, fp, mb, ml, cx; f64: I64TruncF64U => sem::i64_trunc_f64_u, |v| v);
+        unary!(ip, fp, mb, ml, cx, acc; u64: I32WrapI64 => |x| x as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: I64ExtendI32S => |x| x as i32 as i64 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f64: F32DemoteF64 => |x| (x as f32).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: F64PromoteF32 => |x| (x as f64).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; u32: F32ConvertI32S => |x| (x as i32 as f32).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: F32ConvertI32U => |x| (x as f32).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: F32ConvertI64S => |x| (x as i64 as f32).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u64: F32ConvertI64U => |x| (x as f32).to_bits() as u64);
+        unary!(ip, fp, mb, ml, cx, acc; u32: F64ConvertI32S => |x| (x as i32 as f64).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; u32: F64ConvertI32U => |x| (x as f64).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; u64: F64ConvertI64S => |x| (x as i64 as f64).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; u64: F64ConvertI64U => |x| (x as f64).to_bits());
+        unary!(ip, fp, mb, ml, cx, acc; f32: I32TruncSatF32S => |x| x as i32 as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: I32TruncSatF32U => |x| x as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f64: I32TruncSatF64S => |x| x as i32 as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f64: I32TruncSatF64U => |x| x as u32 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: I64TruncSatF32S => |x| x as i64 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f32: I64TruncSatF32U => |x| x as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f64: I64TruncSatF64S => |x| x as i64 as u64);
+        unary!(ip, fp, mb, ml, cx, acc; f64: I64TruncSatF64U => |x| x as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f32: I32TruncF32S => sem::i32_trunc_f32_s, |v| v as u32 as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f32: I32TruncF32U => sem::i32_trunc_f32_u, |v| v as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f64: I32TruncF64S => sem::i32_trunc_f64_s, |v| v as u32 as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f64: I32TruncF64U => sem::i32_trunc_f64_u, |v| v as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f32: I64TruncF32S => sem::i64_trunc_f32_s, |v| v as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f32: I64TruncF32U => sem::i64_trunc_f32_u, |v| v);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f64: I64TruncF64S => sem::i64_trunc_f64_s, |v| v as u64);
+        trapping_unary!(ip, fp, mb, ml, cx, acc; f64: I64TruncF64U => sem::i64_trunc_f64_u, |v| v);
 
         super::gc_handlers::define_gc_handlers!();
         super::simd::define_simd_handlers!();

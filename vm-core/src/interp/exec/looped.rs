@@ -9,7 +9,7 @@ use super::handlers::define_handlers;
 /// `cx` points to a live run's context, which nothing else uses meanwhile (run invariants, see
 /// [`Handler`]); the registers are that run's for the op at `ip`.
 #[inline(always)]
-unsafe fn next(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
+unsafe fn next(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx, acc: u64) -> Exit {
     // SAFETY: `cx` is the run's own context, used by nothing else meanwhile (this function's
     // contract), so writing its register fields is sound.
     unsafe {
@@ -17,6 +17,7 @@ unsafe fn next(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -
         (*cx).fp = fp;
         (*cx).mb = mb;
         (*cx).ml = ml;
+        (*cx).acc = acc;
     }
     Exit::Next
 }
@@ -36,7 +37,7 @@ pub(super) unsafe fn drive(cx: *mut Cx) -> Exit {
         // own handler may be called with them.
         let exit = unsafe {
             let ip = (*cx).ip;
-            ((*ip).handler)(ip, (*cx).fp, (*cx).mb, (*cx).ml, cx)
+            ((*ip).handler)(ip, (*cx).fp, (*cx).mb, (*cx).ml, cx, (*cx).acc)
         };
         if exit != Exit::Next {
             return exit;

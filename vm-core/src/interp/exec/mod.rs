@@ -110,7 +110,7 @@ fn fits(at: *const u64, slots: usize, end: *const u64) -> bool {
 ///   reloaded after anything that can grow or move it: `memory.grow`, calls and returns), or null
 ///   and 0 without a memory 0.
 pub(crate) type Handler =
-    unsafe fn(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit;
+    unsafe fn(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx, acc: u64) -> Exit;
 
 /// How a chain of handlers ended.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -150,6 +150,7 @@ pub(crate) struct Cx {
     fp: *mut u64,
     mb: *mut u8,
     ml: u64,
+    acc: u64,
     /// The trap that ended the run.
     trap: Option<Trap>,
     /// The op that raised it and its frame (null when the current call ended in native code):
@@ -848,7 +849,7 @@ unsafe fn drive(store: *mut StoreOpaque, mut cx: Cx, slots: &mut [u64]) -> Resul
     let exit = unsafe {
         let (mut ip, mut fp, mut mb, mut ml) = ((*cxp).ip, fp, (*cxp).mb, (*cxp).ml);
         loop {
-            let exit = match ((*ip).handler)(ip, fp, mb, ml, cxp) {
+            let exit = match ((*ip).handler)(ip, fp, mb, ml, cxp, 0) {
                 Exit::Next => looped::drive(&mut *cxp),
                 other => other,
             };
@@ -926,6 +927,7 @@ impl Cx {
             fp,
             mb,
             ml,
+            acc: 0,
             trap: None,
             fault_ip: ptr::null(),
             fault_fp: ptr::null_mut(),
@@ -953,6 +955,7 @@ impl Cx {
             fp: ptr::null_mut(),
             mb: ptr::null_mut(),
             ml: 0,
+            acc: 0,
             trap: None,
             fault_ip: ptr::null(),
             fault_fp: ptr::null_mut(),

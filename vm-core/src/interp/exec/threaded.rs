@@ -8,11 +8,11 @@ use super::handlers::define_handlers;
 /// # Safety
 /// The registers and context satisfy the run invariants (see [`Handler`]) for the op at `ip`.
 #[inline(always)]
-unsafe fn next(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
+unsafe fn next(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx, acc: u64) -> Exit {
     // SAFETY: `ip` points at an op of the running code (this function's contract), so its
     // `handler` field is initialized and is that op's own handler, which the run invariants
     // allow calling with these registers.
-    unsafe { ((*ip).handler)(ip, fp, mb, ml, cx) }
+    unsafe { ((*ip).handler)(ip, fp, mb, ml, cx, acc) }
 }
 
 define_handlers!();
@@ -52,7 +52,7 @@ pub(super) fn probe_constant_stack() -> bool {
     // op), and the chain ends at `stop`, inside `ops`.
     let exit = unsafe {
         let (ip, fp, mb) = (ops.as_ptr(), slots.as_mut_ptr(), memory.as_mut_ptr().cast::<u8>());
-        ((*ip).handler)(ip, fp, mb, size_of_val(&memory) as u64, &mut cx)
+        ((*ip).handler)(ip, fp, mb, size_of_val(&memory) as u64, &mut cx, 0)
     };
     exit == Exit::Done && slots[8] == 3 && slots[10] == slots[11]
 }
@@ -70,7 +70,7 @@ pub(super) fn stack_position() -> u64 {
 /// # Safety
 /// Only for `probe_constant_stack`'s chain: `fp` is its 16-slot frame, whose slot 8 counts the
 /// probes run so far (at most two before this one), and `ip + 1` is the next op of the chain.
-unsafe fn probe(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) -> Exit {
+unsafe fn probe(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx, acc: u64) -> Exit {
     let position = stack_position();
     // SAFETY: the frame has sixteen slots and slot 8 is at most 2 here (this function's
     // contract), so slots 8 and `9 + n <= 11` are in it; `ip + 1` is the chain's next op, with the
@@ -79,7 +79,7 @@ unsafe fn probe(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) 
         let n = *fp.add(8) as usize;
         *fp.add(9 + n) = position;
         *fp.add(8) = n as u64 + 1;
-        next(ip.add(1), fp, mb, ml, cx)
+        next(ip.add(1), fp, mb, ml, cx, acc)
     }
 }
 
@@ -87,7 +87,7 @@ unsafe fn probe(ip: *const Op, fp: *mut u64, mb: *mut u8, ml: u64, cx: *mut Cx) 
 ///
 /// # Safety
 /// None needed: it touches nothing. It is `unsafe` only to have the type of a handler.
-unsafe fn stop(_: *const Op, _: *mut u64, _: *mut u8, _: u64, _: *mut Cx) -> Exit {
+unsafe fn stop(_: *const Op, _: *mut u64, _: *mut u8, _: u64, _: *mut Cx, _: u64) -> Exit {
     Exit::Done
 }
 

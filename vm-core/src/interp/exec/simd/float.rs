@@ -2,7 +2,7 @@
 
 macro_rules! define_simd_float_handlers {
     () => {
-        v_binary!(ip, fp, mb, ml, cx;
+        v_binary!(ip, fp, mb, ml, cx, acc;
             F32x4Add => float::f32x4_add;
             F32x4Sub => float::f32x4_sub;
             F32x4Mul => float::f32x4_mul;
@@ -32,7 +32,7 @@ macro_rules! define_simd_float_handlers {
             F64x2Le => float::f64x2_le;
             F64x2Ge => float::f64x2_ge;
         );
-        v_unary!(ip, fp, mb, ml, cx;
+        v_unary!(ip, fp, mb, ml, cx, acc;
             F32x4Abs => float::f32x4_abs;
             F32x4Neg => float::f32x4_neg;
             F32x4Sqrt => float::f32x4_sqrt;

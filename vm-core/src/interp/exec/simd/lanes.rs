@@ -3,7 +3,7 @@
 macro_rules! define_simd_lane_handlers {
     () => {
         // ---- lanes and permutations
-        v_extract!(ip, fp, mb, ml, cx;
+        v_extract!(ip, fp, mb, ml, cx, acc;
             I8x16ExtractLaneS => bits::i8x16_extract_lane_s, |x| x as u32 as u64;
             I8x16ExtractLaneU => bits::i8x16_extract_lane_u, |x| x as u64;
             I16x8ExtractLaneS => bits::i16x8_extract_lane_s, |x| x as u32 as u64;
@@ -11,36 +11,36 @@ macro_rules! define_simd_lane_handlers {
             I32x4ExtractLane => bits::i32x4_extract_lane, |x| x as u64;
             I64x2ExtractLane => bits::i64x2_extract_lane, |x| x;
         );
-        v_replace!(ip, fp, mb, ml, cx;
+        v_replace!(ip, fp, mb, ml, cx, acc;
             I8x16ReplaceLane: u32 => bits::i8x16_replace_lane;
             I16x8ReplaceLane: u32 => bits::i16x8_replace_lane;
             I32x4ReplaceLane: u32 => bits::i32x4_replace_lane;
             I64x2ReplaceLane: u64 => bits::i64x2_replace_lane;
         );
-        v_splat!(ip, fp, mb, ml, cx;
+        v_splat!(ip, fp, mb, ml, cx, acc;
             I8x16Splat: u32 => bits::i8x16_splat;
             I16x8Splat: u32 => bits::i16x8_splat;
             I32x4Splat: u32 => bits::i32x4_splat;
             I64x2Splat: u64 => bits::i64x2_splat;
         );
-        h!(ip, fp, mb, ml, cx; I8x16Shuffle { dst, lhs, rhs } => {
+        h!(ip, fp, mb, ml, cx, acc; I8x16Shuffle { dst, lhs, rhs } => {
             let (lanes, _) = ext(ip);
             let r = bits::i8x16_shuffle(rd128(fp, lhs), rd128(fp, rhs), rd128(fp, lanes));
             wr128(fp, dst, r);
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
 
         // ---- bitwise and tests
-        v_unary!(ip, fp, mb, ml, cx; V128Not => bits::v128_not;);
-        v_binary!(ip, fp, mb, ml, cx;
+        v_unary!(ip, fp, mb, ml, cx, acc; V128Not => bits::v128_not;);
+        v_binary!(ip, fp, mb, ml, cx, acc;
             I8x16Swizzle => bits::i8x16_swizzle;
             V128And => bits::v128_and;
             V128AndNot => bits::v128_andnot;
             V128Or => bits::v128_or;
             V128Xor => bits::v128_xor;
         );
-        v_ternary!(ip, fp, mb, ml, cx; V128Bitselect => bits::v128_bitselect;);
-        v_test!(ip, fp, mb, ml, cx;
+        v_ternary!(ip, fp, mb, ml, cx, acc; V128Bitselect => bits::v128_bitselect;);
+        v_test!(ip, fp, mb, ml, cx, acc;
             V128AnyTrue => bits::v128_any_true;
             I8x16AllTrue => bits::i8x16_all_true;
             I16x8AllTrue => bits::i16x8_all_true;
@@ -53,7 +53,7 @@ macro_rules! define_simd_lane_handlers {
         );
 
         // ---- integer lanes
-        v_binary!(ip, fp, mb, ml, cx;
+        v_binary!(ip, fp, mb, ml, cx, acc;
             I8x16Add => int::i8x16_add;
             I8x16AddSatS => int::i8x16_add_sat_s;
             I8x16AddSatU => int::i8x16_add_sat_u;
@@ -142,7 +142,7 @@ macro_rules! define_simd_lane_handlers {
             I64x2LeS => int::i64x2_le_s;
             I64x2GeS => int::i64x2_ge_s;
         );
-        v_unary!(ip, fp, mb, ml, cx;
+        v_unary!(ip, fp, mb, ml, cx, acc;
             I8x16Abs => int::i8x16_abs;
             I8x16Neg => int::i8x16_neg;
             I8x16Popcnt => int::i8x16_popcnt;
@@ -169,7 +169,7 @@ macro_rules! define_simd_lane_handlers {
             I64x2ExtendLowI32x4U => int::i64x2_extend_low_i32x4_u;
             I64x2ExtendHighI32x4U => int::i64x2_extend_high_i32x4_u;
         );
-        v_shift!(ip, fp, mb, ml, cx;
+        v_shift!(ip, fp, mb, ml, cx, acc;
             I8x16Shl => int::i8x16_shl;
             I8x16ShrS => int::i8x16_shr_s;
             I8x16ShrU => int::i8x16_shr_u;

@@ -82,10 +82,10 @@ pub(in crate::interp::exec) unsafe fn read(kind: V128LoadKind, p: *const u8) -> 
 
 /// Fast-path loads from memory 0: `$n` bytes, then `widen` of kind `$kind`.
 macro_rules! v_load {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($n:literal: $op:ident => $kind:ident;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, addr, offset } => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($n:literal: $op:ident => $kind:ident;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => {
             let ea = rd($fp, addr) as u32 as u64 + offset as u64;
-            if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx) }
+            if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) }
             wr128($fp, dst, widen(V128LoadKind::$kind, v128_bytes(load::<$n>($mb, ea))));
         });
     )*};
@@ -95,7 +95,7 @@ pub(in crate::interp::exec) use v_load;
 
 macro_rules! define_simd_memory_handlers {
     () => {
-        super::simd::memory::v_load!(ip, fp, mb, ml, cx;
+        super::simd::memory::v_load!(ip, fp, mb, ml, cx, acc;
             16: V128Load => V128;
             8: V128Load8x8S => I8x8S;
             8: V128Load8x8U => I8x8U;
@@ -110,24 +110,24 @@ macro_rules! define_simd_memory_handlers {
             4: V128Load32Zero => Zero32;
             8: V128Load64Zero => Zero64;
         );
-        h!(ip, fp, mb, ml, cx; V128Store { addr, value, offset } => {
+        h!(ip, fp, mb, ml, cx, acc; V128Store { addr, value, offset } => {
             let ea = rd(fp, addr) as u32 as u64 + offset as u64;
-            if ea + 16 > ml { return beyond_ml(ip, fp, mb, ml, cx) }
+            if ea + 16 > ml { return beyond_ml(ip, fp, mb, ml, cx, acc) }
             store(mb, ea, rd128(fp, value).to_bytes());
         });
-        h!(ip, fp, mb, ml, cx; LoadV128 { kind, dst, addr } => {
+        h!(ip, fp, mb, ml, cx, acc; LoadV128 { kind, dst, addr } => {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
             let p = slow::address((*cx).inst, mem, offset, rd(fp, addr), kind.size());
             if p.is_null() { return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds) }
             wr128(fp, dst, widen(kind, super::simd::memory::read(kind, p)));
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
-        h!(ip, fp, mb, ml, cx; StoreV128 { addr, value } => {
+        h!(ip, fp, mb, ml, cx, acc; StoreV128 { addr, value } => {
             let (mem, offset) = slow::memarg(&(*ip.add(1)).instr);
             let p = slow::address((*cx).inst, mem, offset, rd(fp, addr), 16);
             if p.is_null() { return trap(ip, fp, cx, TrapCode::MemoryOutOfBounds) }
             crate::runtime::racy::write::<16>(p, rd128(fp, value).to_bytes());
-            return next(ip.add(2), fp, mb, ml, cx);
+            return next(ip.add(2), fp, mb, ml, cx, acc);
         });
     };
 }

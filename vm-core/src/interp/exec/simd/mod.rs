@@ -9,68 +9,68 @@
 
 /// `dst = f(src)`, `v128` to `v128`.
 macro_rules! v_unary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src } => { wr128($fp, dst, $f(rd128($fp, src))); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { wr128($fp, dst, $f(rd128($fp, src))); });
     )*};
 }
 
 /// `dst = f(lhs, rhs)`, `v128`s.
 macro_rules! v_binary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => { let r = $f(rd128($fp, lhs), rd128($fp, rhs)); wr128($fp, dst, r); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let r = $f(rd128($fp, lhs), rd128($fp, rhs)); wr128($fp, dst, r); });
     )*};
 }
 
 /// `dst = f(a, b, c)`, `v128`s, `c` named by the extension word.
 macro_rules! v_ternary {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, a, b } => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, a, b } => {
             let (c, _) = ext($ip);
             let r = $f(rd128($fp, a), rd128($fp, b), rd128($fp, c));
             wr128($fp, dst, r);
-            return next($ip.add(2), $fp, $mb, $ml, $cx);
+            return next($ip.add(2), $fp, $mb, $ml, $cx, $acc);
         });
     )*};
 }
 
 /// `dst = f(lhs, count)`: a `v128` shifted by the i32 in `rhs`.
 macro_rules! v_shift {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, lhs, rhs } => { let r = $f(rd128($fp, lhs), rd($fp, rhs) as u32); wr128($fp, dst, r); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let r = $f(rd128($fp, lhs), rd($fp, rhs) as u32); wr128($fp, dst, r); });
     )*};
 }
 
 /// `dst = f(src)`, a `v128` to an i32 (a `bool` or a `u32`).
 macro_rules! v_test {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src } => { wr($fp, dst, $f(rd128($fp, src)) as u64); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { wr($fp, dst, $f(rd128($fp, src)) as u64); });
     )*};
 }
 
 /// `dst = f(src)`, a scalar (the slot's bits as `$t`) to a `v128`.
 macro_rules! v_splat {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident: $t:ty => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src } => { wr128($fp, dst, $f(rd($fp, src) as $t)); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident: $t:ty => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { wr128($fp, dst, $f(rd($fp, src) as $t)); });
     )*};
 }
 
 /// `dst = f(src, lane)`, a lane as slot bits (`$t` the function's result, sign-extended to 32
 /// bits or zero-extended to the slot as a value of that type is).
 macro_rules! v_extract {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident => $f:path, |$x:ident| $e:expr;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src, lane } => { let $x = $f(rd128($fp, src), lane); wr($fp, dst, $e); });
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident => $f:path, |$x:ident| $e:expr;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src, lane } => { let $x = $f(rd128($fp, src), lane); wr($fp, dst, $e); });
     )*};
 }
 
 /// `dst = f(src, lane, x)`: `src` with a lane replaced by the scalar the extension word names
 /// (its slot bits as `$t`).
 macro_rules! v_replace {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident; $($op:ident: $t:ty => $f:path;)*) => {$(
-        h!($ip, $fp, $mb, $ml, $cx; $op { dst, src, lane } => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $($op:ident: $t:ty => $f:path;)*) => {$(
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src, lane } => {
             let (x, _) = ext($ip);
             let r = $f(rd128($fp, src), lane, rd($fp, x) as $t);
             wr128($fp, dst, r);
-            return next($ip.add(2), $fp, $mb, $ml, $cx);
+            return next($ip.add(2), $fp, $mb, $ml, $cx, $acc);
         });
     )*};
 }
