@@ -24,7 +24,7 @@ macro_rules! h {
         // shared `next` after it unreachable (`unreachable_code`); and the "branch unless" float
         // comparisons mean `!(x op y)`, which is not the opposite comparison when an operand is NaN
         // (`clippy::neg_cmp_op_on_partial_ord`).
-        #[allow(non_snake_case, unused_variables, unused_mut, unreachable_code, clippy::neg_cmp_op_on_partial_ord)]
+        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, unreachable_code, clippy::neg_cmp_op_on_partial_ord)]
         pub(super) unsafe fn $name($ip: *const Op, $fp: *mut u64, $mb: *mut u8, $ml: u64, $cx: *mut Cx, mut $acc: u64) -> Exit {
             // SAFETY: the run invariants hold (this function's contract). `Op::new` installs this
             // handler only for ops of its own variant (`handler_of`), so the payload at `ip` is
@@ -78,8 +78,8 @@ macro_rules! slot_as {
 /// Integer binary operators: `dst = lhs op rhs`, and `dst = lhs op imm` when the op has that form.
 macro_rules! int_binary {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident $(, $imm_op:ident)? => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
-        $( h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); wr($fp, dst, ($e) as u64); }); )?
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); $acc = ($e) as u64; wr($fp, dst, $acc); });
+        $( h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); $acc = ($e) as u64; wr($fp, dst, $acc); }); )?
     };
 }
 
@@ -87,8 +87,8 @@ macro_rules! int_binary {
 /// a branch on the same.
 macro_rules! int_compare {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $imm_op:ident, $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); wr($fp, dst, ($e) as u64); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); $acc = ($e) as u64; wr($fp, dst, $acc); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); $acc = ($e) as u64; wr($fp, dst, $acc); });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { lhs, imm, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
     };
@@ -130,7 +130,7 @@ macro_rules! wide {
 /// Float binary operators: `dst = lhs op rhs`.
 macro_rules! float_binary {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e).to_bits() as u64); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); $acc = ($e).to_bits() as u64; wr($fp, dst, $acc); });
     };
 }
 
@@ -138,7 +138,7 @@ macro_rules! float_binary {
 /// the opposite comparison when an operand is NaN).
 macro_rules! float_compare {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $br:ident, $br_not:ident => |$x:ident, $y:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); wr($fp, dst, ($e) as u64); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); $acc = ($e) as u64; wr($fp, dst, $acc); });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br_not { lhs, rhs, offset } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); if !($e) { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
     };
@@ -147,7 +147,7 @@ macro_rules! float_compare {
 /// Unary operators: `dst = op src`, the result as slot bits (`$t` is the operand's type).
 macro_rules! unary {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { let $x = slot_as!($t, rd($fp, src)); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, src } => { let $x = slot_as!($t, rd($fp, src)); $acc = $e; wr($fp, dst, $acc); });
     };
 }
 
@@ -162,10 +162,10 @@ macro_rules! trapping_unary {
 /// `addr + offset`, and, when the op has those forms, at `base + index` and at `base + imm`.
 macro_rules! load {
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $n:literal: $op:ident $(, $idx:ident, $add_imm:ident)? => |$b:ident| $e:expr) => {
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); $acc = $e; wr($fp, dst, $acc); });
         $(
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $idx { dst, base, index } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
-        h!($ip, $fp, $mb, $ml, $cx, $acc; $add_imm { dst, base, imm } => { let ea = (rd($fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); wr($fp, dst, $e); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $idx { dst, base, index } => { let ea = (rd($fp, base) as u32).wrapping_add(rd($fp, index) as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); $acc = $e; wr($fp, dst, $acc); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $add_imm { dst, base, imm } => { let ea = (rd($fp, base) as u32).wrapping_add(imm as u32) as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); $acc = $e; wr($fp, dst, $acc); });
         )?
     };
 }
@@ -184,6 +184,44 @@ macro_rules! store {
     };
 }
 
+/// Accumulator forms of integer binary operators: `dst = acc op rhs` (and `acc op imm`), where
+/// `acc` is the value the op before wrote (see `translate::acc`).
+macro_rules! int_binary_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident $(, $imm_op:ident)? => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, rhs } => { let ($x, $y) = (slot_as!($t, $acc), slot_as!($t, rd($fp, rhs))); $acc = ($e) as u64; wr($fp, dst, $acc); });
+        $( h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, imm } => { let ($x, $y) = (slot_as!($t, $acc), imm_as!($t, imm)); $acc = ($e) as u64; wr($fp, dst, $acc); }); )?
+    };
+}
+
+/// Accumulator forms of float binary operators: `dst = acc op rhs`.
+macro_rules! float_binary_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, rhs } => { let ($x, $y) = (slot_as!($t, $acc), slot_as!($t, rd($fp, rhs))); $acc = ($e).to_bits() as u64; wr($fp, dst, $acc); });
+    };
+}
+
+/// Accumulator forms of compare-and-branch: jump when `acc op rhs` (or `acc op imm`) holds.
+macro_rules! int_compare_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { rhs, offset } => { let ($x, $y) = (slot_as!($t, $acc), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { imm, offset } => { let ($x, $y) = (slot_as!($t, $acc), imm_as!($t, imm)); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+    };
+}
+
+/// Accumulator forms of loads from memory 0: at `acc + offset`.
+macro_rules! load_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $n:literal: $op:ident => |$b:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, offset } => { let ea = $acc as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $b = load::<$n>($mb, ea); $acc = $e; wr($fp, dst, $acc); });
+    };
+}
+
+/// Accumulator forms of stores to memory 0: of `acc` at `addr + offset`.
+macro_rules! store_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $n:literal: $op:ident => |$v:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { addr, offset } => { let ea = rd($fp, addr) as u32 as u64 + offset as u64; if ea + $n > $ml { return beyond_ml($ip, $fp, $mb, $ml, $cx, $acc) } let $v = $acc; store($mb, ea, $e); });
+    };
+}
+
 /// The table from op to handler, generated from the description of the instruction set: an arm
 /// per op, each naming the handler of the same name.
 macro_rules! handler_table {
@@ -198,15 +236,16 @@ macro_rules! handler_table {
 }
 
 pub(super) use {
-    float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, int_test, load,
-    slot_as, store, trapping_unary, unary, wide,
+    float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary,
+    int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, store,
+    store_acc, trapping_unary, unary, wide,
 };
 
 macro_rules! define_handlers {
     () => {
         use std::ptr;
 
-        use super::handlers::{float_binary, float_compare, h, handler_table, imm_as, int_binary, int_compare, int_test, load, slot_as, store, trapping_unary, unary, wide};
+        use super::handlers::{float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, store, store_acc, trapping_unary, unary, wide};
         use super::calls;
         use crate::runtime::memory as rtm;
         use crate::runtime::table as rtt;
@@ -804,6 +843,75 @@ macro_rules! define_handlers {
         float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Min => |x, y| sem::f64_min(x, y));
         float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Max => |x, y| sem::f64_max(x, y));
         float_binary!(ip, fp, mb, ml, cx, acc; f64: F64Copysign => |x, y| x.copysign(y));
+
+        // ---- accumulator forms (see `translate::acc`)
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32AddA, I32AddImmA => |x, y| x.wrapping_add(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32SubA => |x, y| x.wrapping_sub(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32MulA, I32MulImmA => |x, y| x.wrapping_mul(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32AndA, I32AndImmA => |x, y| x & y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32OrA, I32OrImmA => |x, y| x | y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32XorA, I32XorImmA => |x, y| x ^ y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32ShlA, I32ShlImmA => |x, y| x.wrapping_shl(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32ShrSA, I32ShrSImmA => |x, y| (x as i32).wrapping_shr(y) as u32);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32ShrUA, I32ShrUImmA => |x, y| x.wrapping_shr(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64AddA, I64AddImmA => |x, y| x.wrapping_add(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64SubA => |x, y| x.wrapping_sub(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64MulA, I64MulImmA => |x, y| x.wrapping_mul(y));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64AndA, I64AndImmA => |x, y| x & y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64OrA, I64OrImmA => |x, y| x | y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64XorA, I64XorImmA => |x, y| x ^ y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64ShlA, I64ShlImmA => |x, y| x.wrapping_shl(y as u32));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64ShrSA, I64ShrSImmA => |x, y| (x as i64).wrapping_shr(y as u32) as u64);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64ShrUA, I64ShrUImmA => |x, y| x.wrapping_shr(y as u32));
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f32: F32AddA => |x, y| x + y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f32: F32SubA => |x, y| x - y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f32: F32MulA => |x, y| x * y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f32: F32DivA => |x, y| x / y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f64: F64AddA => |x, y| x + y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f64: F64SubA => |x, y| x - y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f64: F64MulA => |x, y| x * y);
+        float_binary_acc!(ip, fp, mb, ml, cx, acc; f64: F64DivA => |x, y| x / y);
+        load_acc!(ip, fp, mb, ml, cx, acc; 4: I32LoadA => |b| u32::from_le_bytes(b) as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 8: I64LoadA => |b| u64::from_le_bytes(b));
+        load_acc!(ip, fp, mb, ml, cx, acc; 4: F32LoadA => |b| u32::from_le_bytes(b) as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 8: F64LoadA => |b| u64::from_le_bytes(b));
+        load_acc!(ip, fp, mb, ml, cx, acc; 1: I32Load8SA => |b| i8::from_le_bytes(b) as i32 as u32 as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 1: I32Load8UA => |b| u8::from_le_bytes(b) as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 2: I32Load16SA => |b| i16::from_le_bytes(b) as i32 as u32 as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 2: I32Load16UA => |b| u16::from_le_bytes(b) as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 4: I64Load32SA => |b| i32::from_le_bytes(b) as i64 as u64);
+        load_acc!(ip, fp, mb, ml, cx, acc; 4: I64Load32UA => |b| u32::from_le_bytes(b) as u64);
+        store_acc!(ip, fp, mb, ml, cx, acc; 4: I32StoreA => |v| (v as u32).to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 8: I64StoreA => |v| v.to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 4: F32StoreA => |v| (v as u32).to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 8: F64StoreA => |v| v.to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 1: I32Store8A => |v| (v as u8).to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 2: I32Store16A => |v| (v as u16).to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 1: I64Store8A => |v| (v as u8).to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 2: I64Store16A => |v| (v as u16).to_le_bytes());
+        store_acc!(ip, fp, mb, ml, cx, acc; 4: I64Store32A => |v| (v as u32).to_le_bytes());
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32EqA, BrI32EqImmA => |x, y| x == y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32NeA, BrI32NeImmA => |x, y| x != y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LtSA, BrI32LtSImmA => |x, y| (x as i32) < (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LtUA, BrI32LtUImmA => |x, y| x < y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GtSA, BrI32GtSImmA => |x, y| (x as i32) > (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GtUA, BrI32GtUImmA => |x, y| x > y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LeSA, BrI32LeSImmA => |x, y| (x as i32) <= (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LeUA, BrI32LeUImmA => |x, y| x <= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GeSA, BrI32GeSImmA => |x, y| (x as i32) >= (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GeUA, BrI32GeUImmA => |x, y| x >= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64EqA, BrI64EqImmA => |x, y| x == y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64NeA, BrI64NeImmA => |x, y| x != y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LtSA, BrI64LtSImmA => |x, y| (x as i64) < (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LtUA, BrI64LtUImmA => |x, y| x < y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GtSA, BrI64GtSImmA => |x, y| (x as i64) > (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GtUA, BrI64GtUImmA => |x, y| x > y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LeSA, BrI64LeSImmA => |x, y| (x as i64) <= (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
+        h!(ip, fp, mb, ml, cx, acc; BrIfNezA { offset } => { if acc as u32 != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
+        h!(ip, fp, mb, ml, cx, acc; BrIfEqzA { offset } => { if acc as u32 == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
         float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Eq, BrF32Eq, BrF32NotEq => |x, y| x == y);
         float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Ne, BrF32Ne, BrF32NotNe => |x, y| x != y);
         float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Lt, BrF32Lt, BrF32NotLt => |x, y| x < y);

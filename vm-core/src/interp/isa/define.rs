@@ -191,6 +191,11 @@ macro_rules! define_isa {
                     $($field: { n += 1; $crate::interp::isa::define::sample_operand!($kind, n) }),*
                 };
                 if matches!(op.category(), Category::Frame | Category::Memory | Category::Jump) {
+                    if op.category() == Category::Memory {
+                        // An accumulator form addresses memory with `acc`, which the op before
+                        // set: to 0 here (`x & 0`), inside the probe's memory.
+                        ops.push(Instr::I32AndImm { dst: 4, lhs: 0, imm: 0 });
+                    }
                     ops.push(op);
                     ops.extend($crate::interp::isa::define::sample_word!($($word)?));
                 }

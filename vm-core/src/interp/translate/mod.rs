@@ -19,6 +19,7 @@
 //! entry still reading the local, and entering a block, loop or `if` turns every such entry into a
 //! temporary (a copy made inside a conditional arm would not run on the other path).
 
+mod acc;
 mod atomic;
 mod control;
 mod exn;
@@ -358,6 +359,7 @@ impl Translator<'_> {
             .filter(|&(&ty, _)| self.is_gc_val(ty))
             .map(|(_, &slot)| slot)
             .collect();
+        acc::use_acc(&mut self.code, &self.regions);
         let dispatch = Dispatch::for_config(self.module.engine.config());
         let code = self.code.iter().map(|&i| Op::new(dispatch, i)).collect();
         Ok(InterpFunc {

@@ -36,13 +36,14 @@ fn loop_counter_is_fused_and_written_in_place() {
               (br_if $l (i32.lt_s (local.get $i) (local.get $n))))
             (local.get $i)))"#,
     );
-    // The add writes the local directly, the compare is fused into the back edge, and the result
-    // is returned from the local: three instructions, no copies.
+    // The add writes the local directly, the compare is fused into the back edge (and takes the
+    // counter from `acc`, where the add left it), and the result is returned from the local:
+    // three instructions, no copies.
     assert_eq!(
         &f.code[..],
         &[
             Instr::I32AddImm { dst: 1, lhs: 1, imm: 1 },
-            Instr::BrI32LtS { lhs: 1, rhs: 0, offset: -2 },
+            Instr::BrI32LtSA { rhs: 0, offset: -2 },
             Instr::Return1 { src: 1 },
         ]
     );
@@ -181,7 +182,9 @@ fn a_computed_value_keeps_the_store_separate() {
             (i32.store (i32.add (local.get 0) (local.get 1)) (i32.mul (local.get 0) (local.get 1)))))"#,
     );
     assert!(matches!(f.code[0], Instr::I32Add { .. }));
-    assert!(matches!(f.code[2], Instr::I32Store { .. }));
+    // The store takes the product from `acc`, where the multiply left it.
+    assert!(matches!(f.code[1], Instr::I32Mul { .. }));
+    assert!(matches!(f.code[2], Instr::I32StoreA { .. }));
 }
 
 #[test]
@@ -206,4 +209,40 @@ fn a_bit_test_feeding_a_branch_is_one_instruction() {
         f.code
     );
     assert!(!f.code.iter().any(|i| matches!(i, Instr::I32And { .. } | Instr::I32AndImm { .. })));
+}
+
+#[test]
+fn a_value_goes_to_the_next_op_in_acc_but_never_across_a_branch_target() {
+    // `(x >> 2) ^ r` then `+ load`: the xor reads the shift's result from `acc`, the add the
+    // xor's (its right operand: an add commutes), the store the sum's.
+    let f = translated(
+        r#"(module (memory 1) (func (param $a i32) (param $r i32)
+            (i32.store (local.get $a)
+              (i32.add (i32.load (local.get $a))
+                       (i32.xor (i32.shr_u (local.get $a) (i32.const 2)) (local.get $r))))))"#,
+    );
+    assert_eq!(
+        &f.code[..4],
+        &[
+            Instr::I32Load { dst: 3, addr: 0, offset: 0 },
+            Instr::I32ShrUImm { dst: 4, lhs: 0, imm: 2 },
+            Instr::I32XorA { dst: 4, rhs: 1 },
+            Instr::I32AddA { dst: 3, rhs: 3 },
+        ],
+        "{:?}",
+        f.code
+    );
+    assert_eq!(f.code[4], Instr::I32StoreA { addr: 0, offset: 0 });
+
+    // A loop header is a branch target: its first op reads its operand from the slot, even when
+    // the op before the loop wrote it.
+    let f = translated(
+        r#"(module (func (param $n i32) (local $i i32)
+            (local.set $i (i32.add (local.get $n) (i32.const 1)))
+            (loop $l
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_s (local.get $i) (local.get $n))))))"#,
+    );
+    assert_eq!(f.code[0], Instr::I32AddImm { dst: 1, lhs: 0, imm: 1 }, "{:?}", f.code);
+    assert_eq!(f.code[1], Instr::I32AddImm { dst: 1, lhs: 1, imm: 1 }, "{:?}", f.code);
 }

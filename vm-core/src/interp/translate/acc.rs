@@ -1,0 +1,304 @@
+//! Accumulator forms: an op that reads the value the op just before it wrote takes it from `acc`,
+//! the handler register that value is still in, instead of loading it back from its slot.
+//!
+//! Every handler passes `acc` on to the next, and the producers below set it to the value they
+//! also store: the frame stays complete (sites, stack maps, on-stack replacement, checkpoints read
+//! slots and are untouched by this), and only the reading op changes form. A slot written and
+//! read back at once is a store-to-load dependency on every link of a chain of arithmetic; a
+//! register is not. The rewrite is safe wherever the op before is the only way in: it never
+//! touches an op that a branch, a branch table or an exception handler's landing can reach
+//! (those may arrive with another `acc`). Other ways into the middle of code — returns from calls,
+//! resumed checks — land after calls and at checks, which are not producers.
+
+use super::super::code::Region;
+use super::super::isa::{Instr, Instr as I, Slot};
+
+/// Rewrites `code` (relocated) so that each op reading the slot the op just before it wrote, where
+/// nothing else leads to it, reads `acc` instead.
+pub(super) fn use_acc(code: &mut [Instr], regions: &[Region]) {
+    let mut reached = vec![false; code.len() + 1];
+    let mut mark = |at: i64| {
+        if let Some(r) = usize::try_from(at).ok().and_then(|at| reached.get_mut(at)) {
+            *r = true;
+        }
+    };
+    for (i, op) in code.iter_mut().enumerate() {
+        if let Some(&mut offset) = op.offset_mut() {
+            mark(i as i64 + 1 + i64::from(offset));
+        }
+        if let I::BrTable { len, .. } = *op {
+            // Its entries are entered directly (a `Br` entry then jumps on).
+            for entry in 0..=i64::from(len) {
+                mark(i as i64 + 1 + entry);
+            }
+        }
+    }
+    for clause in regions.iter().flat_map(|r| &r.clauses) {
+        mark(i64::from(clause.landing));
+    }
+    for i in 1..code.len() {
+        if reached[i] {
+            continue;
+        }
+        if let Some(d) = acc_dst(&code[i - 1])
+            && let Some(op) = with_acc(code[i], d)
+        {
+            code[i] = op;
+        }
+    }
+}
+
+/// The slot `op` writes when its handler also leaves the value in `acc`.
+fn acc_dst(op: &Instr) -> Option<Slot> {
+    match *op {
+        I::I32Add { dst, .. }
+        | I::I32AddA { dst, .. }
+        | I::I32AddImm { dst, .. }
+        | I::I32AddImmA { dst, .. }
+        | I::I32Sub { dst, .. }
+        | I::I32SubA { dst, .. }
+        | I::I32Mul { dst, .. }
+        | I::I32MulA { dst, .. }
+        | I::I32MulImm { dst, .. }
+        | I::I32MulImmA { dst, .. }
+        | I::I32And { dst, .. }
+        | I::I32AndA { dst, .. }
+        | I::I32AndImm { dst, .. }
+        | I::I32AndImmA { dst, .. }
+        | I::I32Or { dst, .. }
+        | I::I32OrA { dst, .. }
+        | I::I32OrImm { dst, .. }
+        | I::I32OrImmA { dst, .. }
+        | I::I32Xor { dst, .. }
+        | I::I32XorA { dst, .. }
+        | I::I32XorImm { dst, .. }
+        | I::I32XorImmA { dst, .. }
+        | I::I32Shl { dst, .. }
+        | I::I32ShlA { dst, .. }
+        | I::I32ShlImm { dst, .. }
+        | I::I32ShlImmA { dst, .. }
+        | I::I32ShrS { dst, .. }
+        | I::I32ShrSA { dst, .. }
+        | I::I32ShrSImm { dst, .. }
+        | I::I32ShrSImmA { dst, .. }
+        | I::I32ShrU { dst, .. }
+        | I::I32ShrUA { dst, .. }
+        | I::I32ShrUImm { dst, .. }
+        | I::I32ShrUImmA { dst, .. }
+        | I::I64Add { dst, .. }
+        | I::I64AddA { dst, .. }
+        | I::I64AddImm { dst, .. }
+        | I::I64AddImmA { dst, .. }
+        | I::I64Sub { dst, .. }
+        | I::I64SubA { dst, .. }
+        | I::I64Mul { dst, .. }
+        | I::I64MulA { dst, .. }
+        | I::I64MulImm { dst, .. }
+        | I::I64MulImmA { dst, .. }
+        | I::I64And { dst, .. }
+        | I::I64AndA { dst, .. }
+        | I::I64AndImm { dst, .. }
+        | I::I64AndImmA { dst, .. }
+        | I::I64Or { dst, .. }
+        | I::I64OrA { dst, .. }
+        | I::I64OrImm { dst, .. }
+        | I::I64OrImmA { dst, .. }
+        | I::I64Xor { dst, .. }
+        | I::I64XorA { dst, .. }
+        | I::I64XorImm { dst, .. }
+        | I::I64XorImmA { dst, .. }
+        | I::I64Shl { dst, .. }
+        | I::I64ShlA { dst, .. }
+        | I::I64ShlImm { dst, .. }
+        | I::I64ShlImmA { dst, .. }
+        | I::I64ShrS { dst, .. }
+        | I::I64ShrSA { dst, .. }
+        | I::I64ShrSImm { dst, .. }
+        | I::I64ShrSImmA { dst, .. }
+        | I::I64ShrU { dst, .. }
+        | I::I64ShrUA { dst, .. }
+        | I::I64ShrUImm { dst, .. }
+        | I::I64ShrUImmA { dst, .. }
+        | I::F32Add { dst, .. }
+        | I::F32AddA { dst, .. }
+        | I::F32Sub { dst, .. }
+        | I::F32SubA { dst, .. }
+        | I::F32Mul { dst, .. }
+        | I::F32MulA { dst, .. }
+        | I::F32Div { dst, .. }
+        | I::F32DivA { dst, .. }
+        | I::F64Add { dst, .. }
+        | I::F64AddA { dst, .. }
+        | I::F64Sub { dst, .. }
+        | I::F64SubA { dst, .. }
+        | I::F64Mul { dst, .. }
+        | I::F64MulA { dst, .. }
+        | I::F64Div { dst, .. }
+        | I::F64DivA { dst, .. }
+        | I::I32Load { dst, .. }
+        | I::I32LoadA { dst, .. }
+        | I::I64Load { dst, .. }
+        | I::I64LoadA { dst, .. }
+        | I::F32Load { dst, .. }
+        | I::F32LoadA { dst, .. }
+        | I::F64Load { dst, .. }
+        | I::F64LoadA { dst, .. }
+        | I::I32Load8S { dst, .. }
+        | I::I32Load8SA { dst, .. }
+        | I::I32Load8U { dst, .. }
+        | I::I32Load8UA { dst, .. }
+        | I::I32Load16S { dst, .. }
+        | I::I32Load16SA { dst, .. }
+        | I::I32Load16U { dst, .. }
+        | I::I32Load16UA { dst, .. }
+        | I::I64Load32S { dst, .. }
+        | I::I64Load32SA { dst, .. }
+        | I::I64Load32U { dst, .. }
+        | I::I64Load32UA { dst, .. } => Some(dst),
+        _ => None,
+    }
+}
+
+/// `op` reading `acc` where it reads slot `d`, if it has such a form.
+fn with_acc(op: Instr, d: Slot) -> Option<Instr> {
+    Some(match op {
+        I::I32Add { dst, lhs, rhs } if lhs == d => I::I32AddA { dst, rhs },
+        I::I32Add { dst, lhs, rhs } if rhs == d => I::I32AddA { dst, rhs: lhs },
+        I::I32AddImm { dst, lhs, imm } if lhs == d => I::I32AddImmA { dst, imm },
+        I::I32Sub { dst, lhs, rhs } if lhs == d => I::I32SubA { dst, rhs },
+        I::I32Mul { dst, lhs, rhs } if lhs == d => I::I32MulA { dst, rhs },
+        I::I32Mul { dst, lhs, rhs } if rhs == d => I::I32MulA { dst, rhs: lhs },
+        I::I32MulImm { dst, lhs, imm } if lhs == d => I::I32MulImmA { dst, imm },
+        I::I32And { dst, lhs, rhs } if lhs == d => I::I32AndA { dst, rhs },
+        I::I32And { dst, lhs, rhs } if rhs == d => I::I32AndA { dst, rhs: lhs },
+        I::I32AndImm { dst, lhs, imm } if lhs == d => I::I32AndImmA { dst, imm },
+        I::I32Or { dst, lhs, rhs } if lhs == d => I::I32OrA { dst, rhs },
+        I::I32Or { dst, lhs, rhs } if rhs == d => I::I32OrA { dst, rhs: lhs },
+        I::I32OrImm { dst, lhs, imm } if lhs == d => I::I32OrImmA { dst, imm },
+        I::I32Xor { dst, lhs, rhs } if lhs == d => I::I32XorA { dst, rhs },
+        I::I32Xor { dst, lhs, rhs } if rhs == d => I::I32XorA { dst, rhs: lhs },
+        I::I32XorImm { dst, lhs, imm } if lhs == d => I::I32XorImmA { dst, imm },
+        I::I32Shl { dst, lhs, rhs } if lhs == d => I::I32ShlA { dst, rhs },
+        I::I32ShlImm { dst, lhs, imm } if lhs == d => I::I32ShlImmA { dst, imm },
+        I::I32ShrS { dst, lhs, rhs } if lhs == d => I::I32ShrSA { dst, rhs },
+        I::I32ShrSImm { dst, lhs, imm } if lhs == d => I::I32ShrSImmA { dst, imm },
+        I::I32ShrU { dst, lhs, rhs } if lhs == d => I::I32ShrUA { dst, rhs },
+        I::I32ShrUImm { dst, lhs, imm } if lhs == d => I::I32ShrUImmA { dst, imm },
+        I::I64Add { dst, lhs, rhs } if lhs == d => I::I64AddA { dst, rhs },
+        I::I64Add { dst, lhs, rhs } if rhs == d => I::I64AddA { dst, rhs: lhs },
+        I::I64AddImm { dst, lhs, imm } if lhs == d => I::I64AddImmA { dst, imm },
+        I::I64Sub { dst, lhs, rhs } if lhs == d => I::I64SubA { dst, rhs },
+        I::I64Mul { dst, lhs, rhs } if lhs == d => I::I64MulA { dst, rhs },
+        I::I64Mul { dst, lhs, rhs } if rhs == d => I::I64MulA { dst, rhs: lhs },
+        I::I64MulImm { dst, lhs, imm } if lhs == d => I::I64MulImmA { dst, imm },
+        I::I64And { dst, lhs, rhs } if lhs == d => I::I64AndA { dst, rhs },
+        I::I64And { dst, lhs, rhs } if rhs == d => I::I64AndA { dst, rhs: lhs },
+        I::I64AndImm { dst, lhs, imm } if lhs == d => I::I64AndImmA { dst, imm },
+        I::I64Or { dst, lhs, rhs } if lhs == d => I::I64OrA { dst, rhs },
+        I::I64Or { dst, lhs, rhs } if rhs == d => I::I64OrA { dst, rhs: lhs },
+        I::I64OrImm { dst, lhs, imm } if lhs == d => I::I64OrImmA { dst, imm },
+        I::I64Xor { dst, lhs, rhs } if lhs == d => I::I64XorA { dst, rhs },
+        I::I64Xor { dst, lhs, rhs } if rhs == d => I::I64XorA { dst, rhs: lhs },
+        I::I64XorImm { dst, lhs, imm } if lhs == d => I::I64XorImmA { dst, imm },
+        I::I64Shl { dst, lhs, rhs } if lhs == d => I::I64ShlA { dst, rhs },
+        I::I64ShlImm { dst, lhs, imm } if lhs == d => I::I64ShlImmA { dst, imm },
+        I::I64ShrS { dst, lhs, rhs } if lhs == d => I::I64ShrSA { dst, rhs },
+        I::I64ShrSImm { dst, lhs, imm } if lhs == d => I::I64ShrSImmA { dst, imm },
+        I::I64ShrU { dst, lhs, rhs } if lhs == d => I::I64ShrUA { dst, rhs },
+        I::I64ShrUImm { dst, lhs, imm } if lhs == d => I::I64ShrUImmA { dst, imm },
+        I::F32Add { dst, lhs, rhs } if lhs == d => I::F32AddA { dst, rhs },
+        I::F32Add { dst, lhs, rhs } if rhs == d => I::F32AddA { dst, rhs: lhs },
+        I::F32Sub { dst, lhs, rhs } if lhs == d => I::F32SubA { dst, rhs },
+        I::F32Mul { dst, lhs, rhs } if lhs == d => I::F32MulA { dst, rhs },
+        I::F32Mul { dst, lhs, rhs } if rhs == d => I::F32MulA { dst, rhs: lhs },
+        I::F32Div { dst, lhs, rhs } if lhs == d => I::F32DivA { dst, rhs },
+        I::F64Add { dst, lhs, rhs } if lhs == d => I::F64AddA { dst, rhs },
+        I::F64Add { dst, lhs, rhs } if rhs == d => I::F64AddA { dst, rhs: lhs },
+        I::F64Sub { dst, lhs, rhs } if lhs == d => I::F64SubA { dst, rhs },
+        I::F64Mul { dst, lhs, rhs } if lhs == d => I::F64MulA { dst, rhs },
+        I::F64Mul { dst, lhs, rhs } if rhs == d => I::F64MulA { dst, rhs: lhs },
+        I::F64Div { dst, lhs, rhs } if lhs == d => I::F64DivA { dst, rhs },
+        I::I32Load { dst, addr, offset } if addr == d => I::I32LoadA { dst, offset },
+        I::I64Load { dst, addr, offset } if addr == d => I::I64LoadA { dst, offset },
+        I::F32Load { dst, addr, offset } if addr == d => I::F32LoadA { dst, offset },
+        I::F64Load { dst, addr, offset } if addr == d => I::F64LoadA { dst, offset },
+        I::I32Load8S { dst, addr, offset } if addr == d => I::I32Load8SA { dst, offset },
+        I::I32Load8U { dst, addr, offset } if addr == d => I::I32Load8UA { dst, offset },
+        I::I32Load16S { dst, addr, offset } if addr == d => I::I32Load16SA { dst, offset },
+        I::I32Load16U { dst, addr, offset } if addr == d => I::I32Load16UA { dst, offset },
+        I::I64Load32S { dst, addr, offset } if addr == d => I::I64Load32SA { dst, offset },
+        I::I64Load32U { dst, addr, offset } if addr == d => I::I64Load32UA { dst, offset },
+        I::I32Store { addr, value, offset } if value == d => I::I32StoreA { addr, offset },
+        I::I64Store { addr, value, offset } if value == d => I::I64StoreA { addr, offset },
+        I::F32Store { addr, value, offset } if value == d => I::F32StoreA { addr, offset },
+        I::F64Store { addr, value, offset } if value == d => I::F64StoreA { addr, offset },
+        I::I32Store8 { addr, value, offset } if value == d => I::I32Store8A { addr, offset },
+        I::I32Store16 { addr, value, offset } if value == d => I::I32Store16A { addr, offset },
+        I::I64Store8 { addr, value, offset } if value == d => I::I64Store8A { addr, offset },
+        I::I64Store16 { addr, value, offset } if value == d => I::I64Store16A { addr, offset },
+        I::I64Store32 { addr, value, offset } if value == d => I::I64Store32A { addr, offset },
+        I::BrI32Eq { lhs, rhs, offset } if lhs == d => I::BrI32EqA { rhs, offset },
+        I::BrI32Eq { lhs, rhs, offset } if rhs == d => I::BrI32EqA { rhs: lhs, offset },
+        I::BrI32EqImm { lhs, imm, offset } if lhs == d => I::BrI32EqImmA { imm, offset },
+        I::BrI32Ne { lhs, rhs, offset } if lhs == d => I::BrI32NeA { rhs, offset },
+        I::BrI32Ne { lhs, rhs, offset } if rhs == d => I::BrI32NeA { rhs: lhs, offset },
+        I::BrI32NeImm { lhs, imm, offset } if lhs == d => I::BrI32NeImmA { imm, offset },
+        I::BrI32LtS { lhs, rhs, offset } if lhs == d => I::BrI32LtSA { rhs, offset },
+        I::BrI32LtS { lhs, rhs, offset } if rhs == d => I::BrI32GtSA { rhs: lhs, offset },
+        I::BrI32LtSImm { lhs, imm, offset } if lhs == d => I::BrI32LtSImmA { imm, offset },
+        I::BrI32LtU { lhs, rhs, offset } if lhs == d => I::BrI32LtUA { rhs, offset },
+        I::BrI32LtU { lhs, rhs, offset } if rhs == d => I::BrI32GtUA { rhs: lhs, offset },
+        I::BrI32LtUImm { lhs, imm, offset } if lhs == d => I::BrI32LtUImmA { imm, offset },
+        I::BrI32GtS { lhs, rhs, offset } if lhs == d => I::BrI32GtSA { rhs, offset },
+        I::BrI32GtS { lhs, rhs, offset } if rhs == d => I::BrI32LtSA { rhs: lhs, offset },
+        I::BrI32GtSImm { lhs, imm, offset } if lhs == d => I::BrI32GtSImmA { imm, offset },
+        I::BrI32GtU { lhs, rhs, offset } if lhs == d => I::BrI32GtUA { rhs, offset },
+        I::BrI32GtU { lhs, rhs, offset } if rhs == d => I::BrI32LtUA { rhs: lhs, offset },
+        I::BrI32GtUImm { lhs, imm, offset } if lhs == d => I::BrI32GtUImmA { imm, offset },
+        I::BrI32LeS { lhs, rhs, offset } if lhs == d => I::BrI32LeSA { rhs, offset },
+        I::BrI32LeS { lhs, rhs, offset } if rhs == d => I::BrI32GeSA { rhs: lhs, offset },
+        I::BrI32LeSImm { lhs, imm, offset } if lhs == d => I::BrI32LeSImmA { imm, offset },
+        I::BrI32LeU { lhs, rhs, offset } if lhs == d => I::BrI32LeUA { rhs, offset },
+        I::BrI32LeU { lhs, rhs, offset } if rhs == d => I::BrI32GeUA { rhs: lhs, offset },
+        I::BrI32LeUImm { lhs, imm, offset } if lhs == d => I::BrI32LeUImmA { imm, offset },
+        I::BrI32GeS { lhs, rhs, offset } if lhs == d => I::BrI32GeSA { rhs, offset },
+        I::BrI32GeS { lhs, rhs, offset } if rhs == d => I::BrI32LeSA { rhs: lhs, offset },
+        I::BrI32GeSImm { lhs, imm, offset } if lhs == d => I::BrI32GeSImmA { imm, offset },
+        I::BrI32GeU { lhs, rhs, offset } if lhs == d => I::BrI32GeUA { rhs, offset },
+        I::BrI32GeU { lhs, rhs, offset } if rhs == d => I::BrI32LeUA { rhs: lhs, offset },
+        I::BrI32GeUImm { lhs, imm, offset } if lhs == d => I::BrI32GeUImmA { imm, offset },
+        I::BrI64Eq { lhs, rhs, offset } if lhs == d => I::BrI64EqA { rhs, offset },
+        I::BrI64Eq { lhs, rhs, offset } if rhs == d => I::BrI64EqA { rhs: lhs, offset },
+        I::BrI64EqImm { lhs, imm, offset } if lhs == d => I::BrI64EqImmA { imm, offset },
+        I::BrI64Ne { lhs, rhs, offset } if lhs == d => I::BrI64NeA { rhs, offset },
+        I::BrI64Ne { lhs, rhs, offset } if rhs == d => I::BrI64NeA { rhs: lhs, offset },
+        I::BrI64NeImm { lhs, imm, offset } if lhs == d => I::BrI64NeImmA { imm, offset },
+        I::BrI64LtS { lhs, rhs, offset } if lhs == d => I::BrI64LtSA { rhs, offset },
+        I::BrI64LtS { lhs, rhs, offset } if rhs == d => I::BrI64GtSA { rhs: lhs, offset },
+        I::BrI64LtSImm { lhs, imm, offset } if lhs == d => I::BrI64LtSImmA { imm, offset },
+        I::BrI64LtU { lhs, rhs, offset } if lhs == d => I::BrI64LtUA { rhs, offset },
+        I::BrI64LtU { lhs, rhs, offset } if rhs == d => I::BrI64GtUA { rhs: lhs, offset },
+        I::BrI64LtUImm { lhs, imm, offset } if lhs == d => I::BrI64LtUImmA { imm, offset },
+        I::BrI64GtS { lhs, rhs, offset } if lhs == d => I::BrI64GtSA { rhs, offset },
+        I::BrI64GtS { lhs, rhs, offset } if rhs == d => I::BrI64LtSA { rhs: lhs, offset },
+        I::BrI64GtSImm { lhs, imm, offset } if lhs == d => I::BrI64GtSImmA { imm, offset },
+        I::BrI64GtU { lhs, rhs, offset } if lhs == d => I::BrI64GtUA { rhs, offset },
+        I::BrI64GtU { lhs, rhs, offset } if rhs == d => I::BrI64LtUA { rhs: lhs, offset },
+        I::BrI64GtUImm { lhs, imm, offset } if lhs == d => I::BrI64GtUImmA { imm, offset },
+        I::BrI64LeS { lhs, rhs, offset } if lhs == d => I::BrI64LeSA { rhs, offset },
+        I::BrI64LeS { lhs, rhs, offset } if rhs == d => I::BrI64GeSA { rhs: lhs, offset },
+        I::BrI64LeSImm { lhs, imm, offset } if lhs == d => I::BrI64LeSImmA { imm, offset },
+        I::BrI64LeU { lhs, rhs, offset } if lhs == d => I::BrI64LeUA { rhs, offset },
+        I::BrI64LeU { lhs, rhs, offset } if rhs == d => I::BrI64GeUA { rhs: lhs, offset },
+        I::BrI64LeUImm { lhs, imm, offset } if lhs == d => I::BrI64LeUImmA { imm, offset },
+        I::BrI64GeS { lhs, rhs, offset } if lhs == d => I::BrI64GeSA { rhs, offset },
+        I::BrI64GeS { lhs, rhs, offset } if rhs == d => I::BrI64LeSA { rhs: lhs, offset },
+        I::BrI64GeSImm { lhs, imm, offset } if lhs == d => I::BrI64GeSImmA { imm, offset },
+        I::BrI64GeU { lhs, rhs, offset } if lhs == d => I::BrI64GeUA { rhs, offset },
+        I::BrI64GeU { lhs, rhs, offset } if rhs == d => I::BrI64LeUA { rhs: lhs, offset },
+        I::BrI64GeUImm { lhs, imm, offset } if lhs == d => I::BrI64GeUImmA { imm, offset },
+        I::BrIfNez { cond, offset } if cond == d => I::BrIfNezA { offset },
+        I::BrIfEqz { cond, offset } if cond == d => I::BrIfEqzA { offset },
+        _ => return None,
+    })
+}
