@@ -222,6 +222,25 @@ macro_rules! store_acc {
     };
 }
 
+/// Accumulator forms of unary operators: `dst = op acc`.
+macro_rules! unary_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst } => { let $x = slot_as!($t, $acc); $acc = $e; wr($fp, dst, $acc); });
+    };
+}
+
+/// Accumulator forms of binary operators that do not commute, with `acc` on the right:
+/// `dst = lhs op acc`.
+macro_rules! binary_acc_rhs {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, $acc)); $acc = binary_acc_rhs!(@bits $t, $e); wr($fp, dst, $acc); });
+    };
+    (@bits u32, $e:expr) => { ($e) as u64 };
+    (@bits u64, $e:expr) => { $e };
+    (@bits f32, $e:expr) => { ($e).to_bits() as u64 };
+    (@bits f64, $e:expr) => { ($e).to_bits() };
+}
+
 /// The table from op to handler, generated from the description of the instruction set: an arm
 /// per op, each naming the handler of the same name.
 macro_rules! handler_table {
@@ -236,16 +255,16 @@ macro_rules! handler_table {
 }
 
 pub(super) use {
-    float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary,
-    int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, store,
-    store_acc, trapping_unary, unary, wide,
+    binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as,
+    int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as,
+    store, store_acc, trapping_unary, unary, unary_acc, wide,
 };
 
 macro_rules! define_handlers {
     () => {
         use std::ptr;
 
-        use super::handlers::{float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, store, store_acc, trapping_unary, unary, wide};
+        use super::handlers::{binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, store, store_acc, trapping_unary, unary, unary_acc, wide};
         use super::calls;
         use crate::runtime::memory as rtm;
         use crate::runtime::table as rtt;
@@ -910,6 +929,29 @@ macro_rules! define_handlers {
         int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
         int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
         int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqzA => |x| (x == 0) as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u64: I64EqzA => |x| (x == 0) as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: I32Extend8SA => |x| x as i8 as i32 as u32 as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: I32Extend16SA => |x| x as i16 as i32 as u32 as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u64: I32WrapI64A => |x| x as u32 as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: I64ExtendI32SA => |x| x as i32 as i64 as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: F64ConvertI32SA => |x| (x as i32 as f64).to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: F64ConvertI32UA => |x| (x as f64).to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; u64: F64ConvertI64SA => |x| (x as i64 as f64).to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; u32: F32ConvertI32SA => |x| (x as i32 as f32).to_bits() as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; f32: F64PromoteF32A => |x| (x as f64).to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; f64: F32DemoteF64A => |x| (x as f32).to_bits() as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; f64: F64SqrtA => |x| x.sqrt().to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; f64: F64NegA => |x| (-x).to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; f64: F64AbsA => |x| x.abs().to_bits());
+        unary_acc!(ip, fp, mb, ml, cx, acc; f32: F32SqrtA => |x| x.sqrt().to_bits() as u64);
+        unary_acc!(ip, fp, mb, ml, cx, acc; f32: F32NegA => |x| (-x).to_bits() as u64);
+        binary_acc_rhs!(ip, fp, mb, ml, cx, acc; u32: I32SubRA => |x, y| x.wrapping_sub(y));
+        binary_acc_rhs!(ip, fp, mb, ml, cx, acc; u64: I64SubRA => |x, y| x.wrapping_sub(y));
+        binary_acc_rhs!(ip, fp, mb, ml, cx, acc; f32: F32SubRA => |x, y| x - y);
+        binary_acc_rhs!(ip, fp, mb, ml, cx, acc; f64: F64SubRA => |x, y| x - y);
+        binary_acc_rhs!(ip, fp, mb, ml, cx, acc; f32: F32DivRA => |x, y| x / y);
+        binary_acc_rhs!(ip, fp, mb, ml, cx, acc; f64: F64DivRA => |x, y| x / y);
         h!(ip, fp, mb, ml, cx, acc; BrIfNezA { offset } => { if acc as u32 != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
         h!(ip, fp, mb, ml, cx, acc; BrIfEqzA { offset } => { if acc as u32 == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
         float_compare!(ip, fp, mb, ml, cx, acc; f32: F32Eq, BrF32Eq, BrF32NotEq => |x, y| x == y);

@@ -154,7 +154,77 @@ fn acc_dst(op: &Instr) -> Option<Slot> {
         | I::I64Load32S { dst, .. }
         | I::I64Load32SA { dst, .. }
         | I::I64Load32U { dst, .. }
-        | I::I64Load32UA { dst, .. } => Some(dst),
+        | I::I64Load32UA { dst, .. }
+        | I::I32Clz { dst, .. }
+        | I::I32Ctz { dst, .. }
+        | I::I32Popcnt { dst, .. }
+        | I::I32Eqz { dst, .. }
+        | I::I32Extend8S { dst, .. }
+        | I::I32Extend16S { dst, .. }
+        | I::I64Clz { dst, .. }
+        | I::I64Ctz { dst, .. }
+        | I::I64Popcnt { dst, .. }
+        | I::I64Eqz { dst, .. }
+        | I::I64Extend8S { dst, .. }
+        | I::I64Extend16S { dst, .. }
+        | I::I64Extend32S { dst, .. }
+        | I::F32Abs { dst, .. }
+        | I::F32Neg { dst, .. }
+        | I::F32Ceil { dst, .. }
+        | I::F32Floor { dst, .. }
+        | I::F32Trunc { dst, .. }
+        | I::F32Nearest { dst, .. }
+        | I::F32Sqrt { dst, .. }
+        | I::F64Abs { dst, .. }
+        | I::F64Neg { dst, .. }
+        | I::F64Ceil { dst, .. }
+        | I::F64Floor { dst, .. }
+        | I::F64Trunc { dst, .. }
+        | I::F64Nearest { dst, .. }
+        | I::F64Sqrt { dst, .. }
+        | I::I32WrapI64 { dst, .. }
+        | I::I64ExtendI32S { dst, .. }
+        | I::F32DemoteF64 { dst, .. }
+        | I::F64PromoteF32 { dst, .. }
+        | I::F32ConvertI32S { dst, .. }
+        | I::F32ConvertI32U { dst, .. }
+        | I::F32ConvertI64S { dst, .. }
+        | I::F32ConvertI64U { dst, .. }
+        | I::F64ConvertI32S { dst, .. }
+        | I::F64ConvertI32U { dst, .. }
+        | I::F64ConvertI64S { dst, .. }
+        | I::F64ConvertI64U { dst, .. }
+        | I::I32TruncSatF32S { dst, .. }
+        | I::I32TruncSatF32U { dst, .. }
+        | I::I32TruncSatF64S { dst, .. }
+        | I::I32TruncSatF64U { dst, .. }
+        | I::I64TruncSatF32S { dst, .. }
+        | I::I64TruncSatF32U { dst, .. }
+        | I::I64TruncSatF64S { dst, .. }
+        | I::I64TruncSatF64U { dst, .. }
+        | I::I32EqzA { dst, .. }
+        | I::I64EqzA { dst, .. }
+        | I::I32Extend8SA { dst, .. }
+        | I::I32Extend16SA { dst, .. }
+        | I::I32WrapI64A { dst, .. }
+        | I::I64ExtendI32SA { dst, .. }
+        | I::F64ConvertI32SA { dst, .. }
+        | I::F64ConvertI32UA { dst, .. }
+        | I::F64ConvertI64SA { dst, .. }
+        | I::F32ConvertI32SA { dst, .. }
+        | I::F64PromoteF32A { dst, .. }
+        | I::F32DemoteF64A { dst, .. }
+        | I::F64SqrtA { dst, .. }
+        | I::F64NegA { dst, .. }
+        | I::F64AbsA { dst, .. }
+        | I::F32SqrtA { dst, .. }
+        | I::F32NegA { dst, .. }
+        | I::I32SubRA { dst, .. }
+        | I::I64SubRA { dst, .. }
+        | I::F32SubRA { dst, .. }
+        | I::F64SubRA { dst, .. }
+        | I::F32DivRA { dst, .. }
+        | I::F64DivRA { dst, .. } => Some(dst),
         _ => None,
     }
 }
@@ -299,6 +369,29 @@ fn with_acc(op: Instr, d: Slot) -> Option<Instr> {
         I::BrI64GeUImm { lhs, imm, offset } if lhs == d => I::BrI64GeUImmA { imm, offset },
         I::BrIfNez { cond, offset } if cond == d => I::BrIfNezA { offset },
         I::BrIfEqz { cond, offset } if cond == d => I::BrIfEqzA { offset },
+        I::I32Eqz { dst, src } if src == d => I::I32EqzA { dst },
+        I::I64Eqz { dst, src } if src == d => I::I64EqzA { dst },
+        I::I32Extend8S { dst, src } if src == d => I::I32Extend8SA { dst },
+        I::I32Extend16S { dst, src } if src == d => I::I32Extend16SA { dst },
+        I::I32WrapI64 { dst, src } if src == d => I::I32WrapI64A { dst },
+        I::I64ExtendI32S { dst, src } if src == d => I::I64ExtendI32SA { dst },
+        I::F64ConvertI32S { dst, src } if src == d => I::F64ConvertI32SA { dst },
+        I::F64ConvertI32U { dst, src } if src == d => I::F64ConvertI32UA { dst },
+        I::F64ConvertI64S { dst, src } if src == d => I::F64ConvertI64SA { dst },
+        I::F32ConvertI32S { dst, src } if src == d => I::F32ConvertI32SA { dst },
+        I::F64PromoteF32 { dst, src } if src == d => I::F64PromoteF32A { dst },
+        I::F32DemoteF64 { dst, src } if src == d => I::F32DemoteF64A { dst },
+        I::F64Sqrt { dst, src } if src == d => I::F64SqrtA { dst },
+        I::F64Neg { dst, src } if src == d => I::F64NegA { dst },
+        I::F64Abs { dst, src } if src == d => I::F64AbsA { dst },
+        I::F32Sqrt { dst, src } if src == d => I::F32SqrtA { dst },
+        I::F32Neg { dst, src } if src == d => I::F32NegA { dst },
+        I::I32Sub { dst, lhs, rhs } if rhs == d => I::I32SubRA { dst, lhs },
+        I::I64Sub { dst, lhs, rhs } if rhs == d => I::I64SubRA { dst, lhs },
+        I::F32Sub { dst, lhs, rhs } if rhs == d => I::F32SubRA { dst, lhs },
+        I::F64Sub { dst, lhs, rhs } if rhs == d => I::F64SubRA { dst, lhs },
+        I::F32Div { dst, lhs, rhs } if rhs == d => I::F32DivRA { dst, lhs },
+        I::F64Div { dst, lhs, rhs } if rhs == d => I::F64DivRA { dst, lhs },
         _ => return None,
     })
 }
