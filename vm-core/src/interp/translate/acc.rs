@@ -10,8 +10,8 @@
 //! (those may arrive with another `acc`). Other ways into the middle of code — returns from calls,
 //! resumed checks — land after calls and at checks, which are not producers.
 
-use super::super::code::Region;
-use super::super::isa::{Instr, Instr as I, Slot};
+use crate::interp::code::Region;
+use crate::interp::isa::{Instr, Instr as I, Slot};
 
 /// Rewrites `code` (relocated) so that each op reading the slot the op just before it wrote, where
 /// nothing else leads to it, reads `acc` instead.
