@@ -517,7 +517,7 @@ macro_rules! define_handlers {
         }
 
         // ---- moves and constants
-        h!(ip, fp, mb, ml, cx, acc; Copy { dst, src } => { wr(fp, dst, rd(fp, src)); });
+        h!(ip, fp, mb, ml, cx, acc; Copy { dst, src } => { acc = rd(fp, src); wr(fp, dst, acc); });
         h!(ip, fp, mb, ml, cx, acc; Const32 { dst, value } => { wr(fp, dst, value as u64); });
         h!(ip, fp, mb, ml, cx, acc; Const64 { dst, value } => { wr(fp, dst, value.get()); });
         h!(ip, fp, mb, ml, cx, acc; Select { dst, a, b } => {

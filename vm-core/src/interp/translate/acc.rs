@@ -224,7 +224,24 @@ fn acc_dst(op: &Instr) -> Option<Slot> {
         | I::F32SubRA { dst, .. }
         | I::F64SubRA { dst, .. }
         | I::F32DivRA { dst, .. }
-        | I::F64DivRA { dst, .. } => Some(dst),
+        | I::F64DivRA { dst, .. }
+        | I::Copy { dst, .. }
+        | I::I32LoadIdx { dst, .. }
+        | I::I32LoadAddImm { dst, .. }
+        | I::I64LoadIdx { dst, .. }
+        | I::I64LoadAddImm { dst, .. }
+        | I::F32LoadIdx { dst, .. }
+        | I::F32LoadAddImm { dst, .. }
+        | I::F64LoadIdx { dst, .. }
+        | I::F64LoadAddImm { dst, .. }
+        | I::I32Load8SIdx { dst, .. }
+        | I::I32Load8SAddImm { dst, .. }
+        | I::I32Load8UIdx { dst, .. }
+        | I::I32Load8UAddImm { dst, .. }
+        | I::I32Load16SIdx { dst, .. }
+        | I::I32Load16SAddImm { dst, .. }
+        | I::I32Load16UIdx { dst, .. }
+        | I::I32Load16UAddImm { dst, .. } => Some(dst),
         _ => None,
     }
 }
