@@ -64,13 +64,49 @@ pub(super) unsafe fn call_host(
 }
 
 /// The function `call_indirect` reaches through `table` at `index`, checked against module type
-/// `ty`; or null after recording the trap.
+/// `ty` (whose engine-wide id is `id`); or null after recording the trap. The common case, an
+/// element whose type is exactly `ty`, is checked here, inline in the handler.
 ///
 /// # Safety
 /// `ip`, `fp` and `cx` satisfy the run invariants (see `Handler`); `table` is a table index and
-/// `ty` a type index of the running instance's module (validated).
-#[inline(never)]
+/// `ty` a type index of the running instance's module (validated); `id` is `ty`'s id in the
+/// engine's registry, or a number that is no type's id. Validation types the table as a table of
+/// function references.
+#[inline(always)]
 pub(super) unsafe fn indirect_target(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: *mut Cx,
+    table: u32,
+    ty: u32,
+    id: u32,
+    index: u64,
+) -> *const FuncEntity {
+    // SAFETY: `cx.inst` is live and `table` one of its tables (this function's contract), so the
+    // table entity may be read for the length of this block; a non-null element of a function
+    // table is a live function entity of the store, whose `sig` may be read.
+    unsafe {
+        let t = crate::runtime::table::table((*cx).inst, table);
+        let i = crate::runtime::memory::index_of(t.ty.index64, index);
+        if let Some(&raw) = usize::try_from(i).ok().and_then(|n| t.elements().get(n)) {
+            let target = raw as *const FuncEntity;
+            if !target.is_null() && (*target).sig.0 == id {
+                return target;
+            }
+        }
+    }
+    // SAFETY: as above; the checked path gets the same registers and indices.
+    unsafe { indirect_target_checked(ip, fp, cx, table, ty, index) }
+}
+
+/// `indirect_target` where the fast path did not match: an error (out of bounds, null, wrong type)
+/// or a target whose type is a proper subtype of the expected one.
+///
+/// # Safety
+/// As `indirect_target`.
+#[cold]
+#[inline(never)]
+unsafe fn indirect_target_checked(
     ip: *const Op,
     fp: *mut u64,
     cx: *mut Cx,

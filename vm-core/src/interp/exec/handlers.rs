@@ -241,6 +241,22 @@ macro_rules! binary_acc_rhs {
     (@bits f64, $e:expr) => { ($e).to_bits() };
 }
 
+/// Loop steps: `var += imm` (i32, in place, the new value also in `acc`), then jump when
+/// `|x, y| ...` holds of the new value and the extension word's `a` (read as a slot, or as an
+/// immediate in the `Imm` form); otherwise continue after the extension word. Leaving the loop is
+/// marked the cold way, which also keeps the compiler from turning the two ways on into one
+/// conditional move (whose next address then waits for the compare, where a predicted branch does
+/// not).
+macro_rules! step_compare {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { var, imm, offset } => { let rhs = operands::<crate::interp::isa::fields::Ext>(&raw const (*$ip.add(1)).instr).a; $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); let ($x, $y) = ($acc as u32, rd($fp, rhs) as u32); if $e { return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); } std::hint::cold_path(); return next($ip.add(2), $fp, $mb, $ml, $cx, $acc); });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { var, imm, offset } => { let rhs = operands::<crate::interp::isa::fields::Ext>(&raw const (*$ip.add(1)).instr).a; $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); let ($x, $y) = ($acc as u32, rhs); if $e { return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); } std::hint::cold_path(); return next($ip.add(2), $fp, $mb, $ml, $cx, $acc); });
+    };
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $br:ident => |$x:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { var, imm, offset } => { $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); let $x = $acc as u32; if $e { return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); } std::hint::cold_path(); return next($ip.add(2), $fp, $mb, $ml, $cx, $acc); });
+    };
+}
+
 /// The table from op to handler, generated from the description of the instruction set: an arm
 /// per op, each naming the handler of the same name.
 macro_rules! handler_table {
@@ -257,14 +273,14 @@ macro_rules! handler_table {
 pub(super) use {
     binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as,
     int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as,
-    store, store_acc, trapping_unary, unary, unary_acc, wide,
+    step_compare, store, store_acc, trapping_unary, unary, unary_acc, wide,
 };
 
 macro_rules! define_handlers {
     () => {
         use std::ptr;
 
-        use super::handlers::{binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, store, store_acc, trapping_unary, unary, unary_acc, wide};
+        use super::handlers::{binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, step_compare, store, store_acc, trapping_unary, unary, unary_acc, wide};
         use super::calls;
         use crate::runtime::memory as rtm;
         use crate::runtime::table as rtt;
@@ -615,8 +631,8 @@ macro_rules! define_handlers {
             return call_entity(ip, ip.add(1), fp, mb, ml, cx, func_at((*cx).inst, func), base);
         });
         h!(ip, fp, mb, ml, cx, acc; CallIndirect { table, ty, base } => {
-            let (index, _) = ext(ip);
-            let target = calls::indirect_target(ip, fp, cx, table, ty, rd(fp, index));
+            let (index, id) = ext(ip);
+            let target = calls::indirect_target(ip, fp, cx, table, ty, id, rd(fp, index));
             if target.is_null() {
                 return Exit::Trap;
             }
@@ -640,8 +656,8 @@ macro_rules! define_handlers {
             return tail_call_entity(ip, fp, mb, ml, cx, func_at((*cx).inst, func), base);
         });
         h!(ip, fp, mb, ml, cx, acc; ReturnCallIndirect { table, ty, base } => {
-            let (index, _) = ext(ip);
-            let target = calls::indirect_target(ip, fp, cx, table, ty, rd(fp, index));
+            let (index, id) = ext(ip);
+            let target = calls::indirect_target(ip, fp, cx, table, ty, id, rd(fp, index));
             if target.is_null() {
                 return Exit::Trap;
             }
@@ -929,6 +945,18 @@ macro_rules! define_handlers {
         int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
         int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
         int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrEq, I32StepBrEqImm => |x, y| x == y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrNe, I32StepBrNeImm => |x, y| x != y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLtS, I32StepBrLtSImm => |x, y| (x as i32) < (y as i32));
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLtU, I32StepBrLtUImm => |x, y| x < y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGtS, I32StepBrGtSImm => |x, y| (x as i32) > (y as i32));
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGtU, I32StepBrGtUImm => |x, y| x > y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLeS, I32StepBrLeSImm => |x, y| (x as i32) <= (y as i32));
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLeU, I32StepBrLeUImm => |x, y| x <= y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeS, I32StepBrGeSImm => |x, y| (x as i32) >= (y as i32));
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeU, I32StepBrGeUImm => |x, y| x >= y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrNez => |x| x != 0);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrEqz => |x| x == 0);
         unary_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqzA => |x| (x == 0) as u64);
         unary_acc!(ip, fp, mb, ml, cx, acc; u64: I64EqzA => |x| (x == 0) as u64);
         unary_acc!(ip, fp, mb, ml, cx, acc; u32: I32Extend8SA => |x| x as i8 as i32 as u32 as u64);

@@ -101,3 +101,115 @@ fn small_functions_run_in_every_dispatch() {
         assert_eq!(call(s, i, "countdown", &[Val::I32(50)], 1).unwrap()[0].i32(), Some(7));
     }
 }
+
+/// A counted loop's latch (`i += step; br_if (i op n)`) runs as one fused loop step; each
+/// comparison, against a local and against a constant, in either operand order, counts the same
+/// iterations as the loop's meaning says, at the edges of the signed and unsigned ranges too.
+#[test]
+fn loop_steps_count_like_the_loops_they_fuse() {
+    type Cond = fn(i32, i32) -> bool;
+    let conds: [(&str, Cond); 10] = [
+        ("eq", |x, y| x == y),
+        ("ne", |x, y| x != y),
+        ("lt_s", |x, y| x < y),
+        ("lt_u", |x, y| (x as u32) < (y as u32)),
+        ("gt_s", |x, y| x > y),
+        ("gt_u", |x, y| (x as u32) > (y as u32)),
+        ("le_s", |x, y| x <= y),
+        ("le_u", |x, y| (x as u32) <= (y as u32)),
+        ("ge_s", |x, y| x >= y),
+        ("ge_u", |x, y| (x as u32) >= (y as u32)),
+    ];
+    const CAP: i32 = 1000;
+    const BOUND: i32 = 7;
+    let func = |name: &str, step: i32, test: &str| {
+        format!(
+            r#"(func (export "{name}") (param $i i32) (param $n i32) (result i32) (local $c i32)
+                (block $out (loop $l
+                  (br_if $out (i32.gt_u (local.get $c) (i32.const {CAP})))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (local.set $i (i32.add (local.get $i) (i32.const {step})))
+                  (br_if $l {test})))
+                (local.get $c))"#
+        )
+    };
+    let steps: [i32; 2] = [3, -3];
+    let mut funcs = String::new();
+    for (op, _) in conds {
+        for step in steps {
+            let s = step.unsigned_abs();
+            let up = if step > 0 { "up" } else { "down" };
+            funcs += &func(
+                &format!("{op}_{up}{s}"),
+                step,
+                &format!("(i32.{op} (local.get $i) (local.get $n))"),
+            );
+            funcs += &func(
+                &format!("{op}_imm_{up}{s}"),
+                step,
+                &format!("(i32.{op} (local.get $i) (i32.const {BOUND}))"),
+            );
+            funcs += &func(
+                &format!("{op}_rev_{up}{s}"),
+                step,
+                &format!("(i32.{op} (local.get $n) (local.get $i))"),
+            );
+        }
+    }
+    funcs += &func("nez", -1, "(local.get $i)");
+    funcs += &func("eqz", 1, "(i32.eqz (local.get $i))");
+    let wat = format!("(module {funcs})");
+    let expect = |i: i32, n: i32, step: i32, cond: &dyn Fn(i32, i32) -> bool| {
+        let (mut i, mut c) = (i, 0);
+        loop {
+            if c > CAP {
+                return c;
+            }
+            c += 1;
+            i = i.wrapping_add(step);
+            if !cond(i, n) {
+                return c;
+            }
+        }
+    };
+    let inputs = [
+        (0, 10),
+        (-5, 7),
+        (i32::MAX - 4, i32::MAX),
+        (i32::MIN + 2, i32::MIN),
+        (10, 0),
+        (0, -1),
+        (7, 7),
+        (-20, -1),
+    ];
+    for engine in engines() {
+        let module = Module::new(&engine, &wat).unwrap();
+        let fused = (0..module.info().funcs.len() as u32)
+            .filter(|&f| module.debug_interp_code(f).unwrap().contains("I32StepBr"))
+            .count();
+        assert_eq!(fused, module.info().funcs.len(), "every latch is a loop step");
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let s = &mut store;
+        let run = |s: &mut Store<()>, name: &str, i: i32, n: i32| {
+            call(s, &instance, name, &[Val::I32(i), Val::I32(n)], 1).unwrap()[0].i32().unwrap()
+        };
+        for (i, n) in inputs {
+            for (op, cond) in conds {
+                for step in steps {
+                    let up = if step > 0 { "up" } else { "down" };
+                    let s3 = step.unsigned_abs();
+                    let name = format!("{op}_{up}{s3}");
+                    assert_eq!(run(s, &name, i, n), expect(i, n, step, &cond), "{name}({i}, {n})");
+                    let name = format!("{op}_imm_{up}{s3}");
+                    assert_eq!(run(s, &name, i, n), expect(i, BOUND, step, &cond), "{name}({i})");
+                    let name = format!("{op}_rev_{up}{s3}");
+                    let rev = |x, y| cond(y, x);
+                    assert_eq!(run(s, &name, i, n), expect(i, n, step, &rev), "{name}({i}, {n})");
+                }
+            }
+            assert_eq!(run(s, "nez", i, n), expect(i, 0, -1, &|x, _| x != 0), "nez({i})");
+            assert_eq!(run(s, "eqz", i, n), expect(i, 0, 1, &|x, _| x == 0), "eqz({i})");
+        }
+    }
+}

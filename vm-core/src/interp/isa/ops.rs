@@ -696,6 +696,55 @@ macro_rules! for_each_op {
             frame F64DivRA { dst: def, lhs: use };
             jump BrIfNezA { offset: br };
             jump BrIfEqzA { offset: br };
+            // ---- loop steps: an in-place `var += imm` and a compare-and-branch on its new value
+            //      (`acc`), the latch of a counted loop in one op; the compare's right operand (a slot,
+            //      or an immediate in the `Imm` forms) is in the extension word's `a`, which sits where
+            //      the fused branch was; `offset` counts from the op after the extension word, so it
+            //      is the fused branch's own. `acc` leaves with the new `var`.
+            /// `var += imm` (i32), then jump when `var eq Ext.a` (a slot).
+            jump I32StepBrEq { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var eq Ext.a` (an immediate).
+            jump I32StepBrEqImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var ne Ext.a` (a slot).
+            jump I32StepBrNe { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var ne Ext.a` (an immediate).
+            jump I32StepBrNeImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var lts Ext.a` (a slot).
+            jump I32StepBrLtS { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var lts Ext.a` (an immediate).
+            jump I32StepBrLtSImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var ltu Ext.a` (a slot).
+            jump I32StepBrLtU { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var ltu Ext.a` (an immediate).
+            jump I32StepBrLtUImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var gts Ext.a` (a slot).
+            jump I32StepBrGtS { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var gts Ext.a` (an immediate).
+            jump I32StepBrGtSImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var gtu Ext.a` (a slot).
+            jump I32StepBrGtU { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var gtu Ext.a` (an immediate).
+            jump I32StepBrGtUImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var les Ext.a` (a slot).
+            jump I32StepBrLeS { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var les Ext.a` (an immediate).
+            jump I32StepBrLeSImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var leu Ext.a` (a slot).
+            jump I32StepBrLeU { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var leu Ext.a` (an immediate).
+            jump I32StepBrLeUImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var ges Ext.a` (a slot).
+            jump I32StepBrGeS { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var ges Ext.a` (an immediate).
+            jump I32StepBrGeSImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var geu Ext.a` (a slot).
+            jump I32StepBrGeU { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when `var geu Ext.a` (an immediate).
+            jump I32StepBrGeUImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when the new `var` is not zero.
+            jump I32StepBrNez { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump when the new `var` is zero.
+            jump I32StepBrEqz { var: slot, imm: i32, offset: br } + Ext;
             // ---- test and branch: jump by `offset` when `lhs & rhs` is (not) zero
             jump BrI32AndNez { lhs: use, rhs: use, offset: br };
             jump BrI32AndEqz { lhs: use, rhs: use, offset: br };

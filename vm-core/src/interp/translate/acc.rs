@@ -9,6 +9,11 @@
 //! touches an op that a branch, a branch table or an exception handler's landing can reach
 //! (those may arrive with another `acc`). Other ways into the middle of code — returns from calls,
 //! resumed checks — land after calls and at checks, which are not producers.
+//!
+//! The same pass then fuses a counted loop's latch, an in-place `var += imm` and the
+//! compare-and-branch on `acc` after it, into one loop step (`I32StepBr*`), with the compare's
+//! right operand in an extension word where the branch was: every op keeps its index, so sites,
+//! stack maps and landings need no change.
 
 use crate::interp::code::Region;
 use crate::interp::isa::{Instr, Instr as I, Slot};
@@ -46,6 +51,54 @@ pub(super) fn use_acc(code: &mut [Instr], regions: &[Region]) {
             code[i] = op;
         }
     }
+    for i in 1..code.len() {
+        if reached[i] {
+            continue;
+        }
+        if let I::I32AddImm { dst, lhs, imm } = code[i - 1]
+            && dst == lhs
+            && let Some((step, a)) = stepped(code[i], dst, imm)
+        {
+            code[i - 1] = step;
+            code[i] = I::Ext { a, b: 0 };
+        }
+    }
+}
+
+/// The loop step fusing `var += imm` with `op`, the compare-and-branch on the new `var` (in `acc`)
+/// after it, and the extension word's `a` (the compare's right operand). The branch's offset is
+/// kept: a step's counts from the op after its extension word, which is the op after the branch.
+fn stepped(op: Instr, var: Slot, imm: i32) -> Option<(Instr, u32)> {
+    macro_rules! step {
+        ($op:ident, $offset:expr, $a:expr) => {
+            (I::$op { var, imm, offset: $offset }, $a)
+        };
+    }
+    Some(match op {
+        I::BrI32EqA { rhs, offset } => step!(I32StepBrEq, offset, rhs),
+        I::BrI32EqImmA { imm: k, offset } => step!(I32StepBrEqImm, offset, k as u32),
+        I::BrI32NeA { rhs, offset } => step!(I32StepBrNe, offset, rhs),
+        I::BrI32NeImmA { imm: k, offset } => step!(I32StepBrNeImm, offset, k as u32),
+        I::BrI32LtSA { rhs, offset } => step!(I32StepBrLtS, offset, rhs),
+        I::BrI32LtSImmA { imm: k, offset } => step!(I32StepBrLtSImm, offset, k as u32),
+        I::BrI32LtUA { rhs, offset } => step!(I32StepBrLtU, offset, rhs),
+        I::BrI32LtUImmA { imm: k, offset } => step!(I32StepBrLtUImm, offset, k as u32),
+        I::BrI32GtSA { rhs, offset } => step!(I32StepBrGtS, offset, rhs),
+        I::BrI32GtSImmA { imm: k, offset } => step!(I32StepBrGtSImm, offset, k as u32),
+        I::BrI32GtUA { rhs, offset } => step!(I32StepBrGtU, offset, rhs),
+        I::BrI32GtUImmA { imm: k, offset } => step!(I32StepBrGtUImm, offset, k as u32),
+        I::BrI32LeSA { rhs, offset } => step!(I32StepBrLeS, offset, rhs),
+        I::BrI32LeSImmA { imm: k, offset } => step!(I32StepBrLeSImm, offset, k as u32),
+        I::BrI32LeUA { rhs, offset } => step!(I32StepBrLeU, offset, rhs),
+        I::BrI32LeUImmA { imm: k, offset } => step!(I32StepBrLeUImm, offset, k as u32),
+        I::BrI32GeSA { rhs, offset } => step!(I32StepBrGeS, offset, rhs),
+        I::BrI32GeSImmA { imm: k, offset } => step!(I32StepBrGeSImm, offset, k as u32),
+        I::BrI32GeUA { rhs, offset } => step!(I32StepBrGeU, offset, rhs),
+        I::BrI32GeUImmA { imm: k, offset } => step!(I32StepBrGeUImm, offset, k as u32),
+        I::BrIfNezA { offset } => step!(I32StepBrNez, offset, 0),
+        I::BrIfEqzA { offset } => step!(I32StepBrEqz, offset, 0),
+        _ => return None,
+    })
 }
 
 /// The slot `op` writes when its handler also leaves the value in `acc`.

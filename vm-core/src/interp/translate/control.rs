@@ -484,7 +484,10 @@ impl Translator<'_> {
             Instr::CallIndirect { table, ty, base }
         };
         self.emit(instr);
-        self.emit(Instr::Ext { a: index, b: 0 });
+        // The extension word also carries the type's engine-wide id, which the handler compares
+        // with the target's first (the common exact match) before it asks the registry.
+        let id = self.module.type_ids.get(ty as usize).map_or(u32::MAX, |id| id.0);
+        self.emit(Instr::Ext { a: index, b: id });
         self.finish_call(sig.params.len(), &sig.results, tail);
     }
 

@@ -36,14 +36,14 @@ fn loop_counter_is_fused_and_written_in_place() {
               (br_if $l (i32.lt_s (local.get $i) (local.get $n))))
             (local.get $i)))"#,
     );
-    // The add writes the local directly, the compare is fused into the back edge (and takes the
-    // counter from `acc`, where the add left it), and the result is returned from the local:
-    // three instructions, no copies.
+    // The add writes the local directly and is fused with the compare on the back edge into one
+    // loop step (the compare's other operand in the extension word where the branch was), and the
+    // result is returned from the local: two ops and a word, no copies.
     assert_eq!(
         &f.code[..],
         &[
-            Instr::I32AddImm { dst: 1, lhs: 1, imm: 1 },
-            Instr::BrI32LtSA { rhs: 0, offset: -2 },
+            Instr::I32StepBrLtS { var: 1, imm: 1, offset: -2 },
+            Instr::Ext { a: 0, b: 0 },
             Instr::Return1 { src: 1 },
         ]
     );
@@ -244,5 +244,27 @@ fn a_value_goes_to_the_next_op_in_acc_but_never_across_a_branch_target() {
               (br_if $l (i32.lt_s (local.get $i) (local.get $n))))))"#,
     );
     assert_eq!(f.code[0], Instr::I32AddImm { dst: 1, lhs: 0, imm: 1 }, "{:?}", f.code);
-    assert_eq!(f.code[1], Instr::I32AddImm { dst: 1, lhs: 1, imm: 1 }, "{:?}", f.code);
+    assert_eq!(f.code[1], Instr::I32StepBrLtS { var: 1, imm: 1, offset: -2 }, "{:?}", f.code);
+}
+
+#[test]
+fn a_loop_latch_that_a_branch_reaches_is_not_fused() {
+    // The `if` without an else jumps to the compare when its condition is zero: the compare is a
+    // branch target, so it keeps its own op (reading the counter from its slot).
+    let f = translated(
+        r#"(module (func (param $n i32) (local $i i32)
+            (loop $l
+              (if (local.get $n) (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+              (br_if $l (i32.lt_s (local.get $i) (local.get $n))))))"#,
+    );
+    assert_eq!(
+        &f.code[..3],
+        &[
+            Instr::BrIfEqz { cond: 0, offset: 1 },
+            Instr::I32AddImm { dst: 1, lhs: 1, imm: 1 },
+            Instr::BrI32LtS { lhs: 1, rhs: 0, offset: -3 },
+        ],
+        "{:?}",
+        f.code
+    );
 }
