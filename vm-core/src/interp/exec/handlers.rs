@@ -252,6 +252,9 @@ macro_rules! step_compare {
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br { var, imm, offset } => { let rhs = operands::<crate::interp::isa::fields::Ext>(&raw const (*$ip.add(1)).instr).a; $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); let ($x, $y) = ($acc as u32, rd($fp, rhs) as u32); if $e { return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); } std::hint::cold_path(); return next($ip.add(2), $fp, $mb, $ml, $cx, $acc); });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { var, imm, offset } => { let rhs = operands::<crate::interp::isa::fields::Ext>(&raw const (*$ip.add(1)).instr).a; $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); let ($x, $y) = ($acc as u32, rhs); if $e { return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); } std::hint::cold_path(); return next($ip.add(2), $fp, $mb, $ml, $cx, $acc); });
     };
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $br:ident) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { var, imm, offset } => { $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); });
+    };
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $br:ident => |$x:ident| $e:expr) => {
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br { var, imm, offset } => { $acc = (rd($fp, var) as u32).wrapping_add(imm as u32) as u64; wr($fp, var, $acc); let $x = $acc as u32; if $e { return next($ip.offset(2 + offset as isize), $fp, $mb, $ml, $cx, $acc); } std::hint::cold_path(); return next($ip.add(2), $fp, $mb, $ml, $cx, $acc); });
     };
@@ -955,6 +958,7 @@ macro_rules! define_handlers {
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLeU, I32StepBrLeUImm => |x, y| x <= y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeS, I32StepBrGeSImm => |x, y| (x as i32) >= (y as i32));
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeU, I32StepBrGeUImm => |x, y| x >= y);
+        step_compare!(ip, fp, mb, ml, cx, acc; I32StepBr);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrNez => |x| x != 0);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrEqz => |x| x == 0);
         unary_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqzA => |x| (x == 0) as u64);

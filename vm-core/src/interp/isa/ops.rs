@@ -741,6 +741,8 @@ macro_rules! for_each_op {
             jump I32StepBrGeU { var: slot, imm: i32, offset: br } + Ext;
             /// `var += imm` (i32), then jump when `var geu Ext.a` (an immediate).
             jump I32StepBrGeUImm { var: slot, imm: i32, offset: br } + Ext;
+            /// `var += imm` (i32), then jump (a `while` loop's back edge; `Ext` unused).
+            jump I32StepBr { var: slot, imm: i32, offset: br } + Ext;
             /// `var += imm` (i32), then jump when the new `var` is not zero.
             jump I32StepBrNez { var: slot, imm: i32, offset: br } + Ext;
             /// `var += imm` (i32), then jump when the new `var` is zero.

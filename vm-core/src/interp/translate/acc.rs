@@ -11,9 +11,9 @@
 //! resumed checks — land after calls and at checks, which are not producers.
 //!
 //! The same pass then fuses a counted loop's latch, an in-place `var += imm` and the
-//! compare-and-branch on `acc` after it, into one loop step (`I32StepBr*`), with the compare's
-//! right operand in an extension word where the branch was: every op keeps its index, so sites,
-//! stack maps and landings need no change.
+//! compare-and-branch on `acc` (or the jump) after it, into one loop step (`I32StepBr*`), with the
+//! compare's right operand in an extension word where the branch was: every op keeps its index,
+//! so sites, stack maps and landings need no change.
 
 use crate::interp::code::Region;
 use crate::interp::isa::{Instr, Instr as I, Slot};
@@ -66,7 +66,7 @@ pub(super) fn use_acc(code: &mut [Instr], regions: &[Region]) {
 }
 
 /// The loop step fusing `var += imm` with `op`, the compare-and-branch on the new `var` (in `acc`)
-/// after it, and the extension word's `a` (the compare's right operand). The branch's offset is
+/// or the jump after it, and the extension word's `a` (the compare's right operand). The branch's offset is
 /// kept: a step's counts from the op after its extension word, which is the op after the branch.
 fn stepped(op: Instr, var: Slot, imm: i32) -> Option<(Instr, u32)> {
     macro_rules! step {
@@ -95,6 +95,7 @@ fn stepped(op: Instr, var: Slot, imm: i32) -> Option<(Instr, u32)> {
         I::BrI32GeSImmA { imm: k, offset } => step!(I32StepBrGeSImm, offset, k as u32),
         I::BrI32GeUA { rhs, offset } => step!(I32StepBrGeU, offset, rhs),
         I::BrI32GeUImmA { imm: k, offset } => step!(I32StepBrGeUImm, offset, k as u32),
+        I::Br { offset } => step!(I32StepBr, offset, 0),
         I::BrIfNezA { offset } => step!(I32StepBrNez, offset, 0),
         I::BrIfEqzA { offset } => step!(I32StepBrEqz, offset, 0),
         _ => return None,

@@ -248,6 +248,25 @@ fn a_value_goes_to_the_next_op_in_acc_but_never_across_a_branch_target() {
 }
 
 #[test]
+fn a_while_loops_step_and_jump_back_are_one_op() {
+    let f = translated(
+        r#"(module (func (param $n i32) (local $i i32)
+            (block $out (loop $l
+              (call 1)
+              (br_if $out (i32.ge_s (local.get $i) (local.get $n)))
+              (local.set $i (i32.add (local.get $i) (i32.const 3)))
+              (br $l))))
+            (func))"#,
+    );
+    // (A loop whose first op is its exit test has that test copied to the bottom instead, where
+    // it fuses with the step as any latch does.)
+    let step = f.code.iter().position(|op| matches!(op, Instr::I32StepBr { .. }));
+    let at = step.unwrap_or_else(|| panic!("no loop step: {:?}", f.code));
+    assert_eq!(f.code[at], Instr::I32StepBr { var: 1, imm: 3, offset: -4 }, "{:?}", f.code);
+    assert!(matches!(f.code[at + 1], Instr::Ext { .. }));
+}
+
+#[test]
 fn a_loop_latch_that_a_branch_reaches_is_not_fused() {
     // The `if` without an else jumps to the compare when its condition is zero: the compare is a
     // branch target, so it keeps its own op (reading the counter from its slot).
