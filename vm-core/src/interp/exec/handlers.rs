@@ -570,6 +570,22 @@ macro_rules! define_handlers {
             };
             return next(target, fp, mb, ml, cx, acc);
         });
+        h!(ip, fp, mb, ml, cx, acc; BrTableAddImm { index, bias, len } => {
+            let entry = ip.add(2 + (rd(fp, index) as u32).wrapping_add(bias as u32).min(len) as usize);
+            let target = match (*entry).instr {
+                Instr::Br { offset } => entry.offset(1 + offset as isize),
+                _ => entry,
+            };
+            return next(target, fp, mb, ml, cx, acc);
+        });
+        h!(ip, fp, mb, ml, cx, acc; BrTableAddImmA { bias, len } => {
+            let entry = ip.add(2 + (acc as u32).wrapping_add(bias as u32).min(len) as usize);
+            let target = match (*entry).instr {
+                Instr::Br { offset } => entry.offset(1 + offset as isize),
+                _ => entry,
+            };
+            return next(target, fp, mb, ml, cx, acc);
+        });
         h!(ip, fp, mb, ml, cx, acc; Return0 {} => { return ret_from(cx, mb, ml); });
         h!(ip, fp, mb, ml, cx, acc; Return1 { src } => { wr(fp, 0, rd(fp, src)); return ret_from(cx, mb, ml); });
         h!(ip, fp, mb, ml, cx, acc; ReturnSpan { src, len } => {

@@ -232,3 +232,52 @@ fn loop_steps_count_like_the_loops_they_fuse() {
         }
     }
 }
+
+/// A `switch` whose cases start elsewhere than 0 (`br_table` on `x - k`) runs as one biased
+/// branch table; the index wraps as an i32 (below the first case is far above the last).
+#[test]
+fn biased_branch_tables_pick_the_cases_of_the_unbiased_index() {
+    let wat = r#"(module
+      (func (export "pick") (param $x i32) (result i32)
+        (block (block (block (block
+          (br_table 0 1 2 3 (i32.sub (local.get $x) (i32.const 10))))
+          (return (i32.const 100)))
+          (return (i32.const 101)))
+          (return (i32.const 102)))
+        (i32.const 103))
+      (func (export "pick_after") (param $x i32) (result i32)
+        (block (block (block
+          (br_table 0 1 2 (i32.add (i32.mul (local.get $x) (i32.const 1)) (i32.const -5))))
+          (return (i32.const 200)))
+          (return (i32.const 201)))
+        (i32.const 202))
+      (func (export "teed") (param $x i32) (result i32) (local $y i32)
+        (block (block
+          (br_table 0 1 (local.tee $y (i32.add (local.get $x) (i32.const 1)))))
+          (return (i32.add (local.get $y) (i32.const 1000))))
+        (local.get $y)))"#;
+    for engine in engines() {
+        let module = Module::new(&engine, wat).unwrap();
+        let code = |f: u32| module.debug_interp_code(f).unwrap();
+        assert!(code(0).contains("BrTableAddImm {"), "{}", code(0));
+        assert!(code(1).contains("BrTableAddImmA {"), "{}", code(1));
+        assert!(!code(2).contains("BrTableAddImm"), "a teed sum is still written: {}", code(2));
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let s = &mut store;
+        let run = |s: &mut Store<()>, name: &str, x: i32| {
+            call(s, &instance, name, &[Val::I32(x)], 1).unwrap()[0].i32().unwrap()
+        };
+        for (x, want) in
+            [(10, 100), (11, 101), (12, 102), (13, 103), (14, 103), (9, 103), (i32::MIN, 103)]
+        {
+            assert_eq!(run(s, "pick", x), want, "pick({x})");
+        }
+        for (x, want) in [(5, 200), (6, 201), (7, 202), (4, 202), (-1, 202)] {
+            assert_eq!(run(s, "pick_after", x), want, "pick_after({x})");
+        }
+        assert_eq!(run(s, "teed", -1), 1000);
+        assert_eq!(run(s, "teed", 0), 1);
+        assert_eq!(run(s, "teed", 41), 42);
+    }
+}

@@ -64,6 +64,12 @@ macro_rules! for_each_op {
             jump BrIfEqz64 { cond: use, offset: br };
             /// Jump to entry `min(index, len)` of the `len + 1` `Br` instructions that follow.
             flow BrTable { index: use, len: u32 };
+            /// `BrTable` on `index + bias` (i32, wrapping; a `switch` whose cases do not start at
+            /// 0), fused with the add: it sits right before the `BrTable` it stands for, which is
+            /// never reached, and uses that one's entries (`ip + 2` on).
+            flow BrTableAddImm { index: use, bias: i32, len: u32 };
+            /// `BrTableAddImm` on `acc + bias`.
+            flow BrTableAddImmA { bias: i32, len: u32 };
             /// Return without results.
             flow Return0 {};
             /// Return the value in `src` as the only result.

@@ -13,14 +13,17 @@
 //! The same pass then fuses a counted loop's latch, an in-place `var += imm` and the
 //! compare-and-branch on `acc` (or the jump) after it, into one loop step (`I32StepBr*`), with the
 //! compare's right operand in an extension word where the branch was: every op keeps its index,
-//! so sites, stack maps and landings need no change.
+//! so sites, stack maps and landings need no change. And an add of a constant before a branch
+//! table (a `switch` whose cases do not start at 0) becomes part of the table's op, likewise in
+//! the add's place.
 
 use crate::interp::code::Region;
 use crate::interp::isa::{Instr, Instr as I, Slot};
 
 /// Rewrites `code` (relocated) so that each op reading the slot the op just before it wrote, where
-/// nothing else leads to it, reads `acc` instead.
-pub(super) fn use_acc(code: &mut [Instr], regions: &[Region]) {
+/// nothing else leads to it, reads `acc` instead; then fuses loop steps and biased branch tables.
+/// Slots from `first_temp` on hold the operand stack's temporaries.
+pub(super) fn use_acc(code: &mut [Instr], regions: &[Region], first_temp: Slot) {
     let mut reached = vec![false; code.len() + 1];
     let mut mark = |at: i64| {
         if let Some(r) = usize::try_from(at).ok().and_then(|at| reached.get_mut(at)) {
@@ -61,6 +64,27 @@ pub(super) fn use_acc(code: &mut [Instr], regions: &[Region]) {
         {
             code[i - 1] = step;
             code[i] = I::Ext { a, b: 0 };
+        }
+    }
+    // A `switch` whose cases start elsewhere than 0 subtracts before its branch table: the add
+    // and the table become one op, when the sum goes to a temporary (which only the table reads:
+    // it pops it) — a sum teed into a local must still be written.
+    for i in 1..code.len() {
+        if reached[i] {
+            continue;
+        }
+        if let I::BrTable { index, len } = code[i]
+            && index >= first_temp
+        {
+            match code[i - 1] {
+                I::I32AddImm { dst, lhs, imm } if dst == index => {
+                    code[i - 1] = I::BrTableAddImm { index: lhs, bias: imm, len };
+                }
+                I::I32AddImmA { dst, imm } if dst == index => {
+                    code[i - 1] = I::BrTableAddImmA { bias: imm, len };
+                }
+                _ => {}
+            }
         }
     }
 }

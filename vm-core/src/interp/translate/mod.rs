@@ -359,7 +359,7 @@ impl Translator<'_> {
             .filter(|&(&ty, _)| self.is_gc_val(ty))
             .map(|(_, &slot)| slot)
             .collect();
-        acc::use_acc(&mut self.code, &self.regions);
+        acc::use_acc(&mut self.code, &self.regions, locals + pool);
         let dispatch = Dispatch::for_config(self.module.engine.config());
         let code = self.code.iter().map(|&i| Op::new(dispatch, i)).collect();
         Ok(InterpFunc {
