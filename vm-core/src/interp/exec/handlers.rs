@@ -241,6 +241,15 @@ macro_rules! binary_acc_rhs {
     (@bits f64, $e:expr) => { ($e).to_bits() };
 }
 
+/// Accumulator forms of test-and-branch: jump when `|x| ...` holds of `acc & rhs` (`u32`), the
+/// right operand from a slot or an immediate.
+macro_rules! int_test_acc {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $br:ident, $br_imm:ident => |$x:ident| $e:expr) => {
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br { rhs, offset } => { let $x = ($acc as u32) & (rd($fp, rhs) as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+        h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { imm, offset } => { let $x = ($acc as u32) & (imm as u32); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
+    };
+}
+
 /// Loop steps: `var += imm` (i32, in place, the new value also in `acc`), then jump when
 /// `|x, y| ...` holds of the new value and the extension word's `a` (read as a slot, or as an
 /// immediate in the `Imm` form); otherwise continue after the extension word. Leaving the loop is
@@ -275,15 +284,15 @@ macro_rules! handler_table {
 
 pub(super) use {
     binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as,
-    int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as,
-    step_compare, store, store_acc, trapping_unary, unary, unary_acc, wide,
+    int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, int_test_acc, load,
+    load_acc, slot_as, step_compare, store, store_acc, trapping_unary, unary, unary_acc, wide,
 };
 
 macro_rules! define_handlers {
     () => {
         use std::ptr;
 
-        use super::handlers::{binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, load, load_acc, slot_as, step_compare, store, store_acc, trapping_unary, unary, unary_acc, wide};
+        use super::handlers::{binary_acc_rhs, float_binary, float_binary_acc, float_compare, h, handler_table, imm_as, int_binary, int_binary_acc, int_compare, int_compare_acc, int_test, int_test_acc, load, load_acc, slot_as, step_compare, store, store_acc, trapping_unary, unary, unary_acc, wide};
         use super::calls;
         use crate::runtime::memory as rtm;
         use crate::runtime::table as rtt;
@@ -974,6 +983,29 @@ macro_rules! define_handlers {
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLeU, I32StepBrLeUImm => |x, y| x <= y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeS, I32StepBrGeSImm => |x, y| (x as i32) >= (y as i32));
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeU, I32StepBrGeUImm => |x, y| x >= y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqA, I32EqImmA => |x, y| x == y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32NeA, I32NeImmA => |x, y| x != y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtSA, I32LtSImmA => |x, y| (x as i32) < (y as i32));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtUA, I32LtUImmA => |x, y| x < y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtSA, I32GtSImmA => |x, y| (x as i32) > (y as i32));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtUA, I32GtUImmA => |x, y| x > y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeSA, I32LeSImmA => |x, y| (x as i32) <= (y as i32));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeUA, I32LeUImmA => |x, y| x <= y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeSA, I32GeSImmA => |x, y| (x as i32) >= (y as i32));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeUA, I32GeUImmA => |x, y| x >= y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64EqA, I64EqImmA => |x, y| x == y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64NeA, I64NeImmA => |x, y| x != y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtSA, I64LtSImmA => |x, y| (x as i64) < (y as i64));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtUA, I64LtUImmA => |x, y| x < y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtSA, I64GtSImmA => |x, y| (x as i64) > (y as i64));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtUA, I64GtUImmA => |x, y| x > y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeSA, I64LeSImmA => |x, y| (x as i64) <= (y as i64));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeUA, I64LeUImmA => |x, y| x <= y);
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeSA, I64GeSImmA => |x, y| (x as i64) >= (y as i64));
+        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeUA, I64GeUImmA => |x, y| x >= y);
+        int_test_acc!(ip, fp, mb, ml, cx, acc; BrI32AndNezA, BrI32AndImmNezA => |x| x != 0);
+        int_test_acc!(ip, fp, mb, ml, cx, acc; BrI32AndEqzA, BrI32AndImmEqzA => |x| x == 0);
+        h!(ip, fp, mb, ml, cx, acc; SelectInPlaceA { dst, src } => { if acc as u32 == 0 { wr(fp, dst, rd(fp, src)); } });
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBr);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrNez => |x| x != 0);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrEqz => |x| x == 0);

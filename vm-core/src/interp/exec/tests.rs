@@ -281,3 +281,101 @@ fn biased_branch_tables_pick_the_cases_of_the_unbiased_index() {
         assert_eq!(run(s, "teed", 41), 42);
     }
 }
+
+/// Comparisons whose left (or right) operand the op before computed read it from `acc`: every
+/// comparison, i32 and i64, against a local, a constant and in reversed order, gives the
+/// comparison's value; and a test-and-branch and a `select` on a value just computed do too.
+#[test]
+fn comparisons_of_a_value_just_computed_read_it_from_acc() {
+    type Cond = fn(i64, i64, bool) -> bool;
+    let conds: [(&str, Cond); 10] = [
+        ("eq", |x, y, _| x == y),
+        ("ne", |x, y, _| x != y),
+        ("lt_s", |x, y, _| x < y),
+        ("lt_u", |x, y, w| if w { (x as u64) < (y as u64) } else { (x as u32) < (y as u32) }),
+        ("gt_s", |x, y, _| x > y),
+        ("gt_u", |x, y, w| if w { (x as u64) > (y as u64) } else { (x as u32) > (y as u32) }),
+        ("le_s", |x, y, _| x <= y),
+        ("le_u", |x, y, w| if w { (x as u64) <= (y as u64) } else { (x as u32) <= (y as u32) }),
+        ("ge_s", |x, y, _| x >= y),
+        ("ge_u", |x, y, w| if w { (x as u64) >= (y as u64) } else { (x as u32) >= (y as u32) }),
+    ];
+    const IMM: i64 = -7;
+    let mut funcs = String::new();
+    for t in ["i32", "i64"] {
+        for (op, _) in conds {
+            // `x ^ z` (z is 0) is computed right before the comparison, which then reads it from
+            // `acc`; the result is added to 10, so it is a value, not a branch.
+            let computed = format!("({t}.xor (local.get 0) (local.get 2))");
+            for (suffix, cmp) in [
+                ("", format!("({t}.{op} {computed} (local.get 1))")),
+                ("_imm", format!("({t}.{op} {computed} ({t}.const {IMM}))")),
+                ("_rev", format!("({t}.{op} (local.get 1) {computed})")),
+            ] {
+                funcs += &format!(
+                    r#"(func (export "{t}_{op}{suffix}") (param {t} {t} {t}) (result i32)
+                        (i32.add (i32.const 10) {cmp}))"#
+                );
+            }
+        }
+    }
+    funcs += r#"(func (export "test") (param i32 i32) (result i32)
+        (block (br_if 0 (i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 4)))
+          (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "pick") (param i32 i32 i32) (result i32)
+        (select (i32.mul (local.get 0) (local.get 0)) (local.get 1)
+          (i32.xor (local.get 2) (i32.const 1))))"#;
+    let wat = format!("(module {funcs})");
+    let values: [i64; 7] = [0, 1, -1, -7, 7, i64::from(i32::MIN), i64::MAX];
+    for engine in engines() {
+        let module = Module::new(&engine, &wat).unwrap();
+        let n = module.info().funcs.len() as u32;
+        for f in 0..n - 2 {
+            let code = module.debug_interp_code(f).unwrap();
+            assert!(code.contains("A {"), "the comparison reads acc: {code}");
+        }
+        let code = module.debug_interp_code(n - 2).unwrap();
+        assert!(code.contains("BrI32AndImmNezA {") || code.contains("BrI32AndImmEqzA {"), "{code}");
+        let code = module.debug_interp_code(n - 1).unwrap();
+        assert!(code.contains("SelectInPlaceA {"), "{code}");
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let s = &mut store;
+        for t in ["i32", "i64"] {
+            let wide = t == "i64";
+            let val = |v: i64| if wide { Val::I64(v) } else { Val::I32(v as i32) };
+            let norm = |v: i64| if wide { v } else { i64::from(v as i32) };
+            for (op, cond) in conds {
+                for x in values {
+                    for y in values {
+                        let (x, y) = (norm(x), norm(y));
+                        for (suffix, want) in [
+                            ("", cond(x, y, wide)),
+                            ("_imm", cond(x, IMM, wide)),
+                            ("_rev", cond(y, x, wide)),
+                        ] {
+                            let name = format!("{t}_{op}{suffix}");
+                            let got = call(s, &instance, &name, &[val(x), val(y), val(0)], 1)
+                                .unwrap()[0]
+                                .i32();
+                            assert_eq!(got, Some(10 + i32::from(want)), "{name}({x}, {y})");
+                        }
+                    }
+                }
+            }
+        }
+        for (x, y, want) in [(0, 0, 0), (4, 0, 1), (5, 1, 1), (4, 4, 0), (3, 7, 1), (1, 2, 0)] {
+            let got = call(s, &instance, "test", &[Val::I32(x), Val::I32(y)], 1).unwrap()[0].i32();
+            assert_eq!(got, Some(want), "test({x}, {y})");
+        }
+        for (c, want) in [(0, 121), (1, 22), (2, 121), (3, 121)] {
+            let args = [Val::I32(11), Val::I32(22), Val::I32(c)];
+            assert_eq!(
+                call(s, &instance, "pick", &args, 1).unwrap()[0].i32(),
+                Some(want),
+                "pick({c})"
+            );
+        }
+    }
+}

@@ -319,6 +319,86 @@ fn acc_dst(op: &Instr) -> Option<Slot> {
         | I::I32Load16SIdx { dst, .. }
         | I::I32Load16SAddImm { dst, .. }
         | I::I32Load16UIdx { dst, .. }
+        | I::I32Eq { dst, .. }
+        | I::I32EqImm { dst, .. }
+        | I::I32EqA { dst, .. }
+        | I::I32EqImmA { dst, .. }
+        | I::I32Ne { dst, .. }
+        | I::I32NeImm { dst, .. }
+        | I::I32NeA { dst, .. }
+        | I::I32NeImmA { dst, .. }
+        | I::I32LtS { dst, .. }
+        | I::I32LtSImm { dst, .. }
+        | I::I32LtSA { dst, .. }
+        | I::I32LtSImmA { dst, .. }
+        | I::I32LtU { dst, .. }
+        | I::I32LtUImm { dst, .. }
+        | I::I32LtUA { dst, .. }
+        | I::I32LtUImmA { dst, .. }
+        | I::I32GtS { dst, .. }
+        | I::I32GtSImm { dst, .. }
+        | I::I32GtSA { dst, .. }
+        | I::I32GtSImmA { dst, .. }
+        | I::I32GtU { dst, .. }
+        | I::I32GtUImm { dst, .. }
+        | I::I32GtUA { dst, .. }
+        | I::I32GtUImmA { dst, .. }
+        | I::I32LeS { dst, .. }
+        | I::I32LeSImm { dst, .. }
+        | I::I32LeSA { dst, .. }
+        | I::I32LeSImmA { dst, .. }
+        | I::I32LeU { dst, .. }
+        | I::I32LeUImm { dst, .. }
+        | I::I32LeUA { dst, .. }
+        | I::I32LeUImmA { dst, .. }
+        | I::I32GeS { dst, .. }
+        | I::I32GeSImm { dst, .. }
+        | I::I32GeSA { dst, .. }
+        | I::I32GeSImmA { dst, .. }
+        | I::I32GeU { dst, .. }
+        | I::I32GeUImm { dst, .. }
+        | I::I32GeUA { dst, .. }
+        | I::I32GeUImmA { dst, .. }
+        | I::I64Eq { dst, .. }
+        | I::I64EqImm { dst, .. }
+        | I::I64EqA { dst, .. }
+        | I::I64EqImmA { dst, .. }
+        | I::I64Ne { dst, .. }
+        | I::I64NeImm { dst, .. }
+        | I::I64NeA { dst, .. }
+        | I::I64NeImmA { dst, .. }
+        | I::I64LtS { dst, .. }
+        | I::I64LtSImm { dst, .. }
+        | I::I64LtSA { dst, .. }
+        | I::I64LtSImmA { dst, .. }
+        | I::I64LtU { dst, .. }
+        | I::I64LtUImm { dst, .. }
+        | I::I64LtUA { dst, .. }
+        | I::I64LtUImmA { dst, .. }
+        | I::I64GtS { dst, .. }
+        | I::I64GtSImm { dst, .. }
+        | I::I64GtSA { dst, .. }
+        | I::I64GtSImmA { dst, .. }
+        | I::I64GtU { dst, .. }
+        | I::I64GtUImm { dst, .. }
+        | I::I64GtUA { dst, .. }
+        | I::I64GtUImmA { dst, .. }
+        | I::I64LeS { dst, .. }
+        | I::I64LeSImm { dst, .. }
+        | I::I64LeSA { dst, .. }
+        | I::I64LeSImmA { dst, .. }
+        | I::I64LeU { dst, .. }
+        | I::I64LeUImm { dst, .. }
+        | I::I64LeUA { dst, .. }
+        | I::I64LeUImmA { dst, .. }
+        | I::I64GeS { dst, .. }
+        | I::I64GeSImm { dst, .. }
+        | I::I64GeSA { dst, .. }
+        | I::I64GeSImmA { dst, .. }
+        | I::I64GeU { dst, .. }
+        | I::I64GeUImm { dst, .. }
+        | I::I64GeUA { dst, .. }
+        | I::I64GeUImmA { dst, .. }
         | I::I32Load16UAddImm { dst, .. } => Some(dst),
         _ => None,
     }
@@ -481,6 +561,75 @@ fn with_acc(op: Instr, d: Slot) -> Option<Instr> {
         I::F64Abs { dst, src } if src == d => I::F64AbsA { dst },
         I::F32Sqrt { dst, src } if src == d => I::F32SqrtA { dst },
         I::F32Neg { dst, src } if src == d => I::F32NegA { dst },
+        I::I32Eq { dst, lhs, rhs } if lhs == d => I::I32EqA { dst, rhs },
+        I::I32Eq { dst, lhs, rhs } if rhs == d => I::I32EqA { dst, rhs: lhs },
+        I::I32EqImm { dst, lhs, imm } if lhs == d => I::I32EqImmA { dst, imm },
+        I::I32Ne { dst, lhs, rhs } if lhs == d => I::I32NeA { dst, rhs },
+        I::I32Ne { dst, lhs, rhs } if rhs == d => I::I32NeA { dst, rhs: lhs },
+        I::I32NeImm { dst, lhs, imm } if lhs == d => I::I32NeImmA { dst, imm },
+        I::I32LtS { dst, lhs, rhs } if lhs == d => I::I32LtSA { dst, rhs },
+        I::I32LtS { dst, lhs, rhs } if rhs == d => I::I32GtSA { dst, rhs: lhs },
+        I::I32LtSImm { dst, lhs, imm } if lhs == d => I::I32LtSImmA { dst, imm },
+        I::I32LtU { dst, lhs, rhs } if lhs == d => I::I32LtUA { dst, rhs },
+        I::I32LtU { dst, lhs, rhs } if rhs == d => I::I32GtUA { dst, rhs: lhs },
+        I::I32LtUImm { dst, lhs, imm } if lhs == d => I::I32LtUImmA { dst, imm },
+        I::I32GtS { dst, lhs, rhs } if lhs == d => I::I32GtSA { dst, rhs },
+        I::I32GtS { dst, lhs, rhs } if rhs == d => I::I32LtSA { dst, rhs: lhs },
+        I::I32GtSImm { dst, lhs, imm } if lhs == d => I::I32GtSImmA { dst, imm },
+        I::I32GtU { dst, lhs, rhs } if lhs == d => I::I32GtUA { dst, rhs },
+        I::I32GtU { dst, lhs, rhs } if rhs == d => I::I32LtUA { dst, rhs: lhs },
+        I::I32GtUImm { dst, lhs, imm } if lhs == d => I::I32GtUImmA { dst, imm },
+        I::I32LeS { dst, lhs, rhs } if lhs == d => I::I32LeSA { dst, rhs },
+        I::I32LeS { dst, lhs, rhs } if rhs == d => I::I32GeSA { dst, rhs: lhs },
+        I::I32LeSImm { dst, lhs, imm } if lhs == d => I::I32LeSImmA { dst, imm },
+        I::I32LeU { dst, lhs, rhs } if lhs == d => I::I32LeUA { dst, rhs },
+        I::I32LeU { dst, lhs, rhs } if rhs == d => I::I32GeUA { dst, rhs: lhs },
+        I::I32LeUImm { dst, lhs, imm } if lhs == d => I::I32LeUImmA { dst, imm },
+        I::I32GeS { dst, lhs, rhs } if lhs == d => I::I32GeSA { dst, rhs },
+        I::I32GeS { dst, lhs, rhs } if rhs == d => I::I32LeSA { dst, rhs: lhs },
+        I::I32GeSImm { dst, lhs, imm } if lhs == d => I::I32GeSImmA { dst, imm },
+        I::I32GeU { dst, lhs, rhs } if lhs == d => I::I32GeUA { dst, rhs },
+        I::I32GeU { dst, lhs, rhs } if rhs == d => I::I32LeUA { dst, rhs: lhs },
+        I::I32GeUImm { dst, lhs, imm } if lhs == d => I::I32GeUImmA { dst, imm },
+        I::I64Eq { dst, lhs, rhs } if lhs == d => I::I64EqA { dst, rhs },
+        I::I64Eq { dst, lhs, rhs } if rhs == d => I::I64EqA { dst, rhs: lhs },
+        I::I64EqImm { dst, lhs, imm } if lhs == d => I::I64EqImmA { dst, imm },
+        I::I64Ne { dst, lhs, rhs } if lhs == d => I::I64NeA { dst, rhs },
+        I::I64Ne { dst, lhs, rhs } if rhs == d => I::I64NeA { dst, rhs: lhs },
+        I::I64NeImm { dst, lhs, imm } if lhs == d => I::I64NeImmA { dst, imm },
+        I::I64LtS { dst, lhs, rhs } if lhs == d => I::I64LtSA { dst, rhs },
+        I::I64LtS { dst, lhs, rhs } if rhs == d => I::I64GtSA { dst, rhs: lhs },
+        I::I64LtSImm { dst, lhs, imm } if lhs == d => I::I64LtSImmA { dst, imm },
+        I::I64LtU { dst, lhs, rhs } if lhs == d => I::I64LtUA { dst, rhs },
+        I::I64LtU { dst, lhs, rhs } if rhs == d => I::I64GtUA { dst, rhs: lhs },
+        I::I64LtUImm { dst, lhs, imm } if lhs == d => I::I64LtUImmA { dst, imm },
+        I::I64GtS { dst, lhs, rhs } if lhs == d => I::I64GtSA { dst, rhs },
+        I::I64GtS { dst, lhs, rhs } if rhs == d => I::I64LtSA { dst, rhs: lhs },
+        I::I64GtSImm { dst, lhs, imm } if lhs == d => I::I64GtSImmA { dst, imm },
+        I::I64GtU { dst, lhs, rhs } if lhs == d => I::I64GtUA { dst, rhs },
+        I::I64GtU { dst, lhs, rhs } if rhs == d => I::I64LtUA { dst, rhs: lhs },
+        I::I64GtUImm { dst, lhs, imm } if lhs == d => I::I64GtUImmA { dst, imm },
+        I::I64LeS { dst, lhs, rhs } if lhs == d => I::I64LeSA { dst, rhs },
+        I::I64LeS { dst, lhs, rhs } if rhs == d => I::I64GeSA { dst, rhs: lhs },
+        I::I64LeSImm { dst, lhs, imm } if lhs == d => I::I64LeSImmA { dst, imm },
+        I::I64LeU { dst, lhs, rhs } if lhs == d => I::I64LeUA { dst, rhs },
+        I::I64LeU { dst, lhs, rhs } if rhs == d => I::I64GeUA { dst, rhs: lhs },
+        I::I64LeUImm { dst, lhs, imm } if lhs == d => I::I64LeUImmA { dst, imm },
+        I::I64GeS { dst, lhs, rhs } if lhs == d => I::I64GeSA { dst, rhs },
+        I::I64GeS { dst, lhs, rhs } if rhs == d => I::I64LeSA { dst, rhs: lhs },
+        I::I64GeSImm { dst, lhs, imm } if lhs == d => I::I64GeSImmA { dst, imm },
+        I::I64GeU { dst, lhs, rhs } if lhs == d => I::I64GeUA { dst, rhs },
+        I::I64GeU { dst, lhs, rhs } if rhs == d => I::I64LeUA { dst, rhs: lhs },
+        I::I64GeUImm { dst, lhs, imm } if lhs == d => I::I64GeUImmA { dst, imm },
+        I::BrI32AndNez { lhs, rhs, offset } if lhs == d => I::BrI32AndNezA { rhs, offset },
+        I::BrI32AndNez { lhs, rhs, offset } if rhs == d => I::BrI32AndNezA { rhs: lhs, offset },
+        I::BrI32AndEqz { lhs, rhs, offset } if lhs == d => I::BrI32AndEqzA { rhs, offset },
+        I::BrI32AndEqz { lhs, rhs, offset } if rhs == d => I::BrI32AndEqzA { rhs: lhs, offset },
+        I::BrI32AndImmNez { lhs, imm, offset } if lhs == d => I::BrI32AndImmNezA { imm, offset },
+        I::BrI32AndImmEqz { lhs, imm, offset } if lhs == d => I::BrI32AndImmEqzA { imm, offset },
+        I::SelectInPlace { dst, cond, src } if cond == d && src != d => {
+            I::SelectInPlaceA { dst, src }
+        }
         I::I32Sub { dst, lhs, rhs } if rhs == d => I::I32SubRA { dst, lhs },
         I::I64Sub { dst, lhs, rhs } if rhs == d => I::I64SubRA { dst, lhs },
         I::F32Sub { dst, lhs, rhs } if rhs == d => I::F32SubRA { dst, lhs },
