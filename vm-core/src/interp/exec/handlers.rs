@@ -570,30 +570,33 @@ macro_rules! define_handlers {
         h!(ip, fp, mb, ml, cx, acc; BrIfEqz { cond, offset } => { if rd(fp, cond) as u32 == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
         h!(ip, fp, mb, ml, cx, acc; BrIfNez64 { cond, offset } => { if rd(fp, cond) != 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
         h!(ip, fp, mb, ml, cx, acc; BrIfEqz64 { cond, offset } => { if rd(fp, cond) == 0 { return next(ip.offset(1 + offset as isize), fp, mb, ml, cx, acc); } });
+        /// Where a branch table goes for index `i`: entry `min(i, len)` of those from `entries` on,
+        /// its jump taken here.
+        ///
+        /// # Safety
+        /// `entries` is the first of the `len + 1` entries the translator put after the table op.
+        #[inline(always)]
+        unsafe fn br_table_target(entries: *const Op, i: u32, len: u32) -> *const Op {
+            // SAFETY: entry `min(i, len)` is one of the table's entries (this function's
+            // contract), and an entry that is a `Br` jumps to an op of the same code.
+            unsafe {
+                let entry = entries.add(i.min(len) as usize);
+                match (*entry).instr {
+                    Instr::Br { offset } => entry.offset(1 + offset as isize),
+                    _ => entry,
+                }
+            }
+        }
         h!(ip, fp, mb, ml, cx, acc; BrTable { index, len } => {
-            // The table's entries follow it; take the chosen entry's jump here.
-            let entry = ip.add(1 + (rd(fp, index) as u32).min(len) as usize);
-            let target = match (*entry).instr {
-                Instr::Br { offset } => entry.offset(1 + offset as isize),
-                _ => entry,
-            };
-            return next(target, fp, mb, ml, cx, acc);
+            return next(br_table_target(ip.add(1), rd(fp, index) as u32, len), fp, mb, ml, cx, acc);
         });
         h!(ip, fp, mb, ml, cx, acc; BrTableAddImm { index, bias, len } => {
-            let entry = ip.add(2 + (rd(fp, index) as u32).wrapping_add(bias as u32).min(len) as usize);
-            let target = match (*entry).instr {
-                Instr::Br { offset } => entry.offset(1 + offset as isize),
-                _ => entry,
-            };
-            return next(target, fp, mb, ml, cx, acc);
+            let i = (rd(fp, index) as u32).wrapping_add(bias as u32);
+            return next(br_table_target(ip.add(2), i, len), fp, mb, ml, cx, acc);
         });
         h!(ip, fp, mb, ml, cx, acc; BrTableAddImmA { bias, len } => {
-            let entry = ip.add(2 + (acc as u32).wrapping_add(bias as u32).min(len) as usize);
-            let target = match (*entry).instr {
-                Instr::Br { offset } => entry.offset(1 + offset as isize),
-                _ => entry,
-            };
-            return next(target, fp, mb, ml, cx, acc);
+            let i = (acc as u32).wrapping_add(bias as u32);
+            return next(br_table_target(ip.add(2), i, len), fp, mb, ml, cx, acc);
         });
         h!(ip, fp, mb, ml, cx, acc; Return0 {} => { return ret_from(cx, mb, ml); });
         h!(ip, fp, mb, ml, cx, acc; Return1 { src } => { wr(fp, 0, rd(fp, src)); return ret_from(cx, mb, ml); });
