@@ -200,9 +200,11 @@ macro_rules! float_binary_acc {
     };
 }
 
-/// Accumulator forms of compare-and-branch: jump when `acc op rhs` (or `acc op imm`) holds.
+/// Accumulator forms of integer comparisons, with `acc` on the left: a value (`dst = acc op rhs`,
+/// or `acc op imm`), and a branch on the same.
 macro_rules! int_compare_acc {
-    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $imm_op:ident, $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
+        int_binary_acc!($ip, $fp, $mb, $ml, $cx, $acc; $t: $op, $imm_op => |$x, $y| $e);
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br { rhs, offset } => { let ($x, $y) = (slot_as!($t, $acc), slot_as!($t, rd($fp, rhs))); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $br_imm { imm, offset } => { let ($x, $y) = (slot_as!($t, $acc), imm_as!($t, imm)); if $e { return next($ip.offset(1 + offset as isize), $fp, $mb, $ml, $cx, $acc); } });
     };
@@ -956,26 +958,26 @@ macro_rules! define_handlers {
         store_acc!(ip, fp, mb, ml, cx, acc; 1: I64Store8A => |v| (v as u8).to_le_bytes());
         store_acc!(ip, fp, mb, ml, cx, acc; 2: I64Store16A => |v| (v as u16).to_le_bytes());
         store_acc!(ip, fp, mb, ml, cx, acc; 4: I64Store32A => |v| (v as u32).to_le_bytes());
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32EqA, BrI32EqImmA => |x, y| x == y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32NeA, BrI32NeImmA => |x, y| x != y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LtSA, BrI32LtSImmA => |x, y| (x as i32) < (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LtUA, BrI32LtUImmA => |x, y| x < y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GtSA, BrI32GtSImmA => |x, y| (x as i32) > (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GtUA, BrI32GtUImmA => |x, y| x > y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LeSA, BrI32LeSImmA => |x, y| (x as i32) <= (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32LeUA, BrI32LeUImmA => |x, y| x <= y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GeSA, BrI32GeSImmA => |x, y| (x as i32) >= (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: BrI32GeUA, BrI32GeUImmA => |x, y| x >= y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64EqA, BrI64EqImmA => |x, y| x == y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64NeA, BrI64NeImmA => |x, y| x != y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LtSA, BrI64LtSImmA => |x, y| (x as i64) < (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LtUA, BrI64LtUImmA => |x, y| x < y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GtSA, BrI64GtSImmA => |x, y| (x as i64) > (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GtUA, BrI64GtUImmA => |x, y| x > y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LeSA, BrI64LeSImmA => |x, y| (x as i64) <= (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqA, I32EqImmA, BrI32EqA, BrI32EqImmA => |x, y| x == y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32NeA, I32NeImmA, BrI32NeA, BrI32NeImmA => |x, y| x != y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtSA, I32LtSImmA, BrI32LtSA, BrI32LtSImmA => |x, y| (x as i32) < (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtUA, I32LtUImmA, BrI32LtUA, BrI32LtUImmA => |x, y| x < y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtSA, I32GtSImmA, BrI32GtSA, BrI32GtSImmA => |x, y| (x as i32) > (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtUA, I32GtUImmA, BrI32GtUA, BrI32GtUImmA => |x, y| x > y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeSA, I32LeSImmA, BrI32LeSA, BrI32LeSImmA => |x, y| (x as i32) <= (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeUA, I32LeUImmA, BrI32LeUA, BrI32LeUImmA => |x, y| x <= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeSA, I32GeSImmA, BrI32GeSA, BrI32GeSImmA => |x, y| (x as i32) >= (y as i32));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeUA, I32GeUImmA, BrI32GeUA, BrI32GeUImmA => |x, y| x >= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64EqA, I64EqImmA, BrI64EqA, BrI64EqImmA => |x, y| x == y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64NeA, I64NeImmA, BrI64NeA, BrI64NeImmA => |x, y| x != y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtSA, I64LtSImmA, BrI64LtSA, BrI64LtSImmA => |x, y| (x as i64) < (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtUA, I64LtUImmA, BrI64LtUA, BrI64LtUImmA => |x, y| x < y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtSA, I64GtSImmA, BrI64GtSA, BrI64GtSImmA => |x, y| (x as i64) > (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtUA, I64GtUImmA, BrI64GtUA, BrI64GtUImmA => |x, y| x > y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeSA, I64LeSImmA, BrI64LeSA, BrI64LeSImmA => |x, y| (x as i64) <= (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeUA, I64LeUImmA, BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeSA, I64GeSImmA, BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
+        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeUA, I64GeUImmA, BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrEq, I32StepBrEqImm => |x, y| x == y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrNe, I32StepBrNeImm => |x, y| x != y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLtS, I32StepBrLtSImm => |x, y| (x as i32) < (y as i32));
@@ -986,26 +988,6 @@ macro_rules! define_handlers {
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLeU, I32StepBrLeUImm => |x, y| x <= y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeS, I32StepBrGeSImm => |x, y| (x as i32) >= (y as i32));
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrGeU, I32StepBrGeUImm => |x, y| x >= y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqA, I32EqImmA => |x, y| x == y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32NeA, I32NeImmA => |x, y| x != y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtSA, I32LtSImmA => |x, y| (x as i32) < (y as i32));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtUA, I32LtUImmA => |x, y| x < y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtSA, I32GtSImmA => |x, y| (x as i32) > (y as i32));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtUA, I32GtUImmA => |x, y| x > y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeSA, I32LeSImmA => |x, y| (x as i32) <= (y as i32));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeUA, I32LeUImmA => |x, y| x <= y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeSA, I32GeSImmA => |x, y| (x as i32) >= (y as i32));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeUA, I32GeUImmA => |x, y| x >= y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64EqA, I64EqImmA => |x, y| x == y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64NeA, I64NeImmA => |x, y| x != y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtSA, I64LtSImmA => |x, y| (x as i64) < (y as i64));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtUA, I64LtUImmA => |x, y| x < y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtSA, I64GtSImmA => |x, y| (x as i64) > (y as i64));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtUA, I64GtUImmA => |x, y| x > y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeSA, I64LeSImmA => |x, y| (x as i64) <= (y as i64));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeUA, I64LeUImmA => |x, y| x <= y);
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeSA, I64GeSImmA => |x, y| (x as i64) >= (y as i64));
-        int_binary_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeUA, I64GeUImmA => |x, y| x >= y);
         int_test_acc!(ip, fp, mb, ml, cx, acc; BrI32AndNezA, BrI32AndImmNezA => |x| x != 0);
         int_test_acc!(ip, fp, mb, ml, cx, acc; BrI32AndEqzA, BrI32AndImmEqzA => |x| x == 0);
         h!(ip, fp, mb, ml, cx, acc; SelectInPlaceA { dst, src } => { if acc as u32 == 0 { wr(fp, dst, rd(fp, src)); } });
