@@ -11,6 +11,8 @@
 # programs/expected.txt, the reference the run script checks every engine against.
 # A C source may ask for extra wasm flags with a comment "wasm-cflags: FLAGS", and for extra
 # native flags with "native-cflags: FLAGS" (the SIMD programs' native ceiling: -march=x86-64-v3).
+# A source that says "needs: sqlite" includes the SQLite amalgamation, which fetch-sqlite.sh
+# downloads once into build/ (its directory goes on the include path of both builds).
 # A source whose wasm-cflags name --target=wasm32-wasi-threads (threads-mandelbrot) links with a
 # wasm32-wasi-threads sysroot, which Debian does not ship: tests/programs/threads/build.sh --setup
 # puts one together; without it such a module is left as committed (its native binary is built).
@@ -42,6 +44,11 @@ for name in "${names[@]}"; do
     if [ -f "$src/$name.c" ]; then
         extra=$(sed -n 's/.*wasm-cflags: *\([^*]*[^* ]\).*/\1/p' "$src/$name.c" | head -1)
         native_extra=$(sed -n 's/.*native-cflags: *\([^*]*[^* ]\).*/\1/p' "$src/$name.c" | head -1)
+        if grep -q 'needs: sqlite' "$src/$name.c"; then
+            sqlite_dir=$("$here/fetch-sqlite.sh")
+            extra="$extra -I$sqlite_dir"
+            native_extra="$native_extra -I$sqlite_dir"
+        fi
         echo "build $name (c${extra:+, $extra}${native_extra:+, native $native_extra})"
         # shellcheck disable=SC2086 # extra is a list of flags, split but not globbed
         set -f

@@ -172,10 +172,10 @@ def run_parts(args, ctx):
     if quick and args.only is None:
         ctx["notes"].append(QUICK_SKIP_NOTE)
     if "compile" in args.parts:
-        result = compile_mod.measure(ready, quick)
-        ctx["sections"].append(compile_mod.markdown(result))
-        ctx["console_sections"].append(compile_mod.console(result))
-        failed |= any(r.error for r in result.rows)
+        results = compile_mod.measure(ready, quick)
+        ctx["sections"].append(compile_mod.markdown(results))
+        ctx["console_sections"].append(compile_mod.console(results))
+        failed |= any(r.error for result in results for r in result.rows)
     if "instantiate" in args.parts:
         if any(e.name == "silo" for e in ready):
             result = instances.measure(quick)
