@@ -56,6 +56,29 @@ const COMPUTE: &str = r#"(module
   (func (export "run") (param i32) (result i32)
     (i32.add (i32.const 7) (i32.add (call $work (local.get 0)) (call $work (i32.const 1000))))))"#;
 
+/// Nested loops with operands below both: a loop entry into the inner loop comes back to the
+/// outer loop's header, and its checks, from the native way in.
+const NESTED: &str = r#"(module
+  (memory (export "memory") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (func (export "run") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $acc i32)
+    (i32.const 1000)
+    (i32.mul (local.get $n) (i32.const 3))
+    (loop $outer
+      (i32.const 5)
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $j)))
+        (i32.store8 (i32.and (local.get $j) (i32.const 1023)) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 1000))))
+      (local.set $acc (i32.add (local.get $acc)))
+      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add)
+    (i32.add (local.get $acc))))"#;
+
 /// What a checkpoint holds in these tests: the run, memory 0, the global, the host's record.
 struct Taken {
     state: ExecState,
@@ -286,6 +309,22 @@ fn tiered_loops_continued_natively_are_taken_at_their_checks() {
             let taken = take_at(&tiered, &module, 3_000_000, at, true);
             assert_eq!(resume(&interp, COMPUTE, &taken), want, "after {after}, check {at}");
             assert_eq!(resume(&tiered, COMPUTE, &taken), want, "after {after}, check {at}");
+        }
+    }
+}
+
+#[test]
+fn loops_around_a_loop_continued_natively_are_taken_at_their_checks() {
+    let interp = engine(Strategy::Interpreter, false).unwrap();
+    let want = uninterrupted(&interp, NESTED, 3000);
+    for (after, tiered) in tiered_engines() {
+        assert_eq!(want, uninterrupted(&tiered, NESTED, 3000), "tier-up-after {after}");
+        for at in [2, 10, 40] {
+            let module = Module::new(&tiered, NESTED).unwrap();
+            let taken = take_at(&tiered, &module, 3000, at, true);
+            assert_eq!(module.native_loop_entry_count(), 1, "after {after}, check {at}");
+            assert_eq!(resume(&interp, NESTED, &taken), want, "after {after}, check {at}");
+            assert_eq!(resume(&tiered, NESTED, &taken), want, "after {after}, check {at}");
         }
     }
 }

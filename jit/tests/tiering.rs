@@ -129,10 +129,12 @@ fn fuel_is_charged_alike_after_an_always_taken_branch() {
 
 /// Loops whose header has values on the operand stack: below the loop (a heap reference, a
 /// computed value, a vector) and as the loop's parameters; one inside a legacy `catch` body, whose caught
-/// exception the native entry cannot take over.
+/// exception the native entry cannot take over; an inner loop, entered, inside an outer loop with
+/// values below both (the outer loop's back edges come from the way in).
 const STACKED: &str = r#"(module
   (tag $t)
   (type $box (struct (field i64)))
+  (type $garbage (array i64))
   (func (export "below") (param $n i32) (result i64)
     (local $i i32) (local $s i64)
     (struct.new $box (i64.const 1000))
@@ -144,6 +146,25 @@ const STACKED: &str = r#"(module
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (i64x2.extract_lane 1)
     (i64.add)
+    (local.set $s (i64.add (local.get $s)))
+    (struct.get $box 0)
+    (i64.add (local.get $s)))
+  (func (export "nested") (param $n i32) (result i64)
+    (local $i i32) (local $j i32) (local $s i64)
+    (struct.new $box (i64.const 1000))
+    (i64.extend_i32_u (local.get $n))
+    (loop $outer
+      (i64.const 5)
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $j))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 1000))))
+      (local.set $s (i64.add (local.get $s)))
+      ;; 8 KiB of garbage an iteration: collections while the box is below the loops.
+      (drop (array.new $garbage (local.get $s) (i32.const 1024)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
     (local.set $s (i64.add (local.get $s)))
     (struct.get $box 0)
     (i64.add (local.get $s)))
@@ -204,6 +225,18 @@ fn a_loop_with_values_below_it_continues_natively() {
     assert_eq!(below.call(&mut store, n as i32).unwrap(), 1000 + n + 9 + n * (n - 1) / 2);
     // Compiled on this thread when the loop got hot, so the call went on natively there.
     assert_eq!(module.native_loop_entry_count(), 1);
+}
+
+#[test]
+fn an_inner_loop_continues_natively_with_values_below_the_outer_loop() {
+    let (module, mut store, instance) = stacked();
+    let nested = instance.get_typed_func::<i32, i64>(&store, "nested").unwrap();
+    let n = 2_000i64;
+    // The inner loop gets hot in the first outer iteration; the outer loop's next iterations
+    // come back to it through the native code, with the box and n below both loops.
+    assert_eq!(nested.call(&mut store, n as i32).unwrap(), 1000 + n + n * (499_500 + 5));
+    assert_eq!(module.native_loop_entry_count(), 1);
+    assert!(store.gc_stats().collections > 0, "the garbage was collected while the loops ran");
 }
 
 #[test]

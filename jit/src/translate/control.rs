@@ -6,13 +6,12 @@
 //! to it comes from inside the construct), and translation goes on there.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
-use cranelift_codegen::ir::{self, Block, InstBuilder, JumpTableData, Value, types};
+use cranelift_codegen::ir::{Block, InstBuilder, JumpTableData, Value};
+use cranelift_frontend::Variable;
 use silo_core::ValType;
-use silo_core::vm::StackValue;
 use silo_loader::wasmparser::{BlockType, Operator};
 
-use super::{FuncTranslator, LoopEntryAt, args, ir_type};
+use super::{FuncTranslator, args, ir_type};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum FrameKind {
@@ -56,6 +55,9 @@ pub(super) struct Frame {
     pub(super) legacy_clauses: Vec<(Option<u32>, Block)>,
     /// In a legacy catch body, the exception it caught (for `rethrow`).
     pub(super) caught: Option<Value>,
+    /// For a loop around the one a loop entry enters: the variables that carry the operands
+    /// below it, in stack order (see `loop_entry`).
+    pub(super) carried: Vec<Variable>,
 }
 
 impl Frame {
@@ -77,7 +79,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// A block with parameters of `types`.
-    fn block_with_params(&mut self, types: &[ValType]) -> Result<Block, String> {
+    pub(super) fn block_with_params(&mut self, types: &[ValType]) -> Result<Block, String> {
         let block = self.b.create_block();
         for &t in types {
             let v = self.b.append_block_param(block, ir_type(t)?);
@@ -109,6 +111,7 @@ impl FuncTranslator<'_, '_> {
             catches: Box::new([]),
             legacy_clauses: Vec::new(),
             caught: None,
+            carried: Vec::new(),
         });
         Ok(self.ctrl.last_mut().expect("just pushed"))
     }
@@ -130,102 +133,29 @@ impl FuncTranslator<'_, '_> {
         let (params, results) = self.block_type(bt);
         let header = self.block_with_params(&params)?;
         let entry = self.pop_n(params.len());
-        match self.loop_entry.take_if(|e| e.at == loop_offset) {
-            Some(way_in) => self.enter_loop(way_in, header, &entry)?,
-            // A loop met before the entered one, with operands under it: its header is reached
-            // by back edges from the way in, where those operands are the meeting block's
-            // parameters, yet frame records written in it would name the values the (never
-            // taken) code before it computed. Not built yet: such a loop stays interpreted.
-            None if self.loop_entry.is_some() && self.deopt.is_some() && !self.stack.is_empty() => {
-                return Err(format!(
-                    "no loop entry with frame records inside a loop with operands under it \
-                     (at byte offset {loop_offset:#x})"
-                ));
+        let carried = match self.loop_entry.take_if(|e| e.at == loop_offset) {
+            Some(way_in) => {
+                self.enter_loop(way_in, header, &entry)?;
+                Vec::new()
             }
             None => {
+                // A loop around the one a loop entry enters is reached again from the way in:
+                // it carries the operands below it (see `loop_entry`).
+                let carried = self.carry_below(loop_offset)?;
                 self.b.ins().jump(header, &args(&entry));
+                carried
             }
-        }
+        };
         self.b.switch_to_block(header);
+        // The loop's parameters, before reading the carried operands adds more to the header.
         let values = self.b.block_params(header).to_vec();
+        self.read_carried(&carried);
         self.stack.extend(values);
         let frame = self.push_frame(FrameKind::Loop, params, results)?;
         frame.header = Some(header);
+        frame.carried = carried;
         // Every iteration passes the header: a metered engine checks there.
         self.check_fuel(Some(loop_offset))
-    }
-
-    /// At the loop a loop entry enters (its parameters `params` popped): both ways in, the
-    /// function's own (never taken) and the entry's, which loads the operand stack from the
-    /// interpreter frame, meet in one block before the header, so that the loop keeps a single
-    /// entry (code entering a loop in its middle compiles badly) and the values below the loop
-    /// are that block's parameters, good on either way. The entry refunds the check that the
-    /// interpreter has just charged and the header charges again.
-    fn enter_loop(
-        &mut self,
-        way_in: LoopEntryAt,
-        header: Block,
-        params: &[Value],
-    ) -> Result<(), String> {
-        let at = way_in.at;
-        if self.ctrl.iter().any(|f| f.caught.is_some()) {
-            return Err(format!("the loop at {at:#x} is in a legacy catch body: no entry there"));
-        }
-        let below = self.stack.len();
-        let stack: Vec<Value> = self.stack.iter().chain(params).copied().collect();
-        if way_in.stack.len() != stack.len() {
-            return Err(format!(
-                "the interpreter frame at the loop at {at:#x} holds {} operands, the loop has {}",
-                way_in.stack.len(),
-                stack.len()
-            ));
-        }
-        let types: Vec<ValType> = way_in.stack.iter().map(|s| s.ty).collect();
-        for (&v, &ty) in stack.iter().zip(&types) {
-            if self.b.func.dfg.value_type(v) != ir_type(ty)? {
-                return Err(format!(
-                    "the operand types at the loop at {at:#x} differ between tiers"
-                ));
-            }
-        }
-        let meet = self.block_with_params(&types)?;
-        self.b.ins().jump(meet, &args(&stack));
-        self.b.switch_to_block(way_in.block);
-        self.b.seal_block(way_in.block);
-        self.fuel_refund(at)?;
-        let mut loaded = Vec::with_capacity(stack.len());
-        for s in &way_in.stack {
-            let ty = ir_type(s.ty)?;
-            let v = match s.value {
-                StackValue::Slot(slot) => {
-                    let offset = i32::try_from(u64::from(slot) * 8).map_err(|_| {
-                        format!("the frame at the loop at {at:#x} is too large to enter")
-                    })?;
-                    let flags = crate::trampoline::slot_flags(ty);
-                    self.b.ins().load(ty, flags, way_in.frame, offset)
-                }
-                StackValue::Bits(bits) => self.constant_of_bits(ty, bits),
-                StackValue::Bits128(bits) => self.vector_const(ty, bits.to_le_bytes()),
-            };
-            loaded.push(v);
-        }
-        self.b.ins().jump(meet, &args(&loaded));
-        self.b.switch_to_block(meet);
-        self.b.seal_block(meet);
-        let values = self.b.block_params(meet).to_vec();
-        self.stack.copy_from_slice(&values[..below]);
-        self.b.ins().jump(header, &args(&values[below..]));
-        Ok(())
-    }
-
-    /// The value of type `ty` whose slot form is `bits`.
-    fn constant_of_bits(&mut self, ty: ir::Type, bits: u64) -> Value {
-        match ty {
-            types::F32 => self.b.ins().f32const(Ieee32::with_bits(bits as u32)),
-            types::F64 => self.b.ins().f64const(Ieee64::with_bits(bits)),
-            types::I32 => self.b.ins().iconst(types::I32, i64::from(bits as u32)),
-            ty => self.b.ins().iconst(ty, bits as i64),
-        }
     }
 
     pub(super) fn if_(&mut self, bt: BlockType) -> Result<(), String> {

@@ -22,7 +22,9 @@
 //! chosen loop's header (refunding the header's fuel check, which the interpreter has just
 //! charged). The code before the loop is still translated, unreachable, so that every construct
 //! around the loop is built as usual; Cranelift drops it. Entering at the header rather than past
-//! it keeps the loop's single entry, without which it compiles far worse.
+//! it keeps the loop's single entry, without which it compiles far worse. The loops around the
+//! entered one are reached again from the way in: they carry the operands below them
+//! (`loop_entry`).
 
 mod atomic;
 mod calls;
@@ -30,6 +32,7 @@ mod control;
 mod deopt;
 mod exn;
 mod gc;
+mod loop_entry;
 mod memory;
 mod numeric;
 mod simd;
@@ -169,6 +172,8 @@ pub(super) struct LoopEntryAt {
     pub block: ir::Block,
     pub frame: Value,
     pub stack: Vec<StackSlot>,
+    /// The byte offsets of the loops around it (`loop_entry::loops_enclosing`).
+    pub enclosing: Vec<u32>,
 }
 
 /// The state of translating one function.
@@ -354,7 +359,13 @@ pub(crate) fn translate(
         }
         let to_loop = t.b.create_block();
         t.b.ins().jump(to_loop, &[]);
-        t.loop_entry = Some(LoopEntryAt { at, block: to_loop, frame, stack: stack.to_vec() });
+        t.loop_entry = Some(LoopEntryAt {
+            at,
+            block: to_loop,
+            frame,
+            stack: stack.to_vec(),
+            enclosing: Vec::new(),
+        });
         // The function's own entry, never taken.
         let unused = t.b.create_block();
         t.b.switch_to_block(unused);
@@ -376,6 +387,9 @@ pub(crate) fn translate(
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
     let mut ops = wp::OperatorsReader::new(reader);
+    if let Some(entry) = &mut t.loop_entry {
+        entry.enclosing = loop_entry::loops_enclosing(ops.clone(), entry.at).map_err(err)?;
+    }
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         t.b.set_srcloc(SourceLoc::new(offset as u32));
