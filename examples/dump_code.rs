@@ -1,17 +1,29 @@
 //! Prints the interpreter code the translator produces, for studying and tuning it.
 //!
-//! `cargo run --release --example dump_code -- FILE [FUNCTION]`: with a function (name from the
-//! name section, or index), its code; without, every defined function with its size.
+//! `cargo run --release --example dump_code -- [--interp] FILE [FUNCTION]`: with a function (name
+//! from the name section, or index), its code; without, every defined function with its size.
+//! The code is the default engine's (`tiered`: loop headers count their iterations), or with
+//! `--interp` the interpreter engine's.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let interp = args.first().is_some_and(|a| a == "--interp");
+    if interp {
+        args.remove(0);
+    }
     let Some(file) = args.first() else {
-        eprintln!("usage: dump_code FILE [FUNCTION]");
+        eprintln!("usage: dump_code [--interp] FILE [FUNCTION]");
         return ExitCode::FAILURE;
     };
-    let engine = silo::Engine::default();
+    let engine = if interp {
+        let mut config = silo::Config::new();
+        config.strategy(silo::Strategy::Interpreter);
+        silo::Engine::new(&config)
+    } else {
+        silo::Engine::default()
+    };
     let module = match std::fs::read(file)
         .map_err(|e| e.to_string())
         .and_then(|bytes| silo::Module::new(&engine, bytes).map_err(|e| e.to_string()))
