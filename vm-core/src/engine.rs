@@ -315,6 +315,9 @@ pub(crate) enum Job {
     Function(u32),
     /// The on-stack-replacement entry of a defined function at the loop at a byte offset.
     LoopEntry(u32, u32),
+    /// `Jit` strategy, a module that streamed in faster than it compiled: a job for each of its
+    /// functions not compiled yet.
+    Rest,
 }
 
 impl Default for Engine {

@@ -75,6 +75,10 @@ pub(crate) struct ModuleInner {
     jit: Option<Box<dyn NativeModule>>,
     /// `Jit` strategy: set once every function has been compiled, callees first.
     all_native: AtomicBool,
+    /// `Jit` strategy, a module that streamed in faster than it compiled: its other functions are
+    /// compiled one at a time, by the background compiler or at their first call, whichever
+    /// comes first (not all at the first call).
+    one_at_a_time: AtomicBool,
     /// `Jit` strategy: held while the module's functions are being compiled.
     compiling: Mutex<()>,
     /// Instantiations begun so far (counted up to the second): images are built for the second.
@@ -145,7 +149,8 @@ impl Module {
     }
 
     /// Like [`Module::from_loaded`], taking over the native code of the functions compiled
-    /// while the module streamed in (same engine, same bytes).
+    /// while the module streamed in (same engine, same bytes). Under `Jit`, the functions the
+    /// compiler had not reached are compiled in the background, or at their first call.
     pub(crate) fn from_loaded_precompiled(
         engine: &Engine,
         info: silo_loader::Module,
@@ -175,6 +180,8 @@ impl Module {
         // not walk the call graph to find that out at the first call).
         if module.inner.natives.iter().all(|n| n.get().is_some_and(Result::is_ok)) {
             module.inner.all_native.store(true, Ordering::Release);
+        } else if jit {
+            module.inner.compile_rest_in_background();
         }
         Ok(module)
     }
@@ -231,6 +238,7 @@ impl Module {
                 loop_entries: Mutex::new(HashMap::new()),
                 jit,
                 all_native: AtomicBool::new(false),
+                one_at_a_time: AtomicBool::new(false),
                 compiling: Mutex::new(()),
                 instantiations: AtomicU32::new(0),
                 data_images: OnceLock::new(),
@@ -416,7 +424,9 @@ impl ModuleInner {
     pub(crate) fn code_for(&self, def_index: u32, stop: &StopWatch) -> Result<&InterpFunc, &str> {
         let def = def_index as usize;
         if self.engine.config().effective_strategy() == Strategy::Jit {
-            if !self.all_native.load(Ordering::Acquire) {
+            if !self.all_native.load(Ordering::Acquire)
+                && !self.one_at_a_time.load(Ordering::Acquire)
+            {
                 self.compile_all(stop)?;
             }
             let func = self.native_code(def_index)?;
@@ -435,6 +445,28 @@ impl ModuleInner {
             Ordering::Acquire,
         );
         Ok(code)
+    }
+
+    /// `Jit` strategy, after a stream whose compilation the download outran: the functions not
+    /// compiled yet go to the engine's background compiler, callees first, and each is compiled
+    /// at its first call if that comes sooner, so the module runs at once. (Ordering them walks
+    /// every body, so the background compiler does that too.) Without a background compiler
+    /// (one core, or background compilation off) they are compiled together at the first call,
+    /// as for any module.
+    fn compile_rest_in_background(self: &Arc<Self>) {
+        if self.engine.inner.queue_compile(self, Job::Rest, false) {
+            self.one_at_a_time.store(true, Ordering::Release);
+        }
+    }
+
+    /// The background compiler's part of `compile_rest_in_background`: a job for each function
+    /// not compiled yet, callees first.
+    fn queue_rest(self: &Arc<Self>) {
+        for def in crate::callgraph::compile_order(&self.info) {
+            if self.natives[def as usize].get().is_none() {
+                self.engine.inner.queue_compile(self, Job::Function(def), false);
+            }
+        }
     }
 
     /// `Jit` strategy: compiles every function not compiled yet, callees first, and switches
@@ -527,10 +559,11 @@ impl ModuleInner {
     }
 
     /// Does what the background compiler was asked.
-    pub fn run_job(&self, job: Job) {
+    pub fn run_job(self: &Arc<Self>, job: Job) {
         match job {
             Job::Function(def) => self.tier_up(def),
             Job::LoopEntry(def, offset) => self.compile_loop_entry(def, offset),
+            Job::Rest => self.queue_rest(),
         }
     }
 

@@ -6,9 +6,11 @@
 //! before the code, the bodies so far) to one background thread, which compiles the batch into
 //! one native module. A batch is sent once its bodies reach an eighth of the bytes received (and
 //! at least [`MIN_BATCH_BYTES`]), so copying the partial module costs a small multiple of the
-//! module's size whatever its length. When the stream finishes, the thread hands the native module
-//! and the compiled functions to the finished [`Module`](crate::Module), which installs them; the
-//! functions of the last, unsent batch are compiled at the first call as usual.
+//! module's size whatever its length. When the stream finishes, the module is not kept waiting
+//! for the compiler: the thread stops at the next function and hands the native module and the
+//! functions compiled so far to the finished [`Module`](crate::Module), which installs them and
+//! leaves the rest to the engine's background compiler, each compiled at its first call at the
+//! latest (`Module::from_loaded_precompiled`).
 //!
 //! A function of a later batch calls one of an earlier batch directly (its address is known);
 //! one calling a function not compiled yet goes through the instance's table of native entries,
@@ -16,7 +18,7 @@
 //! names when the module is finished.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 
@@ -47,6 +49,8 @@ struct Batch {
 pub(crate) struct StreamCompiler {
     batches: Option<mpsc::Sender<Batch>>,
     worker: Option<thread::JoinHandle<Option<Precompiled>>>,
+    /// Set when the stream finishes: the thread compiles nothing more.
+    stop: Arc<AtomicBool>,
     pending: Vec<u32>,
     pending_bytes: usize,
 }
@@ -62,13 +66,16 @@ impl StreamCompiler {
         let compiler = config.compiler.clone()?;
         let (send, receive) = mpsc::channel();
         let engine = engine.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
         let worker = thread::Builder::new()
             .name("silo-stream-compile".into())
-            .spawn(move || compile_batches(&engine, &compiler, receive))
+            .spawn(move || compile_batches(&engine, &compiler, receive, &stopped))
             .ok()?;
         Some(StreamCompiler {
             batches: Some(send),
             worker: Some(worker),
+            stop,
             pending: Vec::new(),
             pending_bytes: 0,
         })
@@ -93,18 +100,22 @@ impl StreamCompiler {
         }
     }
 
-    /// Waits for the batches sent so far to be compiled.
+    /// The functions compiled so far: the thread stops at the next function (those it is
+    /// compiling are finished), so the module is not kept waiting for a compiler slower than the
+    /// download.
     pub fn finish(mut self) -> Option<Precompiled> {
+        self.stop.store(true, Ordering::Release);
         self.batches = None;
         self.worker.take()?.join().ok().flatten()
     }
 }
 
-/// The compiling thread: compiles each batch as it comes, until the stream ends.
+/// The compiling thread: compiles each batch as it comes, until the stream ends or `stop` is set.
 fn compile_batches(
     engine: &Engine,
     compiler: &Arc<dyn Compiler>,
     batches: mpsc::Receiver<Batch>,
+    stop: &AtomicBool,
 ) -> Option<Precompiled> {
     let first = batches.recv().ok()?;
     let info = &first.info;
@@ -113,11 +124,15 @@ fn compile_batches(
     let scratch = CompileScratch::new(info.num_declared_funcs() as usize);
     let jit = compiler.new_module(&scratch.env(engine, info, &type_ids)).ok()?;
     let mut funcs = Vec::new();
+    let stopped = || stop.load(Ordering::Acquire);
     for batch in std::iter::once(first).chain(batches) {
+        if stopped() {
+            break;
+        }
         let env = scratch.env(engine, &batch.info, &type_ids);
-        for (&def, result) in batch.defs.iter().zip(jit.compile_batch(&env, &batch.defs, &|| false))
+        for (&def, result) in batch.defs.iter().zip(jit.compile_batch(&env, &batch.defs, &stopped))
         {
-            // A function that failed here is compiled again, with the whole module, on first call.
+            // A function that failed or was left here is compiled again later.
             if let Ok(func) = result {
                 scratch.native[def as usize].store(func.code.cast_mut(), Ordering::Release);
                 funcs.push((def, func));
