@@ -61,17 +61,20 @@ const COMPUTE: &str = r#"(module
 const NESTED: &str = r#"(module
   (memory (export "memory") 1)
   (global $g (export "g") (mut i32) (i32.const 0))
-  (func (export "run") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $acc i32)
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $acc i32) (local $lim i32)
     (i32.const 1000)
     (i32.mul (local.get $n) (i32.const 3))
     (loop $outer
       (i32.const 5)
       (local.set $j (i32.const 0))
+      ;; The first inner loop is long: the call is entered there, not at the outer loop.
+      (local.set $lim (select (i32.const 50000) (i32.const 1000) (i32.eqz (local.get $i))))
       (loop $inner
         (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $j)))
         (i32.store8 (i32.and (local.get $j) (i32.const 1023)) (local.get $acc))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br_if $inner (i32.lt_u (local.get $j) (i32.const 1000))))
+        (br_if $inner (i32.lt_u (local.get $j) (local.get $lim))))
       (local.set $acc (i32.add (local.get $acc)))
       (global.set $g (i32.add (global.get $g) (i32.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -317,16 +320,24 @@ fn tiered_loops_continued_natively_are_taken_at_their_checks() {
 fn loops_around_a_loop_continued_natively_are_taken_at_their_checks() {
     let interp = engine(Strategy::Interpreter, false).unwrap();
     let want = uninterrupted(&interp, NESTED, 3000);
+    let mut entered_inside = false;
     for (after, tiered) in tiered_engines() {
+        // Hot at its first loop header, the call is entered at the outer loop; hot later, in
+        // the long first inner loop, it is entered there (after the outer loop's entry, which
+        // the call does not come back to soon enough).
+        let module = Module::new(&tiered, NESTED).unwrap();
+        let (mut store, instance) = instantiate(&tiered, &module);
+        run(&mut store, &instance, 3000).unwrap();
+        entered_inside |= module.native_loop_entry_count() == 2;
         assert_eq!(want, uninterrupted(&tiered, NESTED, 3000), "tier-up-after {after}");
         for at in [2, 10, 40] {
             let module = Module::new(&tiered, NESTED).unwrap();
             let taken = take_at(&tiered, &module, 3000, at, true);
-            assert_eq!(module.native_loop_entry_count(), 1, "after {after}, check {at}");
             assert_eq!(resume(&interp, NESTED, &taken), want, "after {after}, check {at}");
             assert_eq!(resume(&tiered, NESTED, &taken), want, "after {after}, check {at}");
         }
     }
+    assert!(entered_inside, "no engine entered the inner loop");
 }
 
 #[test]

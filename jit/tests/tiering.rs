@@ -150,16 +150,19 @@ const STACKED: &str = r#"(module
     (struct.get $box 0)
     (i64.add (local.get $s)))
   (func (export "nested") (param $n i32) (result i64)
-    (local $i i32) (local $j i32) (local $s i64)
+    (local $i i32) (local $j i32) (local $s i64) (local $lim i32)
     (struct.new $box (i64.const 1000))
     (i64.extend_i32_u (local.get $n))
     (loop $outer
       (i64.const 5)
       (local.set $j (i32.const 0))
+      ;; The first inner loop runs long enough to be entered itself (the call does not come
+      ;; back to the outer loop's header soon), the others are short.
+      (local.set $lim (select (i32.const 50000) (i32.const 1000) (i32.eqz (local.get $i))))
       (loop $inner
         (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $j))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br_if $inner (i32.lt_u (local.get $j) (i32.const 1000))))
+        (br_if $inner (i32.lt_u (local.get $j) (local.get $lim))))
       (local.set $s (i64.add (local.get $s)))
       ;; 8 KiB of garbage an iteration: collections while the box is below the loops.
       (drop (array.new $garbage (local.get $s) (i32.const 1024)))
@@ -168,6 +171,22 @@ const STACKED: &str = r#"(module
     (local.set $s (i64.add (local.get $s)))
     (struct.get $box 0)
     (i64.add (local.get $s)))
+  (func (export "nest") (param $n i32) (result i64)
+    (local $k i32) (local $i i32) (local $j i32) (local $s i64)
+    (loop $outer
+      (local.set $i (i32.const 0))
+      (loop $middle
+        (local.set $j (i32.const 0))
+        (loop $inner
+          (local.set $s
+            (i64.add (local.get $s) (i64.extend_i32_u (i32.mul (local.get $i) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $inner (i32.lt_u (local.get $j) (i32.const 5))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $middle (i32.lt_u (local.get $i) (i32.const 4))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $k) (local.get $n))))
+    (local.get $s))
   (func (export "params") (param $n i32) (result i64 i32)
     (local $k i32)
     (i64.const 0) (i32.const 0)
@@ -232,11 +251,29 @@ fn an_inner_loop_continues_natively_with_values_below_the_outer_loop() {
     let (module, mut store, instance) = stacked();
     let nested = instance.get_typed_func::<i32, i64>(&store, "nested").unwrap();
     let n = 2_000i64;
-    // The inner loop gets hot in the first outer iteration; the outer loop's next iterations
-    // come back to it through the native code, with the box and n below both loops.
-    assert_eq!(nested.call(&mut store, n as i32).unwrap(), 1000 + n + n * (499_500 + 5));
-    assert_eq!(module.native_loop_entry_count(), 1);
+    // The inner loop gets hot in the first outer iteration: the outer loop's entry is compiled
+    // first, but the call stays in the long first inner loop, so it is entered there; the outer
+    // loop's next iterations come back to it through the native code, with the box and n below
+    // both loops.
+    let s = 50_000 * 49_999 / 2 + 5 + (n - 1) * (499_500 + 5);
+    assert_eq!(nested.call(&mut store, n as i32).unwrap(), 1000 + n + s);
+    assert_eq!(module.native_loop_entry_count(), 2);
     assert!(store.gc_stats().collections > 0, "the garbage was collected while the loops ran");
+}
+
+#[test]
+fn a_hot_loop_nest_is_entered_at_its_outermost_loop() {
+    let (module, mut store, instance) = stacked();
+    let nest = instance.get_typed_func::<i32, i64>(&store, "nest").unwrap();
+    let n = 20_000i64;
+    assert_eq!(nest.call(&mut store, n as i32).unwrap(), n * 60);
+    // The innermost loop got hot first; the call waited for the outermost loop's header and
+    // went on natively from there: one entry, at the first loop of the function.
+    let info = module.info();
+    let export = info.exports.iter().find(|e| e.name == "nest").unwrap();
+    let def = export.index - info.num_imported.funcs;
+    let outermost = silo_core::vm::FuncAnalysis::of(info, def).unwrap().loops[0].offset;
+    assert_eq!(module.native_loop_entries(), [(def, outermost)]);
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub(crate) struct ModuleInner {
     /// On-stack-replacement entries, by defined function and loop offset: `None` while queued,
     /// then the entry or why there is none.
     loop_entries: Mutex<LoopEntries>,
+    /// Loop headers passed by calls waiting to come back to an outer loop whose entry is ready,
+    /// by function and inner loop (see `loop_entry`).
+    outer_waits: Mutex<HashMap<(u32, u32), u32>>,
     /// The analysis of each defined function both tiers use (computed when first needed).
     analyses: Box<[OnceLock<Result<FuncAnalysis, String>>]>,
     /// The module's native code, when the engine runs any.
@@ -96,6 +99,11 @@ pub(crate) struct ModuleInner {
 pub const MAX_TIERED_BODY: usize = 512 * 1024;
 
 type LoopEntries = HashMap<(u32, u32), Option<Result<NativeFunc, String>>>;
+
+/// How many loop headers a call in an inner loop may pass, once the entry of the outermost loop
+/// around it is ready, before it is entered at the inner loop instead (see
+/// `ModuleInner::loop_entry`): a few milliseconds of interpretation at most.
+pub(crate) const OUTER_WAIT: u32 = 10_000;
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -236,6 +244,7 @@ impl Module {
                 hotness: (0..n).map(|_| AtomicU32::new(threshold)).collect(),
                 requested: (0..n).map(|_| AtomicBool::new(false)).collect(),
                 loop_entries: Mutex::new(HashMap::new()),
+                outer_waits: Mutex::new(HashMap::new()),
                 jit,
                 all_native: AtomicBool::new(false),
                 one_at_a_time: AtomicBool::new(false),
@@ -321,6 +330,17 @@ impl Module {
     #[doc(hidden)]
     pub fn native_loop_entry_count(&self) -> usize {
         self.inner.loop_entries().values().filter(|e| matches!(e, Some(Ok(_)))).count()
+    }
+
+    /// The on-stack-replacement entries compiled so far, as (defined function, loop offset),
+    /// in order: for studying tiering.
+    #[doc(hidden)]
+    pub fn native_loop_entries(&self) -> Vec<(u32, u32)> {
+        let entries = self.inner.loop_entries();
+        let mut compiled: Vec<(u32, u32)> =
+            entries.iter().filter(|(_, e)| matches!(e, Some(Ok(_)))).map(|(&k, _)| k).collect();
+        compiled.sort_unstable();
+        compiled
     }
 
     /// How many of the module's functions have native code now.
@@ -591,6 +611,14 @@ impl ModuleInner {
 
     /// The on-stack-replacement entry of a function at a loop, once compiled; the first ask
     /// has it compiled (in the background, or now).
+    ///
+    /// A loop inside other loops of the function asks for the outermost one's entry first, and
+    /// the call goes on in the interpreter until it comes back to that loop's header: entered
+    /// at an inner loop, the native code would reach the loops around it only through the
+    /// inner loop's header, so for Cranelift the nest would be turned inside out and nothing
+    /// computed in the outer bodies could leave the inner loop (nbody ran 15% slower so). A call
+    /// that stays in the inner loop — the outer entry ready, [`OUTER_WAIT`] headers passed
+    /// without meeting the outer one — is entered at the inner loop after all.
     pub fn loop_entry(self: &Arc<Self>, def: u32, offset: u32) -> Option<NativeFunc> {
         if !self.may_tier_up(def) {
             return None;
@@ -599,10 +627,35 @@ impl ModuleInner {
         match entries.get(&(def, offset)) {
             Some(Some(entry)) => return entry.as_ref().ok().copied(),
             Some(None) => return None,
-            None => {
-                entries.insert((def, offset), None);
+            None => {}
+        }
+        let outermost = crate::vm::analysis::cached(&self.analyses, &self.info, def)
+            .ok()
+            .and_then(|a| a.loops_around(offset).first().copied());
+        if let Some(outer) = outermost {
+            match entries.get(&(def, outer)) {
+                None => {
+                    drop(entries);
+                    self.loop_entry(def, outer);
+                    return None;
+                }
+                Some(None) => return None,
+                Some(Some(Ok(_))) => {
+                    let mut waits = self.outer_waits.lock().unwrap_or_else(|e| e.into_inner());
+                    let waited = waits.entry((def, offset)).or_insert(0);
+                    *waited += 1;
+                    if *waited <= OUTER_WAIT {
+                        // Look again at the very next loop header: the outer one, if the call
+                        // comes back to it soon.
+                        self.hotness[def as usize].store(0, Ordering::Relaxed);
+                        return None;
+                    }
+                }
+                // No entry there: this loop's own.
+                Some(Some(Err(_))) => {}
             }
         }
+        entries.insert((def, offset), None);
         drop(entries);
         // A call is waiting at the loop: before the other jobs.
         if !self.engine.inner.queue_compile(self, Job::LoopEntry(def, offset), true) {

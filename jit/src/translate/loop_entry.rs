@@ -9,43 +9,15 @@
 //! before it, were never computed on that way. Each such loop therefore carries the operands
 //! below it in frontend variables: defined before its header, read in it (Cranelift's SSA
 //! construction makes them header parameters), and defined again from the meeting block's
-//! parameters. Which loops surround the entry is found by a scan of the body before translation.
+//! parameters. Which loops surround the entry, the function's analysis says (`LoopSite::around`).
 
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{self, Block, InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 use silo_core::ValType;
 use silo_core::vm::StackValue;
-use silo_loader::wasmparser::{BinaryReaderError, Operator, OperatorsReader};
 
 use super::{FuncTranslator, LoopEntryAt, args, ir_type};
-
-/// The byte offsets of the loops that enclose the loop at byte offset `at`, outermost first.
-pub(super) fn loops_enclosing(
-    mut ops: OperatorsReader<'_>,
-    at: u32,
-) -> Result<Vec<u32>, BinaryReaderError> {
-    // One entry per open construct: the offset of a loop, None for the others.
-    let mut open: Vec<Option<u32>> = Vec::new();
-    while !ops.eof() {
-        let (op, offset) = ops.read_with_offset()?;
-        if offset as u32 == at {
-            return Ok(open.into_iter().flatten().collect());
-        }
-        match op {
-            Operator::Loop { .. } => open.push(Some(offset as u32)),
-            Operator::Block { .. }
-            | Operator::If { .. }
-            | Operator::TryTable { .. }
-            | Operator::Try { .. } => open.push(None),
-            Operator::End | Operator::Delegate { .. } => {
-                open.pop();
-            }
-            _ => {}
-        }
-    }
-    Ok(Vec::new())
-}
 
 impl FuncTranslator<'_, '_> {
     /// Before the header of the loop at `loop_offset` is entered from the code before it: when

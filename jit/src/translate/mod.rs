@@ -172,7 +172,7 @@ pub(super) struct LoopEntryAt {
     pub block: ir::Block,
     pub frame: Value,
     pub stack: Vec<StackSlot>,
-    /// The byte offsets of the loops around it (`loop_entry::loops_enclosing`).
+    /// The byte offsets of the loops around it (from the function's analysis).
     pub enclosing: Vec<u32>,
 }
 
@@ -387,8 +387,9 @@ pub(crate) fn translate(
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
     let mut ops = wp::OperatorsReader::new(reader);
-    if let Some(entry) = &mut t.loop_entry {
-        entry.enclosing = loop_entry::loops_enclosing(ops.clone(), entry.at).map_err(err)?;
+    if let Some(at) = t.loop_entry.as_ref().map(|e| e.at) {
+        let around = t.env.analysis(def)?.loops_around(at);
+        t.loop_entry.as_mut().expect("just read").enclosing = around;
     }
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;

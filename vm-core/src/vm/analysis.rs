@@ -20,6 +20,8 @@ pub struct LoopSite {
     pub offset: u32,
     /// What the fuel check at its header charges: the instructions of its region.
     pub cost: u32,
+    /// The byte offset of the loop directly around it in the function, if any.
+    pub around: Option<u32>,
 }
 
 /// The analysis of one function.
@@ -58,9 +60,10 @@ impl FuncAnalysis {
             *cost = cost.saturating_add(1);
             match op {
                 Operator::Loop { .. } => {
+                    let around = regions.last().copied().flatten().map(|i| loops[i].offset);
                     blocks.push(true);
                     regions.push(Some(loops.len()));
-                    loops.push(LoopSite { offset: at as u32, cost: 0 });
+                    loops.push(LoopSite { offset: at as u32, cost: 0, around });
                 }
                 Operator::Block { .. }
                 | Operator::If { .. }
@@ -81,10 +84,25 @@ impl FuncAnalysis {
 
     /// What the check at the header of the loop at byte `offset` charges (0 for no such loop).
     pub fn loop_cost(&self, offset: u32) -> u32 {
-        match self.loops.binary_search_by_key(&offset, |l| l.offset) {
-            Ok(i) => self.loops[i].cost,
-            Err(_) => 0,
+        self.loop_at(offset).map_or(0, |l| l.cost)
+    }
+
+    /// The loop at byte `offset`.
+    pub fn loop_at(&self, offset: u32) -> Option<&LoopSite> {
+        let i = self.loops.binary_search_by_key(&offset, |l| l.offset).ok()?;
+        Some(&self.loops[i])
+    }
+
+    /// The byte offsets of the loops around the loop at byte `offset`, outermost first.
+    pub fn loops_around(&self, offset: u32) -> Vec<u32> {
+        let mut around = Vec::new();
+        let mut at = self.loop_at(offset).and_then(|l| l.around);
+        while let Some(outer) = at {
+            around.push(outer);
+            at = self.loop_at(outer).and_then(|l| l.around);
         }
+        around.reverse();
+        around
     }
 }
 
@@ -152,6 +170,23 @@ mod tests {
         assert!(a.loops[0].offset < a.loops[1].offset);
         assert_eq!(a.loop_cost(a.loops[1].offset), 3);
         assert_eq!(a.loop_cost(0), 0);
+    }
+
+    #[test]
+    fn each_loop_knows_the_loops_around_it() {
+        let a = analyse(
+            r#"(module (func
+                 (loop (block (loop (if (i32.const 0) (then (loop))))))
+                 (loop)))"#,
+        );
+        let at: Vec<u32> = a.loops.iter().map(|l| l.offset).collect();
+        assert_eq!(at.len(), 4);
+        assert_eq!(a.loops_around(at[0]), []);
+        assert_eq!(a.loops_around(at[1]), [at[0]]);
+        assert_eq!(a.loops_around(at[2]), [at[0], at[1]]);
+        // A loop after the nest is around nothing and in nothing.
+        assert_eq!(a.loops_around(at[3]), []);
+        assert_eq!(a.loops_around(12345), []);
     }
 
     #[test]
