@@ -364,7 +364,7 @@ pub(crate) fn translate(
             block: to_loop,
             frame,
             stack: stack.to_vec(),
-            enclosing: Vec::new(),
+            enclosing: env.analysis(def)?.loops_around(at),
         });
         // The function's own entry, never taken.
         let unused = t.b.create_block();
@@ -387,10 +387,6 @@ pub(crate) fn translate(
     let mut reader = locals.get_binary_reader();
     reader.set_features(silo_loader::validation_features());
     let mut ops = wp::OperatorsReader::new(reader);
-    if let Some(at) = t.loop_entry.as_ref().map(|e| e.at) {
-        let around = t.env.analysis(def)?.loops_around(at);
-        t.loop_entry.as_mut().expect("just read").enclosing = around;
-    }
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         t.b.set_srcloc(SourceLoc::new(offset as u32));
