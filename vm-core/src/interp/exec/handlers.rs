@@ -84,8 +84,13 @@ macro_rules! int_binary {
 }
 
 /// Integer comparisons in their four forms: a value from two slots or a slot and an immediate, and
-/// a branch on the same.
+/// a branch on the same; given four more names after `;`, also their accumulator forms
+/// (`int_compare_acc`), so that each predicate is written once.
 macro_rules! int_compare {
+    ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $imm_op:ident, $br:ident, $br_imm:ident; $op_a:ident, $imm_op_a:ident, $br_a:ident, $br_imm_a:ident => |$x:ident, $y:ident| $e:expr) => {
+        int_compare!($ip, $fp, $mb, $ml, $cx, $acc; $t: $op, $imm_op, $br, $br_imm => |$x, $y| $e);
+        int_compare_acc!($ip, $fp, $mb, $ml, $cx, $acc; $t: $op_a, $imm_op_a, $br_a, $br_imm_a => |$x, $y| $e);
+    };
     ($ip:ident, $fp:ident, $mb:ident, $ml:ident, $cx:ident, $acc:ident; $t:tt: $op:ident, $imm_op:ident, $br:ident, $br_imm:ident => |$x:ident, $y:ident| $e:expr) => {
         h!($ip, $fp, $mb, $ml, $cx, $acc; $op { dst, lhs, rhs } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), slot_as!($t, rd($fp, rhs))); $acc = ($e) as u64; wr($fp, dst, $acc); });
         h!($ip, $fp, $mb, $ml, $cx, $acc; $imm_op { dst, lhs, imm } => { let ($x, $y) = (slot_as!($t, rd($fp, lhs)), imm_as!($t, imm)); $acc = ($e) as u64; wr($fp, dst, $acc); });
@@ -872,26 +877,26 @@ macro_rules! define_handlers {
         wide!(ip, fp, mb, ml, cx, acc; product I64MulWideU => |v| v as u128);
 
         // ---- integer comparisons: values, and branches on them
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32Eq, I32EqImm, BrI32Eq, BrI32EqImm => |x, y| x == y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32Ne, I32NeImm, BrI32Ne, BrI32NeImm => |x, y| x != y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LtS, I32LtSImm, BrI32LtS, BrI32LtSImm => |x, y| (x as i32) < (y as i32));
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LtU, I32LtUImm, BrI32LtU, BrI32LtUImm => |x, y| x < y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GtS, I32GtSImm, BrI32GtS, BrI32GtSImm => |x, y| (x as i32) > (y as i32));
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GtU, I32GtUImm, BrI32GtU, BrI32GtUImm => |x, y| x > y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LeS, I32LeSImm, BrI32LeS, BrI32LeSImm => |x, y| (x as i32) <= (y as i32));
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LeU, I32LeUImm, BrI32LeU, BrI32LeUImm => |x, y| x <= y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GeS, I32GeSImm, BrI32GeS, BrI32GeSImm => |x, y| (x as i32) >= (y as i32));
-        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GeU, I32GeUImm, BrI32GeU, BrI32GeUImm => |x, y| x >= y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64Eq, I64EqImm, BrI64Eq, BrI64EqImm => |x, y| x == y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64Ne, I64NeImm, BrI64Ne, BrI64NeImm => |x, y| x != y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LtS, I64LtSImm, BrI64LtS, BrI64LtSImm => |x, y| (x as i64) < (y as i64));
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LtU, I64LtUImm, BrI64LtU, BrI64LtUImm => |x, y| x < y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GtS, I64GtSImm, BrI64GtS, BrI64GtSImm => |x, y| (x as i64) > (y as i64));
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GtU, I64GtUImm, BrI64GtU, BrI64GtUImm => |x, y| x > y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LeS, I64LeSImm, BrI64LeS, BrI64LeSImm => |x, y| (x as i64) <= (y as i64));
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm => |x, y| x <= y);
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm => |x, y| (x as i64) >= (y as i64));
-        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm => |x, y| x >= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32Eq, I32EqImm, BrI32Eq, BrI32EqImm; I32EqA, I32EqImmA, BrI32EqA, BrI32EqImmA => |x, y| x == y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32Ne, I32NeImm, BrI32Ne, BrI32NeImm; I32NeA, I32NeImmA, BrI32NeA, BrI32NeImmA => |x, y| x != y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LtS, I32LtSImm, BrI32LtS, BrI32LtSImm; I32LtSA, I32LtSImmA, BrI32LtSA, BrI32LtSImmA => |x, y| (x as i32) < (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LtU, I32LtUImm, BrI32LtU, BrI32LtUImm; I32LtUA, I32LtUImmA, BrI32LtUA, BrI32LtUImmA => |x, y| x < y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GtS, I32GtSImm, BrI32GtS, BrI32GtSImm; I32GtSA, I32GtSImmA, BrI32GtSA, BrI32GtSImmA => |x, y| (x as i32) > (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GtU, I32GtUImm, BrI32GtU, BrI32GtUImm; I32GtUA, I32GtUImmA, BrI32GtUA, BrI32GtUImmA => |x, y| x > y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LeS, I32LeSImm, BrI32LeS, BrI32LeSImm; I32LeSA, I32LeSImmA, BrI32LeSA, BrI32LeSImmA => |x, y| (x as i32) <= (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32LeU, I32LeUImm, BrI32LeU, BrI32LeUImm; I32LeUA, I32LeUImmA, BrI32LeUA, BrI32LeUImmA => |x, y| x <= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GeS, I32GeSImm, BrI32GeS, BrI32GeSImm; I32GeSA, I32GeSImmA, BrI32GeSA, BrI32GeSImmA => |x, y| (x as i32) >= (y as i32));
+        int_compare!(ip, fp, mb, ml, cx, acc; u32: I32GeU, I32GeUImm, BrI32GeU, BrI32GeUImm; I32GeUA, I32GeUImmA, BrI32GeUA, BrI32GeUImmA => |x, y| x >= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64Eq, I64EqImm, BrI64Eq, BrI64EqImm; I64EqA, I64EqImmA, BrI64EqA, BrI64EqImmA => |x, y| x == y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64Ne, I64NeImm, BrI64Ne, BrI64NeImm; I64NeA, I64NeImmA, BrI64NeA, BrI64NeImmA => |x, y| x != y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LtS, I64LtSImm, BrI64LtS, BrI64LtSImm; I64LtSA, I64LtSImmA, BrI64LtSA, BrI64LtSImmA => |x, y| (x as i64) < (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LtU, I64LtUImm, BrI64LtU, BrI64LtUImm; I64LtUA, I64LtUImmA, BrI64LtUA, BrI64LtUImmA => |x, y| x < y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GtS, I64GtSImm, BrI64GtS, BrI64GtSImm; I64GtSA, I64GtSImmA, BrI64GtSA, BrI64GtSImmA => |x, y| (x as i64) > (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GtU, I64GtUImm, BrI64GtU, BrI64GtUImm; I64GtUA, I64GtUImmA, BrI64GtUA, BrI64GtUImmA => |x, y| x > y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LeS, I64LeSImm, BrI64LeS, BrI64LeSImm; I64LeSA, I64LeSImmA, BrI64LeSA, BrI64LeSImmA => |x, y| (x as i64) <= (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm; I64LeUA, I64LeUImmA, BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm; I64GeSA, I64GeSImmA, BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
+        int_compare!(ip, fp, mb, ml, cx, acc; u64: I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm; I64GeUA, I64GeUImmA, BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
         // ---- bit tests, branching (an `i32.and` feeding `br_if`/`if`)
         int_test!(ip, fp, mb, ml, cx, acc; BrI32AndNez, BrI32AndImmNez => |x| x != 0);
         int_test!(ip, fp, mb, ml, cx, acc; BrI32AndEqz, BrI32AndImmEqz => |x| x == 0);
@@ -958,26 +963,6 @@ macro_rules! define_handlers {
         store_acc!(ip, fp, mb, ml, cx, acc; 1: I64Store8A => |v| (v as u8).to_le_bytes());
         store_acc!(ip, fp, mb, ml, cx, acc; 2: I64Store16A => |v| (v as u16).to_le_bytes());
         store_acc!(ip, fp, mb, ml, cx, acc; 4: I64Store32A => |v| (v as u32).to_le_bytes());
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32EqA, I32EqImmA, BrI32EqA, BrI32EqImmA => |x, y| x == y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32NeA, I32NeImmA, BrI32NeA, BrI32NeImmA => |x, y| x != y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtSA, I32LtSImmA, BrI32LtSA, BrI32LtSImmA => |x, y| (x as i32) < (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LtUA, I32LtUImmA, BrI32LtUA, BrI32LtUImmA => |x, y| x < y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtSA, I32GtSImmA, BrI32GtSA, BrI32GtSImmA => |x, y| (x as i32) > (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GtUA, I32GtUImmA, BrI32GtUA, BrI32GtUImmA => |x, y| x > y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeSA, I32LeSImmA, BrI32LeSA, BrI32LeSImmA => |x, y| (x as i32) <= (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32LeUA, I32LeUImmA, BrI32LeUA, BrI32LeUImmA => |x, y| x <= y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeSA, I32GeSImmA, BrI32GeSA, BrI32GeSImmA => |x, y| (x as i32) >= (y as i32));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u32: I32GeUA, I32GeUImmA, BrI32GeUA, BrI32GeUImmA => |x, y| x >= y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64EqA, I64EqImmA, BrI64EqA, BrI64EqImmA => |x, y| x == y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64NeA, I64NeImmA, BrI64NeA, BrI64NeImmA => |x, y| x != y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtSA, I64LtSImmA, BrI64LtSA, BrI64LtSImmA => |x, y| (x as i64) < (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LtUA, I64LtUImmA, BrI64LtUA, BrI64LtUImmA => |x, y| x < y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtSA, I64GtSImmA, BrI64GtSA, BrI64GtSImmA => |x, y| (x as i64) > (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GtUA, I64GtUImmA, BrI64GtUA, BrI64GtUImmA => |x, y| x > y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeSA, I64LeSImmA, BrI64LeSA, BrI64LeSImmA => |x, y| (x as i64) <= (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64LeUA, I64LeUImmA, BrI64LeUA, BrI64LeUImmA => |x, y| x <= y);
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeSA, I64GeSImmA, BrI64GeSA, BrI64GeSImmA => |x, y| (x as i64) >= (y as i64));
-        int_compare_acc!(ip, fp, mb, ml, cx, acc; u64: I64GeUA, I64GeUImmA, BrI64GeUA, BrI64GeUImmA => |x, y| x >= y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrEq, I32StepBrEqImm => |x, y| x == y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrNe, I32StepBrNeImm => |x, y| x != y);
         step_compare!(ip, fp, mb, ml, cx, acc; I32StepBrLtS, I32StepBrLtSImm => |x, y| (x as i32) < (y as i32));
